@@ -1,0 +1,205 @@
+"""The exception tree of the core.
+
+Every error the core raises on purpose derives from :class:`DesignerError` and
+carries a one-line message that says what failed and what to do next. Foreign
+exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
+``raise Mapped(...) from exc``; the UI presents them and the CLI prints them.
+
+    DesignerError
+    ├── InputError                  a file or argument the user gave is unusable
+    │   ├── FileTooLargeError
+    │   └── NotUtf8Error
+    ├── WorkspaceError
+    │   ├── WorkspaceParseError     not JSON, truncated
+    │   ├── WorkspaceVersionError   written by a newer version
+    │   └── WorkspaceValidationError  carries every problem with its JSON path
+    ├── LookupFailed                no such API or call, or an ambiguous name
+    ├── RequestBuildError
+    │   ├── MissingValueError       a required parameter has no value
+    │   └── PlaceholderError        a {placeholder} names no parameter
+    ├── ImportFormatError
+    │   └── CurlParseError
+    ├── ExecutionError              sending the request failed
+    │   ├── ConnectError
+    │   │   ├── ConnectionRefusedError_
+    │   │   └── NameResolutionError
+    │   ├── RequestTimeoutError
+    │   ├── TLSError
+    │   ├── TooManyRedirectsError
+    │   ├── ResponseTooLargeError
+    │   ├── ConnectionLostError     the peer went away mid-response
+    │   ├── HTTPStatusError         4xx/5xx while "include errors" is off
+    │   └── CancelledError_         the user cancelled the call
+    └── BodyParseError              the body is not valid for its type
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "BodyParseError",
+    "CancelledError_",
+    "ConnectError",
+    "ConnectionLostError",
+    "ConnectionRefusedError_",
+    "CurlParseError",
+    "DesignerError",
+    "ExecutionError",
+    "FileTooLargeError",
+    "HTTPStatusError",
+    "ImportFormatError",
+    "InputError",
+    "LookupFailed",
+    "MissingValueError",
+    "NameResolutionError",
+    "NotUtf8Error",
+    "PlaceholderError",
+    "Problem",
+    "RequestBuildError",
+    "RequestTimeoutError",
+    "ResponseTooLargeError",
+    "TLSError",
+    "TooManyRedirectsError",
+    "WorkspaceError",
+    "WorkspaceParseError",
+    "WorkspaceValidationError",
+    "WorkspaceVersionError",
+]
+
+
+class DesignerError(Exception):
+    """Base of every error the core raises on purpose; ``str()`` is one line."""
+
+
+class InputError(DesignerError):
+    """A file or argument the user supplied cannot be used."""
+
+
+class FileTooLargeError(InputError):
+    """A file is larger than the limit for its kind."""
+
+
+class NotUtf8Error(InputError):
+    """A text file is not valid UTF-8."""
+
+
+class WorkspaceError(DesignerError):
+    """A workspace file cannot be loaded."""
+
+
+class WorkspaceParseError(WorkspaceError):
+    """The workspace file is not well-formed JSON."""
+
+
+class WorkspaceVersionError(WorkspaceError):
+    """The workspace was written by a newer version of the application."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One validation problem: a JSON path such as ``$.apis[0].name`` and a message."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class WorkspaceValidationError(WorkspaceError):
+    """The workspace is well-formed JSON but breaks the format's rules."""
+
+    def __init__(self, source: str, problems: list[Problem]) -> None:
+        self.source = source
+        self.problems = problems
+        first = problems[0] if problems else Problem("$", "invalid")
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{source}: {first}{more}; run 'connector-designer validate' to list all")
+
+
+class LookupFailed(DesignerError):
+    """An API or call named by the user does not exist, or the name is ambiguous."""
+
+
+class RequestBuildError(DesignerError):
+    """A request cannot be built from the call and the values given."""
+
+
+class MissingValueError(RequestBuildError):
+    """A required parameter has no value."""
+
+    def __init__(self, api: str, call: str, parameter: str) -> None:
+        self.api, self.call, self.parameter = api, call, parameter
+        super().__init__(
+            f"Parameter '{parameter}' of call '{call}' in API '{api}' needs a value: "
+            f"give it a sample value or mark it optional"
+        )
+
+
+class PlaceholderError(RequestBuildError):
+    """A ``{placeholder}`` in a path or ``<placeholder>`` in a body names no parameter."""
+
+
+class ImportFormatError(DesignerError):
+    """A document to import cannot be understood."""
+
+
+class CurlParseError(ImportFormatError):
+    """A curl command line cannot be parsed."""
+
+
+class ExecutionError(DesignerError):
+    """Sending a request or receiving its response failed."""
+
+
+class ConnectError(ExecutionError):
+    """No connection could be made."""
+
+
+class ConnectionRefusedError_(ConnectError):  # noqa: N801 - the builtin name is taken
+    """The host answered but refused the connection."""
+
+
+class NameResolutionError(ConnectError):
+    """The host name could not be resolved."""
+
+
+class RequestTimeoutError(ExecutionError):
+    """Connecting or reading took longer than the configured timeout."""
+
+
+class TLSError(ExecutionError):
+    """The TLS handshake or certificate check failed."""
+
+
+class TooManyRedirectsError(ExecutionError):
+    """The server redirected more often than allowed."""
+
+
+class ResponseTooLargeError(ExecutionError):
+    """The response body exceeds the size cap."""
+
+
+class ConnectionLostError(ExecutionError):
+    """The connection broke while the response was being received."""
+
+
+class HTTPStatusError(ExecutionError):
+    """The server answered with an error status and errors are not included as data."""
+
+    def __init__(self, message: str, status: int) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class CancelledError_(ExecutionError):  # noqa: N801 - asyncio.CancelledError is taken
+    """The user cancelled the request."""
+
+
+class BodyParseError(DesignerError):
+    """A response body is not valid for its declared or detected type."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.line, self.column = line, column
+        super().__init__(message)

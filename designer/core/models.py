@@ -1,0 +1,226 @@
+"""The domain model: a workspace holds APIs, an API holds calls.
+
+These pydantic models are the single source of truth for the workspace file
+(see :mod:`designer.core.workspace_file`) and for everything the GUI edits.
+
+Secrets are never fields of these models. A private parameter or an auth
+credential is looked up in a :class:`designer.core.secrets.SecretStore` under
+the reference returned by :func:`secret_ref`, so no dump of a model can leak.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets as _random
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .structure import FieldOverride, Shape
+
+__all__ = [
+    "WORKSPACE_FORMAT",
+    "WORKSPACE_VERSION",
+    "Api",
+    "ApiKeyHeaderAuth",
+    "ApiKeyQueryAuth",
+    "Auth",
+    "BasicAuth",
+    "BearerAuth",
+    "BodyType",
+    "Call",
+    "Method",
+    "NoAuth",
+    "Parameter",
+    "Placement",
+    "ResponseType",
+    "UseAs",
+    "Workspace",
+    "new_id",
+    "path_placeholders",
+    "secret_ref",
+]
+
+WORKSPACE_FORMAT = "connector-designer.workspace"
+WORKSPACE_VERSION = 1
+
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+
+
+def new_id() -> str:
+    """A short random identifier; ids keep secrets attached across renames."""
+    return _random.token_hex(6)
+
+
+def path_placeholders(path: str) -> list[str]:
+    """The names of ``{name}`` placeholders in a call path, in order."""
+    return [m.strip() for m in _PLACEHOLDER.findall(path)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Placement(StrEnum):
+    """Where a parameter goes in the request."""
+
+    PATH = "path"
+    QUERY = "query"
+    HEADER = "header"
+    BODY = "body"
+
+
+class Method(StrEnum):
+    GET = "GET"
+    POST = "POST"
+    PUT = "PUT"
+    PATCH = "PATCH"
+    DELETE = "DELETE"
+    HEAD = "HEAD"
+    OPTIONS = "OPTIONS"
+
+
+class UseAs(StrEnum):
+    """Bubble's "use as": a call that fetches data, or one that performs an action."""
+
+    DATA = "data"
+    ACTION = "action"
+
+
+class BodyType(StrEnum):
+    NONE = "none"
+    JSON = "json"
+    FORM = "form"
+    MULTIPART = "multipart"
+    RAW = "raw"
+
+
+class ResponseType(StrEnum):
+    """How a response body is read; ``auto`` detects it from Content-Type."""
+
+    AUTO = "auto"
+    JSON = "json"
+    XML = "xml"
+    TEXT = "text"
+    BINARY = "binary"
+
+
+class Parameter(_Model):
+    """A value sent with a call: in the path, the query, a header or the body.
+
+    ``value`` is the sample used when designing; for a *private* parameter it
+    is always empty here and the sample lives in the secret store.
+    """
+
+    name: str = Field(min_length=1)
+    value: str = ""
+    placement: Placement = Placement.QUERY
+    dynamic: bool = Field(True, description="filled in at run time; the sample is for designing")
+    private: bool = Field(False, description="a secret: its value never goes into files")
+    optional: bool = Field(False, description="left out of the request when blank")
+    description: str = ""
+
+
+class NoAuth(_Model):
+    """No authentication, or authentication handled by the call's own parameters."""
+
+    type: Literal["none"] = "none"
+
+
+class ApiKeyHeaderAuth(_Model):
+    """A private key sent in a header, e.g. ``Authorization: Token abc``."""
+
+    type: Literal["api_key_header"] = "api_key_header"
+    header: str = Field("Authorization", min_length=1)
+    prefix: str = Field("", description="text before the key, e.g. 'Token '")
+
+
+class ApiKeyQueryAuth(_Model):
+    """A private key sent as a query parameter, e.g. ``?api_key=abc``."""
+
+    type: Literal["api_key_query"] = "api_key_query"
+    parameter: str = Field("api_key", min_length=1)
+
+
+class BearerAuth(_Model):
+    """``Authorization: Bearer <token>``."""
+
+    type: Literal["bearer"] = "bearer"
+
+
+class BasicAuth(_Model):
+    """HTTP Basic authentication; the password is a secret."""
+
+    type: Literal["basic"] = "basic"
+    username: str = ""
+
+
+Auth = Annotated[
+    NoAuth | ApiKeyHeaderAuth | ApiKeyQueryAuth | BearerAuth | BasicAuth,
+    Field(discriminator="type"),
+]
+
+#: The secret field each auth type needs, by auth ``type``.
+AUTH_SECRET_FIELD: dict[str, str] = {
+    "api_key_header": "key",
+    "api_key_query": "key",
+    "bearer": "token",
+    "basic": "password",
+}
+
+
+class Call(_Model):
+    """One request of an API, with its parameters and its inferred response structure."""
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+    use_as: UseAs = UseAs.DATA
+    method: Method = Method.GET
+    path: str = Field("", description="relative to the API's base URL, with {name} placeholders")
+    parameters: list[Parameter] = Field(default_factory=list)
+    body_type: BodyType = BodyType.NONE
+    body_template: str = Field("", description="raw body with <name> placeholders")
+    content_type: str = Field("", description="Content-Type of a raw body")
+    response_type: ResponseType = ResponseType.AUTO
+    capture_headers: bool = Field(False, description="response headers become data")
+    include_errors: bool = Field(False, description="error statuses become data, not failures")
+    structure: Shape | None = None
+    overrides: dict[str, FieldOverride] = Field(default_factory=dict)
+
+
+class Api(_Model):
+    """A service: base URL, authentication, shared headers and parameters, and calls."""
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+    base_url: str = ""
+    auth: Auth = Field(default_factory=NoAuth)
+    headers: list[Parameter] = Field(default_factory=list, description="sent with every call")
+    parameters: list[Parameter] = Field(default_factory=list, description="sent with every call")
+    calls: list[Call] = Field(default_factory=list)
+
+
+class Workspace(_Model):
+    """The document a user opens and saves: a list of APIs."""
+
+    format: Literal["connector-designer.workspace"] = WORKSPACE_FORMAT
+    version: int = WORKSPACE_VERSION
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = "Untitled"
+    apis: list[Api] = Field(default_factory=list)
+
+
+def secret_ref(api: Api, field: str, call: Call | None = None) -> str:
+    """The secret-store reference of a private value.
+
+    ``field`` is ``auth.<name>`` for a credential (see ``AUTH_SECRET_FIELD``),
+    ``header.<name>`` or ``param.<name>`` for a private shared header or
+    parameter, and ``param.<name>`` together with ``call`` for a call's
+    private parameter. References use ids, so renames keep their secrets.
+    """
+    if call is None:
+        return f"{api.id}/{field}"
+    return f"{api.id}/{call.id}/{field}"
