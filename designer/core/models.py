@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import secrets as _random
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from .structure import FieldOverride, Shape
+from .structure import FieldOverride, Shape, override_to_dict, shape_to_dict
 
 __all__ = [
     "WORKSPACE_FORMAT",
@@ -188,6 +188,15 @@ class Call(_Model):
     include_errors: bool = Field(False, description="error statuses become data, not failures")
     structure: Shape | None = None
     overrides: dict[str, FieldOverride] = Field(default_factory=dict)
+
+    @field_serializer("structure")
+    def _compact_structure(self, structure: Shape | None) -> dict[str, Any] | None:
+        # Only non-default keys, so a re-initialize diffs as the lines that changed.
+        return None if structure is None else shape_to_dict(structure)
+
+    @field_serializer("overrides")
+    def _compact_overrides(self, overrides: dict[str, FieldOverride]) -> dict[str, Any]:
+        return {path: override_to_dict(o) for path, o in overrides.items()}
 
 
 class Api(_Model):

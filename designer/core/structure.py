@@ -8,15 +8,20 @@ Objects hold their fields by name, lists hold the shape of their items, and a
 
 Paths name a node the way users read it: ``data[].customer.email``; ``[]`` is
 "each item of the list", the root is the empty path.
+
+These are plain dataclasses rather than pydantic models on purpose: inference
+is on the hot path of ``connector-designer infer``, and importing pydantic's
+model machinery would cost more than inferring a large body. Pydantic still
+validates them where they appear inside the workspace models.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
-
-__all__ = ["FieldOverride", "Shape", "TextFormat", "ValueType", "child_path"]
+__all__ = ["FieldOverride", "Sample", "Shape", "TextFormat", "ValueType", "child_path"]
 
 Sample = str | int | float | bool | None
 
@@ -48,42 +53,111 @@ class TextFormat(StrEnum):
     UUID = "uuid"
 
 
-class Shape(BaseModel):
-    """The structure of all values seen at one place of a response."""
+@dataclass(slots=True)
+class Shape:
+    """The structure of all values seen at one place of a response.
 
-    model_config = ConfigDict(extra="forbid")
+    ``count`` is how many values were seen here, nulls included; for a field
+    it is the number of objects that had the field, so ``optional`` is
+    ``count < parent.count``. ``samples`` holds up to two short values.
+    ``embedded`` is the structure of text that holds JSON; ``truncated`` marks
+    a node below the depth limit whose inside was not inferred. ``content_type``
+    and ``size`` describe text and binary bodies.
+    """
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     type: ValueType
     format: TextFormat | None = None
-    nullable: bool = Field(False, description="null was seen besides other values")
-    optional: bool = Field(False, description="missing from some of the objects holding it")
-    count: int = Field(0, ge=0, description="how many values were seen here (nulls included)")
-    samples: list[Sample] = Field(default_factory=list, description="up to two short samples")
-    fields: dict[str, Shape] | None = Field(None, description="the fields of an object")
-    items: Shape | None = Field(None, description="the shape of a list's items")
-    variants: list[Shape] | None = Field(None, description="the alternatives of a mixed value")
-    embedded: Shape | None = Field(None, description="the structure of text that holds JSON")
-    truncated: bool = Field(False, description="deeper levels were not inferred (depth limit)")
-    content_type: str | None = Field(None, description="for text and binary bodies")
-    size: int | None = Field(None, ge=0, description="body size in bytes, for text and binary")
+    nullable: bool = False
+    optional: bool = False
+    count: int = 0
+    samples: list[Sample] = field(default_factory=list)
+    fields: dict[str, Shape] | None = None
+    items: Shape | None = None
+    variants: list[Shape] | None = None
+    embedded: Shape | None = None
+    truncated: bool = False
+    content_type: str | None = None
+    size: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The type as users read it: ``text (date)``, ``list of object``."""
+        if self.type is ValueType.TEXT and self.format is not None:
+            return f"text ({self.format.value})"
+        if self.type is ValueType.LIST:
+            inner = self.items.label if self.items is not None else ValueType.UNKNOWN.value
+            return f"list of {inner}"
+        if self.type is ValueType.MIXED and self.variants:
+            return " or ".join(v.label for v in self.variants)
+        return self.type.value
 
 
-class FieldOverride(BaseModel):
+@dataclass(slots=True)
+class FieldOverride:
     """A user's choice about one field, kept on the call across re-initializations."""
 
-    model_config = ConfigDict(extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
     type: ValueType | None = None
     format: TextFormat | None = None
     include: bool = True
-    label: str | None = Field(None, description="display name shown instead of the field name")
+    label: str | None = None
 
 
 def child_path(parent: str, name: str | None) -> str:
     """The path of field ``name`` (or of the list items when ``name`` is None) under ``parent``."""
     if name is None:
         return f"{parent}[]"
-    if name == "" or any(c in name for c in ".[]\"") :
+    if name == "" or any(c in name for c in '.[]"'):
         escaped = name.replace("\\", "\\\\").replace('"', '\\"')
         return f'{parent}["{escaped}"]'
     return f"{parent}.{name}" if parent else name
+
+
+def shape_to_dict(shape: Shape) -> dict[str, Any]:
+    """A compact JSON-ready dict of ``shape``: only what differs from the defaults.
+
+    Workspace files store structures this way so that re-initializing a call
+    changes only the lines that really changed.
+    """
+    out: dict[str, Any] = {"type": shape.type.value}
+    if shape.format is not None:
+        out["format"] = shape.format.value
+    if shape.nullable:
+        out["nullable"] = True
+    if shape.optional:
+        out["optional"] = True
+    out["count"] = shape.count
+    if shape.samples:
+        out["samples"] = list(shape.samples)
+    if shape.fields is not None:
+        out["fields"] = {name: shape_to_dict(child) for name, child in shape.fields.items()}
+    if shape.items is not None:
+        out["items"] = shape_to_dict(shape.items)
+    if shape.variants is not None:
+        out["variants"] = [shape_to_dict(v) for v in shape.variants]
+    if shape.embedded is not None:
+        out["embedded"] = shape_to_dict(shape.embedded)
+    if shape.truncated:
+        out["truncated"] = True
+    if shape.content_type is not None:
+        out["content_type"] = shape.content_type
+    if shape.size is not None:
+        out["size"] = shape.size
+    return out
+
+
+def override_to_dict(override: FieldOverride) -> dict[str, Any]:
+    """A compact JSON-ready dict of ``override``: only the choices the user made."""
+    out: dict[str, Any] = {}
+    if override.type is not None:
+        out["type"] = override.type.value
+    if override.format is not None:
+        out["format"] = override.format.value
+    if not override.include:
+        out["include"] = False
+    if override.label is not None:
+        out["label"] = override.label
+    return out
