@@ -9,8 +9,10 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     ├── InputError                  a file or argument the user gave is unusable
     │   ├── FileTooLargeError
     │   └── NotUtf8Error
+    ├── SaveError                   a file could not be written; the old one is intact
     ├── WorkspaceError
-    │   ├── WorkspaceParseError     not JSON, truncated
+    │   ├── WorkspaceParseError     not JSON, truncated, not UTF-8
+    │   ├── WorkspaceFormatError    JSON, but not a Connector Designer workspace
     │   ├── WorkspaceVersionError   written by a newer version
     │   └── WorkspaceValidationError  carries every problem with its JSON path
     ├── LookupFailed                no such API or call, or an ambiguous name
@@ -59,9 +61,11 @@ __all__ = [
     "RequestBuildError",
     "RequestTimeoutError",
     "ResponseTooLargeError",
+    "SaveError",
     "TLSError",
     "TooManyRedirectsError",
     "WorkspaceError",
+    "WorkspaceFormatError",
     "WorkspaceParseError",
     "WorkspaceValidationError",
     "WorkspaceVersionError",
@@ -84,12 +88,20 @@ class NotUtf8Error(InputError):
     """A text file is not valid UTF-8."""
 
 
+class SaveError(DesignerError):
+    """A file could not be written; the previous version, if any, is unchanged."""
+
+
 class WorkspaceError(DesignerError):
     """A workspace file cannot be loaded."""
 
 
 class WorkspaceParseError(WorkspaceError):
     """The workspace file is not well-formed JSON."""
+
+
+class WorkspaceFormatError(WorkspaceError):
+    """The document is JSON but not a Connector Designer workspace (wrong or no ``format``)."""
 
 
 class WorkspaceVersionError(WorkspaceError):
