@@ -1,0 +1,441 @@
+"""Turn a call and its values into a request, and render it for people.
+
+:func:`build_request` resolves every parameter (explicit values first, then the
+secret store for private parameters, then the sample), fills the path, the
+query, the headers and the body, and applies the API's authentication. The
+result, a :class:`BuiltRequest`, is immutable and knows which secret values
+went into it, so both renderings (:meth:`BuiltRequest.describe` and
+:meth:`BuiltRequest.to_curl`) mask them unless the user asks to reveal them.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
+
+import httpx
+import orjson
+
+from .errors import MissingValueError, PlaceholderError, RequestBuildError
+from .models import (
+    AUTH_SECRET_FIELD,
+    Api,
+    ApiKeyHeaderAuth,
+    ApiKeyQueryAuth,
+    BasicAuth,
+    BearerAuth,
+    BodyType,
+    Call,
+    Parameter,
+    Placement,
+    path_placeholders,
+    secret_ref,
+)
+from .secrets import SecretStore, mask_secrets
+
+__all__ = ["BuiltRequest", "build_request", "missing_placeholders"]
+
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+# RFC 9110 token: what a header name may contain.
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_CONTINUATION = " \\\n  "
+_AUTH_LABEL = {
+    "api_key_header": "an API key",
+    "api_key_query": "an API key",
+    "bearer": "a bearer token",
+    "basic": "a Basic auth password",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltRequest:
+    """A request ready to send, with the secrets used to build it.
+
+    ``headers`` are the ones the call sets (shared headers, call headers,
+    authentication and the body's Content-Type); the HTTP client adds its own
+    (Host, Content-Length, User-Agent, Accept-Encoding) when sending.
+    ``secrets`` holds every private value and the encoded forms it took in the
+    request (URL-encoded, JSON-escaped, Base64), so masking finds them all.
+    ``multipart_fields`` repeats the fields of a multipart body so that
+    :meth:`to_curl` can render them as ``--form-string`` options.
+    """
+
+    api_name: str
+    call_name: str
+    method: str
+    url: str
+    headers: tuple[tuple[str, str], ...]
+    content: bytes | None
+    secrets: frozenset[str]
+    multipart_fields: tuple[tuple[str, str], ...] = ()
+
+    def to_httpx(self) -> httpx.Request:
+        """The request as httpx sends it, secrets included."""
+        # Values go out as UTF-8 bytes: httpx would reject non-ASCII text.
+        headers = [(n.encode("ascii"), v.encode("utf-8")) for n, v in self.headers]
+        return httpx.Request(self.method, self.url, headers=headers, content=self.content)
+
+    def describe(self, *, reveal: bool = False) -> str:
+        """Method and URL, one header a line, a blank line and the body."""
+        lines = [f"{self.method} {self.url}"]
+        lines += [f"{name}: {value}" for name, value in self.headers]
+        text = "\n".join(lines)
+        if self.content:
+            text += "\n\n" + _body_text(self.content)
+        return text if reveal else mask_secrets(text, self.secrets)
+
+    def to_curl(self, *, reveal: bool = False) -> str:
+        """A curl command line, each argument quoted for a POSIX shell."""
+
+        def shown(text: str) -> str:
+            # Mask before quoting: quoting may split a secret that holds a quote.
+            return shlex.quote(text if reveal else mask_secrets(text, self.secrets))
+
+        first = ["curl"]
+        if self.method == "HEAD":
+            first.append("--head")
+        elif self.method != "GET" or self.content:
+            first += ["-X", self.method]
+        first.append(shown(self.url))
+        parts = [" ".join(first)]
+        for name, value in self.headers:
+            if self.multipart_fields and name.lower() == "content-type":
+                continue  # curl writes its own multipart boundary
+            parts.append(f"-H {shown(f'{name}: {value}')}")
+        if self.multipart_fields:
+            parts += [f"--form-string {shown(f'{k}={v}')}" for k, v in self.multipart_fields]
+        elif self.content:
+            parts.append(f"--data-raw {shown(_body_text(self.content))}")
+        return _CONTINUATION.join(parts)
+
+
+def _body_text(content: bytes) -> str:
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return f"<{len(content)} bytes of binary data>"
+
+
+def missing_placeholders(api: Api, call: Call) -> list[str]:
+    """The ``{name}`` placeholders of the call's path that no path parameter fills."""
+    names = {p.name for p in (*api.parameters, *call.parameters) if p.placement == Placement.PATH}
+    return [name for name in path_placeholders(call.path) if name not in names]
+
+
+def build_request(
+    api: Api,
+    call: Call,
+    secrets: SecretStore,
+    values: Mapping[str, str] | None = None,
+) -> BuiltRequest:
+    """Build the request of ``call``, raising :class:`RequestBuildError` if it can't be.
+
+    ``values`` overrides parameter values by name (for example from the command
+    line). Blank optional parameters are left out; a blank required one raises
+    :class:`MissingValueError`.
+    """
+    missing = missing_placeholders(api, call)
+    if missing:
+        raise PlaceholderError(
+            f"Path placeholder '{{{missing[0]}}}' of call '{call.name}' in API '{api.name}' "
+            f"has no path parameter: add a path parameter named '{missing[0]}'"
+        )
+    resolved = _resolve(api, call, secrets, values or {})
+    used = resolved.secrets
+
+    url = _fill_path(_join_url(api, call), resolved.path)
+    query = list(resolved.query)
+    headers = list(resolved.headers)
+    _apply_auth(api, secrets, headers, query, used)
+    if query:
+        url = _add_query(url, query)
+    _check_url(api, call, url)
+    for name, value in headers:
+        _check_header(api, call, name, value)
+
+    body = _encode_body(api, call, resolved)
+    if body.content_type and (
+        body.multipart or not any(n.lower() == "content-type" for n, _ in headers)
+    ):
+        headers = [(n, v) for n, v in headers if n.lower() != "content-type"]
+        headers.append(("Content-Type", body.content_type))
+
+    forms: set[str] = set()
+    for value in used:
+        forms |= _secret_forms(value)
+    return BuiltRequest(
+        api_name=api.name,
+        call_name=call.name,
+        method=call.method.value,
+        url=url,
+        headers=tuple(headers),
+        content=body.content,
+        secrets=frozenset(forms),
+        multipart_fields=body.multipart,
+    )
+
+
+@dataclass(slots=True)
+class _Resolved:
+    """Parameter values by where they go, after overrides and omissions."""
+
+    path: dict[str, str]
+    query: list[tuple[str, str]]
+    headers: list[tuple[str, str]]
+    body: list[tuple[str, str]]
+    omitted_body: set[str]  # blank optional body parameters: empty in templates
+    secrets: set[str]
+
+
+def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]) -> _Resolved:
+    # Keyed by placement and name (headers case-insensitively), so a call
+    # parameter replaces the shared one of the same name in its position.
+    chosen: dict[tuple[Placement, str], tuple[Parameter, str]] = {}
+
+    def key(placement: Placement, name: str) -> tuple[Placement, str]:
+        return placement, name.lower() if placement == Placement.HEADER else name
+
+    for p in api.headers:
+        chosen[key(Placement.HEADER, p.name)] = (
+            p.model_copy(update={"placement": Placement.HEADER}),
+            secret_ref(api, f"header.{p.name}"),
+        )
+    for p in api.parameters:
+        chosen[key(p.placement, p.name)] = (p, secret_ref(api, f"param.{p.name}"))
+    for p in call.parameters:
+        chosen[key(p.placement, p.name)] = (p, secret_ref(api, f"param.{p.name}", call))
+
+    out = _Resolved({}, [], [], [], set(), set())
+    for param, ref in chosen.values():
+        if param.name in values:
+            value = values[param.name]
+        elif param.private and (stored := store.get(ref)):
+            value = stored
+        else:
+            value = param.value
+        if param.private and value:
+            out.secrets.add(value)
+        if not value.strip():
+            if not param.optional:
+                raise MissingValueError(api.name, call.name, param.name)
+            if param.placement == Placement.BODY:
+                out.omitted_body.add(param.name)
+            continue
+        if param.placement == Placement.PATH:
+            out.path[param.name] = value
+        elif param.placement == Placement.QUERY:
+            out.query.append((param.name, value))
+        elif param.placement == Placement.HEADER:
+            out.headers.append((param.name, value))
+        else:
+            out.body.append((param.name, value))
+    return out
+
+
+def _secret_forms(value: str) -> set[str]:
+    """A secret as written in a URL, a form body and a JSON string, for masking."""
+    return {value, quote(value, safe=""), quote_plus(value), orjson.dumps(value).decode()[1:-1]}
+
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    content: bytes | None = None
+    content_type: str | None = None
+    multipart: tuple[tuple[str, str], ...] = ()
+
+
+_BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
+
+
+def _encode_body(api: Api, call: Call, resolved: _Resolved) -> _Body:
+    """Encode the body for the call's body type.
+
+    JSON values stay strings: a sample "42" is sent as "42", never guessed
+    into a number, because the parameter editor only holds text. A body that
+    needs numbers, booleans or arrays is written as a template instead.
+    """
+    pairs = resolved.body
+    template = call.body_template
+    kind = call.body_type
+    if kind == BodyType.NONE:
+        return _Body()
+    if kind == BodyType.JSON:
+        if template.strip():
+            text = _fill_template(api, call, resolved, lambda v: orjson.dumps(v).decode()[1:-1])
+            return _Body(text.encode(), "application/json")
+        return _Body(orjson.dumps(_nest(api, call, pairs)), "application/json")
+    if kind == BodyType.FORM:
+        if template.strip():
+            text = _fill_template(api, call, resolved, quote_plus)
+        else:
+            text = urlencode(pairs)
+        return _Body(text.encode(), "application/x-www-form-urlencoded")
+    if kind == BodyType.MULTIPART:
+        if not pairs:
+            return _Body()
+        # httpx writes the parts; a None filename makes each a plain form field.
+        encoded = httpx.Request(
+            "POST", "http://localhost/", files=[(k, (None, v)) for k, v in pairs]
+        )
+        return _Body(encoded.read(), encoded.headers["Content-Type"], tuple(pairs))
+    if not template:
+        return _Body()
+    # Raw bodies are often XML or HTML: a <tag> that names no parameter is kept.
+    text = _fill_template(api, call, resolved, lambda v: v, strict=False)
+    return _Body(text.encode(), call.content_type.strip() or "text/plain; charset=utf-8")
+
+
+def _fill_template(
+    api: Api,
+    call: Call,
+    resolved: _Resolved,
+    escape: Callable[[str], str],
+    *,
+    strict: bool = True,
+) -> str:
+    values = dict.fromkeys(resolved.omitted_body, "")
+    values.update(resolved.body)
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in values:
+            return escape(values[name])
+        if strict:
+            raise PlaceholderError(
+                f"Body placeholder '<{name}>' of call '{call.name}' in API '{api.name}' names "
+                f"no body parameter: add a body parameter named '{name}'"
+            )
+        return match.group(0)
+
+    return _BODY_PLACEHOLDER.sub(replace, call.body_template)
+
+
+def _nest(api: Api, call: Call, pairs: list[tuple[str, str]]) -> dict[str, object]:
+    """Build a JSON object from dotted names: ``customer.address.city`` nests."""
+    root: dict[str, object] = {}
+    for name, value in pairs:
+        *parents, leaf = name.split(".")
+        node = root
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                raise _conflict(api, call, name)
+            node = child
+        if isinstance(node.get(leaf), dict):
+            raise _conflict(api, call, name)
+        node[leaf] = value
+    return root
+
+
+def _conflict(api: Api, call: Call, name: str) -> RequestBuildError:
+    return RequestBuildError(
+        f"Body parameter '{name}' of call '{call.name}' in API '{api.name}' clashes with "
+        f"another one that is both a value and an object: rename one of them"
+    )
+
+
+def _join_url(api: Api, call: Call) -> str:
+    path = call.path.strip()
+    if re.match(r"^https?://", path, re.IGNORECASE):
+        return path
+    base = api.base_url.strip()
+    if not base:
+        raise RequestBuildError(
+            f"API '{api.name}' has no base URL and call '{call.name}' has a relative path: "
+            f"set the API's base URL"
+        )
+    if not path:
+        return base
+    if path.startswith(("?", "#")):
+        return base + path
+    return base.rstrip("/") + "/" + path.lstrip("/")
+
+
+def _fill_path(url: str, path_values: Mapping[str, str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        if name not in path_values:
+            # A blank optional path parameter: the segment is left empty.
+            return ""
+        return quote(path_values[name], safe="")
+
+    return _PLACEHOLDER.sub(replace, url)
+
+
+def _add_query(url: str, pairs: list[tuple[str, str]]) -> str:
+    # %20 rather than '+' for spaces: it means the same everywhere in a URL.
+    extra = urlencode(pairs, quote_via=quote, safe="")
+    scheme, netloc, path, query, fragment = urlsplit(url)
+    query = f"{query}&{extra}" if query else extra
+    return urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def _apply_auth(
+    api: Api,
+    secrets: SecretStore,
+    headers: list[tuple[str, str]],
+    query: list[tuple[str, str]],
+    used: set[str],
+) -> None:
+    auth = api.auth
+    if auth.type == "none":
+        return
+    field = AUTH_SECRET_FIELD[auth.type]
+    credential = secrets.get(secret_ref(api, f"auth.{field}"))
+    if not credential:
+        raise RequestBuildError(
+            f"API '{api.name}' uses {_AUTH_LABEL[auth.type]} but none is set: "
+            f"set the credential in the API's authentication settings"
+        )
+    used.add(credential)
+    if isinstance(auth, ApiKeyQueryAuth):
+        query[:] = [(k, v) for k, v in query if k != auth.parameter]
+        query.append((auth.parameter, credential))
+        return
+    if isinstance(auth, ApiKeyHeaderAuth):
+        name, value = auth.header, auth.prefix + credential
+    elif isinstance(auth, BearerAuth):
+        name, value = "Authorization", f"Bearer {credential}"
+    elif isinstance(auth, BasicAuth):
+        token = base64.b64encode(f"{auth.username}:{credential}".encode()).decode("ascii")
+        used.add(token)
+        name, value = "Authorization", f"Basic {token}"
+    else:  # pragma: no cover - a new auth type must be handled above
+        raise RequestBuildError(f"API '{api.name}' uses unsupported auth type '{auth.type}'")
+    used.add(value)
+    # Authentication wins over a header of the same name set by hand.
+    headers[:] = [(n, v) for n, v in headers if n.lower() != name.lower()]
+    headers.append((name, value))
+
+
+def _check_url(api: Api, call: Call, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise RequestBuildError(
+            f"URL '{url}' of call '{call.name}' in API '{api.name}' is not an http(s) URL "
+            f"with a host: check the base URL"
+        )
+    try:
+        httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        raise RequestBuildError(
+            f"URL of call '{call.name}' in API '{api.name}' is invalid ({exc}): check the base "
+            f"URL and path"
+        ) from exc
+
+
+def _check_header(api: Api, call: Call, name: str, value: str) -> None:
+    if not _TOKEN.match(name):
+        raise RequestBuildError(
+            f"Header name '{name}' of call '{call.name}' in API '{api.name}' is not valid: "
+            f"use letters, digits and '-'"
+        )
+    if any(c in value for c in "\r\n\0"):
+        raise RequestBuildError(
+            f"Header '{name}' of call '{call.name}' in API '{api.name}' has a line break in "
+            f"its value: remove it"
+        )
