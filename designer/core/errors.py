@@ -30,6 +30,7 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     │   ├── TooManyRedirectsError
     │   ├── ResponseTooLargeError
     │   ├── ConnectionLostError     the peer went away mid-response
+    │   ├── ContentDecodingError    a gzip/deflate body that does not decompress
     │   ├── HTTPStatusError         4xx/5xx while "include errors" is off
     │   └── CancelledError_         the user cancelled the call
     └── BodyParseError              the body is not valid for its type
@@ -45,6 +46,7 @@ __all__ = [
     "ConnectError",
     "ConnectionLostError",
     "ConnectionRefusedError_",
+    "ContentDecodingError",
     "CurlParseError",
     "DesignerError",
     "ExecutionError",
@@ -195,6 +197,10 @@ class ResponseTooLargeError(ExecutionError):
 
 class ConnectionLostError(ExecutionError):
     """The connection broke while the response was being received."""
+
+
+class ContentDecodingError(ExecutionError):
+    """The response's Content-Encoding (gzip, deflate) could not be decoded."""
 
 
 class HTTPStatusError(ExecutionError):
