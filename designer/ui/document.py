@@ -1,0 +1,213 @@
+"""The open workspace: its models, its file, its undo history and its dirty state.
+
+A :class:`Document` is the one place the GUI changes a workspace. Its
+``apply_*`` primitives are called only by the undo commands of
+:mod:`designer.ui.commands`; each primitive announces the change before and
+after it happens, the way an evented model does, so that the tree adapter can
+bracket it with ``beginInsertRows``/``endInsertRows`` and friends.
+
+Edits replace whole pydantic objects (a copy carrying the change) rather than
+mutating them, so a snapshot held by an undo command is never changed behind
+its back.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from designer.core.models import Api, Call, Workspace
+
+__all__ = ["Document", "load_workspace", "save_workspace"]
+
+
+def load_workspace(path: Path) -> Workspace:
+    """Read a workspace file; raises a core ``DesignerError`` with a one-line message."""
+    from designer.core import workspace_file  # pydantic validation and migrations
+
+    return workspace_file.load(path)
+
+
+def save_workspace(workspace: Workspace, path: Path) -> None:
+    """Write a workspace file atomically; raises a core ``DesignerError`` on failure."""
+    from designer.core import workspace_file
+
+    workspace_file.save(workspace, path)
+
+
+class Document(QObject):
+    """A workspace being edited, with the path it was loaded from (None if untitled)."""
+
+    aboutToReset = Signal()
+    reset = Signal()
+    apiAboutToBeInserted = Signal(int)
+    apiInserted = Signal(int)
+    apiAboutToBeRemoved = Signal(int)
+    apiRemoved = Signal(int)
+    #: source row and Qt's destination child (the row it goes before, pre-move)
+    apiAboutToBeMoved = Signal(int, int)
+    apiMoved = Signal()
+    callAboutToBeInserted = Signal(str, int)
+    callInserted = Signal(str, int)
+    callAboutToBeRemoved = Signal(str, int)
+    callRemoved = Signal(str, int)
+    #: source API id and row, destination API id and Qt's destination child
+    callAboutToBeMoved = Signal(str, int, str, int)
+    callMoved = Signal()
+    apiChanged = Signal(str)
+    callChanged = Signal(str, str)
+    pathChanged = Signal()
+    dirtyChanged = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._workspace = Workspace()
+        self._path: Path | None = None
+        # Set when the content did not come from its file (a restored recovery).
+        self._forced_dirty = False
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.cleanChanged.connect(self._emit_dirty)
+
+    # -- state ---------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace:
+        return self._workspace
+
+    @property
+    def path(self) -> Path | None:
+        return self._path
+
+    @property
+    def is_dirty(self) -> bool:
+        return self._forced_dirty or not self.undo_stack.isClean()
+
+    @property
+    def display_name(self) -> str:
+        """The file name, or the workspace name while it has never been saved."""
+        return self._path.name if self._path else self._workspace.name or "Untitled"
+
+    def replace(self, workspace: Workspace, path: Path | None, *, dirty: bool = False) -> None:
+        """Show another workspace; the undo history starts afresh."""
+        self.aboutToReset.emit()
+        self._workspace = workspace
+        self._path = path
+        self.undo_stack.clear()
+        self._forced_dirty = dirty
+        self.reset.emit()
+        self.pathChanged.emit()
+        self._emit_dirty()
+
+    def open(self, path: Path) -> None:
+        """Load ``path``; on error the current workspace stays as it was."""
+        self.replace(load_workspace(path), path.resolve())
+
+    def save(self, path: Path | None = None) -> Path:
+        """Save to ``path`` or the current path; raises ValueError if there is neither."""
+        target = path or self._path
+        if target is None:
+            raise ValueError("the workspace has no file yet; choose one with Save As")
+        target = target.resolve()
+        save_workspace(self._workspace, target)
+        changed = target != self._path
+        self._path = target
+        self._forced_dirty = False
+        self.undo_stack.setClean()
+        if changed:
+            self.pathChanged.emit()
+        self._emit_dirty()
+        return target
+
+    def _emit_dirty(self, *_: object) -> None:
+        self.dirtyChanged.emit(self.is_dirty)
+
+    # -- lookups -------------------------------------------------------------
+
+    def api_row(self, api_id: str) -> int:
+        for row, api in enumerate(self._workspace.apis):
+            if api.id == api_id:
+                return row
+        raise KeyError(api_id)
+
+    def api(self, api_id: str) -> Api:
+        return self._workspace.apis[self.api_row(api_id)]
+
+    def find_call(self, call_id: str) -> tuple[Api, Call]:
+        for api in self._workspace.apis:
+            for call in api.calls:
+                if call.id == call_id:
+                    return api, call
+        raise KeyError(call_id)
+
+    def call_row(self, call_id: str) -> tuple[str, int]:
+        """The id of the API holding the call, and the call's row in it."""
+        for api in self._workspace.apis:
+            for row, call in enumerate(api.calls):
+                if call.id == call_id:
+                    return api.id, row
+        raise KeyError(call_id)
+
+    # -- primitives, called by undo commands only ----------------------------
+
+    def apply_insert_api(self, row: int, api: Api) -> None:
+        self.apiAboutToBeInserted.emit(row)
+        self._workspace.apis.insert(row, api)
+        self.apiInserted.emit(row)
+
+    def apply_remove_api(self, row: int) -> Api:
+        self.apiAboutToBeRemoved.emit(row)
+        api = self._workspace.apis.pop(row)
+        self.apiRemoved.emit(row)
+        return api
+
+    def apply_move_api(self, src: int, dst: int) -> None:
+        """Move the API at ``src`` so that it ends up at index ``dst``."""
+        if src == dst:
+            return
+        self.apiAboutToBeMoved.emit(src, dst + 1 if dst > src else dst)
+        apis = self._workspace.apis
+        apis.insert(dst, apis.pop(src))
+        self.apiMoved.emit()
+
+    def apply_insert_call(self, api_id: str, row: int, call: Call) -> None:
+        api = self.api(api_id)
+        self.callAboutToBeInserted.emit(api_id, row)
+        api.calls.insert(row, call)
+        self.callInserted.emit(api_id, row)
+
+    def apply_remove_call(self, api_id: str, row: int) -> Call:
+        api = self.api(api_id)
+        self.callAboutToBeRemoved.emit(api_id, row)
+        call = api.calls.pop(row)
+        self.callRemoved.emit(api_id, row)
+        return call
+
+    def apply_move_call(self, src_api: str, src_row: int, dst_api: str, dst_row: int) -> None:
+        """Move a call so that it ends up at index ``dst_row`` of API ``dst_api``."""
+        same = src_api == dst_api
+        if same and src_row == dst_row:
+            return
+        child = dst_row + 1 if same and dst_row > src_row else dst_row
+        self.callAboutToBeMoved.emit(src_api, src_row, dst_api, child)
+        call = self.api(src_api).calls.pop(src_row)
+        self.api(dst_api).calls.insert(dst_row, call)
+        self.callMoved.emit()
+
+    def apply_api_settings(self, settings: Api) -> None:
+        """Replace everything of the API with ``settings.id`` except its calls."""
+        row = self.api_row(settings.id)
+        current = self._workspace.apis[row]
+        self._workspace.apis[row] = settings.model_copy(update={"calls": current.calls})
+        self.apiChanged.emit(settings.id)
+
+    def apply_call(self, api_id: str, call: Call) -> None:
+        """Replace the call with ``call.id`` in API ``api_id`` by ``call``."""
+        api = self.api(api_id)
+        for row, existing in enumerate(api.calls):
+            if existing.id == call.id:
+                api.calls[row] = call
+                self.callChanged.emit(api_id, call.id)
+                return
+        raise KeyError(call.id)

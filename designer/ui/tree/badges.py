@@ -1,0 +1,57 @@
+"""Method badges: the small coloured "GET" / "POST" labels drawn before call names.
+
+Colours follow the convention of desktop API clients (GET green, POST amber,
+PUT blue, PATCH violet, DELETE red), so the tree reads at a glance. Badges
+are drawn once per method and cached; they are rendered at twice the size
+so they stay sharp on high-density screens.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+
+__all__ = ["BADGE_SIZE", "method_color", "method_icon"]
+
+#: Logical size of a badge; wide enough for "OPTIONS" in a small bold font.
+BADGE_SIZE = QSize(48, 16)
+
+_COLORS = {
+    "GET": "#2e7d32",
+    "POST": "#b26a00",
+    "PUT": "#1565c0",
+    "PATCH": "#6a1b9a",
+    "DELETE": "#c62828",
+    "HEAD": "#546e7a",
+    "OPTIONS": "#546e7a",
+}
+
+
+def method_color(method: str) -> QColor:
+    return QColor(_COLORS.get(method, "#546e7a"))
+
+
+@cache
+def method_icon(method: str) -> QIcon:
+    scale = 2
+    pixmap = QPixmap(BADGE_SIZE * scale)
+    pixmap.setDevicePixelRatio(scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect = QRectF(0.5, 1.5, BADGE_SIZE.width() - 4, BADGE_SIZE.height() - 3)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(method_color(method))
+        painter.drawRoundedRect(rect, 3, 3)
+        font = QFont()
+        font.setPixelSize(9)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, method)
+    finally:
+        painter.end()
+    return QIcon(pixmap)

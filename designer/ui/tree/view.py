@@ -1,0 +1,137 @@
+"""The tree pane: a filter box above the tree view of APIs and calls.
+
+The view's actions (add, rename, duplicate, delete) are given by the main
+window; they form the context menu and their shortcuts work while the tree
+has focus, so Delete in a text field never deletes an API.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+
+from designer.ui.document import Document
+from designer.ui.edits import Item
+
+from .badges import BADGE_SIZE
+from .filter import TreeFilterModel
+from .model import ITEM_ROLE, WorkspaceTreeModel
+
+__all__ = ["ApiTreeView", "TreePane"]
+
+
+class ApiTreeView(QTreeView):
+    """The tree of APIs and calls (objectName ``apiTree``)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("apiTree")
+        self.setAccessibleName("APIs and calls")
+        self.setToolTip("APIs and their calls; drag to reorder or to move a call to another API")
+        self.setHeaderHidden(True)
+        self.setUniformRowHeights(True)  # keeps thousands of calls cheap to lay out
+        self.setIconSize(BADGE_SIZE)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDropIndicatorShown(True)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+
+    def add_tree_actions(self, actions: list[QAction | None]) -> None:
+        """Actions for the context menu, whose shortcuts apply while the tree has focus."""
+        for action in actions:
+            if action is None:
+                action = QAction(self)
+                action.setSeparator(True)
+            else:
+                action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+
+class TreePane(QWidget):
+    """Filter box and tree; reports the current item."""
+
+    currentItemChanged = Signal(object)  # Item | None
+
+    def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = WorkspaceTreeModel(doc, self)
+        self.proxy = TreeFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("treeFilter")
+        self.filter_edit.setPlaceholderText("Filter by name, method or path")
+        self.filter_edit.setAccessibleName("Filter APIs and calls")
+        self.filter_edit.setToolTip("Show only the APIs and calls that match (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._filter)
+
+        self.view = ApiTreeView(self)
+        self.view.setModel(self.proxy)
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.model.modelReset.connect(self.view.expandAll)
+        self.model.rowsInserted.connect(self._expand_new_api)
+
+        find = QAction("Find", self)
+        find.setShortcut(QKeySequence.StandardKey.Find)
+        find.triggered.connect(self.focus_filter)
+        self.addAction(find)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.filter_edit)
+        layout.addWidget(self.view)
+
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        if text:
+            self.view.expandAll()
+
+    def _expand_new_api(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self.view.expand(self.proxy.mapFromSource(self.model.index(row, 0)))
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.currentItemChanged.emit(current.data(ITEM_ROLE) if current.isValid() else None)
+
+    def current_item(self) -> Item | None:
+        index = self.view.currentIndex()
+        return index.data(ITEM_ROLE) if index.isValid() else None
+
+    def selected_items(self) -> list[Item]:
+        rows = self.view.selectionModel().selectedRows()
+        items = [i.data(ITEM_ROLE) for i in rows]
+        if not items and (current := self.current_item()) is not None:
+            items = [current]
+        return items
+
+    def select(self, item: Item, *, edit: bool = False) -> None:
+        """Make ``item`` current and selected (clearing the filter if it hides it)."""
+        index = self.proxy.mapFromSource(self.model.item_index(item))
+        if not index.isValid():
+            self.filter_edit.clear()
+            index = self.proxy.mapFromSource(self.model.item_index(item))
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+        if edit:
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+            self.view.edit(index)
+
+    def rename_current(self) -> None:
+        index = self.view.currentIndex()
+        if index.isValid():
+            self.view.edit(index)
