@@ -1,0 +1,311 @@
+"""Send built requests and receive their responses, bounded and cancellable.
+
+One :class:`Executor` owns one long-lived :class:`httpx.AsyncClient`, so
+connections are reused across calls; its transport can be injected for tests.
+Bodies are streamed and counted after decompression, so a response larger
+than the cap stops the transfer instead of filling memory. Every httpx and OS
+failure is mapped here into :mod:`designer.core.errors`, with a message that
+names the host and says what to do next. HTTP error statuses are results, not
+failures: deciding what a 500 means is the caller's business.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import Message
+from types import TracebackType
+from typing import TypeVar
+
+import httpx
+
+from .errors import (
+    ConnectError,
+    ConnectionLostError,
+    ConnectionRefusedError_,
+    ContentDecodingError,
+    ExecutionError,
+    NameResolutionError,
+    RequestTimeoutError,
+    ResponseTooLargeError,
+    TLSError,
+    TooManyRedirectsError,
+)
+from .request import BuiltRequest
+
+__all__ = ["ExecutionSettings", "Executor", "ResponseResult"]
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionSettings:
+    """Timeouts (seconds), redirect and size limits, and TLS verification.
+
+    ``verify`` is True (trusted CAs), False (no check, for local test servers)
+    or the path of a CA bundle file or directory.
+    """
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    max_redirects: int = 10
+    max_body_bytes: int = 200 * 1024 * 1024
+    verify: bool | str = True
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseResult:
+    """What came back: status line, timing, headers and the decoded body."""
+
+    status: int
+    reason: str
+    http_version: str
+    url: str
+    elapsed: float
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    content_type: str
+    charset: str | None
+
+    @property
+    def size(self) -> int:
+        return len(self.body)
+
+    def header(self, name: str) -> str | None:
+        """The value of a header, case-insensitively; repeated headers joined by ", "."""
+        wanted = name.lower()
+        values = [v for n, v in self.headers if n.lower() == wanted]
+        return ", ".join(values) if values else None
+
+
+class Executor:
+    """Owns ONE long-lived httpx.AsyncClient; transport injectable for tests."""
+
+    def __init__(
+        self,
+        settings: ExecutionSettings = ExecutionSettings(),
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.settings = settings
+        connect, read = settings.connect_timeout, settings.read_timeout
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=connect),
+            follow_redirects=True,
+            max_redirects=settings.max_redirects,
+            verify=_ssl_context(settings.verify),
+        )
+
+    async def __aenter__(self) -> Executor:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def send(
+        self,
+        request: BuiltRequest,
+        *,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> ResponseResult:
+        """Send ``request`` and read its whole body, up to the size cap.
+
+        ``on_progress`` is called with the number of body bytes received so far.
+        Cancelling the awaiting task raises :class:`asyncio.CancelledError`
+        here and closes the connection.
+        """
+        target = _Target(request)
+        try:
+            outgoing = request.to_httpx()
+        except httpx.InvalidURL as exc:
+            raise ExecutionError(
+                f"URL '{request.url}'{target.call} is invalid ({exc}): check the call's path"
+            ) from exc
+        started = time.perf_counter()
+        response: httpx.Response | None = None
+        try:
+            response = await self._client.send(outgoing, stream=True)
+            body = await self._read_body(response, target, on_progress)
+            elapsed = time.perf_counter() - started
+        except httpx.HTTPError as exc:
+            raise _map_error(exc, target, self.settings, response is not None) from exc
+        finally:
+            if response is not None:
+                # Closing an unfinished stream drops the connection instead of reusing it.
+                await response.aclose()
+        return _result(response, body, elapsed)
+
+    async def _read_body(
+        self,
+        response: httpx.Response,
+        target: _Target,
+        on_progress: Callable[[int], None] | None,
+    ) -> bytes:
+        cap = self.settings.max_body_bytes
+        declared = response.headers.get("Content-Length", "")
+        encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+        # A declared length counts encoded bytes; only without an encoding is it the body size.
+        if not encoded and declared.isdigit() and int(declared) > cap:
+            raise _too_large(target, cap)
+        chunks: list[bytes] = []
+        total = 0
+        async for chunk in response.aiter_bytes():
+            total += len(chunk)
+            if total > cap:
+                raise _too_large(target, cap)
+            chunks.append(chunk)
+            if on_progress is not None:
+                on_progress(total)
+        return b"".join(chunks)
+
+
+def _ssl_context(verify: bool | str) -> ssl.SSLContext | bool:
+    if not isinstance(verify, str):
+        return verify
+    # httpx deprecates verify=<path>; an SSLContext says the same thing.
+    try:
+        if os.path.isdir(verify):
+            return ssl.create_default_context(capath=verify)
+        return ssl.create_default_context(cafile=verify)
+    except (OSError, ssl.SSLError) as exc:
+        raise TLSError(f"CA bundle '{verify}' cannot be loaded ({exc}): check the path") from exc
+
+
+class _Target:
+    """How messages name what is being called: ``host:port`` and ``(API/call)``."""
+
+    def __init__(self, request: BuiltRequest) -> None:
+        try:
+            url = httpx.URL(request.url)
+        except httpx.InvalidURL:
+            url = httpx.URL()
+        self.host = url.host or request.url
+        port = url.port or {"http": 80, "https": 443}.get(url.scheme)
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        self.address = f"{host}:{port}" if port else host
+        names = "/".join(n for n in (request.api_name, request.call_name) if n)
+        self.call = f" ({names})" if names else ""
+
+
+def _too_large(target: _Target, cap: int) -> ResponseTooLargeError:
+    return ResponseTooLargeError(
+        f"Response from {target.address}{target.call} is larger than {_size(cap)}: "
+        f"raise the size cap"
+    )
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= scale:
+            return f"{n / scale:g} {unit}"
+    return f"{n} bytes"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g} s"
+
+
+def _map_error(
+    exc: httpx.HTTPError, target: _Target, settings: ExecutionSettings, responded: bool
+) -> ExecutionError:
+    """The error of the core that tells the user what ``exc`` means."""
+    where, call = target.address, target.call
+    if isinstance(exc, httpx.TooManyRedirects):
+        return TooManyRedirectsError(
+            f"{where}{call} redirected more than {settings.max_redirects} times: "
+            f"check the URL or raise the redirect limit"
+        )
+    if isinstance(exc, httpx.ConnectTimeout):
+        return RequestTimeoutError(
+            f"Timed out after {_seconds(settings.connect_timeout)} connecting to {where}{call}: "
+            f"check the host or raise the connect timeout"
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return RequestTimeoutError(
+            f"Timed out after {_seconds(settings.read_timeout)} waiting for {where}{call}: "
+            f"raise the read timeout or try again"
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return ContentDecodingError(
+            f"Response from {where}{call} has a body that cannot be decompressed ({exc}): "
+            f"the server sent a broken Content-Encoding"
+        )
+    tls = _cause(exc, ssl.SSLError)
+    if tls is not None:
+        reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or tls
+        return TLSError(
+            f"TLS handshake with {where}{call} failed: {reason}: "
+            f"check the certificate or the CA bundle setting"
+        )
+    if isinstance(exc, httpx.ConnectError):
+        if _cause(exc, ConnectionRefusedError) is not None:
+            return ConnectionRefusedError_(
+                f"Connection refused by {where}{call}: is the server running?"
+            )
+        if _cause(exc, socket.gaierror) is not None:
+            return NameResolutionError(
+                f"Could not resolve host '{target.host}'{call}: check the base URL"
+            )
+        return ConnectError(f"Could not connect to {where}{call} ({exc}): check the base URL")
+    if isinstance(exc, httpx.TransportError) and responded:
+        return ConnectionLostError(
+            f"Connection to {where}{call} was lost while receiving the response: try again"
+        )
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return ConnectionLostError(
+            f"{where}{call} closed the connection without a valid response ({exc}): "
+            f"check that it speaks HTTP"
+        )
+    return ExecutionError(f"Request to {where}{call} failed ({exc or type(exc).__name__})")
+
+
+def _cause(exc: BaseException, kind: type[_E]) -> _E | None:
+    """The first exception of ``kind`` in the chain that led to ``exc``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _result(response: httpx.Response, body: bytes, elapsed: float) -> ResponseResult:
+    encoding = response.headers.encoding
+    headers = tuple((k.decode(encoding), v.decode(encoding)) for k, v in response.headers.raw)
+    media_type, charset = _content_type(response.headers.get("Content-Type", ""))
+    return ResponseResult(
+        status=response.status_code,
+        reason=response.reason_phrase,
+        http_version=response.http_version,
+        url=str(response.url),
+        elapsed=elapsed,
+        headers=headers,
+        body=body,
+        content_type=media_type,
+        charset=charset,
+    )
+
+
+def _content_type(value: str) -> tuple[str, str | None]:
+    if not value.strip():
+        return "", None
+    message = Message()
+    message["Content-Type"] = value
+    charset = message.get_param("charset")
+    media_type = value.split(";", 1)[0].strip().lower()
+    return media_type, charset if isinstance(charset, str) else None
