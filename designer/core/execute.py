@@ -157,8 +157,10 @@ class Executor:
         cap = self.settings.max_body_bytes
         declared = response.headers.get("Content-Length", "")
         encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
-        # A declared length counts encoded bytes; only without an encoding is it the body size.
-        if not encoded and declared.isdigit() and int(declared) > cap:
+        # A declared length counts encoded bytes; only without an encoding is it the body
+        # size. A HEAD response declares the length of a body it does not send.
+        bodyless = response.request.method == "HEAD"
+        if not (encoded or bodyless) and declared.isdigit() and int(declared) > cap:
             raise _too_large(target, cap)
         chunks: list[bytes] = []
         total = 0

@@ -170,7 +170,7 @@ def build_request(
     return BuiltRequest(
         api_name=api.name,
         call_name=call.name,
-        method=call.method.value,
+        method=str(call.method),
         url=url,
         headers=tuple(headers),
         content=body.content,

@@ -115,6 +115,14 @@ def test_bytes_report_progress(run_async: Run[ResponseResult], httpbin: Any) -> 
     assert seen[-1] == 50000
 
 
+def test_head_declares_a_length_without_a_body(
+    run_async: Run[ResponseResult], httpbin: Any
+) -> None:
+    settings = ExecutionSettings(max_body_bytes=1000)
+    result = fetch(run_async, get(httpbin.url + "/bytes/5000", "HEAD"), settings)
+    assert (result.status, result.header("Content-Length"), result.size) == (200, "5000", 0)
+
+
 @pytest.mark.parametrize(("encoding", "flag"), [("gzip", "gzipped"), ("deflate", "deflated")])
 def test_compressed_bodies_are_decoded(
     run_async: Run[ResponseResult], httpbin: Any, encoding: str, flag: str
