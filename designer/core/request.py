@@ -266,6 +266,15 @@ def _encode_body(api: Api, call: Call, resolved: _Resolved) -> _Body:
     if kind == BodyType.JSON:
         if template.strip():
             text = _fill_template(api, call, resolved, lambda v: orjson.dumps(v).decode()[1:-1])
+            try:
+                orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
+                # Caught here, the mistake (often "<name>" without quotes) is named;
+                # the server would only answer 400.
+                raise RequestBuildError(
+                    f"JSON body template of call '{call.name}' in API '{api.name}' is not valid "
+                    f"JSON once filled ({exc}): check the quotes around each <placeholder>"
+                ) from exc
             return _Body(text.encode(), "application/json")
         return _Body(orjson.dumps(_nest(api, call, pairs)), "application/json")
     if kind == BodyType.FORM:

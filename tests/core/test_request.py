@@ -226,6 +226,14 @@ def test_json_template_with_unknown_placeholder_is_an_error() -> None:
         build(api, call)
 
 
+def test_json_template_that_is_not_json_once_filled_is_an_error() -> None:
+    api, call = body_call(
+        BodyType.JSON, param("n", "three", Placement.BODY), body_template='{"n": <n>}'
+    )
+    with pytest.raises(RequestBuildError, match="not valid JSON once filled"):
+        build(api, call)
+
+
 def test_raw_template_keeps_tags_that_name_no_parameter() -> None:
     api, call = body_call(
         BodyType.RAW,
