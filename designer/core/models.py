@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 import secrets as _random
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
-from .structure import FieldOverride, Shape, override_to_dict, shape_to_dict
+from .structure import FieldOverride, ResponseType, Shape, override_to_dict, shape_to_dict
 
 __all__ = [
     "WORKSPACE_FORMAT",
@@ -42,8 +42,8 @@ __all__ = [
     "secret_ref",
 ]
 
-WORKSPACE_FORMAT = "connector-designer.workspace"
-WORKSPACE_VERSION = 1
+WORKSPACE_FORMAT: Final = "connector-designer.workspace"
+WORKSPACE_VERSION: Final = 1
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 
@@ -94,16 +94,6 @@ class BodyType(StrEnum):
     FORM = "form"
     MULTIPART = "multipart"
     RAW = "raw"
-
-
-class ResponseType(StrEnum):
-    """How a response body is read; ``auto`` detects it from Content-Type."""
-
-    AUTO = "auto"
-    JSON = "json"
-    XML = "xml"
-    TEXT = "text"
-    BINARY = "binary"
 
 
 class Parameter(_Model):

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-__all__ = ["FieldOverride", "Sample", "Shape", "TextFormat", "ValueType", "child_path"]
+__all__ = [
+    "FieldOverride",
+    "ResponseType",
+    "Sample",
+    "Shape",
+    "TextFormat",
+    "ValueType",
+    "child_path",
+]
 
 Sample = str | int | float | bool | None
 
@@ -51,6 +59,16 @@ class TextFormat(StrEnum):
     URL = "url"
     IMAGE_URL = "image-url"
     UUID = "uuid"
+
+
+class ResponseType(StrEnum):
+    """How a response body is read; ``auto`` detects it from Content-Type."""
+
+    AUTO = "auto"
+    JSON = "json"
+    XML = "xml"
+    TEXT = "text"
+    BINARY = "binary"
 
 
 @dataclass(slots=True)

@@ -1,0 +1,32 @@
+"""Response-structure inference: from a body to a typed tree, and back out as JSON Schema.
+
+The public surface is re-exported here; the modules hold one concern each:
+:mod:`.infer` (values to shapes), :mod:`.formats` (text formats),
+:mod:`.merge`, :mod:`.diff` (walk, compare, summarize), :mod:`.schema`
+(JSON Schema export), :mod:`.render` (text tree) and :mod:`.body` (parsing
+JSON, XML, text and binary bodies).
+"""
+
+from .body import detect_kind, infer_body, parse_json
+from .diff import Change, diff, summarize, walk
+from .infer import MAX_DEPTH, infer_value, infer_values
+from .merge import merge
+from .render import render_tree
+from .schema import SCHEMA_DIALECT, to_json_schema
+
+__all__ = [
+    "MAX_DEPTH",
+    "SCHEMA_DIALECT",
+    "Change",
+    "detect_kind",
+    "diff",
+    "infer_body",
+    "infer_value",
+    "infer_values",
+    "merge",
+    "parse_json",
+    "render_tree",
+    "summarize",
+    "to_json_schema",
+    "walk",
+]

@@ -1,0 +1,239 @@
+"""Inferring a :class:`Shape` from parsed JSON values.
+
+The engine works *column-wise*: it gathers every value seen at one place of
+the document (all ``data[].price`` values, say) and types them together, so
+the per-value work is done by C-level builtins (``map(type, ...)``, ``zip``,
+``set``) rather than by a Python loop per value. Objects that share the same
+keys in the same order, the common case for API lists, are transposed with
+``zip(*...)`` in one step.
+
+Depth is bounded by :data:`MAX_DEPTH`: below it a node keeps its type but is
+marked ``truncated``, so documents nested thousands of levels deep cannot
+exhaust the interpreter's stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
+from itertools import chain, compress, islice
+from operator import is_not
+from typing import Any
+
+import orjson
+
+from ..structure import Sample, Shape, ValueType
+from .formats import detect_format
+
+__all__ = ["MAX_DEPTH", "Truncated", "infer_value", "infer_values"]
+
+#: Levels of nesting inferred before a node is marked ``truncated``.
+MAX_DEPTH = 150
+_SAMPLE_CHARS = 60
+
+
+class Truncated:
+    """Stands in for a container that a depth-limited parser did not build."""
+
+    __slots__ = ("kind",)
+
+    def __init__(self, kind: type[dict[Any, Any]] | type[list[Any]]) -> None:
+        self.kind = kind
+
+
+_NONE = type(None)
+_not_none = partial(is_not, None)
+
+
+def infer_value(value: object, *, sample_limit: int | None = None) -> Shape:
+    """The structure of one parsed JSON value (the root of a body).
+
+    With ``sample_limit``, each list contributes at most that many items, so a
+    first structure of a huge body comes quickly; the full pass refines it.
+    """
+    return _Engine(sample_limit).infer([value], 0)
+
+
+def infer_values(values: list[object], *, sample_limit: int | None = None) -> Shape:
+    """The merged structure of several values seen at the same place."""
+    return _Engine(sample_limit).infer(values, 0)
+
+
+def _samples(values: Iterable[Any]) -> list[Sample]:
+    """Up to two distinct short samples, in the order seen."""
+    out: list[Sample] = []
+    for value in islice(values, 50):
+        if isinstance(value, str) and len(value) > _SAMPLE_CHARS:
+            value = value[: _SAMPLE_CHARS - 1] + "…"
+        if value not in out:
+            out.append(value)
+            if len(out) == 2:
+                break
+    return out
+
+
+class _Engine:
+    __slots__ = ("limit",)
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+
+    def infer(self, values: Sequence[Any], depth: int) -> Shape:
+        count = len(values)
+        if count == 0:
+            return Shape(type=ValueType.UNKNOWN)
+        types = set(map(type, values))
+        nullable = _NONE in types
+        if nullable:
+            types.discard(_NONE)
+            if not types:
+                return Shape(type=ValueType.NULL, count=count, samples=[None])
+        if len(types) == 1:
+            kind = next(iter(types))
+            present = list(filter(_not_none, values)) if nullable else values
+            shape = self._typed(kind, present, depth)
+        elif types == {int, float}:
+            present = list(filter(_not_none, values)) if nullable else values
+            shape = Shape(type=ValueType.NUMBER, samples=_samples(present))
+        else:
+            shape = self._mixed(types, values, depth)
+        shape.count = count
+        shape.nullable = nullable
+        return shape
+
+    def _mixed(self, types: set[type], values: Sequence[Any], depth: int) -> Shape:
+        variants: list[Shape] = []
+        numeric = {int, float} & types
+        if len(numeric) == 2:
+            nums = [v for v in values if type(v) is int or type(v) is float]
+            variants.append(Shape(type=ValueType.NUMBER, count=len(nums), samples=_samples(nums)))
+            types = types - numeric
+        for kind in types:
+            group = [v for v in values if type(v) is kind]
+            variant = self._typed(kind, group, depth)
+            variant.count = len(group)
+            variants.append(variant)
+        variants.sort(key=_variant_order)
+        return Shape(type=ValueType.MIXED, variants=variants)
+
+    def _typed(self, kind: type, values: Sequence[Any], depth: int) -> Shape:
+        if kind is str:
+            return self._text(values, depth)
+        if kind is dict:
+            return self._objects(values, depth)
+        if kind is list:
+            return self._lists(values, depth)
+        if kind is bool:
+            return Shape(type=ValueType.BOOLEAN, samples=_samples(values))
+        if kind is int:
+            return Shape(type=ValueType.INTEGER, samples=_samples(values))
+        if kind is float:
+            return Shape(type=ValueType.NUMBER, samples=_samples(values))
+        if kind is Truncated:
+            inner = {v.kind for v in values}
+            vtype = ValueType.OBJECT if inner == {dict} else ValueType.LIST
+            if len(inner) > 1:
+                vtype = ValueType.UNKNOWN
+            return Shape(type=vtype, truncated=True)
+        # Anything else (a parser's Decimal, say) is typed by what it resembles.
+        return Shape(type=ValueType.NUMBER, samples=[str(v) for v in values[:2]])
+
+    def _text(self, values: Sequence[str], depth: int) -> Shape:
+        shape = Shape(type=ValueType.TEXT, samples=_samples(values))
+        fmt = detect_format(values)
+        if fmt is not None:
+            shape.format = fmt
+        elif values[0].lstrip()[:1] in ("{", "["):
+            shape.embedded = self._embedded_json(values, depth)
+        return shape
+
+    def _embedded_json(self, values: Sequence[str], depth: int) -> Shape | None:
+        """The structure of text that holds JSON, when every value is a JSON object or list."""
+        parsed: list[Any] = []
+        for text in values if self.limit is None else values[: self.limit]:
+            if text.lstrip()[:1] not in ("{", "["):
+                return None
+            try:
+                parsed.append(orjson.loads(text))
+            except orjson.JSONDecodeError:
+                return None
+        return self.infer(parsed, depth + 1)
+
+    def _objects(self, objects: Sequence[dict[str, Any]], depth: int) -> Shape:
+        shape = Shape(type=ValueType.OBJECT)
+        if depth >= MAX_DEPTH:
+            shape.truncated = True
+            return shape
+        total = len(objects)
+        columns = _columns(objects)
+        fields: dict[str, Shape] = {}
+        for name, column in columns.items():
+            child = self.infer(column, depth + 1)
+            child.optional = len(column) < total
+            fields[name] = child
+        shape.fields = fields
+        return shape
+
+    def _lists(self, lists: Sequence[list[Any]], depth: int) -> Shape:
+        shape = Shape(type=ValueType.LIST)
+        if depth >= MAX_DEPTH:
+            shape.truncated = True
+            return shape
+        limit = self.limit
+        if limit is None:
+            items = list(chain.from_iterable(lists))
+        else:
+            items = list(islice(chain.from_iterable(lst[:limit] for lst in lists), limit))
+        shape.items = self.infer(items, depth + 1)
+        return shape
+
+
+def _columns(objects: Sequence[dict[str, Any]]) -> Mapping[str, Sequence[Any]]:
+    """The values of each key across ``objects``, keys in order of first appearance."""
+    layouts = list(map(tuple, objects))
+    distinct = dict.fromkeys(layouts)  # ordered: layouts in order of first appearance
+    if len(distinct) == 1:
+        # The common case: every object has the same keys in the same order,
+        # so one C-level transposition yields every column.
+        keys = layouts[0]
+        return (
+            dict(zip(keys, zip(*map(dict.values, objects), strict=True), strict=True))
+            if keys
+            else {}
+        )
+    if len(distinct) > 64 and len(distinct) * 4 > len(objects):
+        # Objects used as maps (ids as keys): gather values key by key instead.
+        return _columns_by_key(objects)
+    columns: dict[str, Sequence[Any]] = {}
+    for keys in distinct:
+        if not keys:
+            continue
+        group = compress(objects, map(keys.__eq__, layouts))
+        for name, column in zip(keys, zip(*map(dict.values, group), strict=True), strict=True):
+            existing = columns.get(name)
+            if existing is None:
+                columns[name] = column
+            elif isinstance(existing, list):
+                existing.extend(column)
+            else:
+                columns[name] = [*existing, *column]
+    return columns
+
+
+def _columns_by_key(objects: Sequence[dict[str, Any]]) -> Mapping[str, Sequence[Any]]:
+    columns: dict[str, list[Any]] = {}
+    for obj in objects:
+        for name, value in obj.items():
+            column = columns.get(name)
+            if column is None:
+                columns[name] = [value]
+            else:
+                column.append(value)
+    return columns
+
+
+_ORDER = {t: i for i, t in enumerate(ValueType)}
+
+
+def _variant_order(shape: Shape) -> int:
+    return _ORDER[shape.type]
