@@ -1,0 +1,110 @@
+"""Initialize a call: send it with its sample values and infer the structure of the answer.
+
+The steps are separate so that a GUI can run each where it belongs: sending
+on the event loop (:meth:`Executor.send`), inferring in a worker process
+(:func:`infer_response`, whose arguments and result are picklable), and
+applying the result to the call (:func:`with_structure`). :func:`initialize`
+chains them for the command line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .errors import BodyParseError, HTTPStatusError
+from .execute import Executor, ResponseResult
+from .inference import Change, detect_kind, diff, infer_body, infer_value, walk
+from .inference import merge as merge_shapes
+from .models import Api, Call
+from .request import build_request
+from .secrets import SecretStore
+from .structure import ResponseType, Shape, ValueType
+
+__all__ = ["InferOutcome", "infer_response", "initialize", "with_structure"]
+
+
+@dataclass(frozen=True, slots=True)
+class InferOutcome:
+    """The inferred structure of a response, how its body was read, and a note for the user."""
+
+    shape: Shape
+    kind: ResponseType
+    note: str | None = None
+
+
+def infer_response(
+    call: Call, response: ResponseResult, *, sample_limit: int | None = None
+) -> InferOutcome:
+    """The structure of ``response`` as data of ``call``.
+
+    An error status fails with :class:`HTTPStatusError` unless the call
+    includes errors in its data; then status, error flag and message become
+    fields beside the body, as do the response headers when the call captures
+    them. A body that is not valid for its type is shown as text, with a note
+    that says why.
+    """
+    failed = response.status >= 400
+    if failed and not call.include_errors:
+        raise HTTPStatusError(
+            f"Call '{call.name}' returned {response.status} {response.reason}".rstrip()
+            + ": check its parameters and credentials, or turn on 'Include errors in "
+            "response' to design with the error body",
+            response.status,
+        )
+    kind = call.response_type
+    if kind is ResponseType.AUTO:
+        kind = detect_kind(response.body, response.content_type)
+    note = None
+    try:
+        body = infer_body(response.body, response.content_type, kind, sample_limit=sample_limit)
+    except BodyParseError as exc:
+        note = f"{exc}; showing it as text"
+        kind = ResponseType.TEXT
+        body = infer_body(response.body, response.content_type, kind)
+    if not (call.include_errors or call.capture_headers):
+        return InferOutcome(body, kind, note)
+    envelope: dict[str, object] = {}
+    if call.include_errors:
+        envelope["status_code"] = response.status
+        envelope["returned_an_error"] = failed
+        envelope["error_message"] = response.reason if failed else None
+    if call.capture_headers:
+        envelope["headers"] = dict(response.headers)
+    shape = infer_value(envelope)
+    assert shape.fields is not None
+    shape.fields = {"body": _as_field(body), **shape.fields}
+    return InferOutcome(shape, kind, note)
+
+
+def _as_field(body: Shape) -> Shape:
+    body.count = 1
+    return body
+
+
+def with_structure(call: Call, shape: Shape, *, merge: bool = False) -> tuple[Call, list[Change]]:
+    """A copy of ``call`` holding ``shape`` (merged into its structure, or replacing it).
+
+    Returns the copy and the changes from the previous structure. The user's
+    overrides survive while their field still exists; the others are dropped.
+    """
+    previous = call.structure
+    if merge and previous is not None and previous.type is not ValueType.UNKNOWN:
+        shape = merge_shapes(previous, shape)
+    paths = {path for path, _node in walk(shape)}
+    overrides = {path: o for path, o in call.overrides.items() if path in paths}
+    updated = call.model_copy(update={"structure": shape, "overrides": overrides})
+    return updated, diff(previous, shape)
+
+
+async def initialize(
+    executor: Executor,
+    api: Api,
+    call: Call,
+    secrets: SecretStore,
+    values: Mapping[str, str] | None = None,
+) -> tuple[ResponseResult, InferOutcome]:
+    """Send ``call`` with its sample values (or ``values``) and infer the response's structure."""
+    built = build_request(api, call, secrets, values)
+    response = await executor.send(built)
+    return response, infer_response(call, response)
