@@ -1,0 +1,640 @@
+"""Import a curl command, as pasted from API docs, as a call.
+
+:func:`parse_curl` turns the command line into a :class:`CurlRequest`,
+understanding shell quoting, line continuations and the curl options that
+shape a request; options that only affect curl's own output are ignored, and
+any other option is refused by name so nothing is silently lost.
+
+:func:`curl_to_workspace` maps the request onto the domain model: an API named
+after the host, a call named from method and path, and one parameter per
+query, header and body value. Credentials become the API's authentication and
+go to the :class:`~designer.core.secrets.SecretStore`, never into the model.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl, quote, unquote, urlsplit
+
+import orjson
+
+from .errors import CurlParseError
+from .models import (
+    AUTH_SECRET_FIELD,
+    Api,
+    ApiKeyHeaderAuth,
+    ApiKeyQueryAuth,
+    BasicAuth,
+    BearerAuth,
+    BodyType,
+    Call,
+    Method,
+    NoAuth,
+    Parameter,
+    Placement,
+    UseAs,
+    Workspace,
+    path_placeholders,
+    secret_ref,
+)
+from .secrets import SecretStore
+
+__all__ = ["CurlRequest", "curl_to_workspace", "parse_curl"]
+
+
+@dataclass
+class CurlRequest:
+    """What a curl command sends, before it is mapped onto the model.
+
+    ``data`` is the body given with ``-d``, ``--data-*`` or ``--json`` (several
+    pieces already joined as curl joins them); ``json`` tells that ``--json``
+    was used. ``form`` holds ``-F name=value`` pairs. ``get`` is ``-G``: the
+    data goes into the query string.
+    """
+
+    method: str
+    url: str
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    data: str | None = None
+    json: bool = False
+    form: list[tuple[str, str]] = field(default_factory=list)
+    user: str | None = None
+    get: bool = False
+
+
+# -- parsing -----------------------------------------------------------------------------
+
+_VALUE_OPTIONS = {
+    "-X": "request", "--request": "request",
+    "-H": "header", "--header": "header",
+    "-d": "data", "--data": "data", "--data-ascii": "data", "--data-binary": "data",
+    "--data-raw": "data-raw", "--data-urlencode": "data-urlencode", "--json": "json",
+    "-u": "user", "--user": "user",
+    "-F": "form", "--form": "form", "--form-string": "form-string",
+    "--url": "url",
+    "-A": "user-agent", "--user-agent": "user-agent",
+    "-e": "referer", "--referer": "referer",
+    "-b": "cookie", "--cookie": "cookie",
+    "--oauth2-bearer": "oauth2-bearer",
+}  # fmt: skip
+_FLAG_OPTIONS = {"-G": "get", "--get": "get", "-I": "head", "--head": "head"}
+
+# Options that change only how curl runs or reports, not the request an API sees.
+_IGNORED_FLAGS = frozenset(
+    "-s --silent -S --show-error -L --location --location-trusted -v --verbose -i --include "
+    "-k --insecure --compressed -f --fail --fail-with-body -g --globoff -# --progress-bar "
+    "--no-progress-meter -N --no-buffer -n --netrc -O --remote-name -J --remote-header-name "
+    "-R --remote-time --create-dirs -q --disable -4 --ipv4 -6 --ipv6 --http1.0 --http1.1 "
+    "--http2 --http2-prior-knowledge --http3 --tlsv1 --tlsv1.0 --tlsv1.1 --tlsv1.2 --tlsv1.3 "
+    "--ssl --ssl-reqd --path-as-is --basic --digest --anyauth --ntlm --negotiate --raw "
+    "--tr-encoding --no-keepalive --styled-output -Z --parallel -j --junk-session-cookies".split()
+)
+_IGNORED_WITH_VALUE = frozenset(
+    "-o --output -m --max-time --connect-timeout --retry --retry-delay --retry-max-time "
+    "-w --write-out --cacert --capath -E --cert --key --cert-type --key-type --resolve "
+    "--connect-to -x --proxy -U --proxy-user --max-redirs -c --cookie-jar -D --dump-header "
+    "--limit-rate -y --speed-time -Y --speed-limit --interface --stderr --trace --trace-ascii "
+    "--proto --proto-redir --dns-servers --keepalive-time --expect100-timeout --ciphers".split()
+)
+
+
+def _prepare(command: str) -> str:
+    """The command up to any pipe or redirection, with line continuations joined.
+
+    Continuations are ``\\`` (POSIX shells), ``^`` (cmd) and a backtick
+    (PowerShell) at the end of a line, outside quotes. A pasted command often
+    ends in ``| jq .`` or ``> out.json``; what follows belongs to another program.
+    """
+    out: list[str] = []
+    quote_char = ""
+    i, n = 0, len(command)
+    while i < n:
+        c = command[i]
+        if quote_char:
+            if c == quote_char:
+                quote_char = ""
+            elif c == "\\" and quote_char == '"' and i + 1 < n:
+                out.append(command[i : i + 2])
+                i += 2
+                continue
+        elif c in "'\"":
+            quote_char = c
+        elif c in "\\^`" and command[i + 1 : i + 2] in ("\n", "\r"):
+            i += 3 if command[i + 1 : i + 3] == "\r\n" else 2
+            out.append(" ")
+            continue
+        elif c == "\\" and i + 1 < n:
+            out.append(command[i : i + 2])
+            i += 2
+            continue
+        elif c in "|;" or command[i : i + 2] == "&&" or (c == ">" and _redirects(command, i)):
+            break
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _redirects(command: str, i: int) -> bool:
+    """Whether the ``>`` at ``i`` starts a redirection such as ``> out`` or ``2>&1``."""
+    before = command[:i].rstrip("0123456789")
+    return before == "" or before[-1].isspace()
+
+
+def _tokens(command: str) -> list[str]:
+    text = command.strip()
+    for prompt in ("$ ", "% ", "> "):
+        text = text.removeprefix(prompt)
+    try:
+        tokens = shlex.split(_prepare(text))
+    except ValueError as exc:
+        raise CurlParseError(
+            "The curl command has unbalanced quotes: a ' or \" is never closed; "
+            "copy the whole command again"
+        ) from exc
+    if not tokens or tokens[0].lower() not in ("curl", "curl.exe"):
+        first = tokens[0] if tokens else ""
+        raise CurlParseError(
+            f"Not a curl command: it starts with {first[:30]!r} instead of 'curl'"
+            if first
+            else "The curl command is empty: paste a command that starts with 'curl'"
+        )
+    return tokens[1:]
+
+
+def _options(args: list[str]) -> list[tuple[str, str | None]]:
+    """``(option, value)`` pairs in order; positional arguments come as ``("", value)``."""
+    out: list[tuple[str, str | None]] = []
+    i = 0
+
+    def value_of(option: str) -> str:
+        nonlocal i
+        if i + 1 >= len(args):
+            raise CurlParseError(f"The curl option {option} needs a value, but none follows it")
+        i += 1
+        return args[i]
+
+    only_positionals = False
+    while i < len(args):
+        arg = args[i]
+        if only_positionals or not arg.startswith("-") or arg == "-":
+            out.append(("", arg))
+        elif arg == "--":
+            only_positionals = True
+        elif arg.startswith("--"):
+            name, eq, inline = arg.partition("=")
+            if name in _VALUE_OPTIONS or name in _IGNORED_WITH_VALUE:
+                out.append((name, inline if eq else value_of(name)))
+            elif name in _FLAG_OPTIONS or name in _IGNORED_FLAGS:
+                out.append((name, None))
+            else:
+                raise _unknown(name)
+        else:
+            # A cluster of short options such as -sSL, or -XPOST with its value attached.
+            for j in range(1, len(arg)):
+                name = "-" + arg[j]
+                if name in _VALUE_OPTIONS or name in _IGNORED_WITH_VALUE:
+                    rest = arg[j + 1 :]
+                    out.append((name, rest if rest else value_of(name)))
+                    break
+                if name in _FLAG_OPTIONS or name in _IGNORED_FLAGS:
+                    out.append((name, None))
+                else:
+                    raise _unknown(name)
+        i += 1
+    return out
+
+
+def _unknown(option: str) -> CurlParseError:
+    return CurlParseError(
+        f"The curl option {option} is not supported by the importer: "
+        f"remove it from the command and try again"
+    )
+
+
+def _refuse_file(option: str, value: str) -> None:
+    raise CurlParseError(
+        f"{option} {value[:40]} reads from a file, which cannot be imported: "
+        f"put the contents in the command instead (for example with --data-raw)"
+    )
+
+
+def _urlencoded(value: str, option: str) -> str:
+    if value.startswith("="):
+        return quote(value[1:], safe="")
+    name, eq, content = value.partition("=")
+    if eq:
+        return f"{name}={quote(content, safe='')}"
+    if "@" in value:
+        _refuse_file(option, value)
+    return quote(value, safe="")
+
+
+def _header(value: str) -> tuple[str, str] | None:
+    name, colon, rest = value.partition(":")
+    if not colon:
+        if value.endswith(";"):  # curl's way to send a header with no value
+            return value[:-1].strip(), ""
+        raise CurlParseError(
+            f"The header {value[:40]!r} has no ':' between its name and value: "
+            f"write it as -H 'Name: value'"
+        )
+    if not name.strip():
+        raise CurlParseError(f"The header {value[:40]!r} has no name before ':'")
+    rest = rest.strip()
+    return (name.strip(), rest) if rest else None  # "Name:" removes a header in curl
+
+
+_METHODS = ", ".join(m.value for m in Method)
+
+
+def parse_curl(command: str) -> CurlRequest:
+    """The request a curl command line sends; raises :class:`CurlParseError` naming the problem."""
+    method: str | None = None
+    urls: list[str] = []
+    headers: list[tuple[str, str]] = []
+    data: list[str] = []
+    form: list[tuple[str, str]] = []
+    user: str | None = None
+    get = head = json = False
+    for option, value in _options(_tokens(command)):
+        kind = _VALUE_OPTIONS.get(option) or _FLAG_OPTIONS.get(option)
+        if option == "" and value is not None:
+            urls.append(value)
+        elif value is None or kind is None:
+            get = get or kind == "get"
+            head = head or kind == "head"
+        elif kind == "url":
+            urls.append(value)
+        elif kind == "request":
+            method = value.upper()
+        elif kind == "header":
+            parsed = _header(value)
+            if parsed is not None:
+                headers.append(parsed)
+        elif kind == "data":
+            if value.startswith("@"):
+                _refuse_file(option, value)
+            data.append(value)
+        elif kind == "data-raw":
+            data.append(value)
+        elif kind == "data-urlencode":
+            data.append(_urlencoded(value, option))
+        elif kind == "json":
+            if value.startswith("@"):
+                _refuse_file(option, value)
+            json = True
+            data.append(value)
+        elif kind in ("form", "form-string"):
+            name, eq, content = value.partition("=")
+            if not eq or not name:
+                raise CurlParseError(f"{option} {value[:40]!r} should look like name=value")
+            form.append((name, content))
+        elif kind == "user":
+            user = value
+        elif kind == "user-agent":
+            headers.append(("User-Agent", value))
+        elif kind == "referer":
+            headers.append(("Referer", value))
+        elif kind == "cookie":
+            if "=" in value:  # otherwise it names a cookie file, which has no request meaning
+                headers.append(("Cookie", value))
+        elif kind == "oauth2-bearer":
+            headers.append(("Authorization", f"Bearer {value}"))
+
+    urls = [u for u in urls if u]
+    if not urls:
+        raise CurlParseError("The curl command has no URL: add the address to call")
+    if len(urls) > 1:
+        shown = ", ".join(repr(u[:40]) for u in urls[:3])
+        raise CurlParseError(
+            f"The curl command has more than one URL ({shown}): import one request at a time"
+        )
+    if data and form:
+        raise CurlParseError("The curl command mixes -d and -F: use one kind of body")
+    url = urls[0] if "://" in urls[0] else f"http://{urls[0]}"  # curl's default scheme
+    if method is None:
+        method = "HEAD" if head else "POST" if (data or form) and not get else "GET"
+    if method not in Method.__members__:
+        raise CurlParseError(f"The method {method[:20]!r} is not supported: use one of {_METHODS}")
+    return CurlRequest(
+        method=method,
+        url=url,
+        headers=headers,
+        data=("" if json else "&").join(data) if data else None,
+        json=json,
+        form=form,
+        user=user,
+        get=get,
+    )
+
+
+# -- mapping onto the model --------------------------------------------------------------
+
+_KEY_HEADERS = frozenset(
+    "x-api-key api-key apikey x-apikey x-auth-token x-access-token x-api-token".split()
+)
+_KEY_QUERY = frozenset("api_key apikey key token access_token".split())
+_COLON_PLACEHOLDER = re.compile(r"(?<=/):([A-Za-z_][A-Za-z0-9_]*)(?=/|$)")
+_REPEATED = "repeated in the curl command; only the first value was imported"
+
+
+@dataclass
+class _Credential:
+    """A credential found in the command: as an auth setting, or as a private parameter."""
+
+    auth: Any
+    secret: str
+    placement: Placement
+    name: str
+    value: str
+
+
+def _basic(user: str) -> _Credential:
+    username, colon, password = user.partition(":")
+    token = base64.b64encode(user.encode()).decode()
+    if colon and not password:
+        # "-u sk_test_123:" (Stripe and others): the user name *is* the secret key,
+        # so it must not become BasicAuth's user name, which is saved in the file.
+        auth: Any = ApiKeyHeaderAuth(header="Authorization", prefix="Basic ")
+        return _Credential(auth, token, Placement.HEADER, "Authorization", f"Basic {token}")
+    auth = BasicAuth(username=username)
+    return _Credential(auth, password, Placement.HEADER, "Authorization", f"Basic {token}")
+
+
+def _authorization(name: str, value: str) -> _Credential:
+    scheme, _, rest = value.partition(" ")
+    rest = rest.strip()
+    if rest and scheme.lower() == "bearer":
+        return _Credential(BearerAuth(), rest, Placement.HEADER, name, value)
+    if rest and scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(rest, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            decoded = ""
+        if ":" in decoded:
+            return _basic(decoded)
+    if rest:
+        auth = ApiKeyHeaderAuth(header=name, prefix=f"{scheme} ")
+        return _Credential(auth, rest, Placement.HEADER, name, value)
+    return _Credential(ApiKeyHeaderAuth(header=name), value, Placement.HEADER, name, value)
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, str]] | None:
+    """Dotted body parameters for a JSON object, or None when dots cannot express it."""
+    out: list[tuple[str, str]] = []
+    for key, value in obj.items():
+        if not key or "." in key:
+            return None
+        name = prefix + key
+        if isinstance(value, dict):
+            inner = _flatten(value, name + ".") if value else None
+            if inner is None:
+                return None
+            out += inner
+        elif isinstance(value, list):
+            return None
+        else:
+            out.append((name, value if isinstance(value, str) else orjson.dumps(value).decode()))
+    return out
+
+
+def _unique(name: str, taken: list[str]) -> str:
+    used = {t.casefold() for t in taken}
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+def _split_base(base_url: str) -> tuple[str, str]:
+    parts = urlsplit(base_url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}", parts.path.rstrip("/")
+
+
+def _find_api(ws: Workspace, origin: str, path: str) -> tuple[Api | None, str]:
+    """The API whose base URL is the longest prefix of the URL, and the path under it."""
+    best: tuple[Api | None, str] = (None, path)
+    best_length = -1
+    for api in ws.apis:
+        api_origin, api_path = _split_base(api.base_url)
+        if api_origin != origin or len(api_path) <= best_length:
+            continue
+        if path == api_path or path.startswith(api_path + "/"):
+            best, best_length = (api, path[len(api_path) :]), len(api_path)
+    return best
+
+
+class _Builder:
+    """Collects a call's parameters, keeping the first of repeated names."""
+
+    def __init__(self) -> None:
+        self.parameters: list[Parameter] = []
+        self.credentials: list[_Credential] = []
+        self._seen: dict[tuple[Placement, str], Parameter] = {}
+
+    def add(self, name: str, value: str, placement: Placement, **extra: Any) -> None:
+        key = (placement, name.lower() if placement is Placement.HEADER else name)
+        if key in self._seen:
+            self._seen[key].description = _REPEATED
+            return
+        parameter = Parameter(name=name, value=value, placement=placement, **extra)
+        self._seen[key] = parameter
+        self.parameters.append(parameter)
+
+    def query(self, pairs: list[tuple[str, str]]) -> None:
+        for name, value in pairs:
+            if not name:
+                continue
+            if name.lower() in _KEY_QUERY and value:
+                auth = ApiKeyQueryAuth(parameter=name)
+                self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value))
+            else:
+                self.add(name, value, Placement.QUERY)
+
+
+_INVALID = object()
+
+
+def _json_or_invalid(data: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _INVALID
+
+
+def _json_body(data: str, builder: _Builder, implied: bool) -> dict[str, Any]:
+    document = _json_or_invalid(data)
+    flat = _flatten(document) if isinstance(document, dict) else None
+    if flat is not None:
+        for name, value in flat:
+            builder.add(name, value, Placement.BODY)
+        return {"body_type": BodyType.JSON, "implied": implied}
+    # Lists, scalars and objects that dotted names cannot express stay as written.
+    return {"body_type": BodyType.JSON, "body_template": data, "implied": implied}
+
+
+def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[str, Any]:
+    """The call's body fields, and ``implied``: whether they already say the Content-Type."""
+    media = content_type.split(";")[0].strip().lower()
+    if request.form:
+        for name, value in request.form:
+            if value[:1] in ("@", "<"):
+                source = value[1:].split(";")[0]
+                hint = f"a file ({source}) in the curl command: choose the file to send"
+                builder.add(name, "", Placement.BODY, description=hint)
+            else:
+                builder.add(name, value, Placement.BODY)
+        return {"body_type": BodyType.MULTIPART, "implied": media == "multipart/form-data"}
+    data = request.data
+    if not data or request.get:
+        return {"implied": False}
+    declared_json = request.json or media == "application/json" or media.endswith("+json")
+    if declared_json:
+        if _json_or_invalid(data) is not _INVALID:
+            implied = media == "application/json" or not media
+            return _json_body(data, builder, implied)
+        return {
+            "body_type": BodyType.RAW,
+            "body_template": data,
+            "content_type": content_type or "application/json",
+            "implied": True,
+        }
+    if not media and isinstance(_json_or_invalid(data), dict):
+        return _json_body(data, builder, False)
+    if media in ("", "application/x-www-form-urlencoded") and all(
+        "=" in piece for piece in data.split("&")
+    ):
+        for name, value in parse_qsl(data, keep_blank_values=True):
+            if name:
+                builder.add(name, value, Placement.BODY)
+        return {"body_type": BodyType.FORM, "implied": bool(media)}
+    return {
+        "body_type": BodyType.RAW,
+        "body_template": data,
+        # What curl sends when the command does not say.
+        "content_type": content_type or "application/x-www-form-urlencoded",
+        "implied": True,
+    }
+
+
+def _apply_credentials(
+    api: Api, call: Call, credentials: list[_Credential], secrets: SecretStore
+) -> None:
+    for credential in credentials:
+        if isinstance(api.auth, NoAuth):
+            api.auth = credential.auth
+        if api.auth == credential.auth:
+            ref = secret_ref(api, f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}")
+            if credential.secret and secrets.get(ref) is None:
+                secrets.set(ref, credential.secret)
+            continue
+        # The API already authenticates differently: keep that, and send this
+        # credential as the command did, as a private parameter of the call.
+        taken = {(p.placement, p.name.lower()) for p in call.parameters}
+        if (credential.placement, credential.name.lower()) in taken:
+            continue
+        call.parameters.append(
+            Parameter(
+                name=credential.name,
+                placement=credential.placement,
+                private=True,
+                dynamic=False,
+            )
+        )
+        secrets.set(secret_ref(api, f"param.{credential.name}", call), credential.value)
+
+
+def curl_to_workspace(
+    command: str, workspace: Workspace | None, secrets: SecretStore
+) -> tuple[Workspace, Api, Call]:
+    """Add the request of a curl command to ``workspace`` (or to a new one) as a call.
+
+    The call joins the API whose base URL the command's URL starts with, or a
+    new API named after the host. Credentials are put in ``secrets``. The
+    given workspace is not modified: the returned one is a changed copy, and
+    the returned API and call are the objects inside it.
+    """
+    request = parse_curl(command)
+    try:
+        parts = urlsplit(request.url)
+    except ValueError as exc:
+        raise CurlParseError(f"The URL {request.url[:60]!r} is not valid: {exc}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise CurlParseError(f"Only http and https URLs can be imported, not {scheme}://")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise CurlParseError(f"The URL {request.url[:60]!r} has an invalid port") from exc
+    if not host:
+        raise CurlParseError(f"The URL {request.url[:60]!r} has no host name")
+    netloc = f"[{host}]" if ":" in host else host
+    origin = f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
+
+    ws = workspace.model_copy(deep=True) if workspace is not None else Workspace(name=host)
+    api, path = _find_api(ws, origin, parts.path)
+    if api is None:
+        api = Api(name=_unique(host, [a.name for a in ws.apis]), base_url=origin)
+        ws.apis.append(api)
+    # Docs write placeholders as {id} (which curl sends as %7Bid%7D) or :id.
+    path = re.sub("%7[Bb]", "{", re.sub("%7[Dd]", "}", path))
+    path = _COLON_PLACEHOLDER.sub(r"{\1}", path)
+
+    builder = _Builder()
+    for name in dict.fromkeys(path_placeholders(path)):
+        if not name:
+            raise CurlParseError(f"The path {path[:60]!r} has an empty {{}} placeholder")
+        builder.add(name, "", Placement.PATH)
+    builder.query(parse_qsl(parts.query, keep_blank_values=True))
+    if request.get and request.data:
+        builder.query(parse_qsl(request.data, keep_blank_values=True))
+
+    content_type = ""
+    for name, value in request.headers:
+        lowered = name.lower()
+        if lowered == "authorization":
+            builder.credentials.insert(0, _authorization(name, value))
+        elif lowered in _KEY_HEADERS:
+            auth = ApiKeyHeaderAuth(header=name)
+            builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value))
+        elif lowered == "content-type":
+            content_type = value
+        elif lowered == "cookie":
+            builder.add(name, "", Placement.HEADER, private=True, dynamic=False)
+            builder.credentials.append(_Credential(None, value, Placement.HEADER, name, value))
+        else:
+            builder.add(name, value, Placement.HEADER, dynamic=False)
+    if request.user is not None:
+        builder.credentials.append(_basic(request.user))
+    elif parts.username is not None:
+        username, password = unquote(parts.username), unquote(parts.password or "")
+        builder.credentials.append(_basic(f"{username}:{password}"))
+
+    body = _body(request, builder, content_type)
+    implied = body.pop("implied")
+    if content_type and not implied:
+        builder.add("Content-Type", content_type, Placement.HEADER, dynamic=False)
+    if request.json and not any(n.lower() == "accept" for n, _ in request.headers):
+        builder.add("Accept", "application/json", Placement.HEADER, dynamic=False)
+
+    method = Method(request.method)
+    call = Call(
+        name=_unique(f"{method.value} {path or '/'}", [c.name for c in api.calls]),
+        use_as=UseAs.DATA if method in (Method.GET, Method.HEAD) else UseAs.ACTION,
+        method=method,
+        path=path,
+        parameters=builder.parameters,
+        **body,
+    )
+    cookies = [c for c in builder.credentials if c.auth is None]
+    for cookie in cookies:
+        secrets.set(secret_ref(api, f"param.{cookie.name}", call), cookie.value)
+    _apply_credentials(api, call, [c for c in builder.credentials if c.auth is not None], secrets)
+    api.calls.append(call)
+    return ws, api, call
