@@ -1,0 +1,124 @@
+"""CPU-heavy work off the UI thread: a lazily created process pool.
+
+Parsing and inferring an 80 MB body takes seconds of pure Python. In a thread
+it would still hold the GIL and stall the event loop, so it runs in worker
+processes. The pool is created on first use (start-up stays fast), uses the
+``spawn`` method (forking a process that runs Qt threads is unsafe), and is
+shut down when the application quits. Where processes cannot be started (some
+sandboxes forbid them) a thread pool takes over, which is slower but correct.
+
+Exceptions cross the process boundary intact: the core's errors have
+constructors with extra arguments that plain pickling cannot call again, so the
+worker ships the class, ``args`` and attributes and the parent rebuilds them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures as cf
+import functools
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from designer.core.errors import DesignerError
+
+__all__ = ["WorkerCrashed", "run_in_worker", "shutdown_workers"]
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+_pool: cf.Executor | None = None
+
+
+class WorkerCrashed(DesignerError):
+    """A worker process died (killed, or out of memory) before it finished."""
+
+
+class _Raised:
+    """An exception from a worker, in a form that always unpickles."""
+
+    def __init__(self, exc: BaseException) -> None:
+        self.cls = type(exc)
+        self.args = exc.args
+        self.state = dict(getattr(exc, "__dict__", {}))
+
+    def rebuild(self) -> BaseException:
+        exc = self.cls.__new__(self.cls)
+        exc.args = self.args
+        exc.__dict__.update(self.state)
+        return exc
+
+
+def _call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T | _Raised:
+    try:
+        return fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - re-raised in the parent by run_in_worker
+        return _Raised(exc)
+
+
+def _warm_up() -> int:
+    return os.getpid()
+
+
+def _make_pool() -> cf.Executor:
+    workers = max(1, min(2, os.cpu_count() or 1))
+    try:
+        context = multiprocessing.get_context("spawn")
+        pool: cf.Executor = cf.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        pool.submit(_warm_up)  # starts a process now, while the user is still reading
+    except (OSError, NotImplementedError, PermissionError) as exc:
+        log.warning("Worker processes unavailable (%s); using threads", exc)
+        pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="worker")
+    _hook_quit()
+    return pool
+
+
+def _hook_quit() -> None:
+    # Imported here so this module stays importable, and testable, without a QApplication.
+    from PySide6.QtCore import QCoreApplication
+
+    app = QCoreApplication.instance()
+    if app is not None:
+        app.aboutToQuit.connect(shutdown_workers)
+
+
+def pool() -> cf.Executor:
+    """The shared worker pool, created on first use."""
+    global _pool
+    if _pool is None:
+        _pool = _make_pool()
+    return _pool
+
+
+async def run_in_worker(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run ``fn(*args, **kwargs)`` in a worker process and await its result.
+
+    ``fn`` and its arguments must be picklable (module-level functions, plain
+    data). Cancelling the awaiting task abandons the result; a job that has
+    already started runs to completion in its worker.
+    """
+    global _pool
+    loop = asyncio.get_running_loop()
+    job = functools.partial(_call, fn, args, kwargs)
+    try:
+        outcome = await loop.run_in_executor(pool(), job)
+    except cf.process.BrokenProcessPool as exc:
+        # Start afresh next time; the pool is unusable once a worker has died.
+        _pool = None
+        raise WorkerCrashed(
+            "The background worker stopped unexpectedly (out of memory?); try again"
+        ) from exc
+    if isinstance(outcome, _Raised):
+        raise outcome.rebuild()
+    return outcome
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes without waiting for jobs in flight."""
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None

@@ -1,0 +1,52 @@
+"""A qasync event loop for pytest-qt tests, failing the test on any unhandled task error.
+
+pytest-qt drives Qt's event loop (``qtbot.waitSignal``/``waitUntil``); qasync
+schedules asyncio callbacks through Qt timers and socket notifiers, so the
+asyncio tasks of the code under test run while qtbot waits. The loop is
+created as "already running" because Qt's loop is spun by qtbot, not by
+``run_forever``.
+
+Use it from a test module as::
+
+    @pytest.fixture
+    def loop(qapp):
+        yield from qtasync.running_loop(qapp)
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import QCoreApplication, QEventLoop
+
+
+def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
+    """Install a qasync loop for one test; fail it if a task error went unhandled."""
+    loop = qasync.QEventLoop(app, already_running=True)
+    asyncio.set_event_loop(loop)
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, context: errors.append(context))
+    try:
+        yield loop
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        # Let cancelled tasks unwind (their finally blocks) before the loop goes.
+        for _ in range(50):
+            if all(t.done() for t in pending):
+                break
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        # Not loop.stop(): it calls QApplication.exit(), after which every
+        # nested QEventLoop (qtbot.wait) returns at once for the rest of the session.
+        loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
+        asyncio.events._set_running_loop(None)
+        loop.close()
+        asyncio.set_event_loop(None)
+    if errors:
+        details = "; ".join(f"{c.get('message')}: {c.get('exception')!r}" for c in errors)
+        pytest.fail(f"unhandled error in an asyncio task: {details}")
