@@ -132,8 +132,10 @@ def _prepare(command: str) -> str:
             out.append(command[i : i + 2])
             i += 2
             continue
-        elif c in "|;" or command[i : i + 2] == "&&" or (c == ">" and _redirects(command, i)):
+        elif c in "|;" or command[i : i + 2] == "&&":
             break
+        elif c == ">" and _redirects(command, i):
+            return "".join(out).rstrip("0123456789")  # the 2 of 2>&1
         out.append(c)
         i += 1
     return "".join(out)
