@@ -354,6 +354,8 @@ class _Credential:
     placement: Placement
     name: str
     value: str
+    #: Which credential becomes the API's auth when there are several: lowest first.
+    rank: int = 0
 
 
 def _basic(user: str) -> _Credential:
@@ -455,7 +457,7 @@ class _Builder:
                 continue
             if name.lower() in _KEY_QUERY and value:
                 auth = ApiKeyQueryAuth(parameter=name)
-                self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value))
+                self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value, 3))
             else:
                 self.add(name, value, Placement.QUERY)
 
@@ -601,10 +603,10 @@ def curl_to_workspace(
     for name, value in request.headers:
         lowered = name.lower()
         if lowered == "authorization":
-            builder.credentials.insert(0, _authorization(name, value))
+            builder.credentials.append(_authorization(name, value))
         elif lowered in _KEY_HEADERS:
             auth = ApiKeyHeaderAuth(header=name)
-            builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value))
+            builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value, 2))
         elif lowered == "content-type":
             content_type = value
         elif lowered == "cookie":
@@ -612,11 +614,14 @@ def curl_to_workspace(
             builder.credentials.append(_Credential(None, value, Placement.HEADER, name, value))
         else:
             builder.add(name, value, Placement.HEADER, dynamic=False)
-    if request.user is not None:
-        builder.credentials.append(_basic(request.user))
-    elif parts.username is not None:
-        username, password = unquote(parts.username), unquote(parts.password or "")
-        builder.credentials.append(_basic(f"{username}:{password}"))
+    user = request.user
+    if user is None and parts.username is not None:
+        user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    if user is not None:
+        credential = _basic(user)
+        credential.rank = 1
+        builder.credentials.append(credential)
+    builder.credentials.sort(key=lambda c: c.rank)
 
     body = _body(request, builder, content_type)
     implied = body.pop("implied")

@@ -435,3 +435,22 @@ def test_garbage_arguments_only_raise_curl_parse_errors(args: list[str]) -> None
         curl_to_workspace(shlex.join(["curl", *args]), None, MemorySecretStore())
     except CurlParseError:
         pass
+
+
+def test_authorization_header_wins_over_other_credentials() -> None:
+    _, api, call, secrets = imported(
+        "curl -u admin:pw 'https://h/x?key=k' -H 'X-Api-Key: z' -H 'Authorization: Bearer t'"
+    )
+    assert api.auth == BearerAuth()
+    # The others are sent as the command sent them, as private parameters.
+    assert [(p.placement.value, p.name, p.private) for p in call.parameters] == [
+        ("header", "Authorization", True),
+        ("header", "X-Api-Key", True),
+        ("query", "key", True),
+    ]
+    assert secrets[secret_ref(api, "auth.token")] == "t"
+    assert sorted(v for k, v in secrets.items() if k != secret_ref(api, "auth.token")) == [
+        "Basic YWRtaW46cHc=",
+        "k",
+        "z",
+    ]
