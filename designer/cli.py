@@ -1,0 +1,315 @@
+"""The ``connector-designer`` command line: headless access to the core.
+
+Conventions, the same for every subcommand: ``--help`` everywhere, exit code 0
+on success, 1 on failure, 2 on a usage error (argparse's), 130 when
+interrupted. A failure is one line on stderr, prefixed with
+``connector-designer: error:``; ``--debug`` adds the traceback.
+
+Each subcommand is one ``_register_*`` function that adds its parser and sets
+its handler; :data:`_COMMANDS` lists them in the order ``--help`` shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+import orjson
+
+from . import __version__
+from .core import fileio, workspace_file
+from .core.curl import curl_to_workspace
+from .core.errors import DesignerError, ImportFormatError, WorkspaceValidationError
+from .core.models import Workspace
+from .core.secrets import MemorySecretStore
+
+__all__ = ["main"]
+
+PROG = "connector-designer"
+
+Handler = Callable[[argparse.Namespace], int]
+
+#: A pasted command, even with a large JSON body, is far below this.
+MAX_COMMAND_SIZE = 16 * fileio.MB
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with the program's one-line error style (exit code 2 is kept)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def _out_bytes(data: bytes) -> None:
+    # Bytes go straight to the buffer so UTF-8 output does not depend on the locale.
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # pragma: no cover - replaced streams without a buffer
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        buffer.write(data)
+    sys.stdout.flush()
+
+
+def _note(text: str) -> None:
+    sys.stderr.write(f"{PROG}: {text}\n")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+# -- schema ------------------------------------------------------------------------------
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    schema = workspace_file.json_schema()
+    _out_bytes(orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    return 0
+
+
+def _register_schema(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    parser = subparsers.add_parser(
+        "schema",
+        help="print the JSON Schema of the workspace file",
+        description="Print the JSON Schema (2020-12) of the workspace file, for editors and CI.",
+    )
+    parser.set_defaults(handler=_cmd_schema)
+
+
+# -- validate ----------------------------------------------------------------------------
+
+
+def _read_input(name: str, *, limit: int, what: str) -> bytes:
+    if name == "-":
+        return fileio.read_stdin_bytes(limit, what=what)
+    return fileio.read_bytes(name, limit=limit, what=what)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    name: str = args.file
+    data = _read_input(name, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")
+    source = "<stdin>" if name == "-" else name
+    problems = workspace_file.validate_bytes(data, source)
+    if problems:
+        _out("".join(f"{source}: {problem}\n" for problem in problems))
+        return 1
+    ws = workspace_file.loads(data, source=source)
+    calls = sum(len(api.calls) for api in ws.apis)
+    _out(f"{source}: valid ({_plural(len(ws.apis), 'API')}, {_plural(calls, 'call')})\n")
+    return 0
+
+
+def _register_validate(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a workspace file and list every problem",
+        description=(
+            "Check a workspace file and print every problem with its JSON path. "
+            "Exits with 1 when there are problems."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the workspace file, or - for stdin")
+    parser.set_defaults(handler=_cmd_validate)
+
+
+# -- import ------------------------------------------------------------------------------
+
+_SECRET_KINDS = {
+    "auth.token": "a bearer token",
+    "auth.password": "a password",
+    "auth.key": "an API key",
+}
+
+
+class _RecordingSecrets(MemorySecretStore):
+    """Remembers which secrets an import set, to tell the user about them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+
+    def set(self, ref: str, value: str) -> None:
+        super().set(ref, value)
+        if value and ref not in self.refs:
+            self.refs.append(ref)
+
+
+def _detected(ws: Workspace, refs: list[str]) -> list[str]:
+    names = {api.id: api.name for api in ws.apis}
+    lines = []
+    for ref in refs:
+        api_id, _, field = ref.partition("/")
+        field = field.rpartition("/")[2]
+        kind = _SECRET_KINDS.get(field)
+        if kind is None:
+            kind = f"a private value for parameter '{field.partition('.')[2]}'"
+        lines.append(
+            f"Detected {kind} for API '{names.get(api_id, '?')}'; it is not stored in the "
+            f"file: set it in the app or via the environment"
+        )
+    return lines
+
+
+def _command_text(args: argparse.Namespace) -> str:
+    if args.command == "-":
+        data = fileio.read_stdin_bytes(MAX_COMMAND_SIZE, what="command")
+        return fileio.decode_utf8(data, source="standard input")
+    text: str = args.command
+    return text
+
+
+def _detect_format(text: str) -> str:
+    first = text.strip().removeprefix("$ ").lstrip().split(None, 1)
+    if first and first[0].lower() in ("curl", "curl.exe"):
+        return "curl"
+    raise ImportFormatError(
+        "Cannot tell what kind of command this is: it does not start with 'curl'; "
+        "pass --from curl if it is one"
+    )
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    text = _command_text(args)
+    kind = args.source or _detect_format(text)
+    assert kind == "curl"  # the only choice argparse allows
+    target: str | None = args.output
+    workspace = None
+    if target is not None and os.path.exists(target):
+        workspace = workspace_file.load(target)
+    secrets = _RecordingSecrets()
+    ws, api, call = curl_to_workspace(text, workspace, secrets)
+    problems = workspace_file.problems(ws)
+    if problems:  # pragma: no cover - the importer keeps names unique
+        raise WorkspaceValidationError(target or "<output>", problems)
+    if target is None:
+        _out_bytes(workspace_file.dumps(ws))
+    else:
+        workspace_file.save(ws, target)
+        _out(f"Added call '{call.name}' to API '{api.name}' in {target}\n")
+    for line in _detected(ws, secrets.refs):
+        _note(line)
+    return 0
+
+
+def _register_import(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="create a call from a curl command",
+        description=(
+            "Create a call from a curl command, as copied from API docs. The API is named "
+            "after the host; credentials are detected but never written to the file."
+        ),
+        epilog=(
+            "example: connector-designer import --from curl "
+            "\"curl https://api.example.com/v1/items -H 'Accept: application/json'\" "
+            "-o workspace.json"
+        ),
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        choices=["curl"],
+        help="the kind of command (default: detected from the text)",
+    )
+    parser.add_argument(
+        "command", metavar="COMMAND", help="the whole command as one argument, or - for stdin"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="WORKSPACE",
+        help="add the call to this workspace file (created if missing); "
+        "without it the workspace is printed",
+    )
+    parser.set_defaults(handler=_cmd_import)
+
+
+# -- the program -------------------------------------------------------------------------
+
+#: One entry per subcommand, in the order --help lists them.
+_COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
+    _register_import,
+    _register_validate,
+    _register_schema,
+]
+
+
+def _register_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    for register in _COMMANDS:
+        register(subparsers)
+
+
+def build_parser() -> _Parser:
+    """The argument parser with every subcommand registered."""
+    parser = _Parser(
+        prog=PROG,
+        description="Design, initialize and share API connectors.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when something fails"
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+    _register_commands(subparsers)
+    for sub in subparsers.choices.values():
+        # Also accept --debug after the subcommand, without resetting it when absent.
+        sub.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback when something fails",
+        )
+    return parser
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fail(message: str, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    sys.stderr.write(f"{PROG}: error: {_one_line(message)}\n")
+    return 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else 2
+    debug: bool = getattr(args, "debug", False)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        # The GUI will open here; until then, show what the command line offers.
+        parser.print_help()
+        return 0
+    try:
+        return handler(args)
+    except DesignerError as exc:
+        return _fail(str(exc), debug)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): stop quietly, and keep Python
+        # from complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except Exception as exc:
+        return _fail(
+            f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)", debug
+        )
