@@ -70,7 +70,13 @@ def infer_response(
         envelope["returned_an_error"] = failed
         envelope["error_message"] = response.reason if failed else None
     if call.capture_headers:
-        envelope["headers"] = dict(response.headers)
+        # Header names are case-insensitive: lower-case them so field names are
+        # stable across servers; repeated headers are joined as HTTP allows.
+        headers: dict[str, str] = {}
+        for name, value in response.headers:
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        envelope["headers"] = headers
     shape = infer_value(envelope)
     assert shape.fields is not None
     shape.fields = {"body": _as_field(body), **shape.fields}

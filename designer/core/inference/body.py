@@ -129,7 +129,8 @@ def _parse_deep(body: bytes) -> Any:
             stack[-1][key] = value
 
     try:
-        for _prefix, event, value in ijson.parse(body, use_float=True):
+        # basic_parse: parse() builds a prefix string per event, quadratic in depth.
+        for event, value in ijson.basic_parse(body, use_float=True):
             if skipping:
                 if event in ("start_map", "start_array"):
                     skipping += 1

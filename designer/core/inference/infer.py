@@ -27,8 +27,10 @@ from .formats import detect_format
 
 __all__ = ["MAX_DEPTH", "Truncated", "infer_value", "infer_values"]
 
-#: Levels of nesting inferred before a node is marked ``truncated``.
-MAX_DEPTH = 150
+#: Levels of nesting inferred before a node is marked ``truncated``. Real APIs
+#: rarely nest past 20; the bound also keeps exported schemas usable by
+#: validators that recurse (jsonschema needs several frames per level).
+MAX_DEPTH = 64
 _SAMPLE_CHARS = 60
 
 

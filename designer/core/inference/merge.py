@@ -32,7 +32,8 @@ def merge(a: Shape, b: Shape) -> Shape:
     if a.type is ValueType.NULL or b.type is ValueType.NULL:
         other = b if a.type is ValueType.NULL else a
         result = _copy_with(other, optional=optional)
-        result.nullable = True
+        # A value that is only ever null has type null; it is not "nullable".
+        result.nullable = other.type is not ValueType.NULL
         result.count = count
         if other.type is ValueType.NULL:
             result.samples = [None]
