@@ -149,6 +149,30 @@ class Document(QObject):
                     return api.id, row
         raise KeyError(call_id)
 
+    def problems(self, item_kind: str, item_id: str) -> list[str]:
+        """What would stop the workspace loading again, for one API or call.
+
+        The file format rejects duplicate names, duplicate parameters and path
+        placeholders without a parameter; editors show these as they happen so
+        that nobody learns of them when saving.
+        """
+        from designer.core.workspace_file import problems
+
+        if item_kind == "api":
+            prefix = f"$.apis[{self.api_row(item_id)}]"
+            return [
+                p.message
+                for p in problems(self._workspace)
+                if p.path.startswith(prefix) and not p.path.startswith(prefix + ".calls[")
+            ]
+        api_id, row = self.call_row(item_id)
+        prefix = f"$.apis[{self.api_row(api_id)}].calls[{row}]"
+        return [
+            p.message
+            for p in problems(self._workspace)
+            if p.path.startswith(prefix + ".") or p.path == prefix
+        ]
+
     # -- primitives, called by undo commands only ----------------------------
 
     def apply_insert_api(self, row: int, api: Api) -> None:

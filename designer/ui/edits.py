@@ -50,11 +50,11 @@ class Item:
 
 def unique_name(wanted: str, taken: Iterable[str]) -> str:
     """``wanted``, or ``wanted 2``, ``wanted 3``… whichever is free."""
-    names = set(taken)
-    if wanted not in names:
+    names = {n.casefold() for n in taken}  # the file format compares names case-insensitively
+    if wanted.casefold() not in names:
         return wanted
     n = 2
-    while f"{wanted} {n}" in names:
+    while f"{wanted} {n}".casefold() in names:
         n += 1
     return f"{wanted} {n}"
 
@@ -82,7 +82,7 @@ def rename(doc: Document, item: Item, name: str) -> str | None:
             return None
         if not name:
             return "An API needs a name; the old name was kept."
-        if any(a.name == name for a in doc.workspace.apis if a.id != api.id):
+        if any(a.name.casefold() == name.casefold() for a in doc.workspace.apis if a.id != api.id):
             return f"An API named '{name}' already exists; choose another name."
         settings = api.model_copy(update={"calls": []})
         doc.undo_stack.push(
@@ -94,7 +94,7 @@ def rename(doc: Document, item: Item, name: str) -> str | None:
         return None
     if not name:
         return "A call needs a name; the old name was kept."
-    if any(c.name == name for c in api.calls if c.id != call.id):
+    if any(c.name.casefold() == name.casefold() for c in api.calls if c.id != call.id):
         return f"API '{api.name}' already has a call named '{name}'; choose another name."
     doc.undo_stack.push(EditCall(doc, call, call.model_copy(update={"name": name}), "Rename call"))
     return None

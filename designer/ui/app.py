@@ -1,0 +1,229 @@
+"""Start-up of the desktop application.
+
+:func:`run` is what ``connector-designer`` without a subcommand calls: it
+checks for a display, creates the ``QApplication`` on a qasync event loop,
+opens the workspace given (or the bundled example, served by the app's own
+demo API, on first launch and with ``--example``), and runs until the window
+closes.
+
+Start-up time matters (a 500-call workspace opens in a fraction of a second),
+so httpx, the demo server and the request builder are imported only when
+first needed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["NO_DISPLAY", "LazyExecutor", "display_available", "main", "run"]
+
+_IMPORTED = time.perf_counter()
+PROG = "connector-designer"
+NO_DISPLAY = (
+    f"{PROG}: error: no display found; use the command line ({PROG} --help) "
+    "or set QT_QPA_PLATFORM=offscreen"
+)
+
+
+def display_available(env: Mapping[str, str] = os.environ, platform: str = sys.platform) -> bool:
+    """False on Linux without X11, Wayland or an explicit Qt platform, where Qt would abort."""
+    if not platform.startswith("linux"):
+        return True
+    return any(env.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"))
+
+
+def _seconds_since_start() -> float:
+    """Seconds since the process started (Linux), else since this module was imported."""
+    try:
+        with open("/proc/self/stat", "rb") as stat:
+            # Field 22 is the start time in clock ticks since boot; the command
+            # name (field 2) may hold spaces, so count from its closing ")".
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        with open("/proc/uptime", "rb") as uptime:
+            return float(uptime.read().split()[0]) - started
+    except (OSError, ValueError, IndexError):
+        return time.perf_counter() - _IMPORTED
+
+
+class LazyExecutor:
+    """The request executor, created on first use: importing httpx costs start-up time."""
+
+    def __init__(self) -> None:
+        self._executor: Any = None
+
+    def get(self) -> Any:
+        if self._executor is None:
+            from designer.core.execute import Executor
+
+            self._executor = Executor()
+        return self._executor
+
+    async def send(self, *args: Any, **kwargs: Any) -> Any:
+        return await self.get().send(*args, **kwargs)
+
+    async def aclose(self) -> None:
+        if self._executor is not None:
+            await self._executor.aclose()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
+
+
+def _secret_store() -> Any:
+    from designer.core import secrets
+
+    factory = getattr(secrets, "default_store", None)  # the OS keychain, where available
+    return factory() if factory is not None else secrets.MemorySecretStore()
+
+
+def _open_example(window: Any, secrets: Any) -> Any:
+    """Open the bundled example against a freshly started demo API; returns the server."""
+    from designer.core.demo_server import example_secrets, example_workspace, start_demo_server
+
+    server = start_demo_server()
+    workspace = example_workspace(server.url)
+    for ref, value in example_secrets(workspace).items():
+        secrets.set(ref, value)
+    window.doc.replace(workspace, None)
+    window.select_first_call()
+    return server
+
+
+def _offer_recovery(window: Any, opened: Path | None) -> None:
+    """After a crash: offer to restore the unsaved changes of the workspace being opened."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from .recovery import find_recoveries
+
+    entries = find_recoveries()
+    if opened is not None:
+        entries = [e for e in entries if e.source == opened.resolve()]
+    if not entries:
+        return
+    entry = entries[0]
+    when = time.strftime("%Y-%m-%d %H:%M", time.localtime(entry.saved_at))
+    box = QMessageBox(window)
+    box.setObjectName("recoveryDialog")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Restore unsaved changes?")
+    box.setText(
+        f"Connector Designer did not close properly. Unsaved changes to "
+        f"“{entry.name}” from {when} were kept."
+    )
+    box.setInformativeText("Restore them? Discarding deletes the recovered copy.")
+    restore = box.addButton("Restore", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Discard)
+    box.setDefaultButton(restore)
+    box.exec()
+    if box.clickedButton() is not restore:
+        entry.discard()
+        return
+    restore_entry(window, entry)
+
+
+def restore_entry(window: Any, entry: Any) -> None:
+    """Show a recovered workspace, marked as modified, under its original file name."""
+    from designer.core.errors import DesignerError
+
+    from .errors import show_error
+
+    try:
+        workspace = entry.load()
+    except (DesignerError, OSError, ValueError) as exc:
+        show_error(window, "Could not restore", f"The recovered copy is unreadable: {exc}")
+        return
+    window.doc.replace(workspace, entry.source, dirty=True)
+    entry.discard()
+    window.recovery.write()  # a second crash must not lose it either
+    window.show_message("Restored unsaved changes; save to keep them.")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the GUI with the parsed command-line arguments; returns the exit code."""
+    if not display_available():
+        print(NO_DISPLAY, file=sys.stderr)
+        return 1
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from .errors import install_excepthook, loop_exception_handler
+    from .mainwindow import MainWindow
+    from .settings import Settings
+
+    workspace = Path(args.workspace) if getattr(args, "workspace", None) else None
+    quit_after_load = bool(getattr(args, "quit_after_load", False))
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setOrganizationName("Connector Designer")
+    app.setApplicationName("Connector Designer")
+    # The window closing ends the coroutine below, which then closes the HTTP client.
+    app.setQuitOnLastWindowClosed(False)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(loop_exception_handler)
+    restore_hook = install_excepthook()
+
+    secrets, executor = _secret_store(), LazyExecutor()
+    settings = Settings()
+    window = MainWindow(settings, secrets, executor)
+    demo = None
+    try:
+        if quit_after_load and workspace is not None:
+            from designer.core.errors import DesignerError
+
+            try:
+                window.doc.open(workspace)
+            except DesignerError as exc:
+                print(f"{PROG}: error: {exc}", file=sys.stderr)
+                return 1
+        elif workspace is None and (getattr(args, "example", False) or settings.first_launch):
+            demo = _open_example(window, secrets)
+        window.show()
+        if quit_after_load:
+            app.processEvents()
+            print(f"started in {_seconds_since_start():.3f} s", flush=True)
+            window.recovery.timer.stop()
+            return 0
+        if workspace is not None:
+            QTimer.singleShot(0, lambda: window.files.load(workspace, ask=False))
+        QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
+
+        closed = asyncio.Event()
+        window.closed.connect(closed.set)
+
+        async def until_closed() -> None:
+            await closed.wait()
+            await executor.aclose()
+
+        with loop:
+            loop.run_until_complete(until_closed())
+        return 0
+    finally:
+        if not loop.is_closed():
+            loop.close()
+        restore_hook()
+        if demo is not None:
+            demo.stop()
+        if "designer.ui.workers" in sys.modules:
+            sys.modules["designer.ui.workers"].shutdown_workers()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m designer.ui.app``: the GUI's own arguments only."""
+    parser = argparse.ArgumentParser(prog=PROG)
+    parser.add_argument("workspace", nargs="?", metavar="WORKSPACE")
+    parser.add_argument("--example", action="store_true")
+    parser.add_argument("--quit-after-load", action="store_true")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""The API editor (objectName ``apiEditor``): name, base URL, authentication and shared values.
+
+Edits become :class:`~designer.ui.commands.EditApi` commands that carry the
+API's settings without its calls. Credentials are not part of the model:
+the secret fields read and write the secret store directly, under
+``secret_ref(api, "auth.<field>")``, and are not undoable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.models import (
+    AUTH_SECRET_FIELD,
+    Api,
+    ApiKeyHeaderAuth,
+    ApiKeyQueryAuth,
+    BasicAuth,
+    BearerAuth,
+    NoAuth,
+    Placement,
+    secret_ref,
+)
+from designer.core.secrets import SecretStore
+from designer.ui.commands import EditApi
+from designer.ui.document import Document
+from designer.ui.errors import InlineMessage
+
+from .params_table import NAME, OPTIONAL, PRIVATE, VALUE
+from .params_widget import ParamsTable
+from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
+
+__all__ = ["ApiEditor"]
+
+_AUTH_TYPES = [
+    ("None", NoAuth),
+    ("API key in a header", ApiKeyHeaderAuth),
+    ("API key in the query", ApiKeyQueryAuth),
+    ("Bearer token", BearerAuth),
+    ("Basic authentication", BasicAuth),
+]
+_SECRET_LABELS = {"key": "&Key:", "token": "&Token:", "password": "&Password:"}
+
+
+class ApiEditor(QWidget):
+    message = Signal(str)
+
+    def __init__(self, doc: Document, secrets: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("apiEditor")
+        self.setAccessibleName("API editor")
+        self._doc, self._secrets = doc, secrets
+        self._api_id: str | None = None
+        self._loading = False
+
+        self.name_edit = self._line("apiName", "API name", "A name unique in the workspace")
+        self.name_edit.textEdited.connect(self._edit_name)
+        self.name_edit.editingFinished.connect(self._reload)
+        self.base_url = self._line(
+            "apiBaseUrl", "Base URL", "Every call's path is appended to this URL"
+        )
+        self.base_url.setPlaceholderText("https://api.example.com/v1")
+        self.base_url.textEdited.connect(
+            lambda t: self._edit({"base_url": t.strip()}, "Edit base URL", "base_url")
+        )
+        self.description = self._line("apiDescription", "Description", "What the API is")
+        self.description.textEdited.connect(
+            lambda t: self._edit({"description": t}, "Edit description", "description")
+        )
+
+        self.auth_type = QComboBox(self)
+        self.auth_type.setObjectName("authType")
+        self.auth_type.setAccessibleName("Authentication")
+        self.auth_type.setToolTip("How every call of this API authenticates")
+        for label, kind in _AUTH_TYPES:
+            self.auth_type.addItem(label, kind)
+        self.auth_type.activated.connect(self._change_auth_type)
+        self.auth_note = QLabel(
+            "No authentication, or the calls send their own credentials as parameters.", self
+        )
+        self.auth_note.setWordWrap(True)
+        self.auth_fields: dict[str, QLineEdit] = {}
+        for field, accessible, tip in (
+            ("header", "Header", "The header that carries the key"),
+            ("prefix", "Prefix", "Text sent before the key, e.g. 'Token '"),
+            ("parameter", "Parameter", "The query parameter that carries the key"),
+            ("username", "Username", "The Basic authentication user name"),
+        ):
+            edit = self._line(f"auth_{field}", accessible, tip)
+            edit.textEdited.connect(lambda text, f=field: self._edit_auth_field(f, text))
+            self.auth_fields[field] = edit
+        self.secret = SecretField(self)
+        self.secret.setObjectName("authSecret")
+        self.secret.textEdited.connect(self._edit_secret)
+        self.secret_label = QLabel(self)
+        self.secret_label.setBuddy(self.secret)
+
+        self.headers = ParamsTable(
+            "sharedHeadersTable",
+            "Shared headers",
+            secrets,
+            (NAME, VALUE, PRIVATE, OPTIONAL),
+            Placement.HEADER,
+            self,
+            "Value",
+        )
+        self.headers.model.edited.connect(lambda ps, text: self._edit({"headers": ps}, text))
+        self.params = ParamsTable("sharedParamsTable", "Shared parameters", secrets, parent=self)
+        self.params.model.edited.connect(lambda ps, text: self._edit({"parameters": ps}, text))
+        for table in (self.headers, self.params):
+            table.model.message.connect(self.message)
+        self.problem = InlineMessage(self)
+        self._lay_out()
+        UndoRouter(self).install(self)
+        doc.apiChanged.connect(self._api_changed)
+
+    def _line(self, name: str, accessible: str, tip: str) -> QLineEdit:
+        edit = QLineEdit(self)
+        edit.setObjectName(name)
+        edit.setAccessibleName(accessible)
+        edit.setToolTip(tip)
+        return edit
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("&Name:", self.name_edit)
+        form.addRow("Base &URL:", self.base_url)
+        form.addRow("&Description:", self.description)
+        form.addRow("&Authentication:", self.auth_type)
+        form.addRow("", self.auth_note)
+        for field, label in (
+            ("header", "&Header:"),
+            ("prefix", "P&refix:"),
+            ("parameter", "&Parameter:"),
+            ("username", "U&sername:"),
+        ):
+            form.addRow(label, self.auth_fields[field])
+        form.addRow(self.secret_label, self.secret)
+        self.form = form
+        tabs = QTabWidget(self)
+        tabs.setObjectName("apiTabs")
+        tabs.addTab(self.headers, "Shared &headers")
+        tabs.addTab(self.params, "Shared para&meters")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(tabs, 1)
+
+    # -- showing an API ------------------------------------------------------
+
+    def current(self) -> Api | None:
+        if self._api_id is None:
+            return None
+        try:
+            return self._doc.api(self._api_id)
+        except KeyError:
+            return None
+
+    def set_api(self, api_id: str | None) -> None:
+        self._api_id = api_id
+        self._reload()
+
+    def _api_changed(self, api_id: str) -> None:
+        if api_id == self._api_id:
+            self._reload()
+
+    def _reload(self) -> None:
+        api = self.current()
+        if api is None:
+            return
+        self._loading = True
+        try:
+            set_text_keeping_cursor(self.name_edit, api.name)
+            set_text_keeping_cursor(self.base_url, api.base_url)
+            set_text_keeping_cursor(self.description, api.description)
+            row = next(i for i, (_, k) in enumerate(_AUTH_TYPES) if k is type(api.auth))
+            self.auth_type.setCurrentIndex(row)
+            self._show_auth_rows(api)
+            self.headers.model.set_parameters(
+                api.headers, lambda n, a=api: secret_ref(a, f"header.{n}"), owner=api.id
+            )
+            self.params.model.set_parameters(
+                api.parameters, lambda n, a=api: secret_ref(a, f"param.{n}"), owner=api.id
+            )
+        finally:
+            self._loading = False
+        problems = self._doc.problems("api", api.id)
+        if problems:
+            self.problem.show_error(f"This API cannot be saved as it is: {problems[0]}.")
+        else:
+            self.problem.clear()
+
+    # -- edits ---------------------------------------------------------------
+
+    def _edit(self, update: dict[str, Any], text: str, merge: str | None = None) -> None:
+        api = self.current()
+        if self._loading or api is None:
+            return
+        before = api.model_copy(update={"calls": []})
+        after = before.model_copy(update=update)
+        if after == before:
+            return
+        key = (api.id, merge) if merge else None
+        self._doc.undo_stack.push(EditApi(self._doc, before, after, text, key))
+
+    def _edit_name(self, text: str) -> None:
+        api, name = self.current(), text.strip()
+        if api is None or not name:
+            return
+        others = (a.name.casefold() for a in self._doc.workspace.apis if a.id != api.id)
+        if name.casefold() in others:
+            self.message.emit(f"An API named '{name}' already exists; choose another name.")
+            return
+        self._edit({"name": name}, "Rename API", "name")
+
+    def _show_auth_rows(self, api: Api) -> None:
+        """Show the fields of the API's auth type only."""
+        auth = api.auth
+        self.form.setRowVisible(self.auth_note, auth.type == "none")
+        for field, edit in self.auth_fields.items():
+            shown = field in type(auth).model_fields
+            self.form.setRowVisible(edit, shown)
+            if shown:
+                set_text_keeping_cursor(edit, getattr(auth, field))
+        secret = AUTH_SECRET_FIELD.get(auth.type)
+        self.form.setRowVisible(self.secret, secret is not None)
+        if secret is not None:
+            self.secret_label.setText(_SECRET_LABELS[secret])
+            self.secret.setAccessibleName(secret.capitalize())
+            self.secret.setToolTip(
+                f"The {secret}; kept in the secret store, never in the workspace file"
+            )
+            value = self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
+            set_text_keeping_cursor(self.secret, value)
+
+    def _change_auth_type(self, row: int) -> None:
+        api = self.current()
+        kind = _AUTH_TYPES[row][1]
+        if api is not None and not isinstance(api.auth, kind):
+            self._edit({"auth": kind()}, "Change authentication")
+
+    def _edit_auth_field(self, field: str, text: str) -> None:
+        api = self.current()
+        if api is None or (field in ("header", "parameter") and not text.strip()):
+            return  # these need a name; leaving it blank keeps the last one
+        auth = api.auth.model_copy(update={field: text})
+        self._edit({"auth": auth}, "Edit authentication", f"auth.{field}")
+
+    def _edit_secret(self, text: str) -> None:
+        api = self.current()
+        if api is not None and api.auth.type in AUTH_SECRET_FIELD:
+            self._secrets.set(secret_ref(api, f"auth.{AUTH_SECRET_FIELD[api.auth.type]}"), text)

@@ -1,0 +1,387 @@
+"""The call editor (objectName ``callEditor``): everything about one request.
+
+Each user edit becomes an :class:`~designer.ui.commands.EditCall` on the
+document's undo stack; when the document changes (an edit, an undo), the
+editor reloads its widgets from it. Text typed in one field merges into one
+undo step.
+
+Typing a ``{name}`` placeholder in the path adds a path parameter of that
+name in the same undo step, and says so under the path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.models import (
+    Api,
+    BodyType,
+    Call,
+    Method,
+    Parameter,
+    Placement,
+    ResponseType,
+    UseAs,
+    path_placeholders,
+    secret_ref,
+)
+from designer.core.secrets import SecretStore
+from designer.ui.commands import EditCall
+from designer.ui.document import Document
+from designer.ui.errors import InlineMessage
+
+from .params_widget import ParamsTable
+from .preview import RequestPreview
+from .widgets import UndoRouter, monospace_font, set_text_keeping_cursor
+
+__all__ = ["CallEditor"]
+
+_BODY_HINTS = {
+    BodyType.NONE: "No body is sent.",
+    BodyType.JSON: "Leave the template empty to send the body parameters as a JSON object, "
+    "or write the JSON with <name> where a parameter's value goes.",
+    BodyType.FORM: "Leave the template empty to send the body parameters URL-encoded, "
+    "or write the body with <name> where a parameter's value goes.",
+    BodyType.MULTIPART: "The body parameters are sent as multipart form fields.",
+    BodyType.RAW: "Write the body as it is sent; <name> inserts a parameter's value.",
+}
+_RESPONSE_LABELS = {
+    ResponseType.AUTO: "Detect from Content-Type",
+    ResponseType.JSON: "JSON",
+    ResponseType.XML: "XML",
+    ResponseType.TEXT: "Text",
+    ResponseType.BINARY: "File / binary",
+}
+
+
+def _buddy(text: str, buddy: QWidget, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setBuddy(buddy)
+    return label
+
+
+def _combo(parent: QWidget, name: str, tip: str, items: list[tuple[str, Any]]) -> QComboBox:
+    combo = QComboBox(parent)
+    combo.setAccessibleName(name)
+    combo.setToolTip(tip)
+    for label, data in items:
+        combo.addItem(label, data)
+    return combo
+
+
+class CallEditor(QWidget):
+    message = Signal(str)
+
+    def __init__(self, doc: Document, secrets: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("callEditor")
+        self.setAccessibleName("Call editor")
+        self._doc, self._secrets = doc, secrets
+        self._call_id: str | None = None
+        self._loading = False
+
+        self.name_edit = QLineEdit(self)
+        self.name_edit.setObjectName("callName")
+        self.name_edit.setAccessibleName("Call name")
+        self.name_edit.setToolTip("A name unique within the API")
+        self.name_edit.textEdited.connect(self._edit_name)
+        self.name_edit.editingFinished.connect(self._reload)
+        self.use_as = _combo(
+            self,
+            "Use as",
+            "Data is fetched for display; an action changes something",
+            [("Data", UseAs.DATA), ("Action", UseAs.ACTION)],
+        )
+        self.use_as.activated.connect(
+            lambda _: self._edit("use_as", self.use_as.currentData(), "Change use as")
+        )
+        self.response_type = _combo(
+            self,
+            "Response type",
+            "How the response body is read",
+            [(v, k) for k, v in _RESPONSE_LABELS.items()],
+        )
+        self.response_type.activated.connect(
+            lambda _: self._edit(
+                "response_type", self.response_type.currentData(), "Change response type"
+            )
+        )
+        self.method = _combo(self, "Method", "The HTTP method", [(m.value, m) for m in Method])
+        self.method.activated.connect(
+            lambda _: self._edit("method", self.method.currentData(), "Change method")
+        )
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setObjectName("callPath")
+        self.path_edit.setAccessibleName("Path")
+        self.path_edit.setPlaceholderText("/orders/{id}")
+        self.path_edit.textEdited.connect(self._edit_path)
+        self.path_note = InlineMessage(self)
+        self.description = QLineEdit(self)
+        self.description.setAccessibleName("Description")
+        self.description.setToolTip("What the call is for, for the people who use the connector")
+        self.description.textEdited.connect(
+            lambda text: self._edit("description", text, "Edit description", merge=True)
+        )
+        self.capture_headers = QCheckBox("Capture response headers", self)
+        self.capture_headers.setToolTip("The response headers become part of the data")
+        self.capture_headers.clicked.connect(
+            lambda on: self._edit("capture_headers", on, "Toggle capture response headers")
+        )
+        self.include_errors = QCheckBox("Include errors in response", self)
+        self.include_errors.setToolTip(
+            "An error status becomes data (status, message, body) instead of a failure"
+        )
+        self.include_errors.clicked.connect(
+            lambda on: self._edit("include_errors", on, "Toggle include errors")
+        )
+
+        self.params = ParamsTable("paramsTable", "Parameters", secrets, parent=self)
+        self.params.model.edited.connect(lambda ps, text: self._edit("parameters", ps, text))
+        self.params.model.message.connect(self.message)
+        body = self._build_body_tab()
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("callTabs")
+        self.tabs.addTab(self.params, "&Parameters")
+        self.tabs.addTab(body, "&Body")
+        self.problem = InlineMessage(self)
+        self.problem.setObjectName("callProblem")
+        self.preview = RequestPreview(secrets, self)
+        self.preview.message.connect(self.message)
+        self._lay_out()
+        UndoRouter(self).install(self)
+        doc.callChanged.connect(self._call_changed)
+        doc.apiChanged.connect(self._api_changed)
+
+    def _build_body_tab(self) -> QWidget:
+        page = QWidget(self)
+        self.body_type = _combo(
+            page,
+            "Body type",
+            "How the body is encoded",
+            [(t.value.capitalize() if t != BodyType.JSON else "JSON", t) for t in BodyType],
+        )
+        self.body_type.activated.connect(
+            lambda _: self._edit("body_type", self.body_type.currentData(), "Change body type")
+        )
+        self.content_type = QLineEdit(page)
+        self.content_type.setAccessibleName("Content type")
+        self.content_type.setPlaceholderText("text/plain; charset=utf-8")
+        self.content_type.setToolTip("The Content-Type header of a raw body")
+        self.content_type.textEdited.connect(
+            lambda text: self._edit("content_type", text, "Edit content type", merge=True)
+        )
+        self.body_hint = QLabel(page)
+        self.body_hint.setWordWrap(True)
+        self.template = QPlainTextEdit(page)
+        self.template.setObjectName("bodyTemplate")
+        self.template.setAccessibleName("Body template")
+        self.template.setToolTip("The body; <name> is replaced by the parameter's value")
+        self.template.setFont(monospace_font())
+        self.template.setTabChangesFocus(True)
+        self.template.textChanged.connect(self._edit_template)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Body type:", page))
+        row.addWidget(self.body_type)
+        row.addSpacing(12)
+        content_label = QLabel("Content type:", page)
+        content_label.setBuddy(self.content_type)
+        row.addWidget(content_label)
+        row.addWidget(self.content_type, 1)
+        layout = QVBoxLayout(page)
+        layout.addLayout(row)
+        layout.addWidget(self.body_hint)
+        layout.addWidget(self.template, 1)
+        return page
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("&Name:", self.name_edit)
+        request = QHBoxLayout()
+        request.addWidget(self.method)
+        request.addWidget(self.path_edit, 1)
+        form.addRow(_buddy("&Request:", self.method, self), request)
+        form.addRow("", self.path_note)
+        kinds = QHBoxLayout()
+        kinds.addWidget(self.use_as)
+        kinds.addSpacing(12)
+        response_label = QLabel("Res&ponse:", self)
+        response_label.setBuddy(self.response_type)
+        kinds.addWidget(response_label)
+        kinds.addWidget(self.response_type)
+        kinds.addStretch(1)
+        form.addRow(_buddy("&Use as:", self.use_as, self), kinds)
+        form.addRow("&Description:", self.description)
+        options = QHBoxLayout()
+        options.addWidget(self.capture_headers)
+        options.addSpacing(12)
+        options.addWidget(self.include_errors)
+        options.addStretch(1)
+        form.addRow("Options:", options)
+        top = QWidget(self)
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addLayout(form)
+        top_layout.addWidget(self.problem)
+        top_layout.addWidget(self.tabs, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("callSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([500, 200])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.splitter)
+
+    # -- showing a call ------------------------------------------------------
+
+    def current(self) -> tuple[Api, Call] | None:
+        if self._call_id is None:
+            return None
+        try:
+            return self._doc.find_call(self._call_id)
+        except KeyError:
+            return None
+
+    def set_call(self, call_id: str | None) -> None:
+        if call_id != self._call_id:
+            self.path_note.clear()
+        self._call_id = call_id
+        self._reload()
+
+    def _call_changed(self, _api_id: str, call_id: str) -> None:
+        if call_id == self._call_id:
+            self._reload()
+
+    def _api_changed(self, api_id: str) -> None:
+        found = self.current()
+        if found is not None and found[0].id == api_id:
+            self._reload()
+
+    def _reload(self) -> None:
+        found = self.current()
+        if found is None:
+            self.preview.show_request(None, None)
+            return
+        api, call = found
+        self._loading = True
+        try:
+            set_text_keeping_cursor(self.name_edit, call.name)
+            set_text_keeping_cursor(self.path_edit, call.path)
+            self.path_edit.setToolTip(
+                f"The path after the API's base URL ({api.base_url}); "
+                "{name} inserts a path parameter"
+            )
+            set_text_keeping_cursor(self.description, call.description)
+            set_text_keeping_cursor(self.content_type, call.content_type)
+            for combo, value in (
+                (self.use_as, call.use_as),
+                (self.method, call.method),
+                (self.response_type, call.response_type),
+                (self.body_type, call.body_type),
+            ):
+                combo.setCurrentIndex(combo.findData(value))
+            self.capture_headers.setChecked(call.capture_headers)
+            self.include_errors.setChecked(call.include_errors)
+            if self.template.toPlainText() != call.body_template:
+                self.template.setPlainText(call.body_template)
+            self.template.setEnabled(call.body_type in (BodyType.JSON, BodyType.FORM, BodyType.RAW))
+            self.content_type.setEnabled(call.body_type == BodyType.RAW)
+            self.body_hint.setText(_BODY_HINTS[call.body_type])
+            self.params.model.set_parameters(
+                call.parameters,
+                lambda name, a=api, c=call: secret_ref(a, f"param.{name}", c),
+                owner=call.id,
+            )
+        finally:
+            self._loading = False
+        problems = self._doc.problems("call", call.id)
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.problem.show_error(f"This call cannot be saved as it is: {problems[0]}{more}.")
+        else:
+            self.problem.clear()
+        self.preview.show_request(api, call)
+
+    # -- edits ---------------------------------------------------------------
+
+    def _push(self, before: Call, after: Call, text: str, merge_key: object = None) -> None:
+        self._doc.undo_stack.push(EditCall(self._doc, before, after, text, merge_key))
+
+    def _edit(self, field: str, value: Any, text: str, *, merge: bool = False) -> None:
+        found = self.current()
+        if self._loading or found is None:
+            return
+        call = found[1]
+        if getattr(call, field) == value:
+            return
+        after = call.model_copy(update={field: value})
+        self._push(call, after, text, (call.id, field) if merge else None)
+
+    def _edit_name(self, text: str) -> None:
+        # A name that is empty or taken is not applied; leaving the field
+        # restores the last good one.
+        found = self.current()
+        name = text.strip()
+        if found is None or not name:
+            return
+        api, call = found
+        if any(c.name.casefold() == name.casefold() for c in api.calls if c.id != call.id):
+            self.message.emit(f"API '{api.name}' already has a call named '{name}'.")
+            return
+        self._edit("name", name, "Rename call", merge=True)
+
+    def _edit_template(self) -> None:
+        self._edit("body_template", self.template.toPlainText(), "Edit body", merge=True)
+
+    def _edit_path(self, path: str) -> None:
+        """Apply a new path, keeping the path parameters in step with its placeholders.
+
+        A workspace whose path placeholders and path parameters disagree does
+        not load again, so a placeholder typed adds its parameter and one
+        deleted removes it, in the same undo step as the text.
+        """
+        found = self.current()
+        if self._loading or found is None:
+            return
+        api, call = found
+        placeholders = path_placeholders(path)
+        kept = [
+            p for p in call.parameters if p.placement != Placement.PATH or p.name in placeholders
+        ]
+        removed = [p.name for p in call.parameters if p not in kept]
+        have = {p.name for p in (*api.parameters, *kept) if p.placement == Placement.PATH}
+        added = [n for n in dict.fromkeys(placeholders) if n and n not in have]
+        params = kept + [Parameter(name=n, placement=Placement.PATH) for n in added]
+        after = call.model_copy(update={"path": path, "parameters": params})
+        self._push(call, after, "Edit path", (call.id, "path"))
+        notes = []
+        if added:
+            notes.append(
+                f"Added path parameter {_quoted(added)}; give it a sample value in Parameters."
+            )
+        if removed:
+            notes.append(f"Removed path parameter {_quoted(removed)}, no longer in the path.")
+        if notes:
+            self.path_note.show_note(" ".join(notes))
+
+
+def _quoted(names: list[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names)

@@ -1,0 +1,128 @@
+"""The parameters table as a widget: the table view with Add and Remove buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.models import Placement
+from designer.core.secrets import SecretStore
+
+from .params_table import (
+    ALL_COLUMNS,
+    NAME,
+    PLACEMENT,
+    VALUE,
+    ParamsTableModel,
+    PlacementDelegate,
+    SampleDelegate,
+)
+
+__all__ = ["ParamsTable"]
+
+
+class ParamsTable(QWidget):
+    """A parameters table; ``view_name`` is the table view's objectName."""
+
+    def __init__(
+        self,
+        view_name: str,
+        accessible_name: str,
+        secrets: SecretStore,
+        columns: Sequence[int] = ALL_COLUMNS,
+        default_placement: Placement = Placement.QUERY,
+        parent: QWidget | None = None,
+        value_title: str = "Sample value",
+    ) -> None:
+        super().__init__(parent)
+        self.model = ParamsTableModel(columns, secrets, default_placement, self, value_title)
+        self.view = QTableView(self)
+        self.view.setObjectName(view_name)
+        self.view.setAccessibleName(accessible_name)
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.view.verticalHeader().hide()
+        self.view.setAlternatingRowColors(True)
+        self.view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
+        self.view.setWordWrap(False)
+        self.view.setItemDelegateForColumn(self.model.column_of(VALUE), SampleDelegate(self.view))
+        if PLACEMENT in columns:
+            self.view.setItemDelegateForColumn(
+                self.model.column_of(PLACEMENT), PlacementDelegate(self.view)
+            )
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        for column, field in enumerate(columns):
+            if field == VALUE:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            elif field == NAME:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, 160)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.add_button = QPushButton("Add", self)
+        self.add_button.setToolTip(f"Add a row to {accessible_name.lower()} (Insert)")
+        self.add_button.setAccessibleName(f"Add to {accessible_name.lower()}")
+        self.add_button.clicked.connect(self.add_row)
+        self.remove_button = QPushButton("Remove", self)
+        self.remove_button.setToolTip("Remove the selected rows (Delete)")
+        self.remove_button.setAccessibleName(f"Remove from {accessible_name.lower()}")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        self._update_buttons()
+
+        # Keyboard equivalents of the buttons, active while the table has focus.
+        for keys, slot in (
+            (Qt.Key.Key_Insert, self.add_row),
+            (QKeySequence.StandardKey.Delete, self.remove_selected),
+        ):
+            action = QAction(self.view)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.view.addAction(action)
+
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.view)
+        layout.addLayout(buttons)
+
+    def add_row(self) -> None:
+        row = self.model.add_parameter()
+        index = self.model.index(row, self.model.column_of(NAME))
+        self.view.setCurrentIndex(index)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.view.edit(index)
+
+    def remove_selected(self) -> None:
+        rows = [i.row() for i in self.view.selectionModel().selectedRows()]
+        if not rows and self.view.currentIndex().isValid():
+            rows = [self.view.currentIndex().row()]
+        self.model.remove_rows(rows)
+
+    def _update_buttons(self, *_: object) -> None:
+        self.remove_button.setEnabled(self.view.selectionModel().hasSelection())

@@ -1,0 +1,124 @@
+"""The live request preview of the call editor, and "Copy as cURL".
+
+The preview is what :func:`designer.core.request.build_request` makes of the
+call right now: method, full URL, headers and body, secrets masked. When
+the request cannot be built (a required value is missing, a placeholder
+names no parameter) the core's one-line message is shown in its place.
+
+Changes arrive one keystroke at a time; the rebuild is deferred to the end
+of the current event-loop pass so a burst of changes costs one build.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.errors import DesignerError
+from designer.core.models import Api, Call
+from designer.core.secrets import SecretStore
+from designer.ui.errors import InlineMessage
+
+from .widgets import monospace_font
+
+__all__ = ["RequestPreview"]
+
+
+class RequestPreview(QWidget):
+    """Read-only preview of the request a call sends; masks secrets."""
+
+    message = Signal(str)
+
+    def __init__(self, secrets: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._secrets = secrets
+        self._target: tuple[Api, Call] | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+
+        title = QLabel("Request preview", self)
+        title.setObjectName("previewTitle")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        self.copy_button = QPushButton("Copy as cURL", self)
+        self.copy_button.setObjectName("copyCurlButton")
+        self.copy_button.setToolTip("Copy the request as a curl command; secrets stay masked")
+        self.copy_button.clicked.connect(self.copy_curl)
+
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("requestPreview")
+        self.text.setAccessibleName("Request preview")
+        self.text.setToolTip("The request this call sends with its sample values")
+        self.text.setReadOnly(True)
+        self.text.setFont(monospace_font())
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.error = InlineMessage(self)
+        self.error.setObjectName("previewError")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.error)
+        layout.addWidget(self.text, 1)
+        layout.addStretch(0)
+
+    def show_request(self, api: Api | None, call: Call | None) -> None:
+        """Preview ``call`` of ``api`` (soon); None clears the preview."""
+        self._target = (api, call) if api is not None and call is not None else None
+        self._timer.start()
+
+    def _build(self):  # -> BuiltRequest
+        # request.py pulls in httpx; importing it here keeps it off the start-up path.
+        from designer.core.request import build_request
+
+        assert self._target is not None
+        return build_request(*self._target, self._secrets)
+
+    def refresh(self) -> None:
+        self._timer.stop()
+        if self._target is None:
+            self.text.clear()
+            self.error.clear()
+            self.copy_button.setEnabled(False)
+            return
+        try:
+            built = self._build()
+        except DesignerError as exc:
+            self.error.show_error(str(exc))
+            self.text.clear()
+            self.text.hide()  # the message takes the preview's place
+            self.copy_button.setEnabled(False)
+            return
+        self.error.clear()
+        self.text.show()
+        text = built.describe()
+        if self.text.toPlainText() != text:
+            self.text.setPlainText(text)
+        self.copy_button.setEnabled(True)
+
+    def copy_curl(self) -> None:
+        if self._target is None:
+            return
+        try:
+            command = self._build().to_curl()
+        except DesignerError as exc:
+            self.message.emit(f"Could not copy as cURL: {exc}")
+            return
+        QGuiApplication.clipboard().setText(command)
+        self.message.emit("Copied the request as a curl command (secrets masked).")

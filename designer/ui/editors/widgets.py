@@ -1,0 +1,92 @@
+"""Small widgets and helpers shared by the API and call editors."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QAction,
+    QFont,
+    QFontDatabase,
+    QIcon,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+__all__ = ["SecretField", "UndoRouter", "monospace_font", "set_text_keeping_cursor"]
+
+
+def monospace_font() -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    return font
+
+
+def set_text_keeping_cursor(edit: QLineEdit, text: str) -> None:
+    """Show ``text`` without moving the cursor the user is typing with."""
+    if edit.text() == text:
+        return
+    position = edit.cursorPosition()
+    edit.setText(text)
+    edit.setCursorPosition(min(position, len(text)))
+
+
+def _eye_icon(crossed: bool) -> QIcon:
+    scale = 2
+    pixmap = QPixmap(16 * scale, 16 * scale)
+    pixmap.setDevicePixelRatio(scale)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(Qt.GlobalColor.darkGray, 1.4))
+    painter.drawEllipse(QRectF(1.5, 4.5, 13, 7))
+    painter.setBrush(Qt.GlobalColor.darkGray)
+    painter.drawEllipse(QPointF(8, 8), 2, 2)
+    if crossed:
+        painter.drawLine(QPointF(2.5, 13.5), QPointF(13.5, 2.5))
+    painter.end()
+    return QIcon(pixmap)
+
+
+class SecretField(QLineEdit):
+    """A password field with a trailing action that reveals or hides the text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setEchoMode(QLineEdit.EchoMode.Password)
+        self.reveal_action = QAction(_eye_icon(False), "Show", self)
+        self.reveal_action.setCheckable(True)
+        self.reveal_action.setToolTip("Show the value")
+        self.reveal_action.toggled.connect(self._reveal)
+        self.addAction(self.reveal_action, QLineEdit.ActionPosition.TrailingPosition)
+
+    def _reveal(self, shown: bool) -> None:
+        self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.reveal_action.setIcon(_eye_icon(shown))
+        self.reveal_action.setText("Hide" if shown else "Show")
+        self.reveal_action.setToolTip("Hide the value" if shown else "Show the value")
+
+
+class UndoRouter(QObject):
+    """Lets Ctrl+Z in a text field undo the document edit instead of the field's own.
+
+    Every keystroke in an editor is already an undoable document command; if
+    the field kept its own history too, Undo would mean two different things
+    depending on focus. Declining the shortcut override hands the key to the
+    window's Undo and Redo actions.
+    """
+
+    def install(self, root: QWidget) -> None:
+        for field in root.findChildren(QLineEdit) + root.findChildren(QPlainTextEdit):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if event.matches(QKeySequence.StandardKey.Undo) or event.matches(
+                QKeySequence.StandardKey.Redo
+            ):
+                event.ignore()
+                return True
+        return False

@@ -1,0 +1,232 @@
+"""The main window: tree on the left, editor in the centre, response panel on the right.
+
+The window wires the parts together and owns nothing of the domain: the
+:class:`~designer.ui.document.Document` holds the workspace, the editors
+edit it through undo commands, and :class:`~designer.ui.files.FileActions`
+loads and saves it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.models import Api, Call
+from designer.core.secrets import SecretStore
+
+from .commands import EditCall
+from .document import Document
+from .editors import ApiEditor, CallEditor
+from .edits import Item
+from .files import FileActions
+from .menus import create_menus
+from .recovery import Recovery
+from .settings import Settings
+from .tree import TreePane
+
+__all__ = ["APP_TITLE", "MainWindow"]
+
+APP_TITLE = "Connector Designer"
+_EMPTY, _API, _CALL = range(3)
+
+
+class _PanelPlaceholder(QWidget):
+    """Stands in for the response panel while that package is not installed."""
+
+    callEdited = Signal(object)
+
+    def __init__(self, executor: Any, secrets: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        QVBoxLayout(self).addWidget(QLabel("The response panel is not available.", self))
+
+    def set_call(self, api: Api | None, call: Call | None) -> None:
+        pass
+
+    def initialize(self) -> None:
+        pass
+
+    def shutdown(self) -> None:
+        pass
+
+
+def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> QWidget:
+    try:
+        from .response.panel import ResponsePanel  # Initialize and the response views
+    except ImportError:
+        ResponsePanel = _PanelPlaceholder  # noqa: N806
+    panel = ResponsePanel(executor, secrets, parent)
+    panel.setObjectName("responsePanel")
+    return panel
+
+
+class MainWindow(QMainWindow):
+    #: the window was closed (after the unsaved-changes prompt allowed it)
+    closed = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        secrets: SecretStore,
+        executor: Any,
+        recovery_dir: Path | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings, self.secrets = settings, secrets
+        self.doc = Document(self)
+        self.recovery = Recovery(self.doc, recovery_dir, parent=self)
+        self.files = FileActions(self, self.doc, settings, self.recovery)
+
+        self.tree = TreePane(self.doc, self)
+        self.api_editor = ApiEditor(self.doc, secrets, self)
+        self.call_editor = CallEditor(self.doc, secrets, self)
+        empty = QLabel("Select an API or a call in the tree, or add an API with Edit ▸ Add API.")
+        empty.setObjectName("emptyEditor")
+        empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty.setWordWrap(True)
+        empty.setEnabled(False)  # drawn in the disabled colour: a hint, not content
+        self.editors = QStackedWidget(self)
+        self.editors.setObjectName("editorStack")
+        for page in (empty, self.api_editor, self.call_editor):
+            self.editors.addWidget(page)
+        self.response_panel = _response_panel(executor, secrets, self)
+        self.response_panel.callEdited.connect(self._apply_response_edit)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        for widget, stretch in ((self.tree, 0), (self.editors, 3), (self.response_panel, 2)):
+            self.splitter.addWidget(widget)
+            self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
+        self.splitter.setSizes([260, 560, 460])
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.splitter)
+        self.setCentralWidget(central)
+
+        self.actions = create_menus(self)
+        self.statusBar().setSizeGripEnabled(True)
+        for source in (self.files, self.tree.model, self.api_editor, self.call_editor):
+            source.message.connect(self.show_message)
+        self.tree.currentItemChanged.connect(self._show_item)
+        self.doc.reset.connect(self._after_reset)
+        self.doc.callChanged.connect(self._call_changed)
+        self.doc.apiChanged.connect(self._api_changed)
+        self.doc.dirtyChanged.connect(self._update_title)
+        self.doc.pathChanged.connect(self._update_title)
+        self._restore_layout()
+        self._update_title()
+
+    # -- layout --------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.geometry()
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1280, 800)
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        for name, splitter in (("main", self.splitter), ("call", self.call_editor.splitter)):
+            saved = self.settings.splitter_state(name)
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    def _save_layout(self) -> None:
+        self.settings.set_geometry(self.saveGeometry())
+        self.settings.set_window_state(self.saveState())
+        self.settings.set_splitter_state("main", self.splitter.saveState())
+        self.settings.set_splitter_state("call", self.call_editor.splitter.saveState())
+        self.settings.sync()
+
+    def _update_title(self, *_: object) -> None:
+        self.setWindowTitle(f"{self.doc.display_name}[*] — {APP_TITLE}")
+        self.setWindowModified(self.doc.is_dirty)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 8000)
+
+    # -- the selected item ---------------------------------------------------
+
+    def current_call(self) -> tuple[Api, Call] | None:
+        item = self.tree.current_item()
+        if item is None or item.kind != "call":
+            return None
+        return self.doc.find_call(item.id)
+
+    def current_api(self) -> Api | None:
+        item = self.tree.current_item()
+        if item is None:
+            return None
+        return self.doc.api(item.id) if item.kind == "api" else self.doc.find_call(item.id)[0]
+
+    def _show_item(self, item: Item | None) -> None:
+        if item is None:
+            self.editors.setCurrentIndex(_EMPTY)
+            self.call_editor.set_call(None)
+            self.response_panel.set_call(None, None)
+        elif item.kind == "api":
+            self.api_editor.set_api(item.id)
+            self.editors.setCurrentIndex(_API)
+            self.call_editor.set_call(None)
+            self.response_panel.set_call(self.doc.api(item.id), None)
+        else:
+            self.call_editor.set_call(item.id)
+            self.editors.setCurrentIndex(_CALL)
+            self.response_panel.set_call(*self.doc.find_call(item.id))
+        self.actions.update_enabled()
+
+    def _after_reset(self) -> None:
+        self._show_item(None)
+        apis = self.doc.workspace.apis
+        if apis:
+            self.tree.select(Item("api", apis[0].id))
+
+    def select_first_call(self) -> None:
+        for api in self.doc.workspace.apis:
+            if api.calls:
+                self.tree.select(Item("call", api.calls[0].id))
+                return
+
+    def _call_changed(self, _api_id: str, call_id: str) -> None:
+        found = self.current_call()
+        if found is not None and found[1].id == call_id:
+            self.response_panel.set_call(*found)
+
+    def _api_changed(self, api_id: str) -> None:
+        found = self.current_call()
+        if found is not None and found[0].id == api_id:
+            self.response_panel.set_call(*found)
+
+    def _apply_response_edit(self, call: Call) -> None:
+        try:
+            _, before = self.doc.find_call(call.id)
+        except KeyError:
+            return  # the call was deleted while its response was being inferred
+        if before != call:
+            self.doc.undo_stack.push(EditCall(self.doc, before, call, "Edit response structure"))
+
+    # -- closing -------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if not self.files.maybe_save():
+            event.ignore()
+            return
+        self._save_layout()
+        self.response_panel.shutdown()
+        self.recovery.timer.stop()
+        self.recovery.discard()
+        event.accept()
+        self.closed.emit()

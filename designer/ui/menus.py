@@ -1,0 +1,200 @@
+"""The main window's menus and actions, with platform-standard shortcuts.
+
+Shortcuts come from ``QKeySequence`` standard keys where one exists, so they
+follow the platform (Ctrl+Shift+Z or Ctrl+Y for Redo, and so on). Actions
+on tree items (rename, duplicate, delete) only answer their shortcuts while
+the tree has focus: Delete in a text field deletes text, not an API.
+
+Shortcuts of our own choice:
+
+    Ctrl+Shift+A   Add API
+    Ctrl+Shift+N   Add call
+    Ctrl+D         Duplicate
+    F2             Rename
+    Ctrl+F         Filter the tree
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMessageBox
+
+from . import edits
+
+if TYPE_CHECKING:
+    from .mainwindow import MainWindow
+
+__all__ = ["WindowActions", "create_menus"]
+
+Std = QKeySequence.StandardKey
+
+
+@dataclass
+class WindowActions:
+    window: MainWindow
+    new: QAction
+    open: QAction
+    recent: QMenu
+    save: QAction
+    save_as: QAction
+    quit: QAction
+    undo: QAction
+    redo: QAction
+    add_api: QAction
+    add_call: QAction
+    duplicate: QAction
+    rename: QAction
+    delete: QAction
+    initialize: QAction
+
+    def update_enabled(self) -> None:
+        item = self.window.tree.current_item()
+        self.add_call.setEnabled(bool(self.window.doc.workspace.apis))
+        for action in (self.duplicate, self.rename, self.delete):
+            action.setEnabled(item is not None)
+        self.initialize.setEnabled(item is not None and item.kind == "call")
+
+
+def _action(window: MainWindow, text: str, slot, keys=None, tip: str = "") -> QAction:  # noqa: ANN001
+    action = QAction(text, window)
+    if isinstance(keys, Std):
+        action.setShortcuts(keys)
+    elif keys:
+        action.setShortcut(QKeySequence(keys))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.triggered.connect(lambda _=False: slot())
+    return action
+
+
+def create_menus(window: MainWindow) -> WindowActions:
+    files, doc, tree = window.files, window.doc, window.tree
+
+    def add_api() -> None:
+        api = edits.add_api(doc)
+        tree.select(edits.Item("api", api.id), edit=True)
+
+    def add_call() -> None:
+        api = window.current_api() or (doc.workspace.apis[-1] if doc.workspace.apis else None)
+        if api is None:
+            window.show_message("Add an API first: calls belong to an API.")
+            return
+        item = tree.current_item()
+        row = doc.call_row(item.id)[1] + 1 if item is not None and item.kind == "call" else None
+        call = edits.add_call(doc, api.id, row)
+        tree.select(edits.Item("call", call.id), edit=True)
+
+    def duplicate() -> None:
+        copies = edits.duplicate(doc, window.secrets, tree.selected_items())
+        if copies:
+            tree.select(copies[-1])
+
+    def delete() -> None:
+        items = tree.selected_items()
+        if items:
+            edits.delete(doc, items)
+            window.show_message("Deleted. Undo brings it back.")
+
+    def about() -> None:
+        QMessageBox.about(
+            window,
+            "About Connector Designer",
+            "Connector Designer\n\nDesign, initialize and share API connectors, offline.",
+        )
+
+    actions = WindowActions(
+        window=window,
+        new=_action(window, "&New", files.new, Std.New, "Start an empty workspace"),
+        open=_action(window, "&Open…", files.open, Std.Open, "Open a workspace file"),
+        recent=QMenu("Open &Recent", window),
+        save=_action(window, "&Save", files.save, Std.Save, "Save the workspace"),
+        save_as=_action(
+            window, "Save &As…", files.save_as, Std.SaveAs, "Save the workspace to another file"
+        ),
+        quit=_action(
+            window,
+            "&Quit",
+            window.close,
+            Std.Quit if QKeySequence.keyBindings(Std.Quit) else "Ctrl+Q",
+            "Close the window",
+        ),
+        undo=doc.undo_stack.createUndoAction(window, "&Undo"),
+        redo=doc.undo_stack.createRedoAction(window, "&Redo"),
+        add_api=_action(window, "Add &API", add_api, "Ctrl+Shift+A", "Add an API"),
+        add_call=_action(
+            window, "Add &Call", add_call, "Ctrl+Shift+N", "Add a call to the selected API"
+        ),
+        duplicate=_action(
+            window, "&Duplicate", duplicate, "Ctrl+D", "Duplicate the selected APIs or calls"
+        ),
+        rename=_action(window, "Re&name", tree.rename_current, "F2", "Rename the selected item"),
+        delete=_action(window, "De&lete", delete, Std.Delete, "Delete the selected APIs or calls"),
+        initialize=_action(
+            window,
+            "&Initialize Call",
+            lambda: window.response_panel.initialize(),
+            tip="Send the call with its sample values and infer the response "
+            "(Ctrl+Return in the response panel)",
+        ),
+    )
+    actions.undo.setShortcuts(Std.Undo)
+    actions.redo.setShortcuts(Std.Redo)
+    actions.recent.setObjectName("recentMenu")
+    actions.recent.aboutToShow.connect(lambda: _fill_recent(window, actions.recent))
+
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    file_menu.addActions([actions.new, actions.open])
+    file_menu.addMenu(actions.recent)
+    file_menu.addSeparator()
+    file_menu.addActions([actions.save, actions.save_as])
+    file_menu.addSeparator()
+    file_menu.addAction(actions.quit)
+    edit_menu = bar.addMenu("&Edit")
+    edit_menu.addActions([actions.undo, actions.redo])
+    edit_menu.addSeparator()
+    edit_menu.addActions(
+        [actions.add_api, actions.add_call, actions.duplicate, actions.rename, actions.delete]
+    )
+    call_menu = bar.addMenu("&Call")
+    call_menu.addAction(actions.initialize)
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(_action(window, "&About Connector Designer", about))
+
+    tree.view.add_tree_actions(
+        [
+            actions.add_api,
+            actions.add_call,
+            None,
+            actions.rename,
+            actions.duplicate,
+            None,
+            actions.delete,
+        ]
+    )
+    # Add API and Add Call work anywhere in the window; add_tree_actions narrowed them.
+    for action in (actions.add_api, actions.add_call):
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    window.addActions([actions.add_api, actions.add_call])
+    return actions
+
+
+def _fill_recent(window: MainWindow, menu: QMenu) -> None:
+    menu.clear()
+    paths = window.settings.recent_files()
+    for path in paths:
+        action = menu.addAction(path.name)
+        action.setToolTip(str(path))
+        action.setStatusTip(str(path))
+        action.triggered.connect(lambda _=False, p=Path(path): window.files.load(p))
+    if not paths:
+        menu.addAction("No recent files").setEnabled(False)
+    else:
+        menu.addSeparator()
+        menu.addAction("Clear Menu").triggered.connect(window.settings.clear_recent)
