@@ -1,0 +1,159 @@
+"""How a structure node reads in the tree: type labels, markers, samples, tooltips, colours.
+
+Kept apart from the item model so the wording lives in one place and can be
+tested without building a model. Type labels follow the core's
+:attr:`Shape.label` ("text (date)", "list of object"); the combo box offers
+the same words, as Bubble's returned-values dialog offers its types.
+"""
+
+from __future__ import annotations
+
+import orjson
+from PySide6.QtGui import QBrush, QColor, QPalette
+from PySide6.QtWidgets import QApplication
+
+from designer.core.inference import Change
+from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType
+
+__all__ = [
+    "TYPE_CHOICES",
+    "change_brush",
+    "excluded_brush",
+    "field_text",
+    "parse_choice",
+    "sample_text",
+    "tooltip",
+    "type_choice",
+    "type_editable",
+    "type_text",
+]
+
+_SCALARS = (ValueType.TEXT, ValueType.INTEGER, ValueType.NUMBER, ValueType.BOOLEAN)
+#: What the Type combo box offers for a value: plain types and text with a format.
+TYPE_CHOICES: tuple[str, ...] = (
+    "text",
+    *(f"text ({fmt.value})" for fmt in TextFormat),
+    "integer",
+    "number",
+    "boolean",
+)
+_SAMPLE_CHARS = 120
+# Translucent, so they read on light and dark palettes alike.
+_CHANGE_COLOURS = {
+    "added": QColor(46, 160, 67, 70),
+    "type": QColor(230, 150, 0, 80),
+    "optional": QColor(56, 132, 244, 55),
+    "nullable": QColor(56, 132, 244, 55),
+}
+_CHANGE_WORDS = {
+    "added": "Added since the previous initialize",
+    "optional": "Became optional since the previous initialize",
+    "nullable": "Became nullable since the previous initialize",
+}
+
+
+def type_editable(shape: Shape) -> bool:
+    """Whether the user may pick a type: values, not objects or lists with children."""
+    return shape.type not in (ValueType.OBJECT, ValueType.LIST, ValueType.BINARY)
+
+
+def _label(kind: ValueType, fmt: TextFormat | None) -> str:
+    if kind is ValueType.TEXT and fmt is not None:
+        return f"text ({fmt.value})"
+    return kind.value
+
+
+def type_choice(shape: Shape, override: FieldOverride | None) -> str:
+    """The Type combo box's current value for a node."""
+    if override is not None and override.type is not None:
+        return _label(override.type, override.format)
+    if shape.type in _SCALARS:
+        return _label(shape.type, shape.format)
+    return "text"
+
+
+def parse_choice(choice: str) -> tuple[ValueType, TextFormat | None] | None:
+    """The type and format a combo-box entry stands for, or None if it names none."""
+    if choice not in TYPE_CHOICES:
+        return None
+    if choice.startswith("text ("):
+        return ValueType.TEXT, TextFormat(choice[6:-1])
+    return ValueType(choice), None
+
+
+def field_text(name: str, override: FieldOverride | None) -> str:
+    if override is not None and override.label:
+        return f"{override.label} ({name})"
+    return name
+
+
+def type_text(shape: Shape, override: FieldOverride | None) -> str:
+    """The type with its markers, e.g. ``number · optional · nullable``."""
+    if override is not None and override.type is not None:
+        text = _label(override.type, override.format)
+    else:
+        text = shape.label
+    markers = [m for m, on in (("optional", shape.optional), ("nullable", shape.nullable)) if on]
+    if shape.embedded is not None:
+        markers.append("holds JSON")
+    return " · ".join([text, *markers])
+
+
+def sample_text(shape: Shape) -> str:
+    """The first sample, or a count for lists and objects; long values are cut."""
+    if shape.type is ValueType.LIST and shape.items is not None and shape.count <= 1:
+        n = shape.items.count
+        return f"{n:,} item" if n == 1 else f"{n:,} items"
+    if shape.type is ValueType.OBJECT:
+        n = len(shape.fields or ())
+        return f"{n:,} field" if n == 1 else f"{n:,} fields"
+    if shape.content_type:
+        return f"{shape.content_type}, {shape.size or 0:,} bytes"
+    sample = next((s for s in shape.samples if s is not None), None)
+    if sample is None:
+        return "null" if shape.samples else ""
+    text = sample if isinstance(sample, str) else orjson.dumps(sample).decode()
+    text = " ".join(text.split())  # one line in the cell, whatever the sample holds
+    return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 1] + "…"
+
+
+def tooltip(
+    path: str,
+    shape: Shape,
+    parent_count: int,
+    override: FieldOverride | None,
+    change: Change | None,
+) -> str:
+    """Where the field is, how often it was seen, what the user changed, what is new."""
+    lines = [path or "(response)"]
+    if parent_count > 1:
+        lines.append(f"Seen in {shape.count:,} of {parent_count:,} objects")
+    if shape.nullable:
+        lines.append("Sometimes null")
+    if shape.truncated:
+        lines.append("Nested too deeply: levels below were not inferred")
+    if override is not None and override.type is not None:
+        chosen = _label(override.type, override.format)
+        lines.append(f"Detected as {shape.label}; you chose {chosen}")
+    if override is not None and not override.include:
+        lines.append("Excluded: this field is left out of the call's data")
+    if change is not None:
+        if change.kind == "type":
+            lines.append(f"Type changed from {change.before} to {change.after}")
+        else:
+            lines.append(_CHANGE_WORDS.get(change.kind, change.kind))
+    samples = [s for s in shape.samples if s is not None]
+    if len(samples) > 1 and shape.type not in (ValueType.OBJECT, ValueType.LIST):
+        shown = ", ".join(orjson.dumps(s).decode()[:60] for s in samples)
+        lines.append(f"Samples: {shown}")
+    return "\n".join(lines)
+
+
+def change_brush(change: Change) -> QBrush | None:
+    colour = _CHANGE_COLOURS.get(change.kind)
+    return None if colour is None else QBrush(colour)
+
+
+def excluded_brush() -> QBrush:
+    palette = QApplication.palette()
+    return palette.brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)

@@ -1,0 +1,324 @@
+"""The structure tree: a Qt item model over the core's :class:`~designer.core.structure.Shape`.
+
+Columns are Field | Type | Sample | Include, as in Bubble's returned-values
+dialog. Each index stores its :class:`_Node` (napari's adapter pattern); nodes
+are created only when their parent is expanded, in batches through
+``canFetchMore``/``fetchMore``, so an object with ten thousand fields expands
+at once. A list has one child, ``[] item``, because its shape describes all
+items however many there were.
+
+The model never edits the call itself. A type or include change computes the
+call's new overrides (keyed by :func:`~designer.core.structure.child_path`
+paths, as the core's ``walk`` yields them) and emits :attr:`overridesEdited`;
+the panel turns that into a new call for the undo stack and hands the result
+back through :meth:`set_overrides`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFont
+
+from designer.core.inference import Change
+from designer.core.structure import FieldOverride, Shape, ValueType, child_path
+
+from . import presentation as present
+
+__all__ = ["COLUMNS", "StructureModel"]
+
+COLUMNS = ("Field", "Type", "Sample", "Include")
+FIELD, TYPE, SAMPLE, INCLUDE = range(4)
+#: Rows created per fetchMore: enough to fill any screen, cheap to lay out.
+BATCH = 500
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+# Qt's C++ default argument; a module constant because it is immutable.
+_TOP = QModelIndex()
+
+
+class _Node:
+    """One row: a shape at a path, its parent, and the children created so far."""
+
+    __slots__ = ("children", "name", "parent", "parent_count", "path", "pending", "row", "shape")
+
+    def __init__(
+        self, name: str, path: str, shape: Shape, parent: _Node | None, row: int, parent_count: int
+    ) -> None:
+        self.name, self.path, self.shape = name, path, shape
+        self.parent, self.row, self.parent_count = parent, row, parent_count
+        self.children: list[_Node] = []
+        # Specs of children not created yet; None until first needed.
+        self.pending: list[tuple[str, str, Shape, int]] | None = None
+
+    def specs(self) -> list[tuple[str, str, Shape, int]]:
+        if self.pending is None:
+            self.pending = list(_child_specs(self.path, self.shape))
+            self.pending.reverse()  # popped from the end, in field order
+        return self.pending
+
+
+def _child_specs(path: str, shape: Shape) -> Iterator[tuple[str, str, Shape, int]]:
+    """(name, path, shape, count of the holder) of each child, as the core's walk orders them."""
+    if shape.fields:
+        for name, child in shape.fields.items():
+            yield name, child_path(path, name), child, shape.count
+    if shape.items is not None and shape.items.type is not ValueType.UNKNOWN:
+        # Holder count 0: "seen in n of m" is about fields of objects, not list items.
+        yield "[] item", child_path(path, None), shape.items, 0
+    for variant in shape.variants or ():
+        yield from _child_specs(path, variant)
+    if shape.embedded is not None:
+        yield from _child_specs(path, shape.embedded)
+
+
+def _has_children(shape: Shape) -> bool:
+    return any(True for _ in _child_specs("", shape))
+
+
+class StructureModel(QAbstractItemModel):
+    """The inferred structure of a call's response, with the user's overrides."""
+
+    overridesEdited = Signal(object)  # dict[str, FieldOverride]: the call's new overrides
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._root: _Node | None = None
+        self._overrides: dict[str, FieldOverride] = {}
+        self._changes: dict[str, Change] = {}
+        self._fetching = False
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    # -- content ----------------------------------------------------------------------
+
+    def set_structure(
+        self,
+        shape: Shape | None,
+        overrides: Mapping[str, FieldOverride] | None = None,
+        changes: list[Change] | None = None,
+    ) -> None:
+        """Show ``shape``; ``changes`` (from a re-initialize) are highlighted."""
+        self.beginResetModel()
+        self._root = None if shape is None else _Node("", "", shape, None, 0, shape.count)
+        self._overrides = dict(overrides or {})
+        self._changes = {c.path: c for c in changes or () if c.kind != "removed"}
+        self.endResetModel()
+
+    def set_overrides(self, overrides: Mapping[str, FieldOverride]) -> None:
+        """Show new overrides (after an edit, undo or redo) without collapsing the tree."""
+        if dict(overrides) == self._overrides:
+            return
+        self._overrides = dict(overrides)
+        self._refresh_all()
+
+    def set_changes(self, changes: list[Change] | None) -> None:
+        self._changes = {c.path: c for c in changes or () if c.kind != "removed"}
+        self._refresh_all()
+
+    def shape(self) -> Shape | None:
+        return None if self._root is None else self._root.shape
+
+    def overrides(self) -> dict[str, FieldOverride]:
+        return dict(self._overrides)
+
+    def path(self, index: AnyIndex) -> str:
+        node = self._node(index)
+        return "" if node is None else node.path
+
+    def index_for_path(self, path: str, column: int = FIELD) -> QModelIndex:
+        """The index of the node at ``path``, creating rows on the way; invalid if absent."""
+        parent = QModelIndex()
+        node = self._root
+        while node is not None and node.path != path:
+            found = None
+            while True:
+                for child in node.children:
+                    if path == child.path or _is_under(path, child.path):
+                        found = child
+                        break
+                if found is not None or not self.canFetchMore(parent):
+                    break
+                self.fetchMore(parent)
+            if found is None:
+                return QModelIndex()
+            node = found
+            parent = self.createIndex(found.row, FIELD, found)
+        return self.createIndex(node.row, column, node) if node and node.path else QModelIndex()
+
+    # -- structure of the model -------------------------------------------------------
+
+    def _node(self, index: AnyIndex) -> _Node | None:
+        if not index.isValid():
+            return self._root
+        return index.internalPointer()  # type: ignore[no-any-return]
+
+    def index(self, row: int, column: int, parent: AnyIndex = _TOP) -> QModelIndex:
+        node = self._node(parent)
+        if node is None or not (0 <= row < len(node.children)) or not 0 <= column < len(COLUMNS):
+            return QModelIndex()
+        return self.createIndex(row, column, node.children[row])
+
+    def parent(self, index: AnyIndex = _TOP) -> QModelIndex:  # type: ignore[override]
+        node = self._node(index) if index.isValid() else None
+        if node is None or node.parent is None or node.parent is self._root:
+            return QModelIndex()
+        return self.createIndex(node.parent.row, FIELD, node.parent)
+
+    def rowCount(self, parent: AnyIndex = _TOP) -> int:  # noqa: N802 - Qt API
+        if parent.column() > 0:
+            return 0
+        node = self._node(parent)
+        return 0 if node is None else len(node.children)
+
+    def columnCount(self, parent: AnyIndex = _TOP) -> int:  # noqa: N802 - Qt API
+        return len(COLUMNS)
+
+    def hasChildren(self, parent: AnyIndex = _TOP) -> bool:  # noqa: N802 - Qt API
+        if parent.column() > 0:
+            return False
+        node = self._node(parent)
+        if node is None:
+            return False
+        return bool(node.children) or _has_children(node.shape)
+
+    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 - Qt API
+        if parent.column() > 0:
+            return False
+        node = self._node(parent)
+        return node is not None and bool(node.specs())
+
+    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 - Qt API
+        node = self._node(parent)
+        # Views and model checkers may ask for more from inside the insert signals.
+        if node is None or not node.specs() or self._fetching:
+            return
+        pending = node.pending
+        assert pending is not None
+        count = min(BATCH, len(pending))
+        first = len(node.children)
+        self._fetching = True
+        try:
+            self.beginInsertRows(parent, first, first + count - 1)
+            for row in range(first, first + count):
+                name, path, shape, holder = pending.pop()
+                node.children.append(_Node(name, path, shape, node, row, holder))
+            self.endInsertRows()
+        finally:
+            self._fetching = False
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    # -- cells ------------------------------------------------------------------------
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        node = self._node(index) if index.isValid() else None
+        if node is None:
+            return Qt.ItemFlag.NoItemFlags
+        if index.column() == INCLUDE:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        elif index.column() == TYPE and present.type_editable(node.shape):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        node = self._node(index) if index.isValid() else None
+        if node is None:
+            return None
+        column = index.column()
+        override = self._overrides.get(node.path)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == FIELD:
+                return present.field_text(node.name, override)
+            if column == TYPE:
+                return present.type_text(node.shape, override)
+            if column == SAMPLE:
+                return present.sample_text(node.shape)
+            return None
+        if role == Qt.ItemDataRole.EditRole and column == TYPE:
+            return present.type_choice(node.shape, override)
+        if role == Qt.ItemDataRole.CheckStateRole and column == INCLUDE:
+            included = override is None or override.include
+            return Qt.CheckState.Checked if included else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return present.tooltip(
+                node.path, node.shape, node.parent_count, override, self._changes.get(node.path)
+            )
+        if role == Qt.ItemDataRole.BackgroundRole:
+            change = self._changes.get(node.path)
+            return None if change is None else present.change_brush(change)
+        if role == Qt.ItemDataRole.ForegroundRole and self._excluded(node):
+            return present.excluded_brush()
+        if role == Qt.ItemDataRole.FontRole and column == TYPE and override and override.type:
+            return self._bold
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{node.path or node.name}: {present.type_text(node.shape, override)}"
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+        node = self._node(index) if index.isValid() else None
+        if node is None:
+            return False
+        current = self._overrides.get(node.path) or FieldOverride()
+        if index.column() == INCLUDE and role == Qt.ItemDataRole.CheckStateRole:
+            include = Qt.CheckState(value) == Qt.CheckState.Checked
+            edited = FieldOverride(current.type, current.format, include, current.label)
+        elif index.column() == TYPE and role == Qt.ItemDataRole.EditRole:
+            choice = present.parse_choice(str(value))
+            if choice is None or not present.type_editable(node.shape):
+                return False
+            kind, fmt = choice
+            if (kind, fmt) == (node.shape.type, node.shape.format):
+                kind, fmt = None, None  # back to what was detected: no override needed
+            edited = FieldOverride(kind, fmt, current.include, current.label)
+        else:
+            return False
+        overrides = dict(self._overrides)
+        if edited == FieldOverride():
+            overrides.pop(node.path, None)
+        else:
+            overrides[node.path] = edited
+        if overrides == self._overrides:
+            return False
+        self._overrides = overrides
+        # Excluding a node greys its whole subtree.
+        self._refresh_all()
+        self.overridesEdited.emit(dict(overrides))
+        return True
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _excluded(self, node: _Node | None) -> bool:
+        while node is not None:
+            override = self._overrides.get(node.path)
+            if override is not None and not override.include and node.path:
+                return True
+            node = node.parent
+        return False
+
+    def _refresh_all(self) -> None:
+        if self._root is None or not self._root.children:
+            return
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            if node.children:
+                parent = (
+                    QModelIndex() if node is self._root else self.createIndex(node.row, FIELD, node)
+                )
+                top = self.index(0, 0, parent)
+                bottom = self.index(len(node.children) - 1, len(COLUMNS) - 1, parent)
+                self.dataChanged.emit(top, bottom)
+                stack.extend(node.children)
+
+
+def _is_under(path: str, ancestor: str) -> bool:
+    return path.startswith(ancestor) and path[len(ancestor) : len(ancestor) + 1] in (".", "[")

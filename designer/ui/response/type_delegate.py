@@ -1,0 +1,48 @@
+"""The Type column's editor: a combo box of the types a value can be read as."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from .presentation import TYPE_CHOICES
+
+__all__ = ["TypeDelegate"]
+
+
+class TypeDelegate(QStyledItemDelegate):
+    """Edits a node's type with a combo box; choosing commits at once, as in Bubble."""
+
+    def createEditor(  # noqa: N802 - Qt API
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
+        combo = QComboBox(parent)
+        combo.setObjectName("typeCombo")
+        combo.setAccessibleName("Field type")
+        combo.addItems(list(TYPE_CHOICES))
+        # Commit on choice, not on focus loss: the user expects the tree to update.
+        combo.activated.connect(lambda _i: self._commit(combo))
+        return combo
+
+    def _commit(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
+
+    def setEditorData(  # noqa: N802 - Qt API
+        self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        current = index.data(Qt.ItemDataRole.EditRole)
+        editor.setCurrentIndex(max(0, editor.findText(str(current))))
+
+    def setModelData(  # noqa: N802 - Qt API
+        self,
+        editor: QWidget,
+        model: QAbstractItemModel,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.EditRole)

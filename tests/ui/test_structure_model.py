@@ -1,0 +1,196 @@
+"""The structure tree model: consistent for Qt, lazy for big objects, edits become overrides."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QTreeView
+
+from designer.core.inference import diff, infer_value
+from designer.core.structure import FieldOverride, TextFormat, ValueType
+from designer.ui.response import presentation
+from designer.ui.response.structure_model import BATCH, INCLUDE, SAMPLE, TYPE, StructureModel
+
+pytestmark = pytest.mark.gui
+
+ORDERS = {
+    "data": [
+        {
+            "id": 1,
+            "email": "ada@mail.example",
+            "placed": "2024-05-01",
+            "note": None,
+            "customer": {"name": "Ada", "tags": ["vip"]},
+        },
+        {
+            "id": 2,
+            "email": "alan@mail.example",
+            "placed": "2024-05-02",
+            "note": "gift",
+            "customer": {"name": "Alan", "tags": []},
+        },
+        {
+            "id": 3,
+            "email": "grace@mail.example",
+            "placed": "2024-05-03",
+            "customer": {"name": "Grace", "tags": ["new"]},
+        },
+    ],
+    "page": 1,
+    "has_more": False,
+}
+
+
+@pytest.fixture
+def model(qapp) -> StructureModel:
+    m = StructureModel()
+    m.set_structure(infer_value(ORDERS))
+    return m
+
+
+def _fetch_all(model: StructureModel, parent: QModelIndex | None = None) -> None:
+    parent = parent or QModelIndex()
+    while model.canFetchMore(parent):
+        model.fetchMore(parent)
+    for row in range(model.rowCount(parent)):
+        _fetch_all(model, model.index(row, 0, parent))
+
+
+def _row(model: StructureModel, path: str) -> list[str]:
+    index = model.index_for_path(path)
+    assert index.isValid(), path
+    return [model.index(index.row(), c, index.parent()).data() for c in range(4)]
+
+
+def test_qmodeltester_on_a_fetched_tree(qtmodeltester, model) -> None:
+    _fetch_all(model)
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_qmodeltester_while_rows_arrive_lazily(qtmodeltester, qapp) -> None:
+    model = StructureModel()
+    # Checked after the reset: pytest-qt's tester fetches inside its own modelReset
+    # handler before it records that the reset ended.
+    model.set_structure(infer_value({f"field_{i}": i for i in range(3 * BATCH + 7)}))
+    qtmodeltester.check(model, force_py=True)
+    _fetch_all(model)
+    assert model.rowCount() == 3 * BATCH + 7
+
+
+def test_rows_show_field_type_and_sample(model) -> None:
+    _fetch_all(model)
+    assert model.rowCount() == 3
+    assert _row(model, "data") == ["data", "list of object", "3 items", None]
+    assert _row(model, "data[]") == ["[] item", "object", "5 fields", None]
+    assert _row(model, "data[].email")[:3] == ["email", "text (email)", "ada@mail.example"]
+    assert _row(model, "data[].placed")[1] == "text (date)"
+    assert _row(model, "data[].note")[1] == "text · optional · nullable"
+    assert _row(model, "data[].customer.tags")[1] == "list of text"
+
+
+def test_tooltip_counts_and_include_checkbox(model) -> None:
+    note = model.index_for_path("data[].note")
+    assert "Seen in 2 of 3 objects" in note.data(Qt.ItemDataRole.ToolTipRole)
+    include = model.index_for_path("data[].note", INCLUDE)
+    assert include.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    assert include.flags() & Qt.ItemFlag.ItemIsUserCheckable
+
+
+def test_objects_are_lazy_until_expanded(qtbot) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value({"big": {f"k{i}": i for i in range(10_000)}}))
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+    big = model.index(0, 0)
+    assert model.hasChildren(big)
+    assert model.rowCount(big) == 0, "children are created on demand"
+    view = QTreeView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.show()
+    view.expand(big)
+    qtbot.waitUntil(lambda: model.rowCount(big) > 0)
+    assert model.rowCount(big) < 10_000, "expanding creates a few batches, not every row"
+
+
+def test_excluding_a_field_emits_overrides(qtbot, model) -> None:
+    include = model.index_for_path("data[].customer", INCLUDE)
+    with qtbot.waitSignal(model.overridesEdited) as signal:
+        assert model.setData(include, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert signal.args[0] == {"data[].customer": FieldOverride(include=False)}
+    child = model.index_for_path("data[].customer.name")
+    assert child.data(Qt.ItemDataRole.ForegroundRole) is not None, "an excluded subtree is greyed"
+    with qtbot.waitSignal(model.overridesEdited) as signal:
+        model.setData(include, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    assert signal.args[0] == {}, "including it again removes the override"
+
+
+def test_changing_a_type_emits_an_override(qtbot, model) -> None:
+    placed = model.index_for_path("data[].placed", TYPE)
+    assert placed.flags() & Qt.ItemFlag.ItemIsEditable
+    assert placed.data(Qt.ItemDataRole.EditRole) == "text (date)"
+    with qtbot.waitSignal(model.overridesEdited) as signal:
+        assert model.setData(placed, "text")
+    assert signal.args[0] == {"data[].placed": FieldOverride(type=ValueType.TEXT)}
+    assert placed.data() == "text"
+    assert "Detected as text (date)" in placed.data(Qt.ItemDataRole.ToolTipRole)
+    with qtbot.waitSignal(model.overridesEdited) as signal:
+        model.setData(placed, "text (date)")
+    assert signal.args[0] == {}, "choosing the detected type again needs no override"
+
+
+def test_objects_and_lists_have_no_type_editor(model) -> None:
+    assert not model.index_for_path("data", TYPE).flags() & Qt.ItemFlag.ItemIsEditable
+    assert not model.setData(model.index_for_path("data[].id", TYPE), "no such type")
+
+
+def test_set_overrides_keeps_rows(model) -> None:
+    _fetch_all(model)
+    before = model.rowCount(model.index_for_path("data[]"))
+    model.set_overrides({"data[].id": FieldOverride(type=ValueType.TEXT, format=TextFormat.UUID)})
+    assert model.rowCount(model.index_for_path("data[]")) == before
+    assert _row(model, "data[].id")[1] == "text (uuid)"
+
+
+def test_changes_are_highlighted(model) -> None:
+    old = infer_value({"data": [{"id": 1, "email": "a@b.example"}], "page": 1})
+    new = infer_value({"data": [{"id": "x1", "email": "a@b.example", "vip": True}], "page": 1})
+    model.set_structure(new, {}, diff(old, new))
+    vip = model.index_for_path("data[].vip")
+    identifier = model.index_for_path("data[].id")
+    email = model.index_for_path("data[].email")
+    assert vip.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "Added since" in vip.data(Qt.ItemDataRole.ToolTipRole)
+    assert "Type changed from integer to text" in identifier.data(Qt.ItemDataRole.ToolTipRole)
+    assert email.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_list_root_and_empty_model(qtmodeltester, qapp) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value([{"a": 1}, {"a": 2, "b": "x"}]))
+    _fetch_all(model)
+    assert _row(model, "[]")[0] == "[] item"
+    assert _row(model, "[].b")[1] == "text · optional"
+    qtmodeltester.check(model, force_py=True)
+    empty = StructureModel()
+    empty.set_structure(None)
+    qtmodeltester.check(empty, force_py=True)
+    assert empty.rowCount() == 0
+
+
+def test_samples_are_one_line_and_cut() -> None:
+    shape = infer_value("line one\nline two " + "x" * 500)
+    text = presentation.sample_text(shape)
+    assert "\n" not in text
+    assert text.endswith("…")
+    assert presentation.sample_text(infer_value(None)) == "null"
+
+
+def test_every_type_choice_round_trips() -> None:
+    for choice in presentation.TYPE_CHOICES:
+        kind, fmt = presentation.parse_choice(choice)
+        assert presentation.type_choice(infer_value(1), FieldOverride(kind, fmt)) == choice
+
+
+def test_sample_column_is_not_editable(model) -> None:
+    assert not model.index_for_path("data[].email", SAMPLE).flags() & Qt.ItemFlag.ItemIsEditable
