@@ -16,16 +16,22 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import orjson
 
 from . import __version__
-from .core import fileio, workspace_file
-from .core.curl import curl_to_workspace
+from .cli_calls import register_infer as _register_infer
+from .cli_calls import register_init as _register_init
+from .core import fileio
 from .core.errors import DesignerError, ImportFormatError, WorkspaceValidationError
-from .core.models import Workspace
 from .core.secrets import MemorySecretStore
+
+if TYPE_CHECKING:
+    from .core.models import Workspace
+
+# Modules that import pydantic (models, workspace_file, curl) are imported in
+# the handlers that need them: 'infer' must not pay their start-up cost.
 
 __all__ = ["main"]
 
@@ -73,6 +79,8 @@ def _plural(n: int, word: str) -> str:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    from .core import workspace_file
+
     schema = workspace_file.json_schema()
     _out_bytes(orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     return 0
@@ -90,15 +98,18 @@ def _register_schema(subparsers: argparse._SubParsersAction[_Parser]) -> None:
 # -- validate ----------------------------------------------------------------------------
 
 
-def _read_input(name: str, *, limit: int, what: str) -> bytes:
+def read_input(name: str, *, limit: int, what: str) -> bytes:
+    """The bytes of file ``name``, or of standard input for ``-``, bounded by ``limit``."""
     if name == "-":
         return fileio.read_stdin_bytes(limit, what=what)
     return fileio.read_bytes(name, limit=limit, what=what)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .core import workspace_file
+
     name: str = args.file
-    data = _read_input(name, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")
+    data = read_input(name, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")
     source = "<stdin>" if name == "-" else name
     problems = workspace_file.validate_bytes(data, source)
     if problems:
@@ -180,6 +191,9 @@ def _detect_format(text: str) -> str:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
+    from .core import workspace_file
+    from .core.curl import curl_to_workspace
+
     text = _command_text(args)
     kind = args.source or _detect_format(text)
     assert kind == "curl"  # the only choice argparse allows
@@ -239,10 +253,47 @@ def _register_import(subparsers: argparse._SubParsersAction[_Parser]) -> None:
 
 #: One entry per subcommand, in the order --help lists them.
 _COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
+    _register_infer,
+    _register_init,
     _register_import,
     _register_validate,
     _register_schema,
 ]
+
+
+def _gui_parser() -> _Parser:
+    parser = _Parser(
+        prog=PROG,
+        description=(
+            "Design, initialize and share API connectors. Without a command, the desktop "
+            "application opens; the commands below work without a display."
+        ),
+    )
+    parser.add_argument(
+        "workspace", nargs="?", metavar="WORKSPACE", help="a workspace file to open in the app"
+    )
+    parser.add_argument(
+        "--example", action="store_true", help="open the bundled example and its demo API"
+    )
+    parser.add_argument(
+        "--quit-after-load",
+        action="store_true",
+        help="open the window, print the start-up time and exit (for smoke tests)",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback when something fails"
+    )
+    return parser
+
+
+def _wants_gui(argv: Sequence[str]) -> bool:
+    """No subcommand among the arguments: the desktop application is meant."""
+    commands = {"infer", "init", "import", "validate", "schema"}
+    positionals = [a for a in argv if not a.startswith("-")]
+    if any(a in ("-h", "--help") for a in argv) and not positionals:
+        return False  # the top-level help lists the commands
+    return not positionals or positionals[0] not in commands
 
 
 def _register_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
@@ -255,6 +306,10 @@ def build_parser() -> _Parser:
     parser = _Parser(
         prog=PROG,
         description="Design, initialize and share API connectors.",
+        epilog=(
+            "Without a command, the desktop application opens: "
+            f"{PROG} [WORKSPACE] [--example]. Run '{PROG} COMMAND --help' for a command's options."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
@@ -286,7 +341,9 @@ def _fail(message: str, debug: bool) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    gui = _wants_gui(argv)
+    parser = _gui_parser() if gui else build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
@@ -294,9 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug: bool = getattr(args, "debug", False)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        # The GUI will open here; until then, show what the command line offers.
-        parser.print_help()
-        return 0
+        from .ui.app import run as run_gui
+
+        handler = run_gui
     try:
         return handler(args)
     except DesignerError as exc:

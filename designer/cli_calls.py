@@ -1,0 +1,249 @@
+"""The ``infer`` and ``init`` commands: structure of a body, and initializing a call.
+
+``infer`` is the hot path of the inference benchmark, so this module imports
+only the inference package at start; pydantic-based modules (the workspace
+models) load inside ``init``, which needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import mimetypes
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .core.errors import InputError, LookupFailed
+from .core.structure import FieldOverride, ResponseType, Shape, shape_to_dict
+
+if TYPE_CHECKING:
+    from .core.models import Api, Call, Workspace
+
+__all__ = ["register_infer", "register_init"]
+
+MB = 1024 * 1024
+#: Bodies up to this size are inferred; a larger file is refused before it is read.
+DEFAULT_MAX_BODY = 1024 * MB
+FORMATS = ("tree", "json-schema", "json")
+
+
+def _emit(
+    shape: Shape, fmt: str, *, title: str | None, overrides: dict[str, FieldOverride]
+) -> None:
+    from .cli import _out, _out_bytes
+    from .core.inference import render_tree, to_json_schema
+
+    if fmt == "tree":
+        _out(render_tree(shape, overrides) + "\n")
+        return
+    document: Any = (
+        to_json_schema(shape, overrides, title=title)
+        if fmt == "json-schema"
+        else shape_to_dict(shape)
+    )
+    _out_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="tree",
+        help="tree: readable indented tree (default); json-schema: JSON Schema 2020-12; "
+        "json: the structure as stored in a workspace",
+    )
+
+
+# -- infer -------------------------------------------------------------------------------
+
+
+def _content_type(name: str, given: str | None) -> str:
+    if given:
+        return given
+    guessed, _ = mimetypes.guess_type(name)
+    return guessed or ""
+
+
+def _cmd_infer(args: argparse.Namespace) -> int:
+    from .cli import read_input
+    from .core.inference import infer_body
+
+    name: str = args.file
+    body = read_input(name, limit=args.max_size * MB, what="response body")
+    # A short-lived process building millions of objects: the cyclic garbage
+    # collector would repeatedly walk them all for nothing (it costs more
+    # than parsing). Nothing here creates reference cycles.
+    gc.disable()
+    kind = ResponseType(args.type)
+    shape = infer_body(body, _content_type(name, args.content_type), kind)
+    title = None if name == "-" else name
+    _emit(shape, args.format, title=title, overrides={})
+    return 0
+
+
+def register_infer(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "infer",
+        help="print the inferred structure of a response body",
+        description=(
+            "Infer the structure of a response body (JSON, XML, text or binary) and print it "
+            "as a tree, as JSON Schema, or as stored in a workspace."
+        ),
+        epilog="example: curl -s https://api.example.com/items | connector-designer infer -",
+    )
+    parser.add_argument("file", metavar="FILE", help="the body, or - for stdin")
+    _add_format(parser)
+    parser.add_argument(
+        "--content-type",
+        metavar="TYPE",
+        help="media type of the body (default: from the file name, else sniffed)",
+    )
+    parser.add_argument(
+        "--type",
+        choices=[t.value for t in ResponseType],
+        default="auto",
+        help="read the body as this type instead of detecting it",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=int,
+        default=DEFAULT_MAX_BODY // MB,
+        metavar="MB",
+        help="refuse bodies larger than this many megabytes (default: %(default)s)",
+    )
+    parser.set_defaults(handler=_cmd_infer)
+
+
+# -- init --------------------------------------------------------------------------------
+
+
+def find_call(ws: Workspace, spec: str | None) -> tuple[Api, Call]:
+    """The call named by ``spec``: ``API/CALL``, a call name unique in the workspace, or
+    nothing when the workspace has exactly one call."""
+    import difflib
+
+    calls = [(api, call) for api in ws.apis for call in api.calls]
+    if spec is None:
+        if len(calls) == 1:
+            return calls[0]
+        if not calls:
+            raise LookupFailed("The workspace has no calls: import one first")
+        raise LookupFailed(f"The workspace has {len(calls)} calls: choose one with --call API/CALL")
+    api_name, sep, call_name = spec.partition("/")
+    matches = [
+        (api, call)
+        for api, call in calls
+        if (sep and api.name.lower() == api_name.lower() and call.name.lower() == call_name.lower())
+        or call.name.lower() == spec.lower()
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise LookupFailed(f"More than one call is named '{spec}': use --call API/CALL")
+    names = [f"{api.name}/{call.name}" for api, call in calls]
+    close = difflib.get_close_matches(spec, names, n=1, cutoff=0.6)
+    if close:
+        hint = f": did you mean '{close[0]}'?"
+    else:
+        shown = ", ".join(f"'{n}'" for n in names[:5]) + (", …" if len(names) > 5 else "")
+        hint = f"; its calls are {shown}" if names else ""
+    raise LookupFailed(f"No call '{spec}' in the workspace{hint}")
+
+
+def _values(pairs: list[str]) -> dict[str, str]:
+    values: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise InputError(f"--param '{pair}' is not NAME=VALUE")
+        values[name] = value
+    return values
+
+
+def _status_line(response: Any) -> str:
+    size = response.size
+    shown = f"{size} B" if size < 1024 else f"{size / 1024:.1f} KB"
+    if size >= MB:
+        shown = f"{size / MB:.1f} MB"
+    media = f" · {response.content_type}" if response.content_type else ""
+    reason = f" {response.reason}" if response.reason else ""
+    return f"{response.status}{reason} · {response.elapsed * 1000:.0f} ms · {shown}{media}"
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .cli import _note, _out
+    from .core import workspace_file
+    from .core.execute import ExecutionSettings, Executor
+    from .core.inference import summarize
+    from .core.initialize import infer_response, with_structure
+    from .core.request import build_request
+    from .core.secrets import MemorySecretStore
+
+    path: str = args.workspace
+    ws = workspace_file.load(path)
+    api, call = find_call(ws, args.call)
+    values = _values(args.param)
+    built = build_request(api, call, MemorySecretStore(), values)
+    settings = ExecutionSettings(read_timeout=args.timeout, connect_timeout=min(args.timeout, 10))
+
+    async def send() -> Any:
+        async with Executor(settings) as executor:
+            return await executor.send(built)
+
+    response = asyncio.run(send())
+    outcome = infer_response(call, response)
+    status = _status_line(response)
+    if args.format == "tree":
+        _out(status + "\n")
+    else:
+        _note(status)  # stdout stays machine-readable
+    if outcome.note:
+        _note(outcome.note)
+    _emit(outcome.shape, args.format, title=call.name, overrides=call.overrides)
+    if args.save:
+        updated, changes = with_structure(call, outcome.shape, merge=args.merge)
+        api.calls[api.calls.index(call)] = updated
+        workspace_file.save(ws, path)
+        _note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summarize(changes)})")
+    return 0
+
+
+def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "init",
+        help="initialize a call: send it and print the structure of the response",
+        description=(
+            "Send a call of a workspace with its sample values and print a status line and "
+            "the inferred structure of the response."
+        ),
+        epilog="example: connector-designer init shop.json --call 'Shop/List products' --save",
+    )
+    parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
+    parser.add_argument(
+        "--call",
+        metavar="API/CALL",
+        help="the call to run: API/CALL or a call name unique in the workspace "
+        "(optional when the workspace has one call)",
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter instead of its sample (repeatable)",
+    )
+    _add_format(parser)
+    parser.add_argument(
+        "--save", action="store_true", help="store the structure in the workspace (atomically)"
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --save: merge into the stored structure instead of replacing it",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=30.0, metavar="S", help="read timeout in seconds"
+    )
+    parser.set_defaults(handler=_cmd_init)

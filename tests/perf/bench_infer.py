@@ -1,0 +1,97 @@
+"""Benchmark: ``connector-designer infer FILE --format json-schema`` against baselines.
+
+Runs whole processes, interleaved round by round so that machine noise hits
+every contender alike, and prints medians side by side with the ratios the
+project targets:
+
+- infer  <= 1.5 x  a process that only ``orjson.loads`` the file;
+- infer  <= 0.67 x a process that loads the file and builds a schema with genson.
+
+A stricter reference is printed too: the orjson process with the garbage
+collector disabled, as the infer command itself runs.
+
+Usage: python tests/perf/bench_infer.py [--items 200000] [--rounds 5] [--genson-rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bodies import cached_body  # noqa: E402
+
+ORJSON_ONLY = "import orjson, sys; orjson.loads(open(sys.argv[1], 'rb').read())"
+ORJSON_NO_GC = "import gc; gc.disable(); " + ORJSON_ONLY
+GENSON = (
+    "import orjson, sys, genson; b = genson.SchemaBuilder(); "
+    "b.add_object(orjson.loads(open(sys.argv[1], 'rb').read())); b.to_schema()"
+)
+
+
+def run(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=200_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--genson-rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    path = cached_body(args.items, Path(tempfile.gettempdir()))
+    size = path.stat().st_size
+    print(f"body: {path} ({size / 1e6:.1f} MB, {args.items} items); cpus: {os.cpu_count()}")
+    py = sys.executable
+    contenders = {
+        "orjson.loads only": [py, "-c", ORJSON_ONLY, str(path)],
+        "orjson.loads, gc off": [py, "-c", ORJSON_NO_GC, str(path)],
+        "infer --format json-schema": [
+            py,
+            "-m",
+            "designer",
+            "infer",
+            str(path),
+            "--format",
+            "json-schema",
+        ],
+        "genson": [py, "-c", GENSON, str(path)],
+    }
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    for round_no in range(args.rounds):
+        for name, argv in contenders.items():
+            if name == "genson" and round_no >= args.genson_rounds:
+                continue
+            times[name].append(run(argv))
+        print(f"round {round_no + 1}: " + ", ".join(f"{n} {t[-1]:.2f}s" for n, t in times.items()))
+
+    median = {name: statistics.median(t) for name, t in times.items()}
+    print("\nmedians:")
+    for name, value in median.items():
+        print(f"  {name:28s} {value:7.2f} s   ({len(times[name])} runs)")
+    ours = median["infer --format json-schema"]
+    vs_orjson = ours / median["orjson.loads only"]
+    vs_strict = ours / median["orjson.loads, gc off"]
+    vs_genson = ours / median["genson"]
+    print("\nratios (target):")
+    for label, ratio, target in (
+        ("infer / orjson.loads only", vs_orjson, 1.5),
+        ("infer / genson", vs_genson, 0.67),
+    ):
+        verdict = "ok" if ratio <= target else "MISSED"
+        print(f"  {label:28s} {ratio:5.2f}  (<= {target:.2f}) {verdict}")
+    print(f"  {'infer / orjson.loads, gc off':28s} {vs_strict:5.2f}  (reference)")
+    return 0 if vs_orjson <= 1.5 and vs_genson <= 0.67 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
