@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         for widget, stretch in ((self.tree, 0), (self.editors, 3), (self.response_panel, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.splitter.setSizes([260, 560, 460])
+        self.splitter.setSizes([240, 540, 500])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)

@@ -57,7 +57,6 @@ class WindowActions:
         self.add_call.setEnabled(bool(self.window.doc.workspace.apis))
         for action in (self.duplicate, self.rename, self.delete):
             action.setEnabled(item is not None)
-        self.initialize.setEnabled(item is not None and item.kind == "call")
 
 
 def _action(window: MainWindow, text: str, slot, keys=None, tip: str = "") -> QAction:  # noqa: ANN001
@@ -135,13 +134,9 @@ def create_menus(window: MainWindow) -> WindowActions:
         ),
         rename=_action(window, "Re&name", tree.rename_current, "F2", "Rename the selected item"),
         delete=_action(window, "De&lete", delete, Std.Delete, "Delete the selected APIs or calls"),
-        initialize=_action(
-            window,
-            "&Initialize Call",
-            lambda: window.response_panel.initialize(),
-            tip="Send the call with its sample values and infer the response "
-            "(Ctrl+Return in the response panel)",
-        ),
+        # The panel's own action, so the menu shows its shortcut and its enabled state.
+        initialize=getattr(window.response_panel, "initializeAction", None)
+        or _action(window, "&Initialize Call", window.response_panel.initialize),
     )
     actions.undo.setShortcuts(Std.Undo)
     actions.redo.setShortcuts(Std.Redo)

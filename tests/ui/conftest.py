@@ -1,11 +1,19 @@
-"""Fixtures of the GUI tests: an isolated settings file and an open document."""
+"""Fixtures of the GUI tests: isolated settings, an open document, a main window."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
+from designer.core.secrets import MemorySecretStore
+from designer.ui.app import LazyExecutor
 from designer.ui.document import Document
+from designer.ui.files import FileActions
+from designer.ui.mainwindow import MainWindow
+from designer.ui.settings import Settings
 from tests.helpers.workspaces import small_workspace
 
 
@@ -21,3 +29,33 @@ def doc(qapp):
     document.replace(small_workspace(), None)
     yield document
     document.deleteLater()
+
+
+@pytest.fixture
+def secrets():
+    return MemorySecretStore()
+
+
+@pytest.fixture
+def window(qtbot, settings, secrets, tmp_path, monkeypatch):
+    """A main window on the small workspace, with settings and recovery files of its own.
+
+    The unsaved-changes prompt answers Discard unless a test says otherwise,
+    so closing the window at teardown never waits for a click.
+    """
+    monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: QMessageBox.StandardButton.Discard)
+    win = MainWindow(Settings(settings), secrets, LazyExecutor(), recovery_dir=tmp_path / "rec")
+    qtbot.addWidget(win)
+    win.doc.replace(small_workspace(), None)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_worker_processes():
+    """The response panel warms up worker processes; stop them before the interpreter exits."""
+    yield
+    workers = sys.modules.get("designer.ui.workers")
+    if workers is not None:
+        workers.shutdown_workers()

@@ -74,7 +74,7 @@ class ParamsTable(QWidget):
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
             elif field == NAME:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, 160)
+                header.resizeSection(column, 130)
             else:
                 header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
 

@@ -28,6 +28,9 @@ def set_text_keeping_cursor(edit: QLineEdit, text: str) -> None:
     """Show ``text`` without moving the cursor the user is typing with."""
     if edit.text() == text:
         return
+    if not edit.hasFocus():
+        edit.setText(text)
+        return
     position = edit.cursorPosition()
     edit.setText(text)
     edit.setCursorPosition(min(position, len(text)))

@@ -1,0 +1,92 @@
+"""The API editor: fields, authentication with secrets, shared headers."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QWidget
+
+from designer.core.models import ApiKeyHeaderAuth, BearerAuth, NoAuth, secret_ref
+from designer.ui.editors.params_table import VALUE
+from designer.ui.edits import Item
+
+
+@pytest.fixture
+def editor(window):
+    window.tree.select(Item("api", window.doc.workspace.apis[0].id))
+    return window.findChild(QWidget, "apiEditor")
+
+
+def shop(window):
+    return window.doc.workspace.apis[0]
+
+
+def test_shows_the_api(window, editor):
+    assert editor.isVisible()
+    assert editor.name_edit.text() == "Shop"
+    assert editor.base_url.text() == "https://shop.example.com/v1"
+    assert editor.auth_type.currentText() == "Bearer token"
+    assert editor.secret.isVisible()
+    assert editor.secret_label.text() == "&Token:"
+    assert not editor.auth_fields["username"].isVisible()
+
+
+def test_base_url_edit_is_undoable_and_keeps_calls(window, editor, qtbot):
+    editor.base_url.selectAll()
+    qtbot.keyClicks(editor.base_url, "http://localhost:8000")
+    assert shop(window).base_url == "http://localhost:8000"
+    assert len(shop(window).calls) == 3
+    window.doc.undo_stack.undo()
+    assert shop(window).base_url == "https://shop.example.com/v1"
+    assert len(shop(window).calls) == 3
+
+
+def test_secret_field_writes_the_store_and_reveals(window, editor, secrets, qtbot):
+    assert editor.secret.echoMode() == QLineEdit.EchoMode.Password
+    qtbot.keyClicks(editor.secret, "tok")
+    assert secrets.get(secret_ref(shop(window), "auth.token")) == "tok"
+    assert not window.doc.is_dirty  # secrets are not part of the file
+    editor.secret.reveal_action.trigger()
+    assert editor.secret.echoMode() == QLineEdit.EchoMode.Normal
+    editor.secret.reveal_action.trigger()
+    assert editor.secret.echoMode() == QLineEdit.EchoMode.Password
+
+
+def test_changing_auth_type_shows_its_fields(window, editor, qtbot):
+    row = editor.auth_type.findText("API key in a header")
+    editor.auth_type.setCurrentIndex(row)
+    editor.auth_type.activated.emit(row)
+    assert isinstance(shop(window).auth, ApiKeyHeaderAuth)
+    assert editor.auth_fields["header"].isVisible()
+    assert editor.auth_fields["header"].text() == "Authorization"
+    assert editor.secret_label.text() == "&Key:"
+    qtbot.keyClicks(editor.auth_fields["prefix"], "Token ")
+    assert shop(window).auth.prefix == "Token "
+    none = editor.auth_type.findText("None")
+    editor.auth_type.setCurrentIndex(none)
+    editor.auth_type.activated.emit(none)
+    assert isinstance(shop(window).auth, NoAuth)
+    assert not editor.secret.isVisible()
+    assert editor.auth_note.isVisible()
+    window.doc.undo_stack.undo()
+    window.doc.undo_stack.undo()
+    window.doc.undo_stack.undo()
+    assert isinstance(shop(window).auth, BearerAuth)
+
+
+def test_shared_headers_table(window, editor):
+    model = editor.headers.model
+    assert model.headerData(1, Qt.Orientation.Horizontal) == "Value"
+    model.setData(model.index(0, model.column_of(VALUE)), "application/xml")
+    assert shop(window).headers[0].value == "application/xml"
+    row = model.add_parameter()
+    assert shop(window).headers[row].placement.value == "header"
+
+
+def test_duplicate_api_name_is_refused(window, editor, qtbot):
+    editor.name_edit.selectAll()
+    qtbot.keyClicks(editor.name_edit, "weather")
+    assert shop(window).name == "weathe"  # each keystroke applies, until the name is taken
+    assert "already exists" in window.statusBar().currentMessage()
+    editor.name_edit.editingFinished.emit()
+    assert editor.name_edit.text() == "weathe"

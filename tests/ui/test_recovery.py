@@ -1,0 +1,95 @@
+"""Autosave to a recovery file, and restoring it after a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from designer.core import workspace_file
+from designer.ui import edits
+from designer.ui.app import restore_entry
+from designer.ui.recovery import Recovery, find_recoveries
+
+
+def test_written_only_while_dirty_and_removed_when_clean(doc, tmp_path):
+    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+    recovery.write_if_needed()
+    assert list(tmp_path.iterdir()) == []
+    edits.add_api(doc)
+    recovery.write_if_needed()
+    (file,) = tmp_path.iterdir()
+    wrapper = json.loads(file.read_text())
+    assert wrapper["source"] is None
+    assert wrapper["workspace"]["apis"][-1]["name"] == "New API"
+    doc.undo_stack.undo()  # back to the saved state
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_timer_writes_when_dirty(doc, tmp_path, qtbot):
+    recovery = Recovery(doc, tmp_path, interval_ms=10)
+    edits.add_api(doc)
+    qtbot.waitUntil(lambda: any(tmp_path.iterdir()))
+    recovery.timer.stop()
+
+
+def test_no_secret_reaches_the_recovery_file(doc, tmp_path, secrets):
+    from designer.core.models import secret_ref
+
+    api = doc.workspace.apis[0]
+    secrets.set(secret_ref(api, "auth.token"), "very-secret-token")
+    edits.add_call(doc, api.id)
+    file = Recovery(doc, tmp_path, interval_ms=60_000).write()
+    assert b"very-secret-token" not in file.read_bytes()
+
+
+def test_clean_save_removes_the_recovery_file(doc, tmp_path):
+    recovery = Recovery(doc, tmp_path / "rec", interval_ms=60_000)
+    edits.add_api(doc)
+    written = recovery.write()
+    doc.save(tmp_path / "w.workspace.json")
+    assert not written.exists()
+
+
+def test_restore_after_a_crash(window, tmp_path, monkeypatch):
+    path = tmp_path / "w.workspace.json"
+    window.files._save_to(path)
+    edits.add_api(window.doc)
+    written = window.recovery.write()
+    wrapper = json.loads(written.read_text())
+    window.doc.replace(workspace_file.load(path), path)  # as if started afresh
+    # Another process wrote it and then died: a dead pid, and newer than the file.
+    wrapper["pid"] = 2**22 + 12345
+    written.write_text(json.dumps(wrapper))
+    later = path.stat().st_mtime + 5
+    os.utime(written, (later, later))
+    (entry,) = find_recoveries(written.parent)
+    assert entry.source == path.resolve()
+    assert entry.name == "w.workspace.json"
+    restore_entry(window, entry)
+    assert window.doc.workspace.apis[-1].name == "New API"
+    assert window.doc.path == path.resolve()
+    assert window.isWindowModified()
+    assert window.recovery.file_for().exists()  # kept safe until saved
+
+
+def test_recovery_older_than_its_file_is_dropped(tmp_path, doc):
+    path = tmp_path / "w.workspace.json"
+    doc.save(path)
+    edits.add_api(doc)
+    written = Recovery(doc, tmp_path / "rec", interval_ms=60_000).write()
+    wrapper = json.loads(written.read_text())
+    wrapper["pid"] = 2**22 + 12345
+    written.write_text(json.dumps(wrapper))
+    older = path.stat().st_mtime - 5
+    os.utime(written, (older, older))
+    assert find_recoveries(tmp_path / "rec") == []
+    assert not written.exists()
+
+
+def test_recovery_of_a_running_instance_is_not_offered(tmp_path, doc):
+    edits.add_api(doc)
+    written = Recovery(doc, tmp_path, interval_ms=60_000).write()
+    wrapper = json.loads(written.read_text())
+    wrapper["pid"] = os.getppid()  # alive
+    written.write_text(json.dumps(wrapper))
+    assert find_recoveries(tmp_path) == []

@@ -1,0 +1,27 @@
+"""Remembered settings: recent files and first launch."""
+
+from __future__ import annotations
+
+from designer.ui.settings import MAX_RECENT, Settings
+
+
+def test_recent_files_most_recent_first_without_duplicates(settings, tmp_path):
+    stored = Settings(settings)
+    assert stored.first_launch
+    assert stored.recent_files() == []
+    for name in ("a", "b", "a"):
+        stored.add_recent(tmp_path / name)
+    assert stored.recent_files() == [tmp_path / "a", tmp_path / "b"]
+    assert not stored.first_launch
+    stored.remove_recent(tmp_path / "a")
+    assert stored.recent_files() == [tmp_path / "b"]
+
+
+def test_recent_files_are_capped(settings, tmp_path):
+    stored = Settings(settings)
+    for n in range(MAX_RECENT + 3):
+        stored.add_recent(tmp_path / str(n))
+    assert len(stored.recent_files()) == MAX_RECENT
+    stored.clear_recent()
+    assert stored.recent_files() == []
+    assert not stored.first_launch
