@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 import time
@@ -146,16 +147,30 @@ def restore_entry(window: Any, entry: Any) -> None:
     window.show_message("Restored unsaved changes; save to keep them.")
 
 
+def _load(window: Any, workspace: Path) -> str | None:
+    """Open the workspace given on the command line; returns why it failed, or None."""
+    from designer.core.errors import DesignerError
+
+    try:
+        window.doc.open(workspace)
+    except DesignerError as exc:
+        return str(exc)
+    window.settings.add_recent(workspace)
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the GUI with the parsed command-line arguments; returns the exit code."""
     if not display_available():
         print(NO_DISPLAY, file=sys.stderr)
         return 1
-    import qasync
+    # Start-up creates many long-lived objects (models, widgets) and no garbage
+    # worth collecting; the collector would only walk them again and again.
+    gc.disable()
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .errors import install_excepthook, loop_exception_handler
+    from .errors import install_excepthook, show_error
     from .mainwindow import MainWindow
     from .settings import Settings
 
@@ -166,36 +181,33 @@ def run(args: argparse.Namespace) -> int:
     app.setApplicationName("Connector Designer")
     # The window closing ends the coroutine below, which then closes the HTTP client.
     app.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    loop.set_exception_handler(loop_exception_handler)
     restore_hook = install_excepthook()
-
     secrets, executor = _secret_store(), LazyExecutor()
     settings = Settings()
     window = MainWindow(settings, secrets, executor)
-    demo = None
+    demo = loop = None
     try:
-        if quit_after_load and workspace is not None:
-            from designer.core.errors import DesignerError
-
-            try:
-                window.doc.open(workspace)
-            except DesignerError as exc:
-                print(f"{PROG}: error: {exc}", file=sys.stderr)
-                return 1
-        elif workspace is None and (getattr(args, "example", False) or settings.first_launch):
+        failure = _load(window, workspace) if workspace is not None else None
+        if failure is not None and quit_after_load:
+            print(f"{PROG}: error: {failure}", file=sys.stderr)
+            return 1
+        if workspace is None and (getattr(args, "example", False) or settings.first_launch):
             demo = _open_example(window, secrets)
         window.show()
+        # What exists now lives as long as the window: keep the collector off it
+        # for good (this also spares walking it all again at exit).
+        gc.freeze()
+        gc.enable()
         if quit_after_load:
             app.processEvents()
             print(f"started in {_seconds_since_start():.3f} s", flush=True)
             window.recovery.timer.stop()
             return 0
-        if workspace is not None:
-            QTimer.singleShot(0, lambda: window.files.load(workspace, ask=False))
-        QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
-
+        if failure is not None:
+            QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
+        else:
+            QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
+        loop = _event_loop(app)
         closed = asyncio.Event()
         window.closed.connect(closed.set)
 
@@ -207,13 +219,26 @@ def run(args: argparse.Namespace) -> int:
             loop.run_until_complete(until_closed())
         return 0
     finally:
-        if not loop.is_closed():
+        gc.enable()
+        if loop is not None and not loop.is_closed():
             loop.close()
         restore_hook()
         if demo is not None:
             demo.stop()
         if "designer.ui.workers" in sys.modules:
             sys.modules["designer.ui.workers"].shutdown_workers()
+
+
+def _event_loop(app: Any) -> asyncio.AbstractEventLoop:
+    """The asyncio loop that runs inside Qt's; created once the window is on screen."""
+    import qasync
+
+    from .errors import loop_exception_handler
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(loop_exception_handler)
+    return loop
 
 
 def main(argv: Sequence[str] | None = None) -> int:

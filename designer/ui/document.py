@@ -154,23 +154,29 @@ class Document(QObject):
 
         The file format rejects duplicate names, duplicate parameters and path
         placeholders without a parameter; editors show these as they happen so
-        that nobody learns of them when saving.
+        that nobody learns of them when saving. Only the item's own API is
+        checked, so this stays cheap on every keystroke of a big workspace.
         """
         from designer.core.workspace_file import problems
 
         if item_kind == "api":
-            prefix = f"$.apis[{self.api_row(item_id)}]"
-            return [
+            api = self.api(item_id)
+            found = [
                 p.message
-                for p in problems(self._workspace)
-                if p.path.startswith(prefix) and not p.path.startswith(prefix + ".calls[")
+                for p in problems(Workspace.model_construct(apis=[api]))
+                if not p.path.startswith("$.apis[0].calls[")
             ]
+            if any(
+                a.name.casefold() == api.name.casefold() and a.id != api.id
+                for a in self._workspace.apis
+            ):
+                found.insert(0, f"another API is also named {api.name!r}: rename one")
+            return found
         api_id, row = self.call_row(item_id)
-        prefix = f"$.apis[{self.api_row(api_id)}].calls[{row}]"
+        prefix = f"$.apis[0].calls[{row}]"
+        only = Workspace.model_construct(apis=[self.api(api_id)])
         return [
-            p.message
-            for p in problems(self._workspace)
-            if p.path.startswith(prefix + ".") or p.path == prefix
+            p.message for p in problems(only) if p.path.startswith(prefix + ".") or p.path == prefix
         ]
 
     # -- primitives, called by undo commands only ----------------------------

@@ -111,7 +111,7 @@ class Recovery(QObject):
     ) -> None:
         super().__init__(parent)
         self._doc = doc
-        self._directory = directory or default_directory()
+        self._given_directory = directory
         self._written: Path | None = None
         self._written_index = -1
         self.timer = QTimer(self)
@@ -121,6 +121,13 @@ class Recovery(QObject):
         doc.dirtyChanged.connect(self._dirty_changed)
         # The outgoing workspace was saved or discarded by the user by then.
         doc.aboutToReset.connect(self.discard)
+
+    @property
+    def _directory(self) -> Path:
+        # Resolved when first needed: platformdirs is not worth its import at start-up.
+        if self._given_directory is None:
+            self._given_directory = default_directory()
+        return self._given_directory
 
     def file_for(self) -> Path:
         """The recovery file of the document as it is now (keyed by its path)."""
@@ -165,10 +172,9 @@ class Recovery(QObject):
         return target
 
     def discard(self) -> None:
-        """Remove the recovery file (after a clean save or close)."""
-        for file in {self._written, self.file_for()}:
-            if file is not None:
-                file.unlink(missing_ok=True)
+        """Remove the recovery file written for this document (after a clean save or close)."""
+        if self._written is not None:
+            self._written.unlink(missing_ok=True)
         self._written, self._written_index = None, -1
 
     def _dirty_changed(self, dirty: bool) -> None:

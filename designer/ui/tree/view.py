@@ -20,6 +20,9 @@ from .model import ITEM_ROLE, WorkspaceTreeModel
 
 __all__ = ["ApiTreeView", "TreePane"]
 
+#: Up to this many APIs, all are expanded when a workspace opens.
+EXPAND_ALL_UP_TO = 8
+
 
 class ApiTreeView(QTreeView):
     """The tree of APIs and calls (objectName ``apiTree``)."""
@@ -75,7 +78,7 @@ class TreePane(QWidget):
         self.view = ApiTreeView(self)
         self.view.setModel(self.proxy)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
-        self.model.modelReset.connect(self.view.expandAll)
+        self.model.modelReset.connect(self._expand_after_reset)
         self.model.rowsInserted.connect(self._expand_new_api)
 
         find = QAction("Find", self)
@@ -88,6 +91,14 @@ class TreePane(QWidget):
         layout.setSpacing(4)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
+
+    def _expand_after_reset(self) -> None:
+        # A few APIs open at once; a big workspace opens with its first API only,
+        # so that it shows a readable overview (and lays out quickly).
+        if self.model.rowCount() <= EXPAND_ALL_UP_TO:
+            self.view.expandAll()
+        elif self.model.rowCount():
+            self.view.expand(self.proxy.index(0, 0))
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
