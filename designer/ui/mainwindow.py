@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
         for widget, stretch in ((self.tree, 0), (self.editors, 3), (self.response_panel, 2)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.splitter.setSizes([240, 540, 500])
+        self.splitter.setSizes([230, 560, 490])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
@@ -129,6 +129,7 @@ class MainWindow(QMainWindow):
         self.doc.pathChanged.connect(self._update_title)
         self._restore_layout()
         self._update_title()
+        self.tree.view.setFocus()  # arrow keys move through the tree from the start
 
     # -- layout --------------------------------------------------------------
 

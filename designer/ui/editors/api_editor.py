@@ -89,7 +89,6 @@ class ApiEditor(QWidget):
         self.auth_note = QLabel(
             "No authentication, or the calls send their own credentials as parameters.", self
         )
-        self.auth_note.setWordWrap(True)
         self.auth_fields: dict[str, QLineEdit] = {}
         for field, accessible, tip in (
             ("header", "Header", "The header that carries the key"),

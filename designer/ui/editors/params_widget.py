@@ -69,14 +69,14 @@ class ParamsTable(QWidget):
             )
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
+        # Name and value share the width; the flag columns are as wide as their titles.
         for column, field in enumerate(columns):
-            if field == VALUE:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-            elif field == NAME:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-                header.resizeSection(column, 130)
-            else:
-                header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if field in (NAME, VALUE)
+                else (QHeaderView.ResizeMode.ResizeToContents)
+            )
+            header.setSectionResizeMode(column, mode)
 
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip(f"Add a row to {accessible_name.lower()} (Insert)")
