@@ -62,6 +62,7 @@ class AsyncOp(Generic[T]):
         self._on_cancel: Callable[[], None] | None = None
         self._on_finally: Callable[[], None] | None = None
         self._task: asyncio.Task[T] | None = None
+        self._started = False
         parent.destroyed.connect(self._parent_destroyed)
 
     def success(self, callback: Callable[[T], None]) -> AsyncOp[T]:
@@ -95,8 +96,15 @@ class AsyncOp(Generic[T]):
         loop = _loop()
         self._task = loop.create_task(self._guarded())
         _running.add(self)
-        self._task.add_done_callback(lambda _task: _running.discard(self))
+        self._task.add_done_callback(self._done)
         return self
+
+    def _done(self, _task: asyncio.Task[T | None]) -> None:
+        _running.discard(self)
+        if not self._started:
+            # Cancelled before its first step: _guarded never ran, so report here.
+            self._deliver(self._on_cancel)
+            self._deliver(self._on_finally)
 
     def cancel(self) -> None:
         """Ask the task to stop; ``cancelled`` and ``finally_`` callbacks still run."""
@@ -106,6 +114,7 @@ class AsyncOp(Generic[T]):
     async def _guarded(self) -> T | None:
         # Every outcome is handled here, so the loop never sees an unretrieved
         # task exception and callbacks run in one well-defined order.
+        self._started = True
         try:
             result = await self._factory()
         except asyncio.CancelledError:

@@ -23,9 +23,12 @@ import pytest
 import qasync
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
+from designer.ui import qtcompat
+
 
 def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
     """Install a qasync loop for one test; fail it if a task error went unhandled."""
+    qtcompat.install()  # PySide6 6.12 leaks a reference to True per emit
     loop = qasync.QEventLoop(app, already_running=True)
     asyncio.set_event_loop(loop)
     errors: list[dict[str, Any]] = []

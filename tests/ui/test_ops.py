@@ -175,3 +175,15 @@ def test_worker_errors_keep_their_class_and_attributes(qtbot, loop) -> None:
     status = _await(qtbot, run_in_worker(_fail_status))["error"]
     assert isinstance(status, HTTPStatusError)
     assert status.status == 500
+
+
+def test_cancel_before_the_first_step_still_reports(qtbot, loop, parent) -> None:
+    events: list[str] = []
+
+    async def work() -> None:
+        events.append("ran")
+
+    op = _op(parent, work, events).run()
+    op.cancel()
+    qtbot.waitUntil(lambda: "finally" in events)
+    assert events == ["cancelled", "finally"]

@@ -101,9 +101,10 @@ def type_text(shape: Shape, override: FieldOverride | None) -> str:
 
 def sample_text(shape: Shape) -> str:
     """The first sample, or a count for lists and objects; long values are cut."""
-    if shape.type is ValueType.LIST and shape.items is not None and shape.count <= 1:
+    if shape.type is ValueType.LIST and shape.items is not None:
         n = shape.items.count
-        return f"{n:,} item" if n == 1 else f"{n:,} items"
+        items = f"{n:,} item" if n == 1 else f"{n:,} items"
+        return items if shape.count <= 1 else f"{items} in {shape.count:,} lists"
     if shape.type is ValueType.OBJECT:
         n = len(shape.fields or ())
         return f"{n:,} field" if n == 1 else f"{n:,} fields"

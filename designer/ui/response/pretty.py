@@ -71,7 +71,26 @@ def pretty_page(
     """
     if kind == "json":
         return _json_page(window, state, final, chars)
+    if kind == "xml" and state.offset == 0 and final:
+        pretty = _pretty_xml(window)
+        if pretty is not None:
+            return Page(_split_long_lines(pretty), PageState(len(window)), True)
     return _text_page(window, state, final, charset, chars)
+
+
+def _pretty_xml(body: bytes) -> str | None:
+    """Indented XML for a body on few lines, or None to show it as sent."""
+    if body.count(b"\n") > len(body) // 200:
+        return None  # already laid out by the server: keep its layout
+    # defusedxml: the body comes from an arbitrary server (entity expansion bombs).
+    from defusedxml import minidom
+
+    try:
+        document = minidom.parseString(body)
+    except Exception:  # noqa: BLE001 - any parse failure means "show it as text"
+        return None
+    text: str = document.toprettyxml(indent="  ")
+    return "\n".join(line for line in text.splitlines() if line.strip()) + "\n"
 
 
 def _text_page(window: bytes, state: PageState, final: bool, charset: str, chars: int) -> Page:

@@ -1,0 +1,169 @@
+"""The widgets of the response panel and how they are laid out.
+
+Kept apart from :mod:`.panel` so the panel reads as behaviour: what happens on
+Initialize, on a result, on a failure. Object names are the stable names the
+application's automation and tests use.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.core.execute import ResponseResult
+
+from ..errors import InlineMessage
+from .raw_view import RawBodyPage
+from .structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
+from .type_delegate import TypeDelegate
+
+__all__ = ["PanelLayout"]
+
+_EMPTY, _CONTENT = 0, 1
+#: Levels opened after an Initialize: the top fields and the fields of list items.
+_EXPAND_DEPTH = 2
+
+
+class PanelLayout:
+    """Builds the panel's widgets into ``panel`` and offers the view-only operations."""
+
+    def __init__(self, panel: QWidget) -> None:
+        self.initializeButton = QPushButton("Initialize call", panel, objectName="initializeButton")
+        self.initializeButton.setToolTip("Send the call with its sample values (Ctrl+Return)")
+        self.initializeButton.setDefault(True)
+        self.cancelButton = QPushButton("Cancel", panel, objectName="cancelButton")
+        self.cancelButton.setToolTip("Stop the running call (Esc)")
+        self.manualButton = QPushButton(
+            "Manually enter response…", panel, objectName="manualResponseButton"
+        )
+        self.manualButton.setToolTip("Paste a sample body instead of calling the API")
+        self.progress = QProgressBar(panel, objectName="responseProgress")
+        self.progress.setRange(0, 0)  # busy indicator: the size of a response is rarely known
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(90)
+        self.progress.setMaximumHeight(12)
+        self.progress.setAccessibleName("Call in progress")
+        self.progress.hide()
+        self.statusLabel = QLabel(panel, objectName="statusLabel")
+        self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusLabel.setAccessibleName("Response status")
+
+        header = QHBoxLayout()
+        for button in (self.initializeButton, self.cancelButton, self.manualButton):
+            button.setAccessibleName(button.text().rstrip("…"))
+            header.addWidget(button)
+        header.addStretch(1)
+        header.addWidget(self.progress)
+        header.addWidget(self.statusLabel)
+
+        self.message = InlineMessage(panel)
+        self.message.setObjectName("responseMessage")
+        self.summaryLabel = QLabel(panel, objectName="summaryLabel")
+        self.summaryLabel.setWordWrap(True)
+
+        self.model = StructureModel(panel)
+        self.tree = QTreeView(panel, objectName="responseTree")
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Response structure")
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)  # lets the view skip measuring thousands of rows
+        self.tree.setItemDelegateForColumn(TYPE, TypeDelegate(self.tree))
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
+        head = self.tree.header()
+        head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        head.setStretchLastSection(False)
+        head.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Interactive)
+        head.setSectionResizeMode(SAMPLE, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(INCLUDE, QHeaderView.ResizeMode.ResizeToContents)
+        head.resizeSection(FIELD, 190)
+        head.resizeSection(TYPE, 170)
+
+        self.raw = RawBodyPage(panel)
+        self.headers = QTableWidget(0, 2, panel, objectName="responseHeaders")
+        self.headers.setHorizontalHeaderLabels(["Name", "Value"])
+        self.headers.setAccessibleName("Response headers")
+        self.headers.verticalHeader().hide()
+        self.headers.verticalHeader().setDefaultSectionSize(self.headers.fontMetrics().height() + 8)
+        self.headers.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.headers.setAlternatingRowColors(True)
+        self.headers.setWordWrap(False)
+        self.headers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.headers.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.headers.horizontalHeader().setStretchLastSection(True)
+
+        self.tabs = QTabWidget(panel, objectName="responseTabs")
+        self.tabs.addTab(self.tree, "&Structure")
+        self.tabs.addTab(self.raw, "&Raw")
+        self.tabs.addTab(self.headers, "&Headers")
+
+        content = QWidget(panel)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.message)
+        column.addWidget(self.summaryLabel)
+        column.addWidget(self.tabs, 1)
+        self.emptyLabel = QLabel("Select a call to initialize it", panel, objectName="emptyLabel")
+        self.emptyLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.emptyLabel.setEnabled(False)  # drawn in the palette's placeholder colour
+        self.stack = QStackedWidget(panel)
+        self.stack.addWidget(self.emptyLabel)
+        self.stack.addWidget(content)
+
+        outer = QVBoxLayout(panel)
+        outer.addLayout(header)
+        outer.addWidget(self.stack, 1)
+
+    def show_empty(self) -> None:
+        self.stack.setCurrentIndex(_EMPTY)
+        self.model.set_structure(None)
+        self.show_response(None)
+        self.message.clear()
+        self.summaryLabel.clear()
+        self.statusLabel.clear()
+
+    def show_content(self) -> None:
+        self.stack.setCurrentIndex(_CONTENT)
+
+    def show_response(self, response: ResponseResult | None, kind: str = "text") -> None:
+        """The raw body and headers of ``response``; None clears both."""
+        if response is None:
+            self.raw.clear()
+            self.headers.setRowCount(0)
+            return
+        self.raw.show_body(response.body, kind, response.charset, response.content_type)
+        self.headers.setRowCount(len(response.headers))
+        for row, (name, value) in enumerate(response.headers):
+            self.headers.setItem(row, 0, QTableWidgetItem(name))
+            self.headers.setItem(row, 1, QTableWidgetItem(value))
+
+    def show_pasted(self, body: bytes, kind: str) -> None:
+        self.raw.show_body(body, kind)
+        self.headers.setRowCount(0)
+
+    def set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+
+    def expand(self) -> None:
+        self.tree.expandToDepth(_EXPAND_DEPTH - 1)

@@ -1,0 +1,397 @@
+"""The response panel end to end: Initialize against real local servers, edit, fail, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import orjson
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from designer.core.demo_server import DemoServer, example_secrets, example_workspace
+from designer.core.demo_server import start_demo_server as start_demo
+from designer.core.execute import ExecutionSettings, Executor
+from designer.core.models import Api, Call, Parameter, Placement
+from designer.core.secrets import MemorySecretStore
+from designer.core.structure import FieldOverride, ValueType
+from designer.ui import workers
+from designer.ui.response import panel as panel_module
+from designer.ui.response.manual_dialog import ManualResponse
+from designer.ui.response.panel import ResponsePanel
+from designer.ui.response.structure_model import INCLUDE, TYPE
+from tests.helpers import qtasync
+from tests.helpers.servers import free_port
+
+pytestmark = pytest.mark.gui
+WAIT = 20_000  # ms; the first Initialize also starts a worker process
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802
+        server: ShapeServer = self.server  # type: ignore[assignment]
+        server.gate.wait()
+        self.send_response(server.status)
+        self.send_header("Content-Type", server.content_type)
+        self.send_header("Content-Length", str(len(server.body)))
+        self.end_headers()
+        self.wfile.write(server.body)
+
+
+class ShapeServer(ThreadingHTTPServer):
+    """Answers every GET with the body a test sets; ``gate`` holds answers back."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.body, self.status, self.content_type = b"{}", 200, "application/json"
+        self.gate = threading.Event()
+        self.gate.set()
+        self.url = f"http://127.0.0.1:{self.server_address[1]}"
+
+    def serve(self, value: Any) -> None:
+        self.body = orjson.dumps(value)
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[DemoServer]:
+    server = start_demo()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _workers() -> Iterator[None]:
+    yield
+    workers.shutdown_workers()
+
+
+@pytest.fixture
+def shape_server() -> Iterator[ShapeServer]:
+    server = ShapeServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.gate.set()
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def loop(qapp):
+    yield from qtasync.running_loop(qapp)
+
+
+@pytest.fixture
+def executor(loop, qtbot) -> Iterator[Executor]:
+    ex = Executor(ExecutionSettings(connect_timeout=5, read_timeout=10))
+    yield ex
+    closing = asyncio.ensure_future(ex.aclose())
+    qtbot.waitUntil(closing.done)
+
+
+@pytest.fixture
+def secrets() -> MemorySecretStore:
+    return MemorySecretStore()
+
+
+@pytest.fixture
+def panel(qtbot, executor, secrets) -> Iterator[ResponsePanel]:
+    widget = ResponsePanel(executor, secrets)
+    widget.resize(760, 560)
+    qtbot.addWidget(widget)
+    widget.show()
+    edits: list[Call] = []
+    # Stand in for the shell: apply each edit and hand the call back.
+    widget.callEdited.connect(edits.append)
+    widget.callEdited.connect(lambda call: widget.set_call(widget._api, call))
+    widget.edits = edits  # type: ignore[attr-defined]
+    yield widget
+    widget.shutdown()
+
+
+def _api(url: str, *calls: Call) -> Api:
+    return Api(name="Test API", base_url=url, calls=list(calls))
+
+
+def _initialize(qtbot, panel: ResponsePanel) -> None:
+    assert panel.initializeButton.isEnabled()
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.initializeButton.isEnabled(), timeout=WAIT)
+
+
+def _demo_call(demo: DemoServer, name: str) -> tuple[Api, Call]:
+    ws = example_workspace(demo.url)
+    api = ws.apis[0]
+    return api, next(c for c in api.calls if c.name == name)
+
+
+def test_empty_state(panel) -> None:
+    assert panel.ui.emptyLabel.isVisible()
+    assert panel.ui.emptyLabel.text() == "Select a call to initialize it"
+    assert not panel.initializeButton.isEnabled()
+    assert not panel.cancelButton.isEnabled()
+
+
+def test_initialize_the_demo_products(qtbot, panel, demo) -> None:
+    panel.set_call(*_demo_call(demo, "List products"))
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT) as edited:
+        qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+        assert panel.cancelButton.isEnabled()
+    call: Call = edited.args[0]
+    assert call.structure is not None
+    assert panel.statusLabel.text().startswith("200 OK · ")
+    model = panel.model
+    assert model.index_for_path("data[].vendor.email", TYPE).data() == "text (email)"
+    assert model.index_for_path("data[].rating", TYPE).data() == "number · optional"
+    assert model.index_for_path("data[].images[].url", TYPE).data() == "text (image-url)"
+    assert panel.responseTree.isExpanded(model.index_for_path("data[]"))
+    qtbot.waitUntil(lambda: '"sku": "SKU-00001"' in panel.ui.raw.text.toPlainText())
+    assert panel.ui.headers.rowCount() >= 3
+    qtbot.waitUntil(lambda: not panel.cancelButton.isEnabled())
+
+
+def test_change_a_type_and_exclude_a_field(qtbot, panel, demo) -> None:
+    panel.set_call(*_demo_call(demo, "Get order"))
+    _initialize(qtbot, panel)
+    model = panel.model
+    placed = model.index_for_path("placed_at", TYPE)
+    with qtbot.waitSignal(panel.callEdited) as edited:
+        model.setData(placed, "text")
+    assert edited.args[0].overrides == {"placed_at": FieldOverride(type=ValueType.TEXT)}
+    lines = model.index_for_path("lines", INCLUDE)
+    with qtbot.waitSignal(panel.callEdited) as edited:
+        model.setData(lines, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert edited.args[0].overrides["lines"] == FieldOverride(include=False)
+    assert edited.args[0].overrides["placed_at"].type is ValueType.TEXT
+    assert model.index_for_path("placed_at", TYPE).data() == "text", "the tree kept the edit"
+
+
+def test_type_combo_box_edits_the_type(qtbot, panel, demo) -> None:
+    panel.set_call(*_demo_call(demo, "Get order"))
+    _initialize(qtbot, panel)
+    index = panel.model.index_for_path("id", TYPE)
+    panel.responseTree.setCurrentIndex(index)
+    panel.responseTree.edit(index)
+    combo = panel.responseTree.findChild(object, "typeCombo")
+    assert combo is not None
+    with qtbot.waitSignal(panel.callEdited) as edited:
+        combo.setCurrentText("text")
+        combo.activated.emit(combo.currentIndex())
+    assert edited.args[0].overrides["id"].type is ValueType.TEXT
+
+
+def test_reinitialize_shows_what_changed(qtbot, panel, shape_server) -> None:
+    shape_server.serve({"data": [{"id": 1, "name": "Ada"}], "page": 1})
+    panel.set_call(_api(shape_server.url), Call(name="List"))
+    _initialize(qtbot, panel)
+    shape_server.serve({"data": [{"id": "u1", "name": "Ada", "email": "a@b.example"}], "page": 1})
+    _initialize(qtbot, panel)
+    assert panel.ui.summaryLabel.text() == "Re-initialized: 1 field added, 1 changed type."
+    added = panel.model.index_for_path("data[].email")
+    assert added.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "Type changed from integer to text" in panel.model.index_for_path("data[].id").data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+
+
+def test_overrides_survive_a_reinitialize(qtbot, panel, shape_server) -> None:
+    shape_server.serve({"a": 1, "b": "x"})
+    panel.set_call(_api(shape_server.url), Call(name="Get"))
+    _initialize(qtbot, panel)
+    with qtbot.waitSignal(panel.callEdited):
+        panel.model.setData(
+            panel.model.index_for_path("b", INCLUDE),
+            Qt.CheckState.Unchecked.value,
+            Qt.ItemDataRole.CheckStateRole,
+        )
+    _initialize(qtbot, panel)
+    assert panel.edits[-1].overrides == {"b": FieldOverride(include=False)}
+    assert panel.ui.summaryLabel.text() == "Re-initialized: no changes."
+
+
+def test_refused_connection_is_explained_inline(qtbot, panel) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    panel.set_call(_api(url), Call(name="Nothing there"))
+    _initialize(qtbot, panel)
+    message = panel.ui.message
+    assert message.isVisible()
+    assert message.text().startswith("Connection refused by 127.0.0.1:")
+    assert message.text().endswith("is the server running?")
+    assert panel.edits == []
+
+
+def test_invalid_json_shows_a_note_and_the_text(qtbot, panel, shape_server) -> None:
+    shape_server.body = b'{"a": 1, oops}'
+    panel.set_call(_api(shape_server.url), Call(name="Broken"))
+    _initialize(qtbot, panel)
+    assert "not valid JSON" in panel.ui.message.text()
+    assert panel.ui.message.text().endswith("showing it as text")
+    qtbot.waitUntil(lambda: panel.ui.raw.text.toPlainText() == '{"a": 1, oops}')
+    assert panel.edits[-1].structure.type is ValueType.TEXT
+
+
+def test_error_status_is_explained_and_its_body_shown(qtbot, panel, demo) -> None:
+    api, call = _demo_call(demo, "Get order")
+    call.parameters[0].value = "77"
+    panel.set_call(api, call)
+    _initialize(qtbot, panel)
+    assert "returned 404 Not Found" in panel.ui.message.text()
+    assert "Include errors in response" in panel.ui.message.text()
+    assert panel.statusLabel.text().startswith("404 Not Found")
+    qtbot.waitUntil(lambda: "orders 1001 to 1040 exist" in panel.ui.raw.text.toPlainText())
+
+
+def test_missing_value_is_explained_before_sending(qtbot, panel, demo) -> None:
+    call = Call(
+        name="Get",
+        path="/v1/orders/{id}",
+        parameters=[Parameter(name="id", placement=Placement.PATH)],
+    )
+    panel.set_call(_api(demo.url), call)
+    _initialize(qtbot, panel)
+    assert "Parameter 'id'" in panel.ui.message.text()
+    assert "needs a value" in panel.ui.message.text()
+
+
+def test_private_api_key_from_the_secret_store(qtbot, panel, demo, secrets) -> None:
+    api, call = _demo_call(demo, "Get account")
+    panel.set_call(api, call)
+    _initialize(qtbot, panel)
+    assert "Parameter 'X-API-Key'" in panel.ui.message.text()
+    ws = example_workspace(demo.url)
+    for ref, value in example_secrets(ws).items():
+        secrets.set(ref, value)
+    _initialize(qtbot, panel)
+    assert panel.statusLabel.text().startswith("200 OK")
+    assert panel.model.index_for_path("usage.daily_limit").isValid()
+
+
+def test_xml_feed(qtbot, panel, demo) -> None:
+    panel.set_call(*_demo_call(demo, "News feed (XML)"))
+    _initialize(qtbot, panel)
+    assert not panel.ui.message.isVisible(), panel.ui.message.text()
+    assert panel.edits[-1].structure is not None
+    qtbot.waitUntil(lambda: "<title>" in panel.ui.raw.text.toPlainText())
+
+
+def test_cancel_stops_a_running_call(qtbot, panel, shape_server) -> None:
+    shape_server.gate.clear()
+    panel.set_call(_api(shape_server.url), Call(name="Slow"))
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.statusLabel.text() == "Sending…")
+    assert panel.cancelButton.isEnabled()
+    assert not panel.initializeButton.isEnabled()
+    qtbot.mouseClick(panel.cancelButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.initializeButton.isEnabled())
+    assert not panel.cancelButton.isEnabled()
+    assert panel.statusLabel.text() == "Cancelled"
+    assert panel.edits == []
+    assert not panel.ui.progress.isVisible()
+
+
+def test_ctrl_return_initializes(qtbot, panel, shape_server) -> None:
+    shape_server.serve({"ok": True})
+    panel.set_call(_api(shape_server.url), Call(name="Key"))
+    panel.activateWindow()
+    panel.responseTree.setFocus()
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT):
+        QTest.keyClick(panel.responseTree, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_manual_response_replace_then_merge(qtbot, panel, shape_server) -> None:
+    panel.set_call(_api(shape_server.url), Call(name="Offline"))
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT):
+        panel.apply_manual(ManualResponse(b'{"id": 1, "name": "Ada"}', "", merge=False))
+    assert panel.model.index_for_path("name").isValid()
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT) as edited:
+        panel.apply_manual(ManualResponse(b'{"id": 2, "email": "a@b.example"}', "", merge=True))
+    fields = edited.args[0].structure.fields
+    assert set(fields) == {"id", "name", "email"}
+    assert fields["name"].optional
+    assert fields["email"].optional
+    assert panel.ui.summaryLabel.text() == "Re-initialized: 1 field added, 1 became optional."
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT) as edited:
+        panel.apply_manual(ManualResponse(b'{"other": true}', "", merge=False))
+    assert set(edited.args[0].structure.fields) == {"other"}
+    qtbot.waitUntil(lambda: '"other": true' in panel.ui.raw.text.toPlainText())
+
+
+def test_manual_response_that_does_not_parse(qtbot, panel, shape_server) -> None:
+    panel.set_call(_api(shape_server.url), Call(name="Offline"))
+    panel.apply_manual(ManualResponse(b'{"id": ', "application/json", merge=False))
+    qtbot.waitUntil(lambda: panel.ui.message.isVisible(), timeout=WAIT)
+    assert "not valid JSON" in panel.ui.message.text()
+    assert panel.edits == []
+
+
+def test_manual_dialog_offers_merge_only_with_a_structure(qtbot, panel, shape_server) -> None:
+    panel.set_call(_api(shape_server.url), Call(name="Offline"))
+    panel.enter_manually()
+    dialog = panel.findChild(object, "manualResponseDialog")
+    assert dialog is not None
+    assert not dialog.mergeButton.isEnabled()
+    assert dialog.replaceButton.isChecked()
+    dialog.bodyEdit.setPlainText('{"a": 1}')
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT):
+        dialog.accept()
+
+
+def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -> None:
+    monkeypatch.setattr(panel_module, "TWO_PASS_BYTES", 10_000)
+    monkeypatch.setattr(panel_module, "SAMPLE_LIMIT", 10)
+    counts: list[int] = []
+    panel.model.modelReset.connect(
+        lambda: (
+            counts.append(panel.model.shape().fields["items"].items.count)
+            if panel.model.shape() is not None
+            else None
+        )
+    )
+    call = Call(name="Big", path="/v1/big", parameters=[Parameter(name="items", value="3000")])
+    panel.set_call(_api(demo.url), call)
+    _initialize(qtbot, panel)
+    assert counts[0] == 10, "the first tree comes from the sample"
+    assert counts[-1] == 3000, "the final tree covers every item"
+    assert panel.edits[-1].structure.fields["items"].items.count == 3000
+
+
+def test_raw_view_pages_and_saves(qtbot, panel, demo, tmp_path) -> None:
+    panel.ui.raw.page_chars = 4000
+    call = Call(name="Big", path="/v1/big", parameters=[Parameter(name="items", value="100")])
+    panel.set_call(_api(demo.url), call)
+    _initialize(qtbot, panel)
+    raw = panel.ui.raw
+    qtbot.waitUntil(lambda: raw.showMoreButton.isEnabled())
+    first = raw.text.toPlainText()
+    assert 4000 <= len(first) < 9000
+    assert raw.infoLabel.text().startswith("Showing ")
+    qtbot.mouseClick(raw.showMoreButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: len(raw.text.toPlainText()) > len(first) and raw.showMoreButton.isEnabled()
+    )
+    assert raw.text.toPlainText().startswith(first)
+    target = tmp_path / "body.json"
+    raw.save_to(str(target))
+    qtbot.waitUntil(target.exists)
+    assert orjson.loads(target.read_bytes())["count"] == 100
+
+
+def test_switching_calls_cancels_and_resets(qtbot, panel, shape_server, demo) -> None:
+    shape_server.gate.clear()
+    api = _api(shape_server.url, Call(name="Slow"), Call(name="Other"))
+    panel.set_call(api, api.calls[0])
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.cancelButton.isEnabled())
+    panel.set_call(api, api.calls[1])
+    qtbot.waitUntil(lambda: panel.initializeButton.isEnabled())
+    assert panel.edits == []
+    assert panel.statusLabel.text() in ("Not initialized", "Cancelled")
