@@ -31,6 +31,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _pool: cf.Executor | None = None
+_retired: list[cf.Executor] = []
 
 
 class WorkerCrashed(DesignerError):
@@ -119,6 +120,14 @@ async def run_in_worker(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T
 def shutdown_workers() -> None:
     """Stop the worker processes without waiting for jobs in flight."""
     global _pool
-    if _pool is not None:
-        _pool.shutdown(wait=False, cancel_futures=True)
-        _pool = None
+    if _pool is None:
+        return
+    pool, _pool = _pool, None
+    pool.shutdown(wait=False, cancel_futures=True)
+    # A worker busy inferring a huge body would keep quitting waiting for seconds.
+    processes = getattr(pool, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.terminate()
+    # Kept referenced: collecting a pool during interpreter exit runs its cleanup
+    # after the modules it needs are gone, which prints a spurious traceback.
+    _retired.append(pool)

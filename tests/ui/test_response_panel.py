@@ -20,6 +20,7 @@ from designer.core.models import Api, Call, Parameter, Placement
 from designer.core.secrets import MemorySecretStore
 from designer.core.structure import FieldOverride, ValueType
 from designer.ui import workers
+from designer.ui.response import jobs
 from designer.ui.response import panel as panel_module
 from designer.ui.response.manual_dialog import ManualResponse
 from designer.ui.response.panel import ResponsePanel
@@ -348,6 +349,7 @@ def test_manual_dialog_offers_merge_only_with_a_structure(qtbot, panel, shape_se
 def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -> None:
     monkeypatch.setattr(panel_module, "TWO_PASS_BYTES", 10_000)
     monkeypatch.setattr(panel_module, "SAMPLE_LIMIT", 10)
+    monkeypatch.setattr(jobs, "PREVIEW_BYTES", 20_000)
     counts: list[int] = []
     panel.model.modelReset.connect(
         lambda: (
@@ -359,9 +361,10 @@ def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -
     call = Call(name="Big", path="/v1/big", parameters=[Parameter(name="items", value="3000")])
     panel.set_call(_api(demo.url), call)
     _initialize(qtbot, panel)
-    assert counts[0] == 10, "the first tree comes from the sample"
+    assert counts[0] == 10, "the first tree comes from a sample of the body's start"
     assert counts[-1] == 3000, "the final tree covers every item"
     assert panel.edits[-1].structure.fields["items"].items.count == 3000
+    assert len(panel.edits) == 1, "the preview is shown, not applied to the call"
 
 
 def test_raw_view_pages_and_saves(qtbot, panel, demo, tmp_path) -> None:

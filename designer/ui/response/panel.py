@@ -11,6 +11,8 @@ shell applies it as one undoable edit and hands it back via :meth:`set_call`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import time
 
 from PySide6.QtCore import QTimer, Signal
@@ -25,10 +27,11 @@ from designer.core.initialize import InferOutcome, infer_response, with_structur
 from designer.core.models import Api, Call
 from designer.core.request import build_request
 from designer.core.secrets import SecretStore
-from designer.core.structure import FieldOverride, Shape
+from designer.core.structure import FieldOverride, ResponseType, Shape
 
 from .. import qtcompat, workers
 from ..ops import AsyncOp, run_in_worker
+from . import jobs
 from .layout import PanelLayout
 from .manual_dialog import ManualResponse, ManualResponseDialog
 
@@ -139,23 +142,32 @@ class ResponsePanel(QWidget):
     async def _infer(self, call: Call, response: ResponseResult) -> InferOutcome:
         if response.size <= TWO_PASS_BYTES:
             return await run_in_worker(infer_response, call, response)
-        full = asyncio.ensure_future(run_in_worker(infer_response, call, response))
+        light = jobs.without_body(response)
+        preview = None
+        if _reads_as_json(call, response):
+            prefix = response.body[: jobs.PREVIEW_BYTES]
+            preview = asyncio.ensure_future(
+                run_in_worker(jobs.infer_preview, call, light, prefix, SAMPLE_LIMIT)
+            )
+        self.ui.summaryLabel.setText("Inferring the structure…")
+        path = await asyncio.to_thread(jobs.spool, response.body)
+        full = asyncio.ensure_future(run_in_worker(jobs.infer_spooled, call, light, path))
         try:
-            self.ui.summaryLabel.setText("Inferring the structure from a sample…")
-            first = await run_in_worker(infer_response, call, response, sample_limit=SAMPLE_LIMIT)
-            if not full.done():
+            first = await preview if preview is not None else None
+            if first is not None and not full.done():
                 self.model.set_structure(first.shape, call.overrides)
                 self.ui.expand()
                 self.ui.summaryLabel.setText(
-                    f"Showing the structure of the first {SAMPLE_LIMIT:,} items of each list; "
-                    "refining…"
+                    f"Showing the structure of the first {format_size(jobs.PREVIEW_BYTES)} "
+                    f"of {format_size(response.size)}; refining…"
                 )
             return await full
         finally:
-            if not full.done():
-                full.cancel()
-            elif not full.cancelled():
-                full.exception()  # retrieved, so asyncio does not report it as lost
+            for task in (preview, full):
+                _settle(task)
+            with contextlib.suppress(OSError):
+                # A worker still reading it keeps its open file; POSIX allows the unlink.
+                os.unlink(path)
 
     def _initialized(self, result: tuple[InferOutcome, ResponseResult]) -> None:
         outcome, response = result
@@ -274,6 +286,22 @@ class ResponsePanel(QWidget):
         self.ui.manualButton.setEnabled(ready)
         self.cancelButton.setEnabled(busy)
         self.cancelAction.setEnabled(busy)
+
+
+def _reads_as_json(call: Call, response: ResponseResult) -> bool:
+    if call.response_type is not ResponseType.AUTO:
+        return call.response_type is ResponseType.JSON
+    return detect_kind(response.body, response.content_type) is ResponseType.JSON
+
+
+def _settle(task: asyncio.Future[object] | None) -> None:
+    """Cancel ``task`` if pending, else retrieve its error so asyncio does not report it lost."""
+    if task is None:
+        return
+    if not task.done():
+        task.cancel()
+    elif not task.cancelled():
+        task.exception()
 
 
 def _status_text(response: ResponseResult) -> str:
