@@ -19,8 +19,13 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     ├── RequestBuildError
     │   ├── MissingValueError       a required parameter has no value
     │   └── PlaceholderError        a {placeholder} names no parameter
-    ├── ImportFormatError
-    │   └── CurlParseError
+    ├── ImportFormatError           a document to import cannot be understood
+    │   ├── CurlParseError
+    │   ├── ImportParseError        not JSON or YAML, truncated, too deep, a YAML bomb or tag
+    │   ├── ImportVersionError      a format or version this application does not read
+    │   ├── ImportReferenceError    a dangling, external or cyclic $ref
+    │   └── BundleIntegrityError    a bundle whose checksum does not match its content
+    ├── ExportError                 a workspace cannot be exported as asked
     ├── ExecutionError              sending the request failed
     │   ├── ConnectError
     │   │   ├── ConnectionRefusedError_
@@ -42,6 +47,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "BodyParseError",
+    "BundleIntegrityError",
     "CancelledError_",
     "ConnectError",
     "ConnectionLostError",
@@ -50,9 +56,13 @@ __all__ = [
     "CurlParseError",
     "DesignerError",
     "ExecutionError",
+    "ExportError",
     "FileTooLargeError",
     "HTTPStatusError",
     "ImportFormatError",
+    "ImportParseError",
+    "ImportReferenceError",
+    "ImportVersionError",
     "InputError",
     "LookupFailed",
     "MissingValueError",
@@ -161,6 +171,26 @@ class ImportFormatError(DesignerError):
 
 class CurlParseError(ImportFormatError):
     """A curl command line cannot be parsed."""
+
+
+class ImportParseError(ImportFormatError):
+    """A document to import is not well-formed JSON or YAML, or is hostile (bomb, tags, depth)."""
+
+
+class ImportVersionError(ImportFormatError):
+    """A document is of a format or version this application does not read."""
+
+
+class ImportReferenceError(ImportFormatError):
+    """A ``$ref`` points nowhere, outside the document, or only to itself."""
+
+
+class BundleIntegrityError(ImportFormatError):
+    """A bundle's checksum does not match its content: it was changed or damaged."""
+
+
+class ExportError(DesignerError):
+    """A workspace cannot be exported in the way asked (nothing to export, unknown call)."""
 
 
 class ExecutionError(DesignerError):

@@ -1,0 +1,148 @@
+"""What importers and exporters share: the import result, tidying, naming, selection.
+
+Importers build :class:`~designer.core.models.Api` objects from documents
+written by other tools, which break our rules in ordinary ways (a path
+placeholder without a declared parameter, two parameters of the same name,
+two operations with the same summary). :func:`tidy_api` repairs these so that
+every imported API passes :func:`designer.core.workspace_file.problems`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from ..errors import ExportError, ImportFormatError, LookupFailed
+from ..models import Api, Call, Parameter, Placement, Workspace, path_placeholders
+
+__all__ = [
+    "ImportResult",
+    "model_errors",
+    "effective_parameters",
+    "select_apis",
+    "tidy_api",
+    "unique_name",
+]
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """What an importer read: APIs ready to merge, and what the user should know.
+
+    ``secrets`` maps secret references (of the APIs here) to values found in
+    the document, such as a token in a Postman collection; they belong in a
+    secret store, never in the workspace. ``notes`` are one-line remarks about
+    what could not be carried over.
+    """
+
+    kind: str
+    name: str
+    apis: list[Api]
+    secrets: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def unique_name(name: str, taken: Iterable[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... if it is taken (compared case-insensitively)."""
+    used = {t.casefold() for t in taken}
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
+
+
+def _key(parameter: Parameter) -> tuple[str, str]:
+    name = parameter.name.lower() if parameter.placement is Placement.HEADER else parameter.name
+    return parameter.placement.value, name
+
+
+def _dedupe(parameters: list[Parameter]) -> list[Parameter]:
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for parameter in parameters:
+        if _key(parameter) not in seen:
+            seen.add(_key(parameter))
+            kept.append(parameter)
+    return kept
+
+
+def tidy_call(api: Api, call: Call) -> None:
+    """Make ``call`` valid in ``api``: unique parameters, path parameters matching the path."""
+    placeholders = list(dict.fromkeys(path_placeholders(call.path)))
+    shared = {p.name for p in api.parameters if p.placement is Placement.PATH}
+    parameters = [
+        p
+        for p in _dedupe(call.parameters)
+        if p.placement is not Placement.PATH or p.name in placeholders
+    ]
+    declared = {p.name for p in parameters if p.placement is Placement.PATH}
+    for name in placeholders:
+        if name not in declared and name not in shared:
+            parameters.append(Parameter(name=name, placement=Placement.PATH))
+    for parameter in parameters:
+        if parameter.private:
+            parameter.value = ""
+    call.parameters = parameters
+
+
+def tidy_api(api: Api) -> Api:
+    """Repair ``api`` in place (unique call names, valid parameters) and return it."""
+    api.headers = _dedupe(api.headers)
+    api.parameters = _dedupe(api.parameters)
+    for parameter in (*api.headers, *api.parameters):
+        if parameter.private:
+            parameter.value = ""
+    names: list[str] = []
+    for call in api.calls:
+        call.name = unique_name(call.name, names)
+        names.append(call.name)
+        tidy_call(api, call)
+    return api
+
+
+def effective_parameters(api: Api, call: Call) -> list[Parameter]:
+    """The parameters a request of ``call`` sends, shared ones first, the call's winning.
+
+    The same resolution as :func:`designer.core.request.build_request`: keyed
+    by placement and name (headers case-insensitively).
+    """
+    chosen: dict[tuple[str, str], Parameter] = {}
+    for header in api.headers:
+        p = header.model_copy(update={"placement": Placement.HEADER})
+        chosen[_key(p)] = p
+    for p in (*api.parameters, *call.parameters):
+        chosen[_key(p)] = p
+    return list(chosen.values())
+
+
+def select_apis(ws: Workspace, names: Sequence[str] | None) -> list[Api]:
+    """The APIs named (case-insensitively), in workspace order; all of them when none are."""
+    if not names:
+        if not ws.apis:
+            raise ExportError("The workspace has no APIs: there is nothing to export")
+        return list(ws.apis)
+    by_name = {api.name.casefold(): api for api in ws.apis}
+    for name in names:
+        if name.casefold() not in by_name:
+            known = ", ".join(f"'{a.name}'" for a in ws.apis[:6]) or "none"
+            raise LookupFailed(f"No API '{name}' in the workspace; its APIs are {known}")
+    wanted = {name.casefold() for name in names}
+    return [api for api in ws.apis if api.name.casefold() in wanted]
+
+
+@contextmanager
+def model_errors(source: str) -> Iterator[None]:
+    """Map a model validation error while building imported APIs to one line naming ``source``."""
+    try:
+        yield
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"]) or "value"
+        raise ImportFormatError(
+            f"{source}: a value cannot be imported ({exc.title} {where}: {error['msg']}); "
+            f"fix it in the document"
+        ) from exc

@@ -1,0 +1,256 @@
+"""Reading documents to import: bounded, UTF-8, JSON or YAML, never hostile.
+
+Every importer reads its file through :func:`read_document`, so the same rules
+hold for all of them:
+
+- the file is refused above :data:`MAX_DOCUMENT_SIZE` before it is read;
+- it must be UTF-8 (a byte order mark is allowed);
+- JSON is parsed by orjson; a document that starts with anything other than
+  ``{`` or ``[`` is read as YAML with PyYAML's *safe* loader only;
+- YAML is first scanned as a stream of events, without building anything:
+  tags (``!!python/object``, ``!!binary``, even ``!!str``) are refused, and
+  so are aliases that would expand to more than :data:`MAX_YAML_NODES` nodes
+  (the "billion laughs" bomb), and nesting deeper than :data:`MAX_DEPTH`;
+- after parsing, nesting is checked again without recursion, so a document
+  nested 100,000 levels deep is one error, never a ``RecursionError``;
+- YAML dates stay text and numeric mapping keys (``200:``) become text, so
+  every document is plain JSON data afterwards.
+
+Errors are :class:`~designer.core.errors.ImportParseError` with one line that
+names the file and the place (line and column, or a JSON path).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import orjson
+import yaml
+
+from .. import fileio
+from ..errors import ImportParseError
+
+__all__ = [
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_SIZE",
+    "MAX_YAML_NODES",
+    "parse_document",
+    "read_document",
+    "read_source",
+]
+
+#: Real specifications and collections are a few MB; this leaves a wide margin.
+MAX_DOCUMENT_SIZE = 64 * fileio.MB
+#: Real documents nest a few dozen levels; anything deeper is refused.
+MAX_DEPTH = 200
+#: The most nodes a YAML document may expand to once its aliases are followed.
+MAX_YAML_NODES = 5_000_000
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """The safe loader, fast when libyaml is there, with dates kept as text."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_source(path: str | os.PathLike[str], what: str = "document to import") -> bytes:
+    """The bytes of ``path``, refused above :data:`MAX_DOCUMENT_SIZE`."""
+    return fileio.read_bytes(path, limit=MAX_DOCUMENT_SIZE, what=what)
+
+
+def read_document(path: str | os.PathLike[str]) -> Any:
+    """The JSON or YAML document in the file at ``path``, as plain JSON data."""
+    return parse_document(read_source(path), os.fspath(path))
+
+
+def _fail(source: str, where: str, message: str) -> ImportParseError:
+    return ImportParseError(f"{source}: {where}: {message}")
+
+
+def parse_document(data: bytes, source: str) -> Any:
+    """Parse ``data`` (JSON or YAML) safely; ``source`` names it in messages."""
+    if len(data) > MAX_DOCUMENT_SIZE:
+        raise ImportParseError(
+            f"{source} is {fileio.format_size(len(data))}, more than the "
+            f"{fileio.format_size(MAX_DOCUMENT_SIZE)} limit for a document to import"
+        )
+    text = fileio.decode_utf8(data, source=source).removeprefix("\ufeff")
+    stripped = text.lstrip()
+    if not stripped:
+        raise ImportParseError(f"{source} is empty: there is nothing to import")
+    if stripped[:1] in "{[":
+        document = _parse_json(text, source)
+    else:
+        document = _parse_yaml(text, source)
+    return _plain(document, source)
+
+
+def _parse_json(text: str, source: str) -> Any:
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        error = exc
+    if "depth" in error.msg or "recursion" in error.msg:
+        raise _fail(
+            source,
+            f"line {error.lineno}, column {error.colno}",
+            "nested too deeply (more than 1024 levels): this is not a document to import",
+        ) from error
+    if error.pos >= len(text.rstrip()):
+        raise _fail(
+            source,
+            f"line {error.lineno}, column {error.colno}",
+            "the file ends too early (was it cut off?): download or export it again",
+        ) from error
+    try:
+        # The standard library reads what orjson refuses but JSON allows
+        # (integers beyond 64 bits); orjson already bounded the depth.
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        pass
+    raise _fail(
+        source,
+        f"line {error.lineno}, column {error.colno}",
+        f"not valid JSON ({error.msg}): fix the document there",
+    ) from error
+
+
+def _mark(event: Any) -> str:
+    mark = event.start_mark
+    return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "$"
+
+
+def _scan_yaml(text: str, source: str) -> None:
+    """Refuse tags, alias bombs, deep nesting and multiple documents before building."""
+    nodes = 0
+    depth = 0
+    documents = 0
+    anchors: dict[str, int] = {}
+    open_anchors: list[tuple[str | None, int]] = []
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _fail(
+                        source,
+                        _mark(event),
+                        "holds more than one YAML document: keep only the one to import",
+                    )
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                nodes += anchors.get(event.anchor, 1)
+            elif isinstance(event, yaml.NodeEvent):
+                tag = event.tag
+                if tag is not None and tag != "!":
+                    raise _fail(
+                        source,
+                        _mark(event),
+                        f"the YAML tag {tag!r} is not allowed: documents to import are plain "
+                        f"data; remove the tag",
+                    )
+                nodes += 1
+                if isinstance(event, yaml.CollectionStartEvent):
+                    depth += 1
+                    if depth > MAX_DEPTH:
+                        raise _fail(
+                            source,
+                            _mark(event),
+                            f"nested more than {MAX_DEPTH} levels deep: this is not a "
+                            f"document to import",
+                        )
+                    open_anchors.append((event.anchor, nodes))
+                elif event.anchor is not None:
+                    anchors[event.anchor] = 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                anchor, start = open_anchors.pop()
+                if anchor is not None:
+                    anchors[anchor] = nodes - start + 1
+            if nodes > MAX_YAML_NODES:
+                raise _fail(
+                    source,
+                    _mark(event),
+                    f"expands to more than {MAX_YAML_NODES:,} values through its aliases "
+                    f"(a YAML bomb?): refused",
+                )
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, source) from exc
+    except yaml.YAMLError as exc:
+        raise ImportParseError(f"{source}: not valid YAML ({exc}): fix the document") from exc
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> ImportParseError:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "$"
+    problem = exc.problem or exc.context or "invalid"
+    if mark is not None and mark.index >= len(mark.buffer or "") - 2:
+        problem += " (the file ends too early: was it cut off?)"
+    return _fail(source, where, f"not valid YAML: {problem}; fix the document there")
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    _scan_yaml(text, source)
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(exc, source) from exc
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        raise ImportParseError(f"{source}: not valid YAML ({exc}): fix the document") from exc
+
+
+def _key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    return str(key)
+
+
+def _plain(document: Any, source: str) -> Any:
+    """Check the nesting depth without recursion; make YAML mapping keys text."""
+    # Each entry: (container, depth, crumb); a crumb is (parent crumb, key), so
+    # the JSON path of a too-deep node is built only when it is reported.
+    stack: list[tuple[Any, int, Any]] = [(document, 0, None)]
+    while stack:
+        node, depth, crumb = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _fail(
+                source,
+                _path(crumb),
+                f"nested more than {MAX_DEPTH} levels deep: this is not a document to import",
+            )
+        if isinstance(node, dict):
+            if not all(type(k) is str for k in node):
+                fixed = {_key(k): v for k, v in node.items()}
+                node.clear()
+                node.update(fixed)
+            for key, value in node.items():
+                if isinstance(value, dict | list):
+                    stack.append((value, depth + 1, (crumb, key)))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, dict | list):
+                    stack.append((value, depth + 1, (crumb, index)))
+    return document
+
+
+def _path(crumb: Any) -> str:
+    parts: list[str | int] = []
+    while crumb is not None:
+        crumb, key = crumb
+        parts.append(key)
+    out = "$"
+    for part in reversed(parts):
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
