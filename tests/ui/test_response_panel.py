@@ -227,6 +227,7 @@ def test_refused_connection_is_explained_inline(qtbot, panel) -> None:
     assert message.isVisible()
     assert message.text().startswith("Connection refused by 127.0.0.1:")
     assert message.text().endswith("is the server running?")
+    assert panel.statusLabel.text() == "No response"
     assert panel.edits == []
 
 

@@ -67,8 +67,10 @@ class PanelLayout:
             button.setAccessibleName(button.text().rstrip("…"))
             header.addWidget(button)
         header.addStretch(1)
-        header.addWidget(self.progress)
-        header.addWidget(self.statusLabel)
+        # The status has a row of its own: beside the buttons it is clipped in a narrow panel.
+        status = QHBoxLayout()
+        status.addWidget(self.statusLabel, 1)
+        status.addWidget(self.progress)
 
         self.message = InlineMessage(panel)
         self.message.setObjectName("responseMessage")
@@ -95,8 +97,8 @@ class PanelLayout:
         head.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(SAMPLE, QHeaderView.ResizeMode.Stretch)
         head.setSectionResizeMode(INCLUDE, QHeaderView.ResizeMode.ResizeToContents)
-        head.resizeSection(FIELD, 190)
-        head.resizeSection(TYPE, 170)
+        head.resizeSection(FIELD, 180)
+        head.resizeSection(TYPE, 150)
 
         self.raw = RawBodyPage(panel)
         self.headers = QTableWidget(0, 2, panel, objectName="responseHeaders")
@@ -133,6 +135,7 @@ class PanelLayout:
 
         outer = QVBoxLayout(panel)
         outer.addLayout(header)
+        outer.addLayout(status)
         outer.addWidget(self.stack, 1)
 
     def show_empty(self) -> None:
@@ -166,4 +169,9 @@ class PanelLayout:
         self.progress.setVisible(busy)
 
     def expand(self) -> None:
+        """Open the first levels and fit the Field and Type columns to what is shown."""
         self.tree.expandToDepth(_EXPAND_DEPTH - 1)
+        width = self.tree.viewport().width()
+        for column, low, share in ((FIELD, 110, 0.4), (TYPE, 90, 0.3)):
+            wanted = self.tree.sizeHintForColumn(column) + 12
+            self.tree.header().resizeSection(column, max(low, min(wanted, int(width * share))))

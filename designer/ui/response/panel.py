@@ -60,6 +60,7 @@ class ResponsePanel(QWidget):
         self._call: Call | None = None
         self._op: AsyncOp[object] | None = None
         self._last_progress = 0.0
+        self._responded = False
         self._warmed = False
 
         self.ui = PanelLayout(self)
@@ -132,6 +133,7 @@ class ResponsePanel(QWidget):
             built = build_request(api, call, self._secrets)
             self.statusLabel.setText("Sending…")
             response = await self._executor.send(built, on_progress=self._progress)
+            self._responded = True
             self.statusLabel.setText(_status_text(response))
             kind = detect_kind(response.body, response.content_type).value
             self.ui.show_response(response, kind)
@@ -208,6 +210,7 @@ class ResponsePanel(QWidget):
     def _start(self, factory, on_success) -> None:  # type: ignore[no-untyped-def]
         self.ui.message.clear()
         self.ui.summaryLabel.clear()
+        self._responded = False
         op: AsyncOp[object] = AsyncOp(self, factory)
         op.success(on_success).failure(self._failed).cancelled(self._cancelled)
         op.finally_(lambda: self._finished(op))
@@ -228,6 +231,8 @@ class ResponsePanel(QWidget):
 
     def _failed(self, exc: DesignerError) -> None:
         self.ui.message.show_error(str(exc))
+        if not self._responded:
+            self.statusLabel.setText("No response")
         self._restore_tree()
 
     def _cancelled(self) -> None:

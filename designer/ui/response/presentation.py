@@ -38,12 +38,12 @@ TYPE_CHOICES: tuple[str, ...] = (
     "boolean",
 )
 _SAMPLE_CHARS = 120
-# Translucent, so they read on light and dark palettes alike.
+# Translucent, so they read on light and dark palettes alike. Fields that only
+# became optional or nullable are named in the tooltip, not coloured: merging a
+# sample can make most fields optional, and a tree all in colour says nothing.
 _CHANGE_COLOURS = {
     "added": QColor(46, 160, 67, 70),
     "type": QColor(230, 150, 0, 80),
-    "optional": QColor(56, 132, 244, 55),
-    "nullable": QColor(56, 132, 244, 55),
 }
 _CHANGE_WORDS = {
     "added": "Added since the previous initialize",
