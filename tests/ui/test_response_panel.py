@@ -190,6 +190,20 @@ def test_type_combo_box_edits_the_type(qtbot, panel, demo) -> None:
     assert edited.args[0].overrides["id"].type is ValueType.TEXT
 
 
+def test_keyboard_toggles_include_and_edits_the_type(qtbot, panel, demo) -> None:
+    panel.set_call(*_demo_call(demo, "Get order"))
+    _initialize(qtbot, panel)
+    tree = panel.responseTree
+    tree.setFocus()
+    tree.setCurrentIndex(panel.model.index_for_path("status"))
+    with qtbot.waitSignal(panel.callEdited) as edited:
+        QTest.keyClick(tree, Qt.Key.Key_Space)
+    assert edited.args[0].overrides["status"] == FieldOverride(include=False)
+    QTest.keyClick(tree, Qt.Key.Key_F2)
+    assert tree.findChild(object, "typeCombo") is not None
+    assert tree.currentIndex().column() == TYPE
+
+
 def test_reinitialize_shows_what_changed(qtbot, panel, shape_server) -> None:
     shape_server.serve({"data": [{"id": 1, "name": "Ada"}], "page": 1})
     panel.set_call(_api(shape_server.url), Call(name="List"))

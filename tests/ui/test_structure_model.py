@@ -200,3 +200,20 @@ def test_every_type_choice_round_trips() -> None:
 
 def test_sample_column_is_not_editable(model) -> None:
     assert not model.index_for_path("data[].email", SAMPLE).flags() & Qt.ItemFlag.ItemIsEditable
+
+
+def test_a_body_without_fields_gets_one_row(qtmodeltester, qapp) -> None:
+    from designer.core.inference import infer_body
+
+    model = StructureModel()
+    model.set_structure(infer_body(b"plain words", "text/plain"))
+    qtmodeltester.check(model, force_py=True)
+    _fetch_all(model)
+    assert model.rowCount() == 1
+    assert model.index(0, 0).data() == "(body)"
+    assert model.index(0, TYPE).data() == "text"
+    assert model.index(0, SAMPLE).data() == "plain words"
+    image = StructureModel()
+    image.set_structure(infer_body(b"\x89PNG\r\n", "image/png"))
+    _fetch_all(image)
+    assert image.index(0, SAMPLE).data() == "image/png, 6 bytes"

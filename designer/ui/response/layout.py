@@ -8,6 +8,7 @@ application's automation and tests use.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -31,11 +32,36 @@ from .raw_view import RawBodyPage
 from .structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
 from .type_delegate import TypeDelegate
 
-__all__ = ["PanelLayout"]
+__all__ = ["PanelLayout", "StructureTree"]
 
 _EMPTY, _CONTENT = 0, 1
 #: Levels opened after an Initialize: the top fields and the fields of list items.
 _EXPAND_DEPTH = 2
+
+
+class StructureTree(QTreeView):
+    """The structure tree, usable from the keyboard on any column of a row.
+
+    In a tree view the arrow keys open and close nodes rather than move between
+    columns, so Space toggles the row's Include box and F2 edits its Type.
+    """
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+        index = self.currentIndex()
+        plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
+        if index.isValid() and plain and event.key() == Qt.Key.Key_Space:
+            include = index.siblingAtColumn(INCLUDE)
+            checked = include.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+            state = Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked
+            self.model().setData(include, state.value, Qt.ItemDataRole.CheckStateRole)
+            return
+        if index.isValid() and plain and event.key() == Qt.Key.Key_F2:
+            kind = index.siblingAtColumn(TYPE)
+            if kind.flags() & Qt.ItemFlag.ItemIsEditable:
+                self.setCurrentIndex(kind)
+                self.edit(kind)
+                return
+        super().keyPressEvent(event)
 
 
 class PanelLayout:
@@ -78,9 +104,10 @@ class PanelLayout:
         self.summaryLabel.setWordWrap(True)
 
         self.model = StructureModel(panel)
-        self.tree = QTreeView(panel, objectName="responseTree")
+        self.tree = StructureTree(panel, objectName="responseTree")
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Response structure")
+        self.tree.setToolTip("Space: include or exclude the field · F2: change its type")
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)  # lets the view skip measuring thousands of rows
         self.tree.setItemDelegateForColumn(TYPE, TypeDelegate(self.tree))

@@ -108,9 +108,9 @@ def sample_text(shape: Shape) -> str:
     if shape.type is ValueType.OBJECT:
         n = len(shape.fields or ())
         return f"{n:,} field" if n == 1 else f"{n:,} fields"
-    if shape.content_type:
-        return f"{shape.content_type}, {shape.size or 0:,} bytes"
     sample = next((s for s in shape.samples if s is not None), None)
+    if sample is None and shape.content_type:
+        return f"{shape.content_type}, {shape.size or 0:,} bytes"
     if sample is None:
         return "null" if shape.samples else ""
     text = sample if isinstance(sample, str) else orjson.dumps(sample).decode()

@@ -74,6 +74,16 @@ def _child_specs(path: str, shape: Shape) -> Iterator[tuple[str, str, Shape, int
         yield from _child_specs(path, shape.embedded)
 
 
+def _root_for(shape: Shape) -> _Node:
+    """The invisible root; a body without fields (text, binary, a number) gets one row."""
+    root = _Node("", "", shape, None, 0, shape.count)
+    if not _has_children(shape):
+        holder = Shape(type=ValueType.OBJECT, count=1)
+        root = _Node("", "", holder, None, 0, 1)
+        root.pending = [("(body)", "", shape, 0)]
+    return root
+
+
 def _has_children(shape: Shape) -> bool:
     return any(True for _ in _child_specs("", shape))
 
@@ -102,7 +112,7 @@ class StructureModel(QAbstractItemModel):
     ) -> None:
         """Show ``shape``; ``changes`` (from a re-initialize) are highlighted."""
         self.beginResetModel()
-        self._root = None if shape is None else _Node("", "", shape, None, 0, shape.count)
+        self._root = None if shape is None else _root_for(shape)
         self._overrides = dict(overrides or {})
         self._changes = {c.path: c for c in changes or () if c.kind != "removed"}
         self.endResetModel()
