@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +29,6 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import (
     Api,
-    BodyType,
     Call,
     Method,
     Parameter,
@@ -45,21 +43,13 @@ from designer.ui.commands import EditCall
 from designer.ui.document import Document
 from designer.ui.errors import InlineMessage
 
+from .body_editor import BodyEditor
 from .params_widget import ParamsTable
 from .preview import RequestPreview
-from .widgets import UndoRouter, monospace_font, set_text_keeping_cursor
+from .widgets import UndoRouter, set_text_keeping_cursor
 
 __all__ = ["CallEditor"]
 
-_BODY_HINTS = {
-    BodyType.NONE: "No body is sent.",
-    BodyType.JSON: "Leave the template empty to send the body parameters as a JSON object, "
-    "or write the JSON with <name> where a parameter's value goes.",
-    BodyType.FORM: "Leave the template empty to send the body parameters URL-encoded, "
-    "or write the body with <name> where a parameter's value goes.",
-    BodyType.MULTIPART: "The body parameters are sent as multipart form fields.",
-    BodyType.RAW: "Write the body as it is sent; <name> inserts a parameter's value.",
-}
 _RESPONSE_LABELS = {
     ResponseType.AUTO: "Detect from Content-Type",
     ResponseType.JSON: "JSON",
@@ -153,11 +143,17 @@ class CallEditor(QWidget):
         self.params = ParamsTable("paramsTable", "Parameters", secrets, parent=self)
         self.params.model.edited.connect(lambda ps, text: self._edit("parameters", ps, text))
         self.params.model.message.connect(self.message)
-        body = self._build_body_tab()
+        self.body = BodyEditor(self)
+        self.body.edited.connect(
+            lambda field, value, text, merge: self._edit(field, value, text, merge=merge)
+        )
+        # The body's widgets, by the names the rest of the editor and its tests use.
+        self.body_type, self.content_type = self.body.body_type, self.body.content_type
+        self.template = self.body.template
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("callTabs")
         self.tabs.addTab(self.params, "&Parameters")
-        self.tabs.addTab(body, "&Body")
+        self.tabs.addTab(self.body, "&Body")
         self.problem = InlineMessage(self)
         self.problem.setObjectName("callProblem")
         self.preview = RequestPreview(secrets, self)
@@ -166,47 +162,6 @@ class CallEditor(QWidget):
         UndoRouter(self).install(self)
         doc.callChanged.connect(self._call_changed)
         doc.apiChanged.connect(self._api_changed)
-
-    def _build_body_tab(self) -> QWidget:
-        page = QWidget(self)
-        self.body_type = _combo(
-            page,
-            "Body type",
-            "How the body is encoded",
-            [(t.value.capitalize() if t != BodyType.JSON else "JSON", t) for t in BodyType],
-        )
-        self.body_type.activated.connect(
-            lambda _: self._edit("body_type", self.body_type.currentData(), "Change body type")
-        )
-        self.content_type = QLineEdit(page)
-        self.content_type.setAccessibleName("Content type")
-        self.content_type.setPlaceholderText("text/plain; charset=utf-8")
-        self.content_type.setToolTip("The Content-Type header of a raw body")
-        self.content_type.textEdited.connect(
-            lambda text: self._edit("content_type", text, "Edit content type", merge=True)
-        )
-        self.body_hint = QLabel(page)
-        self.body_hint.setWordWrap(True)
-        self.template = QPlainTextEdit(page)
-        self.template.setObjectName("bodyTemplate")
-        self.template.setAccessibleName("Body template")
-        self.template.setToolTip("The body; <name> is replaced by the parameter's value")
-        self.template.setFont(monospace_font())
-        self.template.setTabChangesFocus(True)
-        self.template.textChanged.connect(self._edit_template)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Body type:", page))
-        row.addWidget(self.body_type)
-        row.addSpacing(12)
-        content_label = QLabel("Content type:", page)
-        content_label.setBuddy(self.content_type)
-        row.addWidget(content_label)
-        row.addWidget(self.content_type, 1)
-        layout = QVBoxLayout(page)
-        layout.addLayout(row)
-        layout.addWidget(self.body_hint)
-        layout.addWidget(self.template, 1)
-        return page
 
     def _lay_out(self) -> None:
         form = QFormLayout()
@@ -290,21 +245,15 @@ class CallEditor(QWidget):
                 "{name} inserts a path parameter"
             )
             set_text_keeping_cursor(self.description, call.description)
-            set_text_keeping_cursor(self.content_type, call.content_type)
             for combo, value in (
                 (self.use_as, call.use_as),
                 (self.method, call.method),
                 (self.response_type, call.response_type),
-                (self.body_type, call.body_type),
             ):
                 combo.setCurrentIndex(combo.findData(value))
             self.capture_headers.setChecked(call.capture_headers)
             self.include_errors.setChecked(call.include_errors)
-            if self.template.toPlainText() != call.body_template:
-                self.template.setPlainText(call.body_template)
-            self.template.setEnabled(call.body_type in (BodyType.JSON, BodyType.FORM, BodyType.RAW))
-            self.content_type.setEnabled(call.body_type == BodyType.RAW)
-            self.body_hint.setText(_BODY_HINTS[call.body_type])
+            self.body.load(call)
             self.params.model.set_parameters(
                 call.parameters,
                 lambda name, a=api, c=call: secret_ref(a, f"param.{name}", c),
@@ -347,9 +296,6 @@ class CallEditor(QWidget):
             self.message.emit(f"API '{api.name}' already has a call named '{name}'.")
             return
         self._edit("name", name, "Rename call", merge=True)
-
-    def _edit_template(self) -> None:
-        self._edit("body_template", self.template.toPlainText(), "Edit body", merge=True)
 
     def _edit_path(self, path: str) -> None:
         """Apply a new path, keeping the path parameters in step with its placeholders.
