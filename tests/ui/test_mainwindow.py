@@ -184,3 +184,21 @@ def test_response_panel_edits_are_undoable(window):
 def test_status_path_is_absolute(window, tmp_path):
     window.files._save_to(tmp_path / "s.workspace.json")
     assert Path(window.statusBar().currentMessage().removeprefix("Saved ")).is_absolute()
+
+
+def test_unsaved_prompt_offers_save_discard_cancel(window, monkeypatch):
+    monkeypatch.undo()  # the real prompt, with the dialog's exec() answered below
+    seen = []
+
+    def exec_(box):
+        seen.append((box.text(), box.standardButtons()))
+        return Button.Cancel
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    window.actions.add_api.trigger()
+    assert not window.files.maybe_save()
+    text, buttons = seen[0]
+    assert text == "Save the changes to “Test”?"
+    assert buttons == Button.Save | Button.Discard | Button.Cancel
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: Button.Discard)
+    assert window.close()
