@@ -25,6 +25,11 @@ from PySide6.QtCore import QCoreApplication, QEventLoop
 
 from designer.ui import qtcompat
 
+# Closed loops are kept: a worker-pool thread may hold the last reference to a
+# loop (through a future of a cancelled job) and would then destroy its Qt timer
+# object off the GUI thread, leaving a dangling timer that crashes a later test.
+_closed: list[qasync.QEventLoop] = []
+
 
 def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
     """Install a qasync loop for one test; fail it if a task error went unhandled."""
@@ -49,6 +54,7 @@ def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
         loop._QEventLoop__is_running = False  # type: ignore[attr-defined]
         asyncio.events._set_running_loop(None)
         loop.close()
+        _closed.append(loop)
         asyncio.set_event_loop(None)
     if errors:
         details = "; ".join(f"{c.get('message')}: {c.get('exception')!r}" for c in errors)

@@ -2,9 +2,10 @@
 
 Initialize builds the request (errors shown inline), sends it on the asyncio
 loop, and infers the structure in a worker process so the event loop never
-stalls. A large body is inferred twice at once: from a bounded sample of each
-list, which shows a tree within a second, and in full, which refines it. The
-result becomes a new :class:`Call` emitted through :attr:`callEdited`; the
+stalls. A large JSON body is inferred twice at once: from its first two
+megabytes (at most :data:`SAMPLE_LIMIT` items per list), which shows a tree
+within a second of the response, and in full, which refines it. The result
+becomes a new :class:`Call` emitted through :attr:`callEdited`; the
 shell applies it as one undoable edit and hands it back via :meth:`set_call`.
 """
 
@@ -15,7 +16,7 @@ import contextlib
 import os
 import time
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -53,7 +54,7 @@ class ResponsePanel(QWidget):
         self, executor: Executor, secrets: SecretStore, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        qtcompat.install()  # idempotent; the shell installs it at start-up too
+        qtcompat.install()  # idempotent; the application should also call it at start-up
         self.setObjectName("responsePanel")
         self._executor, self._secrets = executor, secrets
         self._api: Api | None = None
@@ -82,6 +83,8 @@ class ResponsePanel(QWidget):
         self.addAction(self.initializeAction)  # window-wide shortcut while the panel is shown
         self.cancelAction = QAction("Cancel", self)
         self.cancelAction.setShortcut(QKeySequence.StandardKey.Cancel)
+        # Only from within the panel: Esc elsewhere in the window means something else.
+        self.cancelAction.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cancelAction.triggered.connect(self.cancel)
         self.addAction(self.cancelAction)
 
@@ -135,8 +138,7 @@ class ResponsePanel(QWidget):
             response = await self._executor.send(built, on_progress=self._progress)
             self._responded = True
             self.statusLabel.setText(_status_text(response))
-            kind = detect_kind(response.body, response.content_type).value
-            self.ui.show_response(response, kind)
+            self.ui.show_response(response, _kind(call, response))
             return await self._infer(call, response), response
 
         self._start(run, self._initialized)
@@ -145,16 +147,17 @@ class ResponsePanel(QWidget):
         if response.size <= TWO_PASS_BYTES:
             return await run_in_worker(infer_response, call, response)
         light = jobs.without_body(response)
-        preview = None
-        if _reads_as_json(call, response):
-            prefix = response.body[: jobs.PREVIEW_BYTES]
-            preview = asyncio.ensure_future(
-                run_in_worker(jobs.infer_preview, call, light, prefix, SAMPLE_LIMIT)
-            )
-        self.ui.summaryLabel.setText("Inferring the structure…")
-        path = await asyncio.to_thread(jobs.spool, response.body)
-        full = asyncio.ensure_future(run_in_worker(jobs.infer_spooled, call, light, path))
+        preview = full = None
+        spooling = asyncio.ensure_future(asyncio.to_thread(jobs.spool, response.body))
         try:
+            if _reads_as_json(call, response):
+                prefix = response.body[: jobs.PREVIEW_BYTES]
+                preview = asyncio.ensure_future(
+                    run_in_worker(jobs.infer_preview, call, light, prefix, SAMPLE_LIMIT)
+                )
+            self.ui.summaryLabel.setText("Inferring the structure…")
+            path = await asyncio.shield(spooling)
+            full = asyncio.ensure_future(run_in_worker(jobs.infer_spooled, call, light, path))
             first = await preview if preview is not None else None
             if first is not None and not full.done():
                 self.model.set_structure(first.shape, call.overrides)
@@ -167,9 +170,9 @@ class ResponsePanel(QWidget):
         finally:
             for task in (preview, full):
                 _settle(task)
-            with contextlib.suppress(OSError):
-                # A worker still reading it keeps its open file; POSIX allows the unlink.
-                os.unlink(path)
+            # The file goes once written, even if the run was cancelled while writing it;
+            # a worker still reading it keeps its open file (POSIX allows the unlink).
+            spooling.add_done_callback(_remove_spooled)
 
     def _initialized(self, result: tuple[InferOutcome, ResponseResult]) -> None:
         outcome, response = result
@@ -293,10 +296,22 @@ class ResponsePanel(QWidget):
         self.cancelAction.setEnabled(busy)
 
 
-def _reads_as_json(call: Call, response: ResponseResult) -> bool:
+def _kind(call: Call, response: ResponseResult) -> str:
+    """How the body will be read: the call's choice, else what its Content-Type says."""
     if call.response_type is not ResponseType.AUTO:
-        return call.response_type is ResponseType.JSON
-    return detect_kind(response.body, response.content_type) is ResponseType.JSON
+        return call.response_type.value
+    return detect_kind(response.body, response.content_type).value
+
+
+def _reads_as_json(call: Call, response: ResponseResult) -> bool:
+    return _kind(call, response) == ResponseType.JSON.value
+
+
+def _remove_spooled(spooling: asyncio.Future[str]) -> None:
+    if spooling.cancelled() or spooling.exception() is not None:
+        return
+    with contextlib.suppress(OSError):
+        os.unlink(spooling.result())
 
 
 def _settle(task: asyncio.Future[object] | None) -> None:

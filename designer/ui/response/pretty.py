@@ -126,8 +126,11 @@ def _json_page(window: bytes, state: PageState, final: bool, chars: int) -> Page
         else:
             token, end = match.group(), match.end()
             first = token[:1]
-            if not final and end == len(window) and first not in b'{}[],:"' and not first.isspace():
-                break  # a number or literal that may continue in the next window
+            cut_off = not final and end == len(window) and first not in b'{}[],:"'
+            if cut_off and not first.isspace() and pos > 0:
+                # A number or literal may continue in the next window; one that fills
+                # the whole window is shown in parts, which join up on the same line.
+                break
         pos = end
         first = token[:1]
         if first.isspace():
@@ -152,8 +155,8 @@ def _json_page(window: bytes, state: PageState, final: bool, chars: int) -> Page
         out.extend(pieces)
         size += sum(map(len, pieces))
 
-    if pos == 0 and window and not final:
-        # One token (a huge string) longer than the window: show it in pieces.
+    if pos == 0 and window and not final and window[:1] == b'"':
+        # One string longer than the window: show it in pieces.
         return _raw_piece(window, state, final, in_string=True)
     done = final and pos >= len(window)
     text = b"".join(out).decode("utf-8", errors="replace") + ("\n" if done else "")
@@ -163,8 +166,22 @@ def _json_page(window: bytes, state: PageState, final: bool, chars: int) -> Page
 
 def _raw_piece(window: bytes, state: PageState, final: bool, in_string: bool = True) -> Page:
     cut = len(window) if final else _char_boundary(window, len(window))
-    text = _split_long_lines(window[:cut].decode("utf-8", errors="replace"))
-    return Page(text, replace(state, offset=state.offset + cut, in_string=in_string), final)
+    if not final:
+        # Never between a backslash and the character it escapes: an escaped quote
+        # at the start of the next window would read as the end of the string.
+        run = len(window[:cut]) - len(window[:cut].rstrip(b"\\"))
+        if run % 2 and cut > 1:
+            cut -= 1
+    text = window[:cut].decode("utf-8", errors="replace")
+    if state.just_opened and not state.in_string:
+        text = "\n" + "  " * state.depth + text  # the token starts a container's first line
+    text = _split_long_lines(text)
+    # The last page of a JSON body ends its last line, as a whole-body page does.
+    return Page(
+        text + ("\n" if final else ""),
+        replace(state, offset=state.offset + cut, in_string=in_string, just_opened=False),
+        final,
+    )
 
 
 def _char_boundary(data: bytes, cut: int) -> int:
