@@ -120,13 +120,15 @@ def order(order_id: int, base_url: str = "https://shop.example") -> dict[str, An
     city, country = _CITIES[(h >> 6) % len(_CITIES)]
     placed = _when(order_id, 8, days=300)
     shipped = h % 3 != 0
+    quantities = [1 + (h >> (2 * n)) % 4 for n in range(1 + h % 3)]
+    prices = [round(5 + (_h(order_id, n) % 9000) / 100, 2) for n in range(len(quantities))]
     lines = [
         {
             "product_id": _uuid(1, (h >> (4 * n)) % PRODUCT_COUNT + 1),
-            "quantity": 1 + (h >> (2 * n)) % 4,
-            "unit_price": round(5 + (_h(order_id, n) % 9000) / 100, 2),
+            "quantity": quantity,
+            "unit_price": price,
         }
-        for n in range(1 + h % 3)
+        for n, (quantity, price) in enumerate(zip(quantities, prices, strict=True))
     ]
     return {
         "id": order_id,
@@ -139,7 +141,7 @@ def order(order_id: int, base_url: str = "https://shop.example") -> dict[str, An
             "address": {"city": city, "country": country, "postcode": f"{h % 90000 + 10000}"},
         },
         "lines": lines,
-        "total": round(sum(line["quantity"] * line["unit_price"] for line in lines), 2),
+        "total": round(sum(q * p for q, p in zip(quantities, prices, strict=True)), 2),
         "tracking_url": f"{base_url}/track/{order_id}" if shipped else None,
     }
 

@@ -129,6 +129,11 @@ def _big(query: dict[str, list[str]]) -> Reply:
     return 200, "application/json", chunks()
 
 
+def _url(address: Any) -> str:
+    host, port = address[:2]
+    return f"http://{host}:{port}"
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "DemoStore/1.0"
@@ -137,8 +142,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Silenced: request lines on stderr would clutter the app's console."""
 
     def _base(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        return _url(self.server.server_address)
 
     def _route(self, method: str, body: bytes) -> Reply:
         url = urlsplit(self.path)
@@ -221,8 +225,7 @@ class DemoServer:
 
     def __init__(self, httpd: ThreadingHTTPServer) -> None:
         self._httpd = httpd
-        host, port = httpd.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = _url(httpd.server_address)
         self._thread = threading.Thread(
             target=httpd.serve_forever, name="demo-api", daemon=True, kwargs={"poll_interval": 0.1}
         )
