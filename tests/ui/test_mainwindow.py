@@ -202,3 +202,15 @@ def test_unsaved_prompt_offers_save_discard_cancel(window, monkeypatch):
     assert buttons == Button.Save | Button.Discard | Button.Cancel
     monkeypatch.setattr(QMessageBox, "exec", lambda box: Button.Discard)
     assert window.close()
+
+
+def test_undo_action_names_the_edit_and_works_from_the_tree(window, qtbot):
+    shop = window.doc.workspace.apis[0]
+    window.tree.select(Item("api", shop.id))
+    window.actions.add_call.trigger()
+    assert window.actions.undo.text() == "&Undo Add call"
+    window.tree.view.setFocus()
+    qtbot.keyClick(window.tree.view, Qt.Key.Key_Escape)  # leave the inline name editor
+    qtbot.keyClick(window.tree.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.doc.workspace.apis[0].calls) == 3
+    assert window.actions.redo.text() == "&Redo Add call"

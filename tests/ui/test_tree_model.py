@@ -103,3 +103,14 @@ def test_filter_keeps_parents_of_matches(doc):
     assert [proxy.index(r, 0, shop).data() for r in range(proxy.rowCount(shop))] == ["Create order"]
     proxy.setFilterFixedString("weather")
     assert proxy.rowCount(proxy.index(0, 0)) == 1  # a matching API shows its calls
+
+
+def test_view_cleanup_after_a_move_drop_removes_nothing(doc):
+    # After a move drop the view asks the model to remove the dragged rows;
+    # the move already happened in dropMimeData, so that request must do nothing.
+    proxy = TreeFilterModel()
+    proxy.setSourceModel(WorkspaceTreeModel(doc))
+    shop = proxy.index(0, 0)
+    assert not proxy.removeRows(0, 1, shop)
+    assert not proxy.removeRows(0, 1)
+    assert names(doc)[0][1] == ["List orders", "Get order", "Create order"]
