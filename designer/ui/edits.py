@@ -61,7 +61,7 @@ def unique_name(wanted: str, taken: Iterable[str]) -> str:
 
 def add_api(doc: Document, row: int | None = None) -> Api:
     apis = doc.workspace.apis
-    api = Api(name=unique_name("New API", (a.name for a in apis)), base_url="https://")
+    api = Api(name=unique_name("New API", (a.name for a in apis)))
     doc.undo_stack.push(InsertApi(doc, len(apis) if row is None else row, api))
     return api
 

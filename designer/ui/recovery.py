@@ -113,7 +113,11 @@ class Recovery(QObject):
         self._doc = doc
         self._given_directory = directory
         self._written: Path | None = None
-        self._written_index = -1
+        # Counts every change of the undo stack: an undo followed by a new edit
+        # returns to the same index with different content.
+        self._changes = 0
+        self._written_changes = -1
+        doc.undo_stack.indexChanged.connect(self._count_change)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(self.write_if_needed)
@@ -142,7 +146,7 @@ class Recovery(QObject):
         doc = self._doc
         if not doc.is_dirty:
             return
-        if self._written == self.file_for() and self._written_index == doc.undo_stack.index():
+        if self._written == self.file_for() and self._written_changes == self._changes:
             return  # nothing changed since the last write
         self.write()
 
@@ -168,14 +172,17 @@ class Recovery(QObject):
             return target
         if self._written is not None and self._written != target:
             self._written.unlink(missing_ok=True)  # the document was saved under a new name
-        self._written, self._written_index = target, doc.undo_stack.index()
+        self._written, self._written_changes = target, self._changes
         return target
 
     def discard(self) -> None:
         """Remove the recovery file written for this document (after a clean save or close)."""
         if self._written is not None:
             self._written.unlink(missing_ok=True)
-        self._written, self._written_index = None, -1
+        self._written, self._written_changes = None, -1
+
+    def _count_change(self, _index: int) -> None:
+        self._changes += 1
 
     def _dirty_changed(self, dirty: bool) -> None:
         if not dirty:

@@ -93,3 +93,17 @@ def test_recovery_of_a_running_instance_is_not_offered(tmp_path, doc):
     wrapper["pid"] = os.getppid()  # alive
     written.write_text(json.dumps(wrapper))
     assert find_recoveries(tmp_path) == []
+
+
+def test_new_edit_after_undo_is_written_again(doc, tmp_path):
+    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+    edits.add_api(doc)
+    edits.add_api(doc)
+    recovery.write_if_needed()
+    doc.undo_stack.undo()
+    edits.add_call(doc, doc.workspace.apis[0].id)  # same stack index, other content
+    recovery.write_if_needed()
+    (file,) = tmp_path.iterdir()
+    apis = json.loads(file.read_text())["workspace"]["apis"]
+    assert [a["name"] for a in apis] == ["Shop", "Weather", "New API"]
+    assert apis[0]["calls"][-1]["name"] == "New call"
