@@ -97,8 +97,10 @@ def create_menus(window: MainWindow) -> WindowActions:
     def delete() -> None:
         items = tree.selected_items()
         if items:
+            what = f"“{tree.current_name()}”" if len(items) == 1 else f"{len(items)} items"
             edits.delete(doc, items)
-            window.show_message("Deleted. Undo brings it back.")
+            keys = actions.undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            window.show_message(f"Deleted {what}. Undo ({keys}) brings it back.")
 
     def about() -> None:
         QMessageBox.about(

@@ -158,6 +158,7 @@ def test_tree_shortcuts_only_act_in_the_tree(window, qtbot):
     window.tree.view.setFocus()
     qtbot.keyClick(window.tree.view, Qt.Key.Key_Delete)
     assert [c.name for c in window.doc.workspace.apis[0].calls] == ["Get order", "Create order"]
+    assert window.statusBar().currentMessage().startswith("Deleted “List orders”. Undo (")
     qtbot.keyClick(window.tree.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert len(window.doc.workspace.apis[0].calls) == 3
 

@@ -142,6 +142,10 @@ class TreePane(QWidget):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
             self.view.edit(index)
 
+    def current_name(self) -> str:
+        index = self.view.currentIndex()
+        return str(index.data()) if index.isValid() else ""
+
     def rename_current(self) -> None:
         index = self.view.currentIndex()
         if index.isValid():
