@@ -192,6 +192,11 @@ def test_samples_are_one_line_and_cut() -> None:
     assert presentation.sample_text(infer_value(None)) == "null"
 
 
+def test_a_mixed_value_shows_a_sample_of_a_variant() -> None:
+    shape = infer_value([{"sku": "A-1"}, {"sku": 7}]).items.fields["sku"]
+    assert presentation.sample_text(shape) in ("A-1", "7")
+
+
 def test_every_type_choice_round_trips() -> None:
     for choice in presentation.TYPE_CHOICES:
         kind, fmt = presentation.parse_choice(choice)

@@ -198,6 +198,8 @@ class PanelLayout:
     def expand(self) -> None:
         """Open the first levels and fit the Field and Type columns to what is shown."""
         self.tree.expandToDepth(_EXPAND_DEPTH - 1)
+        if self.model.rowCount() == 0:
+            return  # nothing to fit: keep widths that suit a typical tree
         width = self.tree.viewport().width()
         for column, low, share in ((FIELD, 110, 0.4), (TYPE, 90, 0.3)):
             wanted = self.tree.sizeHintForColumn(column) + 12

@@ -108,11 +108,12 @@ def sample_text(shape: Shape) -> str:
     if shape.type is ValueType.OBJECT:
         n = len(shape.fields or ())
         return f"{n:,} field" if n == 1 else f"{n:,} fields"
-    sample = next((s for s in shape.samples if s is not None), None)
+    samples = [*shape.samples, *(s for v in shape.variants or () for s in v.samples)]
+    sample = next((s for s in samples if s is not None), None)
     if sample is None and shape.content_type:
         return f"{shape.content_type}, {shape.size or 0:,} bytes"
     if sample is None:
-        return "null" if shape.samples else ""
+        return "null" if samples else ""
     text = sample if isinstance(sample, str) else orjson.dumps(sample).decode()
     text = " ".join(text.split())  # one line in the cell, whatever the sample holds
     return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 1] + "…"
