@@ -23,8 +23,10 @@ import orjson
 from . import __version__
 from .cli_calls import register_infer as _register_infer
 from .cli_calls import register_init as _register_init
+from .cli_interop import register_export as _register_export
+from .cli_interop import register_import as _register_import
 from .core import fileio
-from .core.errors import DesignerError, ImportFormatError, WorkspaceValidationError
+from .core.errors import DesignerError, WorkspaceValidationError
 from .core.secrets import MemorySecretStore
 
 if TYPE_CHECKING:
@@ -81,7 +83,12 @@ def _plural(n: int, word: str) -> str:
 def _cmd_schema(args: argparse.Namespace) -> int:
     from .core import workspace_file
 
-    schema = workspace_file.json_schema()
+    if args.bundle:
+        from .core.interop.bundle import bundle_json_schema
+
+        schema = bundle_json_schema()
+    else:
+        schema = workspace_file.json_schema()
     _out_bytes(orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     return 0
 
@@ -89,8 +96,14 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _register_schema(subparsers: argparse._SubParsersAction[_Parser]) -> None:
     parser = subparsers.add_parser(
         "schema",
-        help="print the JSON Schema of the workspace file",
-        description="Print the JSON Schema (2020-12) of the workspace file, for editors and CI.",
+        help="print the JSON Schema of the workspace file (or of the bundle file)",
+        description=(
+            "Print the JSON Schema (2020-12) of the workspace file, or with --bundle of the "
+            "connector bundle file, for editors and CI."
+        ),
+    )
+    parser.add_argument(
+        "--bundle", action="store_true", help="the schema of the bundle file instead"
     )
     parser.set_defaults(handler=_cmd_schema)
 
@@ -172,31 +185,13 @@ def _detected(ws: Workspace, refs: list[str]) -> list[str]:
     return lines
 
 
-def _command_text(args: argparse.Namespace) -> str:
-    if args.command == "-":
-        data = fileio.read_stdin_bytes(MAX_COMMAND_SIZE, what="command")
-        return fileio.decode_utf8(data, source="standard input")
-    text: str = args.command
-    return text
-
-
-def _detect_format(text: str) -> str:
-    first = text.strip().removeprefix("$ ").lstrip().split(None, 1)
-    if first and first[0].lower() in ("curl", "curl.exe"):
-        return "curl"
-    raise ImportFormatError(
-        "Cannot tell what kind of command this is: it does not start with 'curl'; "
-        "pass --from curl if it is one"
-    )
-
-
-def _cmd_import(args: argparse.Namespace) -> int:
+def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
+    """``import`` of a curl command: the call joins the API of its base URL, if any."""
     from .core import workspace_file
     from .core.curl import curl_to_workspace
 
-    text = _command_text(args)
-    kind = args.source or _detect_format(text)
-    assert kind == "curl"  # the only choice argparse allows
+    if text is None:
+        text = args.command
     target: str | None = args.output
     workspace = None
     if target is not None and os.path.exists(target):
@@ -216,39 +211,6 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _register_import(subparsers: argparse._SubParsersAction[_Parser]) -> None:
-    parser = subparsers.add_parser(
-        "import",
-        help="create a call from a curl command",
-        description=(
-            "Create a call from a curl command, as copied from API docs. The API is named "
-            "after the host; credentials are detected but never written to the file."
-        ),
-        epilog=(
-            "example: connector-designer import --from curl "
-            "\"curl https://api.example.com/v1/items -H 'Accept: application/json'\" "
-            "-o workspace.json"
-        ),
-    )
-    parser.add_argument(
-        "--from",
-        dest="source",
-        choices=["curl"],
-        help="the kind of command (default: detected from the text)",
-    )
-    parser.add_argument(
-        "command", metavar="COMMAND", help="the whole command as one argument, or - for stdin"
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        metavar="WORKSPACE",
-        help="add the call to this workspace file (created if missing); "
-        "without it the workspace is printed",
-    )
-    parser.set_defaults(handler=_cmd_import)
-
-
 # -- the program -------------------------------------------------------------------------
 
 #: One entry per subcommand, in the order --help lists them.
@@ -256,6 +218,7 @@ _COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
     _register_infer,
     _register_init,
     _register_import,
+    _register_export,
     _register_validate,
     _register_schema,
 ]
@@ -289,7 +252,7 @@ def _gui_parser() -> _Parser:
 
 def _wants_gui(argv: Sequence[str]) -> bool:
     """No subcommand among the arguments: the desktop application is meant."""
-    commands = {"infer", "init", "import", "validate", "schema"}
+    commands = {"infer", "init", "import", "export", "validate", "schema"}
     positionals = [a for a in argv if not a.startswith("-")]
     if any(a in ("-h", "--help") for a in argv) and not positionals:
         return False  # the top-level help lists the commands

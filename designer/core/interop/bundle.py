@@ -43,7 +43,7 @@ from ..errors import (
     ImportVersionError,
     Problem,
 )
-from ..models import Api, Workspace
+from ..models import WORKSPACE_FORMAT, WORKSPACE_VERSION, Api, Workspace
 from ..secrets import mask_secrets
 from .common import ImportResult
 from .reader import Reader, describe, join
@@ -243,7 +243,7 @@ def _apis(content: dict[str, Any], r: Reader) -> list[Api]:
     from .. import workspace_file
 
     apis = r.get_list(content, "apis", "$.content")
-    document = {"format": workspace_file.WORKSPACE_FORMAT, "version": 1, "apis": apis}
+    document = {"format": WORKSPACE_FORMAT, "version": WORKSPACE_VERSION, "apis": apis}
     data = orjson.dumps(document)
     problems: list[Problem] = workspace_file.validate_bytes(data, r.source)
     if problems:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..errors import Problem, WorkspaceValidationError
-from ..models import Api, Workspace, new_id
+from ..models import Api, Call, Workspace, new_id
 from .common import unique_name
 
 __all__ = ["MergeAction", "MergeOutcome", "OnConflict", "merge_apis", "plan_merge", "remap_ref"]
@@ -162,7 +162,8 @@ def _adopt_ids(api: Api, old: Api, ids: dict[str, str]) -> None:
 
 
 def _unique_ids(api: Api, used: set[str], ids: dict[str, str]) -> None:
-    for item in (api, *api.calls):
+    items: list[Api | Call] = [api, *api.calls]
+    for item in items:
         if item.id in used:
             fresh = new_id()
             while fresh in used:  # pragma: no cover - 48 random bits

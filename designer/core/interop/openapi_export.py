@@ -76,7 +76,7 @@ def _operation_id(api: Api, call: Call, taken: set[str]) -> str:
         n += 1
         candidate = f"{base}{n}"
     taken.add(candidate)
-    return candidate
+    return str(candidate)
 
 
 def _scheme_name(api: Api) -> str:

@@ -97,14 +97,10 @@ def read_parameter(
 def pick_media(content: dict[str, Any]) -> str | None:
     """The media type to use among ``content``'s: JSON first, then forms, then the first."""
     media = list(content)
-    for test in (
-        lambda m: m.split(";")[0].strip() == "application/json",
-        lambda m: m.split(";")[0].strip().endswith("+json") or "json" in m,
-        lambda m: m.startswith("application/x-www-form-urlencoded"),
-        lambda m: m.startswith("multipart/form-data"),
-    ):
-        for m in media:
-            if test(m.lower()):
+    lowered = [(m, m.lower().split(";")[0].strip()) for m in media]
+    for wanted in ("application/json", "json", "application/x-www-form-urlencoded", "multipart/"):
+        for m, low in lowered:
+            if low == wanted or (wanted in ("json", "multipart/") and wanted in low):
                 return m
     return media[0] if media else None
 

@@ -147,9 +147,9 @@ def _scan_yaml(text: str, source: str) -> None:
                     )
                 continue
             if isinstance(event, yaml.AliasEvent):
-                nodes += anchors.get(event.anchor, 1)
+                nodes += anchors.get(event.anchor or "", 1)
             elif isinstance(event, yaml.NodeEvent):
-                tag = event.tag
+                tag = getattr(event, "tag", None)
                 if tag is not None and tag != "!":
                     raise _fail(
                         source,

@@ -1,0 +1,101 @@
+"""Export calls as curl commands that read their secrets from the environment.
+
+Each command is the request :func:`~designer.core.request.build_request`
+builds, with every secret written as a reference to an environment variable
+(``"${CD_SECRET_SHOP_AUTH_TOKEN}"``, names from :mod:`.secret_names`), so the
+commands can be shared and run once the variables are set. Arguments are in
+double quotes with ``$``, backquotes, backslashes and quotes escaped, so
+nothing but those references is expanded by the shell. Basic authentication
+is written as ``-u "user:${VARIABLE}"`` so that curl encodes it. A required
+parameter without a sample value is written as ``<name>``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..models import AUTH_SECRET_FIELD, Api, BasicAuth, Call, NoAuth, secret_ref
+from ..request import build_request
+from .common import effective_parameters
+from .secret_names import required_secrets
+
+__all__ = ["export_curl"]
+
+_CONTINUATION = " \\\n  "
+
+
+class _Sentinels:
+    """A secret store that answers each reference with a unique placeholder word.
+
+    The words are letters and digits only, so URL and JSON encoding leave
+    them intact and they can be swapped for variable references afterwards.
+    """
+
+    def __init__(self, envs: dict[str, str]) -> None:
+        self._words = {ref: f"CDSECRETSENTINEL{i}X" for i, ref in enumerate(envs)}
+        self.envs = {self._words[ref]: env for ref, env in envs.items()}
+
+    def get(self, ref: str) -> str | None:
+        return self._words.get(ref)
+
+    def set(self, ref: str, value: str) -> None:  # pragma: no cover - never written
+        raise AssertionError("read-only")
+
+    def delete(self, ref: str) -> None:  # pragma: no cover - never written
+        raise AssertionError("read-only")
+
+
+def _quote(text: str, sentinels: _Sentinels) -> str:
+    escaped = re.sub(r'([\\"$`])', r"\\\1", text)
+    for word, env in sentinels.envs.items():
+        escaped = escaped.replace(word, "${" + env + "}")
+    return f'"{escaped}"'
+
+
+def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
+    sentinels = _Sentinels(envs)
+    user = None
+    if isinstance(api.auth, BasicAuth):
+        password = sentinels.get(secret_ref(api, f"auth.{AUTH_SECRET_FIELD['basic']}")) or ""
+        user = f"{api.auth.username}:{password}"
+        api = api.model_copy(update={"auth": NoAuth()})
+    values = {
+        p.name: f"<{p.name}>"
+        for p in effective_parameters(api, call)
+        if not p.private and not p.optional and not p.value.strip()
+    }
+    built = build_request(api, call, sentinels, values)
+    first = ["curl"]
+    if built.method == "HEAD":
+        first.append("--head")
+    elif built.method != "GET" or built.content:
+        first += ["-X", built.method]
+    first.append(_quote(built.url, sentinels))
+    parts = [" ".join(first)]
+    if user is not None:
+        parts.append(f"-u {_quote(user, sentinels)}")
+    for name, value in built.headers:
+        if built.multipart_fields and name.lower() == "content-type":
+            continue
+        parts.append(f"-H {_quote(f'{name}: {value}', sentinels)}")
+    if built.multipart_fields:
+        parts += [
+            f"--form-string {_quote(f'{k}={v}', sentinels)}" for k, v in built.multipart_fields
+        ]
+    elif built.content:
+        parts.append(f"--data-raw {_quote(built.content.decode('utf-8', 'replace'), sentinels)}")
+    return _CONTINUATION.join(parts)
+
+
+def export_curl(apis: Sequence[Api], calls: Sequence[tuple[Api, Call]] | None = None) -> str:
+    """curl commands for ``calls`` (default: every call of ``apis``), one block per call.
+
+    Variable names are computed over all of ``apis``, the same as in a bundle
+    of them. Each block starts with a ``# API / call`` comment; a block ends
+    with a newline.
+    """
+    envs = {s.ref: s.env for s in required_secrets(apis)}
+    chosen = list(calls) if calls is not None else [(a, c) for a in apis for c in a.calls]
+    blocks = [f"# {api.name} / {call.name}\n{_command(api, call, envs)}\n" for api, call in chosen]
+    return "\n".join(blocks)

@@ -1,0 +1,254 @@
+"""Export APIs as a Postman collection v2.1, runnable with newman.
+
+- One folder per API, carrying the API's authentication (requests inherit it):
+  bearer, basic and API key map to Postman's ``bearer``, ``basic`` and
+  ``apikey`` auth.
+- Each API's base URL is a collection variable: ``{{baseUrl}}`` when one API
+  is exported, ``{{baseUrl_<API>}}`` (upper snake case) for several.
+- Every secret is a ``{{CD_SECRET_...}}`` variable (names from
+  :mod:`.secret_names`), declared empty in the collection: supply values with
+  ``newman run ... --env-var CD_SECRET_SHOP_AUTH_TOKEN=...`` or a Postman
+  environment. No secret value is ever written.
+- Path placeholders become ``:name`` path variables; blank optional parameters
+  are included but disabled.
+- Each request has a test that its status is 2xx, unless the call includes
+  errors as data, so a newman run reports calls that fail.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from ..errors import ExportError
+from ..models import (
+    AUTH_SECRET_FIELD,
+    Api,
+    ApiKeyHeaderAuth,
+    ApiKeyQueryAuth,
+    BasicAuth,
+    BearerAuth,
+    BodyType,
+    Call,
+    Parameter,
+    Placement,
+    Workspace,
+    secret_ref,
+)
+from .common import effective_parameters
+from .secret_names import required_secrets, snake
+
+__all__ = ["POSTMAN_SCHEMA", "export_postman"]
+
+POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+_BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
+_STATUS_TEST = [
+    'pm.test("responds with a 2xx status", function () {',
+    "    pm.expect(pm.response.code).to.be.within(200, 299);",
+    "});",
+]
+
+
+class _Exporter:
+    def __init__(self, apis: Sequence[Api]) -> None:
+        self.envs = {s.ref: s.env for s in required_secrets(apis)}
+        self.several = len(apis) > 1
+
+    def base_var(self, api: Api) -> str:
+        return f"baseUrl_{snake(api.name)}" if self.several else "baseUrl"
+
+    def value(self, api: Api, p: Parameter, call: Call | None, field: str) -> str:
+        if not p.private:
+            return p.value
+        ref = secret_ref(api, f"{field}.{p.name}", call)
+        return "{{" + self.envs.get(ref, snake(p.name)) + "}}"
+
+    def secret(self, api: Api) -> str:
+        field = AUTH_SECRET_FIELD[api.auth.type]
+        return "{{" + self.envs[secret_ref(api, f"auth.{field}")] + "}}"
+
+    def auth(self, api: Api) -> dict[str, Any]:
+        a = api.auth
+        if isinstance(a, BearerAuth):
+            return {"type": "bearer", "bearer": [_kv("token", self.secret(api))]}
+        if isinstance(a, BasicAuth):
+            pairs = [_kv("username", a.username), _kv("password", self.secret(api))]
+            return {"type": "basic", "basic": pairs}
+        if isinstance(a, ApiKeyHeaderAuth | ApiKeyQueryAuth):
+            name = a.header if isinstance(a, ApiKeyHeaderAuth) else a.parameter
+            prefix = a.prefix if isinstance(a, ApiKeyHeaderAuth) else ""
+            place = "header" if isinstance(a, ApiKeyHeaderAuth) else "query"
+            pairs = [_kv("key", name), _kv("value", prefix + self.secret(api)), _kv("in", place)]
+            return {"type": "apikey", "apikey": pairs}
+        return {"type": "noauth"}
+
+    def _field(self, api: Api, call: Call, p: Parameter) -> tuple[Call | None, str]:
+        """Whose parameter ``p`` is (the call's or the API's) and its secret field kind."""
+        if any(q is p or q.name == p.name and q.placement is p.placement for q in call.parameters):
+            return call, "param"
+        if p.placement is Placement.HEADER and any(h.name == p.name for h in api.headers):
+            return None, "header"
+        return None, "param"
+
+    def request(self, api: Api, call: Call) -> dict[str, Any]:
+        params = effective_parameters(api, call)
+        values = {}
+        for p in params:
+            owner, field = self._field(api, call, p)
+            values[id(p)] = self.value(api, p, owner, field)
+        headers: list[dict[str, Any]] = [
+            {"key": p.name, "value": values[id(p)], **_disabled(p, values[id(p)])}
+            for p in params
+            if p.placement is Placement.HEADER
+        ]
+        body = self.body(call, [p for p in params if p.placement is Placement.BODY], values)
+        if body is not None and not any(h["key"].lower() == "content-type" for h in headers):
+            media = _media(call)
+            if media:
+                headers.append({"key": "Content-Type", "value": media})
+        request: dict[str, Any] = {
+            "method": call.method.value,
+            "header": headers,
+            "url": self.url(api, call, params, values),
+        }
+        if body is not None:
+            request["body"] = body
+        if call.description:
+            request["description"] = call.description
+        item: dict[str, Any] = {"name": call.name, "request": request}
+        if not call.include_errors:
+            item["event"] = [
+                {"listen": "test", "script": {"type": "text/javascript", "exec": _STATUS_TEST}}
+            ]
+        return item
+
+    def url(
+        self, api: Api, call: Call, params: list[Parameter], values: dict[int, str]
+    ) -> dict[str, Any]:
+        path = call.path.strip().split("#", 1)[0].split("?", 1)[0]
+        absolute = re.match(r"^(https?)://([^/]+)(.*)$", path, re.IGNORECASE)
+        if absolute:
+            origin = f"{absolute.group(1)}://{absolute.group(2)}"
+            host, path = [origin], absolute.group(3)
+        else:
+            host = ["{{" + self.base_var(api) + "}}"]
+        segments = [re.sub(r"^\{([^{}/]+)\}$", r":\1", s) for s in path.split("/") if s]
+        query = [
+            {"key": p.name, "value": values[id(p)], **_disabled(p, values[id(p)])}
+            for p in params
+            if p.placement is Placement.QUERY
+        ]
+        variables = [
+            {"key": p.name, "value": values[id(p)]} for p in params if p.placement is Placement.PATH
+        ]
+        raw = host[0] + "".join("/" + s for s in segments)
+        if query:
+            raw += "?" + "&".join(f"{q['key']}={q['value']}" for q in query)
+        url: dict[str, Any] = {"raw": raw, "host": host, "path": segments}
+        if query:
+            url["query"] = query
+        if variables:
+            url["variable"] = variables
+        return url
+
+    def body(
+        self, call: Call, params: list[Parameter], values: dict[int, str]
+    ) -> dict[str, Any] | None:
+        kind = call.body_type
+        by_name = {p.name: values[id(p)] for p in params}
+        if kind is BodyType.JSON:
+            if call.body_template.strip():
+                raw = _BODY_PLACEHOLDER.sub(
+                    lambda m: orjson.dumps(by_name.get(m.group(1), "")).decode()[1:-1],
+                    call.body_template,
+                )
+            else:
+                raw = orjson.dumps(_nest(by_name), option=orjson.OPT_INDENT_2).decode()
+            return {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}
+        if kind is BodyType.FORM:
+            return {"mode": "urlencoded", "urlencoded": [_kv(k, v) for k, v in by_name.items()]}
+        if kind is BodyType.MULTIPART:
+            return {
+                "mode": "formdata",
+                "formdata": [{"key": k, "value": v, "type": "text"} for k, v in by_name.items()],
+            }
+        if kind is BodyType.RAW and call.body_template:
+            raw = _BODY_PLACEHOLDER.sub(
+                lambda m: by_name.get(m.group(1), m.group(0)), call.body_template
+            )
+            return {"mode": "raw", "raw": raw}
+        return None
+
+
+def _kv(key: str, value: str) -> dict[str, str]:
+    return {"key": key, "value": value, "type": "string"}
+
+
+def _disabled(p: Parameter, value: str) -> dict[str, bool]:
+    return {"disabled": True} if p.optional and not value.strip() else {}
+
+
+def _media(call: Call) -> str:
+    if call.body_type is BodyType.JSON:
+        return "application/json"
+    if call.body_type is BodyType.RAW:
+        return call.content_type.strip() or "text/plain; charset=utf-8"
+    return ""  # Postman writes form content types itself
+
+
+def _nest(pairs: dict[str, str]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for name, value in pairs.items():
+        *parents, leaf = name.split(".")
+        node = root
+        for part in parents:
+            child = node.setdefault(part, {})
+            node = child if isinstance(child, dict) else {}
+        node[leaf] = value
+    return root
+
+
+def export_postman(
+    ws: Workspace, apis: Sequence[Api], *, name: str | None = None
+) -> dict[str, Any]:
+    """A Postman collection v2.1 of ``apis``."""
+    if not apis:
+        raise ExportError("No APIs chosen: there is nothing to export")
+    exporter = _Exporter(apis)
+    title = name or (apis[0].name if len(apis) == 1 else ws.name)
+    seed = f"connector-designer:{ws.id}:{','.join(api.id for api in apis)}"
+    variables = [
+        {"key": exporter.base_var(api), "value": api.base_url, "type": "string"} for api in apis
+    ]
+    variables += [
+        {
+            "key": s.env,
+            "value": "",
+            "type": "string",
+            "description": f"{s.description}. Secret: set it with newman --env-var {s.env}=...",
+        }
+        for s in required_secrets(apis)
+    ]
+    folders = []
+    for api in apis:
+        folder: dict[str, Any] = {
+            "name": api.name,
+            "item": [exporter.request(api, call) for call in api.calls],
+            "auth": exporter.auth(api),
+        }
+        if api.description:
+            folder["description"] = api.description
+        folders.append(folder)
+    return {
+        "info": {
+            "_postman_id": str(uuid.uuid5(uuid.NAMESPACE_URL, seed)),
+            "name": title,
+            "schema": POSTMAN_SCHEMA,
+        },
+        "item": folders,
+        "variable": variables,
+    }
