@@ -53,6 +53,10 @@ _DROPPED = {
     "pragma", "origin", "referer", "keep-alive", "te", "upgrade-insecure-requests", "postman-token",
 }  # fmt: skip
 _VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
+# Header names that carry an API key by convention (as in the curl importer).
+_KEY_HEADERS = frozenset(
+    "x-api-key api-key apikey x-apikey x-auth-token x-access-token x-api-token".split()
+)
 
 
 @dataclass(slots=True)
@@ -189,10 +193,14 @@ def _auth_from_headers(raw: RawRequest) -> None:
     for index, (name, value) in enumerate(raw.headers):
         if name.lower() == "authorization":
             credential = credential_from_header(value)
-            if credential is not None:
-                raw.auth = credential
-                del raw.headers[index]
-            return
+        elif name.lower() in _KEY_HEADERS and value:
+            credential = RawAuth(ApiKeyHeaderAuth(header=name), value)
+        else:
+            continue
+        if credential is not None:
+            raw.auth = credential
+            del raw.headers[index]
+        return
 
 
 class _Builder:
@@ -214,6 +222,8 @@ class _Builder:
             lowered = name.lower()
             if lowered in _DROPPED or lowered.startswith((":", "sec-")) or not name.strip():
                 continue
+            if lowered == "accept" and value.strip() == "*/*":
+                continue  # what every client sends when it does not care
             if lowered == "content-type" and raw.body_mode in ("json", "form", "multipart", "raw"):
                 continue
             if lowered in ("authorization", "cookie") or self._is_key(api, name):

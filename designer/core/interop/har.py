@@ -99,7 +99,7 @@ def import_har(doc: Any, source: str) -> ImportResult:
         if raw is None:
             raw = RawRequest(
                 group=host,
-                name=f"{method} {parts.path or '/'}",
+                name="",  # named after its path below the API's base URL
                 method=method,
                 url=url,
                 headers=_headers(request, at, r),

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any
 
 import orjson
@@ -55,10 +56,16 @@ class _Loader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  
     """The safe loader, fast when libyaml is there, with dates kept as text."""
 
 
+_BOOL = "tag:yaml.org,2002:bool"
+# YAML 1.2 (what OpenAPI documents are written in) has no 'yes', 'no', 'on' or
+# 'off' booleans and no timestamps: those stay text, as every JSON tool reads them.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != _TIMESTAMP]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_TIMESTAMP, _BOOL)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def read_source(path: str | os.PathLike[str], what: str = "document to import") -> bytes:
@@ -183,16 +190,16 @@ def _scan_yaml(text: str, source: str) -> None:
                     f"(a YAML bomb?): refused",
                 )
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, source) from exc
+        raise _yaml_error(exc, source, text) from exc
     except yaml.YAMLError as exc:
         raise ImportParseError(f"{source}: not valid YAML ({exc}): fix the document") from exc
 
 
-def _yaml_error(exc: yaml.MarkedYAMLError, source: str) -> ImportParseError:
+def _yaml_error(exc: yaml.MarkedYAMLError, source: str, text: str) -> ImportParseError:
     mark = exc.problem_mark or exc.context_mark
     where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "$"
     problem = exc.problem or exc.context or "invalid"
-    if mark is not None and mark.index >= len(mark.buffer or "") - 2:
+    if mark is not None and mark.index >= len(text.rstrip()):
         problem += " (the file ends too early: was it cut off?)"
     return _fail(source, where, f"not valid YAML: {problem}; fix the document there")
 
@@ -202,7 +209,7 @@ def _parse_yaml(text: str, source: str) -> Any:
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(exc, source) from exc
+        raise _yaml_error(exc, source, text) from exc
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         raise ImportParseError(f"{source}: not valid YAML ({exc}): fix the document") from exc
 
