@@ -170,9 +170,10 @@ def _request_body(call: Call, body: list[Parameter]) -> dict[str, Any] | None:
         schema = _body_schema(body)
     else:
         media = call.content_type.split(";", 1)[0].strip() or "text/plain"
-        schema = {"type": "string"}
+        entry: dict[str, Any] = {"schema": {"type": "string"}}
         if call.body_template:
-            schema["examples"] = [call.body_template]
+            entry["example"] = call.body_template
+        return {"required": True, "content": {media: entry}}
     return {"required": True, "content": {media: {"schema": schema}}}
 
 

@@ -7,6 +7,7 @@ types and bad references are reported with their place.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
@@ -29,6 +30,7 @@ from .schema_shape import schema_to_shape
 
 __all__ = ["Body", "auth_from_scheme", "body_from_shape", "pick_media", "read_parameter"]
 
+_BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 _PLACEMENTS = {"path": Placement.PATH, "query": Placement.QUERY, "header": Placement.HEADER}
 _SUCCESS = ("200", "201", "202", "203", "204", "206", "2XX", "2xx", "default")
 
@@ -174,6 +176,8 @@ def body_from_shape(media: str, shape: Shape, example: Any) -> Body:
         body.body_type = BodyType.RAW
         body.content_type = media
         body.template = example if isinstance(example, str) else ""
+        for name in dict.fromkeys(_BODY_PLACEHOLDER.findall(body.template)):
+            body.parameters.append(Parameter(name=name, placement=Placement.BODY))
     return body
 
 

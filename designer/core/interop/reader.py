@@ -15,7 +15,7 @@ from ..errors import ImportFormatError
 
 __all__ = ["Reader", "describe", "join"]
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_IDENTIFIER = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*\Z")
 
 
 def join(where: str, key: str | int) -> str:

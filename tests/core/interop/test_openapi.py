@@ -1,0 +1,252 @@
+"""OpenAPI: exports pass openapi-spec-validator; imports of 3.0, 3.1 and Swagger 2.0 fixtures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from designer.core.errors import ExportError, ImportReferenceError, ImportVersionError
+from designer.core.inference import walk
+from designer.core.interop.openapi_export import export_openapi
+from designer.core.interop.openapi_import import import_openapi
+from designer.core.interop.service import read_import
+from designer.core.interop.source import read_document, read_source
+from designer.core.models import Api, Call, Placement, Workspace
+from designer.core.structure import Shape, TextFormat, ValueType
+
+from .conftest import DATA
+
+FIXTURES = ["petstore-3.0.yaml", "catalog-3.1.json", "weather-swagger-2.0.json"]
+
+
+def signature(shape: Shape | None) -> list[tuple[str, str, bool, bool, str | None]]:
+    if shape is None:
+        return []
+    return [
+        (path, node.type.value, node.optional, node.nullable, node.format and node.format.value)
+        for path, node in walk(shape)
+    ]
+
+
+def placements(api: Api, call: Call) -> set[tuple[str, str]]:
+    shared = [(p.name, "header") for p in api.headers] + [
+        (p.name, p.placement.value) for p in api.parameters
+    ]
+    return {*shared, *((p.name, p.placement.value) for p in call.parameters)}
+
+
+def test_every_export_validates(rich: Workspace) -> None:
+    for apis in ([rich.apis[0]], [rich.apis[1]], [rich.apis[2]], rich.apis):
+        validate(export_openapi(rich, apis))
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_fixture_import_then_export_validates(name: str) -> None:
+    imported = read_import(read_source(DATA / name), name)
+    ws = Workspace(apis=imported.result.apis)
+    validate(export_openapi(ws, ws.apis))
+
+
+def test_round_trip_keeps_calls_placements_and_structures(rich: Workspace) -> None:
+    for api in rich.apis:
+        doc = export_openapi(rich, [api])
+        (back,) = import_openapi(doc, "export.json").apis
+        assert (back.name, back.base_url, back.auth) == (api.name, api.base_url, api.auth)
+        by_name = {c.name: c for c in back.calls}
+        assert set(by_name) == {c.name for c in api.calls}
+        for call in api.calls:
+            again = by_name[call.name]
+            assert (again.method, again.path, again.body_type) == (
+                call.method,
+                call.path,
+                call.body_type,
+            )
+            ignored = {("Accept", "header"), ("Content-Type", "header")}
+            assert placements(back, again) == placements(api, call) - ignored
+            assert signature(again.structure) == signature(call.structure)
+
+
+def test_several_apis_share_one_document(rich: Workspace) -> None:
+    doc = export_openapi(rich, rich.apis)
+    assert [t["name"] for t in doc["tags"]] == ["Shop", "CRM", "Legacy"]
+    back = import_openapi(doc, "all.json").apis
+    assert [(a.name, a.base_url) for a in back] == [(a.name, a.base_url) for a in rich.apis]
+
+
+def test_same_path_and_method_in_two_apis_is_refused(rich: Workspace) -> None:
+    twin = rich.apis[0].model_copy(update={"name": "Shop EU", "id": "other"})
+    with pytest.raises(ExportError, match="are both GET /orders"):
+        export_openapi(rich, [rich.apis[0], twin])
+
+
+def test_petstore_30() -> None:
+    result = import_openapi(read_document(DATA / "petstore-3.0.yaml"), "petstore-3.0.yaml")
+    (api,) = result.apis
+    assert (api.name, api.base_url, api.auth.type) == (
+        "Pet Shop",
+        "https://eu.petshop.example/api/v2",
+        "bearer",
+    )
+    calls = {c.name: c for c in api.calls}
+    assert list(calls) == [
+        "List pets",
+        "Add a pet",
+        "Get a pet",
+        "Remove a pet",
+        "Request an adoption",
+    ]
+    listing = calls["List pets"]
+    assert [(p.name, p.placement, p.value, p.optional) for p in listing.parameters] == [
+        ("limit", Placement.QUERY, "20", True),
+        ("species", Placement.QUERY, "cat", True),
+        ("X-Request-Id", Placement.HEADER, "", True),
+    ]
+    shape = listing.structure
+    assert shape is not None and shape.fields is not None
+    items = shape.fields["items"].items
+    assert items is not None and items.fields is not None
+    # allOf merged NewPet and the id part; required from either member.
+    assert not items.fields["name"].optional and not items.fields["id"].optional
+    assert items.fields["born"].optional and items.fields["born"].format is TextFormat.DATE
+    assert items.fields["photo"].format is TextFormat.IMAGE_URL
+    assert items.fields["weight_kg"].nullable
+    assert shape.fields["next"].nullable and shape.fields["next"].format is TextFormat.URL
+    add = calls["Add a pet"]
+    assert [p.name for p in add.parameters] == [
+        "name",
+        "species",
+        "born",
+        "owner.email",
+        "owner.phone",
+    ]
+    assert add.parameters[0].value == "Mittens"
+    adoption = calls["Request an adoption"]
+    assert adoption.body_type.value == "form"
+    assert adoption.structure is not None and adoption.structure.fields is not None
+    # oneOf of two objects: 'status' in both, the rest optional.
+    assert not adoption.structure.fields["status"].optional
+    assert adoption.structure.fields["position"].optional
+    assert calls["Remove a pet"].structure is None
+    assert "TRACE operations are not imported" in result.notes
+
+
+def test_catalog_31_cycles_and_unions() -> None:
+    (api,) = import_openapi(read_document(DATA / "catalog-3.1.json"), "catalog").apis
+    assert api.auth.type == "basic"
+    calls = {c.name: c for c in api.calls}
+    tree = calls["Category tree"].structure
+    assert tree is not None and tree.items is not None and tree.items.fields is not None
+    children = tree.items.fields["children"]
+    assert children.type is ValueType.LIST and children.items is not None
+    assert children.items.truncated  # the recursion is cut, not followed forever
+    parent = tree.items.fields["parent"]
+    assert parent.nullable and parent.truncated
+    product = calls["Get a product"].structure
+    assert product is not None and product.fields is not None
+    assert product.fields["discount_percent"].nullable
+    assert product.fields["rating"].type is ValueType.MIXED
+    embedded = product.fields["metadata"].embedded
+    assert embedded is not None and embedded.fields is not None and "source" in embedded.fields
+    assert calls["Get a product"].parameters[0].value == "SKU-00001"
+    assert calls["Product feed"].response_type.value == "xml"
+    assert calls["Replace a product"].body_type.value == "json"
+
+
+def test_swagger_20() -> None:
+    (api,) = import_openapi(read_document(DATA / "weather-swagger-2.0.json"), "w").apis
+    assert (api.base_url, api.auth.type) == (
+        "https://weather.example.org/data/2.5",
+        "api_key_query",
+    )
+    calls = {c.name: c for c in api.calls}
+    assert calls["Current weather"].parameters[0].value == "Oslo"
+    current = calls["Current weather"].structure
+    assert current is not None and current.fields is not None
+    assert current.fields["rain"].nullable and current.fields["rain"].optional
+    assert [p.name for p in calls["Subscribe to alerts"].parameters] == [
+        "city",
+        "email",
+        "threshold",
+    ]
+    upload = calls["Upload a station photo"]
+    assert upload.body_type.value == "multipart"
+
+
+def _doc(schema: Any, **extra: Any) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": schema}},
+                        }
+                    }
+                }
+            }
+        },
+        "components": {"schemas": {}},
+    }
+    doc["components"]["schemas"].update(extra)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("doc", "error", "text"),
+    [
+        (
+            _doc({"$ref": "#/components/schemas/Missing"}),
+            ImportReferenceError,
+            's.json: $.paths["/x"].get.responses["200"].content["application/json"].schema'
+            ".$ref: '#/components/schemas/Missing' points to nothing",
+        ),
+        (
+            _doc(
+                {"$ref": "#/components/schemas/A"},
+                A={"$ref": "#/components/schemas/B"},
+                B={"$ref": "#/components/schemas/A"},
+            ),
+            ImportReferenceError,
+            "$ref cycle #/components/schemas/A -> #/components/schemas/B -> #/components/schemas/A",
+        ),
+        (
+            _doc({"$ref": "common.yaml#/Pet"}),
+            ImportReferenceError,
+            "points outside this document: bundle the specification",
+        ),
+        ({"openapi": "4.0.0"}, ImportVersionError, "$.openapi: version '4.0.0' is not supported"),
+        ({"swagger": "1.2"}, ImportVersionError, "$.swagger: version '1.2' is not supported"),
+        (
+            {
+                "openapi": "3.0.0",
+                "info": {},
+                "paths": {"/x": {"get": {"parameters": [{"in": "query", "name": 5}]}}},
+            },
+            Exception,
+            '$.paths["/x"].get.parameters[0].name: must be text, not a number',
+        ),
+        (
+            {"openapi": "3.0.0", "paths": []},
+            Exception,
+            "$.paths: must be an object, not a list",
+        ),
+    ],
+)
+def test_bad_documents(doc: dict[str, Any], error: type[Exception], text: str) -> None:
+    with pytest.raises(error) as caught:
+        import_openapi(doc, "s.json")
+    assert text in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_self_referencing_schema_is_truncated_not_endless() -> None:
+    node = {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}
+    (api,) = import_openapi(_doc({"$ref": "#/components/schemas/Node"}, Node=node), "s").apis
+    shape = api.calls[0].structure
+    assert shape is not None and shape.fields is not None
+    assert shape.fields["next"].truncated
