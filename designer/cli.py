@@ -250,13 +250,26 @@ def _gui_parser() -> _Parser:
     return parser
 
 
+def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def _wants_gui(argv: Sequence[str]) -> bool:
     """No subcommand among the arguments: the desktop application is meant."""
     commands = {"infer", "init", "import", "export", "validate", "schema"}
     positionals = [a for a in argv if not a.startswith("-")]
-    if any(a in ("-h", "--help") for a in argv) and not positionals:
-        return False  # the top-level help lists the commands
-    return not positionals or positionals[0] not in commands
+    if not positionals:
+        # The top-level help lists the commands; anything else opens the app.
+        return not any(a in ("-h", "--help") for a in argv)
+    first = positionals[0]
+    if first in commands:
+        return False
+    # A workspace to open, or a mistyped command: argparse then says
+    # "invalid choice" and lists the commands, instead of the app opening.
+    return os.path.exists(first) or first.endswith(".json")
 
 
 def _register_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:

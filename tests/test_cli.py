@@ -35,12 +35,23 @@ def assert_one_line_error(err: str, text: str) -> None:
 # -- conventions -------------------------------------------------------------------------
 
 
-def test_no_subcommand_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys)
+def test_top_level_help_lists_the_commands_and_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--help")
     assert code == 0
     assert out.startswith("usage: connector-designer")
-    for command in ("import", "validate", "schema"):
+    for command in ("infer", "init", "import", "validate", "schema"):
         assert command in out
+    assert "desktop application opens" in " ".join(out.split())
+
+
+def test_without_a_command_the_desktop_app_is_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    import designer.ui.app
+
+    seen: list[object] = []
+    monkeypatch.setattr(designer.ui.app, "run", lambda args: seen.append(args) or 0)
+    assert cli.main(["ws.json", "--quit-after-load"]) == 0
+    (args,) = seen
+    assert (args.workspace, args.quit_after_load, args.example) == ("ws.json", True, False)
 
 
 @pytest.mark.parametrize("argv", [["--help"], ["import", "--help"], ["validate", "-h"]])

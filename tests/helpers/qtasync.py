@@ -23,8 +23,6 @@ import pytest
 import qasync
 from PySide6.QtCore import QCoreApplication, QEventLoop
 
-from designer.ui import qtcompat
-
 # Closed loops are kept: a worker-pool thread may hold the last reference to a
 # loop (through a future of a cancelled job) and would then destroy its Qt timer
 # object off the GUI thread, leaving a dangling timer that crashes a later test.
@@ -33,7 +31,6 @@ _closed: list[qasync.QEventLoop] = []
 
 def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
     """Install a qasync loop for one test; fail it if a task error went unhandled."""
-    qtcompat.install()  # PySide6 6.12 leaks a reference to True per emit
     loop = qasync.QEventLoop(app, already_running=True)
     asyncio.set_event_loop(loop)
     errors: list[dict[str, Any]] = []

@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QTreeView
 
 from designer.core.inference import diff, infer_value
 from designer.core.structure import FieldOverride, TextFormat, ValueType
-from designer.ui import qtcompat
 from designer.ui.response import presentation
 from designer.ui.response.structure_model import BATCH, INCLUDE, SAMPLE, TYPE, StructureModel
 
@@ -40,11 +39,6 @@ ORDERS = {
     "page": 1,
     "has_more": False,
 }
-
-
-@pytest.fixture(autouse=True)
-def _emit_leak_guard(qapp) -> None:
-    qtcompat.install()
 
 
 @pytest.fixture

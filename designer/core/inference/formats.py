@@ -15,14 +15,15 @@ from ..structure import TextFormat
 __all__ = ["detect_format", "meet_formats"]
 
 _DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
-_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::(?:[0-5]\d|60)(?:\.\d+)?)?"
-_ZONE = r"(?:[Zz]|[+-](?:[01]\d|2[0-3]):?[0-5]\d)"
+# RFC 3339 full-time, as JSON Schema's "time" and "date-time" formats define
+# it: seconds and a zone are required, so every exported format is truthful.
+_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 
 # Order matters only for speed: the first value picks the candidate.
 _PATTERNS: tuple[tuple[TextFormat, re.Pattern[str]], ...] = (
-    (TextFormat.DATE_TIME, re.compile(rf"{_DATE}[Tt ]{_TIME}{_ZONE}?")),
+    (TextFormat.DATE_TIME, re.compile(rf"{_DATE}[Tt]{_TIME}")),
     (TextFormat.DATE, re.compile(_DATE)),
-    (TextFormat.TIME, re.compile(rf"{_TIME}{_ZONE}?")),
+    (TextFormat.TIME, re.compile(_TIME)),
     (
         TextFormat.UUID,
         re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),

@@ -30,7 +30,7 @@ from designer.core.request import build_request
 from designer.core.secrets import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape
 
-from .. import qtcompat, workers
+from .. import workers
 from ..ops import AsyncOp, run_in_worker
 from . import jobs
 from .layout import PanelLayout
@@ -54,7 +54,6 @@ class ResponsePanel(QWidget):
         self, executor: Executor, secrets: SecretStore, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        qtcompat.install()  # idempotent; the application should also call it at start-up
         self.setObjectName("responsePanel")
         self._executor, self._secrets = executor, secrets
         self._api: Api | None = None

@@ -17,6 +17,7 @@ _texts = st.one_of(
             "2024-02-29",
             "2024-02-29T10:00:00Z",
             "10:15",
+            "10:15:00Z",
             "a@example.com",
             "https://example.com/x.png",
             "https://example.com/",

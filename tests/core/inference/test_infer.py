@@ -44,8 +44,8 @@ def test_empty_list_is_list_of_unknown_until_items_are_seen() -> None:
     ("values", "fmt"),
     [
         (["2024-01-31", "1999-12-01"], TextFormat.DATE),
-        (["2024-01-31T10:00:00Z", "2024-01-31 10:00:00.123+02:00"], TextFormat.DATE_TIME),
-        (["10:00", "23:59:59"], TextFormat.TIME),
+        (["2024-01-31T10:00:00Z", "2024-01-31T10:00:00.123+02:00"], TextFormat.DATE_TIME),
+        (["10:00:00Z", "23:59:59.5+02:00"], TextFormat.TIME),
         (["ada@example.com", "b.c+d@mail.example.org"], TextFormat.EMAIL),
         (["https://example.com", "http://127.0.0.1:8000/x?y=1"], TextFormat.URL),
         (["https://cdn.example.com/a.png", "https://x.io/b/c.JPG?size=2"], TextFormat.IMAGE_URL),
@@ -66,6 +66,8 @@ def test_text_formats(values: list[str], fmt: TextFormat) -> None:
         ["2024-13-01"],  # no 13th month
         ["https://example.com", "ada@example.com"],
         ["", "2024-01-01"],
+        ["2024-01-31 10:00:00"],  # RFC 3339 date-times need a T and a zone
+        ["10:15"],  # RFC 3339 times need seconds and a zone
     ],
 )
 def test_a_format_needs_every_value_to_match(values: list[str]) -> None:
