@@ -75,7 +75,10 @@ class _Importer:
         if kind == "apikey" and values.get("key"):
             if values.get("in") == "query":
                 return RawAuth(ApiKeyQueryAuth(parameter=values["key"]), secret("value"))
-            return RawAuth(ApiKeyHeaderAuth(header=values["key"]), secret("value"))
+            # "Token {{KEY}}": the text before the variable is the key's prefix.
+            prefix = re.match(r"^(.*?)\{\{[^{}]+\}\}$", values.get("value", ""))
+            auth = ApiKeyHeaderAuth(header=values["key"], prefix=prefix.group(1) if prefix else "")
+            return RawAuth(auth, secret("value"))
         self.notes.append(f"{where}: {kind!r} authentication is not supported: set it by hand")
         return RawAuth(NoAuth(), "")
 

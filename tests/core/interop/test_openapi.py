@@ -104,15 +104,20 @@ def test_petstore_30() -> None:
         ("X-Request-Id", Placement.HEADER, "", True),
     ]
     shape = listing.structure
-    assert shape is not None and shape.fields is not None
+    assert shape is not None
+    assert shape.fields is not None
     items = shape.fields["items"].items
-    assert items is not None and items.fields is not None
+    assert items is not None
+    assert items.fields is not None
     # allOf merged NewPet and the id part; required from either member.
-    assert not items.fields["name"].optional and not items.fields["id"].optional
-    assert items.fields["born"].optional and items.fields["born"].format is TextFormat.DATE
+    assert not items.fields["name"].optional
+    assert not items.fields["id"].optional
+    assert items.fields["born"].optional
+    assert items.fields["born"].format is TextFormat.DATE
     assert items.fields["photo"].format is TextFormat.IMAGE_URL
     assert items.fields["weight_kg"].nullable
-    assert shape.fields["next"].nullable and shape.fields["next"].format is TextFormat.URL
+    assert shape.fields["next"].nullable
+    assert shape.fields["next"].format is TextFormat.URL
     add = calls["Add a pet"]
     assert [p.name for p in add.parameters] == [
         "name",
@@ -124,7 +129,8 @@ def test_petstore_30() -> None:
     assert add.parameters[0].value == "Mittens"
     adoption = calls["Request an adoption"]
     assert adoption.body_type.value == "form"
-    assert adoption.structure is not None and adoption.structure.fields is not None
+    assert adoption.structure is not None
+    assert adoption.structure.fields is not None
     # oneOf of two objects: 'status' in both, the rest optional.
     assert not adoption.structure.fields["status"].optional
     assert adoption.structure.fields["position"].optional
@@ -137,18 +143,25 @@ def test_catalog_31_cycles_and_unions() -> None:
     assert api.auth.type == "basic"
     calls = {c.name: c for c in api.calls}
     tree = calls["Category tree"].structure
-    assert tree is not None and tree.items is not None and tree.items.fields is not None
+    assert tree is not None
+    assert tree.items is not None
+    assert tree.items.fields is not None
     children = tree.items.fields["children"]
-    assert children.type is ValueType.LIST and children.items is not None
+    assert children.type is ValueType.LIST
+    assert children.items is not None
     assert children.items.truncated  # the recursion is cut, not followed forever
     parent = tree.items.fields["parent"]
-    assert parent.nullable and parent.truncated
+    assert parent.nullable
+    assert parent.truncated
     product = calls["Get a product"].structure
-    assert product is not None and product.fields is not None
+    assert product is not None
+    assert product.fields is not None
     assert product.fields["discount_percent"].nullable
     assert product.fields["rating"].type is ValueType.MIXED
     embedded = product.fields["metadata"].embedded
-    assert embedded is not None and embedded.fields is not None and "source" in embedded.fields
+    assert embedded is not None
+    assert embedded.fields is not None
+    assert "source" in embedded.fields
     assert calls["Get a product"].parameters[0].value == "SKU-00001"
     assert calls["Product feed"].response_type.value == "xml"
     assert calls["Replace a product"].body_type.value == "json"
@@ -163,8 +176,10 @@ def test_swagger_20() -> None:
     calls = {c.name: c for c in api.calls}
     assert calls["Current weather"].parameters[0].value == "Oslo"
     current = calls["Current weather"].structure
-    assert current is not None and current.fields is not None
-    assert current.fields["rain"].nullable and current.fields["rain"].optional
+    assert current is not None
+    assert current.fields is not None
+    assert current.fields["rain"].nullable
+    assert current.fields["rain"].optional
     assert [p.name for p in calls["Subscribe to alerts"].parameters] == [
         "city",
         "email",
@@ -248,5 +263,6 @@ def test_self_referencing_schema_is_truncated_not_endless() -> None:
     node = {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/Node"}}}
     (api,) = import_openapi(_doc({"$ref": "#/components/schemas/Node"}, Node=node), "s").apis
     shape = api.calls[0].structure
-    assert shape is not None and shape.fields is not None
+    assert shape is not None
+    assert shape.fields is not None
     assert shape.fields["next"].truncated
