@@ -232,7 +232,11 @@ def _check_checksum(top: dict[str, Any], content: dict[str, Any], r: Reader) -> 
     expected = r.get_text(top, "checksum", "$")
     if not expected:
         raise r.fail("$.checksum", "required, but missing: the bundle is incomplete")
-    if checksum(content) != expected:
+    try:
+        actual = checksum(content)
+    except (TypeError, orjson.JSONEncodeError) as exc:
+        raise r.fail("$.content", f"cannot be checked ({exc}): the bundle is damaged") from exc
+    if actual != expected:
         raise BundleIntegrityError(
             f"{r.source}: $.checksum: does not match the content: the bundle was changed or "
             f"damaged after export; ask for a fresh copy"

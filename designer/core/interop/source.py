@@ -130,6 +130,10 @@ def _parse_json(text: str, source: str) -> Any:
     ) from error
 
 
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
 def _mark(event: Any) -> str:
     mark = event.start_mark
     return f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "$"
@@ -192,7 +196,9 @@ def _scan_yaml(text: str, source: str) -> None:
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, source, text) from exc
     except yaml.YAMLError as exc:
-        raise ImportParseError(f"{source}: not valid YAML ({exc}): fix the document") from exc
+        raise ImportParseError(
+            f"{source}: not valid YAML ({_one_line(exc)}): fix the document"
+        ) from exc
 
 
 def _yaml_error(exc: yaml.MarkedYAMLError, source: str, text: str) -> ImportParseError:
@@ -201,7 +207,7 @@ def _yaml_error(exc: yaml.MarkedYAMLError, source: str, text: str) -> ImportPars
     problem = exc.problem or exc.context or "invalid"
     if mark is not None and mark.index >= len(text.rstrip()):
         problem += " (the file ends too early: was it cut off?)"
-    return _fail(source, where, f"not valid YAML: {problem}; fix the document there")
+    return _fail(source, where, f"not valid YAML: {_one_line(problem)}; fix the document there")
 
 
 def _parse_yaml(text: str, source: str) -> Any:
@@ -211,7 +217,9 @@ def _parse_yaml(text: str, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(exc, source, text) from exc
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        raise ImportParseError(f"{source}: not valid YAML ({exc}): fix the document") from exc
+        raise ImportParseError(
+            f"{source}: not valid YAML ({_one_line(exc)}): fix the document"
+        ) from exc
 
 
 def _key(key: Any) -> str:

@@ -1,0 +1,133 @@
+"""Property-based tests: whatever a document holds, importers raise only our errors.
+
+Documents are generated as arbitrary JSON, and as mutations of the real
+fixtures (a value replaced by something of another type), which reach much
+deeper into each importer than random data does.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from designer.core.errors import DesignerError
+from designer.core.interop.bundle import checksum, export_bundle
+from designer.core.interop.har import import_har
+from designer.core.interop.insomnia import import_insomnia
+from designer.core.interop.openapi_import import import_openapi
+from designer.core.interop.postman_import import import_postman
+from designer.core.interop.service import merge_import, read_import
+from designer.core.interop.source import parse_document, read_document
+
+from .conftest import DATA, rich_workspace
+
+Importer = Callable[[Any, str], object]
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=8),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+FIXTURES: dict[str, tuple[Importer, Any]] = {
+    "openapi-3.0": (import_openapi, read_document(DATA / "petstore-3.0.yaml")),
+    "openapi-3.1": (import_openapi, read_document(DATA / "catalog-3.1.json")),
+    "swagger-2.0": (import_openapi, read_document(DATA / "weather-swagger-2.0.json")),
+    "postman": (import_postman, read_document(DATA / "helpdesk.postman_collection.json")),
+    "har": (import_har, read_document(DATA / "demo-server.har")),
+    "insomnia": (import_insomnia, read_document(DATA / "notes.insomnia.json")),
+}
+
+
+def _paths(doc: Any) -> list[list[Any]]:
+    """Every path to a value in ``doc`` (iteratively)."""
+    found: list[list[Any]] = []
+    stack: list[tuple[list[Any], Any]] = [([], doc)]
+    while stack:
+        path, node = stack.pop()
+        found.append(path)
+        if isinstance(node, dict):
+            stack += [([*path, k], v) for k, v in node.items()]
+        elif isinstance(node, list):
+            stack += [([*path, i], v) for i, v in enumerate(node)]
+    return found
+
+
+def _replace(doc: Any, path: list[Any], value: Any) -> Any:
+    if not path:
+        return value
+    changed = copy.deepcopy(doc)
+    node = changed
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = value
+    return changed
+
+
+def _only_our_errors(importer: Importer, doc: Any) -> None:
+    try:
+        result = importer(doc, "fuzz.json")
+    except DesignerError as exc:
+        assert "\n" not in str(exc)
+        return
+    # Whatever was imported must merge into a sound workspace, or fail cleanly.
+    from designer.core.interop.service import Imported
+
+    try:
+        merge_import(None, Imported("x", result))  # type: ignore[arg-type]
+    except DesignerError:
+        pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.sampled_from(sorted(FIXTURES)), data=st.data())
+def test_mutated_fixtures(name: str, data: st.DataObject) -> None:
+    importer, doc = FIXTURES[name]
+    paths = _paths(doc)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(paths))
+        doc = _replace(doc, path, data.draw(json_values))
+        paths = _paths(doc)
+    _only_our_errors(importer, doc)
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.sampled_from(sorted(FIXTURES)), doc=json_values)
+def test_arbitrary_documents(name: str, doc: Any) -> None:
+    _only_our_errors(FIXTURES[name][0], doc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.binary(max_size=200))
+def test_arbitrary_bytes(data: bytes) -> None:
+    try:
+        parse_document(data, "fuzz")
+    except DesignerError as exc:
+        assert "\n" not in str(exc)
+
+
+BUNDLE = orjson.loads(export_bundle(rich_workspace()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_mutated_bundles(data: st.DataObject) -> None:
+    doc = BUNDLE
+    path = data.draw(st.sampled_from(_paths(doc["content"])))
+    content = _replace(doc["content"], path, data.draw(json_values))
+    changed = {**doc, "content": content, "checksum": checksum(content)}
+    try:
+        read_import(orjson.dumps(changed), "fuzz.bundle")
+    except DesignerError as exc:
+        assert "\n" not in str(exc)
