@@ -132,7 +132,9 @@ def merge_apis(
     for plan, original in zip(planned, apis, strict=True):
         if plan.action is MergeAction.SKIP:
             continue
-        api = original.model_copy(deep=True)
+        # Shallow copies: a merge only renames and re-identifies, and structures
+        # can be megabytes, so they are shared rather than copied.
+        api = original.model_copy(update={"calls": [c.model_copy() for c in original.calls]})
         api.name = plan.final_name
         if plan.action is MergeAction.REPLACE:
             index = next(

@@ -234,8 +234,8 @@ class _Importer:
             body_type=body.body_type,
             body_template=body.template,
             content_type=body.content_type,
+            **self._response(op, where),
         )
-        self._response(call, op, where)
         return call
 
     def _body(self, op: dict[str, Any], where: str) -> Body:
@@ -280,12 +280,13 @@ class _Importer:
         }
         return body_from_shape(media, schema_to_shape(schema, where, self.resolver), None)
 
-    def _response(self, call: Call, op: dict[str, Any], where: str) -> None:
+    def _response(self, op: dict[str, Any], where: str) -> dict[str, Any]:
+        """The response type and structure of the operation's success response."""
         r = self.r
         responses = r.get_obj(op, "responses", where)
         status = success_response(responses)
         if status is None:
-            return
+            return {}
         at = join(join(where, "responses"), status)
         node, at, _ = self.resolver.resolve(responses[status], at)
         response = r.obj(node, at)
@@ -298,13 +299,15 @@ class _Importer:
             content = r.get_obj(response, "content", at)
             chosen = pick_media(content)
             if chosen is None:
-                return
+                return {}
             media = chosen
             entry = r.obj(content[media], join(join(at, "content"), media))
             schema = entry.get("schema")
             schema_at = join(join(join(at, "content"), media), "schema")
-        call.response_type = response_type_of(media)
-        call.structure = response_shape(schema, schema_at, self.resolver)
+        return {
+            "response_type": response_type_of(media),
+            "structure": response_shape(schema, schema_at, self.resolver),
+        }
 
 
 def _common_headers(calls: list[Call]) -> list[Parameter]:

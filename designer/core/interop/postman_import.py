@@ -77,8 +77,8 @@ class _Importer:
                 return RawAuth(ApiKeyQueryAuth(parameter=values["key"]), secret("value"))
             # "Token {{KEY}}": the text before the variable is the key's prefix.
             prefix = re.match(r"^(.*?)\{\{[^{}]+\}\}$", values.get("value", ""))
-            auth = ApiKeyHeaderAuth(header=values["key"], prefix=prefix.group(1) if prefix else "")
-            return RawAuth(auth, secret("value"))
+            key = ApiKeyHeaderAuth(header=values["key"], prefix=prefix.group(1) if prefix else "")
+            return RawAuth(key, secret("value"))
         self.notes.append(f"{where}: {kind!r} authentication is not supported: set it by hand")
         return RawAuth(NoAuth(), "")
 

@@ -170,7 +170,9 @@ class _Converter:
     ) -> dict[str, Shape]:
         properties = self.reader.obj(schema.get("properties") or {}, join(where, "properties"))
         required = schema.get("required")
-        needed = {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+        needed = (
+            {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
+        )
         fields = {}
         for name, sub in properties.items():
             child = self.convert(sub, join(join(where, "properties"), name), depth + 1, active)
