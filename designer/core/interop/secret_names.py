@@ -55,9 +55,9 @@ class RequiredSecret:
 
 
 def _secrets_of(api: Api) -> Iterable[tuple[str, Call | None, str]]:
-    if api.auth.type != "none":
-        field = AUTH_SECRET_FIELD[api.auth.type]
-        what = _KIND[api.auth.type]
+    field = AUTH_SECRET_FIELD.get(api.auth.type)
+    if field is not None:
+        what = _KIND.get(api.auth.type, "credential")
         if api.auth.type == "basic":
             what = f"password of user {api.auth.username!r}" if api.auth.username else what
         yield f"auth.{field}", None, f"The {what} of API {api.name!r}"
