@@ -1,0 +1,117 @@
+"""Render screenshots of the main states of the app into docs/screenshots/.
+
+Usage: python tests/tools/render_screenshots.py [OUT_DIR]
+
+Runs offscreen against the app's own demo API: the example before
+Initialize, after Initialize with the structure expanded, the call editor
+with parameters, and an error shown inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import qasync  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QTreeView  # noqa: E402
+
+from designer.core.secrets import MemorySecretStore  # noqa: E402
+from designer.ui.app import LazyExecutor, _open_example  # noqa: E402
+from designer.ui.files import FileActions  # noqa: E402
+from designer.ui.mainwindow import MainWindow  # noqa: E402
+from designer.ui.settings import Settings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+async def pump(until=lambda: True, limit: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    """Let the app run (event loop included) until ``until()`` holds."""
+    deadline = time.monotonic() + limit
+    await asyncio.sleep(0.2)
+    while not until():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not reach the expected state")
+        await asyncio.sleep(0.05)
+
+
+def select_call(window: MainWindow, name: str) -> None:
+    tree: QTreeView = window.findChild(QTreeView, "apiTree")
+    model = tree.model()
+    for row in range(model.rowCount()):
+        api_index = model.index(row, 0)
+        for child in range(model.rowCount(api_index)):
+            index = model.index(child, 0, api_index)
+            if name in str(model.data(index)):
+                tree.setCurrentIndex(index)
+                return
+    raise LookupError(name)
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication([sys.argv[0]])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        secrets = MemorySecretStore()
+        # Closing at the end must not wait for an answer about unsaved changes.
+        FileActions.ask_unsaved = lambda self: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
+        window = MainWindow(settings, secrets, LazyExecutor(), recovery_dir=Path(tmp) / "rec")
+        window.resize(1280, 800)
+        server = _open_example(window, secrets)
+        window.show()
+        try:
+            with loop:
+                loop.run_until_complete(scenes(window, out))
+        finally:
+            window.close()
+            server.stop()
+    print(f"screenshots written to {out}")
+    return 0
+
+
+async def scenes(window: MainWindow, out: Path) -> None:
+    await pump(lambda: window.isVisible())
+    select_call(window, "List products")
+    await pump()
+    window.grab().save(str(out / "example.png"))
+
+    panel = window.findChild(object, "responsePanel")
+    button = panel.findChild(object, "initializeButton")
+    status = panel.findChild(object, "statusLabel")
+    button.click()
+    await pump(lambda: button.isEnabled() and "OK" in status.text())
+    tree: QTreeView = panel.findChild(QTreeView, "responseTree")
+    await pump()
+    tree.expandToDepth(1)
+    await pump()
+    window.grab().save(str(out / "initialized.png"))
+
+    select_call(window, "Get account")
+    await pump()
+    window.grab().save(str(out / "call-editor.png"))
+
+    select_call(window, "Unstable endpoint")  # answers 500
+    await pump()
+    button.click()
+    await pump(lambda: button.isEnabled() and "returned 500" in _visible_text(panel))
+    window.grab().save(str(out / "error.png"))
+
+
+def _visible_text(widget) -> str:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(label.text() for label in widget.findChildren(QLabel) if label.isVisible())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
