@@ -177,23 +177,24 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from .core import workspace_file
     from .core.execute import ExecutionSettings, Executor
     from .core.inference import summarize
-    from .core.initialize import infer_response, with_structure
-    from .core.request import build_request
-    from .core.secrets import MemorySecretStore
+    from .core.initialize import initialize, with_structure
+    from .core.keychain import default_store
+    from .core.request import in_environment
 
     path: str = args.workspace
     ws = workspace_file.load(path)
     api, call = find_call(ws, args.call)
     values = _values(args.param)
-    built = build_request(api, call, MemorySecretStore(), values)
+    # Environment variables (CD_SECRET_...) first, then the keychain when there is one.
+    store, _status = default_store(ws)
+    in_environment(api, store, args.env)  # an unknown environment fails before any request
     settings = ExecutionSettings(read_timeout=args.timeout, connect_timeout=min(args.timeout, 10))
 
     async def send() -> Any:
         async with Executor(settings) as executor:
-            return await executor.send(built)
+            return await initialize(executor, api, call, store, values, args.env)
 
-    response = asyncio.run(send())
-    outcome = infer_response(call, response)
+    response, outcome = asyncio.run(send())
     status = _status_line(response)
     if args.format == "tree":
         _out(status + "\n")
@@ -233,6 +234,11 @@ def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
         default=[],
         metavar="NAME=VALUE",
         help="a value for a parameter instead of its sample (repeatable)",
+    )
+    parser.add_argument(
+        "--env",
+        metavar="NAME",
+        help="send it in the API's environment NAME (its base URL, values and secrets)",
     )
     _add_format(parser)
     parser.add_argument(

@@ -1,5 +1,24 @@
-"""Shared pytest configuration: GUI tests run offscreen, never on a real display."""
+"""Shared pytest configuration: GUI tests run offscreen, never on a real display;
+no test but the keychain tests reaches the real keychain."""
 
 import os
 
+import keyring
+import pytest
+
+from tests.helpers.keyrings import MemoryKeyring
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring(request: pytest.FixtureRequest):
+    """Every test gets a fresh in-memory keyring, except those marked ``keychain``."""
+    if request.node.get_closest_marker("keychain") is not None:
+        yield None
+        return
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

@@ -37,7 +37,9 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     │   ├── ConnectionLostError     the peer went away mid-response
     │   ├── ContentDecodingError    a gzip/deflate body that does not decompress
     │   ├── HTTPStatusError         4xx/5xx while "include errors" is off
-    │   └── CancelledError_         the user cancelled the call
+    │   ├── CancelledError_         the user cancelled the call
+    │   └── AuthenticationError     no access token could be had from the token endpoint
+    │       └── SignInRequiredError   the user must sign in (again) in the browser
     └── BodyParseError              the body is not valid for its type
 """
 
@@ -46,6 +48,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "AuthenticationError",
     "BodyParseError",
     "BundleIntegrityError",
     "CancelledError_",
@@ -74,6 +77,7 @@ __all__ = [
     "RequestTimeoutError",
     "ResponseTooLargeError",
     "SaveError",
+    "SignInRequiredError",
     "TLSError",
     "TooManyRedirectsError",
     "WorkspaceError",
@@ -251,3 +255,11 @@ class BodyParseError(DesignerError):
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
         self.line, self.column = line, column
         super().__init__(message)
+
+
+class AuthenticationError(ExecutionError):
+    """The token endpoint refused, or gave no access token."""
+
+
+class SignInRequiredError(AuthenticationError):
+    """The authorization-code flow needs the user in the browser (again)."""

@@ -24,6 +24,7 @@ from typing import TypeVar
 import httpx
 
 from .errors import (
+    AuthenticationError,
     ConnectError,
     ConnectionLostError,
     ConnectionRefusedError_,
@@ -36,6 +37,8 @@ from .errors import (
     TooManyRedirectsError,
 )
 from .request import BuiltRequest
+from .secrets import mask_secrets
+from .tls import TlsSettings, ssl_context
 
 __all__ = ["ExecutionSettings", "Executor", "ResponseResult"]
 
@@ -92,14 +95,29 @@ class Executor:
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
-        connect, read = settings.connect_timeout, settings.read_timeout
-        self._client = httpx.AsyncClient(
-            transport=transport,
+        self.transport = transport
+        self._client = self._new_client(_ssl_context(settings.verify))
+        # APIs with their own CA bundle or client certificate get a client each.
+        self._tls_clients: dict[tuple[str, str, str], httpx.AsyncClient] = {}
+
+    def _new_client(self, verify: ssl.SSLContext | bool) -> httpx.AsyncClient:
+        connect, read = self.settings.connect_timeout, self.settings.read_timeout
+        return httpx.AsyncClient(
+            transport=self.transport,
             timeout=httpx.Timeout(connect=connect, read=read, write=read, pool=connect),
             follow_redirects=True,
-            max_redirects=settings.max_redirects,
-            verify=_ssl_context(settings.verify),
+            max_redirects=self.settings.max_redirects,
+            verify=verify,
         )
+
+    def _client_for(self, tls: TlsSettings) -> httpx.AsyncClient:
+        if tls == TlsSettings():
+            return self._client
+        client = self._tls_clients.get(tls.key)
+        if client is None:
+            client = self._new_client(ssl_context(tls, self.settings.verify))
+            self._tls_clients[tls.key] = client
+        return client
 
     async def __aenter__(self) -> Executor:
         return self
@@ -113,7 +131,9 @@ class Executor:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        for client in (self._client, *self._tls_clients.values()):
+            await client.aclose()
+        self._tls_clients.clear()
 
     async def send(
         self,
@@ -128,20 +148,31 @@ class Executor:
         here and closes the connection.
         """
         target = _Target(request)
+        if request.token_pending:
+            raise AuthenticationError(
+                f"No access token yet for {target.address}{target.call}: send it through "
+                f"the authenticator, which fetches one"
+            )
+        client = self._client_for(request.tls)
         try:
             outgoing = request.to_httpx()
         except httpx.InvalidURL as exc:
             raise ExecutionError(
-                f"URL '{request.url}'{target.call} is invalid ({exc}): check the call's path"
+                mask_secrets(
+                    f"URL '{request.url}'{target.call} is invalid ({exc}): check the call's path",
+                    request.secrets,
+                )
             ) from exc
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
-            response = await self._client.send(outgoing, stream=True)
+            response = await client.send(outgoing, stream=True)
             body = await self._read_body(response, target, on_progress)
             elapsed = time.perf_counter() - started
         except httpx.HTTPError as exc:
-            raise _map_error(exc, target, self.settings, response is not None) from exc
+            error = _map_error(exc, target, self.settings, response is not None)
+            # httpx puts URLs, query strings included, into some of its messages.
+            raise type(error)(mask_secrets(str(error), request.secrets)) from exc
         finally:
             if response is not None:
                 # Closing an unfinished stream drops the connection instead of reusing it.
@@ -246,6 +277,12 @@ def _map_error(
             f"the server sent a broken Content-Encoding"
         )
     tls = _cause(exc, ssl.SSLError)
+    if isinstance(tls, ssl.SSLCertVerificationError):
+        return TLSError(
+            f"The certificate of {where}{call} is not trusted ({tls.verify_message}): if the "
+            f"server is yours, set the API's CA bundle to the certificate of the authority "
+            f"that signed it"
+        )
     if tls is not None:
         reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or tls
         return TLSError(

@@ -9,19 +9,18 @@ chains them for the command line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 
 from .errors import BodyParseError, HTTPStatusError
 from .execute import Executor, ResponseResult
 from .inference import Change, detect_kind, diff, infer_body, infer_value, walk
 from .inference import merge as merge_shapes
 from .models import Api, Call
-from .request import build_request
-from .secrets import SecretStore
+from .secrets import SecretStore, mask_secrets
 from .structure import ResponseType, Shape, ValueType
 
-__all__ = ["InferOutcome", "infer_response", "initialize", "with_structure"]
+__all__ = ["InferOutcome", "infer_response", "initialize", "redact", "with_structure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +82,24 @@ def infer_response(
     return InferOutcome(shape, kind, note)
 
 
+def redact(outcome: InferOutcome, secrets: Iterable[str]) -> InferOutcome:
+    """``outcome`` with every sample that holds a secret masked.
+
+    Servers echo credentials back (``/get`` pages, token introspection);
+    samples are stored in the workspace file, so they must never hold one.
+    """
+    values = frozenset(s for s in secrets if len(s) >= 4)
+    if not values:
+        return outcome
+    for _path, node in walk(outcome.shape):
+        if any(isinstance(s, str) and any(v in s for v in values) for s in node.samples):
+            node.samples = [
+                mask_secrets(s, values) if isinstance(s, str) else s for s in node.samples
+            ]
+    note = mask_secrets(outcome.note, values) if outcome.note else outcome.note
+    return replace(outcome, note=note)
+
+
 def _as_field(body: Shape) -> Shape:
     body.count = 1
     return body
@@ -109,8 +126,14 @@ async def initialize(
     call: Call,
     secrets: SecretStore,
     values: Mapping[str, str] | None = None,
+    environment: str | None = None,
 ) -> tuple[ResponseResult, InferOutcome]:
-    """Send ``call`` with its sample values (or ``values``) and infer the response's structure."""
-    built = build_request(api, call, secrets, values)
-    response = await executor.send(built)
-    return response, infer_response(call, response)
+    """Send ``call`` with its sample values (or ``values``) and infer the response's structure.
+
+    The API's access token is fetched or renewed first when it has a token
+    endpoint; samples that echo a secret are masked.
+    """
+    from .auth import Authenticator
+
+    built, response = await Authenticator(secrets, executor).send(api, call, values, environment)
+    return response, redact(infer_response(call, response), built.secrets)

@@ -15,7 +15,14 @@ import secrets as _random
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_serializer,
+    model_serializer,
+)
 
 from .structure import FieldOverride, ResponseType, Shape, override_to_dict, shape_to_dict
 
@@ -30,13 +37,21 @@ __all__ = [
     "BearerAuth",
     "BodyType",
     "Call",
+    "ClientCertificateAuth",
+    "CustomTokenAuth",
+    "Environment",
+    "JwtBearerAuth",
     "Method",
     "NoAuth",
+    "OAuth2AuthorizationCodeAuth",
+    "OAuth2ClientCredentialsAuth",
+    "OAuth2PasswordAuth",
     "Parameter",
     "Placement",
     "ResponseType",
     "UseAs",
     "Workspace",
+    "auth_secret_fields",
     "new_id",
     "path_placeholders",
     "secret_ref",
@@ -146,18 +161,138 @@ class BasicAuth(_Model):
     username: str = ""
 
 
+class _TokenEndpoint(_Model):
+    """What every token-based method shares: where tokens come from and how to ask."""
+
+    token_url: str = Field("", description="the token endpoint")
+    scope: str = ""
+    token_headers: dict[str, str] = Field(
+        default_factory=dict, description="extra headers sent with every token request"
+    )
+
+
+class _OAuth2Client(_TokenEndpoint):
+    client_id: str = ""
+    client_auth: Literal["basic", "body"] = Field(
+        "basic", description="client credentials in a Basic header, or in the request body"
+    )
+
+
+class OAuth2ClientCredentialsAuth(_OAuth2Client):
+    """OAuth2 client credentials: the app signs in as itself with an id and a secret."""
+
+    type: Literal["oauth2_client_credentials"] = "oauth2_client_credentials"
+
+
+class OAuth2PasswordAuth(_OAuth2Client):
+    """OAuth2 password grant (Bubble's "OAuth2 Password Flow")."""
+
+    type: Literal["oauth2_password"] = "oauth2_password"
+    username: str = ""
+
+
+class OAuth2AuthorizationCodeAuth(_OAuth2Client):
+    """OAuth2 authorization code with PKCE, signed in through the system browser."""
+
+    type: Literal["oauth2_authorization_code"] = "oauth2_authorization_code"
+    authorize_url: str = ""
+    redirect_port: int = Field(0, ge=0, le=65535, description="0: any free port")
+
+
+class CustomTokenAuth(_TokenEndpoint):
+    """POST a body to a token endpoint and use the ``access_token`` of its answer."""
+
+    type: Literal["custom_token"] = "custom_token"
+    body: str = Field("", description="the request body; <secret> stands for the secret")
+    content_type: str = "application/json"
+    token_field: str = "access_token"
+    expires_field: str = "expires_in"
+
+
+class JwtBearerAuth(_TokenEndpoint):
+    """A JWT signed with an RSA private key, exchanged for an access token (RFC 7523)."""
+
+    type: Literal["jwt_bearer"] = "jwt_bearer"
+    issuer: str = ""
+    subject: str = Field("", description="blank: the issuer")
+    audience: str = Field("", description="blank: the token endpoint")
+
+
+class ClientCertificateAuth(_Model):
+    """Mutual TLS: a client certificate file and its private key (a secret)."""
+
+    type: Literal["client_certificate"] = "client_certificate"
+    certificate: str = Field("", description="path of the PEM certificate (chain)")
+
+
 Auth = Annotated[
-    NoAuth | ApiKeyHeaderAuth | ApiKeyQueryAuth | BearerAuth | BasicAuth,
+    NoAuth
+    | ApiKeyHeaderAuth
+    | ApiKeyQueryAuth
+    | BearerAuth
+    | BasicAuth
+    | OAuth2ClientCredentialsAuth
+    | OAuth2AuthorizationCodeAuth
+    | OAuth2PasswordAuth
+    | CustomTokenAuth
+    | JwtBearerAuth
+    | ClientCertificateAuth,
     Field(discriminator="type"),
 ]
 
-#: The secret field each auth type needs, by auth ``type``.
+#: The one secret of each simple auth type, by auth ``type``; see :func:`auth_secret_fields`.
 AUTH_SECRET_FIELD: dict[str, str] = {
     "api_key_header": "key",
     "api_key_query": "key",
     "bearer": "token",
     "basic": "password",
 }
+
+#: Every secret field of each auth type, and whether it may stay unset.
+_AUTH_SECRETS: dict[str, tuple[tuple[str, bool], ...]] = {
+    "none": (),
+    "api_key_header": (("key", False),),
+    "api_key_query": (("key", False),),
+    "bearer": (("token", False),),
+    "basic": (("password", False),),
+    "oauth2_client_credentials": (("client_secret", False),),
+    "oauth2_password": (("password", False), ("client_secret", True)),
+    "oauth2_authorization_code": (("client_secret", True), ("refresh_token", True)),
+    "custom_token": (("secret", True),),
+    "jwt_bearer": (("private_key", False),),
+    "client_certificate": (("private_key", False), ("key_password", True)),
+}
+
+#: The types whose access token comes from a token endpoint (and is cached).
+TOKEN_AUTH_TYPES: Final = frozenset(
+    {
+        "oauth2_client_credentials",
+        "oauth2_password",
+        "oauth2_authorization_code",
+        "custom_token",
+        "jwt_bearer",
+    }
+)
+
+
+def auth_secret_fields(auth_type: str) -> tuple[tuple[str, bool], ...]:
+    """The secret fields of an auth type, each with whether it is optional."""
+    return _AUTH_SECRETS[auth_type]
+
+
+class Environment(_Model):
+    """A named set of overrides of an API, e.g. *development* and *live*.
+
+    Secrets of an environment live under :func:`secret_ref` with the
+    environment; one left unset there falls back to the API's own.
+    """
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = Field(min_length=1)
+    base_url: str = Field("", description="blank: the API's base URL")
+    parameters: dict[str, str] = Field(
+        default_factory=dict, description="values of shared parameters and headers, by name"
+    )
 
 
 class Call(_Model):
@@ -200,6 +335,26 @@ class Api(_Model):
     headers: list[Parameter] = Field(default_factory=list, description="sent with every call")
     parameters: list[Parameter] = Field(default_factory=list, description="sent with every call")
     calls: list[Call] = Field(default_factory=list)
+    environments: list[Environment] = Field(default_factory=list)
+    ca_bundle: str = Field("", description="CA certificates to trust, for private servers")
+
+    @model_serializer(mode="wrap")
+    def _omit_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Files of APIs that use neither stay byte-identical to version 1 ones.
+        data: dict[str, Any] = handler(self)
+        for key in ("environments", "ca_bundle"):
+            if not data.get(key, True):
+                data.pop(key, None)
+        return data
+
+    def environment(self, name: str | None) -> Environment | None:
+        """The environment called ``name`` (case-insensitively); None for None."""
+        if name is None:
+            return None
+        for env in self.environments:
+            if env.name.casefold() == name.casefold():
+                return env
+        return None
 
 
 class Workspace(_Model):
@@ -212,14 +367,16 @@ class Workspace(_Model):
     apis: list[Api] = Field(default_factory=list)
 
 
-def secret_ref(api: Api, field: str, call: Call | None = None) -> str:
+def secret_ref(
+    api: Api, field: str, call: Call | None = None, environment: Environment | None = None
+) -> str:
     """The secret-store reference of a private value.
 
     ``field`` is ``auth.<name>`` for a credential (see ``AUTH_SECRET_FIELD``),
     ``header.<name>`` or ``param.<name>`` for a private shared header or
     parameter, and ``param.<name>`` together with ``call`` for a call's
     private parameter. References use ids, so renames keep their secrets.
+    With ``environment``, the reference ends in ``@<environment id>``.
     """
-    if call is None:
-        return f"{api.id}/{field}"
-    return f"{api.id}/{call.id}/{field}"
+    ref = f"{api.id}/{field}" if call is None else f"{api.id}/{call.id}/{field}"
+    return ref if environment is None else f"{ref}@{environment.id}"

@@ -23,6 +23,7 @@ import orjson
 from .errors import MissingValueError, PlaceholderError, RequestBuildError
 from .models import (
     AUTH_SECRET_FIELD,
+    TOKEN_AUTH_TYPES,
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
@@ -30,12 +31,16 @@ from .models import (
     BearerAuth,
     BodyType,
     Call,
+    ClientCertificateAuth,
+    Environment,
     Parameter,
     Placement,
     path_placeholders,
     secret_ref,
 )
+from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
+from .tls import TlsSettings
 
 __all__ = ["BuiltRequest", "build_request", "missing_placeholders"]
 
@@ -72,6 +77,9 @@ class BuiltRequest:
     content: bytes | None
     secrets: frozenset[str]
     multipart_fields: tuple[tuple[str, str], ...] = ()
+    tls: TlsSettings = TlsSettings()
+    #: the API gets its access token from a token endpoint and none is cached yet
+    token_pending: bool = False
 
     def to_httpx(self) -> httpx.Request:
         """The request as httpx sends it, secrets included."""
@@ -131,13 +139,20 @@ def build_request(
     call: Call,
     secrets: SecretStore,
     values: Mapping[str, str] | None = None,
+    environment: str | None = None,
 ) -> BuiltRequest:
     """Build the request of ``call``, raising :class:`RequestBuildError` if it can't be.
 
     ``values`` overrides parameter values by name (for example from the command
     line). Blank optional parameters are left out; a blank required one raises
-    :class:`MissingValueError`.
+    :class:`MissingValueError`. ``environment`` names one of the API's
+    environments, whose base URL, shared values and secrets then win.
+
+    An API whose token comes from a token endpoint uses the cached token; with
+    none cached the request is marked ``token_pending`` and cannot be sent
+    (:class:`designer.core.auth.Authenticator` fetches one first).
     """
+    api, secrets = in_environment(api, secrets, environment)
     missing = missing_placeholders(api, call)
     if missing:
         raise PlaceholderError(
@@ -150,7 +165,7 @@ def build_request(
     url = _fill_path(_join_url(api, call), resolved.path)
     query = list(resolved.query)
     headers = list(resolved.headers)
-    _apply_auth(api, secrets, headers, query, used)
+    pending = _apply_auth(api, secrets, headers, query, used)
     if query:
         url = _add_query(url, query)
     _check_url(api, call, url)
@@ -176,7 +191,52 @@ def build_request(
         content=body.content,
         secrets=frozenset(forms),
         multipart_fields=body.multipart,
+        tls=_tls(api, secrets, used),
+        token_pending=pending,
     )
+
+
+def in_environment(
+    api: Api, secrets: SecretStore, environment: str | None
+) -> tuple[Api, SecretStore]:
+    """``api`` with the overrides of its environment ``environment``, and its secrets."""
+    if environment is None:
+        return api, secrets
+    env = api.environment(environment)
+    if env is None:
+        names = ", ".join(f"'{e.name}'" for e in api.environments) or "none"
+        raise RequestBuildError(
+            f"API '{api.name}' has no environment '{environment}' (its environments: {names}): "
+            f"choose one of them or add it"
+        )
+    return _overridden(api, env), EnvironmentSecrets(secrets, env)
+
+
+def _overridden(api: Api, env: Environment) -> Api:
+    def values(params: list[Parameter]) -> list[Parameter]:
+        return [
+            p.model_copy(update={"value": env.parameters[p.name]})
+            if p.name in env.parameters and not p.private
+            else p
+            for p in params
+        ]
+
+    return api.model_copy(
+        update={
+            "base_url": env.base_url.strip() or api.base_url,
+            "headers": values(api.headers),
+            "parameters": values(api.parameters),
+        }
+    )
+
+
+def _tls(api: Api, secrets: SecretStore, used: set[str]) -> TlsSettings:
+    if not isinstance(api.auth, ClientCertificateAuth):
+        return TlsSettings(ca_bundle=api.ca_bundle.strip())
+    key = secrets.get(secret_ref(api, "auth.private_key")) or ""
+    password = secrets.get(secret_ref(api, "auth.key_password")) or ""
+    used.update(v for v in (key, password) if v)
+    return TlsSettings(api.ca_bundle.strip(), api.auth.certificate.strip(), key, password)
 
 
 @dataclass(slots=True)
@@ -389,10 +449,21 @@ def _apply_auth(
     headers: list[tuple[str, str]],
     query: list[tuple[str, str]],
     used: set[str],
-) -> None:
+) -> bool:
+    """Add the API's credentials; True if its access token is still to be fetched."""
     auth = api.auth
-    if auth.type == "none":
-        return
+    if auth.type in ("none", "client_certificate"):
+        return False
+    if auth.type in TOKEN_AUTH_TYPES:
+        from .auth.tokens import load_token
+
+        cached = load_token(secrets, api)
+        bearer = f"Bearer {cached.access_token}" if cached else "Bearer <access token>"
+        if cached:
+            used.update((cached.access_token, bearer))
+        headers[:] = [(n, v) for n, v in headers if n.lower() != "authorization"]
+        headers.append(("Authorization", bearer))
+        return cached is None
     field = AUTH_SECRET_FIELD[auth.type]
     credential = secrets.get(secret_ref(api, f"auth.{field}"))
     if not credential:
@@ -404,7 +475,7 @@ def _apply_auth(
     if isinstance(auth, ApiKeyQueryAuth):
         query[:] = [(k, v) for k, v in query if k != auth.parameter]
         query.append((auth.parameter, credential))
-        return
+        return False
     if isinstance(auth, ApiKeyHeaderAuth):
         name, value = auth.header, auth.prefix + credential
     elif isinstance(auth, BearerAuth):
@@ -419,6 +490,7 @@ def _apply_auth(
     # Authentication wins over a header of the same name set by hand.
     headers[:] = [(n, v) for n, v in headers if n.lower() != name.lower()]
     headers.append((name, value))
+    return False
 
 
 def _check_url(api: Api, call: Call, url: str) -> None:

@@ -224,7 +224,9 @@ def test_wrong_types() -> None:
         Problem(
             "$.apis[1].auth",
             "unknown type 'oauth': must be one of 'none', 'api_key_header', "
-            "'api_key_query', 'bearer', 'basic'",
+            "'api_key_query', 'bearer', 'basic', 'oauth2_client_credentials', "
+            "'oauth2_authorization_code', 'oauth2_password', 'custom_token', 'jwt_bearer', "
+            "'client_certificate'",
         ),
         Problem("$.apis[2].calls", "must be a list, not an object"),
     ]
@@ -242,7 +244,8 @@ def test_missing_keys_and_auth_member_errors() -> None:
         Problem(
             "$.apis[2].auth",
             "needs a 'type' key, one of 'none', 'api_key_header', 'api_key_query', "
-            "'bearer', 'basic'",
+            "'bearer', 'basic', 'oauth2_client_credentials', 'oauth2_authorization_code', "
+            "'oauth2_password', 'custom_token', 'jwt_bearer', 'client_certificate'",
         ),
     ]
 
@@ -489,7 +492,9 @@ def workspaces(draw: st.DrawFn) -> Workspace:
             Call(
                 name=call_name,
                 method=draw(st.sampled_from(list(Method))),
-                path=draw(st.text(st.characters(exclude_characters="{}"), max_size=12)),
+                path=draw(
+                    st.text(st.characters(codec="utf-8", exclude_characters="{}"), max_size=12)
+                ),
                 parameters=draw(parameters()),
                 body_template=draw(st.text(max_size=20)),
             )

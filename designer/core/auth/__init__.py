@@ -1,0 +1,16 @@
+"""Access tokens for APIs that authenticate through a token endpoint.
+
+- :mod:`.tokens`: the token and its cache in the secret store;
+- :mod:`.grants`: asking a token endpoint (client credentials, password,
+  refresh, JWT bearer, custom token), through authlib;
+- :mod:`.browser`: authorization code with PKCE through the system browser;
+- :mod:`.session`: :class:`Authenticator`, which keeps tokens valid around
+  every request.
+"""
+
+from __future__ import annotations
+
+from .session import Authenticator
+from .tokens import Token
+
+__all__ = ["Authenticator", "Token"]

@@ -1,0 +1,116 @@
+"""Valid access tokens for every request: fetched, cached, refreshed, refetched once on 401.
+
+:class:`Authenticator` sits between the request builder and the executor.
+:meth:`Authenticator.send` makes sure the API has a token that is not about
+to expire (refreshing it, or asking the token endpoint again), builds the
+request, sends it, and after a 401 gets a new token and tries exactly once
+more. APIs without a token endpoint pass straight through, so it can be
+used for every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ..errors import SignInRequiredError
+from ..execute import Executor, ResponseResult
+from ..models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
+from ..request import BuiltRequest, build_request, in_environment
+from ..secrets import SecretStore
+from ..tls import TlsSettings, ssl_context
+from .browser import DEFAULT_TIMEOUT
+from .browser import sign_in as browser_sign_in
+from .grants import ClientOptions, fetch_token, refresh_token
+from .tokens import Token, load_token, refresh_ref, save_token
+
+__all__ = ["Authenticator"]
+
+
+class Authenticator:
+    """Gets and renews the access tokens of APIs; tokens live in ``store``."""
+
+    def __init__(self, store: SecretStore, executor: Executor) -> None:
+        self.store, self.executor = store, executor
+        self._locks: dict[tuple[str, str | None], asyncio.Lock] = {}
+
+    def _options(self, api: Api) -> ClientOptions:
+        settings = self.executor.settings
+        context = ssl_context(TlsSettings(ca_bundle=api.ca_bundle.strip()), settings.verify)
+        return ClientOptions(context, settings.read_timeout, self.executor.transport)
+
+    async def ensure_token(
+        self, api: Api, environment: str | None = None, *, force: bool = False
+    ) -> Token | None:
+        """A usable token of ``api`` (None for APIs without a token endpoint).
+
+        ``force`` replaces the cached token even if it looks valid (after a 401).
+        """
+        if api.auth.type not in TOKEN_AUTH_TYPES:
+            return None
+        scoped, store = in_environment(api, self.store, environment)
+        lock = self._locks.setdefault((api.id, environment), asyncio.Lock())
+        async with lock:
+            cached = load_token(store, scoped)
+            if cached is not None and not force and not cached.expires_soon():
+                return cached
+            token = await self._renew(scoped, store)
+            save_token(store, scoped, token)
+            return token
+
+    async def _renew(self, api: Api, store: SecretStore) -> Token:
+        options = self._options(api)
+        refresh = store.get(refresh_ref(api))
+        url = getattr(api.auth, "token_url", "").strip()
+        if refresh and url:
+            try:
+                return await refresh_token(api, url, refresh, store, options)
+            except SignInRequiredError:
+                store.delete(refresh_ref(api))
+                save_token(store, api, None)
+                if isinstance(api.auth, OAuth2AuthorizationCodeAuth):
+                    raise
+                # The other grants can simply ask again with their credentials.
+        return await fetch_token(api, store, options)
+
+    async def sign_in(
+        self,
+        api: Api,
+        environment: str | None = None,
+        *,
+        open_url: Callable[[str], Any] | None = None,
+        wait: float = DEFAULT_TIMEOUT,
+    ) -> Token:
+        """The browser sign-in of the authorization-code flow; the token is cached."""
+        scoped, store = in_environment(api, self.store, environment)
+        kwargs: dict[str, Any] = {"wait": wait}
+        if open_url is not None:
+            kwargs["open_url"] = open_url
+        token = await browser_sign_in(scoped, store, self._options(scoped), **kwargs)
+        save_token(store, scoped, token)
+        return token
+
+    def sign_out(self, api: Api, environment: str | None = None) -> None:
+        """Forget the cached token and the refresh token."""
+        scoped, store = in_environment(api, self.store, environment)
+        save_token(store, scoped, None)
+        store.delete(refresh_ref(scoped))
+
+    async def send(
+        self,
+        api: Api,
+        call: Call,
+        values: Mapping[str, str] | None = None,
+        environment: str | None = None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> tuple[BuiltRequest, ResponseResult]:
+        """Build and send ``call`` with a valid token; after a 401, renew and retry once."""
+        await self.ensure_token(api, environment)
+        built = build_request(api, call, self.store, values, environment)
+        response = await self.executor.send(built, on_progress=on_progress)
+        if response.status == 401 and api.auth.type in TOKEN_AUTH_TYPES:
+            await self.ensure_token(api, environment, force=True)
+            built = build_request(api, call, self.store, values, environment)
+            response = await self.executor.send(built, on_progress=on_progress)
+        return built, response

@@ -1,0 +1,168 @@
+"""Secrets in the operating system's keychain, through :mod:`keyring`.
+
+Each workspace has its own keychain *service*, ``connector-designer:<workspace
+id>``; each secret is an entry of that service named by its reference
+(:func:`designer.core.models.secret_ref`). On a machine where keyring has no
+usable backend (its *fail* or *null* backend, a locked or unreachable Secret
+Service), :func:`open_store` falls back to memory for the session and says so
+once through :attr:`KeychainStatus.message`: nothing is ever written to disk
+instead.
+
+:func:`default_store` is what the application and the command line use: the
+keychain (or memory) under environment variables, which win (see
+:mod:`designer.core.secret_scope`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import keyring
+import keyring.backend
+import keyring.errors
+
+from .errors import DesignerError
+from .models import Workspace
+from .secret_scope import EnvironmentVariableStore
+from .secrets import MemorySecretStore, SecretStore
+
+__all__ = [
+    "SERVICE_PREFIX",
+    "KeychainError",
+    "KeychainStatus",
+    "KeyringSecretStore",
+    "default_store",
+    "open_store",
+    "service_name",
+]
+
+SERVICE_PREFIX = "connector-designer"
+_UNUSABLE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
+
+
+class KeychainError(DesignerError):
+    """The keychain refused to read or write a secret (locked, or its service died)."""
+
+
+def service_name(workspace_id: str) -> str:
+    """The keychain service that holds the secrets of one workspace."""
+    return f"{SERVICE_PREFIX}:{workspace_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class KeychainStatus:
+    """Whether secrets outlive the session, and the one notice to show when they don't."""
+
+    persistent: bool
+    backend: str
+    message: str | None = None
+
+
+class KeyringSecretStore:
+    """A :class:`~designer.core.secrets.SecretStore` over one keyring backend.
+
+    ``workspace_id`` is called on every access, so a window that opens
+    another workspace reads that workspace's service from then on.
+    """
+
+    is_persistent = True
+
+    def __init__(
+        self,
+        workspace_id: Callable[[], str],
+        backend: keyring.backend.KeyringBackend | None = None,
+    ) -> None:
+        self._workspace_id = workspace_id
+        self._backend = backend or keyring.get_keyring()
+
+    @property
+    def service(self) -> str:
+        return service_name(self._workspace_id())
+
+    def get(self, ref: str) -> str | None:
+        try:
+            return self._backend.get_password(self.service, ref)
+        except keyring.errors.KeyringError as exc:
+            raise KeychainError(
+                f"Could not read a secret from the keychain ({exc or type(exc).__name__}): "
+                f"unlock the keychain and try again"
+            ) from exc
+
+    def set(self, ref: str, value: str) -> None:
+        if not value:
+            self.delete(ref)
+            return
+        try:
+            self._backend.set_password(self.service, ref, value)
+        except keyring.errors.KeyringError as exc:
+            raise KeychainError(
+                f"Could not store a secret in the keychain ({exc or type(exc).__name__}): "
+                f"unlock the keychain and try again"
+            ) from exc
+
+    def delete(self, ref: str) -> None:
+        try:
+            self._backend.delete_password(self.service, ref)
+        except keyring.errors.PasswordDeleteError:
+            pass  # it was not there
+        except keyring.errors.KeyringError as exc:
+            raise KeychainError(
+                f"Could not delete a secret from the keychain ({exc or type(exc).__name__}): "
+                f"unlock the keychain and try again"
+            ) from exc
+
+
+class SessionSecretStore(MemorySecretStore):
+    """Memory only, for a machine without a usable keychain."""
+
+    is_persistent = False
+
+
+def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
+    return f"{type(backend).__module__}.{type(backend).__name__}"
+
+
+def probe(backend: keyring.backend.KeyringBackend | None = None) -> KeychainStatus:
+    """Whether ``backend`` (keyring's choice by default) can keep secrets."""
+    backend = backend or keyring.get_keyring()
+    name = _backend_name(backend)
+    reason = None
+    if name.startswith(_UNUSABLE_BACKENDS) or getattr(backend, "backends", None) == []:
+        reason = "no keychain was found"
+    else:
+        try:
+            backend.get_password(service_name("probe"), "probe")
+        except keyring.errors.KeyringError as exc:
+            reason = f"the keychain did not answer ({exc or type(exc).__name__})"
+    if reason is None:
+        return KeychainStatus(True, name)
+    return KeychainStatus(
+        False,
+        name,
+        f"Secrets are kept in memory for this session only: {reason}. Set them again after "
+        f"a restart, or start a keychain (such as GNOME Keyring or KWallet) to keep them. "
+        f"Secrets are never written to disk.",
+    )
+
+
+def open_store(
+    workspace_id: Callable[[], str],
+    backend: keyring.backend.KeyringBackend | None = None,
+) -> tuple[SecretStore, KeychainStatus]:
+    """The keychain store, or a session store when no keychain is usable."""
+    status = probe(backend)
+    if status.persistent:
+        return KeyringSecretStore(workspace_id, backend), status
+    return SessionSecretStore(), status
+
+
+def default_store(
+    workspace: Workspace | Callable[[], Workspace],
+    environ: Mapping[str, str] | None = None,
+    backend: keyring.backend.KeyringBackend | None = None,
+) -> tuple[EnvironmentVariableStore, KeychainStatus]:
+    """Environment variables over the keychain (or memory): the app's and the CLI's store."""
+    current: Callable[[], Workspace] = workspace if callable(workspace) else (lambda: workspace)
+    inner, status = open_store(lambda: current().id, backend)
+    return EnvironmentVariableStore(inner, current, environ), status
