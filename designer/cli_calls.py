@@ -8,9 +8,7 @@ models) load inside ``init``, which needs them.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
-import mimetypes
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -62,6 +60,8 @@ def _add_format(parser: argparse.ArgumentParser) -> None:
 def _content_type(name: str, given: str | None) -> str:
     if given:
         return given
+    import mimetypes
+
     guessed, _ = mimetypes.guess_type(name)
     return guessed or ""
 
@@ -173,6 +173,8 @@ def _status_line(response: Any) -> str:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    import asyncio
+
     from .cli import _note, _out
     from .core import workspace_file
     from .core.execute import ExecutionSettings, Executor
