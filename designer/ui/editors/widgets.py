@@ -30,7 +30,6 @@ def set_text_keeping_cursor(edit: QLineEdit, text: str) -> None:
         return
     if not edit.hasFocus():
         edit.setText(text)
-        edit.setCursorPosition(0)  # long text reads from its start, not its end
         return
     position = edit.cursorPosition()
     edit.setText(text)
