@@ -23,7 +23,7 @@ __all__ = ["register_infer", "register_init"]
 
 MB = 1024 * 1024
 #: Bodies up to this size are inferred; a larger file is refused before it is read.
-DEFAULT_MAX_BODY = 1024 * MB
+DEFAULT_MAX_BODY = 256 * MB
 FORMATS = ("tree", "json-schema", "json")
 
 
