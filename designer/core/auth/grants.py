@@ -252,5 +252,5 @@ async def refresh_token(
         raise
     token = _to_token(api, url, data)
     if not token.refresh_token:  # the server kept the old one
-        token = Token(token.access_token, token.expires_at, refresh)
+        token = Token(token.access_token, token.expires_at, refresh, token.lifetime)
     return token

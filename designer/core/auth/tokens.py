@@ -39,10 +39,15 @@ class Token:
     access_token: str = field(repr=False)
     expires_at: float | None = None
     refresh_token: str = field(default="", repr=False)
+    lifetime: float | None = None
 
     def expires_soon(self, leeway: float = REFRESH_LEEWAY, now: float | None = None) -> bool:
+        """Whether to renew now: within ``leeway`` seconds of expiry, or a quarter of
+        the lifetime for short-lived tokens."""
         if self.expires_at is None:
             return False
+        if self.lifetime:
+            leeway = min(leeway, self.lifetime / 4)
         return (now if now is not None else time.time()) >= self.expires_at - leeway
 
     @classmethod
@@ -56,14 +61,15 @@ class Token:
         value = data.get(token_field)
         if not isinstance(value, str) or not value:
             return None
-        expires_at = None
+        expires_at = seconds = None
         lifetime = data.get(expires_field)
         if isinstance(lifetime, int | float) or (isinstance(lifetime, str) and lifetime.isdigit()):
-            expires_at = time.time() + float(lifetime)
+            seconds = float(lifetime)
+            expires_at = time.time() + seconds
         elif isinstance(data.get("expires_at"), int | float):
             expires_at = float(data["expires_at"])
         refresh = data.get("refresh_token")
-        return cls(value, expires_at, refresh if isinstance(refresh, str) else "")
+        return cls(value, expires_at, refresh if isinstance(refresh, str) else "", seconds)
 
 
 def load_token(store: SecretStore, api: Api) -> Token | None:
@@ -77,8 +83,12 @@ def load_token(store: SecretStore, api: Api) -> Token | None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
         return None
-    expires = data.get("expires_at")
-    return Token(data["access_token"], float(expires) if isinstance(expires, int | float) else None)
+    expires, lifetime = data.get("expires_at"), data.get("lifetime")
+    return Token(
+        data["access_token"],
+        float(expires) if isinstance(expires, int | float) else None,
+        lifetime=float(lifetime) if isinstance(lifetime, int | float) else None,
+    )
 
 
 def save_token(store: SecretStore, api: Api, token: Token | None) -> None:
@@ -86,7 +96,11 @@ def save_token(store: SecretStore, api: Api, token: Token | None) -> None:
     if token is None:
         store.delete(token_ref(api))
         return
-    document = {"access_token": token.access_token, "expires_at": token.expires_at}
+    document = {
+        "access_token": token.access_token,
+        "expires_at": token.expires_at,
+        "lifetime": token.lifetime,
+    }
     store.set(token_ref(api), orjson.dumps(document).decode())
     if token.refresh_token:
         store.set(refresh_ref(api), token.refresh_token)
