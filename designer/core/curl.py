@@ -41,6 +41,7 @@ from .models import (
     Workspace,
     path_placeholders,
     secret_ref,
+    unique_name,
 )
 from .secrets import SecretStore
 
@@ -407,15 +408,6 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, str]] | N
     return out
 
 
-def _unique(name: str, taken: list[str]) -> str:
-    used = {t.casefold() for t in taken}
-    candidate, n = name, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{name} ({n})"
-    return candidate
-
-
 def _split_base(base_url: str) -> tuple[str, str]:
     parts = urlsplit(base_url)
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}", parts.path.rstrip("/")
@@ -584,7 +576,7 @@ def curl_to_workspace(
     ws = workspace.model_copy(deep=True) if workspace is not None else Workspace(name=host)
     api, path = _find_api(ws, origin, parts.path)
     if api is None:
-        api = Api(name=_unique(host, [a.name for a in ws.apis]), base_url=origin)
+        api = Api(name=unique_name(host, [a.name for a in ws.apis]), base_url=origin)
         ws.apis.append(api)
     # Docs write placeholders as {id} (which curl sends as %7Bid%7D) or :id.
     path = re.sub("%7[Bb]", "{", re.sub("%7[Dd]", "}", path))
@@ -632,7 +624,7 @@ def curl_to_workspace(
 
     method = Method(request.method)
     call = Call(
-        name=_unique(f"{method.value} {path or '/'}", [c.name for c in api.calls]),
+        name=unique_name(f"{method.value} {path or '/'}", [c.name for c in api.calls]),
         use_as=UseAs.DATA if method in (Method.GET, Method.HEAD) else UseAs.ACTION,
         method=method,
         path=path,

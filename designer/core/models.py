@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets as _random
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
@@ -54,6 +55,7 @@ __all__ = [
     "auth_secret_fields",
     "new_id",
     "path_placeholders",
+    "unique_name",
     "secret_ref",
 ]
 
@@ -66,6 +68,16 @@ _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
 def new_id() -> str:
     """A short random identifier; ids keep secrets attached across renames."""
     return _random.token_hex(6)
+
+
+def unique_name(name: str, taken: Iterable[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... if it is taken (compared case-insensitively)."""
+    used = {t.casefold() for t in taken}
+    candidate, n = name, 1
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{name} ({n})"
+    return candidate
 
 
 def path_placeholders(path: str) -> list[str]:

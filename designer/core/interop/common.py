@@ -9,14 +9,14 @@ every imported API passes :func:`designer.core.workspace_file.problems`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
 from ..errors import ExportError, ImportFormatError, LookupFailed
-from ..models import Api, Call, Parameter, Placement, Workspace, path_placeholders
+from ..models import Api, Call, Parameter, Placement, Workspace, path_placeholders, unique_name
 
 __all__ = [
     "ImportResult",
@@ -43,16 +43,6 @@ class ImportResult:
     apis: list[Api]
     secrets: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-
-
-def unique_name(name: str, taken: Iterable[str]) -> str:
-    """``name``, or ``name (2)``, ``name (3)``... if it is taken (compared case-insensitively)."""
-    used = {t.casefold() for t in taken}
-    candidate, n = name, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{name} ({n})"
-    return candidate
 
 
 def _key(parameter: Parameter) -> tuple[str, str]:

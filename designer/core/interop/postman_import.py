@@ -175,7 +175,9 @@ class _Importer:
             if isinstance(code, int) and not 200 <= code < 300:
                 continue
             content_type = ""
-            for h in example.get("header") or []:
+            headers_seen = example.get("header")
+            # A saved example's headers are informative only: skip them when malformed.
+            for h in headers_seen if isinstance(headers_seen, list) else []:
                 if isinstance(h, dict) and str(h.get("key", "")).lower() == "content-type":
                     content_type = r.scalar(h.get("value"))
             body = example.get("body")
