@@ -78,11 +78,14 @@ class LazyExecutor:
         return getattr(self.get(), name)
 
 
-def _secret_store() -> Any:
-    from designer.core import secrets
+def _secret_store(workspace: Any) -> tuple[Any, Any]:
+    """The keychain (or, without one, memory) under ``CD_SECRET_*`` variables, and its status.
 
-    factory = getattr(secrets, "default_store", None)  # the OS keychain, where available
-    return factory() if factory is not None else secrets.MemorySecretStore()
+    ``workspace`` returns the open workspace, whose id names the keychain service.
+    """
+    from designer.core.keychain import default_store
+
+    return default_store(workspace)
 
 
 def _open_example(window: Any, secrets: Any) -> Any:
@@ -182,9 +185,12 @@ def run(args: argparse.Namespace) -> int:
     # The window closing ends the coroutine below, which then closes the HTTP client.
     app.setQuitOnLastWindowClosed(False)
     restore_hook = install_excepthook()
-    secrets, executor = _secret_store(), LazyExecutor()
+    holder: list[Any] = []
+    secrets, keychain = _secret_store(lambda: holder[0].doc.workspace)
+    executor = LazyExecutor()
     settings = Settings()
     window = MainWindow(settings, secrets, executor)
+    holder.append(window)
     demo = loop = None
     try:
         failure = _load(window, workspace) if workspace is not None else None
@@ -203,6 +209,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"started in {_seconds_since_start():.3f} s", flush=True)
             window.recovery.timer.stop()
             return 0
+        if keychain.message is not None:
+            QTimer.singleShot(0, lambda: window.show_keychain_notice(keychain.message))
         if failure is not None:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:

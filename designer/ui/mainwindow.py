@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -29,7 +29,10 @@ from .commands import EditCall
 from .document import Document
 from .editors import ApiEditor, CallEditor
 from .edits import Item
+from .environments import EnvironmentSwitcher
 from .files import FileActions
+from .interop.export_flow import ExportFlow
+from .interop.import_flow import ImportFlow
 from .menus import create_menus
 from .recovery import Recovery
 from .settings import Settings
@@ -88,6 +91,7 @@ class MainWindow(QMainWindow):
         self.doc = Document(self)
         self.recovery = Recovery(self.doc, recovery_dir, parent=self)
         self.files = FileActions(self, self.doc, settings, self.recovery)
+        self.importer, self.exporter = ImportFlow(self), ExportFlow(self)
 
         self.tree = TreePane(self.doc, self)
         self.api_editor = ApiEditor(self.doc, secrets, self)
@@ -118,9 +122,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.actions = create_menus(self)
+        self._add_environment_bar(executor)
         self.statusBar().setSizeGripEnabled(True)
-        for source in (self.files, self.tree.model, self.api_editor, self.call_editor):
+        for source in (
+            self.files,
+            self.importer,
+            self.exporter,
+            self.tree.model,
+            self.api_editor,
+            self.call_editor,
+        ):
             source.message.connect(self.show_message)
+        self.setAcceptDrops(True)  # a file dropped anywhere is imported
         self.tree.currentItemChanged.connect(self._show_item)
         self.doc.reset.connect(self._after_reset)
         self.doc.callChanged.connect(self._call_changed)
@@ -130,6 +143,52 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self.tree.view.setFocus()  # arrow keys move through the tree from the start
+
+    # -- environments and secrets --------------------------------------------
+
+    #: shown once, in the Secrets dialog too, when no keychain is usable
+    keychain_notice: str | None = None
+
+    def _add_environment_bar(self, executor: Any) -> None:
+        bar = self.addToolBar("Environment")
+        bar.setObjectName("environmentToolBar")
+        bar.setMovable(False)
+        self.environments = EnvironmentSwitcher(bar)
+        bar.addWidget(QLabel("Environment: ", bar))
+        bar.addWidget(self.environments)
+        self.secrets_action = bar.addAction("Secrets…")
+        self.secrets_action.setObjectName("secretsAction")
+        self.secrets_action.setToolTip("Which secrets this workspace needs, and which are set")
+        self.secrets_action.triggered.connect(self.show_secrets)
+        self.response_panel.environment_for = self.environments.environment_for  # type: ignore[attr-defined]
+        self.api_editor.auth_form.environment_for = self.environments.environment_for
+        self.api_editor.auth_form.executor = executor
+        self.environments.changed.connect(self._environment_changed)
+        for signal in (self.doc.reset, self.doc.apiChanged):
+            signal.connect(lambda *_: self.environments.set_workspace(self.doc.workspace))
+
+    def _environment_changed(self, name: str | None) -> None:
+        self.show_message(f"Environment: {name}" if name else "No environment")
+
+    def show_secrets(self) -> None:
+        from .secrets_view import SecretsDialog
+
+        active = {
+            api.id: env
+            for api in self.doc.workspace.apis
+            if (env := self.environments.environment_for(api)) is not None
+        }
+        dialog = SecretsDialog(self.doc.workspace, self.secrets, active, self.keychain_notice, self)
+        dialog.open()
+
+    def show_keychain_notice(self, message: str) -> None:
+        """Tell the user once that secrets will not outlive the session."""
+        from PySide6.QtWidgets import QMessageBox
+
+        self.keychain_notice = message
+        box = QMessageBox(QMessageBox.Icon.Information, "No keychain", message, parent=self)
+        box.setObjectName("keychainNoticeBox")
+        box.open()
 
     # -- layout --------------------------------------------------------------
 
@@ -218,6 +277,17 @@ class MainWindow(QMainWindow):
             return  # the call was deleted while its response was being inferred
         if before != call:
             self.doc.undo_stack.push(EditCall(self.doc, before, call, "Edit response structure"))
+
+    # -- files dropped on the window -----------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        self.importer.drag_enter(event)
+
+    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+        self.importer.drag_enter(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+        self.importer.drop(event)
 
     # -- closing -------------------------------------------------------------
 

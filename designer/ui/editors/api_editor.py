@@ -28,7 +28,13 @@ from designer.core.models import (
     ApiKeyQueryAuth,
     BasicAuth,
     BearerAuth,
+    ClientCertificateAuth,
+    CustomTokenAuth,
+    JwtBearerAuth,
     NoAuth,
+    OAuth2AuthorizationCodeAuth,
+    OAuth2ClientCredentialsAuth,
+    OAuth2PasswordAuth,
     Placement,
     secret_ref,
 )
@@ -37,6 +43,7 @@ from designer.ui.commands import EditApi
 from designer.ui.document import Document
 from designer.ui.errors import InlineMessage
 
+from .auth_form import AuthForm
 from .params_table import NAME, OPTIONAL, PRIVATE, VALUE
 from .params_widget import ParamsTable
 from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
@@ -49,6 +56,12 @@ _AUTH_TYPES = [
     ("API key in the query", ApiKeyQueryAuth),
     ("Bearer token", BearerAuth),
     ("Basic authentication", BasicAuth),
+    ("OAuth2 client credentials", OAuth2ClientCredentialsAuth),
+    ("OAuth2 authorization code (browser sign-in)", OAuth2AuthorizationCodeAuth),
+    ("OAuth2 password", OAuth2PasswordAuth),
+    ("Custom token endpoint", CustomTokenAuth),
+    ("JSON Web Token (JWT bearer)", JwtBearerAuth),
+    ("Client certificate (mutual TLS)", ClientCertificateAuth),
 ]
 _SECRET_LABELS = {"key": "&Key:", "token": "&Token:", "password": "&Password:"}
 
@@ -104,6 +117,20 @@ class ApiEditor(QWidget):
         self.secret.textEdited.connect(self._edit_secret)
         self.secret_label = QLabel(self)
         self.secret_label.setBuddy(self.secret)
+        self.auth_form = AuthForm(secrets, self)
+        self.auth_form.edited.connect(
+            lambda auth: self._edit({"auth": auth}, "Edit authentication", "auth.form")
+        )
+        self.auth_form.message.connect(self.message)
+        self.ca_bundle = self._line(
+            "apiCaBundle",
+            "CA bundle",
+            "A PEM file of CA certificates to trust, for private servers",
+        )
+        self.ca_bundle.setPlaceholderText("system certificates")
+        self.ca_bundle.textEdited.connect(
+            lambda t: self._edit({"ca_bundle": t.strip()}, "Edit CA bundle", "ca_bundle")
+        )
 
         self.headers = ParamsTable(
             "sharedHeadersTable",
@@ -147,6 +174,8 @@ class ApiEditor(QWidget):
         ):
             form.addRow(label, self.auth_fields[field])
         form.addRow(self.secret_label, self.secret)
+        form.addRow(self.auth_form)
+        form.addRow("CA &bundle:", self.ca_bundle)
         self.form = form
         tabs = QTabWidget(self)
         tabs.setObjectName("apiTabs")
@@ -184,6 +213,7 @@ class ApiEditor(QWidget):
             set_text_keeping_cursor(self.name_edit, api.name)
             set_text_keeping_cursor(self.base_url, api.base_url)
             set_text_keeping_cursor(self.description, api.description)
+            set_text_keeping_cursor(self.ca_bundle, api.ca_bundle)
             row = next(i for i, (_, k) in enumerate(_AUTH_TYPES) if k is type(api.auth))
             self.auth_type.setCurrentIndex(row)
             self._show_auth_rows(api)
@@ -227,9 +257,13 @@ class ApiEditor(QWidget):
     def _show_auth_rows(self, api: Api) -> None:
         """Show the fields of the API's auth type only."""
         auth = api.auth
+        simple = auth.type == "none" or auth.type in AUTH_SECRET_FIELD
+        self.form.setRowVisible(self.auth_form, not simple)
+        if not simple:
+            self.auth_form.set_api(api)
         self.form.setRowVisible(self.auth_note, auth.type == "none")
         for field, edit in self.auth_fields.items():
-            shown = field in type(auth).model_fields
+            shown = simple and field in type(auth).model_fields
             self.form.setRowVisible(edit, shown)
             if shown:
                 set_text_keeping_cursor(edit, getattr(auth, field))

@@ -15,16 +15,18 @@ import asyncio
 import contextlib
 import os
 import time
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from designer.core.auth import Authenticator
 from designer.core.errors import DesignerError
 from designer.core.execute import Executor, ResponseResult
 from designer.core.fileio import format_size
 from designer.core.inference import Change, detect_kind, infer_body, summarize
-from designer.core.initialize import InferOutcome, infer_response, with_structure
+from designer.core.initialize import InferOutcome, infer_response, redact, with_structure
 from designer.core.models import Api, Call
 from designer.core.request import build_request
 from designer.core.secrets import SecretStore
@@ -56,6 +58,8 @@ class ResponsePanel(QWidget):
         super().__init__(parent)
         self.setObjectName("responsePanel")
         self._executor, self._secrets = executor, secrets
+        #: the name of the active environment of an API (the window's switcher sets it)
+        self.environment_for: Callable[[Api], str | None] = lambda api: None
         self._api: Api | None = None
         self._call: Call | None = None
         self._op: AsyncOp[object] | None = None
@@ -131,14 +135,20 @@ class ResponsePanel(QWidget):
             return
         api, call = self._api, self._call
 
+        environment = self.environment_for(api)
+
         async def run() -> tuple[InferOutcome, ResponseResult]:
-            built = build_request(api, call, self._secrets)
+            # Fails early, with the builder's message, before any token request.
+            build_request(api, call, self._secrets, environment=environment)
             self.statusLabel.setText("Sending…")
-            response = await self._executor.send(built, on_progress=self._progress)
+            authenticator = Authenticator(self._secrets, self._executor)
+            built, response = await authenticator.send(
+                api, call, environment=environment, on_progress=self._progress
+            )
             self._responded = True
             self.statusLabel.setText(_status_text(response))
             self.ui.show_response(response, _kind(call, response))
-            return await self._infer(call, response), response
+            return redact(await self._infer(call, response), built.secrets), response
 
         self._start(run, self._initialized)
 

@@ -1,0 +1,119 @@
+"""The canary: one unique secret through every input path, then zero copies on disk or screen.
+
+The secret goes in through the GUI's secret fields, a cURL import (Authorization
+header, ``-u``, an ``api_key`` query value), and an OAuth token endpoint (the
+tokens it hands out are canaries too). Then the workspace is saved, the
+recovery file and settings written, the CLI exports and initializes with
+``--save`` against a server that echoes the token back. Every file under the
+test's directories (home, config, cache, data, recovery, exports) and every
+line printed must be free of all of them.
+"""
+
+from __future__ import annotations
+
+import secrets as random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from designer import cli
+from designer.core import workspace_file
+from designer.core.auth.tokens import load_token
+from designer.core.models import OAuth2ClientCredentialsAuth, secret_ref
+from tests.helpers import oauth_server as srv
+
+
+def _files(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file()]
+
+
+def _leaks(root: Path, canaries: set[str]) -> list[str]:
+    found = []
+    for path in _files(root):
+        data = path.read_bytes()
+        found += [f"{path}: {c[:8]}…" for c in canaries if c.encode() in data]
+    return found
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Home, config, cache and data directories inside the test's own folder."""
+    for name in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME"):
+        folder = tmp_path / name.lower()
+        folder.mkdir()
+        monkeypatch.setenv(name, str(folder))
+    return tmp_path
+
+
+@pytest.mark.gui
+def test_the_canary_is_written_nowhere(
+    sandbox: Path, window: Any, qtbot: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canary = "canary" + random.token_hex(12)
+    canaries = {canary}
+    workspace = sandbox / "shop.json"
+
+    # 1. cURL import: Authorization header, -u and an api_key query value.
+    for command in (
+        f"curl -H 'Authorization: Bearer {canary}' 'https://shop.test/v1/orders'",
+        f"curl -u 'ada:{canary}' 'https://basic.test/v1/me'",
+        f"curl 'https://keyed.test/v1/items?api_key={canary}&page=1'",
+    ):
+        assert cli.main(["import", "--from", "curl", command, "-o", str(workspace)]) == 0
+
+    # 2. The GUI: open the imported workspace, type the canary into secret fields.
+    window.doc.open(workspace)
+    api = window.doc.workspace.apis[0]
+    from designer.ui.edits import Item
+
+    window.tree.select(Item("api", api.id))
+    qtbot.keyClicks(window.api_editor.secret, canary)
+    assert window.secrets.get(secret_ref(api, "auth.token")) == canary
+    window.doc.save(workspace)
+    window.recovery.write()
+    window.settings.sync()
+
+    # 3. OAuth: tokens received from a real token endpoint, then init --save against
+    #    a resource that echoes the token back into the response body.
+    server = srv.OAuthServer(lifetime=60).start()
+    try:
+        ws = workspace_file.load(workspace)
+        oauth_api = ws.apis[0].model_copy(
+            update={
+                "name": "Tokens",
+                "id": "oauthapi0001",
+                "base_url": server.url,
+                "auth": OAuth2ClientCredentialsAuth(
+                    token_url=server.url + "/token", client_id=srv.CLIENT_ID
+                ),
+                "calls": [ws.apis[0].calls[0].model_copy(update={"path": "/resource"})],
+            }
+        )
+        ws.apis.append(oauth_api)
+        workspace_file.save(ws, workspace)
+        env = {"CD_SECRET_TOKENS_AUTH_CLIENT_SECRET": srv.CLIENT_SECRET}
+        with pytest.MonkeyPatch.context() as patch:
+            for key, value in env.items():
+                patch.setenv(key, value)
+            call = f"Tokens/{oauth_api.calls[0].name}"
+            assert cli.main(["init", str(workspace), "--call", call, "--save"]) == 0
+        canaries |= set(server.state.tokens) | set(server.state.refresh)
+
+        from designer.core.keychain import default_store
+
+        store, _ = default_store(workspace_file.load(workspace), {})
+        token = load_token(store, workspace_file.load(workspace).apis[-1])
+        assert token is not None  # cached in the (test) keychain, not on disk
+    finally:
+        server.stop()
+
+    # 4. Exports and everything printed.
+    for fmt, out in (("curl", "calls.sh"), ("postman", "c.postman.json")):
+        cli.main(["export", str(workspace), "--to", fmt, "-o", str(sandbox / out)])
+    printed = capsys.readouterr()
+
+    assert len(canaries) > 1
+    assert _leaks(sandbox, canaries) == []
+    for text in (printed.out, printed.err):
+        assert not [c for c in canaries if c in text]
