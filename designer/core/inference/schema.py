@@ -65,6 +65,10 @@ def to_json_schema(
     return root
 
 
+#: Pending nodes: the dict to fill, the shape it describes, and the shape's path.
+_Work = list[tuple[dict[str, Any], Shape, str]]
+
+
 class _Exporter:
     def __init__(self, overrides: Mapping[str, FieldOverride]) -> None:
         self.overrides = overrides
@@ -72,7 +76,7 @@ class _Exporter:
     def fill(self, root: dict[str, Any], shape: Shape, path: str) -> None:
         # Work list of (target dict, shape, path): each node fills its dict and
         # queues its children's dicts, so depth costs heap, not stack.
-        work: list[tuple[dict[str, Any], Shape, str]] = [(root, shape, path)]
+        work: _Work = [(root, shape, path)]
         while work:
             target, node, here = work.pop()
             self._node(target, node, here, work)
@@ -82,7 +86,7 @@ class _Exporter:
         target: dict[str, Any],
         node: Shape,
         path: str,
-        work: list[tuple[dict[str, Any], Shape, str]],
+        work: _Work,
     ) -> None:
         override = self.overrides.get(path)
         vtype, fmt = node.type, node.format
@@ -137,7 +141,7 @@ class _Exporter:
         target: dict[str, Any],
         node: Shape,
         path: str,
-        work: list[tuple[dict[str, Any], Shape, str]],
+        work: _Work,
     ) -> None:
         assert node.fields is not None
         properties: dict[str, Any] = {}
