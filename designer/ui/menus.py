@@ -12,6 +12,8 @@ Shortcuts of our own choice:
     Ctrl+D         Duplicate
     F2             Rename
     Ctrl+F         Filter the tree
+    Ctrl+I         Import
+    Ctrl+E         Export
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ class WindowActions:
     recent: QMenu
     save: QAction
     save_as: QAction
+    import_: QAction
+    import_curl: QAction
+    export: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -118,6 +123,26 @@ def create_menus(window: MainWindow) -> WindowActions:
         save_as=_action(
             window, "Save &As…", files.save_as, Std.SaveAs, "Save the workspace to another file"
         ),
+        import_=_action(
+            window,
+            "&Import…",
+            window.importer.choose_file,
+            "Ctrl+I",
+            "Import APIs from a bundle, OpenAPI, Postman, HAR or Insomnia file",
+        ),
+        import_curl=_action(
+            window,
+            "Import c&URL Command…",
+            window.importer.paste_curl,
+            tip="Import a call from a pasted curl command",
+        ),
+        export=_action(
+            window,
+            "&Export…",
+            window.exporter.start,
+            "Ctrl+E",
+            "Export APIs as a bundle, OpenAPI, Postman, curl or JSON Schema",
+        ),
         quit=_action(
             window,
             "&Quit",
@@ -151,6 +176,8 @@ def create_menus(window: MainWindow) -> WindowActions:
     file_menu.addMenu(actions.recent)
     file_menu.addSeparator()
     file_menu.addActions([actions.save, actions.save_as])
+    file_menu.addSeparator()
+    file_menu.addActions([actions.import_, actions.import_curl, actions.export])
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = bar.addMenu("&Edit")

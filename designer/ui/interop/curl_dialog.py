@@ -1,0 +1,56 @@
+"""File ▸ Import cURL Command…: paste a curl command to import it as a call."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..editors.widgets import monospace_font
+
+__all__ = ["CurlDialog"]
+
+
+class CurlDialog(QDialog):
+    """Asks for a curl command; :meth:`command` is the pasted text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("curlImportDialog")
+        self.setWindowTitle("Import cURL command")
+        intro = QLabel(
+            "Paste a curl command, for example from your browser's developer tools "
+            "(Copy as cURL). It becomes a call of a new API; credentials in it go to the "
+            "secret store, not the workspace file.",
+            self,
+        )
+        intro.setWordWrap(True)
+        self.edit = QPlainTextEdit(self, objectName="curlCommandEdit")
+        self.edit.setAccessibleName("curl command")
+        self.edit.setPlaceholderText(
+            "curl 'https://api.example.com/v1/items?page=1' -H 'Accept: application/json'"
+        )
+        self.edit.setFont(monospace_font())
+        self.edit.setTabChangesFocus(True)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("&Continue")
+        self.ok_button.setEnabled(False)
+        self.edit.textChanged.connect(lambda: self.ok_button.setEnabled(bool(self.command())))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(buttons)
+        self.resize(640, 320)
+
+    def command(self) -> str:
+        return self.edit.toPlainText().strip()

@@ -1,0 +1,131 @@
+"""File ▸ Export…: the choices, the save dialog, then the file written in a worker.
+
+The export itself is the core's (:func:`~designer.core.interop.service.export_workspace`)
+and the file is written atomically, so a failure leaves any existing file
+as it was. Secret values never reach the output; they are passed to the
+worker only for a bundle with samples, where the core masks them in values
+seen in responses.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog
+
+from designer.core.errors import DesignerError
+from designer.core.fileio import format_size
+from designer.core.interop.common import select_apis
+from designer.core.interop.secret_names import required_secrets
+from designer.core.models import Workspace
+
+from ..errors import show_error
+from ..ops import AsyncOp, run_in_worker
+from . import jobs
+from .export_dialog import ExportDialog, ExportFormat
+
+if TYPE_CHECKING:
+    from ..mainwindow import MainWindow
+
+__all__ = ["ExportFlow"]
+
+_LABELS = {
+    "bundle": "a bundle",
+    "openapi": "OpenAPI 3.1",
+    "postman": "a Postman collection",
+    "curl": "curl commands",
+    "jsonschema": "a JSON Schema",
+}
+
+
+def _snapshot(ws: Workspace, request: jobs.ExportRequest) -> Workspace:
+    """What the worker exports, taken now: edits made meanwhile must not race the pickling.
+
+    Edits replace API and call objects rather than changing them, so copying
+    the lists is enough, and cheap even for a large workspace.
+    """
+    apis = select_apis(ws, list(request.api_names))
+    if request.call is not None:
+        api = apis[0]
+        calls = [c for c in api.calls if c.name == request.call]
+        apis = [api.model_copy(update={"calls": calls})]
+    copies = [api.model_copy(update={"calls": list(api.calls)}) for api in apis]
+    return ws.model_copy(update={"apis": copies})
+
+
+class ExportFlow(QObject):
+    """Exports the window's workspace; ``message`` carries status-bar text."""
+
+    message = Signal(str)
+    #: the path of a file just written
+    exported = Signal(str)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._op: AsyncOp[int] | None = None
+        self._last_dir: Path | None = None
+
+    def start(self) -> None:
+        """Show the export dialog; on Export, ask where to save and write the file."""
+        ws = self._window.doc.workspace
+        if not ws.apis:
+            self.message.emit("Nothing to export yet: add or import an API first.")
+            return
+        dialog = ExportDialog(ws, self._window.current_call(), self._window)
+        dialog.accepted.connect(
+            lambda: self._save(dialog.request(), dialog.export_format(), dialog.suggested_name())
+        )
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _save(self, request: jobs.ExportRequest, fmt: ExportFormat, suggested: str) -> None:
+        if self._op is not None and self._op.running:
+            self.message.emit("Still writing the previous export; try again in a moment.")
+            return
+        doc_path = self._window.doc.path
+        start = self._last_dir or (doc_path.parent if doc_path else Path.home())
+        name, _ = QFileDialog.getSaveFileName(
+            self._window, "Export as", str(start / suggested), f"{fmt.filters};;All files (*)"
+        )
+        if not name:
+            self.message.emit("Export cancelled.")
+            return
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_name(path.name + fmt.suffix)
+        self._last_dir = path.parent
+        ws = _snapshot(self._window.doc.workspace, request)
+        values: tuple[str, ...] = ()
+        if request.include_samples:
+            store = self._window.secrets
+            found = (store.get(s.ref) for s in required_secrets(ws.apis))
+            values = tuple(v for v in found if v)
+        calls = sum(len(api.calls) for api in ws.apis)
+
+        def done(size: int) -> None:
+            self.message.emit(
+                f"Exported {_LABELS[request.to]} of {calls} call{'' if calls == 1 else 's'} "
+                f"to {path} ({format_size(size)})."
+            )
+            self.exported.emit(str(path))
+
+        op: AsyncOp[int] = AsyncOp(
+            self, lambda: run_in_worker(jobs.write_export, ws, request, str(path), values)
+        )
+        op.success(done)
+        # Later, not inside the task: the message box runs a nested event loop.
+        op.failure(lambda exc: QTimer.singleShot(0, self, lambda: self._failed(path, exc)))
+        self.message.emit(f"Exporting to {path}…")
+        self._op = op.run()
+
+    def _failed(self, path: Path, exc: DesignerError) -> None:
+        self.message.emit(f"Could not export to {path}.")
+        text = str(exc).rstrip(".")
+        show_error(
+            self._window,
+            "Could not export",
+            f"{text}.\n\nNothing was written; an existing file is unchanged.",
+        )

@@ -1,0 +1,169 @@
+"""File ▸ Import…, Import cURL Command… and files dropped on the window.
+
+One flow for all three: the document is read and checked in a worker
+process (:func:`~designer.ui.ops.run_in_worker`), then the preview dialog
+shows what it will add. Only when the user presses Import is it merged, as
+one undoable edit, and the secrets entered are stored. A file that cannot be
+imported is one message, and the workspace is left as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog
+
+from designer.core.errors import DesignerError
+from designer.core.interop.service import Imported, merge_import
+
+from ..edits import Item
+from ..errors import show_error
+from ..ops import AsyncOp, run_in_worker
+from . import jobs
+from .curl_dialog import CurlDialog
+from .preview_dialog import ImportPreviewDialog
+from .undo import push_merge
+
+if TYPE_CHECKING:
+    from ..mainwindow import MainWindow
+
+__all__ = ["IMPORT_FILTERS", "ImportFlow"]
+
+IMPORT_FILTERS = ";;".join(
+    [
+        "Everything Connector Designer imports (*.json *.yaml *.yml *.har)",
+        "Connector bundles (*.json)",
+        "OpenAPI and Swagger (*.json *.yaml *.yml)",
+        "Postman collections (*.json)",
+        "HAR recordings (*.har *.json)",
+        "Insomnia exports (*.json *.yaml *.yml)",
+        "All files (*)",
+    ]
+)
+# Core messages are shared with the command line; this advice only applies there.
+_CLI_ONLY = "; pass --from if it is one"
+
+
+class ImportFlow(QObject):
+    """Imports into the window's document; ``message`` carries status-bar text."""
+
+    message = Signal(str)
+    #: the preview dialog of the import being looked at (for tests and automation)
+    previewShown = Signal(object)
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._op: AsyncOp[Imported] | None = None
+        self._last_dir: Path | None = None
+
+    # -- starting ------------------------------------------------------------
+
+    def choose_file(self) -> None:
+        """Ask for a file to import, then import it."""
+        doc_path = self._window.doc.path
+        start = self._last_dir or (doc_path.parent if doc_path else Path.home())
+        name, _ = QFileDialog.getOpenFileName(
+            self._window, "Import APIs", str(start), IMPORT_FILTERS
+        )
+        if name:
+            self.import_file(Path(name))
+
+    def paste_curl(self) -> None:
+        """Ask for a curl command, then import it."""
+        dialog = CurlDialog(self._window)
+        dialog.accepted.connect(lambda: self.import_curl(dialog.command()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def import_file(self, path: Path) -> None:
+        self._last_dir = path.parent
+        self._read(lambda: run_in_worker(jobs.read_file, str(path)), path.name)
+
+    def import_curl(self, command: str) -> None:
+        self._read(lambda: run_in_worker(jobs.read_curl, command), "the curl command")
+
+    # -- drag and drop -------------------------------------------------------
+
+    @staticmethod
+    def dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        """The one local file a drag carries, or None."""
+        urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
+        files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
+        return files[0] if len(files) == 1 else None
+
+    def drag_enter(self, event: QDragEnterEvent) -> None:
+        if self.dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def drop(self, event: QDropEvent) -> None:
+        path = self.dropped_file(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        # Not from inside the drop handler: the source application waits for it to return.
+        QTimer.singleShot(0, self, lambda: self.import_file(path))
+
+    # -- reading, previewing, applying ---------------------------------------
+
+    def _read(self, factory: Any, source: str) -> None:
+        if self._op is not None and self._op.running:
+            self.message.emit("Still reading the previous import; try again when it is shown.")
+            return
+        self.message.emit(f"Reading {source}…")
+        op: AsyncOp[Imported] = AsyncOp(self, factory)
+        op.success(lambda imported: self._preview(imported, source))
+        # Later, not inside the task: the message box runs a nested event loop.
+        op.failure(lambda exc: QTimer.singleShot(0, self, lambda: self._failed(source, exc)))
+        self._op = op.run()
+
+    def _failed(self, source: str, exc: DesignerError) -> None:
+        self.message.emit(f"Could not import {source}; nothing was changed.")
+        text = str(exc).removesuffix(_CLI_ONLY).rstrip(".")
+        show_error(
+            self._window,
+            "Could not import",
+            f"{text}.\n\nNothing was imported; the workspace is unchanged.",
+        )
+
+    def _preview(self, imported: Imported, source: str) -> None:
+        self.message.emit("")
+        dialog = ImportPreviewDialog(imported, self._window.doc.workspace, source, self._window)
+        dialog.accepted.connect(lambda: self._apply(dialog, imported, source))
+        dialog.rejected.connect(lambda: self.message.emit("Import cancelled; nothing was changed."))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.previewShown.emit(dialog)
+
+    def _apply(self, dialog: ImportPreviewDialog, imported: Imported, source: str) -> None:
+        doc = self._window.doc
+        try:
+            merged = merge_import(doc.workspace, imported, dialog.choices(), source=source)
+        except DesignerError as exc:
+            self._failed(source, exc)
+            return
+        entered = dialog.secret_values()
+        added = push_merge(doc, merged.outcome, f"Import {source}")
+        store = self._window.secrets
+        required = {secret.ref for secret in merged.required}
+        for ref, value in merged.secrets.items():
+            if ref not in required:  # the rest were shown in the dialog, maybe edited
+                store.set(ref, value)
+        for secret in merged.required:
+            value = entered.get(secret.env)
+            if value:
+                store.set(secret.ref, value)
+        if added:
+            self._window.tree.select(Item("api", added[0].id))
+        calls = sum(p.calls for p in merged.outcome.planned if p.action != "skip")
+        undo = self._window.actions.undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        self.message.emit(
+            f"Imported {calls} call{'' if calls == 1 else 's'} from {source}: "
+            f"{merged.outcome.summary()}. Undo ({undo}) takes it back."
+        )

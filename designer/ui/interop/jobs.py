@@ -1,0 +1,60 @@
+"""Import and export work that runs in worker processes (no Qt here: workers import this).
+
+A document to import can be several megabytes of YAML with thousands of
+operations, and an export serialises every API; both are pure CPU work that
+would stall the window, so :mod:`designer.ui.interop` awaits these functions
+through :func:`designer.ui.ops.run_in_worker`. Arguments and results are plain
+data that pickle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from designer.core import fileio
+from designer.core.interop.service import Imported, export_workspace, read_import
+from designer.core.interop.source import read_source
+from designer.core.models import Workspace
+
+__all__ = ["ExportRequest", "read_curl", "read_file", "write_export"]
+
+
+def read_file(path: str) -> Imported:
+    """Read and check the document at ``path``; its format is detected."""
+    return read_import(read_source(path), Path(path).name)
+
+
+def read_curl(command: str) -> Imported:
+    """Read a pasted curl command."""
+    return read_import(command.encode(), "the pasted command", "curl")
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """What to export: the format, the APIs by name, and one call for a JSON Schema."""
+
+    to: str
+    api_names: tuple[str, ...]
+    call: str | None = None
+    include_samples: bool = False
+
+
+def write_export(
+    ws: Workspace, request: ExportRequest, path: str, secret_values: tuple[str, ...] = ()
+) -> int:
+    """Export ``ws`` as asked and write it atomically to ``path``; returns the size written.
+
+    ``secret_values`` are only used to mask them in sample values of a bundle.
+    """
+    data = export_workspace(
+        ws,
+        request.to,
+        api_names=list(request.api_names),
+        call=request.call,
+        yaml_output=path.lower().endswith((".yaml", ".yml")),
+        include_samples=request.include_samples,
+        secret_values=secret_values,
+    )
+    fileio.atomic_write(path, data)
+    return len(data)
