@@ -15,17 +15,19 @@ Three layers, read top to bottom:
 3. **The keychain**, or memory (:mod:`designer.core.keychain`).
 
 :func:`needed_secrets` lists what a workspace needs and whether each is set,
-never the values.
+never the values. Which secrets there are, and their variables, come from
+:func:`designer.core.interop.secret_names.required_secrets`, the same list the
+bundles and exports use.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .interop.secret_names import ENV_PREFIX, snake
-from .models import Api, Call, Environment, Workspace, auth_secret_fields, secret_ref
+from .interop.secret_names import ENV_PREFIX, required_secrets
+from .models import Environment, Workspace
 from .secrets import SecretStore
 
 __all__ = [
@@ -36,17 +38,6 @@ __all__ = [
     "needed_secrets",
     "variable_names",
 ]
-
-_FIELD_WORDS = {
-    "key": "API key",
-    "token": "bearer token",
-    "password": "password",
-    "client_secret": "client secret",
-    "refresh_token": "refresh token",
-    "secret": "token request secret",
-    "private_key": "private key",
-    "key_password": "private key password",
-}
 
 
 def base_ref(ref: str) -> str:
@@ -72,46 +63,9 @@ class NeededSecret:
         return self.source is not None
 
 
-def _fields(api: Api) -> Iterator[tuple[str, Call | None, str, bool]]:
-    for name, optional in auth_secret_fields(api.auth.type):
-        what = _FIELD_WORDS.get(name, name.replace("_", " "))
-        yield f"auth.{name}", None, f"The {what} of API '{api.name}'", optional
-    for header in api.headers:
-        if header.private:
-            what = f"Header '{header.name}' of API '{api.name}'"
-            yield f"header.{header.name}", None, what, False
-    for param in api.parameters:
-        if param.private:
-            what = f"Parameter '{param.name}' of API '{api.name}'"
-            yield f"param.{param.name}", None, what, False
-    for call in api.calls:
-        for param in call.parameters:
-            if param.private:
-                yield (
-                    f"param.{param.name}",
-                    call,
-                    f"Parameter '{param.name}' of call '{call.name}' in API '{api.name}'",
-                    param.optional,
-                )
-
-
-def _entries(ws: Workspace) -> Iterator[tuple[Api, str, Call | None, str, bool, str]]:
-    taken: set[str] = set()
-    for api in ws.apis:
-        for field, call, description, optional in _fields(api):
-            parts = [snake(api.name)] + ([snake(call.name)] if call is not None else [])
-            base = ENV_PREFIX + "_".join([*parts, snake(field)])
-            name, n = base, 1
-            while name in taken:
-                n += 1
-                name = f"{base}_{n}"
-            taken.add(name)
-            yield api, field, call, description, optional, name
-
-
 def variable_names(ws: Workspace) -> dict[str, str]:
     """The environment variable of every secret of ``ws``, by reference."""
-    return {secret_ref(api, field, call): name for api, field, call, _d, _o, name in _entries(ws)}
+    return {s.ref: s.env for s in required_secrets(ws.apis)}
 
 
 def needed_secrets(
@@ -123,21 +77,20 @@ def needed_secrets(
 
     ``environments`` maps an API id to the name of its active environment.
     """
+    active = {api.id: api.environment((environments or {}).get(api.id)) for api in ws.apis}
     found = []
-    for api, field, call, description, optional, name in _entries(ws):
-        ref = secret_ref(api, field, call)
-        env = api.environment((environments or {}).get(api.id))
-        source = _source(store, ref, name, env)
+    for secret in required_secrets(ws.apis):
+        env = active.get(secret.ref.split("/", 1)[0])
         found.append(
             NeededSecret(
-                ref,
-                name,
-                api.name,
-                call.name if call else None,
-                field,
-                description,
-                optional,
-                source,
+                secret.ref,
+                secret.env,
+                secret.api,
+                secret.call,
+                secret.field,
+                secret.description,
+                secret.optional,
+                _source(store, secret.ref, secret.env, env),
             )
         )
     return found

@@ -2,7 +2,8 @@
 
 - One folder per API, carrying the API's authentication (requests inherit it):
   bearer, basic and API key map to Postman's ``bearer``, ``basic`` and
-  ``apikey`` auth.
+  ``apikey`` auth, the OAuth2 grants to its ``oauth2`` auth (which the Postman
+  app can fetch tokens with; newman cannot). Other types are left to the user.
 - Each API's base URL is a collection variable: ``{{baseUrl}}`` when one API
   is exported, ``{{baseUrl_<API>}}`` (upper snake case) for several.
 - Every secret is a ``{{CD_SECRET_...}}`` variable (names from
@@ -34,9 +35,13 @@ from ..models import (
     BearerAuth,
     BodyType,
     Call,
+    OAuth2AuthorizationCodeAuth,
+    OAuth2ClientCredentialsAuth,
+    OAuth2PasswordAuth,
     Parameter,
     Placement,
     Workspace,
+    auth_secret_fields,
     secret_ref,
 )
 from .common import effective_parameters
@@ -46,6 +51,12 @@ __all__ = ["POSTMAN_SCHEMA", "export_postman"]
 
 POSTMAN_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
+_OAUTH2 = (OAuth2ClientCredentialsAuth, OAuth2PasswordAuth, OAuth2AuthorizationCodeAuth)
+_GRANTS = {
+    "oauth2_client_credentials": "client_credentials",
+    "oauth2_password": "password_credentials",
+    "oauth2_authorization_code": "authorization_code_with_pkce",
+}
 _STATUS_TEST = [
     'pm.test("responds with a 2xx status", function () {',
     "    pm.expect(pm.response.code).to.be.within(200, 299);",
@@ -84,7 +95,34 @@ class _Exporter:
             place = "header" if isinstance(a, ApiKeyHeaderAuth) else "query"
             pairs = [_kv("key", name), _kv("value", prefix + self.secret(api)), _kv("in", place)]
             return {"type": "apikey", "apikey": pairs}
+        if isinstance(a, _OAUTH2):
+            return {"type": "oauth2", "oauth2": self.oauth2(api, a)}
         return {"type": "noauth"}
+
+    def oauth2(
+        self,
+        api: Api,
+        a: OAuth2ClientCredentialsAuth | OAuth2PasswordAuth | OAuth2AuthorizationCodeAuth,
+    ) -> list[dict[str, str]]:
+        """Postman's OAuth 2.0 settings; each secret is the variable of :mod:`.secret_names`."""
+        pairs = [
+            _kv("grant_type", _GRANTS[a.type]),
+            _kv("accessTokenUrl", a.token_url),
+            _kv("clientId", a.client_id),
+            _kv("client_authentication", "header" if a.client_auth == "basic" else "body"),
+            _kv("scope", a.scope),
+            _kv("addTokenTo", "header"),
+        ]
+        if isinstance(a, OAuth2AuthorizationCodeAuth):
+            pairs.append(_kv("authUrl", a.authorize_url))
+        if isinstance(a, OAuth2PasswordAuth):
+            pairs.append(_kv("username", a.username))
+        for name, _optional in auth_secret_fields(a.type):
+            key = {"client_secret": "clientSecret", "password": "password"}.get(name)
+            if key is not None:
+                ref = secret_ref(api, f"auth.{name}")
+                pairs.append(_kv(key, "{{" + self.envs[ref] + "}}"))
+        return pairs
 
     def _field(self, api: Api, call: Call, p: Parameter) -> tuple[Call | None, str]:
         """Whose parameter ``p`` is (the call's or the API's) and its secret field kind."""

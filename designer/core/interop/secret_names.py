@@ -1,15 +1,24 @@
 """Which secrets a set of APIs needs, and the environment variable that supplies each.
 
-A secret is an API's credential (``auth.token``, ``auth.password``,
-``auth.key``), a private shared header or parameter, or a private parameter
-of one call. Exports never hold their values; they refer to them by a
-*variable name*, the same everywhere (bundle manifest, cURL ``$VARIABLE``
-references, Postman ``{{VARIABLE}}``, the CLI's environment):
+This is the one enumeration of secrets: bundle manifests, the cURL and
+Postman exports, the command line's environment variables, the keychain
+layer (:mod:`designer.core.secret_scope`) and the Secrets view all use it, so
+they all list the same secrets under the same names.
+
+A secret is a credential of an API's authentication (every secret field of
+its type, see :func:`designer.core.models.auth_secret_fields`: ``auth.token``,
+``auth.password``, ``auth.key``, ``auth.client_secret``, ``auth.refresh_token``,
+``auth.secret``, ``auth.private_key``, ``auth.key_password``), a private shared
+header or parameter, or a private parameter of one call. Exports never hold
+their values; they refer to them by a *variable name*, the same everywhere
+(bundle manifest, cURL ``$VARIABLE`` references, Postman ``{{VARIABLE}}``, the
+CLI's environment):
 
 ``CD_SECRET_<API>_<FIELD>`` for an API's secret, and
 ``CD_SECRET_<API>_<CALL>_<FIELD>`` for a call's private parameter, each part
 in upper snake case: API ``Shop`` with a bearer token is
-``CD_SECRET_SHOP_AUTH_TOKEN``; its private header ``X-Api-Key`` is
+``CD_SECRET_SHOP_AUTH_TOKEN``, with OAuth2 client credentials
+``CD_SECRET_SHOP_AUTH_CLIENT_SECRET``; its private header ``X-Api-Key`` is
 ``CD_SECRET_SHOP_HEADER_X_API_KEY``; the private parameter ``sig`` of call
 ``Get order`` is ``CD_SECRET_SHOP_GET_ORDER_PARAM_SIG``. When two secrets would
 get the same name, the later one gets ``_2``, ``_3``...
@@ -19,20 +28,25 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..models import AUTH_SECRET_FIELD, Api, Call, secret_ref
+from ..models import Api, Call, auth_secret_fields, secret_ref
 
-__all__ = ["ENV_PREFIX", "RequiredSecret", "required_secrets", "snake"]
+__all__ = ["ENV_PREFIX", "RequiredSecret", "required_secrets", "secret_fields", "snake"]
 
 ENV_PREFIX = "CD_SECRET_"
 
-_KIND = {
-    "api_key_header": "API key",
-    "api_key_query": "API key",
-    "bearer": "bearer token",
-    "basic": "password",
+#: What each auth secret field is, in words.
+FIELD_WORDS = {
+    "key": "API key",
+    "token": "bearer token",
+    "password": "password",
+    "client_secret": "client secret",
+    "refresh_token": "refresh token",
+    "secret": "token request secret",
+    "private_key": "private key",
+    "key_password": "private key password",
 }
 
 
@@ -52,38 +66,37 @@ class RequiredSecret:
     call: str | None
     field: str
     description: str
+    optional: bool = False
 
 
-def _secrets_of(api: Api) -> Iterable[tuple[str, Call | None, str]]:
-    field = AUTH_SECRET_FIELD.get(api.auth.type)
-    if field is not None:
-        what = _KIND.get(api.auth.type, "credential")
-        if api.auth.type == "basic":
-            what = f"password of user {api.auth.username!r}" if api.auth.username else what
-        yield f"auth.{field}", None, f"The {what} of API {api.name!r}"
+def _auth_words(api: Api, name: str) -> str:
+    what = FIELD_WORDS.get(name, name.replace("_", " "))
+    username = getattr(api.auth, "username", "")
+    if name == "password" and username:
+        what = f"password of user {username!r}"
+    return what
+
+
+def secret_fields(api: Api) -> Iterator[tuple[str, Call | None, str, bool]]:
+    """Each secret of ``api``: its field, its call (or None), a description, and if optional."""
+    for name, optional in auth_secret_fields(api.auth.type):
+        yield f"auth.{name}", None, f"The {_auth_words(api, name)} of API {api.name!r}", optional
     for header in api.headers:
         if header.private:
-            yield (
-                f"header.{header.name}",
-                None,
-                f"Private header {header.name!r} of API {api.name!r}",
-            )
+            what = f"Private header {header.name!r} of API {api.name!r}"
+            yield f"header.{header.name}", None, what, header.optional
     for parameter in api.parameters:
         if parameter.private:
-            yield (
-                f"param.{parameter.name}",
-                None,
-                f"Private parameter {parameter.name!r} of API {api.name!r}",
-            )
+            what = f"Private parameter {parameter.name!r} of API {api.name!r}"
+            yield f"param.{parameter.name}", None, what, parameter.optional
     for call in api.calls:
         for parameter in call.parameters:
             if parameter.private:
-                yield (
-                    f"param.{parameter.name}",
-                    call,
+                what = (
                     f"Private parameter {parameter.name!r} of call {call.name!r} "
-                    f"in API {api.name!r}",
+                    f"in API {api.name!r}"
                 )
+                yield f"param.{parameter.name}", call, what, parameter.optional
 
 
 def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
@@ -91,7 +104,7 @@ def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
     found: list[RequiredSecret] = []
     taken: set[str] = set()
     for api in apis:
-        for field, call, description in _secrets_of(api):
+        for field, call, description, optional in secret_fields(api):
             parts = [snake(api.name)] + ([snake(call.name)] if call is not None else [])
             base = ENV_PREFIX + "_".join([*parts, snake(field)])
             env, n = base, 1
@@ -107,6 +120,7 @@ def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
                     call=call.name if call is not None else None,
                     field=field,
                     description=description,
+                    optional=optional,
                 )
             )
     return found
