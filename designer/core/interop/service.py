@@ -9,7 +9,7 @@ the secret store; callers save the workspace and store the secrets.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
@@ -19,6 +19,7 @@ from ..errors import ExportError, LookupFailed
 from ..models import Api, Call, Workspace
 from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
+from .credentials import hide_credentials
 from .curl_export import export_curl
 from .detect import detect_document, looks_like_curl
 from .har import import_har
@@ -98,18 +99,10 @@ def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
         for entry in contents.manifest:
             known = by_ref.get(entry["ref"])
             if known is not None:
-                required.append(
-                    RequiredSecret(
-                        known.ref,
-                        entry["env"],
-                        known.api,
-                        known.call,
-                        known.field,
-                        known.description,
-                    )
-                )
+                required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
     result = _IMPORTERS[kind](doc, source)
+    hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
 
 
@@ -143,7 +136,7 @@ def merge_import(
         if ref.split("/", 1)[0] in kept
     }
     required = [
-        RequiredSecret(remap_ref(s.ref, outcome.ids), s.env, s.api, s.call, s.field, s.description)
+        replace(s, ref=remap_ref(s.ref, outcome.ids))
         for s in imported.required
         if s.ref.split("/", 1)[0] in kept
     ]
