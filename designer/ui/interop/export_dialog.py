@@ -119,7 +119,7 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._update()
-        self.resize(560, 540)
+        self.resize(560, 600)
 
     # -- building ------------------------------------------------------------
 

@@ -117,7 +117,9 @@ class ImportPreviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self._update_plan()
-        self.resize(760, 560 if imported.required or imported.result.notes else 460)
+        self.import_button.setDefault(True)
+        self.import_button.setFocus()  # not the tree: its first row would look selected
+        self.resize(760, 540 if imported.required or imported.result.notes else 440)
 
     # -- building ------------------------------------------------------------
 
@@ -130,14 +132,15 @@ class ImportPreviewDialog(QDialog):
         tree.setUniformRowHeights(True)
         header = tree.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(_REQUEST, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(_NAME, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(_REQUEST, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(_RESULT, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(_CHOICE, QHeaderView.ResizeMode.ResizeToContents)
-        tree.setColumnWidth(_REQUEST, 200)
+        tree.setColumnWidth(_NAME, 240)
         warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
         for api in self._imported.result.apis:
             item = QTreeWidgetItem(tree, [api.name, api.base_url, "", ""])
+            item.setToolTip(_REQUEST, api.base_url)
             if api.name in self._conflicts:
                 item.setIcon(_NAME, warning)
                 item.setToolTip(_NAME, f"An API named “{api.name}” is already in the workspace")
@@ -147,6 +150,7 @@ class ImportPreviewDialog(QDialog):
                 child = QTreeWidgetItem(item, [call.name, request, "", ""])
                 child.setToolTip(_REQUEST, request)
             item.setExpanded(calls <= _EXPANDED_CALLS)
+        tree.setColumnHidden(_CHOICE, not self._conflicts)
         return tree
 
     def _choice_box(self, tree: QTreeWidget, name: str) -> QComboBox:
@@ -172,9 +176,7 @@ class ImportPreviewDialog(QDialog):
             field.setToolTip(f"{secret.description}\nSupplied elsewhere as {secret.env}")
             value = found.get(secret.ref, "")
             field.setText(value)
-            field.setPlaceholderText(
-                "Optional: enter it now, or later in the API's settings" if not value else ""
-            )
+            field.setPlaceholderText("" if value else "Optional: can be set later")
             label = QLabel(f"{secret.description}:", group)
             label.setToolTip(secret.env)
             label.setBuddy(field)
