@@ -204,7 +204,7 @@ def _unknown(tmp_path):
     [
         (_tampered_bundle, "$.checksum: does not match the content"),
         (_truncated, "the file ends too early"),
-        (_yaml_bomb, "bomb.yaml"),
+        (_yaml_bomb, "bomb.yaml: line 7, column 20: expands to more than"),
         (_unknown, "cannot tell the format"),
         (lambda tmp_path: tmp_path / "missing.json", "missing.json"),
     ],
