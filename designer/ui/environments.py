@@ -2,7 +2,9 @@
 
 Environments are per API, but teams name them alike (*development*, *live*),
 so one switcher chooses a name for the whole window: every API that has an
-environment of that name uses it, the others their own settings.
+environment of that name uses it, the others their own settings. The list
+follows the workspace: environments added, renamed (the choice follows a
+rename) and removed in the API editor.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class EnvironmentSwitcher(QComboBox):
         )
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.addItem(DEFAULT_LABEL, None)
+        self._names_by_id: dict[str, str] = {}  # the environments last offered, by id
         self.activated.connect(lambda _row: self.changed.emit(self.active))
 
     @property
@@ -39,12 +42,25 @@ class EnvironmentSwitcher(QComboBox):
         return data if isinstance(data, str) else None
 
     def set_workspace(self, workspace: Workspace) -> None:
-        """Offer the environment names of ``workspace``, keeping the choice if it remains."""
-        current = self.active
+        """Offer the environment names of ``workspace``, keeping the choice if it remains.
+
+        When the chosen environment was renamed, the choice follows it to its new name.
+        """
+        current = before = self.active
         names: dict[str, str] = {}
+        by_id: dict[str, str] = {}
         for api in workspace.apis:
             for env in api.environments:
                 names.setdefault(env.name.casefold(), env.name)
+                by_id[env.id] = env.name
+        if current is not None and current.casefold() not in names:
+            renamed = [
+                by_id[env_id]
+                for env_id, name in self._names_by_id.items()
+                if name.casefold() == current.casefold() and env_id in by_id
+            ]
+            current = renamed[0] if renamed else current
+        self._names_by_id = by_id
         self.blockSignals(True)
         try:
             self.clear()
@@ -55,7 +71,7 @@ class EnvironmentSwitcher(QComboBox):
             self.setCurrentIndex(max(row, 0))
         finally:
             self.blockSignals(False)
-        if self.active != current:
+        if self.active != before:
             self.changed.emit(self.active)
 
     def environment_for(self, api: Api) -> str | None:

@@ -162,6 +162,7 @@ class MainWindow(QMainWindow):
         self.secrets_action.triggered.connect(self.show_secrets)
         self.response_panel.environment_for = self.environments.environment_for  # type: ignore[attr-defined]
         self.api_editor.auth_form.environment_for = self.environments.environment_for
+        self.call_editor.preview.environment_for = self.environments.environment_for
         self.api_editor.auth_form.executor = executor
         self.environments.changed.connect(self._environment_changed)
         for signal in (self.doc.reset, self.doc.apiChanged):
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
 
     def _environment_changed(self, name: str | None) -> None:
         self.show_message(f"Environment: {name}" if name else "No environment")
+        self.call_editor.preview.refresh()
 
     def show_secrets(self) -> None:
         from .secrets_view import SecretsDialog

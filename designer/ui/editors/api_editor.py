@@ -1,9 +1,11 @@
 """The API editor (objectName ``apiEditor``): name, base URL, authentication and shared values.
 
 Edits become :class:`~designer.ui.commands.EditApi` commands that carry the
-API's settings without its calls. Credentials are not part of the model:
-the secret fields read and write the secret store directly, under
-``secret_ref(api, "auth.<field>")``, and are not undoable.
+API's settings without its calls; the Environments tab
+(:mod:`.environments_editor`) edits its environments the same way.
+Credentials are not part of the model: the secret fields read and write the
+secret store directly, under ``secret_ref(api, "auth.<field>")``, and are not
+undoable.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from designer.ui.document import Document
 from designer.ui.errors import InlineMessage
 
 from .auth_form import AuthForm
+from .environments_editor import EnvironmentsEditor
 from .params_table import NAME, OPTIONAL, PRIVATE, VALUE
 from .params_widget import ParamsTable
 from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
@@ -146,6 +149,11 @@ class ApiEditor(QWidget):
         self.params.model.edited.connect(lambda ps, text: self._edit({"parameters": ps}, text))
         for table in (self.headers, self.params):
             table.model.message.connect(self.message)
+        self.environments = EnvironmentsEditor(secrets, self)
+        self.environments.edited.connect(
+            lambda envs, text, merge: self._edit({"environments": envs}, text, merge or None)
+        )
+        self.environments.message.connect(self.message)
         self.problem = InlineMessage(self)
         self._lay_out()
         UndoRouter(self).install(self)
@@ -181,6 +189,8 @@ class ApiEditor(QWidget):
         tabs.setObjectName("apiTabs")
         tabs.addTab(self.headers, "Shared &headers")
         tabs.addTab(self.params, "Shared para&meters")
+        tabs.addTab(self.environments, "En&vironments")
+        self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.problem)
@@ -223,6 +233,7 @@ class ApiEditor(QWidget):
             self.params.model.set_parameters(
                 api.parameters, lambda n, a=api: secret_ref(a, f"param.{n}"), owner=api.id
             )
+            self.environments.set_api(api)
         finally:
             self._loading = False
         problems = self._doc.problems("api", api.id)

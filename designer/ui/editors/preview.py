@@ -1,15 +1,18 @@
 """The live request preview of the call editor, and "Copy as cURL".
 
 The preview is what :func:`designer.core.request.build_request` makes of the
-call right now: method, full URL, headers and body, secrets masked. When
-the request cannot be built (a required value is missing, a placeholder
-names no parameter) the core's one-line message is shown in its place.
+call right now, in the active environment: method, full URL, headers and
+body, secrets masked. When the request cannot be built (a required value is
+missing, a placeholder names no parameter) the core's one-line message is
+shown in its place.
 
 Changes arrive one keystroke at a time; the rebuild is deferred to the end
 of the current event-loop pass so a burst of changes costs one build.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -41,6 +44,8 @@ class RequestPreview(QWidget):
         super().__init__(parent)
         self._secrets = secrets
         self._target: tuple[Api, Call] | None = None
+        #: the name of the active environment of an API (the window's switcher sets it)
+        self.environment_for: Callable[[Api], str | None] = lambda api: None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -88,7 +93,8 @@ class RequestPreview(QWidget):
         from designer.core.request import build_request
 
         assert self._target is not None
-        return build_request(*self._target, self._secrets)
+        api, call = self._target
+        return build_request(api, call, self._secrets, environment=self.environment_for(api))
 
     def refresh(self) -> None:
         self._timer.stop()
