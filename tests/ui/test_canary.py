@@ -1,7 +1,10 @@
 """The canary: one unique secret through every input path, then zero copies on disk or screen.
 
-The secret goes in through the GUI's secret fields, a cURL import (Authorization
-header, ``-u``, an ``api_key`` query value), and an OAuth token endpoint (the
+The secret goes in through the GUI's secret fields (the API's and an
+environment's), a cURL import (Authorization header, ``-u``, an ``api_key``
+query value), OpenAPI and Postman documents carrying it (a header example, a
+query default, a collection's bearer token and variables) imported from the
+command line and through File ▸ Import…, and an OAuth token endpoint (the
 tokens it hands out are canaries too). Then the workspace is saved, the
 recovery file and settings written, the CLI exports and initializes with
 ``--save`` against a server that echoes the token back. Every file under the
@@ -12,9 +15,12 @@ line printed must be free of all of them.
 from __future__ import annotations
 
 import secrets as random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from designer import cli
@@ -22,6 +28,8 @@ from designer.core import workspace_file
 from designer.core.auth.tokens import load_token
 from designer.core.models import OAuth2ClientCredentialsAuth, secret_ref
 from tests.helpers import oauth_server as srv
+from tests.helpers import qtasync
+from tests.helpers.interop_gui import open_preview
 
 
 def _files(root: Path) -> list[Path]:
@@ -46,13 +54,75 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@contextmanager
+def _qt_asyncio(qapp: Any) -> Iterator[None]:
+    """An asyncio loop on Qt's for the GUI's imports; the CLI later runs its own."""
+    running = qtasync.running_loop(qapp)
+    next(running)
+    try:
+        yield
+    finally:
+        next(running, None)
+
+
+def _documents(folder: Path, canary: str) -> list[Path]:
+    """An OpenAPI document and a Postman collection, each carrying the canary three ways."""
+    openapi = {
+        "openapi": "3.0.3",
+        "info": {"title": "Petz", "version": "1"},
+        "servers": [{"url": "https://petz.test/v1"}],
+        "paths": {
+            "/pets": {
+                "get": {
+                    "parameters": [
+                        {"name": "Authorization", "in": "header", "example": f"Bearer {canary}"},
+                        {"name": "api_key", "in": "query", "schema": {"default": canary}},
+                        {"name": "X-API-Key", "in": "header", "examples": {"k": {"value": canary}}},
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    postman = {
+        "info": {
+            "name": "Pm",
+            "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+        },
+        "auth": {"type": "bearer", "bearer": [{"key": "token", "value": canary}]},
+        "variable": [{"key": "tok", "value": canary}],
+        "item": [
+            {
+                "name": "List",
+                "request": {
+                    "method": "GET",
+                    "header": [{"key": "X-Api-Key", "value": canary}],
+                    "url": {"raw": f"https://pm.test/v1/items?token={{{{tok}}}}&api_key={canary}"},
+                },
+            }
+        ],
+    }
+    paths = [folder / "petz.openapi.json", folder / "pm.postman_collection.json"]
+    for path, document in zip(paths, (openapi, postman), strict=True):
+        path.write_bytes(orjson.dumps(document))
+    return paths
+
+
 @pytest.mark.gui
 def test_the_canary_is_written_nowhere(
-    sandbox: Path, window: Any, qtbot: Any, capsys: pytest.CaptureFixture[str]
+    sandbox: Path,
+    window: Any,
+    qtbot: Any,
+    qapp: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     canary = "canary" + random.token_hex(12)
     canaries = {canary}
     workspace = sandbox / "shop.json"
+    # The documents to import hold the canary by design: they live outside the sandbox.
+    documents = _documents(tmp_path_factory.mktemp("inputs"), canary)
 
     # 1. cURL import: Authorization header, -u and an api_key query value.
     for command in (
@@ -61,6 +131,9 @@ def test_the_canary_is_written_nowhere(
         f"curl 'https://keyed.test/v1/items?api_key={canary}&page=1'",
     ):
         assert cli.main(["import", "--from", "curl", command, "-o", str(workspace)]) == 0
+    # ... and OpenAPI and Postman documents, from the command line.
+    for document in documents:
+        assert cli.main(["import", str(document), "-o", str(workspace)]) == 0
 
     # 2. The GUI: open the imported workspace, type the canary into secret fields.
     window.doc.open(workspace)
@@ -70,6 +143,22 @@ def test_the_canary_is_written_nowhere(
     window.tree.select(Item("api", api.id))
     qtbot.keyClicks(window.api_editor.secret, canary)
     assert window.secrets.get(secret_ref(api, "auth.token")) == canary
+
+    # ... an environment's secret fields,
+    environments = window.api_editor.environments
+    env = environments.add_environment("live")
+    assert env is not None
+    for field in environments.form.secret_fields.values():
+        qtbot.keyClicks(field, canary)
+    assert window.secrets.get(secret_ref(api, "auth.token", environment=env)) == canary
+
+    # ... and File ▸ Import… of the same documents (their secrets go to the store).
+    with _qt_asyncio(qapp):
+        for document in documents:
+            dialog = open_preview(window, qtbot, monkeypatch, document)
+            assert canary in dialog.secret_values().values()
+            dialog.import_button.click()
+    assert sum(v is not None and canary in v for v in window.secrets._values.values()) >= 8
     window.doc.save(workspace)
     window.recovery.write()
     window.settings.sync()
