@@ -27,6 +27,7 @@ from designer import cli
 from designer.core import workspace_file
 from designer.core.auth.tokens import load_token
 from designer.core.models import OAuth2ClientCredentialsAuth, secret_ref
+from designer.ui import ops
 from tests.helpers import oauth_server as srv
 from tests.helpers import qtasync
 from tests.helpers.interop_gui import open_preview
@@ -152,13 +153,6 @@ def test_the_canary_is_written_nowhere(
         qtbot.keyClicks(field, canary)
     assert window.secrets.get(secret_ref(api, "auth.token", environment=env)) == canary
 
-    # ... and File ▸ Import… of the same documents (their secrets go to the store).
-    with _qt_asyncio(qapp):
-        for document in documents:
-            dialog = open_preview(window, qtbot, monkeypatch, document)
-            assert canary in dialog.secret_values().values()
-            dialog.import_button.click()
-    assert sum(v is not None and canary in v for v in window.secrets._values.values()) >= 8
     window.doc.save(workspace)
     window.recovery.write()
     window.settings.sync()
@@ -197,7 +191,21 @@ def test_the_canary_is_written_nowhere(
     finally:
         server.stop()
 
-    # 4. Exports and everything printed.
+    # 4. File ▸ Import… of the documents (their secrets go to the store); saved again.
+    #    Last, as asyncio runs on Qt's loop from here on and init runs a loop of its own.
+    window.doc.open(workspace)
+    with _qt_asyncio(qapp):
+        for document in documents:
+            dialog = open_preview(window, qtbot, monkeypatch, document)
+            assert canary in dialog.secret_values().values()
+            dialog.import_button.click()
+        assert sum(canary in v for v in window.secrets._values.values()) >= 8
+        qtbot.waitUntil(lambda: not ops._running)  # the reads have wound up
+        window.doc.save(workspace)
+        window.recovery.write()
+        window.settings.sync()
+
+    # 5. Exports and everything printed.
     for fmt, out in (("curl", "calls.sh"), ("postman", "c.postman.json")):
         cli.main(["export", str(workspace), "--to", fmt, "-o", str(sandbox / out)])
     printed = capsys.readouterr()
