@@ -156,3 +156,16 @@ def test_the_preview_shows_the_active_environment(window: Any, envs: Any, qtbot:
     window.environments.activated.emit(window.environments.currentIndex())
     qtbot.waitUntil(lambda: "live.shop.test/v2/orders" in preview.text.toPlainText())
     assert "live-token" not in preview.text.toPlainText()  # masked, as ever
+
+
+def test_ctrl_z_in_an_environment_field_undoes_the_document_edit(
+    window: Any, envs: Any, qtbot: Any
+) -> None:
+    envs.add_environment("live")
+    field = envs.form.values["Accept"]  # built for this API, after the editor
+    field.setFocus()
+    qtbot.keyClicks(field, "text/csv")
+    qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _api(window).environments[0].parameters == {}
+    assert field.text() == ""
+    assert window.doc.undo_stack.canRedo()  # the document's undo, not the field's own

@@ -33,7 +33,7 @@ from designer.core.interop.secret_names import FIELD_WORDS, RequiredSecret, requ
 from designer.core.models import Api, Environment
 from designer.core.secrets import SecretStore
 
-from .widgets import SecretField, set_text_keeping_cursor
+from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
 
 __all__ = ["EnvironmentForm"]
 
@@ -84,6 +84,7 @@ class EnvironmentForm(QWidget):
         self.base_url.setObjectName("environmentBaseUrl")
         self.base_url.setAccessibleName("Environment base URL")
         self.base_url.textEdited.connect(self._edit_base_url)
+        self._undo = UndoRouter(self)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -131,6 +132,7 @@ class EnvironmentForm(QWidget):
             if secret.field.endswith(".private_key"):
                 row = self._with_load_button(field, secret)
             self.form.addRow(_secret_label(secret), row)
+        self._undo.install(self)  # Ctrl+Z in the new fields undoes document edits
 
     def _with_load_button(self, field: SecretField, secret: RequiredSecret) -> QWidget:
         box = QWidget(self)
