@@ -125,8 +125,34 @@ class MoveCall(QUndoCommand):
         self._doc.apply_move_call(self._dst_api, self._dst_row, self._src_api, self._src_row)
 
 
-class EditApi(QUndoCommand):
+class _MergingEdit(QUndoCommand):
+    """A snapshot edit that merges with the next edit of the same item and key.
+
+    Typing in one field is then one undo step, not one per keystroke.
+    """
+
+    _MERGE_ID = -1
+    _after: Api | Call
+    _merge_key: Hashable | None
+
+    def id(self) -> int:
+        return self._MERGE_ID if self._merge_key is not None else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        if type(other) is not type(self):
+            return False
+        assert isinstance(other, _MergingEdit)
+        if other._after.id != self._after.id or other._merge_key != self._merge_key:
+            return False
+        self._after = other._after
+        return True
+
+
+class EditApi(_MergingEdit):
     """Change an API's settings (everything but its calls)."""
+
+    _MERGE_ID = _EDIT_API_ID
+    _after: Api
 
     def __init__(
         self,
@@ -140,17 +166,6 @@ class EditApi(QUndoCommand):
         self._doc, self._before, self._after = doc, before, after
         self._merge_key = merge_key
 
-    def id(self) -> int:
-        return _EDIT_API_ID if self._merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        if not isinstance(other, EditApi) or other._after.id != self._after.id:
-            return False
-        if other._merge_key != self._merge_key:
-            return False
-        self._after = other._after
-        return True
-
     def redo(self) -> None:
         self._doc.apply_api_settings(self._after)
 
@@ -158,8 +173,11 @@ class EditApi(QUndoCommand):
         self._doc.apply_api_settings(self._before)
 
 
-class EditCall(QUndoCommand):
+class EditCall(_MergingEdit):
     """Replace a call by an edited copy."""
+
+    _MERGE_ID = _EDIT_CALL_ID
+    _after: Call
 
     def __init__(
         self,
@@ -173,17 +191,6 @@ class EditCall(QUndoCommand):
         self._doc, self._before, self._after = doc, before, after
         self._api_id = doc.call_row(before.id)[0]
         self._merge_key = merge_key
-
-    def id(self) -> int:
-        return _EDIT_CALL_ID if self._merge_key is not None else -1
-
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
-        if not isinstance(other, EditCall) or other._after.id != self._after.id:
-            return False
-        if other._merge_key != self._merge_key:
-            return False
-        self._after = other._after
-        return True
 
     def redo(self) -> None:
         self._api_id = self._doc.call_row(self._after.id)[0]
