@@ -24,10 +24,10 @@ from designer.core.models import Workspace
 from ..errors import show_error
 from ..ops import AsyncOp, run_in_worker
 from . import jobs
-from .export_dialog import ExportDialog, ExportFormat
 
 if TYPE_CHECKING:
     from ..mainwindow import MainWindow
+    from .export_dialog import ExportFormat
 
 __all__ = ["ExportFlow"]
 
@@ -74,6 +74,8 @@ class ExportFlow(QObject):
         if not ws.apis:
             self.message.emit("Nothing to export yet: add or import an API first.")
             return
+        from .export_dialog import ExportDialog  # loaded with the first export
+
         dialog = ExportDialog(ws, self._window.current_call(), self._window)
         dialog.accepted.connect(
             lambda: self._save(dialog.request(), dialog.export_format(), dialog.suggested_name())

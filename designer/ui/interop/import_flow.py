@@ -17,18 +17,19 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
-from designer.core.interop.service import Imported, merge_import
 
 from ..edits import Item
 from ..errors import show_error
 from ..ops import AsyncOp, run_in_worker
 from . import jobs
 from .curl_dialog import CurlDialog
-from .preview_dialog import ImportPreviewDialog
 from .undo import push_merge
 
 if TYPE_CHECKING:
+    from designer.core.interop.service import Imported
+
     from ..mainwindow import MainWindow
+    from .preview_dialog import ImportPreviewDialog
 
 __all__ = ["IMPORT_FILTERS", "ImportFlow"]
 
@@ -134,6 +135,9 @@ class ImportFlow(QObject):
 
     def _preview(self, imported: Imported, source: str) -> None:
         self.message.emit("")
+        # The preview pulls in the merge planner; load it with the first import.
+        from .preview_dialog import ImportPreviewDialog
+
         dialog = ImportPreviewDialog(imported, self._window.doc.workspace, source, self._window)
         dialog.accepted.connect(lambda: self._apply(dialog, imported, source))
         dialog.rejected.connect(lambda: self.message.emit("Import cancelled; nothing was changed."))
@@ -144,6 +148,8 @@ class ImportFlow(QObject):
     def _apply(self, dialog: ImportPreviewDialog, imported: Imported, source: str) -> None:
         doc = self._window.doc
         try:
+            from designer.core.interop.service import merge_import
+
             merged = merge_import(doc.workspace, imported, dialog.choices(), source=source)
         except DesignerError as exc:
             self._failed(source, exc)

@@ -11,22 +11,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from designer.core import fileio
-from designer.core.interop.service import Imported, export_workspace, read_import
-from designer.core.interop.source import read_source
-from designer.core.models import Workspace
+
+if TYPE_CHECKING:
+    from designer.core.interop.service import Imported
+    from designer.core.models import Workspace
+
+# The interop package (every importer and exporter) is imported inside the
+# jobs: the main window imports this module at start-up, the jobs run later.
 
 __all__ = ["ExportRequest", "read_curl", "read_file", "write_export"]
 
 
 def read_file(path: str) -> Imported:
     """Read and check the document at ``path``; its format is detected."""
+    from designer.core.interop.service import read_import
+    from designer.core.interop.source import read_source
+
     return read_import(read_source(path), Path(path).name)
 
 
 def read_curl(command: str) -> Imported:
     """Read a pasted curl command."""
+    from designer.core.interop.service import read_import
+
     return read_import(command.encode(), "the pasted command", "curl")
 
 
@@ -47,6 +57,8 @@ def write_export(
 
     ``secret_values`` are only used to mask them in sample values of a bundle.
     """
+    from designer.core.interop.service import export_workspace
+
     data = export_workspace(
         ws,
         request.to,

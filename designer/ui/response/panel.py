@@ -21,7 +21,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from designer.core.auth import Authenticator
 from designer.core.errors import DesignerError
 from designer.core.execute import Executor, ResponseResult
 from designer.core.fileio import format_size
@@ -141,6 +140,9 @@ class ResponsePanel(QWidget):
             # Fails early, with the builder's message, before any token request.
             build_request(api, call, self._secrets, environment=environment)
             self.statusLabel.setText("Sending…")
+            # Imported here: authlib and joserfc are not needed until a call runs.
+            from designer.core.auth import Authenticator
+
             authenticator = Authenticator(self._secrets, self._executor)
             built, response = await authenticator.send(
                 api, call, environment=environment, on_progress=self._progress
