@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..errors import ImportFormatError
+from ..validation_messages import describe
 
 __all__ = ["Reader", "describe", "join"]
 
@@ -28,23 +29,6 @@ def join(where: str, key: str | int) -> str:
     if len(escaped) > 60:
         escaped = escaped[:57] + "..."
     return f'{where}["{escaped}"]'
-
-
-def describe(value: object) -> str:
-    """A JSON value's kind, as a user would name it."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 class Reader:
