@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import re
 import shlex
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
@@ -29,7 +29,6 @@ from .models import (
     ApiKeyQueryAuth,
     BasicAuth,
     BearerAuth,
-    BodyType,
     Call,
     ClientCertificateAuth,
     Environment,
@@ -38,6 +37,7 @@ from .models import (
     path_placeholders,
     secret_ref,
 )
+from .request_body import Resolved, encode_body
 from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
 from .tls import TlsSettings
@@ -172,7 +172,7 @@ def build_request(
     for name, value in headers:
         _check_header(api, call, name, value)
 
-    body = _encode_body(api, call, resolved)
+    body = encode_body(api, call, resolved)
     if body.content_type and (
         body.multipart or not any(n.lower() == "content-type" for n, _ in headers)
     ):
@@ -239,19 +239,7 @@ def _tls(api: Api, secrets: SecretStore, used: set[str]) -> TlsSettings:
     return TlsSettings(api.ca_bundle.strip(), api.auth.certificate.strip(), key, password)
 
 
-@dataclass(slots=True)
-class _Resolved:
-    """Parameter values by where they go, after overrides and omissions."""
-
-    path: dict[str, str]
-    query: list[tuple[str, str]]
-    headers: list[tuple[str, str]]
-    body: list[tuple[str, str]]
-    omitted_body: set[str]  # blank optional body parameters: empty in templates
-    secrets: set[str]
-
-
-def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]) -> _Resolved:
+def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]) -> Resolved:
     # Keyed by placement and name (headers case-insensitively), so a call
     # parameter replaces the shared one of the same name in its position.
     chosen: dict[tuple[Placement, str], tuple[Parameter, str]] = {}
@@ -269,7 +257,7 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
     for p in call.parameters:
         chosen[key(p.placement, p.name)] = (p, secret_ref(api, f"param.{p.name}", call))
 
-    out = _Resolved({}, [], [], [], set(), set())
+    out = Resolved({}, [], [], [], set(), set())
     for param, ref in chosen.values():
         if param.name in values:
             value = values[param.name]
@@ -299,112 +287,6 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
 def _secret_forms(value: str) -> set[str]:
     """A secret as written in a URL, a form body and a JSON string, for masking."""
     return {value, quote(value, safe=""), quote_plus(value), orjson.dumps(value).decode()[1:-1]}
-
-
-@dataclass(frozen=True, slots=True)
-class _Body:
-    content: bytes | None = None
-    content_type: str | None = None
-    multipart: tuple[tuple[str, str], ...] = ()
-
-
-_BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
-
-
-def _encode_body(api: Api, call: Call, resolved: _Resolved) -> _Body:
-    """Encode the body for the call's body type.
-
-    JSON values stay strings: a sample "42" is sent as "42", never guessed
-    into a number, because the parameter editor only holds text. A body that
-    needs numbers, booleans or arrays is written as a template instead.
-    """
-    pairs = resolved.body
-    template = call.body_template
-    kind = call.body_type
-    if kind == BodyType.NONE:
-        return _Body()
-    if kind == BodyType.JSON:
-        if template.strip():
-            text = _fill_template(api, call, resolved, lambda v: orjson.dumps(v).decode()[1:-1])
-            try:
-                orjson.loads(text)
-            except orjson.JSONDecodeError as exc:
-                # Caught here, the mistake (often "<name>" without quotes) is named;
-                # the server would only answer 400.
-                raise RequestBuildError(
-                    f"JSON body template of call '{call.name}' in API '{api.name}' is not valid "
-                    f"JSON once filled ({exc}): check the quotes around each <placeholder>"
-                ) from exc
-            return _Body(text.encode(), "application/json")
-        return _Body(orjson.dumps(_nest(api, call, pairs)), "application/json")
-    if kind == BodyType.FORM:
-        if template.strip():
-            text = _fill_template(api, call, resolved, quote_plus)
-        else:
-            text = urlencode(pairs)
-        return _Body(text.encode(), "application/x-www-form-urlencoded")
-    if kind == BodyType.MULTIPART:
-        if not pairs:
-            return _Body()
-        # httpx writes the parts; a None filename makes each a plain form field.
-        encoded = httpx.Request(
-            "POST", "http://localhost/", files=[(k, (None, v)) for k, v in pairs]
-        )
-        return _Body(encoded.read(), encoded.headers["Content-Type"], tuple(pairs))
-    if not template:
-        return _Body()
-    # Raw bodies are often XML or HTML: a <tag> that names no parameter is kept.
-    text = _fill_template(api, call, resolved, lambda v: v, strict=False)
-    return _Body(text.encode(), call.content_type.strip() or "text/plain; charset=utf-8")
-
-
-def _fill_template(
-    api: Api,
-    call: Call,
-    resolved: _Resolved,
-    escape: Callable[[str], str],
-    *,
-    strict: bool = True,
-) -> str:
-    values = dict.fromkeys(resolved.omitted_body, "")
-    values.update(resolved.body)
-
-    def replace(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name in values:
-            return escape(values[name])
-        if strict:
-            raise PlaceholderError(
-                f"Body placeholder '<{name}>' of call '{call.name}' in API '{api.name}' names "
-                f"no body parameter: add a body parameter named '{name}'"
-            )
-        return match.group(0)
-
-    return _BODY_PLACEHOLDER.sub(replace, call.body_template)
-
-
-def _nest(api: Api, call: Call, pairs: list[tuple[str, str]]) -> dict[str, object]:
-    """Build a JSON object from dotted names: ``customer.address.city`` nests."""
-    root: dict[str, object] = {}
-    for name, value in pairs:
-        *parents, leaf = name.split(".")
-        node = root
-        for part in parents:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                raise _conflict(api, call, name)
-            node = child
-        if isinstance(node.get(leaf), dict):
-            raise _conflict(api, call, name)
-        node[leaf] = value
-    return root
-
-
-def _conflict(api: Api, call: Call, name: str) -> RequestBuildError:
-    return RequestBuildError(
-        f"Body parameter '{name}' of call '{call.name}' in API '{api.name}' clashes with "
-        f"another one that is both a value and an object: rename one of them"
-    )
 
 
 def _join_url(api: Api, call: Call) -> str:
