@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from ..errors import AuthenticationError, SignInRequiredError
 from ..models import Api, OAuth2AuthorizationCodeAuth
 from ..secrets import SecretStore
-from ._authlib import AsyncOAuth2Client
+from . import _authlib
 from .grants import ClientOptions, _guarded, _secret, _to_token, _token_url, address
 from .tokens import Token
 
@@ -99,7 +99,7 @@ async def sign_in(
     redirect_uri = f"http://127.0.0.1:{port}/callback"
     state, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(64)
     try:
-        async with AsyncOAuth2Client(
+        async with _authlib.AsyncOAuth2Client(
             client_id=auth.client_id,
             client_secret=client_secret or None,
             token_endpoint_auth_method=method if client_secret else "none",

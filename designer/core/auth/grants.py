@@ -28,7 +28,7 @@ from ..models import (
     secret_ref,
 )
 from ..secrets import SecretStore
-from ._authlib import AsyncAssertionClient, AsyncOAuth2Client, OAuthError
+from . import _authlib
 from .tokens import Token
 
 __all__ = ["ClientOptions", "address", "fetch_token", "refresh_token"]
@@ -90,7 +90,7 @@ async def _guarded(api: Api, url: str, fetch: Callable[[], Awaitable[Any]]) -> d
     where = address(url)
     try:
         answer = await fetch()
-    except OAuthError as exc:
+    except _authlib.OAuthError as exc:
         detail = f"{exc.error}: {exc.description}" if exc.description else str(exc.error)
         raise AuthenticationError(
             f"The token endpoint {where} of API '{api.name}' refused the request ({detail}): "
@@ -146,7 +146,7 @@ async def fetch_token(api: Api, store: SecretStore, options: ClientOptions) -> T
         grant = "password" if extra else "client_credentials"
 
         async def oauth2() -> Any:
-            async with AsyncOAuth2Client(
+            async with _authlib.AsyncOAuth2Client(
                 client_id=auth.client_id,
                 client_secret=client_secret or None,
                 token_endpoint_auth_method=method,
@@ -181,7 +181,7 @@ async def _jwt_bearer(
         ) from exc
 
     async def assertion() -> Any:
-        async with AsyncAssertionClient(
+        async with _authlib.AsyncAssertionClient(
             url,
             issuer=auth.issuer,
             subject=auth.subject or auth.issuer,
@@ -233,7 +233,7 @@ async def refresh_token(
     headers: dict[str, str] = getattr(auth, "token_headers", {})
 
     async def renew() -> Any:
-        async with AsyncOAuth2Client(
+        async with _authlib.AsyncOAuth2Client(
             client_id=client_id,
             client_secret=client_secret or None,
             token_endpoint_auth_method=method if client_secret else "none",
@@ -245,7 +245,10 @@ async def refresh_token(
         data = await _guarded(api, url, renew)
     except AuthenticationError as exc:
         cause = exc.__cause__
-        if isinstance(cause, OAuthError) and cause.error in ("invalid_grant", "invalid_token"):
+        if isinstance(cause, _authlib.OAuthError) and cause.error in (
+            "invalid_grant",
+            "invalid_token",
+        ):
             raise SignInRequiredError(
                 f"The refresh token was rejected by {address(url)}: sign in again."
             ) from exc
