@@ -15,7 +15,7 @@ import argparse
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, NoReturn
 
 import orjson
@@ -257,15 +257,14 @@ def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.Argu
     return {}
 
 
-def _wants_gui(argv: Sequence[str]) -> bool:
+def _wants_gui(argv: Sequence[str], commands: Iterable[str]) -> bool:
     """No subcommand among the arguments: the desktop application is meant."""
-    commands = {"infer", "init", "import", "export", "validate", "schema"}
     positionals = [a for a in argv if not a.startswith("-")]
     if not positionals:
         # The top-level help lists the commands; anything else opens the app.
         return not any(a in ("-h", "--help") for a in argv)
     first = positionals[0]
-    if first in commands:
+    if first in set(commands):
         return False
     # A workspace to open, or a mistyped command: argparse then says
     # "invalid choice" and lists the commands, instead of the app opening.
@@ -318,8 +317,9 @@ def _fail(message: str, debug: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    gui = _wants_gui(argv)
-    parser = _gui_parser() if gui else build_parser()
+    cli_parser = build_parser()
+    gui = _wants_gui(argv, _command_parsers(cli_parser))
+    parser = _gui_parser() if gui else cli_parser
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors
