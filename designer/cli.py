@@ -21,10 +21,6 @@ from typing import TYPE_CHECKING, NoReturn
 import orjson
 
 from . import __version__
-from .cli_calls import register_infer as _register_infer
-from .cli_calls import register_init as _register_init
-from .cli_interop import register_export as _register_export
-from .cli_interop import register_import as _register_import
 from .core import fileio
 from .core.errors import DesignerError, WorkspaceValidationError
 from .core.secrets import MemorySecretStore
@@ -213,15 +209,25 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 
 # -- the program -------------------------------------------------------------------------
 
-#: One entry per subcommand, in the order --help lists them.
-_COMMANDS: list[Callable[[argparse._SubParsersAction[_Parser]], None]] = [
-    _register_infer,
-    _register_init,
-    _register_import,
-    _register_export,
-    _register_validate,
-    _register_schema,
-]
+#: The subcommands, in the order --help lists them. Opening the app only needs
+#: these names, so the commands' own modules are imported when one is run; a
+#: test keeps this list equal to what :func:`build_parser` registers.
+COMMANDS = ("infer", "init", "import", "export", "validate", "schema")
+
+
+def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
+    """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
+    from .cli_calls import register_infer, register_init
+    from .cli_interop import register_export, register_import
+
+    return [
+        register_infer,
+        register_init,
+        register_import,
+        register_export,
+        _register_validate,
+        _register_schema,
+    ]
 
 
 def _gui_parser() -> _Parser:
@@ -250,13 +256,6 @@ def _gui_parser() -> _Parser:
     return parser
 
 
-def _command_parsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return dict(action.choices)
-    return {}
-
-
 def _wants_gui(argv: Sequence[str], commands: Iterable[str]) -> bool:
     """No subcommand among the arguments: the desktop application is meant."""
     positionals = [a for a in argv if not a.startswith("-")]
@@ -272,7 +271,7 @@ def _wants_gui(argv: Sequence[str], commands: Iterable[str]) -> bool:
 
 
 def _register_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
-    for register in _COMMANDS:
+    for register in _registrations():
         register(subparsers)
 
 
@@ -317,9 +316,7 @@ def _fail(message: str, debug: bool) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    cli_parser = build_parser()
-    gui = _wants_gui(argv, _command_parsers(cli_parser))
-    parser = _gui_parser() if gui else cli_parser
+    parser = _gui_parser() if _wants_gui(argv, COMMANDS) else build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version and usage errors

@@ -54,6 +54,24 @@ def test_without_a_command_the_desktop_app_is_started(monkeypatch: pytest.Monkey
     assert (args.workspace, args.quit_after_load, args.example) == ("ws.json", True, False)
 
 
+def test_command_names_match_the_registered_commands() -> None:
+    parser = cli.build_parser()
+    (subparsers,) = (a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert tuple(subparsers.choices) == cli.COMMANDS
+
+
+def test_opening_the_app_does_not_import_the_commands() -> None:
+    # The commands' modules (and httpx, pydantic's importers) cost start-up time.
+    code = (
+        "import sys, designer.ui.app as app; app.run = lambda args: 0; "
+        "from designer import cli; assert cli.main(['ws.json']) == 0; "
+        "print(sorted(m for m in ('designer.cli_calls', 'designer.cli_interop', 'httpx') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 @pytest.mark.parametrize("argv", [["--help"], ["import", "--help"], ["validate", "-h"]])
 def test_help_everywhere(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, out, _ = run(capsys, *argv)
