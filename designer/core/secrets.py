@@ -8,10 +8,10 @@ the OS keychain store plugs in behind the same protocol.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["MASK", "MemorySecretStore", "SecretStore", "mask_secrets"]
+__all__ = ["MASK", "DeferredSecretStore", "MemorySecretStore", "SecretStore", "mask_secrets"]
 
 #: What a secret is shown as, everywhere, unless the user reveals it.
 MASK = "••••"
@@ -48,6 +48,44 @@ class MemorySecretStore:
 
     def __len__(self) -> int:
         return len(self._values)
+
+
+class DeferredSecretStore:
+    """A store that opens the real one on first use.
+
+    Finding the keychain imports keyring and its backends and asks the
+    Secret Service over D-Bus, which would cost the application's start-up
+    a noticeable part of its time; a window that has nothing private to show
+    never pays it. ``opener`` returns the store; attributes other than the
+    protocol's (such as ``is_persistent``) are read from it, also opening it.
+    """
+
+    def __init__(self, opener: Callable[[], SecretStore]) -> None:
+        self._opener = opener
+        self._store: SecretStore | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self._store is not None
+
+    def open(self) -> SecretStore:
+        if self._store is None:
+            self._store = self._opener()
+        return self._store
+
+    def get(self, ref: str) -> str | None:
+        return self.open().get(ref)
+
+    def set(self, ref: str, value: str) -> None:
+        self.open().set(ref, value)
+
+    def delete(self, ref: str) -> None:
+        self.open().delete(ref)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self.open(), name)
 
 
 def mask_secrets(text: str, secrets: Iterable[str]) -> str:

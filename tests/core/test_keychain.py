@@ -29,6 +29,7 @@ from designer.core.models import (
 )
 from designer.core.request import build_request
 from designer.core.secret_scope import needed_secrets, variable_names
+from designer.core.secrets import DeferredSecretStore
 from tests.helpers.keyrings import MemoryKeyring
 
 
@@ -73,6 +74,29 @@ def test_no_usable_backend_falls_back_to_memory_with_one_notice() -> None:
     assert status.message is not None
     assert "memory for this session only" in status.message
     assert "never written to disk" in status.message
+
+
+def test_deferred_store_opens_the_keychain_on_first_use() -> None:
+    backend = keyring.get_keyring()
+    assert isinstance(backend, MemoryKeyring)
+    opened: list[str] = []
+
+    def opener() -> KeyringSecretStore:
+        opened.append("keychain")
+        return KeyringSecretStore(lambda: "w", backend)
+
+    store = DeferredSecretStore(opener)
+    assert not store.is_open
+    assert opened == []
+    assert store.get("a/auth.token") is None
+    store.set("a/auth.token", "t0ken")
+    assert opened == ["keychain"]  # once, whatever is asked after
+    assert backend.entries == {(service_name("w"), "a/auth.token"): "t0ken"}
+    assert store.is_persistent is True  # read from the opened store
+    store.delete("a/auth.token")
+    assert store.get("a/auth.token") is None
+    with pytest.raises(AttributeError):
+        store.no_such_attribute  # noqa: B018
 
 
 def test_variable_names_follow_the_export_scheme() -> None:
