@@ -37,6 +37,7 @@ from .errors import (
     TooManyRedirectsError,
 )
 from .request import BuiltRequest
+from .response import ResponseResult
 from .secrets import mask_secrets
 from .tls import TlsSettings, ssl_context
 
@@ -58,31 +59,6 @@ class ExecutionSettings:
     max_redirects: int = 10
     max_body_bytes: int = 200 * 1024 * 1024
     verify: bool | str = True
-
-
-@dataclass(frozen=True, slots=True)
-class ResponseResult:
-    """What came back: status line, timing, headers and the decoded body."""
-
-    status: int
-    reason: str
-    http_version: str
-    url: str
-    elapsed: float
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    content_type: str
-    charset: str | None
-
-    @property
-    def size(self) -> int:
-        return len(self.body)
-
-    def header(self, name: str) -> str | None:
-        """The value of a header, case-insensitively; repeated headers joined by ", "."""
-        wanted = name.lower()
-        values = [v for n, v in self.headers if n.lower() == wanted]
-        return ", ".join(values) if values else None
 
 
 class Executor:

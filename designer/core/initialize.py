@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from .errors import BodyParseError, HTTPStatusError
-from .execute import Executor, ResponseResult
 from .inference import Change, detect_kind, diff, infer_body, infer_value, walk
 from .inference import merge as merge_shapes
 from .models import Api, Call
+from .response import ResponseResult
 from .secrets import SecretStore, mask_secrets
 from .structure import ResponseType, Shape, ValueType
+
+if TYPE_CHECKING:
+    from .execute import Executor
 
 __all__ = ["InferOutcome", "infer_response", "initialize", "redact", "with_structure"]
 

@@ -15,9 +15,9 @@ import re
 import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
-import httpx
 import orjson
 
 from .errors import MissingValueError, PlaceholderError, RequestBuildError
@@ -41,6 +41,9 @@ from .request_body import Resolved, encode_body
 from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
 from .tls import TlsSettings
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["BuiltRequest", "build_request", "missing_placeholders"]
 
@@ -83,6 +86,8 @@ class BuiltRequest:
 
     def to_httpx(self) -> httpx.Request:
         """The request as httpx sends it, secrets included."""
+        import httpx  # here, not at the top: building a preview must not wait for it
+
         # Values go out as UTF-8 bytes: httpx would reject non-ASCII text.
         headers = [(n.encode("ascii"), v.encode("utf-8")) for n, v in self.headers]
         return httpx.Request(self.method, self.url, headers=headers, content=self.content)
@@ -382,6 +387,8 @@ def _check_url(api: Api, call: Call, url: str) -> None:
             f"URL '{url}' of call '{call.name}' in API '{api.name}' is not an http(s) URL "
             f"with a host: check the base URL"
         )
+    import httpx  # what httpx refuses to send, the preview refuses too
+
     try:
         httpx.URL(url)
     except httpx.InvalidURL as exc:

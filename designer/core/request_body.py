@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote_plus, urlencode
 
-import httpx
 import orjson
 
 from .errors import PlaceholderError, RequestBuildError
@@ -79,6 +78,8 @@ def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
         if not pairs:
             return Body()
         # httpx writes the parts; a None filename makes each a plain form field.
+        import httpx
+
         encoded = httpx.Request(
             "POST", "http://localhost/", files=[(k, (None, v)) for k, v in pairs]
         )

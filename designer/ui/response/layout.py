@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.execute import ResponseResult
+from designer.core.response import ResponseResult
 
 from ..errors import InlineMessage
 from .raw_view import RawBodyPage

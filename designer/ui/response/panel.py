@@ -16,18 +16,19 @@ import contextlib
 import os
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
 from designer.core.errors import DesignerError
-from designer.core.execute import Executor, ResponseResult
 from designer.core.fileio import format_size
 from designer.core.inference import Change, detect_kind, infer_body, summarize
 from designer.core.initialize import InferOutcome, infer_response, redact, with_structure
 from designer.core.models import Api, Call
 from designer.core.request import build_request
+from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape
 
@@ -36,6 +37,9 @@ from ..ops import AsyncOp, run_in_worker
 from . import jobs
 from .layout import PanelLayout
 from .manual_dialog import ManualResponse, ManualResponseDialog
+
+if TYPE_CHECKING:
+    from designer.core.execute import Executor
 
 __all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "ResponsePanel"]
 
