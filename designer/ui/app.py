@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["NO_DISPLAY", "LazyExecutor", "display_available", "main", "run"]
+__all__ = ["NO_DISPLAY", "AppSecrets", "LazyExecutor", "display_available", "main", "run"]
 
 _IMPORTED = time.perf_counter()
 PROG = "connector-designer"
@@ -78,14 +78,31 @@ class LazyExecutor:
         return getattr(self.get(), name)
 
 
-def _secret_store(workspace: Any) -> tuple[Any, Any]:
-    """The keychain (or, without one, memory) under ``CD_SECRET_*`` variables, and its status.
+class AppSecrets:
+    """The app's secrets: ``CD_SECRET_*`` variables over the keychain (or memory).
 
-    ``workspace`` returns the open workspace, whose id names the keychain service.
+    The keychain is opened on first use (finding it costs start-up time), at
+    the latest once the event loop runs; :attr:`status` says then whether
+    secrets outlive the session.
     """
-    from designer.core.keychain import default_store
 
-    return default_store(workspace)
+    def __init__(self, workspace: Any) -> None:
+        from designer.core.secrets import DeferredSecretStore
+
+        self._workspace = workspace  # returns the open workspace, whose id names the service
+        self.status: Any = None
+        self.store = DeferredSecretStore(self._open)
+
+    def _open(self) -> Any:
+        from designer.core.keychain import default_store
+
+        store, self.status = default_store(self._workspace)
+        return store
+
+    def notice(self) -> str | None:
+        """Open the keychain if nothing has yet; the notice to show when it is not usable."""
+        self.store.open()
+        return self.status.message if self.status is not None else None
 
 
 def _open_example(window: Any, secrets: Any) -> Any:
@@ -150,16 +167,27 @@ def restore_entry(window: Any, entry: Any) -> None:
     window.show_message("Restored unsaved changes; save to keep them.")
 
 
-def _load(window: Any, workspace: Path) -> str | None:
-    """Open the workspace given on the command line; returns why it failed, or None."""
+def _read(workspace: Path) -> tuple[Any, str | None]:
+    """Load the workspace given on the command line: (workspace, None) or (None, why not)."""
     from designer.core.errors import DesignerError
+    from designer.core.workspace_file import load
 
     try:
-        window.doc.open(workspace)
+        return load(workspace), None
     except DesignerError as exc:
-        return str(exc)
-    window.settings.add_recent(workspace)
-    return None
+        return None, str(exc)
+
+
+def _preload_core() -> None:
+    """Import the core modules the window uses, before Qt.
+
+    Once imported, PySide6 looks at the source of every module imported after
+    it (for its ``from __feature__ import`` switches), which costs a quarter of
+    a millisecond per module; pydantic and the core are a few hundred modules.
+    """
+    import designer.core.initialize  # noqa: F401
+    import designer.core.request  # noqa: F401
+    import designer.core.workspace_file  # noqa: F401
 
 
 def run(args: argparse.Namespace) -> int:
@@ -170,6 +198,15 @@ def run(args: argparse.Namespace) -> int:
     # Start-up creates many long-lived objects (models, widgets) and no garbage
     # worth collecting; the collector would only walk them again and again.
     gc.disable()
+    workspace = Path(args.workspace) if getattr(args, "workspace", None) else None
+    quit_after_load = bool(getattr(args, "quit_after_load", False))
+    _preload_core()
+    loaded, failure = _read(workspace) if workspace is not None else (None, None)
+    if failure is not None and quit_after_load:
+        gc.enable()
+        print(f"{PROG}: error: {failure}", file=sys.stderr)
+        return 1
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -177,8 +214,6 @@ def run(args: argparse.Namespace) -> int:
     from .mainwindow import MainWindow
     from .settings import Settings
 
-    workspace = Path(args.workspace) if getattr(args, "workspace", None) else None
-    quit_after_load = bool(getattr(args, "quit_after_load", False))
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName("Connector Designer")
     app.setApplicationName("Connector Designer")
@@ -186,17 +221,17 @@ def run(args: argparse.Namespace) -> int:
     app.setQuitOnLastWindowClosed(False)
     restore_hook = install_excepthook()
     holder: list[Any] = []
-    secrets, keychain = _secret_store(lambda: holder[0].doc.workspace)
+    keychain = AppSecrets(lambda: holder[0].doc.workspace)
+    secrets = keychain.store
     executor = LazyExecutor()
     settings = Settings()
     window = MainWindow(settings, secrets, executor)
     holder.append(window)
     demo = loop = None
     try:
-        failure = _load(window, workspace) if workspace is not None else None
-        if failure is not None and quit_after_load:
-            print(f"{PROG}: error: {failure}", file=sys.stderr)
-            return 1
+        if loaded is not None and workspace is not None:
+            window.doc.replace(loaded, workspace.resolve())
+            settings.add_recent(workspace)
         if workspace is None and (getattr(args, "example", False) or settings.first_launch):
             demo = _open_example(window, secrets)
         window.show()
@@ -209,8 +244,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"started in {_seconds_since_start():.3f} s", flush=True)
             window.recovery.timer.stop()
             return 0
-        if keychain.message is not None:
-            QTimer.singleShot(0, lambda: window.show_keychain_notice(keychain.message))
+        QTimer.singleShot(0, lambda: _keychain_notice(window, keychain))
         if failure is not None:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:
@@ -235,6 +269,11 @@ def run(args: argparse.Namespace) -> int:
             demo.stop()
         if "designer.ui.workers" in sys.modules:
             sys.modules["designer.ui.workers"].shutdown_workers()
+
+
+def _keychain_notice(window: Any, keychain: AppSecrets) -> None:
+    if (message := keychain.notice()) is not None:
+        window.show_keychain_notice(message)
 
 
 def _event_loop(app: Any) -> asyncio.AbstractEventLoop:

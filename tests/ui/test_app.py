@@ -18,6 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def launch(tmp_path: Path, *args: str, display: bool = True) -> subprocess.CompletedProcess[str]:
+    return python(tmp_path, "-m", "designer", *args, display=display)
+
+
+def python(tmp_path: Path, *args: str, display: bool = True) -> subprocess.CompletedProcess[str]:
     env = {
         k: v
         for k, v in os.environ.items()
@@ -30,7 +34,7 @@ def launch(tmp_path: Path, *args: str, display: bool = True) -> subprocess.Compl
     env["XDG_DATA_HOME"] = str(tmp_path / "data")
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run(
-        [sys.executable, "-m", "designer", *args],
+        [sys.executable, *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -69,6 +73,52 @@ def test_quit_after_load_opens_a_big_workspace(tmp_path):
     result = launch(tmp_path, str(path), "--quit-after-load")
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(r"started in \d+\.\d{3} s\n", result.stdout)
+
+
+def test_start_up_leaves_the_keychain_and_http_for_later(tmp_path):
+    # Finding the keychain and importing httpx cost start-up time; the first
+    # secret read or request pays them instead.
+    path = tmp_path / "small.workspace.json"
+    workspace_file.save(big_workspace(20), path)
+    code = (
+        "import sys; from designer import cli; "
+        "code = cli.main([sys.argv[1], '--quit-after-load']); "
+        "print(code, sorted(m for m in ('keyring', 'httpx', 'designer.core.execute') "
+        "if m in sys.modules))"
+    )
+    result = python(tmp_path, "-c", code, str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 []"
+
+
+@pytest.mark.usefixtures("_memory_keyring")
+def test_app_secrets_open_the_keychain_when_first_needed():
+    from designer.ui.app import AppSecrets
+
+    workspace = big_workspace(1)
+    secrets = AppSecrets(lambda: workspace)
+    assert not secrets.store.is_open
+    assert secrets.status is None
+    secrets.store.set("ref", "value")
+    assert secrets.store.is_open
+    assert secrets.status.persistent
+    assert secrets.notice() is None  # a usable keychain: nothing to tell
+
+
+def test_app_secrets_notice_without_a_keychain(monkeypatch):
+    import keyring
+    from keyring.backends import fail
+
+    from designer.ui.app import AppSecrets
+
+    monkeypatch.setattr(keyring, "get_keyring", fail.Keyring)
+    workspace = big_workspace(1)
+    secrets = AppSecrets(lambda: workspace)
+    notice = secrets.notice()
+    assert notice is not None
+    assert "memory for this session only" in notice
+    secrets.store.set("ref", "value")  # kept for the session
+    assert secrets.store.get("ref") == "value"
 
 
 def test_quit_after_load_reports_a_missing_file(tmp_path):
