@@ -26,6 +26,10 @@ class Change:
     path: str
     before: str | None = None
     after: str | None = None
+    #: for a removed field: the path of the object (or list) that held it, and
+    #: its name there (None for the items of a list), so a view can show where it was
+    parent: str | None = None
+    name: str | None = None
 
     def __str__(self) -> str:
         where = self.path or "(root)"
@@ -54,17 +58,8 @@ def _walk(shape: Shape, path: str) -> Iterator[tuple[str, str | None, Shape]]:
 
 
 def _children(path: str, node: Shape) -> Iterator[tuple[str, Shape]]:
-    if node.fields:
-        for name, child in node.fields.items():
-            yield child_path(path, name), child
-    if node.items is not None:
-        yield child_path(path, None), node.items
-    if node.variants:
-        for variant in node.variants:
-            # A mixed value's object or list variant contributes its children.
-            yield from _children(path, variant)
-    if node.embedded is not None:
-        yield from _children(path, node.embedded)
+    for name, child in _named_children(node):
+        yield child_path(path, name), child
 
 
 def diff(old: Shape | None, new: Shape) -> list[Change]:
@@ -89,9 +84,33 @@ def diff(old: Shape | None, new: Shape) -> list[Change]:
         if node.nullable and not previous.nullable:
             changes.append(Change("nullable", path))
     for path, (parent, node) in before.items():
-        if path not in after and parent in after:
-            changes.append(Change("removed", path, node.label, None))
+        if path not in after and parent is not None and parent in after:
+            name = _name_in(before[parent][1], parent, path)
+            changes.append(Change("removed", path, node.label, None, parent, name))
     return changes
+
+
+def _name_in(holder: Shape, holder_path: str, path: str) -> str | None:
+    """The name under which ``holder`` (at ``holder_path``) holds the child at ``path``."""
+    for name, _child in _named_children(holder):
+        if child_path(holder_path, name) == path:
+            return name
+    return None
+
+
+def _named_children(node: Shape) -> Iterator[tuple[str | None, Shape]]:
+    """Each child with its name: a field's name, or None for a list's items.
+
+    A mixed value's object or list variant contributes its children.
+    """
+    if node.fields:
+        yield from node.fields.items()
+    if node.items is not None:
+        yield None, node.items
+    for variant in node.variants or ():
+        yield from _named_children(variant)
+    if node.embedded is not None:
+        yield from _named_children(node.embedded)
 
 
 _WORDS: dict[ChangeKind, tuple[str, str]] = {

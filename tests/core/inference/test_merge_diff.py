@@ -80,6 +80,17 @@ def test_diff_lists_added_removed_changed_optional_and_nullable_with_paths() -> 
     )
 
 
+def test_removed_fields_name_where_they_were() -> None:
+    old = infer_value({"a": {"x": 1, "y.z": 2}, "tags": [{"k": 1}], "top": True})
+    new = infer_value({"a": {"x": 1}, "tags": []})
+    removed = {c.path: (c.parent, c.name, c.before) for c in diff(old, new) if c.kind == "removed"}
+    assert removed == {
+        'a["y.z"]': ("a", "y.z", "integer"),  # a name that needs quoting in paths
+        "tags[].k": ("tags[]", "k", "integer"),
+        "top": ("", "top", "boolean"),
+    }
+
+
 def test_diff_of_equal_structures_is_empty() -> None:
     shape = infer_value({"a": [1, 2]})
     assert diff(shape, infer_value({"a": [3]})) == []
