@@ -24,7 +24,7 @@ from designer.ui.response import jobs
 from designer.ui.response import panel as panel_module
 from designer.ui.response.manual_dialog import ManualResponse
 from designer.ui.response.panel import ResponsePanel
-from designer.ui.response.structure_model import INCLUDE, TYPE
+from designer.ui.response.structure_model import INCLUDE, SAMPLE, TYPE
 from tests.helpers import qtasync
 from tests.helpers.servers import free_port
 
@@ -205,14 +205,25 @@ def test_keyboard_toggles_include_and_edits_the_type(qtbot, panel, demo) -> None
 
 
 def test_reinitialize_shows_what_changed(qtbot, panel, shape_server) -> None:
-    shape_server.serve({"data": [{"id": 1, "name": "Ada"}], "page": 1})
+    deep = {"a": {"b": {"c": {"d": 1}}}}
+    shape_server.serve({"data": [{"id": 1, "name": "Ada", "nick": "A"}], "page": 1, **deep})
     panel.set_call(_api(shape_server.url), Call(name="List"))
     _initialize(qtbot, panel)
-    shape_server.serve({"data": [{"id": "u1", "name": "Ada", "email": "a@b.example"}], "page": 1})
+    deep["a"]["b"]["c"]["d"] = "one"
+    shape_server.serve(
+        {"data": [{"id": "u1", "name": "Ada", "email": "a@b.example"}], "page": 1, **deep}
+    )
     _initialize(qtbot, panel)
-    assert panel.ui.summaryLabel.text() == "Re-initialized: 1 field added, 1 changed type."
+    assert panel.ui.summaryLabel.text() == (
+        "Re-initialized: 1 field added, 1 field removed, 2 changed type."
+    )
+    deepest = panel.model.index_for_path("a.b.c.d")
+    assert panel.responseTree.isExpanded(deepest.parent()), "a change deep down is shown"
     added = panel.model.index_for_path("data[].email")
     assert added.data(Qt.ItemDataRole.BackgroundRole) is not None
+    removed = panel.model.index_for_path("data[].nick", SAMPLE)
+    assert removed.data() == "removed"
+    assert panel.responseTree.isExpanded(removed.parent())  # shown where it was
     assert "Type changed from integer to text" in panel.model.index_for_path("data[].id").data(
         Qt.ItemDataRole.ToolTipRole
     )

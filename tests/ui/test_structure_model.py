@@ -165,6 +165,46 @@ def test_changes_are_highlighted(model) -> None:
     assert email.data(Qt.ItemDataRole.BackgroundRole) is None
 
 
+def test_removed_fields_stay_as_struck_out_rows(qtmodeltester, qtbot, model) -> None:
+    old = infer_value({"data": [{"id": 1, "email": "a@b.example", "coupon": "X"}], "page": 1})
+    new = infer_value({"data": [{"id": 1}], "page": 1})
+    model.set_structure(new, {}, diff(old, new))
+    _fetch_all(model)
+    items = model.index_for_path("data[]")
+    names = [model.index(r, 0, items).data() for r in range(model.rowCount(items))]
+    assert names == ["id", "email", "coupon"]  # after the fields still there
+    email = model.index_for_path("data[].email")
+    assert _row(model, "data[].email") == ["email", "text (email)", "removed", None]
+    assert email.data(Qt.ItemDataRole.FontRole).strikeOut()
+    assert email.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert "Removed since the previous initialize (was text (email))" in email.data(
+        Qt.ItemDataRole.ToolTipRole
+    )
+    include = email.siblingAtColumn(INCLUDE)
+    assert not model.flags(include) & Qt.ItemFlag.ItemIsUserCheckable
+    assert not model.flags(email.siblingAtColumn(TYPE)) & Qt.ItemFlag.ItemIsEditable
+    with qtbot.assertNotEmitted(model.overridesEdited):
+        assert not model.setData(include, Qt.CheckState.Unchecked, Qt.ItemDataRole.CheckStateRole)
+    assert not model.hasChildren(email)
+    # The next structure without changes shows only what is there.
+    model.set_structure(new)
+    assert not model.index_for_path("data[].email").isValid()
+    model.set_structure(new, {}, diff(old, new))
+    _fetch_all(model)
+    qtmodeltester.check(model)
+
+
+def test_a_removed_subtree_is_one_row(model) -> None:
+    old = infer_value({"a": {"b": {"c": 1}}, "n": 1})
+    new = infer_value({"a": {}, "n": 1})
+    model.set_structure(new, {}, diff(old, new))
+    a = model.index_for_path("a")
+    assert model.hasChildren(a)  # only the removed row is left under it
+    _fetch_all(model)
+    assert model.rowCount(a) == 1
+    assert _row(model, "a.b") == ["b", "object", "removed", None]
+
+
 def test_list_root_and_empty_model(qtmodeltester, qapp) -> None:
     model = StructureModel()
     model.set_structure(infer_value([{"a": 1}, {"a": 2, "b": "x"}]))

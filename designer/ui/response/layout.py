@@ -195,6 +195,14 @@ class PanelLayout:
     def set_busy(self, busy: bool) -> None:
         self.progress.setVisible(busy)
 
+    def reveal(self, paths: list[str]) -> None:
+        """Expand the rows that hold ``paths`` (what a re-initialize changed), so they show."""
+        for path in paths:
+            parent = self.model.index_for_path(path).parent()
+            while parent.isValid() and not self.tree.isExpanded(parent):
+                self.tree.expand(parent)
+                parent = parent.parent()
+
     def expand(self) -> None:
         """Open the first levels and fit the Field and Type columns to what is shown."""
         self.tree.expandToDepth(_EXPAND_DEPTH - 1)

@@ -48,6 +48,7 @@ SAMPLE_LIMIT = 1000
 #: Bodies above this size get the quick first pass; smaller ones infer in well under a second.
 TWO_PASS_BYTES = 2 * 1024 * 1024
 _PROGRESS_INTERVAL = 0.1
+_REVEAL_CHANGES = 50
 
 
 class ResponsePanel(QWidget):
@@ -244,6 +245,9 @@ class ResponsePanel(QWidget):
         self._call = updated
         self.model.set_structure(updated.structure, updated.overrides, changes)
         self.ui.expand()
+        # Changed fields deeper than the first levels are opened too; a bounded
+        # number, so a response that changed everywhere stays quick to show.
+        self.ui.reveal([c.path for c in changes[:_REVEAL_CHANGES]])
         self.ui.summaryLabel.setText(_summary(previous, changes))
         self.callEdited.emit(updated)
 

@@ -44,6 +44,7 @@ _SAMPLE_CHARS = 120
 _CHANGE_COLOURS = {
     "added": QColor(46, 160, 67, 70),
     "type": QColor(230, 150, 0, 80),
+    "removed": QColor(215, 58, 73, 60),
 }
 _CHANGE_WORDS = {
     "added": "Added since the previous initialize",
@@ -142,6 +143,8 @@ def tooltip(
     if change is not None:
         if change.kind == "type":
             lines.append(f"Type changed from {change.before} to {change.after}")
+        elif change.kind == "removed":
+            lines.append(f"Removed since the previous initialize (was {change.before})")
         else:
             lines.append(_CHANGE_WORDS.get(change.kind, change.kind))
     samples = [s for s in shape.samples if s is not None]

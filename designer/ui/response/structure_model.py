@@ -5,7 +5,9 @@ dialog. Each index stores its :class:`_Node` (napari's adapter pattern); nodes
 are created only when their parent is expanded, in batches through
 ``canFetchMore``/``fetchMore``, so an object with ten thousand fields expands
 at once. A list has one child, ``[] item``, because its shape describes all
-items however many there were.
+items however many there were. After a re-initialize, a field that is gone
+stays in the tree as a struck-out *removed* row (not editable, not included)
+where it used to be, so added, changed and removed fields all read in place.
 
 The model never edits the call itself. A type or include change computes the
 call's new overrides (keyed by :func:`~designer.core.structure.child_path`
@@ -42,32 +44,64 @@ _TOP = QModelIndex()
 class _Node:
     """One row: a shape at a path, its parent, and the children created so far."""
 
-    __slots__ = ("children", "name", "parent", "parent_count", "path", "pending", "row", "shape")
+    __slots__ = (
+        "children",
+        "name",
+        "parent",
+        "parent_count",
+        "path",
+        "pending",
+        "removed",
+        "row",
+        "shape",
+    )
 
     def __init__(
-        self, name: str, path: str, shape: Shape, parent: _Node | None, row: int, parent_count: int
+        self,
+        name: str,
+        path: str,
+        shape: Shape,
+        parent: _Node | None,
+        row: int,
+        parent_count: int,
+        removed: Change | None = None,
     ) -> None:
         self.name, self.path, self.shape = name, path, shape
         self.parent, self.row, self.parent_count = parent, row, parent_count
+        #: set on the row of a field the last re-initialize no longer found
+        self.removed = removed
         self.children: list[_Node] = []
         # Specs of children not created yet; None until first needed.
-        self.pending: list[tuple[str, str, Shape, int]] | None = None
+        self.pending: list[_Spec] | None = None
 
-    def specs(self) -> list[tuple[str, str, Shape, int]]:
+    def specs(self, removed: Mapping[str, list[Change]]) -> list[_Spec]:
         if self.pending is None:
-            self.pending = list(_child_specs(self.path, self.shape))
+            self.pending = [*_child_specs(self.path, self.shape), *_removed_specs(removed, self)]
             self.pending.reverse()  # popped from the end, in field order
         return self.pending
 
 
-def _child_specs(path: str, shape: Shape) -> Iterator[tuple[str, str, Shape, int]]:
+#: (name, path, shape, count of the holder, the removal it shows or None) of a row to create
+_Spec = tuple[str, str, Shape, int, Change | None]
+_GONE = Shape(type=ValueType.UNKNOWN, count=0)
+
+
+def _removed_specs(removed: Mapping[str, list[Change]], node: _Node) -> Iterator[_Spec]:
+    if node.removed is not None:
+        return
+    for change in removed.get(node.path, ()):
+        name = "[] item" if change.name is None else change.name
+        yield name, change.path, _GONE, 0, change
+
+
+def _child_specs(path: str, shape: Shape) -> Iterator[_Spec]:
     """(name, path, shape, count of the holder) of each child, as the core's walk orders them."""
     if shape.fields:
         for name, child in shape.fields.items():
-            yield name, child_path(path, name), child, shape.count
+            yield name, child_path(path, name), child, shape.count, None
     if shape.items is not None and shape.items.type is not ValueType.UNKNOWN:
         # Holder count 0: "seen in n of m" is about fields of objects, not list items.
-        yield "[] item", child_path(path, None), shape.items, 0
+        yield "[] item", child_path(path, None), shape.items, 0, None
     for variant in shape.variants or ():
         yield from _child_specs(path, variant)
     if shape.embedded is not None:
@@ -80,7 +114,7 @@ def _root_for(shape: Shape) -> _Node:
     if not _has_children(shape):
         holder = Shape(type=ValueType.OBJECT, count=1)
         root = _Node("", "", holder, None, 0, 1)
-        root.pending = [("(body)", "", shape, 0)]
+        root.pending = [("(body)", "", shape, 0, None)]
     return root
 
 
@@ -98,9 +132,12 @@ class StructureModel(QAbstractItemModel):
         self._root: _Node | None = None
         self._overrides: dict[str, FieldOverride] = {}
         self._changes: dict[str, Change] = {}
+        self._removed: dict[str, list[Change]] = {}  # removed fields by the path of their holder
         self._fetching = False
         self._bold = QFont()
         self._bold.setBold(True)
+        self._struck = QFont()
+        self._struck.setStrikeOut(True)
 
     # -- content ----------------------------------------------------------------------
 
@@ -114,7 +151,7 @@ class StructureModel(QAbstractItemModel):
         self.beginResetModel()
         self._root = None if shape is None else _root_for(shape)
         self._overrides = dict(overrides or {})
-        self._changes = {c.path: c for c in changes or () if c.kind != "removed"}
+        self._set_changes(changes)
         self.endResetModel()
 
     def set_overrides(self, overrides: Mapping[str, FieldOverride]) -> None:
@@ -124,9 +161,13 @@ class StructureModel(QAbstractItemModel):
         self._overrides = dict(overrides)
         self._refresh_all()
 
-    def set_changes(self, changes: list[Change] | None) -> None:
-        self._changes = {c.path: c for c in changes or () if c.kind != "removed"}
-        self._refresh_all()
+    def _set_changes(self, changes: list[Change] | None) -> None:
+        self._changes, self._removed = {}, {}
+        for change in changes or ():
+            if change.kind != "removed":
+                self._changes[change.path] = change
+            elif change.parent is not None:
+                self._removed.setdefault(change.parent, []).append(change)
 
     def shape(self) -> Shape | None:
         return None if self._root is None else self._root.shape
@@ -192,18 +233,20 @@ class StructureModel(QAbstractItemModel):
         node = self._node(parent)
         if node is None:
             return False
-        return bool(node.children) or _has_children(node.shape)
+        if node.children or node.removed is not None:
+            return bool(node.children)
+        return _has_children(node.shape) or node.path in self._removed
 
     def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 - Qt API
         if parent.column() > 0:
             return False
         node = self._node(parent)
-        return node is not None and bool(node.specs())
+        return node is not None and bool(node.specs(self._removed))
 
     def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 - Qt API
         node = self._node(parent)
         # Views and model checkers may ask for more from inside the insert signals.
-        if node is None or not node.specs() or self._fetching:
+        if node is None or not node.specs(self._removed) or self._fetching:
             return
         pending = node.pending
         assert pending is not None
@@ -213,8 +256,8 @@ class StructureModel(QAbstractItemModel):
         try:
             self.beginInsertRows(parent, first, first + count - 1)
             for row in range(first, first + count):
-                name, path, shape, holder = pending.pop()
-                node.children.append(_Node(name, path, shape, node, row, holder))
+                name, path, shape, holder, removed = pending.pop()
+                node.children.append(_Node(name, path, shape, node, row, holder, removed))
             self.endInsertRows()
         finally:
             self._fetching = False
@@ -233,6 +276,8 @@ class StructureModel(QAbstractItemModel):
         node = self._node(index) if index.isValid() else None
         if node is None:
             return Qt.ItemFlag.NoItemFlags
+        if node.removed is not None:
+            return flags  # a field that is gone: nothing to choose
         if index.column() == INCLUDE:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         elif index.column() == TYPE and present.type_editable(node.shape):
@@ -244,6 +289,8 @@ class StructureModel(QAbstractItemModel):
         if node is None:
             return None
         column = index.column()
+        if node.removed is not None:
+            return self._removed_data(node, node.removed, column, role)
         override = self._overrides.get(node.path)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == FIELD:
@@ -273,9 +320,22 @@ class StructureModel(QAbstractItemModel):
             return f"{node.path or node.name}: {present.type_text(node.shape, override)}"
         return None
 
+    def _removed_data(self, node: _Node, change: Change, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (node.name, change.before, "removed", None)[column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return present.tooltip(node.path, node.shape, 0, None, change)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return present.change_brush(change)
+        if role == Qt.ItemDataRole.FontRole and column == FIELD:
+            return self._struck
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"{node.path}: removed (was {change.before})"
+        return None
+
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         node = self._node(index) if index.isValid() else None
-        if node is None:
+        if node is None or node.removed is not None:
             return False
         current = self._overrides.get(node.path) or FieldOverride()
         if index.column() == INCLUDE and role == Qt.ItemDataRole.CheckStateRole:
