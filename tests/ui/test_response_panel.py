@@ -160,6 +160,36 @@ def test_initialize_the_demo_products(qtbot, panel, demo) -> None:
     qtbot.waitUntil(lambda: not panel.cancelButton.isEnabled())
 
 
+def test_going_back_to_a_call_shows_its_last_response(qtbot, panel, demo) -> None:
+    api, order = _demo_call(demo, "Get order")
+    _, feed = _demo_call(demo, "News feed (XML)")
+    panel.set_call(api, order)
+    _initialize(qtbot, panel)
+    status = panel.statusLabel.text()
+    qtbot.waitUntil(lambda: '"lines"' in panel.ui.raw.text.toPlainText())
+    panel.set_call(api, feed)
+    assert panel.statusLabel.text() == "Not initialized"
+    assert panel.ui.raw.text.toPlainText() == ""
+    panel.set_call(api, panel.edits[-1])  # the order call, as initialized
+    assert panel.statusLabel.text() == f"Last response: {status}"
+    qtbot.waitUntil(lambda: '"lines"' in panel.ui.raw.text.toPlainText())
+    assert panel.ui.headers.rowCount() >= 3
+
+
+def test_only_so_much_is_kept(qtbot, panel, demo, monkeypatch) -> None:
+    from designer.ui.response import panel as panel_module
+
+    monkeypatch.setattr(panel_module, "KEEP_BYTES", 10)  # smaller than any body
+    api, order = _demo_call(demo, "Get order")
+    _, feed = _demo_call(demo, "News feed (XML)")
+    panel.set_call(api, order)
+    _initialize(qtbot, panel)
+    panel.set_call(api, feed)
+    panel.set_call(api, panel.edits[-1])
+    assert panel.statusLabel.text() == "Initialized earlier"
+    assert panel.ui.headers.rowCount() == 0
+
+
 def test_change_a_type_and_exclude_a_field(qtbot, panel, demo) -> None:
     panel.set_call(*_demo_call(demo, "Get order"))
     _initialize(qtbot, panel)

@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -48,6 +49,9 @@ SAMPLE_LIMIT = 1000
 #: Bodies above this size get the quick first pass; smaller ones infer in well under a second.
 TWO_PASS_BYTES = 2 * 1024 * 1024
 _PROGRESS_INTERVAL = 0.1
+#: Responses kept for the session (all calls together), so that going back to a
+#: call shows what it last returned; a larger body is shown only while current.
+KEEP_BYTES = 64 * 1024 * 1024
 _REVEAL_CHANGES = 50
 
 
@@ -70,6 +74,8 @@ class ResponsePanel(QWidget):
         self._last_progress = 0.0
         self._responded = False
         self._warmed = False
+        # call id -> (response, how to show its body, its status line), oldest first
+        self._kept: OrderedDict[str, tuple[ResponseResult, str, str]] = OrderedDict()
 
         self.ui = PanelLayout(self)
         self.responseTree = self.ui.tree
@@ -123,8 +129,7 @@ class ResponsePanel(QWidget):
             self.ui.expand()
         if not same:
             self.ui.message.clear()
-            self.ui.show_response(None)
-            self.statusLabel.setText("Initialized earlier" if call.structure else "Not initialized")
+            self._show_kept(call)
         self._update_actions()
         if not self._warmed:
             # Start a worker process now, so the first Initialize does not wait for one.
@@ -153,8 +158,10 @@ class ResponsePanel(QWidget):
                 api, call, environment=environment, on_progress=self._progress
             )
             self._responded = True
-            self.statusLabel.setText(_status_text(response))
-            self.ui.show_response(response, _kind(call, response))
+            status, kind = _status_text(response), _kind(call, response)
+            self.statusLabel.setText(status)
+            self.ui.show_response(response, kind)
+            self._keep(call.id, response, kind, status)
             return redact(await self._infer(call, response), built.secrets), response
 
         self._start(run, self._initialized)
@@ -195,7 +202,32 @@ class ResponsePanel(QWidget):
         if outcome.note:
             self.ui.message.show_note(outcome.note)
             self.ui.show_response(response, outcome.kind.value)
+            if self._call is not None:
+                self._keep(self._call.id, response, outcome.kind.value, self.statusLabel.text())
         self._apply(outcome.shape, merge=False)
+
+    # -- responses kept for the session -------------------------------------------------
+
+    def _keep(self, call_id: str, response: ResponseResult, kind: str, status: str) -> None:
+        self._kept.pop(call_id, None)
+        if response.size > KEEP_BYTES:
+            return
+        self._kept[call_id] = (response, kind, status)
+        total = sum(r.size for r, _, _ in self._kept.values())
+        while total > KEEP_BYTES:
+            _, (oldest, _, _) = self._kept.popitem(last=False)
+            total -= oldest.size
+
+    def _show_kept(self, call: Call) -> None:
+        kept = self._kept.get(call.id)
+        if kept is None:
+            self.ui.show_response(None)
+            self.statusLabel.setText("Initialized earlier" if call.structure else "Not initialized")
+            return
+        self._kept.move_to_end(call.id)
+        response, kind, status = kept
+        self.ui.show_response(response, kind)
+        self.statusLabel.setText(f"Last response: {status}")
 
     # -- Manually enter response… -----------------------------------------------------
 
