@@ -7,6 +7,12 @@ processes. The pool is created on first use (start-up stays fast), uses the
 shut down when the application quits. Where processes cannot be started (some
 sandboxes forbid them) a thread pool takes over, which is slower but correct.
 
+A long job the user may cancel (the full inference of a large body) runs in
+a process of its own, :func:`run_in_own_process`: cancelling it stops that
+process at once, so a cancelled job neither keeps a core busy for seconds nor
+delays the next Initialize, and the process ends with its job instead of
+idling on the memory it used. Short jobs share the pool and finish regardless.
+
 Exceptions cross the process boundary intact: the core's errors have
 constructors with extra arguments that plain pickling cannot call again, so the
 worker ships the class, ``args`` and attributes and the parent rebuilds them.
@@ -27,12 +33,13 @@ from typing import Any, TypeVar
 
 from designer.core.errors import DesignerError
 
-__all__ = ["WorkerCrashed", "run_in_worker", "shutdown_workers"]
+__all__ = ["WorkerCrashed", "run_in_own_process", "run_in_worker", "shutdown_workers"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 _pool: cf.Executor | None = None
+_solos: set[cf.Executor] = set()  # one process per job of run_in_own_process
 _retired: list[cf.Executor] = []
 
 
@@ -81,8 +88,8 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
-def _make_pool() -> cf.Executor:
-    workers = max(1, min(2, os.cpu_count() or 1))
+def _make_pool(*, solo: bool = False) -> cf.Executor:
+    workers = 1 if solo else max(1, min(2, os.cpu_count() or 1))
     try:
         context = multiprocessing.get_context("spawn")
         pool: cf.Executor = cf.ProcessPoolExecutor(
@@ -91,7 +98,8 @@ def _make_pool() -> cf.Executor:
             initializer=_exit_with_parent,
             initargs=(os.getpid(),),
         )
-        pool.submit(_warm_up)  # starts a process now, while the user is still reading
+        if not solo:
+            pool.submit(_warm_up)  # starts a process now, while the user is still reading
     except (OSError, NotImplementedError, PermissionError) as exc:
         log.warning("Worker processes unavailable (%s); using threads", exc)
         pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="worker")
@@ -124,31 +132,66 @@ async def run_in_worker(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T
     already started runs to completion in its worker.
     """
     global _pool
-    loop = asyncio.get_running_loop()
-    job = functools.partial(_call, fn, args, kwargs)
     try:
-        outcome = await loop.run_in_executor(pool(), job)
+        return await _run(pool(), fn, args, kwargs)
     except cf.process.BrokenProcessPool as exc:
         # Start afresh next time; the pool is unusable once a worker has died.
         _pool = None
-        raise WorkerCrashed(
-            "The background worker stopped unexpectedly (out of memory?); try again"
-        ) from exc
+        raise _crashed() from exc
+
+
+async def run_in_own_process(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Like :func:`run_in_worker`, in a process of its own that ends with the job.
+
+    Cancelling the awaiting task stops the process at once. Starting a process
+    costs a few tenths of a second: for long jobs only.
+    """
+    solo = _make_pool(solo=True)
+    _solos.add(solo)
+    try:
+        return await _run(solo, fn, args, kwargs)
+    except cf.process.BrokenProcessPool as exc:
+        raise _crashed() from exc
+    finally:
+        if solo in _solos:
+            _solos.discard(solo)
+            _retire(solo)
+
+
+def _stop_own_processes() -> None:
+    while _solos:
+        _retire(_solos.pop())
+
+
+async def _run(
+    executor: cf.Executor, fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> T:
+    loop = asyncio.get_running_loop()
+    outcome = await loop.run_in_executor(executor, functools.partial(_call, fn, args, kwargs))
     if isinstance(outcome, _Raised):
         raise outcome.rebuild()
     return outcome
 
 
+def _crashed() -> WorkerCrashed:
+    return WorkerCrashed("The background worker stopped unexpectedly (out of memory?); try again")
+
+
 def shutdown_workers() -> None:
     """Stop the worker processes without waiting for jobs in flight."""
     global _pool
-    if _pool is None:
-        return
     pool, _pool = _pool, None
+    if pool is not None:
+        _retire(pool)
+    _stop_own_processes()
+
+
+def _retire(pool: cf.Executor) -> None:
+    # Taken before shutdown, which forgets them. A worker busy inferring a huge
+    # body would otherwise keep running (and quitting waiting) for seconds.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    # A worker busy inferring a huge body would keep quitting waiting for seconds.
-    processes = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
+    for process in processes:
         process.terminate()
     # Kept referenced: collecting a pool during interpreter exit runs its cleanup
     # after the modules it needs are gone, which prints a spurious traceback.

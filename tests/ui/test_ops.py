@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 
 import pytest
 from PySide6.QtCore import QObject
@@ -176,6 +177,40 @@ def test_worker_errors_keep_their_class_and_attributes(qtbot, loop) -> None:
     status = _await(qtbot, run_in_worker(_fail_status))["error"]
     assert isinstance(status, HTTPStatusError)
     assert status.status == 500
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+def test_cancelling_a_job_in_its_own_process_stops_it(qtbot, loop) -> None:
+    from designer.ui import workers
+
+    first = _await(qtbot, workers.run_in_own_process(_pid))["result"]
+    assert first != os.getpid()
+    # Its process ends with its job, instead of idling on the memory it used.
+    qtbot.waitUntil(lambda: not _alive(first), timeout=10_000)
+
+    task = asyncio.ensure_future(workers.run_in_own_process(time.sleep, 60))
+    qtbot.waitUntil(lambda: bool(workers._solos), timeout=10_000)
+    (solo,) = workers._solos
+    qtbot.waitUntil(lambda: bool(getattr(solo, "_processes", None)), timeout=10_000)
+    (sleeper,) = solo._processes.values()
+    task.cancel()
+    qtbot.waitUntil(task.done)
+    qtbot.waitUntil(lambda: not sleeper.is_alive(), timeout=5_000)
+    # The next long job gets a fresh process.
+    assert _await(qtbot, workers.run_in_own_process(_pid))["result"] not in (first, sleeper.pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that has exited but not been reaped yet still answers: look at its state.
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        return stat.read().rsplit(b")", 1)[1].split()[0] != b"Z"
 
 
 def test_cancel_before_the_first_step_still_reports(qtbot, loop, parent) -> None:
