@@ -27,6 +27,7 @@ from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.structure_model import INCLUDE, SAMPLE, TYPE
 from tests.helpers import qtasync
 from tests.helpers.servers import free_port
+from tests.helpers.slow_jobs import late_infer_spooled, never_done
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000  # ms; the first Initialize also starts a worker process
@@ -406,6 +407,8 @@ def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -
     monkeypatch.setattr(panel_module, "TWO_PASS_BYTES", 10_000)
     monkeypatch.setattr(panel_module, "SAMPLE_LIMIT", 10)
     monkeypatch.setattr(jobs, "PREVIEW_BYTES", 20_000)
+    # On a big body the full pass takes seconds; here it would race the quick one.
+    monkeypatch.setattr(jobs, "infer_spooled", late_infer_spooled)
     counts: list[int] = []
     panel.model.modelReset.connect(
         lambda: (
@@ -421,6 +424,25 @@ def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -
     assert counts[-1] == 3000, "the final tree covers every item"
     assert panel.edits[-1].structure.fields["items"].items.count == 3000
     assert len(panel.edits) == 1, "the preview is shown, not applied to the call"
+
+
+def test_cancel_stops_the_full_pass_of_a_large_body(qtbot, panel, demo, monkeypatch) -> None:
+    monkeypatch.setattr(panel_module, "TWO_PASS_BYTES", 10_000)
+    monkeypatch.setattr(jobs, "PREVIEW_BYTES", 20_000)
+    monkeypatch.setattr(jobs, "infer_spooled", never_done)  # the full pass never ends
+    call = Call(name="Big", path="/v1/big", parameters=[Parameter(name="items", value="3000")])
+    panel.set_call(_api(demo.url), call)
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "refining" in panel.ui.summaryLabel.text(), timeout=WAIT)
+    (own,) = workers._solos
+    qtbot.waitUntil(lambda: bool(getattr(own, "_processes", None)), timeout=WAIT)
+    (process,) = own._processes.values()
+    qtbot.mouseClick(panel.cancelButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.initializeButton.isEnabled(), timeout=WAIT)
+    assert panel.statusLabel.text() == "Cancelled"
+    qtbot.waitUntil(lambda: not process.is_alive(), timeout=5_000)
+    assert not workers._solos
+    assert panel.edits == [], "nothing of the cancelled run reached the call"
 
 
 def test_raw_view_pages_and_saves(qtbot, panel, demo, tmp_path) -> None:

@@ -180,7 +180,9 @@ class ResponsePanel(QWidget):
                 )
             self.ui.summaryLabel.setText("Inferring the structure…")
             path = await asyncio.shield(spooling)
-            full = asyncio.ensure_future(run_in_worker(jobs.infer_spooled, call, light, path))
+            full = asyncio.ensure_future(
+                workers.run_in_own_process(jobs.infer_spooled, call, light, path)
+            )
             first = await preview if preview is not None else None
             if first is not None and not full.done():
                 self.model.set_structure(first.shape, call.overrides)
@@ -192,7 +194,7 @@ class ResponsePanel(QWidget):
             return await full
         finally:
             for task in (preview, full):
-                _settle(task)
+                _settle(task)  # cancelling the full pass stops its process
             # The file goes once written, even if the run was cancelled while writing it;
             # a worker still reading it keeps its open file (POSIX allows the unlink).
             spooling.add_done_callback(_remove_spooled)
