@@ -156,10 +156,8 @@ class MainWindow(QMainWindow):
         self.environments = EnvironmentSwitcher(bar)
         bar.addWidget(QLabel("Environment: ", bar))
         bar.addWidget(self.environments)
-        self.secrets_action = bar.addAction("Secrets…")
-        self.secrets_action.setObjectName("secretsAction")
-        self.secrets_action.setToolTip("Which secrets this workspace needs, and which are set")
-        self.secrets_action.triggered.connect(self.show_secrets)
+        self.secrets_action = self.actions.secrets  # in the Edit menu too, for the keyboard
+        bar.addAction(self.secrets_action)
         self.response_panel.environment_for = self.environments.environment_for  # type: ignore[attr-defined]
         self.api_editor.auth_form.environment_for = self.environments.environment_for
         self.call_editor.preview.environment_for = self.environments.environment_for

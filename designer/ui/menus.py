@@ -56,6 +56,7 @@ class WindowActions:
     rename: QAction
     delete: QAction
     initialize: QAction
+    secrets: QAction
 
     def update_enabled(self) -> None:
         item = self.window.tree.current_item()
@@ -164,7 +165,14 @@ def create_menus(window: MainWindow) -> WindowActions:
         # The panel's own action, so the menu shows its shortcut and its enabled state.
         initialize=getattr(window.response_panel, "initializeAction", None)
         or _action(window, "&Initialize Call", window.response_panel.initialize),
+        secrets=_action(
+            window,
+            "Se&crets…",
+            window.show_secrets,
+            tip="Which secrets this workspace needs, and which are set",
+        ),
     )
+    actions.secrets.setObjectName("secretsAction")
     actions.undo.setShortcuts(Std.Undo)
     actions.redo.setShortcuts(Std.Redo)
     actions.recent.setObjectName("recentMenu")
@@ -186,6 +194,8 @@ def create_menus(window: MainWindow) -> WindowActions:
     edit_menu.addActions(
         [actions.add_api, actions.add_call, actions.duplicate, actions.rename, actions.delete]
     )
+    edit_menu.addSeparator()
+    edit_menu.addAction(actions.secrets)
     call_menu = bar.addMenu("&Call")
     call_menu.addAction(actions.initialize)
     help_menu = bar.addMenu("&Help")

@@ -44,6 +44,8 @@ class SecretsDialog(QDialog):
         listed = needed_secrets(workspace, store, environments)
         self.table = QTableWidget(len(listed), len(_HEADERS), self)
         self.table.setObjectName("secretsTable")
+        self.table.setAccessibleName("Secrets of the workspace")
+        self.table.setToolTip("Each secret the workspace needs and whether it is set; never values")
         self.table.setHorizontalHeaderLabels(_HEADERS)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()

@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QMessageBox,
+    QWidget,
+)
 
 from designer.core import workspace_file
 from designer.ui import files as files_module
@@ -14,6 +17,7 @@ from designer.ui.editors.params_table import NAME, VALUE
 from designer.ui.edits import Item
 from designer.ui.files import FileActions
 from designer.ui.settings import Settings
+from tests.helpers.a11y import unnamed_controls
 
 Button = QMessageBox.StandardButton
 
@@ -215,3 +219,11 @@ def test_undo_action_names_the_edit_and_works_from_the_tree(window, qtbot):
     qtbot.keyClick(window.tree.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(window.doc.workspace.apis[0].calls) == 3
     assert window.actions.redo.text() == "&Redo Add call"
+
+
+def test_every_control_has_a_name_a_tooltip_and_keyboard_focus(window):
+    api = window.doc.workspace.apis[0]
+    window.tree.select(Item("api", api.id))
+    assert unnamed_controls(window) == []
+    window.tree.select(Item("call", api.calls[0].id))
+    assert unnamed_controls(window) == []

@@ -83,6 +83,7 @@ class EnvironmentForm(QWidget):
         self.base_url = QLineEdit(self)
         self.base_url.setObjectName("environmentBaseUrl")
         self.base_url.setAccessibleName("Environment base URL")
+        self.base_url.setToolTip("Used instead of the API's base URL in this environment")
         self.base_url.textEdited.connect(self._edit_base_url)
         self._undo = UndoRouter(self)
         self.form = QFormLayout(self)

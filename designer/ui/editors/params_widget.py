@@ -50,6 +50,10 @@ class ParamsTable(QWidget):
         self.view = QTableView(self)
         self.view.setObjectName(view_name)
         self.view.setAccessibleName(accessible_name)
+        self.view.setToolTip(
+            f"{accessible_name}: type or press F2 to edit a cell, Space to tick a box, "
+            "Insert to add a row, Delete to remove"
+        )
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setEditTriggers(

@@ -32,6 +32,7 @@ class CurlDialog(QDialog):
         intro.setWordWrap(True)
         self.edit = QPlainTextEdit(self, objectName="curlCommandEdit")
         self.edit.setAccessibleName("curl command")
+        self.edit.setToolTip("One curl command; line continuations (\\) are fine")
         self.edit.setPlaceholderText(
             "curl 'https://api.example.com/v1/items?page=1' -H 'Accept: application/json'"
         )

@@ -78,6 +78,13 @@ FORMATS = (
     ),
 )
 _BY_KEY = {f.key: f for f in FORMATS}
+_TIPS = {
+    "bundle": "The APIs with their calls, auth and structures; secrets are never written",
+    "openapi": "For API tools and documentation; responses carry the inferred schemas",
+    "postman": "For Postman or newman; secrets become collection variables left empty",
+    "curl": "A shell script to run the calls; set the CD_SECRET_… variables first",
+    "jsonschema": "The inferred structure of one call's response, for validators",
+}
 
 
 def _file_stem(name: str) -> str:
@@ -131,6 +138,7 @@ class ExportDialog(QDialog):
         for fmt in FORMATS:
             button = QRadioButton(fmt.label, group)
             button.setObjectName(f"format_{fmt.key}")
+            button.setToolTip(_TIPS[fmt.key])
             self.format_group.addButton(button)
             self.format_buttons[fmt.key] = button
             box.addWidget(button)
@@ -153,6 +161,7 @@ class ExportDialog(QDialog):
         self.api_list = QListWidget(group)
         self.api_list.setObjectName("exportApis")
         self.api_list.setAccessibleName("APIs to include")
+        self.api_list.setToolTip("Untick the APIs to leave out; Space ticks the selected one")
         for api in self._workspace.apis:
             calls = len(api.calls)
             item = QListWidgetItem(f"{api.name}  ({calls} call{'' if calls == 1 else 's'})")

@@ -128,6 +128,7 @@ class ImportPreviewDialog(QDialog):
         tree.setObjectName("importApis")
         tree.setHeaderLabels(["API or call", "Request", "Result", "If the name is taken"])
         tree.setAccessibleName("APIs and calls to import")
+        tree.setToolTip("What the import adds; a name already in the workspace is marked")
         tree.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         tree.setUniformRowHeights(True)
         header = tree.header()
@@ -157,6 +158,10 @@ class ImportPreviewDialog(QDialog):
         box = QComboBox(tree)
         box.setObjectName("conflictChoice")
         box.setAccessibleName(f"If “{name}” is taken")
+        box.setToolTip(
+            "Keep both (the imported API gets a new name), Replace the API in the "
+            "workspace, or Skip this API"
+        )
         for label, choice in CHOICES:
             box.addItem(label, choice.value)
         box.currentIndexChanged.connect(self._update_plan)

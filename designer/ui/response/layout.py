@@ -131,6 +131,7 @@ class PanelLayout:
         self.headers = QTableWidget(0, 2, panel, objectName="responseHeaders")
         self.headers.setHorizontalHeaderLabels(["Name", "Value"])
         self.headers.setAccessibleName("Response headers")
+        self.headers.setToolTip("The headers of the last response, as received")
         self.headers.verticalHeader().hide()
         self.headers.verticalHeader().setDefaultSectionSize(self.headers.fontMetrics().height() + 8)
         self.headers.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)

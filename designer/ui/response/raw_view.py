@@ -59,6 +59,7 @@ class RawBodyPage(QWidget):
         self.text = QPlainTextEdit(self, objectName="rawBodyView")
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Raw response body")
+        self.text.setToolTip("The body as received, pretty-printed; large bodies show in pages")
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlaceholderText("The body of the response appears here after Initialize.")
         self.text.setUndoRedoEnabled(False)  # an undo history of megabytes is pure waste
