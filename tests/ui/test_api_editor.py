@@ -31,6 +31,17 @@ def test_shows_the_api(window, editor):
     assert not editor.auth_fields["username"].isVisible()
 
 
+def test_a_long_value_shows_from_its_start(window, editor):
+    from designer.ui.commands import EditApi
+
+    text = "A long description of the shop API, " * 6
+    before = shop(window)
+    after = before.model_copy(update={"description": text})
+    window.doc.undo_stack.push(EditApi(window.doc, before, after, "Edit description"))
+    assert editor.description.text() == text
+    assert editor.description.cursorPosition() == 0  # not scrolled to the end
+
+
 def test_base_url_edit_is_undoable_and_keeps_calls(window, editor, qtbot):
     editor.base_url.selectAll()
     qtbot.keyClicks(editor.base_url, "http://localhost:8000")

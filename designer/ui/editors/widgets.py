@@ -25,11 +25,15 @@ def monospace_font() -> QFont:
 
 
 def set_text_keeping_cursor(edit: QLineEdit, text: str) -> None:
-    """Show ``text`` without moving the cursor the user is typing with."""
+    """Show ``text`` without moving the cursor the user is typing with.
+
+    A field the user is not in shows the start of a long value, not its end.
+    """
     if edit.text() == text:
         return
     if not edit.hasFocus():
         edit.setText(text)
+        edit.setCursorPosition(0)
         return
     position = edit.cursorPosition()
     edit.setText(text)
