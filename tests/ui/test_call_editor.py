@@ -43,6 +43,7 @@ def test_typing_a_name_is_one_undo_step(window, editor, qtbot):
 
 def test_undo_shortcut_in_a_field_undoes_the_document(window, editor, qtbot):
     editor.name_edit.setFocus()
+    editor.name_edit.end(False)
     qtbot.keyClicks(editor.name_edit, "!")
     assert current(window).name == "Get order!"
     qtbot.keyClick(editor.name_edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)

@@ -157,6 +157,7 @@ def test_tree_shortcuts_only_act_in_the_tree(window, qtbot):
     shop = window.doc.workspace.apis[0]
     window.tree.select(Item("call", shop.calls[0].id))
     window.call_editor.name_edit.setFocus()
+    window.call_editor.name_edit.end(False)  # Delete at the end of the text: nothing to delete
     qtbot.keyClick(window.call_editor.name_edit, Qt.Key.Key_Delete)
     assert len(window.doc.workspace.apis[0].calls) == 3
     window.tree.view.setFocus()
