@@ -26,8 +26,9 @@ __all__ = ["BodyEditor"]
 
 _HINTS = {
     BodyType.NONE: "No body is sent.",
-    BodyType.JSON: "Leave the template empty to send the body parameters as a JSON object, "
-    "or write the JSON with <name> where a parameter's value goes.",
+    BodyType.JSON: "Leave the template empty to send the body parameters as a JSON object of "
+    'texts, or write the JSON with <name> where a parameter\'s value goes: "<name>" for '
+    "text, a bare <name> for a number, true/false or null.",
     BodyType.FORM: "Leave the template empty to send the body parameters URL-encoded, "
     "or write the body with <name> where a parameter's value goes.",
     BodyType.MULTIPART: "The body parameters are sent as multipart form fields.",
