@@ -129,6 +129,18 @@ def test_body_and_options(window, editor, qtbot):
     assert current(window).include_errors
 
 
+def test_content_type_shows_what_each_body_type_sends(window, editor):
+    for kind, shown, editable in (
+        (BodyType.JSON, "application/json", False),
+        (BodyType.FORM, "application/x-www-form-urlencoded", False),
+        (BodyType.RAW, "text/plain; charset=utf-8", True),
+    ):
+        editor.body_type.setCurrentIndex(editor.body_type.findData(kind))
+        editor.body_type.activated.emit(editor.body_type.currentIndex())
+        assert editor.content_type.placeholderText() == shown
+        assert editor.content_type.isEnabled() is editable
+
+
 def test_problem_is_shown_before_saving(window, editor):
     model = editor.params.model
     row = model.add_parameter()

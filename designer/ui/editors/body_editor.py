@@ -35,6 +35,14 @@ _HINTS = {
     BodyType.RAW: "Write the body as it is sent; <name> inserts a parameter's value.",
 }
 _LABELS = {BodyType.JSON: "JSON"}
+#: What the Content-Type field shows: the header each body type sends (only raw is editable).
+_SENT_AS = {
+    BodyType.NONE: "",
+    BodyType.JSON: "application/json",
+    BodyType.FORM: "application/x-www-form-urlencoded",
+    BodyType.MULTIPART: "multipart/form-data",
+    BodyType.RAW: "text/plain; charset=utf-8",
+}
 _TEMPLATED = (BodyType.JSON, BodyType.FORM, BodyType.RAW)
 
 
@@ -99,6 +107,7 @@ class BodyEditor(QWidget):
             self._loading = False
         self.template.setEnabled(call.body_type in _TEMPLATED)
         self.content_type.setEnabled(call.body_type == BodyType.RAW)
+        self.content_type.setPlaceholderText(_SENT_AS[call.body_type])
         self.hint.setText(_HINTS[call.body_type])
 
     def _template_changed(self) -> None:
