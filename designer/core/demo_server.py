@@ -20,12 +20,12 @@ Run ``python -m designer.core.demo_server [PORT]`` to serve it on its own.
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -44,8 +44,8 @@ __all__ = [
 ]
 
 DEMO_API_KEY = "demo-key"
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-EXAMPLE_PATH = RESOURCES / "examples" / "example.workspace.json"
+#: The bundled example: resources/ ships inside the package as designer.resources.
+EXAMPLE_PATH = importlib.resources.files("designer.resources") / "examples/example.workspace.json"
 MAX_BIG_ITEMS = 200_000
 _BIG_CHUNK = 2000
 
