@@ -24,6 +24,7 @@ from . import __version__
 from .core import fileio
 from .core.errors import DesignerError, WorkspaceValidationError
 from .core.secrets import MemorySecretStore
+from .core.wording import plural
 
 if TYPE_CHECKING:
     from .core.models import Workspace
@@ -67,10 +68,6 @@ def _out_bytes(data: bytes) -> None:
 
 def _note(text: str) -> None:
     sys.stderr.write(f"{PROG}: {text}\n")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # -- schema ------------------------------------------------------------------------------
@@ -126,7 +123,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return 1
     ws = workspace_file.loads(data, source=source)
     calls = sum(len(api.calls) for api in ws.apis)
-    _out(f"{source}: valid ({_plural(len(ws.apis), 'API')}, {_plural(calls, 'call')})\n")
+    _out(f"{source}: valid ({plural(len(ws.apis), 'API')}, {plural(calls, 'call')})\n")
     return 0
 
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from .core import fileio
 from .core.errors import ImportFormatError, InputError
+from .core.interop import EXPORT_FORMATS, EXPORT_LABELS
+from .core.wording import plural
 
 if TYPE_CHECKING:
     from .core.interop.service import Imported, Merged
@@ -26,18 +28,6 @@ if TYPE_CHECKING:
 __all__ = ["register_export", "register_import"]
 
 _FORMATS = ("bundle", "openapi", "postman", "har", "insomnia", "curl")
-_EXPORTS = ("bundle", "openapi", "postman", "curl", "jsonschema")
-_LABELS = {
-    "bundle": "a bundle",
-    "openapi": "OpenAPI 3.1",
-    "postman": "a Postman collection",
-    "curl": "curl commands",
-    "jsonschema": "a JSON Schema",
-}
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 # -- import --------------------------------------------------------------------------------
@@ -96,7 +86,7 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
         workspace_file.save(ws, target)
         calls = sum(p.calls for p in merged.outcome.planned if p.action != "skip")
         _out(
-            f"Imported {_plural(calls, 'call')} from {name} into {target}: "
+            f"Imported {plural(calls, 'call')} from {name} into {target}: "
             f"{merged.outcome.summary()}\n"
         )
     _report(imported, merged, _note)
@@ -217,7 +207,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     else:
         fileio.atomic_write(output, data)
         calls = sum(len(a.calls) for a in apis) if args.call is None else 1
-        _note(f"Wrote {_LABELS[args.to]} of {_plural(calls, 'call')} to {output}")
+        _note(f"Wrote {EXPORT_LABELS[args.to]} of {plural(calls, 'call')} to {output}")
     if args.include_samples:
         from .core.interop.bundle import SAMPLES_WARNING
 
@@ -240,7 +230,7 @@ def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
         epilog="example: connector-designer export ws.json --to openapi --api Shop -o shop.yaml",
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
-    parser.add_argument("--to", required=True, choices=_EXPORTS, help="the format")
+    parser.add_argument("--to", required=True, choices=EXPORT_FORMATS, help="the format")
     parser.add_argument(
         "--api",
         action="append",

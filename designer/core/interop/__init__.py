@@ -2,5 +2,18 @@
 
 One module per format; :mod:`.source` reads documents safely for all of them,
 :mod:`.detect` tells formats apart, and :mod:`.merge` merges what an importer
-read into a workspace. :mod:`.api` is the entry point the CLI and the GUI use.
+read into a workspace. :mod:`.service` is the entry point the CLI and the GUI use.
+
+The export formats are named here, without importing any format's module, so
+the command line can list them cheaply.
 """
+
+#: The formats ``export`` writes, and how messages name what was written.
+EXPORT_LABELS = {
+    "bundle": "a bundle",
+    "openapi": "OpenAPI 3.1",
+    "postman": "a Postman collection",
+    "curl": "curl commands",
+    "jsonschema": "a JSON Schema",
+}
+EXPORT_FORMATS = tuple(EXPORT_LABELS)

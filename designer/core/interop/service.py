@@ -17,6 +17,7 @@ import orjson
 from .. import fileio
 from ..errors import ExportError, LookupFailed
 from ..models import Api, Call, Workspace
+from . import EXPORT_FORMATS
 from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
 from .credentials import hide_credentials
@@ -41,7 +42,6 @@ __all__ = [
     "read_import",
 ]
 
-EXPORT_FORMATS = ("bundle", "openapi", "postman", "curl", "jsonschema")
 _JSON = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 _IMPORTERS = {
     "openapi": import_openapi,

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from designer.core.interop.bundle import SAMPLES_WARNING
 from designer.core.models import Api, Call, Workspace
+from designer.core.wording import plural
 
 from ..errors import InlineMessage
 from .jobs import ExportRequest
@@ -164,7 +165,7 @@ class ExportDialog(QDialog):
         self.api_list.setToolTip("Untick the APIs to leave out; Space ticks the selected one")
         for api in self._workspace.apis:
             calls = len(api.calls)
-            item = QListWidgetItem(f"{api.name}  ({calls} call{'' if calls == 1 else 's'})")
+            item = QListWidgetItem(f"{api.name}  ({plural(calls, 'call')})")
             item.setData(Qt.ItemDataRole.UserRole, api.name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)

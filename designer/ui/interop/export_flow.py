@@ -17,9 +17,11 @@ from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
+from designer.core.interop import EXPORT_LABELS
 from designer.core.interop.common import select_apis
 from designer.core.interop.secret_names import required_secrets
 from designer.core.models import Workspace
+from designer.core.wording import plural
 
 from ..errors import show_error
 from ..ops import AsyncOp, run_in_worker
@@ -30,14 +32,6 @@ if TYPE_CHECKING:
     from .export_dialog import ExportFormat
 
 __all__ = ["ExportFlow"]
-
-_LABELS = {
-    "bundle": "a bundle",
-    "openapi": "OpenAPI 3.1",
-    "postman": "a Postman collection",
-    "curl": "curl commands",
-    "jsonschema": "a JSON Schema",
-}
 
 
 def _snapshot(ws: Workspace, request: jobs.ExportRequest) -> Workspace:
@@ -109,7 +103,7 @@ class ExportFlow(QObject):
 
         def done(size: int) -> None:
             self.message.emit(
-                f"Exported {_LABELS[request.to]} of {calls} call{'' if calls == 1 else 's'} "
+                f"Exported {EXPORT_LABELS[request.to]} of {plural(calls, 'call')} "
                 f"to {path} ({format_size(size)})."
             )
             self.exported.emit(str(path))

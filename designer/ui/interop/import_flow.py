@@ -17,6 +17,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
+from designer.core.wording import plural
 
 from ..edits import Item
 from ..errors import show_error
@@ -170,6 +171,6 @@ class ImportFlow(QObject):
         calls = sum(p.calls for p in merged.outcome.planned if p.action != "skip")
         undo = self._window.actions.undo.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         self.message.emit(
-            f"Imported {calls} call{'' if calls == 1 else 's'} from {source}: "
+            f"Imported {plural(calls, 'call')} from {source}: "
             f"{merged.outcome.summary()}. Undo ({undo}) takes it back."
         )

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from designer.core.interop.merge import MergeAction, OnConflict, plan_merge
 from designer.core.interop.service import Imported
 from designer.core.models import Workspace
+from designer.core.wording import plural
 
 from ..editors.widgets import SecretField
 
@@ -56,10 +57,6 @@ _EXPANDED_CALLS = 40
 _MAX_NOTES = 12
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 class ImportPreviewDialog(QDialog):
     """Shows ``imported`` against ``workspace``; the choices are read after it is accepted."""
 
@@ -83,7 +80,7 @@ class ImportPreviewDialog(QDialog):
         summary.setWordWrap(True)
         text = (
             f"“{source}” is {_KINDS.get(imported.kind, 'a document')} with "
-            f"{_plural(len(apis), 'API')} and {_plural(calls, 'call')}."
+            f"{plural(len(apis), 'API')} and {plural(calls, 'call')}."
         )
         if len(self._conflicts) == 1:
             text += " One API has a name already in the workspace: choose what to do with it."
