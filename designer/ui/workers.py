@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 _pool: cf.Executor | None = None
 _solos: set[cf.Executor] = set()  # one process per job of run_in_own_process
 _retired: list[cf.Executor] = []
+_hooked_app: object = None  # the application whose quit stops the workers
 
 
 class WorkerCrashed(DesignerError):
@@ -108,12 +109,15 @@ def _make_pool(*, solo: bool = False) -> cf.Executor:
 
 
 def _hook_quit() -> None:
+    """Stop the workers when the application quits; connected once, however many pools."""
+    global _hooked_app
     # Imported here so this module stays importable, and testable, without a QApplication.
     from PySide6.QtCore import QCoreApplication
 
     app = QCoreApplication.instance()
-    if app is not None:
+    if app is not None and app is not _hooked_app:
         app.aboutToQuit.connect(shutdown_workers)
+        _hooked_app = app
 
 
 def pool() -> cf.Executor:

@@ -203,6 +203,19 @@ def test_cancelling_a_job_in_its_own_process_stops_it(qtbot, loop) -> None:
     assert _await(qtbot, workers.run_in_own_process(_pid))["result"] not in (first, sleeper.pid)
 
 
+def test_quitting_stops_the_workers_once_however_many_pools(qtbot, loop, qapp) -> None:
+    from PySide6.QtCore import SIGNAL
+
+    from designer.ui import workers
+
+    _await(qtbot, workers.run_in_own_process(_pid))
+    _await(qtbot, workers.run_in_own_process(_pid))
+    workers.pool()
+    hooked = qapp.receivers(SIGNAL("aboutToQuit()"))
+    _await(qtbot, workers.run_in_own_process(_pid))
+    assert qapp.receivers(SIGNAL("aboutToQuit()")) == hooked >= 1
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
