@@ -160,8 +160,7 @@ class ResponsePanel(QWidget):
             self._responded = True
             status, kind = _status_text(response), _kind(call, response)
             self.statusLabel.setText(status)
-            self.ui.show_response(response, kind)
-            self._keep(call.id, response, kind, status)
+            self._show_response(call.id, response, kind, status)
             return redact(await self._infer(call, response), built.secrets), response
 
         self._start(run, self._initialized)
@@ -203,14 +202,18 @@ class ResponsePanel(QWidget):
         outcome, response = result
         if outcome.note:
             self.ui.message.show_note(outcome.note)
-            self.ui.show_response(response, outcome.kind.value)
             if self._call is not None:
-                self._keep(self._call.id, response, outcome.kind.value, self.statusLabel.text())
+                status = self.statusLabel.text()
+                self._show_response(self._call.id, response, outcome.kind.value, status)
         self._apply(outcome.shape, merge=False)
 
     # -- responses kept for the session -------------------------------------------------
 
-    def _keep(self, call_id: str, response: ResponseResult, kind: str, status: str) -> None:
+    def _show_response(
+        self, call_id: str, response: ResponseResult, kind: str, status: str
+    ) -> None:
+        """Show the body and headers, and keep them for when the call is shown again."""
+        self.ui.show_response(response, kind)
         self._kept.pop(call_id, None)
         if response.size > KEEP_BYTES:
             return

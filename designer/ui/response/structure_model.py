@@ -233,9 +233,9 @@ class StructureModel(QAbstractItemModel):
         node = self._node(parent)
         if node is None:
             return False
-        if node.children or node.removed is not None:
-            return bool(node.children)
-        return _has_children(node.shape) or node.path in self._removed
+        if node.removed is not None:
+            return False  # the row of a field that is gone
+        return bool(node.children) or _has_children(node.shape) or node.path in self._removed
 
     def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 - Qt API
         if parent.column() > 0:
