@@ -51,6 +51,7 @@ __all__ = [
     "Placement",
     "ResponseType",
     "UseAs",
+    "ValueType",
     "Workspace",
     "auth_secret_fields",
     "new_id",
@@ -123,11 +124,29 @@ class BodyType(StrEnum):
     RAW = "raw"
 
 
+class ValueType(StrEnum):
+    """What a parameter's value is, so a JSON body sends ``7`` and ``true``, not ``"7"``.
+
+    The sample is always held as text; the type says how to read it. ``json``
+    is any JSON value written out (an array, an object); ``file`` is a path
+    whose content is sent as a multipart file part.
+    """
+
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    JSON = "json"
+    FILE = "file"
+
+
 class Parameter(_Model):
     """A value sent with a call: in the path, the query, a header or the body.
 
     ``value`` is the sample used when designing; for a *private* parameter it
-    is always empty here and the sample lives in the secret store.
+    is always empty here and the sample lives in the secret store. ``type``
+    is written to files only when it is not text, so files of version 1
+    written before it existed stay byte-identical.
     """
 
     name: str = Field(min_length=1)
@@ -137,6 +156,14 @@ class Parameter(_Model):
     private: bool = Field(False, description="a secret: its value never goes into files")
     optional: bool = Field(False, description="left out of the request when blank")
     description: str = ""
+    type: ValueType = Field(ValueType.TEXT, description="how the sample is read: text, integer…")
+
+    @model_serializer(mode="wrap")
+    def _omit_text_type(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("type") == ValueType.TEXT:
+            data.pop("type")
+        return data
 
 
 class NoAuth(_Model):
