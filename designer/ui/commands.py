@@ -34,10 +34,15 @@ _EDIT_API_ID = 1
 _EDIT_CALL_ID = 2
 
 
+
 class InsertApi(QUndoCommand):
     def __init__(self, doc: Document, row: int, api: Api, text: str = "Add API") -> None:
         super().__init__(text)
         self._doc, self._row, self._api = doc, row, api
+
+    @property
+    def api_id(self) -> str:
+        return self._api.id
 
     def redo(self) -> None:
         self._doc.apply_insert_api(self._row, self._api)
@@ -52,6 +57,10 @@ class RemoveApi(QUndoCommand):
         self._doc, self._api_id = doc, api_id
         self._row = -1
         self._api: Api | None = None
+
+    @property
+    def api_id(self) -> str:
+        return self._api_id
 
     def redo(self) -> None:
         self._row = self._doc.api_row(self._api_id)
@@ -70,6 +79,10 @@ class MoveApi(QUndoCommand):
         self._doc, self._api_id, self._dst = doc, api_id, dst
         self._src = doc.api_row(api_id)
 
+    @property
+    def api_id(self) -> str:
+        return self._api_id
+
     def redo(self) -> None:
         self._doc.apply_move_api(self._src, self._dst)
 
@@ -84,6 +97,10 @@ class InsertCall(QUndoCommand):
         super().__init__(text)
         self._doc, self._api_id, self._row, self._call = doc, api_id, row, call
 
+    @property
+    def call_id(self) -> str:
+        return self._call.id
+
     def redo(self) -> None:
         self._doc.apply_insert_call(self._api_id, self._row, self._call)
 
@@ -97,6 +114,10 @@ class RemoveCall(QUndoCommand):
         self._doc, self._call_id = doc, call_id
         self._api_id, self._row = "", -1
         self._call: Call | None = None
+
+    @property
+    def call_id(self) -> str:
+        return self._call_id
 
     def redo(self) -> None:
         self._api_id, self._row = self._doc.call_row(self._call_id)
@@ -117,6 +138,10 @@ class MoveCall(QUndoCommand):
         self._doc, self._call_id = doc, call_id
         self._dst_api, self._dst_row = dst_api, dst_row
         self._src_api, self._src_row = doc.call_row(call_id)
+
+    @property
+    def call_id(self) -> str:
+        return self._call_id
 
     def redo(self) -> None:
         self._doc.apply_move_call(self._src_api, self._src_row, self._dst_api, self._dst_row)
@@ -166,6 +191,10 @@ class EditApi(_MergingEdit):
         self._doc, self._before, self._after = doc, before, after
         self._merge_key = merge_key
 
+    @property
+    def api_id(self) -> str:
+        return self._after.id
+
     def redo(self) -> None:
         self._doc.apply_api_settings(self._after)
 
@@ -191,6 +220,10 @@ class EditCall(_MergingEdit):
         self._doc, self._before, self._after = doc, before, after
         self._api_id = doc.call_row(before.id)[0]
         self._merge_key = merge_key
+
+    @property
+    def call_id(self) -> str:
+        return self._after.id
 
     def redo(self) -> None:
         self._api_id = self._doc.call_row(self._after.id)[0]

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from PySide6.QtGui import QUndoCommand
+
 from designer.core.models import AUTH_SECRET_FIELD, Api, Call, new_id, secret_ref
 from designer.core.secrets import SecretStore
 
@@ -36,6 +38,7 @@ __all__ = [
     "duplicate",
     "move",
     "rename",
+    "target_of",
     "unique_name",
 ]
 
@@ -204,3 +207,12 @@ def move(doc: Document, items: Sequence[Item], api_id: str | None, row: int) -> 
     finally:
         doc.undo_stack.endMacro()
     return True
+
+
+def target_of(command: QUndoCommand | None) -> Item | None:
+    """The API or call a command changed, to select and reveal after Undo or Redo."""
+    if isinstance(command, InsertApi | RemoveApi | MoveApi | EditApi):
+        return Item("api", command.api_id)
+    if isinstance(command, InsertCall | RemoveCall | MoveCall | EditCall):
+        return Item("call", command.call_id)
+    return None

@@ -17,11 +17,12 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
 __all__ = [
     "InlineMessage",
+    "NoticeBanner",
     "install_excepthook",
     "loop_exception_handler",
     "report_unexpected",
@@ -64,6 +65,36 @@ class InlineMessage(QLabel):
         self.kind = ""
         super().clear()
         self.hide()
+
+
+class NoticeBanner(QFrame):
+    """A note across the window that the user closes once read; it never blocks."""
+
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setStyleSheet(f"NoticeBanner {{ {_STYLES['note']} border-radius: 3px; }}")
+        self.label = QLabel(self)
+        self.label.setObjectName("noticeText")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QPushButton("Dismiss", self)
+        self.close_button.setObjectName("noticeDismiss")
+        self.close_button.setAccessibleName("Dismiss notice")
+        self.close_button.setToolTip("Hide this notice; it is not shown again")
+        self.close_button.clicked.connect(self.dismissed)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 4, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.close_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleName(f"note: {text}")
+        self.show()
 
 
 def show_error(parent: QWidget | None, title: str, message: str) -> None:

@@ -9,7 +9,7 @@ loads and saves it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
@@ -28,8 +28,9 @@ from designer.core.secrets import SecretStore
 from .commands import EditCall
 from .document import Document
 from .editors import ApiEditor, CallEditor
-from .edits import Item
+from .edits import Item, target_of
 from .environments import EnvironmentSwitcher
+from .errors import NoticeBanner
 from .files import FileActions
 from .interop.export_flow import ExportFlow
 from .interop.import_flow import ImportFlow
@@ -38,36 +39,21 @@ from .recovery import Recovery
 from .settings import Settings
 from .tree import TreePane
 
+if TYPE_CHECKING:
+    from .response.panel import ResponsePanel
+
 __all__ = ["APP_TITLE", "MainWindow"]
 
 APP_TITLE = "Connector Designer"
+#: Smallest widths of the three columns and of the window: below them labels would clip.
+_TREE_MIN_WIDTH, _EDITOR_MIN_WIDTH, _PANEL_MIN_WIDTH = 190, 380, 330
+_WINDOW_MIN_SIZE = (960, 600)
 _EMPTY, _API, _CALL = range(3)
 
 
-class _PanelPlaceholder(QWidget):
-    """Stands in for the response panel while that package is not installed."""
+def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> ResponsePanel:
+    from .response.panel import ResponsePanel  # Initialize and the response views
 
-    callEdited = Signal(object)
-
-    def __init__(self, executor: Any, secrets: SecretStore, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        QVBoxLayout(self).addWidget(QLabel("The response panel is not available.", self))
-
-    def set_call(self, api: Api | None, call: Call | None) -> None:
-        pass
-
-    def initialize(self) -> None:
-        pass
-
-    def shutdown(self) -> None:
-        pass
-
-
-def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> QWidget:
-    try:
-        from .response.panel import ResponsePanel  # Initialize and the response views
-    except ImportError:
-        ResponsePanel = _PanelPlaceholder  # noqa: N806
     panel = ResponsePanel(executor, secrets, parent)
     panel.setObjectName("responsePanel")
     return panel
@@ -87,6 +73,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        self.setMinimumSize(*_WINDOW_MIN_SIZE)
         self.settings, self.secrets = settings, secrets
         self.doc = Document(self)
         self.recovery = Recovery(self.doc, recovery_dir, parent=self)
@@ -107,21 +94,37 @@ class MainWindow(QMainWindow):
             self.editors.addWidget(page)
         self.response_panel = _response_panel(executor, secrets, self)
         self.response_panel.callEdited.connect(self._apply_response_edit)
+        self.response_panel.call_lookup = self._find_call
+        self.response_panel.callStateChanged.connect(
+            lambda call_id, state: self.tree.model.set_call_state(call_id, state)
+        )
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        for widget, stretch in ((self.tree, 0), (self.editors, 3), (self.response_panel, 2)):
+        # The tree keeps a readable width; the editor and the response panel share the
+        # rest, and when the window shrinks or the panel widens the editor gives way first.
+        self.tree.setMinimumWidth(_TREE_MIN_WIDTH)
+        self.editors.setMinimumWidth(_EDITOR_MIN_WIDTH)
+        self.response_panel.setMinimumWidth(_PANEL_MIN_WIDTH)
+        for widget, stretch in ((self.tree, 0), (self.editors, 1), (self.response_panel, 1)):
             self.splitter.addWidget(widget)
             self.splitter.setStretchFactor(self.splitter.count() - 1, stretch)
-        self.splitter.setSizes([230, 560, 490])
+        self.splitter.setSizes([210, 570, 500])
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
+        self.notice_banner = NoticeBanner(central)
+        self.notice_banner.setObjectName("keychainNotice")
+        self.notice_banner.dismissed.connect(self._dismiss_keychain_notice)
+        layout.addWidget(self.notice_banner)
         layout.addWidget(self.splitter)
         self.setCentralWidget(central)
 
         self.actions = create_menus(self)
+        # Undo and Redo show what they changed: the call or API is selected and revealed.
+        self.actions.undo.triggered.connect(lambda: self._reveal_undone(undone=True))
+        self.actions.redo.triggered.connect(lambda: self._reveal_undone(undone=False))
         self._add_environment_bar(executor)
         self.statusBar().setSizeGripEnabled(True)
         for source in (
@@ -158,7 +161,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.environments)
         self.secrets_action = self.actions.secrets  # in the Edit menu too, for the keyboard
         bar.addAction(self.secrets_action)
-        self.response_panel.environment_for = self.environments.environment_for  # type: ignore[attr-defined]
+        self.response_panel.environment_for = self.environments.environment_for
         self.api_editor.auth_form.environment_for = self.environments.environment_for
         self.call_editor.preview.environment_for = self.environments.environment_for
         self.api_editor.auth_form.executor = executor
@@ -182,13 +185,19 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_keychain_notice(self, message: str) -> None:
-        """Tell the user once that secrets will not outlive the session."""
-        from PySide6.QtWidgets import QMessageBox
+        """Say, in a banner above the editors, that secrets will not outlive the session.
 
+        The banner does not interrupt: it stays until closed, and once closed it is
+        not shown again on this machine (the Secrets dialog still says it).
+        """
         self.keychain_notice = message
-        box = QMessageBox(QMessageBox.Icon.Information, "No keychain", message, parent=self)
-        box.setObjectName("keychainNoticeBox")
-        box.open()
+        if self.settings.keychain_notice_dismissed:
+            return
+        self.notice_banner.show_message(message)
+
+    def _dismiss_keychain_notice(self) -> None:
+        self.notice_banner.hide()
+        self.settings.dismiss_keychain_notice()
 
     # -- layout --------------------------------------------------------------
 
@@ -269,6 +278,22 @@ class MainWindow(QMainWindow):
         found = self.current_call()
         if found is not None and found[0].id == api_id:
             self.response_panel.set_call(*found)
+
+    def _reveal_undone(self, *, undone: bool) -> None:
+        stack = self.doc.undo_stack
+        target = target_of(stack.command(stack.index() if undone else stack.index() - 1))
+        if target is None:
+            return
+        try:
+            self.tree.select(target)
+        except (KeyError, ValueError):
+            pass  # undoing an insert removed it: nothing to show
+
+    def _find_call(self, call_id: str) -> tuple[Api, Call] | None:
+        try:
+            return self.doc.find_call(call_id)
+        except KeyError:
+            return None
 
     def _apply_response_edit(self, call: Call) -> None:
         try:

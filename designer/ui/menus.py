@@ -164,7 +164,7 @@ def create_menus(window: MainWindow) -> WindowActions:
         delete=_action(window, "De&lete", delete, Std.Delete, "Delete the selected APIs or calls"),
         # The panel's own action, so the menu shows its shortcut and its enabled state.
         initialize=getattr(window.response_panel, "initializeAction", None)
-        or _action(window, "&Initialize Call", window.response_panel.initialize),
+        or _action(window, "&Initialize call", window.response_panel.initialize),
         secrets=_action(
             window,
             "Se&crets…",

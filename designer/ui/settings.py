@@ -72,3 +72,12 @@ class Settings:
     def first_launch(self) -> bool:
         """True until a workspace has been opened or saved once."""
         return not self._store.contains("files/recent")
+
+    @property
+    def keychain_notice_dismissed(self) -> bool:
+        """The user closed the "no keychain" banner once: it is not shown again on this machine."""
+        return str(self._store.value("notices/keychain_dismissed", "false")) == "true"
+
+    def dismiss_keychain_notice(self) -> None:
+        self._store.setValue("notices/keychain_dismissed", "true")
+        self._store.sync()

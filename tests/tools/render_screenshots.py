@@ -1,6 +1,10 @@
 """Render screenshots of the main states of the app into docs/screenshots/.
 
-Usage: python tests/tools/render_screenshots.py [OUT_DIR]
+Usage: python tests/tools/render_screenshots.py [OUT_DIR] [--size WIDTHxHEIGHT] [--suffix S]
+
+``--size`` renders the window at another size (default 1280x800); ``--suffix``
+is added to every file name (``example-small.png``), so several sizes can sit
+side by side.
 
 Runs offscreen against the app's own demo API: the example before
 Initialize, after Initialize with the structure expanded, the call editor
@@ -29,6 +33,11 @@ from designer.ui.mainwindow import MainWindow  # noqa: E402
 from designer.ui.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+SUFFIX = ""
+
+
+def shot(window: MainWindow, out: Path, name: str) -> None:
+    window.grab().save(str(out / f"{name}{SUFFIX}.png"))
 
 
 async def pump(until=lambda: True, limit: float = 20.0) -> None:  # type: ignore[no-untyped-def]
@@ -55,7 +64,17 @@ def select_call(window: MainWindow, name: str) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--size", default="1280x800")
+    parser.add_argument("--suffix", default="")
+    args = parser.parse_args()
+    out: Path = args.out
+    width, height = (int(n) for n in args.size.split("x"))
+    global SUFFIX
+    SUFFIX = args.suffix
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
     loop = qasync.QEventLoop(app)
@@ -66,7 +85,7 @@ def main() -> int:
         # Closing at the end must not wait for an answer about unsaved changes.
         FileActions.ask_unsaved = lambda self: QMessageBox.StandardButton.Discard  # type: ignore[method-assign]
         window = MainWindow(settings, secrets, LazyExecutor(), recovery_dir=Path(tmp) / "rec")
-        window.resize(1280, 800)
+        window.resize(width, height)
         server = _open_example(window, secrets)
         window.show()
         try:
@@ -83,7 +102,7 @@ async def scenes(window: MainWindow, out: Path) -> None:
     await pump(lambda: window.isVisible())
     select_call(window, "List products")
     await pump()
-    window.grab().save(str(out / "example.png"))
+    shot(window, out, "example")
 
     panel = window.findChild(object, "responsePanel")
     button = panel.findChild(object, "initializeButton")
@@ -94,17 +113,17 @@ async def scenes(window: MainWindow, out: Path) -> None:
     await pump()
     tree.expandToDepth(1)
     await pump()
-    window.grab().save(str(out / "initialized.png"))
+    shot(window, out, "initialized")
 
     select_call(window, "Get account")
     await pump()
-    window.grab().save(str(out / "call-editor.png"))
+    shot(window, out, "call-editor")
 
     select_call(window, "Unstable endpoint")  # answers 500
     await pump()
     button.click()
     await pump(lambda: button.isEnabled() and "returned 500" in _visible_text(panel))
-    window.grab().save(str(out / "error.png"))
+    shot(window, out, "error")
 
 
 def _visible_text(widget) -> str:  # type: ignore[no-untyped-def]

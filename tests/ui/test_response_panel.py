@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import orjson
 import pytest
@@ -27,40 +25,11 @@ from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.structure_model import INCLUDE, SAMPLE, TYPE
 from tests.helpers import qtasync
 from tests.helpers.servers import free_port
+from tests.helpers.shape_server import ShapeServer
 from tests.helpers.slow_jobs import late_infer_spooled, never_done
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000  # ms; the first Initialize also starts a worker process
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802
-        server: ShapeServer = self.server  # type: ignore[assignment]
-        server.gate.wait()
-        self.send_response(server.status)
-        self.send_header("Content-Type", server.content_type)
-        self.send_header("Content-Length", str(len(server.body)))
-        self.end_headers()
-        self.wfile.write(server.body)
-
-
-class ShapeServer(ThreadingHTTPServer):
-    """Answers every GET with the body a test sets; ``gate`` holds answers back."""
-
-    daemon_threads = True
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.body, self.status, self.content_type = b"{}", 200, "application/json"
-        self.gate = threading.Event()
-        self.gate.set()
-        self.url = f"http://127.0.0.1:{self.server_address[1]}"
-
-    def serve(self, value: Any) -> None:
-        self.body = orjson.dumps(value)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +83,12 @@ def panel(qtbot, executor, secrets) -> Iterator[ResponsePanel]:
     edits: list[Call] = []
     # Stand in for the shell: apply each edit and hand the call back.
     widget.callEdited.connect(edits.append)
-    widget.callEdited.connect(lambda call: widget.set_call(widget._api, call))
+    # Like the shell, a result is handed back only to the call on screen.
+    widget.callEdited.connect(
+        lambda call: widget.set_call(widget._api, call)
+        if widget._call is not None and widget._call.id == call.id
+        else None
+    )
     widget.edits = edits  # type: ignore[attr-defined]
     yield widget
     widget.shutdown()
@@ -345,7 +319,8 @@ def test_cancel_stops_a_running_call(qtbot, panel, shape_server) -> None:
     shape_server.gate.clear()
     panel.set_call(_api(shape_server.url), Call(name="Slow"))
     qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.statusLabel.text() == "Sending…")
+    qtbot.waitUntil(lambda: panel.statusLabel.text().startswith("Sending… "))
+    assert panel.statusLabel.text().endswith(" s")  # the elapsed time
     assert panel.cancelButton.isEnabled()
     assert not panel.initializeButton.isEnabled()
     qtbot.mouseClick(panel.cancelButton, Qt.MouseButton.LeftButton)
@@ -466,13 +441,77 @@ def test_raw_view_pages_and_saves(qtbot, panel, demo, tmp_path) -> None:
     assert orjson.loads(target.read_bytes())["count"] == 100
 
 
-def test_switching_calls_cancels_and_resets(qtbot, panel, shape_server, demo) -> None:
+def test_switching_calls_keeps_the_request_running(qtbot, panel, shape_server) -> None:
     shape_server.gate.clear()
+    shape_server.serve({"id": 7, "name": "slow"})
     api = _api(shape_server.url, Call(name="Slow"), Call(name="Other"))
-    panel.set_call(api, api.calls[0])
+    slow, other = api.calls
+    states: list[tuple[str, str]] = []
+    panel.callStateChanged.connect(lambda call_id, state: states.append((call_id, state)))
+    panel.set_call(api, slow)
     qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.cancelButton.isEnabled())
-    panel.set_call(api, api.calls[1])
+    assert states == [(slow.id, "busy")]
+
+    panel.set_call(api, other)  # the slow call goes on running
+    assert panel.initializeButton.isEnabled()  # the call on screen is not busy
+    assert not panel.cancelButton.isEnabled()
+    assert panel.statusLabel.text() == "Not initialized"
+    assert not panel.ui.message.isVisible()
+    assert panel.running_calls() == [slow.id]
+
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT) as edited:
+        shape_server.gate.set()
+    landed = edited.args[0]
+    assert landed.id == slow.id  # the result lands on its own call ...
+    assert list(landed.structure.fields) == ["id", "name"]
+    assert panel.model.shape() is None  # ... not on the call on screen
+    qtbot.waitUntil(lambda: states[-1] == (slow.id, ""))
+    assert panel.statusLabel.text() == "Not initialized"
+
+    panel.set_call(api, landed)  # going back shows its response
+    assert panel.statusLabel.text().startswith("Last response: 200 OK")
+    assert panel.model.rowCount() > 0
+
+
+def test_the_call_on_screen_shows_its_own_run(qtbot, panel, shape_server) -> None:
+    shape_server.gate.clear()
+    api = _api(shape_server.url, Call(name="Slow"), Call(name="Other"))
+    slow, other = api.calls
+    panel.set_call(api, slow)
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.cancelButton.isEnabled())
+    panel.set_call(api, other)
+    panel.set_call(api, slow)  # back: in flight, with its elapsed time, and cancellable
+    assert panel.statusLabel.text().startswith("Sending… ")
+    assert panel.ui.progress.isVisibleTo(panel)
+    assert panel.cancelButton.isEnabled()
+    assert not panel.initializeButton.isEnabled()
+    qtbot.mouseClick(panel.cancelButton, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.initializeButton.isEnabled())
+    assert panel.statusLabel.text() == "Cancelled"
     assert panel.edits == []
-    assert panel.statusLabel.text() in ("Not initialized", "Cancelled")
+
+
+def test_a_failed_reinitialize_marks_the_structure_as_older(qtbot, panel, shape_server) -> None:
+    shape_server.serve({"id": 1})
+    api = _api(shape_server.url, Call(name="Flaky"), Call(name="Other"))
+    panel.set_call(api, api.calls[0])
+    _initialize(qtbot, panel)
+    assert panel.statusLabel.text().startswith("200 OK")
+    shape_server.status = 404
+    _initialize(qtbot, panel)
+    message = panel.ui.message
+    assert message.isVisible()
+    assert "404" in message.text()
+    stale = panel.ui.summaryLabel.text()
+    assert stale.startswith("The last attempt failed: structure from the response of ")
+    assert panel.model.rowCount() > 0  # the older structure is still shown, marked as older
+
+    panel.set_call(api, api.calls[1])
+    panel.set_call(api, panel.edits[-1])  # coming back says that the last attempt failed
+    assert not panel.statusLabel.text().startswith("Last response: 200")
+    assert panel.statusLabel.text().startswith("404")
+    assert message.isVisible()
+    assert "404" in message.text()
+    assert panel.ui.summaryLabel.text() == stale

@@ -159,9 +159,26 @@ class CallEditor(QWidget):
         self.preview = RequestPreview(secrets, self)
         self.preview.message.connect(self.message)
         self._lay_out()
+        self._set_tab_order()
         UndoRouter(self).install(self)
         doc.callChanged.connect(self._call_changed)
         doc.apiChanged.connect(self._api_changed)
+
+    def _set_tab_order(self) -> None:
+        """Tab moves through the fields as they are laid out, top to bottom, left to right."""
+        chain: list[QWidget] = [
+            self.name_edit,
+            self.method,
+            self.path_edit,
+            self.use_as,
+            self.response_type,
+            self.description,
+            self.capture_headers,
+            self.include_errors,
+            self.tabs,
+        ]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     def _lay_out(self) -> None:
         form = QFormLayout()
@@ -182,11 +199,11 @@ class CallEditor(QWidget):
         kinds.addStretch(1)
         form.addRow(_buddy("&Use as:", self.use_as, self), kinds)
         form.addRow("&Description:", self.description)
-        options = QHBoxLayout()
+        # One option a line: side by side they clip in a narrow editor.
+        options = QVBoxLayout()
+        options.setSpacing(2)
         options.addWidget(self.capture_headers)
-        options.addSpacing(12)
         options.addWidget(self.include_errors)
-        options.addStretch(1)
         form.addRow("Options:", options)
         top = QWidget(self)
         top_layout = QVBoxLayout(top)

@@ -8,7 +8,7 @@ application's automation and tests use.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,6 +37,8 @@ __all__ = ["PanelLayout", "StructureTree"]
 _EMPTY, _CONTENT = 0, 1
 #: Levels opened after an Initialize: the top fields and the fields of list items.
 _EXPAND_DEPTH = 2
+#: Shares of the width (less the Include column) that Type and Sample take, up to a cap.
+_TYPE_SHARE, _SAMPLE_SHARE = 0.3, 0.28
 
 
 class StructureTree(QTreeView):
@@ -44,7 +46,39 @@ class StructureTree(QTreeView):
 
     In a tree view the arrow keys open and close nodes rather than move between
     columns, so Space toggles the row's Include box and F2 edits its Type.
+
+    Column widths follow the width of the view only, never the call shown, so
+    they stay put from call to call: Include fits its box, Type and Sample take
+    a share up to a cap (the tooltip shows them whole), Field the rest.
     """
+
+    #: shown in an empty tree, so the first step is plain
+    placeholder = "No structure yet. Press Initialize call, or Manually enter response…"
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+        super().paintEvent(event)
+        if self.model() is None or self.model().rowCount() > 0:
+            return
+        painter = QPainter(self.viewport())
+        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+        area = self.viewport().rect().adjusted(12, 12, -12, -12)
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
+        painter.drawText(area, int(flags), self.placeholder)
+        painter.end()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        head = self.header()
+        rest = max(0, self.viewport().width() - head.sectionSize(INCLUDE))
+        em = self.fontMetrics().horizontalAdvance("m")
+        kind = min(int(rest * _TYPE_SHARE), 14 * em)
+        sample = min(int(rest * _SAMPLE_SHARE), 22 * em)
+        head.resizeSection(TYPE, kind)
+        head.resizeSection(SAMPLE, sample)
+        head.resizeSection(FIELD, max(rest - kind - sample, 4 * em))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         index = self.currentIndex()
@@ -84,6 +118,7 @@ class PanelLayout:
         self.progress.setMaximumHeight(12)
         self.progress.setAccessibleName("Call in progress")
         self.progress.hide()
+        self.cancelButton.hide()  # shown while the call on screen runs
         self.statusLabel = QLabel(panel, objectName="statusLabel")
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusLabel.setAccessibleName("Response status")
@@ -109,6 +144,7 @@ class PanelLayout:
         self.tree.setAccessibleName("Response structure")
         self.tree.setToolTip("Space: include or exclude the field · F2: change its type")
         self.tree.setAlternatingRowColors(True)
+        self.tree.setIndentation(14)  # deep structures keep room for their field names
         self.tree.setUniformRowHeights(True)  # lets the view skip measuring thousands of rows
         self.tree.setItemDelegateForColumn(TYPE, TypeDelegate(self.tree))
         self.tree.setEditTriggers(
@@ -120,12 +156,10 @@ class PanelLayout:
         head = self.tree.header()
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         head.setStretchLastSection(False)
-        head.setSectionResizeMode(FIELD, QHeaderView.ResizeMode.Interactive)
-        head.setSectionResizeMode(TYPE, QHeaderView.ResizeMode.Interactive)
-        head.setSectionResizeMode(SAMPLE, QHeaderView.ResizeMode.Stretch)
+        for column in (FIELD, TYPE, SAMPLE):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(INCLUDE, QHeaderView.ResizeMode.ResizeToContents)
-        head.resizeSection(FIELD, 180)
-        head.resizeSection(TYPE, 150)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.raw = RawBodyPage(panel)
         self.headers = QTableWidget(0, 2, panel, objectName="responseHeaders")
@@ -194,7 +228,10 @@ class PanelLayout:
         self.headers.setRowCount(0)
 
     def set_busy(self, busy: bool) -> None:
+        """While the call on screen runs, Cancel takes the place of Manually enter response…"""
         self.progress.setVisible(busy)
+        self.cancelButton.setVisible(busy)
+        self.manualButton.setVisible(not busy)
 
     def reveal(self, paths: list[str]) -> None:
         """Expand the rows that hold ``paths`` (what a re-initialize changed), so they show."""
@@ -205,11 +242,5 @@ class PanelLayout:
                 parent = parent.parent()
 
     def expand(self) -> None:
-        """Open the first levels and fit the Field and Type columns to what is shown."""
+        """Open the first levels of the tree."""
         self.tree.expandToDepth(_EXPAND_DEPTH - 1)
-        if self.model.rowCount() == 0:
-            return  # nothing to fit: keep widths that suit a typical tree
-        width = self.tree.viewport().width()
-        for column, low, share in ((FIELD, 110, 0.4), (TYPE, 90, 0.3)):
-            wanted = self.tree.sizeHintForColumn(column) + 12
-            self.tree.header().resizeSection(column, max(low, min(wanted, int(width * share))))

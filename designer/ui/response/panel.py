@@ -7,6 +7,13 @@ megabytes (at most :data:`SAMPLE_LIMIT` items per list), which shows a tree
 within a second of the response, and in full, which refines it. The result
 becomes a new :class:`Call` emitted through :attr:`callEdited`; the
 shell applies it as one undoable edit and hands it back via :meth:`set_call`.
+
+Each call's Initialize runs on its own: switching to another call leaves it
+running, and its result lands on its own call (through :attr:`call_lookup`)
+whichever call is on screen. What the panel shows is the state of the call
+on screen: in flight with the elapsed time, failed (over the older structure,
+marked as such), or succeeded. :attr:`callStateChanged` tells the tree which
+calls are busy and which failed.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import os
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -53,12 +62,44 @@ _PROGRESS_INTERVAL = 0.1
 #: call shows what it last returned; a larger body is shown only while current.
 KEEP_BYTES = 64 * 1024 * 1024
 _REVEAL_CHANGES = 50
+#: How often the elapsed time of a call in flight is brought up to date, in ms.
+_TICK_MS = 100
+
+#: Values of :attr:`ResponsePanel.callStateChanged`.
+BUSY, FAILED, IDLE = "busy", "failed", ""
+
+
+@dataclass(slots=True)
+class _Run:
+    """A call's Initialize (or pasted response) in flight."""
+
+    op: AsyncOp[object]
+    started: float
+    api: Api
+    call: Call  # as it was when it started
+    status: str = "Sending…"
+    responded: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Failure:
+    """How a call's last attempt failed, shown again when the call is shown."""
+
+    message: str
+    status: str
+    at: str  # "14:02"
+
+
+def _clock() -> str:
+    return datetime.now().strftime("%H:%M")
 
 
 class ResponsePanel(QWidget):
     """Initialize, status, and the Structure / Raw / Headers tabs of the selected call."""
 
     callEdited = Signal(object)  # a new Call with the updated structure or overrides
+    #: a call started or finished running: (call id, BUSY / FAILED / IDLE)
+    callStateChanged = Signal(str, str)
 
     def __init__(
         self, executor: Executor, secrets: SecretStore, parent: QWidget | None = None
@@ -68,12 +109,20 @@ class ResponsePanel(QWidget):
         self._executor, self._secrets = executor, secrets
         #: the name of the active environment of an API (the window's switcher sets it)
         self.environment_for: Callable[[Api], str | None] = lambda api: None
+        #: the API and call of a call id as they are now (the shell reads its document);
+        #: a result for a call not on screen is applied to what this returns
+        self.call_lookup: Callable[[str], tuple[Api, Call] | None] = self._as_started
         self._api: Api | None = None
         self._call: Call | None = None
-        self._op: AsyncOp[object] | None = None
+        self._runs: dict[str, _Run] = {}
+        self._failures: dict[str, _Failure] = {}
+        self._notes: dict[str, str] = {}  # the last summary or note of each call
+        self._structure_at: dict[str, str] = {}  # when this session inferred each structure
         self._last_progress = 0.0
-        self._responded = False
         self._warmed = False
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(_TICK_MS)
+        self._ticker.timeout.connect(self._tick)
         # call id -> (response, how to show its body, its status line), oldest first
         self._kept: OrderedDict[str, tuple[ResponseResult, str, str]] = OrderedDict()
 
@@ -84,7 +133,7 @@ class ResponsePanel(QWidget):
         self.cancelButton = self.ui.cancelButton
         self.model = self.ui.model
 
-        self.initializeAction = QAction("&Initialize Call", self)
+        self.initializeAction = QAction("&Initialize call", self)
         self.initializeAction.setObjectName("initializeAction")
         self.initializeAction.setShortcuts(
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
@@ -112,8 +161,6 @@ class ResponsePanel(QWidget):
     def set_call(self, api: Api | None, call: Call | None) -> None:
         """Show ``call`` of ``api``; None shows the empty state."""
         same = call is not None and self._call is not None and call.id == self._call.id
-        if not same and self._op is not None:
-            self.cancel()  # a result for a call no longer shown would land on the wrong one
         previous = self._call
         self._api, self._call = api, call
         if call is None:
@@ -123,13 +170,15 @@ class ResponsePanel(QWidget):
         self.ui.show_content()
         if same and previous is not None and call.structure == previous.structure:
             self.model.set_overrides(call.overrides)  # an override edit, undo or redo
-        elif not (self._op is not None and self._op.running):
+        elif not (same and call.id in self._runs):
+            # (while the call on screen runs, its tree may be showing a first-pass preview)
             self.model.set_structure(call.structure, call.overrides)
             self.ui.summaryLabel.clear()
             self.ui.expand()
         if not same:
             self.ui.message.clear()
             self._show_kept(call)
+            self._show_state(call)
         self._update_actions()
         if not self._warmed:
             # Start a worker process now, so the first Initialize does not wait for one.
@@ -143,27 +192,34 @@ class ResponsePanel(QWidget):
         if self._api is None or self._call is None or self._running():
             return
         api, call = self._api, self._call
+        call_id = call.id
 
         environment = self.environment_for(api)
+
+        def progress(received: int) -> None:
+            now = time.monotonic()
+            if now - self._last_progress >= _PROGRESS_INTERVAL:
+                self._last_progress = now
+                self._set_status(call_id, f"Receiving… {format_size(received)}")
 
         async def run() -> tuple[InferOutcome, ResponseResult]:
             # Fails early, with the builder's message, before any token request.
             build_request(api, call, self._secrets, environment=environment)
-            self.statusLabel.setText("Sending…")
             # Imported here: authlib and joserfc are not needed until a call runs.
             from designer.core.auth import Authenticator
 
             authenticator = Authenticator(self._secrets, self._executor)
             built, response = await authenticator.send(
-                api, call, environment=environment, on_progress=self._progress
+                api, call, environment=environment, on_progress=progress
             )
-            self._responded = True
+            if (running := self._runs.get(call_id)) is not None:
+                running.responded = True
             status, kind = _status_text(response), _kind(call, response)
-            self.statusLabel.setText(status)
-            self._show_response(call.id, response, kind, status)
+            self._set_status(call_id, status)
+            self._show_response(call_id, response, kind, status)
             return redact(await self._infer(call, response), built.secrets), response
 
-        self._start(run, self._initialized)
+        self._start(call_id, run, self._initialized)
 
     async def _infer(self, call: Call, response: ResponseResult) -> InferOutcome:
         if response.size <= TWO_PASS_BYTES:
@@ -177,13 +233,14 @@ class ResponsePanel(QWidget):
                 preview = asyncio.ensure_future(
                     run_in_worker(jobs.infer_preview, call, light, prefix, SAMPLE_LIMIT)
                 )
-            self.ui.summaryLabel.setText("Inferring the structure…")
+            if self._shown(call.id):
+                self.ui.summaryLabel.setText("Inferring the structure…")
             path = await asyncio.shield(spooling)
             full = asyncio.ensure_future(
                 workers.run_in_own_process(jobs.infer_spooled, call, light, path)
             )
             first = await preview if preview is not None else None
-            if first is not None and not full.done():
+            if first is not None and not full.done() and self._shown(call.id):
                 self.model.set_structure(first.shape, call.overrides)
                 self.ui.expand()
                 self.ui.summaryLabel.setText(
@@ -198,14 +255,15 @@ class ResponsePanel(QWidget):
             # a worker still reading it keeps its open file (POSIX allows the unlink).
             spooling.add_done_callback(_remove_spooled)
 
-    def _initialized(self, result: tuple[InferOutcome, ResponseResult]) -> None:
+    def _initialized(self, call_id: str, result: tuple[InferOutcome, ResponseResult]) -> None:
         outcome, response = result
         if outcome.note:
-            self.ui.message.show_note(outcome.note)
-            if self._call is not None:
-                status = self.statusLabel.text()
-                self._show_response(self._call.id, response, outcome.kind.value, status)
-        self._apply(outcome.shape, merge=False)
+            self._notes[call_id] = outcome.note
+            if self._shown(call_id):
+                self.ui.message.show_note(outcome.note)
+            status = _status_text(response)
+            self._show_response(call_id, response, outcome.kind.value, status)
+        self._apply(call_id, outcome.shape, merge=False)
 
     # -- responses kept for the session -------------------------------------------------
 
@@ -213,7 +271,8 @@ class ResponsePanel(QWidget):
         self, call_id: str, response: ResponseResult, kind: str, status: str
     ) -> None:
         """Show the body and headers, and keep them for when the call is shown again."""
-        self.ui.show_response(response, kind)
+        if self._shown(call_id):
+            self.ui.show_response(response, kind)
         self._kept.pop(call_id, None)
         if response.size > KEEP_BYTES:
             return
@@ -234,6 +293,30 @@ class ResponsePanel(QWidget):
         self.ui.show_response(response, kind)
         self.statusLabel.setText(f"Last response: {status}")
 
+    def _show_state(self, call: Call) -> None:
+        """The state of the call now on screen: in flight, failed, or as last initialized."""
+        running = self._runs.get(call.id)
+        self.ui.set_busy(running is not None)
+        if running is not None:
+            self._tick()
+            return
+        failure = self._failures.get(call.id)
+        if failure is not None:
+            self.ui.message.show_error(failure.message)
+            self.statusLabel.setText(f"{failure.status} · {failure.at}")
+            self.ui.summaryLabel.setText(self._stale_text(call))
+        elif (note := self._notes.get(call.id)) is not None:
+            self.ui.summaryLabel.setText(note)
+
+    def _stale_text(self, call: Call) -> str:
+        """Says that the structure shown is older than the attempt that just failed."""
+        if call.structure is None:
+            return ""
+        at = self._structure_at.get(call.id)
+        if at is None:
+            return "The last attempt failed: the structure shown is from an earlier initialize."
+        return f"The last attempt failed: structure from the response of {at}."
+
     # -- Manually enter response… -----------------------------------------------------
 
     def enter_manually(self) -> None:
@@ -253,51 +336,83 @@ class ResponsePanel(QWidget):
 
         async def run() -> Shape:
             kind = detect_kind(manual.body, manual.content_type)
-            self.ui.show_pasted(manual.body, kind.value)
-            self.statusLabel.setText(f"Pasted response · {format_size(len(manual.body))}")
+            if self._shown(call.id):
+                self.ui.show_pasted(manual.body, kind.value)
+            self._set_status(call.id, f"Pasted response · {format_size(len(manual.body))}")
             return await run_in_worker(
                 infer_body, manual.body, manual.content_type, call.response_type
             )
 
-        self._start(run, lambda shape: self._apply(shape, merge=manual.merge))
+        self._start(
+            call.id, run, lambda call_id, shape: self._apply(call_id, shape, merge=manual.merge)
+        )
 
     # -- shared by both -----------------------------------------------------------------
 
-    def _start(self, factory, on_success) -> None:  # type: ignore[no-untyped-def]
-        self.ui.message.clear()
-        self.ui.summaryLabel.clear()
-        self._responded = False
+    def _start(self, call_id, factory, on_success) -> None:  # type: ignore[no-untyped-def]
+        if self._shown(call_id):
+            self.ui.message.clear()
+            self.ui.summaryLabel.clear()
+        self._failures.pop(call_id, None)
+        self._notes.pop(call_id, None)
         op: AsyncOp[object] = AsyncOp(self, factory)
-        op.success(on_success).failure(self._failed).cancelled(self._cancelled)
-        op.finally_(lambda: self._finished(op))
-        self._op = op.run()
-        self._set_busy(True)
+        op.success(lambda result: on_success(call_id, result))
+        op.failure(lambda exc: self._failed(call_id, exc))
+        op.cancelled(lambda: self._cancelled(call_id))
+        op.finally_(lambda: self._finished(call_id, op))
+        assert self._api is not None
+        assert self._call is not None
+        self._runs[call_id] = _Run(op, time.monotonic(), self._api, self._call)
+        op.run()
+        self.callStateChanged.emit(call_id, BUSY)
+        if self._shown(call_id):
+            self._tick()
+            self._set_busy(True)
+        self._ticker.start()
 
-    def _apply(self, shape: Shape, *, merge: bool) -> None:
-        if self._call is None:
-            return
+    def _call_now(self, call_id: str) -> Call | None:
+        """The call as it is now: the one on screen, or the shell's copy of another."""
+        if self._shown(call_id):
+            return self._call
+        found = self.call_lookup(call_id)
+        return None if found is None else found[1]
+
+    def _apply(self, call_id: str, shape: Shape, *, merge: bool) -> None:
+        current = self._call_now(call_id)
+        if current is None:
+            return  # the call was deleted while it ran
         # Applied to the call as it is now: the user may have edited it meanwhile.
-        previous = self._call.structure
-        updated, changes = with_structure(self._call, shape, merge=merge)
-        self._call = updated
-        self.model.set_structure(updated.structure, updated.overrides, changes)
-        self.ui.expand()
-        # Changed fields deeper than the first levels are opened too; a bounded
-        # number, so a response that changed everywhere stays quick to show.
-        self.ui.reveal([c.path for c in changes[:_REVEAL_CHANGES]])
-        self.ui.summaryLabel.setText(_summary(previous, changes))
+        previous = current.structure
+        updated, changes = with_structure(current, shape, merge=merge)
+        self._structure_at[call_id] = _clock()
+        summary = _summary(previous, changes)
+        self._notes[call_id] = summary
+        if self._shown(call_id):
+            self._call = updated
+            self.model.set_structure(updated.structure, updated.overrides, changes)
+            self.ui.expand()
+            # Changed fields deeper than the first levels are opened too; a bounded
+            # number, so a response that changed everywhere stays quick to show.
+            self.ui.reveal([c.path for c in changes[:_REVEAL_CHANGES]])
+            self.ui.summaryLabel.setText(summary)
         self.callEdited.emit(updated)
 
-    def _failed(self, exc: DesignerError) -> None:
-        self.ui.message.show_error(str(exc))
-        if not self._responded:
-            self.statusLabel.setText("No response")
-        self._restore_tree()
+    def _failed(self, call_id: str, exc: DesignerError) -> None:
+        running = self._runs.get(call_id)
+        responded = running is not None and running.responded
+        status = (running.status if responded and running is not None else "No response")
+        self._failures[call_id] = _Failure(str(exc), status, _clock())
+        if self._shown(call_id) and self._call is not None:
+            self.ui.message.show_error(str(exc))
+            self.statusLabel.setText(status)
+            self._restore_tree()
+            self.ui.summaryLabel.setText(self._stale_text(self._call))
 
-    def _cancelled(self) -> None:
-        self.ui.message.show_note("Cancelled; the structure is unchanged.")
-        self.statusLabel.setText("Cancelled")
-        self._restore_tree()
+    def _cancelled(self, call_id: str) -> None:
+        if self._shown(call_id):
+            self.ui.message.show_note("Cancelled; the structure is unchanged.")
+            self.statusLabel.setText("Cancelled")
+            self._restore_tree()
 
     def _restore_tree(self) -> None:
         # A preview from the quick first pass must not outlive a failed or cancelled run.
@@ -306,20 +421,32 @@ class ResponsePanel(QWidget):
             self.ui.expand()
         self.ui.summaryLabel.clear()
 
-    def _finished(self, op: AsyncOp[object]) -> None:
-        if self._op is op:
-            self._op = None
+    def _finished(self, call_id: str, op: AsyncOp[object]) -> None:
+        running = self._runs.get(call_id)
+        if running is None or running.op is not op:
+            return
+        del self._runs[call_id]
+        if not self._runs:
+            self._ticker.stop()
+        self.callStateChanged.emit(call_id, FAILED if call_id in self._failures else IDLE)
+        if self._shown(call_id):
             self._set_busy(False)
 
     def cancel(self) -> None:
-        """Stop a running Initialize; the call keeps its structure."""
-        if self._op is not None:
-            self._op.cancel()
+        """Stop the running Initialize of the call on screen; it keeps its structure."""
+        if self._call is not None and (running := self._runs.get(self._call.id)) is not None:
+            running.op.cancel()
 
     def shutdown(self) -> None:
-        """Cancel running work; called when the window closes."""
-        self.cancel()
+        """Cancel every running call; called when the window closes."""
+        self._ticker.stop()
+        for running in list(self._runs.values()):
+            running.op.cancel()
         self.ui.raw.shutdown()
+
+    def running_calls(self) -> list[str]:
+        """The ids of the calls whose Initialize is in flight."""
+        return list(self._runs)
 
     # -- small helpers ------------------------------------------------------------------
 
@@ -329,14 +456,33 @@ class ResponsePanel(QWidget):
         self._call = self._call.model_copy(update={"overrides": overrides})
         self.callEdited.emit(self._call)
 
-    def _progress(self, received: int) -> None:
-        now = time.monotonic()
-        if now - self._last_progress >= _PROGRESS_INTERVAL:
-            self._last_progress = now
-            self.statusLabel.setText(f"Receiving… {format_size(received)}")
+    def _shown(self, call_id: str) -> bool:
+        return self._call is not None and self._call.id == call_id
+
+    def _as_started(self, call_id: str) -> tuple[Api, Call] | None:
+        """Without a shell: a call not on screen is as it was when its run started."""
+        running = self._runs.get(call_id)
+        return None if running is None else (running.api, running.call)
+
+    def _set_status(self, call_id: str, text: str) -> None:
+        running = self._runs.get(call_id)
+        if running is not None:
+            running.status = text
+        if self._shown(call_id):
+            self._tick()
+
+    def _tick(self) -> None:
+        """Show the status of the call on screen, with the time it has been running."""
+        if self._call is None or (running := self._runs.get(self._call.id)) is None:
+            return
+        if running.responded:
+            self.statusLabel.setText(running.status)  # the answer's own status and timing
+            return
+        elapsed = time.monotonic() - running.started
+        self.statusLabel.setText(f"{running.status} {elapsed:.1f} s")
 
     def _running(self) -> bool:
-        return self._op is not None and self._op.running
+        return self._call is not None and self._call.id in self._runs
 
     def _set_busy(self, busy: bool) -> None:
         self.ui.set_busy(busy)

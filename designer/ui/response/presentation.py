@@ -127,8 +127,13 @@ def tooltip(
     override: FieldOverride | None,
     change: Change | None,
 ) -> str:
-    """Where the field is, how often it was seen, what the user changed, what is new."""
-    lines = [path or "(response)"]
+    """Where the field is, its full type and sample, how often it was seen, what changed.
+
+    The Type and Sample columns are kept narrow and elide; the tooltip shows them whole.
+    """
+    lines = [path or "(response)", type_text(shape, override)]
+    if sample := sample_text(shape):
+        lines.append(f"Sample: {sample[:_TOOLTIP_SAMPLE]}")
     if parent_count > 1:
         lines.append(f"Seen in {shape.count:,} of {parent_count:,} objects")
     if shape.nullable:
@@ -152,6 +157,10 @@ def tooltip(
         shown = ", ".join(orjson.dumps(s).decode()[:60] for s in samples)
         lines.append(f"Samples: {shown}")
     return "\n".join(lines)
+
+
+#: Characters of a sample shown in a tooltip: enough for a long URL or sentence.
+_TOOLTIP_SAMPLE = 400
 
 
 def change_brush(change: Change) -> QBrush | None:

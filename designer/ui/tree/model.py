@@ -27,6 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFont
 
 from designer.ui import edits
 from designer.ui.document import Document
@@ -44,6 +45,10 @@ SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 MIME_TYPE = "application/x-connector-designer-items"
 
 _API = 0  # internal id of API rows
+#: What the tree shows before the name of a call that is running or whose last attempt
+#: failed (before it, so that eliding a long name never hides it).
+_STATE_PREFIX = {"busy": "↻ ", "failed": "⚠ "}
+_STATE_TIP = {"busy": "\nInitializing…", "failed": "\nThe last Initialize failed"}
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -58,6 +63,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._doc = doc
         self._keys: dict[str, int] = {}
         self._ids: dict[int, str] = {}
+        #: calls whose Initialize is in flight ("busy") or whose last attempt failed ("failed")
+        self._states: dict[str, str] = {}
         doc.aboutToReset.connect(self.beginResetModel)
         doc.reset.connect(self.endResetModel)
         doc.apiAboutToBeInserted.connect(lambda r: self.beginInsertRows(QModelIndex(), r, r))
@@ -145,12 +152,19 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 return Item("api", api.id)
             return None
         call = self._doc.api(self._ids[index.internalId()]).calls[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+        state = self._states.get(call.id, "")
+        if role == Qt.ItemDataRole.DisplayRole:
+            return _STATE_PREFIX.get(state, "") + call.name
+        if role == Qt.ItemDataRole.EditRole:
             return call.name
         if role == Qt.ItemDataRole.DecorationRole:
             return method_icon(call.method.value)
+        if role == Qt.ItemDataRole.FontRole and state:
+            font = QFont()
+            font.setItalic(state == "busy")
+            return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{call.method.value} {call.path or '/'}"
+            return f"{call.method.value} {call.path or '/'}" + _STATE_TIP.get(state, "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{call.method.value} {call.name}"
         if role == SEARCH_ROLE:
@@ -158,6 +172,23 @@ class WorkspaceTreeModel(QAbstractItemModel):
         if role == ITEM_ROLE:
             return Item("call", call.id)
         return None
+
+    def set_call_state(self, call_id: str, state: str) -> None:
+        """Mark a call as busy (Initialize in flight) or failed; "" clears the mark."""
+        if self._states.get(call_id, "") == state:
+            return
+        if state:
+            self._states[call_id] = state
+        else:
+            self._states.pop(call_id, None)
+        try:
+            index = self.item_index(Item("call", call_id))
+        except KeyError:
+            return  # deleted meanwhile
+        self.dataChanged.emit(index, index)
+
+    def call_state(self, call_id: str) -> str:
+        return self._states.get(call_id, "")
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         item = self.item(index)

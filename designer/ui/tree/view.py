@@ -35,13 +35,16 @@ class ApiTreeView(QTreeView):
         self.setHeaderHidden(True)
         self.setUniformRowHeights(True)  # keeps thousands of calls cheap to lay out
         self.setIconSize(BADGE_SIZE)
+        self.setIndentation(12)  # calls sit just under their API: names keep the width
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
         self.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.setDropIndicatorShown(True)
+        # Renaming starts only on F2 or a double-click: a single click on the selected
+        # row would open an editor that then catches Ctrl+Z meant for the document.
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.DoubleClicked
         )
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
 

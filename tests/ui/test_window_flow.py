@@ -1,0 +1,175 @@
+"""The main window as a user drives it: calls run on their own, undo shows what it did,
+rename starts only when asked, and Tab follows the layout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from designer.core.models import Api, Call, Workspace
+from designer.ui import workers
+from designer.ui.edits import Item
+from tests.helpers import qtasync
+from tests.helpers.shape_server import ShapeServer, running_shape_server
+
+pytestmark = pytest.mark.gui
+WAIT = 20_000
+
+
+@pytest.fixture
+def loop(qapp):
+    yield from qtasync.running_loop(qapp)
+
+
+@pytest.fixture
+def server() -> Iterator[ShapeServer]:
+    with running_shape_server() as running:
+        yield running
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _workers() -> Iterator[None]:
+    yield
+    workers.shutdown_workers()
+
+
+def _two_calls(window, url: str) -> tuple[Api, Call, Call]:
+    api = Api(name="Slow API", base_url=url, calls=[Call(name="Slow"), Call(name="Other")])
+    window.doc.replace(Workspace(apis=[api]), None)
+    return api, api.calls[0], api.calls[1]
+
+
+def _row_text(window, call_id: str) -> str:
+    return str(window.tree.model.item_index(Item("call", call_id)).data())
+
+
+def test_switching_calls_does_not_cancel_a_request(window, loop, server, qtbot) -> None:
+    server.gate.clear()
+    server.serve({"id": 1, "total": 2.5})
+    _, slow, other = _two_calls(window, server.url)
+    window.tree.select(Item("call", slow.id))
+    panel = window.response_panel
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _row_text(window, slow.id).startswith("↻ "))  # marked busy in the tree
+
+    window.tree.select(Item("call", other.id))
+    assert panel.statusLabel.text() == "Not initialized"
+    assert not panel.ui.message.isVisible()  # no "Cancelled" on the call switched to
+    server.gate.set()
+    qtbot.waitUntil(lambda: window.doc.find_call(slow.id)[1].structure is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: _row_text(window, slow.id) == "Slow")
+    assert window.doc.find_call(other.id)[1].structure is None
+    assert window.doc.undo_stack.undoText() == "Edit response structure"
+
+    window.tree.select(Item("call", slow.id))  # its result is there when going back
+    assert panel.statusLabel.text().startswith("Last response: 200 OK")
+    assert panel.model.rowCount() == 2
+
+
+def test_a_failed_call_is_marked_in_the_tree(window, loop, server, qtbot) -> None:
+    server.status = 500
+    _, slow, _ = _two_calls(window, server.url)
+    window.tree.select(Item("call", slow.id))
+    qtbot.mouseClick(window.response_panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _row_text(window, slow.id).startswith("⚠ "), timeout=WAIT)
+    tip = window.tree.model.item_index(Item("call", slow.id)).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("The last Initialize failed")
+    server.status = 200
+    qtbot.mouseClick(window.response_panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _row_text(window, slow.id) == "Slow", timeout=WAIT)
+
+
+def test_undo_selects_the_call_it_changed(window, qtbot) -> None:
+    api = window.doc.workspace.apis[0]
+    first, second = api.calls[0], api.calls[1]
+    window.tree.select(Item("call", first.id))
+    window.call_editor.name_edit.setFocus()
+    window.call_editor.name_edit.selectAll()
+    QTest.keyClicks(window.call_editor.name_edit, "Renamed")
+    window.call_editor.name_edit.editingFinished.emit()
+    window.tree.select(Item("call", second.id))  # the user moves on to another call
+    window.tree.view.setFocus()
+    window.actions.undo.trigger()
+    assert window.tree.current_item() == Item("call", first.id)  # shown, not changed unseen
+    assert window.doc.find_call(first.id)[1].name == first.name
+    window.tree.select(Item("call", second.id))
+    window.actions.redo.trigger()
+    assert window.tree.current_item() == Item("call", first.id)
+    assert window.doc.find_call(first.id)[1].name == "Renamed"
+
+
+def test_a_single_click_on_the_selected_call_does_not_start_a_rename(window, qtbot) -> None:
+    view = window.tree.view
+    call = window.doc.workspace.apis[0].calls[0]
+    window.tree.select(Item("call", call.id))
+    rect = view.visualRect(view.currentIndex())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.wait(QApplication.doubleClickInterval() + 100)  # a click, not half of a double-click
+    assert view.state() != view.State.EditingState
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_F2)
+    assert view.state() == view.State.EditingState  # F2 renames
+
+
+def _focus_chain(start: QWidget, steps: int) -> list[str]:
+    names, widget = [], start
+    for _ in range(steps):
+        widget = widget.nextInFocusChain()
+        while not (widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+        names.append(widget.accessibleName() or getattr(widget, "text", str)())
+    return names
+
+
+def test_tab_follows_the_call_editor_layout(window) -> None:
+    call = window.doc.workspace.apis[0].calls[0]
+    window.tree.select(Item("call", call.id))
+    names = _focus_chain(window.tree.view, 7)
+    assert names == [
+        "Call name",
+        "Method",
+        "Path",
+        "Use as",
+        "Response type",
+        "Description",
+        "Capture response headers",
+    ]
+
+
+def test_closing_with_a_call_in_flight_cancels_it(window, loop, server, qtbot) -> None:
+    server.gate.clear()
+    _, slow, _ = _two_calls(window, server.url)
+    window.tree.select(Item("call", slow.id))
+    panel = window.response_panel
+    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.running_calls() == [slow.id])
+    window.close()
+    qtbot.waitUntil(lambda: panel.running_calls() == [], timeout=WAIT)
+
+
+def test_the_keychain_notice_is_a_banner_shown_until_dismissed(
+    window, qtbot, settings, secrets, tmp_path
+) -> None:
+    from designer.ui.app import LazyExecutor
+    from designer.ui.mainwindow import MainWindow
+    from designer.ui.settings import Settings
+
+    window.show_keychain_notice("No keychain: secrets are kept in memory for this session.")
+    banner = window.notice_banner
+    assert banner.isVisible()
+    assert banner.label.text().startswith("No keychain")
+    assert QApplication.activeModalWidget() is None  # nothing to click away before working
+    qtbot.mouseClick(banner.close_button, Qt.MouseButton.LeftButton)
+    assert not banner.isVisible()
+    assert window.keychain_notice is not None  # the Secrets dialog still says it
+
+    again = MainWindow(Settings(settings), secrets, LazyExecutor(), recovery_dir=tmp_path / "r2")
+    qtbot.addWidget(again)
+    again.show()
+    again.show_keychain_notice("No keychain: secrets are kept in memory for this session.")
+    assert not again.notice_banner.isVisible()  # once per machine
+    assert again.keychain_notice is not None
