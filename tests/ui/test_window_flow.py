@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import orjson
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from designer.core.inference import infer_body
 from designer.core.models import Api, Call, Workspace
+from designer.core.structure import ResponseType, Shape
 from designer.ui import workers
 from designer.ui.edits import Item
 from tests.helpers import qtasync
@@ -41,6 +44,10 @@ def _two_calls(window, url: str) -> tuple[Api, Call, Call]:
     api = Api(name="Slow API", base_url=url, calls=[Call(name="Slow"), Call(name="Other")])
     window.doc.replace(Workspace(apis=[api]), None)
     return api, api.calls[0], api.calls[1]
+
+
+def _shape(value: object) -> Shape:
+    return infer_body(orjson.dumps(value), "application/json", ResponseType.AUTO)
 
 
 def _row_text(window, call_id: str) -> str:
@@ -173,3 +180,58 @@ def test_the_keychain_notice_is_a_banner_shown_until_dismissed(
     again.show_keychain_notice("No keychain: secrets are kept in memory for this session.")
     assert not again.notice_banner.isVisible()  # once per machine
     assert again.keychain_notice is not None
+
+
+@pytest.mark.parametrize("size", [(1000, 650), (1280, 800), (1600, 1000)])
+def test_layout_holds_from_1000_by_650_up(window, qtbot, size) -> None:
+    from designer.core.demo_server import example_workspace
+    from designer.ui.response.structure_model import FIELD, INCLUDE
+
+    workspace = example_workspace("http://127.0.0.1:9")
+    window.doc.replace(workspace, None)
+    api = workspace.apis[0]
+    body = [
+        {"name": "Travel Water Bottle, insulated, 750 ml", "discount_percent": 9},
+        {"name": "Mug", "discount_percent": None},
+    ]
+    call = api.calls[0].model_copy(update={"structure": _shape({"data": body})})
+    window.doc.apply_call(api.id, call)
+    window.resize(*size)
+    window.tree.select(Item("call", call.id))
+    qtbot.waitUntil(lambda: window.width() == size[0])
+    QApplication.processEvents()
+
+    view = window.tree.view
+    for row in range(len(api.calls)):  # every call name is shown whole in the tree
+        index = view.model().index(row, 0, view.model().index(0, 0))
+        text = str(index.data())
+        needed = view.fontMetrics().horizontalAdvance(text)
+        assert view.visualRect(index).width() - view.iconSize().width() - 8 >= needed, text
+
+    tree = window.response_panel.responseTree
+    head = tree.header()
+    viewport = tree.viewport().width()
+    include_right = head.sectionPosition(INCLUDE) + head.sectionSize(INCLUDE)
+    assert include_right <= viewport  # Include is never behind a scrollbar
+    assert head.sectionSize(INCLUDE) >= head.sectionSizeHint(INCLUDE)
+    title = tree.fontMetrics().horizontalAdvance("discount_percent")
+    assert head.sectionSize(FIELD) >= title  # Field names are readable
+    for column in range(head.count()):  # no column narrower than its own title
+        label = str(tree.model().headerData(column, Qt.Orientation.Horizontal))
+        assert head.sectionSize(column) >= tree.fontMetrics().horizontalAdvance(label), label
+
+
+def test_column_widths_do_not_change_from_call_to_call(window, qtbot) -> None:
+    api = window.doc.workspace.apis[0]
+    first, second = api.calls[0], api.calls[1]
+    wide = _shape({"a_very_long_field_name_indeed": "x" * 200})
+    narrow = _shape({"id": 1})
+    window.doc.apply_call(api.id, first.model_copy(update={"structure": wide}))
+    window.doc.apply_call(api.id, second.model_copy(update={"structure": narrow}))
+    head = window.response_panel.responseTree.header()
+    window.tree.select(Item("call", first.id))
+    QApplication.processEvents()
+    widths = [head.sectionSize(c) for c in range(head.count())]
+    window.tree.select(Item("call", second.id))
+    QApplication.processEvents()
+    assert [head.sectionSize(c) for c in range(head.count())] == widths
