@@ -217,6 +217,9 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName("Connector Designer")
     app.setApplicationName("Connector Designer")
+    from .style import apply_style
+
+    apply_style(app)
     # The window closing ends the coroutine below, which then closes the HTTP client.
     app.setQuitOnLastWindowClosed(False)
     restore_hook = install_excepthook()

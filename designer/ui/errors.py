@@ -29,12 +29,10 @@ __all__ = [
     "show_error",
 ]
 
+from .style import message_style
+
 log = logging.getLogger("designer.ui")
 
-_STYLES = {
-    "error": "color: palette(text); background: #fdecea; border: 1px solid #f5c2c0;",
-    "note": "color: palette(text); background: #e8f1fb; border: 1px solid #bcd6f3;",
-}
 
 
 class InlineMessage(QLabel):
@@ -50,7 +48,8 @@ class InlineMessage(QLabel):
 
     def _show(self, kind: str, text: str) -> None:
         self.kind = kind
-        self.setStyleSheet(f"QLabel {{ {_STYLES[kind]} border-radius: 3px; padding: 4px 6px; }}")
+        style = message_style(kind)
+        self.setStyleSheet(f"QLabel {{ {style} border-radius: 3px; padding: 4px 6px; }}")
         self.setText(text)
         self.setAccessibleName(f"{kind}: {text}")
         self.show()
@@ -74,7 +73,7 @@ class NoticeBanner(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet(f"NoticeBanner {{ {_STYLES['note']} border-radius: 3px; }}")
+        self.setStyleSheet(f"NoticeBanner {{ {message_style('note')} border-radius: 3px; }}")
         self.label = QLabel(self)
         self.label.setObjectName("noticeText")
         self.label.setWordWrap(True)

@@ -1,6 +1,7 @@
 """Render screenshots of the main states of the app into docs/screenshots/.
 
 Usage: python tests/tools/render_screenshots.py [OUT_DIR] [--size WIDTHxHEIGHT] [--suffix S]
+       [--scheme light|dark]
 
 ``--size`` renders the window at another size (default 1280x800); ``--suffix``
 is added to every file name (``example-small.png``), so several sizes can sit
@@ -31,6 +32,7 @@ from designer.ui.app import LazyExecutor, _open_example  # noqa: E402
 from designer.ui.files import FileActions  # noqa: E402
 from designer.ui.mainwindow import MainWindow  # noqa: E402
 from designer.ui.settings import Settings  # noqa: E402
+from designer.ui.style import apply_style  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SUFFIX = ""
@@ -70,13 +72,16 @@ def main() -> int:
     parser.add_argument("out", nargs="?", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--suffix", default="")
+    parser.add_argument("--scheme", choices=["light", "dark"], default="light")
     args = parser.parse_args()
+    os.environ["CD_COLOR_SCHEME"] = args.scheme
     out: Path = args.out
     width, height = (int(n) for n in args.size.split("x"))
     global SUFFIX
     SUFFIX = args.suffix
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication([sys.argv[0]])
+    apply_style(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as tmp:
