@@ -284,7 +284,8 @@ def build_parser() -> _Parser:
         description="Design, initialize and share API connectors.",
         epilog=(
             "Without a command, the desktop application opens: "
-            f"{PROG} [WORKSPACE] [--example]. Run '{PROG} COMMAND --help' for a command's options."
+            f"{PROG} [WORKSPACE] [--example] [--quit-after-load]. "
+            f"Run '{PROG} COMMAND --help' for a command's options."
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
