@@ -88,9 +88,7 @@ def call_spec(api: Api, call: Call) -> str:
 
 def check_param_names(api: Api, call: Call, names: Iterable[str]) -> None:
     """Fail on a ``--param`` name the call does not send (its own or the API's shared ones)."""
-    known = list(
-        dict.fromkeys(p.name for p in [*call.parameters, *api.parameters, *api.headers])
-    )
+    known = list(dict.fromkeys(p.name for p in [*call.parameters, *api.parameters, *api.headers]))
     for name in names:
         if name not in known:
             where = f"'{call_spec(api, call)}'"
