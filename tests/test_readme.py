@@ -280,7 +280,8 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
                 timeout=120,
             )
             assert done.returncode == line.code, (
-                f"{where}: exit code {done.returncode}, not {line.code}; stderr: {done.stderr.strip()}"
+                f"{where}: exit code {done.returncode}, not {line.code}; "
+                f"stderr: {done.stderr.strip()}"
             )
             first = _first_line(done.stdout, done.stderr)
             assert first_line_matches(expected, first), (
