@@ -131,6 +131,21 @@ def test_the_synopsis_check_names_what_is_missing_and_what_is_extra() -> None:
     ]
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_no_tracked_file_is_ignored() -> None:
+    # A fresh clone must not hide files it ships (docs/performance.md once was).
+    done = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"not a git checkout: {done.stderr.strip()}")
+    assert done.stdout == "", f".gitignore matches tracked files: {done.stdout.split()}"
+
+
 # -- the walk-through ----------------------------------------------------------------------
 
 
