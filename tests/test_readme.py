@@ -10,6 +10,7 @@ first line its trailing comment quotes (``…`` stands for what varies).
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import shutil
@@ -51,14 +52,26 @@ def fenced(text: str, language: str) -> list[tuple[int, str]]:
 # -- the synopsis --------------------------------------------------------------------------
 
 
-def synopsis_options(block: str) -> dict[str, set[str]]:
-    """Per command ('' for the app itself), the options the synopsis names."""
+def synopsis_options(block: str, commands: set[str]) -> dict[str, set[str]]:
+    """Per command ('' for the app itself), the options the synopsis names.
+
+    A command is the longest run of words after the program name that is one
+    of ``commands`` (``secrets forget`` for a command with subcommands); a
+    word that is no command and no option is reported as the command ``?word``.
+    """
     found: dict[str, set[str]] = {}
     command = None
     for line in block.splitlines():
         if line.startswith(PROG):
-            words = line.split()
-            command = words[1] if len(words) > 1 and words[1] in cli.COMMANDS else ""
+            words = line.split()[1:]
+            command = ""
+            for count in range(len(words), 0, -1):
+                if " ".join(words[:count]) in commands:
+                    command = " ".join(words[:count])
+                    break
+            else:
+                if words and re.fullmatch(r"[a-z][\w-]*", words[0]):
+                    command = f"?{words[0]}"
             found.setdefault(command, set())
         elif command is None or not line.strip():
             continue
@@ -66,23 +79,40 @@ def synopsis_options(block: str) -> dict[str, set[str]]:
     return found
 
 
-def parser_options(parser: object) -> list[tuple[str, ...]]:
+def parser_options(parser: argparse.ArgumentParser) -> list[tuple[str, ...]]:
     """Each optional argument's spellings (``-o``, ``--output``), help and --debug aside."""
-    actions = getattr(parser, "_actions", [])
     return [
         tuple(a.option_strings)
-        for a in actions
+        for a in parser._actions
         if a.option_strings and not set(a.option_strings) & UNLISTED
     ]
 
 
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
 def offered() -> dict[str, list[tuple[str, ...]]]:
+    """Per command, as the synopsis names it, the options its parser offers. A command
+    with subcommands has a line per subcommand, which also shows the command's options."""
     parser = cli.build_parser()
-    (subparsers,) = (a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
-    commands = {name: parser_options(sub) for name, sub in subparsers.choices.items()}
+    found: dict[str, list[tuple[str, ...]]] = {}
+
+    def walk(prefix: str, sub: argparse.ArgumentParser, inherited: list[tuple[str, ...]]) -> None:
+        children = _commands(sub)
+        if not children:
+            found[prefix] = inherited + parser_options(sub)
+        for name, child in children.items():
+            walk(f"{prefix} {name}", child, inherited + parser_options(sub))
+
+    for name, sub in _commands(parser).items():
+        walk(name, sub, [])
     # The app's own options, and the top-level ones (--version), share the bare line.
-    commands[""] = parser_options(cli._gui_parser()) + parser_options(parser)
-    return commands
+    found[""] = parser_options(cli._gui_parser()) + parser_options(parser)
+    return found
 
 
 def synopsis_block() -> tuple[int, str]:
@@ -97,7 +127,11 @@ def synopsis_block() -> tuple[int, str]:
 def synopsis_problems(
     documented: dict[str, set[str]], parsers: dict[str, list[tuple[str, ...]]]
 ) -> list[str]:
-    problems = []
+    problems = [
+        f"the synopsis has a line for '{PROG} {command[1:]}', which is no command"
+        for command in documented
+        if command.startswith("?")
+    ]
     for command, options in parsers.items():
         shown = f"'{PROG} {command}'" if command else f"'{PROG}'"
         if command not in documented:
@@ -116,15 +150,17 @@ def synopsis_problems(
 
 def test_the_synopsis_names_every_option_the_parsers_offer() -> None:
     _, block = synopsis_block()
-    problems = synopsis_problems(synopsis_options(block), offered())
+    parsers = offered()
+    problems = synopsis_problems(synopsis_options(block, set(parsers)), parsers)
     assert not problems, "README.md, Command line: " + "; ".join(problems)
 
 
 def test_the_synopsis_check_names_what_is_missing_and_what_is_extra() -> None:
     # The check itself can fail, and says exactly what to fix.
     parsers = {"init": [("--timeout",), ("-o", "--output")], "schema": [("--bundle",)]}
-    documented = {"init": {"-o", "--bogus"}}
+    documented = {"init": {"-o", "--bogus"}, "?inti": set()}
     assert synopsis_problems(documented, parsers) == [
+        "the synopsis has a line for 'connector-designer inti', which is no command",
         "the synopsis of 'connector-designer init' lacks --timeout",
         "the synopsis of 'connector-designer init' names --bogus, which its --help does not offer",
         "the synopsis has no line for 'connector-designer schema'",
@@ -144,6 +180,23 @@ def test_no_tracked_file_is_ignored() -> None:
     if done.returncode != 0:
         pytest.skip(f"not a git checkout: {done.stderr.strip()}")
     assert done.stdout == "", f".gitignore matches tracked files: {done.stdout.split()}"
+
+
+def test_the_synopsis_reader_finds_commands_and_subcommands() -> None:
+    block = (
+        f"{PROG} [WORKSPACE] [--example]    open the app\n"
+        f"{PROG} secrets forget WORKSPACE [--yes]\n"
+        f"{PROG} init WORKSPACE [--call API/CALL]\n"
+        "                        [--format tree|json-schema] [-o OUT]\n"
+        f"{PROG} intit FILE\n"
+        f"{PROG} --version\n"
+    )
+    assert synopsis_options(block, {"init", "secrets forget"}) == {
+        "": {"--example", "--version"},
+        "secrets forget": {"--yes"},
+        "init": {"--call", "--format", "-o"},
+        "?intit": set(),
+    }
 
 
 # -- the walk-through ----------------------------------------------------------------------
