@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from designer import cli
+from designer.core.demo_server import start_demo_server
 from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,6 +313,10 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
     work = tmp_path / "work"
     work.mkdir()
     background: list[subprocess.Popen[str]] = []
+    # The README starts the demo API itself; should it stop doing so, the test serves it.
+    demo = None
+    if not any("demo_server" in line.command for line in lines):
+        demo = start_demo_server(int(port))
     try:
         for line in lines:
             where = f"README.md line {line.number}: {line.command}"
@@ -356,6 +361,8 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
                 f"{where}: printed {first!r}, not {expected!r}"
             )
     finally:
+        if demo is not None:
+            demo.stop()
         for process in background:
             process.terminate()
             process.wait(timeout=10)
