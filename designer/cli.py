@@ -180,6 +180,7 @@ def _detected(ws: Workspace, refs: list[str]) -> list[str]:
 
 def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     """``import`` of a curl command: the call joins the API of its base URL, if any."""
+    from .cli_options import name_imported_call
     from .core import workspace_file
     from .core.curl import curl_to_workspace
 
@@ -191,6 +192,10 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
         workspace = workspace_file.load(target)
     secrets = _RecordingSecrets()
     ws, api, call = curl_to_workspace(text, workspace, secrets)
+    known = {a.id for a in workspace.apis} if workspace is not None else set()
+    name_imported_call(
+        ws, api, call, api_name=args.api, call_name=args.name, joined=api.id in known
+    )
     problems = workspace_file.problems(ws)
     if problems:  # pragma: no cover - the importer keeps names unique
         raise WorkspaceValidationError(target or "<output>", problems)
@@ -279,7 +284,8 @@ def build_parser() -> _Parser:
         description="Design, initialize and share API connectors.",
         epilog=(
             "Without a command, the desktop application opens: "
-            f"{PROG} [WORKSPACE] [--example]. Run '{PROG} COMMAND --help' for a command's options."
+            f"{PROG} [WORKSPACE] [--example] [--quit-after-load]. "
+            f"Run '{PROG} COMMAND --help' for a command's options."
         ),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")

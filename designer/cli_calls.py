@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
-from .core.errors import InputError, LookupFailed
+from .cli_options import check_param_names, find_call, positive_float, positive_int
+from .core.errors import InputError
 from .core.structure import FieldOverride, ResponseType, Shape, shape_to_dict
-
-if TYPE_CHECKING:
-    from .core.models import Api, Call, Workspace
 
 __all__ = ["register_infer", "register_init"]
 
@@ -108,7 +106,7 @@ def register_infer(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--max-size",
-        type=int,
+        type=positive_int,
         default=DEFAULT_MAX_BODY // MB,
         metavar="MB",
         help="refuse bodies larger than this many megabytes (default: %(default)s)",
@@ -117,39 +115,6 @@ def register_infer(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 
 # -- init --------------------------------------------------------------------------------
-
-
-def find_call(ws: Workspace, spec: str | None) -> tuple[Api, Call]:
-    """The call named by ``spec``: ``API/CALL``, a call name unique in the workspace, or
-    nothing when the workspace has exactly one call."""
-    import difflib
-
-    calls = [(api, call) for api in ws.apis for call in api.calls]
-    if spec is None:
-        if len(calls) == 1:
-            return calls[0]
-        if not calls:
-            raise LookupFailed("The workspace has no calls: import one first")
-        raise LookupFailed(f"The workspace has {len(calls)} calls: choose one with --call API/CALL")
-    api_name, sep, call_name = spec.partition("/")
-    matches = [
-        (api, call)
-        for api, call in calls
-        if (sep and api.name.lower() == api_name.lower() and call.name.lower() == call_name.lower())
-        or call.name.lower() == spec.lower()
-    ]
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise LookupFailed(f"More than one call is named '{spec}': use --call API/CALL")
-    names = [f"{api.name}/{call.name}" for api, call in calls]
-    close = difflib.get_close_matches(spec, names, n=1, cutoff=0.6)
-    if close:
-        hint = f": did you mean '{close[0]}'?"
-    else:
-        shown = ", ".join(f"'{n}'" for n in names[:5]) + (", …" if len(names) > 5 else "")
-        hint = f"; its calls are {shown}" if names else ""
-    raise LookupFailed(f"No call '{spec}' in the workspace{hint}")
 
 
 def _values(pairs: list[str]) -> dict[str, str]:
@@ -187,6 +152,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     ws = workspace_file.load(path)
     api, call = find_call(ws, args.call)
     values = _values(args.param)
+    check_param_names(api, call, values)
     # Environment variables (CD_SECRET_...) first, then the keychain when there is one.
     store, _status = default_store(ws)
     in_environment(api, store, args.env)  # an unknown environment fails before any request
@@ -209,7 +175,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
         updated, changes = with_structure(call, outcome.shape, merge=args.merge)
         api.calls[api.calls.index(call)] = updated
         workspace_file.save(ws, path)
-        _note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summarize(changes)})")
+        # With nothing stored before there is nothing to compare: "no changes" would mislead.
+        summary = "first initialize" if call.structure is None else summarize(changes)
+        _note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summary})")
     return 0
 
 
@@ -252,6 +220,6 @@ def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="with --save: merge into the stored structure instead of replacing it",
     )
     parser.add_argument(
-        "--timeout", type=float, default=30.0, metavar="S", help="read timeout in seconds"
+        "--timeout", type=positive_float, default=30.0, metavar="S", help="read timeout in seconds"
     )
     parser.set_defaults(handler=_cmd_init)

@@ -17,6 +17,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from .cli_options import call_spec, find_call
 from .core import fileio
 from .core.errors import ImportFormatError, InputError
 from .core.interop import EXPORT_FORMATS, EXPORT_LABELS
@@ -62,6 +63,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
             )
         data = read_source(source)
         name = source
+    if args.api is not None or args.name is not None:
+        raise InputError("--api and --name apply to a curl command; other imports keep their names")
     return _import_document(args, data, name, kind)
 
 
@@ -154,6 +157,16 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="what to do with an imported API whose name is taken (default: keep-both, "
         "which renames it 'Name (2)')",
     )
+    parser.add_argument(
+        "--api",
+        metavar="NAME",
+        help="curl: the name of the new API (default: the host name)",
+    )
+    parser.add_argument(
+        "--name",
+        metavar="NAME",
+        help="curl: the name of the call (default: its method and path)",
+    )
     parser.set_defaults(handler=_cmd_import)
 
 
@@ -162,7 +175,6 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _samples(specs: list[str], ws: Any) -> dict[str, Any]:
     from .core.interop.bundle import MAX_SAMPLE_SIZE, SampleResponse
-    from .core.interop.service import find_call
 
     found = {}
     for spec in specs:
@@ -189,6 +201,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.sample and not args.include_samples:
         raise InputError("--sample needs --include-samples: samples are left out by default")
     apis = select_apis(ws, args.api)
+    # The same lookup as init's; a JSON Schema needs a call, the only one when there is one.
+    chosen = None
+    if args.call is not None or args.to == "jsonschema":
+        chosen = call_spec(*find_call(ws, args.call, apis))
     secrets = required_secrets(apis)
     values = [os.environ.get(s.env, "") for s in secrets]
     output: str | None = args.output
@@ -196,7 +212,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         ws,
         args.to,
         api_names=args.api,
-        call=args.call,
+        call=chosen,
         yaml_output=bool(output and output.lower().endswith((".yaml", ".yml"))),
         include_samples=args.include_samples,
         samples=_samples(args.sample, ws),
@@ -206,7 +222,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         _out_bytes(data)
     else:
         fileio.atomic_write(output, data)
-        calls = sum(len(a.calls) for a in apis) if args.call is None else 1
+        calls = sum(len(a.calls) for a in apis) if chosen is None else 1
         _note(f"Wrote {EXPORT_LABELS[args.to]} of {plural(calls, 'call')} to {output}")
     if args.include_samples:
         from .core.interop.bundle import SAMPLES_WARNING
@@ -241,7 +257,8 @@ def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--call",
         metavar="API/CALL",
-        help="only this call (curl, openapi, postman); required for jsonschema",
+        help="only this call (curl, openapi, postman); for jsonschema, optional when "
+        "the workspace has one call",
     )
     parser.add_argument(
         "-o",

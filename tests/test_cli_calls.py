@@ -125,13 +125,19 @@ def test_init_chooses_a_call_by_name_and_suggests_close_names(
     )
     code, _, err = run(capsys, "init", str(path))
     assert code == 1
-    assert err == PREFIX + "The workspace has 2 calls: choose one with --call API/CALL\n"
+    assert err == PREFIX + (
+        "The workspace has 2 calls: choose one with --call API/CALL; "
+        "its calls are 'bin/json', 'bin/xml'\n"
+    )
     code, out, _ = run(capsys, "init", str(path), "--call", "bin/xml")
     assert code == 0
     assert "slideshow: object" in out
     code, _, err = run(capsys, "init", str(path), "--call", "bin/jsno")
     assert code == 1
-    assert err == PREFIX + "No call 'bin/jsno' in the workspace: did you mean 'bin/json'?\n"
+    assert err == PREFIX + (
+        "No call 'bin/jsno' in the workspace: did you mean 'bin/json'? "
+        "Its calls are 'bin/json', 'bin/xml'\n"
+    )
 
 
 def test_init_failures_are_one_line_and_change_nothing(

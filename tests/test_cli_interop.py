@@ -174,7 +174,7 @@ def test_export_formats(
     ("argv", "text"),
     [
         (["--to", "openapi", "--api", "Nope"], "No API 'Nope' in the workspace; its APIs are"),
-        (["--to", "jsonschema"], "A JSON Schema describes one call's response"),
+        (["--to", "jsonschema"], "choose one with --call API/CALL; its calls are 'Shop/"),
         (["--to", "jsonschema", "--call", "Shop/Create order"], "has no structure yet"),
         (["--to", "bundle", "--sample", "Shop/List orders=x.json"], "--sample needs --include"),
     ],

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import orjson
 
 from ..structure import FieldOverride, Shape, ValueType, child_path
+from ..wording import plural
 
 __all__ = ["render_tree"]
 
@@ -62,9 +63,9 @@ def _line(name: str, node: Shape, override: FieldOverride | None, parent_count: 
     if node.truncated:
         text += ", not inferred below the depth limit"
     if node.type is ValueType.LIST and node.count == 1 and node.items is not None:
-        text += f"  [{node.items.count} items]"
+        text += f"  [{plural(node.items.count, 'item')}]"
     if node.content_type:
-        text += f"  [{node.content_type}, {node.size or 0} bytes]"
+        text += f"  [{node.content_type}, {plural(node.size or 0, 'byte')}]"
     sample = next((s for s in node.samples if s is not None), None)
     if sample is not None and node.type not in (ValueType.OBJECT, ValueType.LIST):
         text += "  = " + orjson.dumps(sample).decode()

@@ -133,6 +133,8 @@ class _Importer:
                 tags = [t for t in r.get_list(op, "tags", op_where) if isinstance(t, str)]
                 groups.setdefault(op_server or "", []).append((call, scheme, tags))
         apis = [self._api(base, items, title, len(groups)) for base, items in groups.items()]
+        for api in apis:  # info.title names the API, info.description describes it
+            api.description = r.get_text(info, "description", "$.info").strip()
         if not apis:
             self.notes.add("the document describes no operations")
         for base in groups:

@@ -145,17 +145,13 @@ def merge_import(
 
 def find_call(ws: Workspace, spec: str) -> tuple[Api, Call]:
     """The call named ``API/CALL`` (case-insensitive), or by a call name unique in ``ws``."""
-    api_name, sep, call_name = spec.partition("/")
+    # The whole name is compared, since API names may hold a '/' (a base URL).
+    wanted = spec.casefold()
     matches = [
         (api, call)
         for api in ws.apis
         for call in api.calls
-        if (
-            sep
-            and api.name.casefold() == api_name.casefold()
-            and call.name.casefold() == call_name.casefold()
-        )
-        or call.name.casefold() == spec.casefold()
+        if f"{api.name}/{call.name}".casefold() == wanted or call.name.casefold() == wanted
     ]
     if len(matches) == 1:
         return matches[0]
