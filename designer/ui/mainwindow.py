@@ -95,6 +95,10 @@ class MainWindow(QMainWindow):
         self.response_panel = _response_panel(executor, secrets, self)
         self.response_panel.callEdited.connect(self._apply_response_edit)
         self.response_panel.call_lookup = self._find_call
+        # Initialize sits at the end of the request line, like Send in other API clients;
+        # the panel's own button (same action) would only repeat it beside.
+        self.call_editor.request_line.set_initialize_action(self.response_panel.initializeAction)
+        self.response_panel.initializeButton.hide()
         self.response_panel.callStateChanged.connect(
             lambda call_id, state: self.tree.model.set_call_state(call_id, state)
         )

@@ -17,9 +17,18 @@ from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleHintReturn, QStyleOption
 from PySide6.QtWidgets import QWidget as _QWidget
 
-__all__ = ["apply_style", "dark_palette", "is_dark", "message_style"]
+__all__ = ["PRIMARY_BUTTON_STYLE", "apply_style", "dark_palette", "is_dark", "message_style"]
 
 _SCHEME_VARIABLE = "CD_COLOR_SCHEME"
+
+#: The one primary action of a screen (Initialize): filled with the highlight colour.
+PRIMARY_BUTTON_STYLE = (
+    "QAbstractButton { background: palette(highlight); color: palette(highlighted-text);"
+    " border: 1px solid palette(highlight); border-radius: 4px; padding: 3px 12px;"
+    " font-weight: bold; }"
+    " QAbstractButton:disabled { background: palette(button); color: palette(mid);"
+    " border: 1px solid palette(mid); }"
+)
 
 
 class _Style(QProxyStyle):

@@ -110,7 +110,7 @@ async def scenes(window: MainWindow, out: Path) -> None:
     shot(window, out, "example")
 
     panel = window.findChild(object, "responsePanel")
-    button = panel.findChild(object, "initializeButton")
+    button = window.findChild(object, "requestInitializeButton")
     status = panel.findChild(object, "statusLabel")
     button.click()
     await pump(lambda: button.isEnabled() and "OK" in status.text())

@@ -50,6 +50,11 @@ def _shape(value: object) -> Shape:
     return infer_body(orjson.dumps(value), "application/json", ResponseType.AUTO)
 
 
+def _initialize_button(window):
+    """The primary Initialize button, at the end of the request line."""
+    return window.call_editor.request_line.initialize
+
+
 def _row_text(window, call_id: str) -> str:
     return str(window.tree.model.item_index(Item("call", call_id)).data())
 
@@ -60,7 +65,7 @@ def test_switching_calls_does_not_cancel_a_request(window, loop, server, qtbot) 
     _, slow, other = _two_calls(window, server.url)
     window.tree.select(Item("call", slow.id))
     panel = window.response_panel
-    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_initialize_button(window), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _row_text(window, slow.id).startswith("↻ "))  # marked busy in the tree
 
     window.tree.select(Item("call", other.id))
@@ -81,12 +86,12 @@ def test_a_failed_call_is_marked_in_the_tree(window, loop, server, qtbot) -> Non
     server.status = 500
     _, slow, _ = _two_calls(window, server.url)
     window.tree.select(Item("call", slow.id))
-    qtbot.mouseClick(window.response_panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_initialize_button(window), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _row_text(window, slow.id).startswith("⚠ "), timeout=WAIT)
     tip = window.tree.model.item_index(Item("call", slow.id)).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.endswith("The last Initialize failed")
     server.status = 200
-    qtbot.mouseClick(window.response_panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_initialize_button(window), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: _row_text(window, slow.id) == "Slow", timeout=WAIT)
 
 
@@ -152,7 +157,7 @@ def test_closing_with_a_call_in_flight_cancels_it(window, loop, server, qtbot) -
     _, slow, _ = _two_calls(window, server.url)
     window.tree.select(Item("call", slow.id))
     panel = window.response_panel
-    qtbot.mouseClick(panel.initializeButton, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(_initialize_button(window), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: panel.running_calls() == [slow.id])
     window.close()
     qtbot.waitUntil(lambda: panel.running_calls() == [], timeout=WAIT)
@@ -235,3 +240,25 @@ def test_column_widths_do_not_change_from_call_to_call(window, qtbot) -> None:
     window.tree.select(Item("call", second.id))
     QApplication.processEvents()
     assert [head.sectionSize(c) for c in range(head.count())] == widths
+
+
+def test_the_request_line_reads_like_an_address_bar(window, loop, server, qtbot) -> None:
+    server.serve({"ok": True})
+    api, slow, _ = _two_calls(window, server.url + "/v1")
+    window.doc.apply_call(api.id, slow.model_copy(update={"path": "/orders"}))
+    window.tree.select(Item("call", slow.id))
+    line = window.call_editor.request_line
+    assert line.base.text() == server.url + "/v1"
+    assert line.path.text() == "/orders"
+    assert line.method.currentText() == "GET"
+    button = line.initialize
+    assert button.isVisible()
+    assert button.text() == "Initialize"
+    assert button.accessibleName() == "Initialize call"
+    assert not window.response_panel.initializeButton.isVisible()  # one Initialize on screen
+    server.gate.clear()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not button.isEnabled())  # the state follows the panel's action
+    with qtbot.waitSignal(window.response_panel.callEdited, timeout=WAIT):
+        server.gate.set()
+    qtbot.waitUntil(button.isEnabled, timeout=WAIT)

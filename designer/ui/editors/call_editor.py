@@ -46,6 +46,7 @@ from designer.ui.errors import InlineMessage
 from .body_editor import BodyEditor
 from .params_widget import ParamsTable
 from .preview import RequestPreview
+from .request_line import RequestLine
 from .widgets import UndoRouter, set_text_keeping_cursor
 
 __all__ = ["CallEditor"]
@@ -184,10 +185,8 @@ class CallEditor(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow("&Name:", self.name_edit)
-        request = QHBoxLayout()
-        request.addWidget(self.method)
-        request.addWidget(self.path_edit, 1)
-        form.addRow(_buddy("&Request:", self.method, self), request)
+        self.request_line = RequestLine(self.method, self.path_edit, self)
+        form.addRow(_buddy("&Request:", self.method, self), self.request_line)
         form.addRow("", self.path_note)
         kinds = QHBoxLayout()
         kinds.addWidget(self.use_as)
@@ -257,6 +256,10 @@ class CallEditor(QWidget):
         try:
             set_text_keeping_cursor(self.name_edit, call.name)
             set_text_keeping_cursor(self.path_edit, call.path)
+            environment = api.environment(self.preview.environment_for(api))
+            self.request_line.set_base_url(
+                environment.base_url if environment and environment.base_url else api.base_url
+            )
             self.path_edit.setToolTip(
                 f"The path after the API's base URL ({api.base_url}); "
                 "{name} inserts a path parameter"

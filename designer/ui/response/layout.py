@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from designer.core.response import ResponseResult
 
 from ..errors import InlineMessage
+from ..style import PRIMARY_BUTTON_STYLE
 from .raw_view import RawBodyPage
 from .structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
 from .type_delegate import TypeDelegate
@@ -105,6 +106,7 @@ class PanelLayout:
         self.initializeButton = QPushButton("Initialize call", panel, objectName="initializeButton")
         self.initializeButton.setToolTip("Send the call with its sample values (Ctrl+Return)")
         self.initializeButton.setDefault(True)
+        self.initializeButton.setStyleSheet(PRIMARY_BUTTON_STYLE)  # on its own, outside the window
         self.cancelButton = QPushButton("Cancel", panel, objectName="cancelButton")
         self.cancelButton.setToolTip("Stop the running call (Esc)")
         self.manualButton = QPushButton(
