@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtGui import QFontDatabase, QTextCursor, QTextOption
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -26,6 +27,8 @@ from designer.core.errors import DesignerError
 from designer.core.fileio import atomic_write, format_size
 
 from ..ops import AsyncOp, run_in_worker
+from .find_bar import FindBar
+from .highlight import LazyHighlighter
 from .pretty import PAGE_CHARS, Page, PageState, pretty_page, window_for
 
 __all__ = ["RawBodyPage"]
@@ -63,16 +66,28 @@ class RawBodyPage(QWidget):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setPlaceholderText("The body of the response appears here after Initialize.")
         self.text.setUndoRedoEnabled(False)  # an undo history of megabytes is pure waste
+        # Lines break between words, never inside a URL; or not at all (the Wrap box).
+        self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
+        self.wrapBox = QCheckBox("Wrap", self, objectName="rawWrapBox")
+        self.wrapBox.setChecked(True)
+        self.wrapBox.setToolTip("Wrap long lines at word boundaries, or scroll sideways")
+        self.wrapBox.setAccessibleName("Wrap long lines")
+        self.wrapBox.toggled.connect(self._set_wrap)
+        self.highlighter = LazyHighlighter(self.text.document(), self)
+        self.text.updateRequest.connect(lambda *_: self.highlighter.colour_visible(self.text))
+        self.findBar = FindBar(self.text, self)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.infoLabel, 1)
+        bar.addWidget(self.wrapBox)
         bar.addWidget(self.showMoreButton)
         bar.addWidget(self.saveButton)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
         layout.addWidget(self.text, 1)
+        layout.addWidget(self.findBar)
 
         self.showMoreButton.clicked.connect(self.show_more)
         self.saveButton.clicked.connect(self._ask_save)
@@ -94,6 +109,7 @@ class RawBodyPage(QWidget):
         """Show the first page of ``body``; ``kind`` is json, xml, text or binary."""
         self.clear()
         self._body, self._kind, self._charset = body, kind, charset or "utf-8"
+        self.highlighter.set_kind(kind)
         self._suggested_name = "response." + {"json": "json", "xml": "xml"}.get(kind, "txt")
         if kind == "binary":
             self._suggested_name = "response.bin"
@@ -156,6 +172,10 @@ class RawBodyPage(QWidget):
 
     def shutdown(self) -> None:
         self._cancel()
+
+    def _set_wrap(self, wrap: bool) -> None:
+        modes = QPlainTextEdit.LineWrapMode
+        self.text.setLineWrapMode(modes.WidgetWidth if wrap else modes.NoWrap)
 
     # -- saving -----------------------------------------------------------------------
 
