@@ -165,6 +165,10 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.environments)
         self.secrets_action = self.actions.secrets  # in the Edit menu too, for the keyboard
         bar.addAction(self.secrets_action)
+        # Drawn as a button, not flat text: beside the switcher it read as a label.
+        secrets_button = bar.widgetForAction(self.secrets_action)
+        secrets_button.setObjectName("secretsToolButton")
+        secrets_button.setAutoRaise(False)  # type: ignore[attr-defined]
         self.response_panel.environment_for = self.environments.environment_for
         self.api_editor.auth_form.environment_for = self.environments.environment_for
         self.call_editor.preview.environment_for = self.environments.environment_for

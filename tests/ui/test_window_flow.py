@@ -262,3 +262,13 @@ def test_the_request_line_reads_like_an_address_bar(window, loop, server, qtbot)
     with qtbot.waitSignal(window.response_panel.callEdited, timeout=WAIT):
         server.gate.set()
     qtbot.waitUntil(button.isEnabled, timeout=WAIT)
+
+
+def test_the_secrets_button_looks_like_a_button(window) -> None:
+    from PySide6.QtWidgets import QToolButton
+
+    button = window.findChild(QToolButton, "secretsToolButton")
+    assert button is not None
+    assert button.isVisible()
+    assert not button.autoRaise()  # framed like a button, not flat like the label beside it
+    assert button.defaultAction() is window.secrets_action
