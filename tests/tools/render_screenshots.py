@@ -9,7 +9,8 @@ side by side.
 
 Runs offscreen against the app's own demo API: the example before
 Initialize, after Initialize with the structure expanded, the call editor
-with parameters, and an error shown inline.
+with parameters, an error shown inline, an error over an older structure,
+the Secrets dialog and the import preview of an OpenAPI document.
 """
 
 from __future__ import annotations
@@ -25,7 +26,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox, QTreeView  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QTreeView,
+)
 
 from designer.core.secrets import MemorySecretStore  # noqa: E402
 from designer.ui.app import LazyExecutor, _open_example  # noqa: E402
@@ -35,6 +42,7 @@ from designer.ui.settings import Settings  # noqa: E402
 from designer.ui.style import apply_style  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+PETSTORE = ROOT / "tests" / "data" / "interop" / "petstore-3.0.yaml"
 SUFFIX = ""
 
 
@@ -129,6 +137,37 @@ async def scenes(window: MainWindow, out: Path) -> None:
     button.click()
     await pump(lambda: button.isEnabled() and "returned 500" in _visible_text(panel))
     shot(window, out, "error")
+
+    # An order that exists, then one that does not: the error over the older structure.
+    select_call(window, "Get order")
+    await pump()
+    button.click()
+    await pump(lambda: button.isEnabled() and "OK" in status.text())
+    api, call = window.current_call() or (None, None)
+    assert api is not None
+    assert call is not None
+    missing = [p.model_copy(update={"value": "9999"}) if p.placement == "path" else p
+               for p in call.parameters]
+    window.doc.apply_call(api.id, call.model_copy(update={"parameters": missing}))
+    await pump()
+    button.click()
+    await pump(lambda: button.isEnabled() and "404" in _visible_text(panel))
+    shot(window, out, "error-older-structure")
+
+    window.show_secrets()
+    await pump()
+    dialog = QApplication.activeModalWidget() or window.findChild(QDialog, "secretsDialog")
+    dialog = dialog or next(d for d in window.findChildren(QDialog) if d.isVisible())
+    dialog.grab().save(str(out / f"secrets{SUFFIX}.png"))
+    dialog.close()
+
+    previews: list[QDialog] = []
+    window.importer.previewShown.connect(previews.append)
+    QFileDialog.getOpenFileName = lambda *_a, **_k: (str(PETSTORE), "")  # type: ignore[assignment]
+    window.actions.import_.trigger()
+    await pump(lambda: bool(previews), limit=60)
+    previews[0].grab().save(str(out / f"import-preview{SUFFIX}.png"))
+    previews[0].reject()
 
 
 def _visible_text(widget) -> str:  # type: ignore[no-untyped-def]
