@@ -63,6 +63,7 @@ class Document(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._api_rows: dict[str, int] = {}
         self._workspace = Workspace()
         self._path: Path | None = None
         # Set when the content did not come from its file (a restored recovery).
@@ -126,9 +127,16 @@ class Document(QObject):
     # -- lookups -------------------------------------------------------------
 
     def api_row(self, api_id: str) -> int:
-        for row, api in enumerate(self._workspace.apis):
-            if api.id == api_id:
-                return row
+        # The tree asks this for every parent() of every call row (hundreds of thousands
+        # of times while a filter runs over a big workspace): a remembered row, checked
+        # before use so that no change of the list can make it stale, keeps it O(1).
+        apis = self._workspace.apis
+        row = self._api_rows.get(api_id, -1)
+        if 0 <= row < len(apis) and apis[row].id == api_id:
+            return row
+        self._api_rows = {api.id: n for n, api in enumerate(apis)}
+        if api_id in self._api_rows:
+            return self._api_rows[api_id]
         raise KeyError(api_id)
 
     def api(self, api_id: str) -> Api:

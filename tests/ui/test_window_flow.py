@@ -272,3 +272,18 @@ def test_the_secrets_button_looks_like_a_button(window) -> None:
     assert button.isVisible()
     assert not button.autoRaise()  # framed like a button, not flat like the label beside it
     assert button.defaultAction() is window.secrets_action
+
+
+def test_the_filter_follows_renames_while_it_is_on(window, qtbot) -> None:
+    pane = window.tree
+    api = window.doc.workspace.apis[0]
+    call = api.calls[0]
+    QTest.keyClicks(pane.filter_edit, "zebra")
+    assert pane.proxy.rowCount() == 0  # nothing matches yet
+    window.doc.apply_call(api.id, call.model_copy(update={"name": "Zebra crossing"}))
+    qtbot.waitUntil(lambda: pane.proxy.rowCount() == 1)
+    shown = pane.proxy.index(0, 0)
+    assert pane.proxy.rowCount(shown) == 1
+    assert pane.view.isExpanded(shown)  # the API holding the match is open
+    pane.filter_edit.clear()
+    assert pane.proxy.rowCount() == len(window.doc.workspace.apis)

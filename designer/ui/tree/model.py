@@ -29,6 +29,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
+from designer.core.models import Workspace
 from designer.ui import edits
 from designer.ui.document import Document
 from designer.ui.edits import Item
@@ -172,6 +173,10 @@ class WorkspaceTreeModel(QAbstractItemModel):
         if role == ITEM_ROLE:
             return Item("call", call.id)
         return None
+
+    @property
+    def workspace(self) -> Workspace:
+        return self._doc.workspace
 
     def set_call_state(self, call_id: str, state: str) -> None:
         """Mark a call as busy (Initialize in flight) or failed; "" clears the mark."""

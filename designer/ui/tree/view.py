@@ -7,7 +7,7 @@ has focus, so Delete in a text field never deletes an API.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
@@ -15,7 +15,7 @@ from designer.ui.document import Document
 from designer.ui.edits import Item
 
 from .badges import BADGE_SIZE
-from .filter import TreeFilterModel
+from .filter import TreeFilterModel, matching_rows
 from .model import ITEM_ROLE, WorkspaceTreeModel
 
 __all__ = ["ApiTreeView", "TreePane"]
@@ -81,6 +81,20 @@ class TreePane(QWidget):
         self.view = ApiTreeView(self)
         self.view.setModel(self.proxy)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        # While a filter is on, changes to the workspace (a rename, an added call) are
+        # matched again, once per turn of the event loop however many there were.
+        self._refilter = QTimer(self)
+        self._refilter.setSingleShot(True)
+        self._refilter.setInterval(0)
+        self._refilter.timeout.connect(lambda: self._filter(self.filter_edit.text()))
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.rowsMoved,
+            self.model.dataChanged,
+            self.model.modelReset,
+        ):
+            signal.connect(self._schedule_refilter)
         self.model.modelReset.connect(self._expand_after_reset)
         self.model.rowsInserted.connect(self._expand_new_api)
 
@@ -107,10 +121,22 @@ class TreePane(QWidget):
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 
+    def _schedule_refilter(self, *_: object) -> None:
+        if self.filter_edit.text().strip():
+            self._refilter.start()
+
     def _filter(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
-        if text:
-            self.view.expandAll()
+        rows = matching_rows(self.model.workspace, text)
+        self.proxy.set_rows(rows)
+        if rows is not None:
+            self.view.setUpdatesEnabled(False)
+            try:
+                # Open the first APIs that hold matches: laying out thousands of
+                # matching calls at once would stall the window on every keystroke.
+                for api_row in list(rows)[:EXPAND_ALL_UP_TO]:
+                    self.view.expand(self.proxy.mapFromSource(self.model.index(api_row, 0)))
+            finally:
+                self.view.setUpdatesEnabled(True)
 
     def _expand_new_api(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
