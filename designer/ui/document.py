@@ -64,6 +64,7 @@ class Document(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._api_rows: dict[str, int] = {}
+        self._call_rows: dict[str, tuple[int, int]] = {}
         self._workspace = Workspace()
         self._path: Path | None = None
         # Set when the content did not come from its file (a restored recovery).
@@ -142,20 +143,28 @@ class Document(QObject):
     def api(self, api_id: str) -> Api:
         return self._workspace.apis[self.api_row(api_id)]
 
-    def find_call(self, call_id: str) -> tuple[Api, Call]:
-        for api in self._workspace.apis:
-            for call in api.calls:
-                if call.id == call_id:
-                    return api, call
+    def _call_position(self, call_id: str) -> tuple[int, int]:
+        """The rows of the API and of the call; remembered and checked, like :meth:`api_row`."""
+        apis = self._workspace.apis
+        a, c = self._call_rows.get(call_id, (-1, -1))
+        if 0 <= a < len(apis) and 0 <= c < len(apis[a].calls) and apis[a].calls[c].id == call_id:
+            return a, c
+        self._call_rows = {
+            call.id: (a, c) for a, api in enumerate(apis) for c, call in enumerate(api.calls)
+        }
+        if call_id in self._call_rows:
+            return self._call_rows[call_id]
         raise KeyError(call_id)
+
+    def find_call(self, call_id: str) -> tuple[Api, Call]:
+        a, c = self._call_position(call_id)
+        api = self._workspace.apis[a]
+        return api, api.calls[c]
 
     def call_row(self, call_id: str) -> tuple[str, int]:
         """The id of the API holding the call, and the call's row in it."""
-        for api in self._workspace.apis:
-            for row, call in enumerate(api.calls):
-                if call.id == call_id:
-                    return api.id, row
-        raise KeyError(call_id)
+        a, c = self._call_position(call_id)
+        return self._workspace.apis[a].id, c
 
     def problems(self, item_kind: str, item_id: str) -> list[str]:
         """What would stop the workspace loading again, for one API or call.
@@ -180,9 +189,16 @@ class Document(QObject):
             ):
                 found.insert(0, f"another API is also named {api.name!r}: rename one")
             return found
-        api_id, row = self.call_row(item_id)
+        api, call = self.find_call(item_id)
+        # The call and the calls of the same name only: checking all of an imported
+        # API's thousand calls on every keystroke would stall the editor.
+        name = call.name.casefold()
+        namesakes = [c for c in api.calls if c.name.casefold() == name]
+        row = next(n for n, c in enumerate(namesakes) if c.id == item_id)
         prefix = f"$.apis[0].calls[{row}]"
-        only = Workspace.model_construct(apis=[self.api(api_id)])
+        only = Workspace.model_construct(
+            apis=[api.model_construct(**{**dict(api), "calls": namesakes})]
+        )
         return [
             p.message for p in problems(only) if p.path.startswith(prefix + ".") or p.path == prefix
         ]
