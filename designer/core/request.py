@@ -34,13 +34,15 @@ from .models import (
     Environment,
     Parameter,
     Placement,
+    ValueType,
     path_placeholders,
     secret_ref,
 )
-from .request_body import Resolved, encode_body
+from .request_body import Resolved, bad_value, encode_body
 from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
 from .tls import TlsSettings
+from .values import BadValue, text_value
 
 if TYPE_CHECKING:
     import httpx
@@ -69,7 +71,8 @@ class BuiltRequest:
     ``secrets`` holds every private value and the encoded forms it took in the
     request (URL-encoded, JSON-escaped, Base64), so masking finds them all.
     ``multipart_fields`` repeats the fields of a multipart body so that
-    :meth:`to_curl` can render them as ``--form-string`` options.
+    :meth:`to_curl` can render them as ``--form-string`` options, and
+    ``multipart_files`` its file parts (name and path) as ``-F name=@path``.
     """
 
     api_name: str
@@ -80,6 +83,7 @@ class BuiltRequest:
     content: bytes | None
     secrets: frozenset[str]
     multipart_fields: tuple[tuple[str, str], ...] = ()
+    multipart_files: tuple[tuple[str, str], ...] = ()
     tls: TlsSettings = TlsSettings()
     #: the API gets its access token from a token endpoint and none is cached yet
     token_pending: bool = False
@@ -98,7 +102,7 @@ class BuiltRequest:
         lines += [f"{name}: {value}" for name, value in self.headers]
         text = "\n".join(lines)
         if self.content:
-            text += "\n\n" + _body_text(self.content)
+            text += "\n\n" + _body_text(self.content, self.multipart_fields, self.multipart_files)
         return text if reveal else mask_secrets(text, self.secrets)
 
     def to_curl(self, *, reveal: bool = False) -> str:
@@ -116,21 +120,32 @@ class BuiltRequest:
         first.append(shown(self.url))
         parts = [" ".join(first)]
         for name, value in self.headers:
-            if self.multipart_fields and name.lower() == "content-type":
+            if (self.multipart_fields or self.multipart_files) and name.lower() == "content-type":
                 continue  # curl writes its own multipart boundary
             parts.append(f"-H {shown(f'{name}: {value}')}")
-        if self.multipart_fields:
+        if self.multipart_fields or self.multipart_files:
             parts += [f"--form-string {shown(f'{k}={v}')}" for k, v in self.multipart_fields]
+            parts += [f"-F {shown(f'{k}=@{v}')}" for k, v in self.multipart_files]
         elif self.content:
             parts.append(f"--data-raw {shown(_body_text(self.content))}")
         return _CONTINUATION.join(parts)
 
 
-def _body_text(content: bytes) -> str:
+def _body_text(
+    content: bytes,
+    fields: tuple[tuple[str, str], ...] = (),
+    files: tuple[tuple[str, str], ...] = (),
+) -> str:
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        return f"<{len(content)} bytes of binary data>"
+        if not files:
+            return f"<{len(content)} bytes of binary data>"
+    # A multipart body with a binary file: its parts, as curl's -F would name them.
+    lines = [f"<multipart body of {len(content)} bytes>"]
+    lines += [f"{name}={value}" for name, value in fields]
+    lines += [f"{name}=@{path}" for name, path in files]
+    return "\n".join(lines)
 
 
 def missing_placeholders(api: Api, call: Call) -> list[str]:
@@ -196,6 +211,7 @@ def build_request(
         content=body.content,
         secrets=frozenset(forms),
         multipart_fields=body.multipart,
+        multipart_files=body.files,
         tls=_tls(api, secrets, used),
         token_pending=pending,
     )
@@ -278,6 +294,18 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
             if param.placement == Placement.BODY:
                 out.omitted_body.add(param.name)
             continue
+        if param.placement == Placement.BODY:
+            if param.type != ValueType.TEXT:
+                out.types[param.name] = param.type
+            if param.private:
+                out.private.add(param.name)
+        else:
+            # Outside a body every value is text: checked, and a yes/no as true/false.
+            try:
+                value = text_value(param.type, value)
+            except BadValue as exc:
+                message = bad_value(api, call, param.name, value, param.private, exc)
+                raise RequestBuildError(message) from exc
         if param.placement == Placement.PATH:
             out.path[param.name] = value
         elif param.placement == Placement.QUERY:
