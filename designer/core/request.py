@@ -160,6 +160,8 @@ def build_request(
     secrets: SecretStore,
     values: Mapping[str, str] | None = None,
     environment: str | None = None,
+    *,
+    read_files: bool = True,
 ) -> BuiltRequest:
     """Build the request of ``call``, raising :class:`RequestBuildError` if it can't be.
 
@@ -171,6 +173,8 @@ def build_request(
     An API whose token comes from a token endpoint uses the cached token; with
     none cached the request is marked ``token_pending`` and cannot be sent
     (:class:`designer.core.auth.Authenticator` fetches one first).
+    With ``read_files`` False, the file parts of a multipart body are left
+    empty: for renderings that only name the files.
     """
     api, secrets = in_environment(api, secrets, environment)
     missing = missing_placeholders(api, call)
@@ -180,6 +184,7 @@ def build_request(
             f"has no path parameter: add a path parameter named '{missing[0]}'"
         )
     resolved = _resolve(api, call, secrets, values or {})
+    resolved.read_files = read_files
     used = resolved.secrets
 
     url = _fill_path(_join_url(api, call), resolved.path)
@@ -288,18 +293,18 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
             value = param.value
         if param.private and value:
             out.secrets.add(value)
+        if param.placement == Placement.BODY:
+            if param.type != ValueType.TEXT:
+                out.types[param.name] = param.type  # blank too: a template writes null
+            if param.private:
+                out.private.add(param.name)
         if not value.strip():
             if not param.optional:
                 raise MissingValueError(api.name, call.name, param.name)
             if param.placement == Placement.BODY:
                 out.omitted_body.add(param.name)
             continue
-        if param.placement == Placement.BODY:
-            if param.type != ValueType.TEXT:
-                out.types[param.name] = param.type
-            if param.private:
-                out.private.add(param.name)
-        else:
+        if param.placement != Placement.BODY:
             # Outside a body every value is text: checked, and a yes/no as true/false.
             try:
                 value = text_value(param.type, value)

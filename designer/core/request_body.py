@@ -11,6 +11,7 @@ written by httpx, ``file`` parameters as file parts.
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class Resolved:
     types: dict[str, ValueType] = field(default_factory=dict)
     #: private body parameters, whose values never appear in messages
     private: set[str] = field(default_factory=set)
+    #: False to leave file parts empty (an export names the file, it does not send it)
+    read_files: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +56,7 @@ class Body:
 
 def bad_value(api: Api, call: Call, name: str, value: str, private: bool, exc: BadValue) -> str:
     """The one-line message for a sample that does not fit its type (a secret is not shown)."""
-    shown = "its value" if private else repr(value[:40])
+    shown = "its value" if private else repr(value if len(value) <= 60 else value[:57] + "…")
     return f"Parameter '{name}' of call '{call.name}' in API '{api.name}': {shown} {exc}"
 
 
@@ -136,7 +139,8 @@ def _multipart(
     files: list[tuple[str, str]] = []
     for name, value in pairs:
         if resolved.types.get(name) == ValueType.FILE:
-            filename, content, content_type = typed(name, value, _file_part)
+            read = _file_part if resolved.read_files else _unread_file_part
+            filename, content, content_type = typed(name, value, read)
             parts.append((name, (filename, content, content_type)))
             files.append((name, value.strip()))
         else:
@@ -153,6 +157,11 @@ def _multipart(
 
 def _file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
     return file_part(value)
+
+
+def _unread_file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
+    name = value.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return name, b"", mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _fill_template(
