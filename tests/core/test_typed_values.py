@@ -17,9 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from designer.core import workspace_file as wf
-from designer.core.errors import RequestBuildError
+from designer.core.errors import ImportFormatError, RequestBuildError
 from designer.core.execute import ExecutionSettings, Executor, ResponseResult
 from designer.core.interop.curl_export import export_curl
+from designer.core.interop.service import read_import
 from designer.core.models import (
     Api,
     BodyType,
@@ -518,3 +519,69 @@ def test_any_typed_value_round_trips_through_the_json_body(
             assert Decimal(repr(decoded[key])) == Decimal(repr(value))
         else:
             assert decoded[key] == value
+
+
+# -- importers keep custom methods ---------------------------------------------------------
+
+
+def _postman(method: str) -> bytes:
+    request = {"method": method, "url": "https://cdn.example.com/assets/logo.png", "header": []}
+    return orjson.dumps(
+        {
+            "info": {
+                "name": "CDN",
+                "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
+            },
+            "item": [{"name": "Purge logo", "request": request}],
+        }
+    )
+
+
+def _har(method: str) -> bytes:
+    request = {
+        "method": method,
+        "url": "https://cdn.example.com/assets/logo.png",
+        "httpVersion": "HTTP/1.1",
+        "headers": [],
+        "queryString": [],
+        "cookies": [],
+        "headersSize": -1,
+        "bodySize": 0,
+    }
+    response = {
+        "status": 200,
+        "statusText": "OK",
+        "httpVersion": "HTTP/1.1",
+        "headers": [],
+        "cookies": [],
+        "content": {"size": 0, "mimeType": "text/plain"},
+        "redirectURL": "",
+        "headersSize": -1,
+        "bodySize": 0,
+    }
+    entry = {
+        "startedDateTime": "2026-01-01T00:00:00Z",
+        "time": 1,
+        "request": request,
+        "response": response,
+        "cache": {},
+        "timings": {"send": 0, "wait": 1, "receive": 0},
+    }
+    return orjson.dumps({"log": {"version": "1.2", "creator": {"name": "x"}, "entries": [entry]}})
+
+
+@pytest.mark.parametrize(("kind", "document"), [("postman", _postman), ("har", _har)])
+@pytest.mark.parametrize("method", ["PURGE", "LINK", "VIEW"])
+def test_importers_keep_custom_methods(
+    kind: str, document: Callable[[str], bytes], method: str
+) -> None:
+    imported = read_import(document(method), f"cdn.{kind}", kind)
+    calls = [c for a in imported.result.apis for c in a.calls]
+    assert [c.method for c in calls] == [method]
+
+
+def test_an_invalid_imported_method_is_a_one_line_error() -> None:
+    with pytest.raises(ImportFormatError) as info:
+        read_import(_postman("GET THIS"), "cdn.json", "postman")
+    assert "must be an HTTP method such as GET, POST or PURGE, not 'GET THIS'" in str(info.value)
+    assert "\n" not in str(info.value)

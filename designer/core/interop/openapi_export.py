@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..structure import Shape, ValueType
 from .common import effective_parameters
+from .value_types import typed_example, value_type_schema
 
 __all__ = ["OPENAPI_VERSION", "export_openapi", "response_schema"]
 
@@ -108,9 +109,9 @@ def _parameter(p: Parameter) -> dict[str, Any]:
     if p.description:
         out["description"] = p.description
     out["required"] = p.placement is Placement.PATH or not p.optional
-    out["schema"] = {"type": "string"}
+    out["schema"] = value_type_schema(p.type)
     if p.value and not p.private:
-        out["example"] = p.value
+        out["example"] = typed_example(p.type, p.value)
     if p.private:
         out["x-private"] = True
     return out
@@ -127,9 +128,9 @@ def _body_schema(parameters: list[Parameter]) -> dict[str, Any]:
                 break
             node = child
         else:
-            schema: dict[str, Any] = {"type": "string"}
+            schema: dict[str, Any] = value_type_schema(p.type)
             if p.value and not p.private:
-                schema["examples"] = [p.value]
+                schema["examples"] = [typed_example(p.type, p.value)]
             if p.description:
                 schema["description"] = p.description
             node["properties"][leaf] = schema
