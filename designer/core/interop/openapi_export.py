@@ -49,6 +49,8 @@ from .value_types import typed_example, value_type_schema
 
 __all__ = ["OPENAPI_VERSION", "export_openapi", "response_schema"]
 
+_OPERATION_KEYS = frozenset("get put post delete options head patch trace".split())
+
 OPENAPI_VERSION = "3.1.0"
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
@@ -271,7 +273,11 @@ def export_openapi(
                 op["servers"] = [{"url": api.base_url}]
             if scheme is not None:
                 op["security"] = [{scheme_name: []}]
-            paths.setdefault(path, {})[method] = op
+            if method in _OPERATION_KEYS:
+                paths.setdefault(path, {})[method] = op
+            else:  # PURGE & co. have no key in 3.1; OpenAPI 3.2 names this additionalOperations
+                extra = paths.setdefault(path, {}).setdefault("x-additionalOperations", {})
+                extra[call.method.value] = op
     doc["paths"] = paths
     if schemes:
         doc["components"] = {"securitySchemes": schemes}

@@ -114,3 +114,14 @@ def test_openapi_export_writes_each_parameter_type() -> None:
     }
     media = doc["paths"]["/pet/photo"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert media["schema"]["properties"]["file"]["format"] == "binary"
+
+
+def test_a_custom_method_exports_as_an_additional_operation() -> None:
+    purge = Call(name="Purge", method=Method("PURGE"), path="/cache")
+    get = Call(name="Read", path="/cache")
+    api = Api(name="CDN", base_url="https://cdn.example", calls=[get, purge])
+    doc = export_openapi(Workspace(apis=[api]), [api])
+    validate(doc)
+    item = doc["paths"]["/cache"]
+    assert set(item) == {"get", "x-additionalOperations"}
+    assert list(item["x-additionalOperations"]) == ["PURGE"]
