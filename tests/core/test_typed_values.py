@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 import shlex
-import threading
-from collections.abc import Callable, Coroutine, Iterator
 from decimal import Decimal
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import orjson
 import pytest
@@ -17,10 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from designer.core import workspace_file as wf
-from designer.core.errors import ImportFormatError, RequestBuildError
-from designer.core.execute import ExecutionSettings, Executor, ResponseResult
+from designer.core.errors import RequestBuildError
 from designer.core.interop.curl_export import export_curl
-from designer.core.interop.service import read_import
 from designer.core.models import (
     Api,
     BodyType,
@@ -32,12 +27,9 @@ from designer.core.models import (
     Workspace,
     secret_ref,
 )
-from designer.core.request import BuiltRequest, build_request
+from designer.core.request import build_request
 from designer.core.secrets import MemorySecretStore
 from designer.core.values import BadValue, json_value, text_value
-
-T = TypeVar("T")
-Run = Callable[[Coroutine[Any, Any, T]], T]
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -316,141 +308,6 @@ def test_curl_export_writes_typed_bodies_and_file_parts(tmp_path: Path) -> None:
     assert '-F "photo=@~/cats/tom.png"' in text
 
 
-# -- on the wire ---------------------------------------------------------------------------
-
-
-def send(run: Run[ResponseResult], request: BuiltRequest) -> Any:
-    async def go() -> ResponseResult:
-        async with Executor(ExecutionSettings()) as executor:
-            return await executor.send(request)
-
-    result = run(go())
-    assert result.status == 200
-    return orjson.loads(result.body)
-
-
-def test_typed_json_body_on_the_wire(run_async: Run[ResponseResult], httpbin: Any) -> None:
-    api, call = order_call(*pet_order())
-    api.base_url = httpbin.url
-    echoed = send(run_async, build_request(api, call, MemorySecretStore()))
-    assert echoed["headers"]["Content-Type"] == "application/json"
-    assert echoed["json"] == {
-        "petId": 198772,
-        "quantity": 7,
-        "price": 7.5,
-        "complete": True,
-        "status": "placed",
-        "tags": ["a", 1, {"b": None}],
-        "ship": {"date": None},
-        "note": "007",
-    }
-
-
-def test_file_part_on_the_wire(
-    run_async: Run[ResponseResult], httpbin: Any, tmp_path: Path
-) -> None:
-    notes = tmp_path / "notes.txt"
-    notes.write_text("first line\nsecond line\n")
-    call = Call(
-        name="Upload",
-        method=Method.POST,
-        path="/anything",
-        body_type=BodyType.MULTIPART,
-        parameters=[
-            body("count", "3", ValueType.INTEGER),
-            body("public", "TRUE", ValueType.BOOLEAN),
-            body("notes", str(notes), ValueType.FILE),
-        ],
-    )
-    api = Api(name="Files", base_url=httpbin.url, calls=[call])
-    built = build_request(api, call, MemorySecretStore())
-    assert b'filename="notes.txt"' in (built.content or b"")
-    assert b"Content-Type: text/plain" in (built.content or b"")
-    echoed = send(run_async, built)
-    assert echoed["form"] == {"count": "3", "public": "true"}
-    assert echoed["files"] == {"notes": "first line\nsecond line\n"}
-    assert built.multipart_files == (("notes", str(notes)),)
-    assert f"-F notes=@{notes}" in built.to_curl()
-
-
-def test_binary_file_part_is_previewed_by_name(tmp_path: Path) -> None:
-    image = tmp_path / "tom.png"
-    image.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")
-    call = Call(
-        name="Upload",
-        method=Method.POST,
-        path="/x",
-        body_type=BodyType.MULTIPART,
-        parameters=[body("title", "Tom"), body("photo", str(image), ValueType.FILE)],
-    )
-    api = Api(name="Files", base_url="http://127.0.0.1:1", calls=[call])
-    built = build_request(api, call, MemorySecretStore())
-    assert b"Content-Type: image/png" in (built.content or b"")
-    preview = built.describe()
-    assert "title=Tom" in preview
-    assert f"photo=@{image}" in preview
-
-
-class _EchoHandler(BaseHTTPRequestHandler):
-    """Answers any method, custom ones included, with the request as JSON."""
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("do_"):
-            return self._echo
-        raise AttributeError(name)
-
-    def _echo(self) -> None:
-        size = int(self.headers.get("Content-Length") or 0)
-        data = self.rfile.read(size).decode() if size else ""
-        payload = orjson.dumps({"method": self.command, "path": self.path, "data": data})
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib name
-        pass
-
-
-@pytest.fixture
-def echo_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _EchoHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.mark.parametrize("method", ["PURGE", "LINK", "VIEW", "M-SEARCH"])
-def test_custom_method_on_the_wire(
-    run_async: Run[ResponseResult], echo_server: str, method: str
-) -> None:
-    call = Call(
-        name="Clear",
-        method=Method(method),
-        path="/cache/{key}",
-        body_type=BodyType.JSON,
-        parameters=[
-            Parameter(name="key", value="a b", placement=Placement.PATH),
-            body("hard", "true", ValueType.BOOLEAN),
-        ],
-    )
-    api = Api(name="Cache", base_url=echo_server, calls=[call])
-    built = build_request(api, call, MemorySecretStore())
-    assert built.describe().startswith(f"{method} {echo_server}/cache/a%20b")
-    assert f"curl -X {method} " in built.to_curl()
-    assert send(run_async, built) == {
-        "method": method,
-        "path": "/cache/a%20b",
-        "data": '{"hard":true}',
-    }
-
-
 # -- the file ------------------------------------------------------------------------------
 
 
@@ -519,69 +376,3 @@ def test_any_typed_value_round_trips_through_the_json_body(
             assert Decimal(repr(decoded[key])) == Decimal(repr(value))
         else:
             assert decoded[key] == value
-
-
-# -- importers keep custom methods ---------------------------------------------------------
-
-
-def _postman(method: str) -> bytes:
-    request = {"method": method, "url": "https://cdn.example.com/assets/logo.png", "header": []}
-    return orjson.dumps(
-        {
-            "info": {
-                "name": "CDN",
-                "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json",
-            },
-            "item": [{"name": "Purge logo", "request": request}],
-        }
-    )
-
-
-def _har(method: str) -> bytes:
-    request = {
-        "method": method,
-        "url": "https://cdn.example.com/assets/logo.png",
-        "httpVersion": "HTTP/1.1",
-        "headers": [],
-        "queryString": [],
-        "cookies": [],
-        "headersSize": -1,
-        "bodySize": 0,
-    }
-    response = {
-        "status": 200,
-        "statusText": "OK",
-        "httpVersion": "HTTP/1.1",
-        "headers": [],
-        "cookies": [],
-        "content": {"size": 0, "mimeType": "text/plain"},
-        "redirectURL": "",
-        "headersSize": -1,
-        "bodySize": 0,
-    }
-    entry = {
-        "startedDateTime": "2026-01-01T00:00:00Z",
-        "time": 1,
-        "request": request,
-        "response": response,
-        "cache": {},
-        "timings": {"send": 0, "wait": 1, "receive": 0},
-    }
-    return orjson.dumps({"log": {"version": "1.2", "creator": {"name": "x"}, "entries": [entry]}})
-
-
-@pytest.mark.parametrize(("kind", "document"), [("postman", _postman), ("har", _har)])
-@pytest.mark.parametrize("method", ["PURGE", "LINK", "VIEW"])
-def test_importers_keep_custom_methods(
-    kind: str, document: Callable[[str], bytes], method: str
-) -> None:
-    imported = read_import(document(method), f"cdn.{kind}", kind)
-    calls = [c for a in imported.result.apis for c in a.calls]
-    assert [c.method for c in calls] == [method]
-
-
-def test_an_invalid_imported_method_is_a_one_line_error() -> None:
-    with pytest.raises(ImportFormatError) as info:
-        read_import(_postman("GET THIS"), "cdn.json", "postman")
-    assert "must be an HTTP method such as GET, POST or PURGE, not 'GET THIS'" in str(info.value)
-    assert "\n" not in str(info.value)
