@@ -38,11 +38,11 @@ from .models import (
     path_placeholders,
     secret_ref,
 )
-from .request_body import Resolved, bad_value, encode_body
+from .request_body import Resolved, bad_value, describe_multipart, encode_body
 from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
 from .tls import TlsSettings
-from .values import BadValue, text_value
+from .values import BadValue, sent_forms, text_value
 
 if TYPE_CHECKING:
     import httpx
@@ -139,13 +139,9 @@ def _body_text(
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        if not files:
-            return f"<{len(content)} bytes of binary data>"
-    # A multipart body with a binary file: its parts, as curl's -F would name them.
-    lines = [f"<multipart body of {len(content)} bytes>"]
-    lines += [f"{name}={value}" for name, value in fields]
-    lines += [f"{name}=@{path}" for name, path in files]
-    return "\n".join(lines)
+        if files:  # a binary file part: list the parts instead
+            return describe_multipart(len(content), fields, files)
+        return f"<{len(content)} bytes of binary data>"
 
 
 def missing_placeholders(api: Api, call: Call) -> list[str]:
@@ -293,6 +289,7 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
             value = param.value
         if param.private and value:
             out.secrets.add(value)
+            out.secrets.update(sent_forms(param.type, value))
         if param.placement == Placement.BODY:
             if param.type != ValueType.TEXT:
                 out.types[param.name] = param.type  # blank too: a template writes null

@@ -24,7 +24,7 @@ from .errors import PlaceholderError, RequestBuildError
 from .models import Api, BodyType, Call, ValueType
 from .values import BadValue, file_part, json_value, text_value
 
-__all__ = ["Body", "Resolved", "bad_value", "encode_body"]
+__all__ = ["Body", "Resolved", "bad_value", "describe_multipart", "encode_body"]
 
 
 @dataclass(slots=True)
@@ -61,6 +61,16 @@ def bad_value(api: Api, call: Call, name: str, value: str, private: bool, exc: B
 
 
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
+
+
+def describe_multipart(
+    size: int, fields: tuple[tuple[str, str], ...], files: tuple[tuple[str, str], ...]
+) -> str:
+    """A multipart body for people: its parts as curl's ``-F`` would name them."""
+    lines = [f"<multipart body of {size} bytes>"]
+    lines += [f"{name}={value}" for name, value in fields]
+    lines += [f"{name}=@{path}" for name, path in files]
+    return "\n".join(lines)
 
 
 def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:

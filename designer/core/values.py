@@ -36,6 +36,7 @@ __all__ = [
     "file_part",
     "json_value",
     "sample_of",
+    "sent_forms",
     "text_value",
     "type_of",
 ]
@@ -117,6 +118,17 @@ def text_value(kind: ValueType, text: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return text.strip()
+
+
+def sent_forms(kind: ValueType, value: str) -> set[str]:
+    """How a value is written in a JSON body when not as typed (``007`` goes out as ``7``),
+    so that a private one is masked there too."""
+    if kind not in (ValueType.INTEGER, ValueType.NUMBER, ValueType.JSON):
+        return set()
+    try:
+        return {orjson.dumps(json_value(kind, value)).decode()}
+    except BadValue:
+        return set()
 
 
 def file_part(path_text: str) -> tuple[str, bytes, str]:

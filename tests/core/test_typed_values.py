@@ -376,3 +376,13 @@ def test_any_typed_value_round_trips_through_the_json_body(
             assert Decimal(repr(decoded[key])) == Decimal(repr(value))
         else:
             assert decoded[key] == value
+
+
+def test_a_private_typed_value_is_masked_as_it_is_sent() -> None:
+    api, call = order_call(body("pin", "", ValueType.INTEGER, private=True), body("n", "1"))
+    store = MemorySecretStore()
+    store.set(secret_ref(api, "param.pin", call), "0049152")
+    built = build_request(api, call, store)
+    assert built.content == b'{"pin":49152,"n":"1"}'
+    assert "49152" not in built.describe()
+    assert "49152" in built.describe(reveal=True)
