@@ -5,7 +5,15 @@ from __future__ import annotations
 import orjson
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemDelegate, QComboBox, QTableView, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QTableView,
+    QWidget,
+)
 
 from designer.core import workspace_file as wf
 from designer.core.models import BodyType, Method, ValueType
@@ -186,3 +194,34 @@ def test_screenshot_of_the_editor_with_types(window, editor, qtbot, tmp_path):
     )
     assert window.grab().save(str(tmp_path / "typed.png"))
     window.grab().save("/tmp/typed-editor.png")
+
+
+def test_a_file_sample_is_chosen_in_a_file_dialog(window, editor, qtbot, monkeypatch, tmp_path):
+    photo = tmp_path / "tom.png"
+    photo.write_bytes(b"\x89PNG\r\n\x1a\n")
+    editor.body_type.setCurrentIndex(editor.body_type.findData(BodyType.MULTIPART))
+    editor.body_type.activated.emit(editor.body_type.currentIndex())
+    row = add_body_param(editor, "photo", "")
+    choose_type(editor, qtbot, row, "File")
+    asked: list[str] = []
+
+    def pick(parent, caption, start, *args):
+        asked.append(caption)
+        return str(photo), ""
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(pick))
+    view = editor.params.view
+    index = editor.params.model.index(row, editor.params.model.column_of(VALUE))
+    view.setCurrentIndex(index)
+    view.edit(index)
+    (line,) = [e for e in view.findChildren(QLineEdit) if e.isVisible()]
+    assert line.accessibleName() == "Path of the file to send"
+    line.findChild(QAction, "chooseFileAction").trigger()
+    assert asked == ["Choose the file to send"]
+    assert current(window).parameters[0].value == str(photo)
+    preview = editor.preview
+    preview.show_request(*editor.current())
+    preview.refresh()
+    assert f"photo=@{photo}" in preview.text.toPlainText()
+    window.doc.undo_stack.undo()
+    assert current(window).parameters[0].value == ""

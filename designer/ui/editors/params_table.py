@@ -28,6 +28,8 @@ from designer.core.models import Parameter, Placement, ValueType
 from designer.core.secrets import MASK, SecretStore
 from designer.core.values import BadValue, text_value
 
+from .param_types import FILE_ROLE, TYPE_LABELS, TYPE_TIPS, TypeDelegate, add_file_chooser
+
 __all__ = [
     "DYNAMIC",
     "NAME",
@@ -47,23 +49,6 @@ __all__ = [
 # so the view moves it next to the sample instead (see ParamsTable).
 NAME, VALUE, PLACEMENT, DYNAMIC, PRIVATE, OPTIONAL, TYPE = range(7)
 ALL_COLUMNS = (NAME, VALUE, PLACEMENT, DYNAMIC, PRIVATE, OPTIONAL, TYPE)
-#: What each value type is called in the table.
-TYPE_LABELS = {
-    ValueType.TEXT: "Text",
-    ValueType.INTEGER: "Integer",
-    ValueType.NUMBER: "Number",
-    ValueType.BOOLEAN: "Yes/no",
-    ValueType.JSON: "JSON",
-    ValueType.FILE: "File",
-}
-_TYPE_TIPS = {
-    ValueType.TEXT: "Sent as it is; in a JSON body, as a string",
-    ValueType.INTEGER: "A whole number such as 7 or -3; a JSON number in a JSON body",
-    ValueType.NUMBER: "A number such as 7.5 or 1e3, sent exactly as written",
-    ValueType.BOOLEAN: "true or false (any letter case); a JSON true/false in a JSON body",
-    ValueType.JSON: "A JSON value such as [1, 2] or {\"a\": 1}, sent as written",
-    ValueType.FILE: "The path of a file, sent as a file part of a multipart body",
-}
 _TITLES = {
     NAME: "Name",
     VALUE: "Sample value",
@@ -202,11 +187,13 @@ class ParamsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.EditRole:
                 return param.type.value
             if role == Qt.ItemDataRole.ToolTipRole:
-                return _TYPE_TIPS[param.type]
+                return TYPE_TIPS[param.type]
             return None
         if field == VALUE:
             if role == PRIVATE_ROLE:
                 return param.private
+            if role == FILE_ROLE:
+                return param.type == ValueType.FILE
             if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
                 return self._misfit(param, role)
             if param.private:
@@ -369,34 +356,14 @@ class PlacementDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
-class TypeDelegate(QStyledItemDelegate):
-    """A combo box of value types; the choice is committed as soon as it is made."""
-
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
-        combo = QComboBox(parent)
-        combo.setObjectName("paramTypeCombo")
-        combo.setAccessibleName("Value type")
-        for kind, label in TYPE_LABELS.items():
-            combo.addItem(label, kind.value)
-            combo.setItemData(combo.count() - 1, _TYPE_TIPS[kind], Qt.ItemDataRole.ToolTipRole)
-        combo.activated.connect(lambda _: self.commitData.emit(combo))
-        return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-
-
 class SampleDelegate(QStyledItemDelegate):
-    """Edits a private parameter's sample in a password field."""
+    """Edits a private parameter's sample in a password field, and a file's with a chooser."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit) and index.data(PRIVATE_ROLE):
             editor.setEchoMode(QLineEdit.EchoMode.Password)
             editor.setAccessibleName("Private sample value")
+        elif isinstance(editor, QLineEdit) and index.data(FILE_ROLE):
+            add_file_chooser(editor, index)
         return editor
