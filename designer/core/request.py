@@ -38,7 +38,7 @@ from .models import (
     path_placeholders,
     secret_ref,
 )
-from .request_body import Resolved, bad_value, describe_multipart, encode_body
+from .request_body import FileMode, Resolved, bad_value, describe_multipart, encode_body
 from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
 from .tls import TlsSettings
@@ -136,11 +136,11 @@ def _body_text(
     fields: tuple[tuple[str, str], ...] = (),
     files: tuple[tuple[str, str], ...] = (),
 ) -> str:
+    if files:  # the files are named, not shown (and a preview does not read them)
+        return describe_multipart(fields, files)
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
-        if files:  # a binary file part: list the parts instead
-            return describe_multipart(len(content), fields, files)
         return f"<{len(content)} bytes of binary data>"
 
 
@@ -157,7 +157,7 @@ def build_request(
     values: Mapping[str, str] | None = None,
     environment: str | None = None,
     *,
-    read_files: bool = True,
+    files: FileMode = "read",
 ) -> BuiltRequest:
     """Build the request of ``call``, raising :class:`RequestBuildError` if it can't be.
 
@@ -169,8 +169,10 @@ def build_request(
     An API whose token comes from a token endpoint uses the cached token; with
     none cached the request is marked ``token_pending`` and cannot be sent
     (:class:`designer.core.auth.Authenticator` fetches one first).
-    With ``read_files`` False, the file parts of a multipart body are left
-    empty: for renderings that only name the files.
+    ``files`` says what to do with the files of a multipart body: ``"read"``
+    them to send, only ``"check"`` that they could be read (a preview, whose
+    body then lists the files instead of holding them), or just ``"name"``
+    them (an export, which must not depend on this machine's files).
     """
     api, secrets = in_environment(api, secrets, environment)
     missing = missing_placeholders(api, call)
@@ -180,7 +182,7 @@ def build_request(
             f"has no path parameter: add a path parameter named '{missing[0]}'"
         )
     resolved = _resolve(api, call, secrets, values or {})
-    resolved.read_files = read_files
+    resolved.files = files
     used = resolved.secrets
 
     url = _fill_path(_join_url(api, call), resolved.path)

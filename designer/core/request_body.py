@@ -15,7 +15,7 @@ import mimetypes
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode
 
 import orjson
@@ -24,7 +24,11 @@ from .errors import PlaceholderError, RequestBuildError
 from .models import Api, BodyType, Call, ValueType
 from .values import BadValue, file_part, json_value, text_value
 
-__all__ = ["Body", "Resolved", "bad_value", "describe_multipart", "encode_body"]
+__all__ = ["Body", "FileMode", "Resolved", "bad_value", "describe_multipart", "encode_body"]
+
+
+#: How a multipart body's files are treated; see :attr:`Resolved.files`.
+FileMode = Literal["read", "check", "name"]
 
 
 @dataclass(slots=True)
@@ -41,8 +45,9 @@ class Resolved:
     types: dict[str, ValueType] = field(default_factory=dict)
     #: private body parameters, whose values never appear in messages
     private: set[str] = field(default_factory=set)
-    #: False to leave file parts empty (an export names the file, it does not send it)
-    read_files: bool = True
+    #: how file parts are filled: "read" to send, "check" that each file could be
+    #: read (a preview), "name" only (an export names the file, it does not send it)
+    files: FileMode = "read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,10 +69,10 @@ _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 
 
 def describe_multipart(
-    size: int, fields: tuple[tuple[str, str], ...], files: tuple[tuple[str, str], ...]
+    fields: tuple[tuple[str, str], ...], files: tuple[tuple[str, str], ...]
 ) -> str:
-    """A multipart body for people: its parts as curl's ``-F`` would name them."""
-    lines = [f"<multipart body of {size} bytes>"]
+    """A multipart body with files, for people: its parts as curl's ``-F`` would name them."""
+    lines = ["<multipart body>"]
     lines += [f"{name}={value}" for name, value in fields]
     lines += [f"{name}=@{path}" for name, path in files]
     return "\n".join(lines)
@@ -149,7 +154,7 @@ def _multipart(
     files: list[tuple[str, str]] = []
     for name, value in pairs:
         if resolved.types.get(name) == ValueType.FILE:
-            read = _file_part if resolved.read_files else _unread_file_part
+            read = _FILE_READERS[resolved.files]
             filename, content, content_type = typed(name, value, read)
             parts.append((name, (filename, content, content_type)))
             files.append((name, value.strip()))
@@ -165,13 +170,16 @@ def _multipart(
     return Body(encoded.read(), content_type, tuple(fields), tuple(files))
 
 
-def _file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
-    return file_part(value)
-
-
 def _unread_file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
     name = value.strip().replace("\\", "/").rsplit("/", 1)[-1]
     return name, b"", mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+_FILE_READERS: dict[str, Callable[[ValueType, str], tuple[str, bytes, str]]] = {
+    "read": lambda _, value: file_part(value),
+    "check": lambda _, value: file_part(value, read=False),
+    "name": _unread_file_part,
+}
 
 
 def _fill_template(

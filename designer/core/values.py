@@ -23,6 +23,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import re
+import stat
 from decimal import Decimal
 from typing import Any
 
@@ -131,23 +132,51 @@ def sent_forms(kind: ValueType, value: str) -> set[str]:
         return set()
 
 
-def file_part(path_text: str) -> tuple[str, bytes, str]:
+def file_part(path_text: str, *, read: bool = True) -> tuple[str, bytes, str]:
     """``(file name, content, content type)`` of the file a ``file`` sample names.
 
-    ``~`` is expanded; a relative path is read from the current folder.
-    Raises :class:`BadValue` when the file cannot be read.
+    ``~`` is expanded; a relative path is read from the current folder. With
+    ``read`` False the file is only checked (a preview must not read a large
+    upload after every keystroke) and the content is empty. Raises
+    :class:`BadValue` when the file cannot be sent.
     """
     from . import fileio
     from .errors import DesignerError
 
     path = os.path.expanduser(path_text.strip())
     try:
-        content = fileio.read_bytes(path, limit=FILE_LIMIT, what="upload")
+        if read:
+            content = fileio.read_bytes(path, limit=FILE_LIMIT, what="upload")
+        else:
+            content = b""
+            _check_file(path)
     except DesignerError as exc:
         raise BadValue(f"cannot be sent as a file: {exc}") from exc
     name = os.path.basename(path)
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     return name, content, content_type
+
+
+def _check_file(path: str) -> None:
+    """What :func:`~.fileio.read_bytes` would refuse, found without reading the file."""
+    from . import fileio
+    from .errors import InputError
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError as exc:
+        raise InputError(f"{path} does not exist: check the path") from exc
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read: {exc.strerror or exc}") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{path} is a folder, not an upload file")
+    if info.st_size > FILE_LIMIT:
+        raise InputError(
+            f"{path} is {fileio.format_size(info.st_size)}, more than the "
+            f"{fileio.format_size(FILE_LIMIT)} an upload may be"
+        )
+    if not os.access(path, os.R_OK):
+        raise InputError(f"{path} cannot be read: permission denied")
 
 
 def type_of(value: Any) -> ValueType:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 from decimal import Decimal
 from pathlib import Path
@@ -386,3 +387,36 @@ def test_a_private_typed_value_is_masked_as_it_is_sent() -> None:
     assert built.content == b'{"pin":49152,"n":"1"}'
     assert "49152" not in built.describe()
     assert "49152" in built.describe(reveal=True)
+
+
+def _upload(path: str) -> tuple[Api, Call]:
+    call = Call(
+        name="Upload",
+        method=Method.POST,
+        path="/x",
+        body_type=BodyType.MULTIPART,
+        parameters=[body("title", "Tom"), body("photo", path, ValueType.FILE)],
+    )
+    return Api(name="Files", base_url="http://127.0.0.1:1", calls=[call]), call
+
+
+def test_a_preview_checks_files_without_reading_them(tmp_path: Path) -> None:
+    # Reading a FIFO with no writer would block: the check must only look at it.
+    fifo = tmp_path / "never-written.bin"
+    os.mkfifo(fifo)
+    api, call = _upload(str(fifo))
+    built = build_request(api, call, MemorySecretStore(), files="check")
+    assert built.describe().endswith(f"<multipart body>\ntitle=Tom\nphoto=@{fifo}")
+    assert built.multipart_files == (("photo", str(fifo)),)
+
+    for path, reason in ((tmp_path / "gone.png", "does not exist"), (tmp_path, "is a folder")):
+        api, call = _upload(str(path))
+        with pytest.raises(RequestBuildError, match=f"cannot be sent as a file: .*{reason}"):
+            build_request(api, call, MemorySecretStore(), files="check")
+
+
+def test_an_export_names_files_without_looking_for_them() -> None:
+    api, call = _upload("/nowhere/tom.png")
+    built = build_request(api, call, MemorySecretStore(), files="name")
+    assert b'filename="tom.png"' in (built.content or b"")
+    assert b"Content-Type: image/png" in (built.content or b"")

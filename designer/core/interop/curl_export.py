@@ -77,7 +77,7 @@ def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
     # A <name> placeholder is text whatever the parameter's type, so it stays quoted.
     api, call = _as_text(api, call, blank)
     values = {name: f"<{name}>" for name in blank}
-    built = build_request(api, call, sentinels, values, read_files=False)
+    built = build_request(api, call, sentinels, values, files="name")
     first = ["curl"]
     if built.method == "HEAD":
         first.append("--head")
