@@ -35,12 +35,14 @@ from .models import (
     Parameter,
     Placement,
     UseAs,
+    ValueType,
     Workspace,
     path_placeholders,
     secret_ref,
     unique_name,
 )
 from .secrets import SecretStore
+from .values import sample_of, type_of
 
 __all__ = ["CurlRequest", "curl_to_workspace", "parse_curl"]
 
@@ -98,22 +100,24 @@ def _authorization(name: str, value: str) -> _Credential:
     return _Credential(ApiKeyHeaderAuth(header=name), value, Placement.HEADER, name, value)
 
 
-def _flatten(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, str]] | None:
-    """Dotted body parameters for a JSON object, or None when dots cannot express it."""
-    out: list[tuple[str, str]] = []
+def _flatten(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]] | None:
+    """Dotted body parameters for a JSON object, or None when dots cannot express it.
+
+    Non-empty objects nest; every other value (a list, ``{}``, null…) is one
+    parameter whose type :func:`~.values.type_of` gives.
+    """
+    out: list[tuple[str, Any]] = []
     for key, value in obj.items():
         if not key or "." in key:
             return None
         name = prefix + key
-        if isinstance(value, dict):
-            inner = _flatten(value, name + ".") if value else None
+        if isinstance(value, dict) and value:
+            inner = _flatten(value, name + ".")
             if inner is None:
                 return None
             out += inner
-        elif isinstance(value, list):
-            return None
         else:
-            out.append((name, value if isinstance(value, str) else orjson.dumps(value).decode()))
+            out.append((name, value))
     return out
 
 
@@ -178,9 +182,9 @@ def _json_body(data: str, builder: _Builder, implied: bool) -> dict[str, Any]:
     flat = _flatten(document) if isinstance(document, dict) else None
     if flat is not None:
         for name, value in flat:
-            builder.add(name, value, Placement.BODY)
+            builder.add(name, sample_of(value), Placement.BODY, type=type_of(value))
         return {"body_type": BodyType.JSON, "implied": implied}
-    # Lists, scalars and objects that dotted names cannot express stay as written.
+    # Top-level lists, scalars and keys with dots stay as written.
     return {"body_type": BodyType.JSON, "body_template": data, "implied": implied}
 
 
@@ -189,7 +193,10 @@ def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[st
     media = content_type.split(";")[0].strip().lower()
     if request.form:
         for name, value in request.form:
-            if value[:1] in ("@", "<"):
+            if value[:1] == "@":  # a file part; ";type=…" and ";filename=…" are curl's
+                source = value[1:].split(";")[0]
+                builder.add(name, source, Placement.BODY, type=ValueType.FILE)
+            elif value[:1] == "<":  # a text field read from a file
                 source = value[1:].split(";")[0]
                 hint = f"a file ({source}) in the curl command: choose the file to send"
                 builder.add(name, "", Placement.BODY, description=hint)

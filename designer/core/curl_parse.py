@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from .errors import CurlParseError
-from .models import (
-    Method,
-)
+from .models import METHOD_TOKEN
 
 __all__ = ["CurlRequest", "parse_curl"]
 
@@ -224,9 +222,6 @@ def _header(value: str) -> tuple[str, str] | None:
     return (name.strip(), rest) if rest else None  # "Name:" removes a header in curl
 
 
-_METHODS = ", ".join(m.value for m in Method)
-
-
 def parse_curl(command: str) -> CurlRequest:
     """The request a curl command line sends; raises :class:`CurlParseError` naming the problem."""
     method: str | None = None
@@ -294,8 +289,11 @@ def parse_curl(command: str) -> CurlRequest:
     url = urls[0] if "://" in urls[0] else f"http://{urls[0]}"  # curl's default scheme
     if method is None:
         method = "HEAD" if head else "POST" if (data or form) and not get else "GET"
-    if method not in Method.__members__:
-        raise CurlParseError(f"The method {method[:20]!r} is not supported: use one of {_METHODS}")
+    if not METHOD_TOKEN.fullmatch(method):
+        raise CurlParseError(
+            f"The method {method[:20]!r} is not an HTTP method: use a word such as GET, POST "
+            f"or PURGE, without spaces"
+        )
     return CurlRequest(
         method=method,
         url=url,

@@ -18,12 +18,15 @@ from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    WithJsonSchema,
     field_serializer,
     model_serializer,
 )
+from pydantic_core import PydanticCustomError
 
 from .structure import FieldOverride, ResponseType, Shape, override_to_dict, shape_to_dict
 
@@ -42,6 +45,7 @@ __all__ = [
     "CustomTokenAuth",
     "Environment",
     "JwtBearerAuth",
+    "METHOD_TOKEN",
     "Method",
     "NoAuth",
     "OAuth2AuthorizationCodeAuth",
@@ -99,7 +103,18 @@ class Placement(StrEnum):
     BODY = "body"
 
 
+#: An RFC 9110 method token: no spaces, no separators.
+METHOD_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+
+
 class Method(StrEnum):
+    """An HTTP method: the seven common ones by name, and any other RFC 9110 token.
+
+    ``Method("purge")`` is ``Method("PURGE")``, a member made on demand (Postman's
+    ``PURGE``, ``LINK``, ``VIEW``…); iterating the class gives the seven common
+    ones only. Methods are kept in upper case.
+    """
+
     GET = "GET"
     POST = "POST"
     PUT = "PUT"
@@ -107,6 +122,49 @@ class Method(StrEnum):
     DELETE = "DELETE"
     HEAD = "HEAD"
     OPTIONS = "OPTIONS"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Method | None:
+        if not isinstance(value, str) or not METHOD_TOKEN.fullmatch(value):
+            return None
+        upper = value.upper()
+        known = cls._value2member_map_.get(upper)
+        if isinstance(known, Method):
+            return known
+        # Not cached: a custom method is just its text, and equal to it.
+        member = str.__new__(cls, upper)
+        member._name_ = upper
+        member._value_ = upper
+        return member
+
+
+def _check_method(value: object) -> object:
+    # Files and importers write methods in upper case; "post" is a typo worth naming.
+    if isinstance(value, str) and not (METHOD_TOKEN.fullmatch(value) and value == value.upper()):
+        got = repr(value[:30])
+        if METHOD_TOKEN.fullmatch(value):
+            message = f"must be an HTTP method in upper case, not {got} (did you mean "
+            message += f"{value.upper()!r}?)"
+        else:
+            message = f"must be an HTTP method such as GET, POST or PURGE, not {got}: "
+            message += "letters, digits and !#$%&'*+-.^_`|~ only, without spaces"
+        raise PydanticCustomError("http_method", message.replace("{", "{{").replace("}", "}}"))
+    return value
+
+
+#: How a call's method is read: any method token, upper-cased; the schema says so.
+HttpMethod = Annotated[
+    Method,
+    BeforeValidator(_check_method),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[!#$%&'*+\\-.^_`|~0-9A-Z]+$",
+            "description": "an HTTP method, e.g. GET, POST or a custom one such as PURGE",
+            "examples": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        }
+    ),
+]
 
 
 class UseAs(StrEnum):
@@ -341,7 +399,7 @@ class Call(_Model):
     name: str = Field(min_length=1)
     description: str = ""
     use_as: UseAs = UseAs.DATA
-    method: Method = Method.GET
+    method: HttpMethod = Method.GET
     path: str = Field("", description="relative to the API's base URL, with {name} placeholders")
     parameters: list[Parameter] = Field(default_factory=list)
     body_type: BodyType = BodyType.NONE

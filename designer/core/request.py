@@ -34,13 +34,15 @@ from .models import (
     Environment,
     Parameter,
     Placement,
+    ValueType,
     path_placeholders,
     secret_ref,
 )
-from .request_body import Resolved, encode_body
+from .request_body import FileMode, Resolved, bad_value, describe_multipart, encode_body
 from .secret_scope import EnvironmentSecrets
 from .secrets import SecretStore, mask_secrets
 from .tls import TlsSettings
+from .values import BadValue, sent_forms, text_value
 
 if TYPE_CHECKING:
     import httpx
@@ -69,7 +71,8 @@ class BuiltRequest:
     ``secrets`` holds every private value and the encoded forms it took in the
     request (URL-encoded, JSON-escaped, Base64), so masking finds them all.
     ``multipart_fields`` repeats the fields of a multipart body so that
-    :meth:`to_curl` can render them as ``--form-string`` options.
+    :meth:`to_curl` can render them as ``--form-string`` options, and
+    ``multipart_files`` its file parts (name and path) as ``-F name=@path``.
     """
 
     api_name: str
@@ -80,6 +83,7 @@ class BuiltRequest:
     content: bytes | None
     secrets: frozenset[str]
     multipart_fields: tuple[tuple[str, str], ...] = ()
+    multipart_files: tuple[tuple[str, str], ...] = ()
     tls: TlsSettings = TlsSettings()
     #: the API gets its access token from a token endpoint and none is cached yet
     token_pending: bool = False
@@ -98,7 +102,7 @@ class BuiltRequest:
         lines += [f"{name}: {value}" for name, value in self.headers]
         text = "\n".join(lines)
         if self.content:
-            text += "\n\n" + _body_text(self.content)
+            text += "\n\n" + _body_text(self.content, self.multipart_fields, self.multipart_files)
         return text if reveal else mask_secrets(text, self.secrets)
 
     def to_curl(self, *, reveal: bool = False) -> str:
@@ -116,17 +120,24 @@ class BuiltRequest:
         first.append(shown(self.url))
         parts = [" ".join(first)]
         for name, value in self.headers:
-            if self.multipart_fields and name.lower() == "content-type":
+            if (self.multipart_fields or self.multipart_files) and name.lower() == "content-type":
                 continue  # curl writes its own multipart boundary
             parts.append(f"-H {shown(f'{name}: {value}')}")
-        if self.multipart_fields:
+        if self.multipart_fields or self.multipart_files:
             parts += [f"--form-string {shown(f'{k}={v}')}" for k, v in self.multipart_fields]
+            parts += [f"-F {shown(f'{k}=@{v}')}" for k, v in self.multipart_files]
         elif self.content:
             parts.append(f"--data-raw {shown(_body_text(self.content))}")
         return _CONTINUATION.join(parts)
 
 
-def _body_text(content: bytes) -> str:
+def _body_text(
+    content: bytes,
+    fields: tuple[tuple[str, str], ...] = (),
+    files: tuple[tuple[str, str], ...] = (),
+) -> str:
+    if files:  # the files are named, not shown (and a preview does not read them)
+        return describe_multipart(fields, files)
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
@@ -145,6 +156,8 @@ def build_request(
     secrets: SecretStore,
     values: Mapping[str, str] | None = None,
     environment: str | None = None,
+    *,
+    files: FileMode = "read",
 ) -> BuiltRequest:
     """Build the request of ``call``, raising :class:`RequestBuildError` if it can't be.
 
@@ -156,6 +169,10 @@ def build_request(
     An API whose token comes from a token endpoint uses the cached token; with
     none cached the request is marked ``token_pending`` and cannot be sent
     (:class:`designer.core.auth.Authenticator` fetches one first).
+    ``files`` says what to do with the files of a multipart body: ``"read"``
+    them to send, only ``"check"`` that they could be read (a preview, whose
+    body then lists the files instead of holding them), or just ``"name"``
+    them (an export, which must not depend on this machine's files).
     """
     api, secrets = in_environment(api, secrets, environment)
     missing = missing_placeholders(api, call)
@@ -165,6 +182,7 @@ def build_request(
             f"has no path parameter: add a path parameter named '{missing[0]}'"
         )
     resolved = _resolve(api, call, secrets, values or {})
+    resolved.files = files
     used = resolved.secrets
 
     url = _fill_path(_join_url(api, call), resolved.path)
@@ -196,6 +214,7 @@ def build_request(
         content=body.content,
         secrets=frozenset(forms),
         multipart_fields=body.multipart,
+        multipart_files=body.files,
         tls=_tls(api, secrets, used),
         token_pending=pending,
     )
@@ -272,12 +291,25 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
             value = param.value
         if param.private and value:
             out.secrets.add(value)
+            out.secrets.update(sent_forms(param.type, value))
+        if param.placement == Placement.BODY:
+            if param.type != ValueType.TEXT:
+                out.types[param.name] = param.type  # blank too: a template writes null
+            if param.private:
+                out.private.add(param.name)
         if not value.strip():
             if not param.optional:
                 raise MissingValueError(api.name, call.name, param.name)
             if param.placement == Placement.BODY:
                 out.omitted_body.add(param.name)
             continue
+        if param.placement != Placement.BODY:
+            # Outside a body every value is text: checked, and a yes/no as true/false.
+            try:
+                value = text_value(param.type, value)
+            except BadValue as exc:
+                message = bad_value(api, call, param.name, value, param.private, exc)
+                raise RequestBuildError(message) from exc
         if param.placement == Placement.PATH:
             out.path[param.name] = value
         elif param.placement == Placement.QUERY:

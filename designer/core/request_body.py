@@ -1,23 +1,34 @@
 """Request bodies: JSON assembled from body parameters, templates, forms and multipart.
 
-A JSON body nests dotted parameter names (``customer.address.city``); a body
-template fills ``<name>`` placeholders (JSON-escaped in JSON templates,
-form-encoded in form templates); multipart bodies are written by httpx.
+A JSON body nests dotted parameter names (``customer.address.city``) and
+sends each value by its parameter's type (:mod:`designer.core.values`): ``7``
+and ``true`` for an integer and a yes/no, ``"7"`` for text. A body template
+fills ``<name>`` placeholders (in a JSON template a text value is
+JSON-escaped, to go between quotes, and a typed one is written as a JSON
+literal, to go without; form templates are form-encoded); multipart bodies are
+written by httpx, ``file`` parameters as file parts.
 """
 
 from __future__ import annotations
 
+import mimetypes
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode
 
 import orjson
 
 from .errors import PlaceholderError, RequestBuildError
-from .models import Api, BodyType, Call
+from .models import Api, BodyType, Call, ValueType
+from .values import BadValue, file_part, json_value, text_value
 
-__all__ = ["Body", "Resolved", "encode_body"]
+__all__ = ["Body", "FileMode", "Resolved", "bad_value", "describe_multipart", "encode_body"]
+
+
+#: How a multipart body's files are treated; see :attr:`Resolved.files`.
+FileMode = Literal["read", "check", "name"]
 
 
 @dataclass(slots=True)
@@ -30,6 +41,13 @@ class Resolved:
     body: list[tuple[str, str]]
     omitted_body: set[str]  # blank optional body parameters: empty in templates
     secrets: set[str]
+    #: the type of each body parameter that is not text, by name
+    types: dict[str, ValueType] = field(default_factory=dict)
+    #: private body parameters, whose values never appear in messages
+    private: set[str] = field(default_factory=set)
+    #: how file parts are filled: "read" to send, "check" that each file could be
+    #: read (a preview), "name" only (an export names the file, it does not send it)
+    files: FileMode = "read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,26 +55,52 @@ class Body:
     content: bytes | None = None
     content_type: str | None = None
     multipart: tuple[tuple[str, str], ...] = ()
+    #: the file parts of a multipart body: name and path
+    files: tuple[tuple[str, str], ...] = ()
+
+
+def bad_value(api: Api, call: Call, name: str, value: str, private: bool, exc: BadValue) -> str:
+    """The one-line message for a sample that does not fit its type (a secret is not shown)."""
+    shown = "its value" if private else repr(value if len(value) <= 60 else value[:57] + "…")
+    return f"Parameter '{name}' of call '{call.name}' in API '{api.name}': {shown} {exc}"
 
 
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 
 
-def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
-    """Encode the body for the call's body type.
+def describe_multipart(
+    fields: tuple[tuple[str, str], ...], files: tuple[tuple[str, str], ...]
+) -> str:
+    """A multipart body with files, for people: its parts as curl's ``-F`` would name them."""
+    lines = ["<multipart body>"]
+    lines += [f"{name}={value}" for name, value in fields]
+    lines += [f"{name}=@{path}" for name, path in files]
+    return "\n".join(lines)
 
-    JSON values stay strings: a sample "42" is sent as "42", never guessed
-    into a number, because the parameter editor only holds text. A body that
-    needs numbers, booleans or arrays is written as a template instead.
-    """
+
+def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
+    """Encode the body for the call's body type; a value that does not fit its type raises."""
     pairs = resolved.body
-    template = call.body_template
     kind = call.body_type
     if kind == BodyType.NONE:
         return Body()
+
+    def typed(name: str, value: str, read: Callable[[ValueType, str], Any]) -> Any:
+        try:
+            return read(resolved.types.get(name, ValueType.TEXT), value)
+        except BadValue as exc:
+            private = name in resolved.private
+            raise RequestBuildError(bad_value(api, call, name, value, private, exc)) from exc
+
+    def as_text(name: str, value: str) -> str:
+        # A blank optional parameter is empty in a template, whatever its type.
+        return "" if name in resolved.omitted_body else str(typed(name, value, text_value))
+
+    template = call.body_template
     if kind == BodyType.JSON:
         if template.strip():
-            text = _fill_template(api, call, resolved, lambda v: orjson.dumps(v).decode()[1:-1])
+            fill = lambda n, v: _json_fill(resolved, n, v, typed)  # noqa: E731
+            text = _fill_template(api, call, resolved, fill)
             try:
                 orjson.loads(text)
             except orjson.JSONDecodeError as exc:
@@ -64,38 +108,85 @@ def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
                 # the server would only answer 400.
                 raise RequestBuildError(
                     f"JSON body template of call '{call.name}' in API '{api.name}' is not valid "
-                    f"JSON once filled ({exc}): check the quotes around each <placeholder>"
+                    f"JSON once filled ({exc}): check the quotes around each <placeholder> "
+                    f"(text goes between quotes, numbers, yes/no and JSON values without)"
                 ) from exc
             return Body(text.encode(), "application/json")
-        return Body(orjson.dumps(_nest(api, call, pairs)), "application/json")
+        typed_pairs = [(n, typed(n, v, json_value)) for n, v in pairs]
+        return Body(orjson.dumps(_nest(api, call, typed_pairs)), "application/json")
     if kind == BodyType.FORM:
         if template.strip():
-            text = _fill_template(api, call, resolved, quote_plus)
+            text = _fill_template(api, call, resolved, lambda n, v: quote_plus(as_text(n, v)))
         else:
-            text = urlencode(pairs)
+            text = urlencode([(n, as_text(n, v)) for n, v in pairs])
         return Body(text.encode(), "application/x-www-form-urlencoded")
     if kind == BodyType.MULTIPART:
-        if not pairs:
-            return Body()
-        # httpx writes the parts; a None filename makes each a plain form field.
-        import httpx
-
-        encoded = httpx.Request(
-            "POST", "http://localhost/", files=[(k, (None, v)) for k, v in pairs]
-        )
-        return Body(encoded.read(), encoded.headers["Content-Type"], tuple(pairs))
+        return _multipart(pairs, resolved, typed, as_text)
     if not template:
         return Body()
     # Raw bodies are often XML or HTML: a <tag> that names no parameter is kept.
-    text = _fill_template(api, call, resolved, lambda v: v, strict=False)
+    text = _fill_template(api, call, resolved, as_text, strict=False)
     return Body(text.encode(), call.content_type.strip() or "text/plain; charset=utf-8")
+
+
+_Typed = Callable[[str, str, Callable[[ValueType, str], Any]], Any]
+
+
+def _json_fill(resolved: Resolved, name: str, value: str, typed: _Typed) -> str:
+    kind = resolved.types.get(name, ValueType.TEXT)
+    if kind == ValueType.TEXT:
+        return orjson.dumps(value).decode()[1:-1]  # to go between the template's quotes
+    if name in resolved.omitted_body:
+        return "null"  # a typed placeholder stands without quotes: "" would not be JSON
+    return orjson.dumps(typed(name, value, json_value)).decode()
+
+
+def _multipart(
+    pairs: list[tuple[str, str]],
+    resolved: Resolved,
+    typed: _Typed,
+    as_text: Callable[[str, str], str],
+) -> Body:
+    if not pairs:
+        return Body()
+    parts: list[tuple[str, tuple[str | None, bytes | str, str | None]]] = []
+    fields: list[tuple[str, str]] = []
+    files: list[tuple[str, str]] = []
+    for name, value in pairs:
+        if resolved.types.get(name) == ValueType.FILE:
+            read = _FILE_READERS[resolved.files]
+            filename, content, content_type = typed(name, value, read)
+            parts.append((name, (filename, content, content_type)))
+            files.append((name, value.strip()))
+        else:
+            text = as_text(name, value)
+            parts.append((name, (None, text, None)))
+            fields.append((name, text))
+    # httpx writes the parts; a None filename makes a part a plain form field.
+    import httpx
+
+    encoded = httpx.Request("POST", "http://localhost/", files=parts)
+    content_type = encoded.headers["Content-Type"]
+    return Body(encoded.read(), content_type, tuple(fields), tuple(files))
+
+
+def _unread_file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
+    name = value.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return name, b"", mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+_FILE_READERS: dict[str, Callable[[ValueType, str], tuple[str, bytes, str]]] = {
+    "read": lambda _, value: file_part(value),
+    "check": lambda _, value: file_part(value, read=False),
+    "name": _unread_file_part,
+}
 
 
 def _fill_template(
     api: Api,
     call: Call,
     resolved: Resolved,
-    escape: Callable[[str], str],
+    fill: Callable[[str, str], str],
     *,
     strict: bool = True,
 ) -> str:
@@ -105,7 +196,7 @@ def _fill_template(
     def replace(match: re.Match[str]) -> str:
         name = match.group(1)
         if name in values:
-            return escape(values[name])
+            return fill(name, values[name])
         if strict:
             raise PlaceholderError(
                 f"Body placeholder '<{name}>' of call '{call.name}' in API '{api.name}' names "
@@ -116,7 +207,7 @@ def _fill_template(
     return _BODY_PLACEHOLDER.sub(replace, call.body_template)
 
 
-def _nest(api: Api, call: Call, pairs: list[tuple[str, str]]) -> dict[str, object]:
+def _nest(api: Api, call: Call, pairs: list[tuple[str, object]]) -> dict[str, object]:
     """Build a JSON object from dotted names: ``customer.address.city`` nests."""
     root: dict[str, object] = {}
     for name, value in pairs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import shlex
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -24,9 +25,11 @@ from designer.core.models import (
     NoAuth,
     Placement,
     UseAs,
+    ValueType,
     Workspace,
     secret_ref,
 )
+from designer.core.request import build_request
 from designer.core.secrets import MemorySecretStore
 
 # -- parsing -----------------------------------------------------------------------------
@@ -111,7 +114,7 @@ def test_header_without_value_and_removed_header() -> None:
         ("curl -H Accept https://h", "The header 'Accept' has no ':'"),
         ("curl -d @body.json https://h", "-d @body.json reads from a file"),
         ("curl --data-urlencode name@file https://h", "reads from a file"),
-        ("curl -X FETCH https://h", "The method 'FETCH' is not supported: use one of GET, POST"),
+        ("curl -X 'GET /x' https://h", "The method 'GET /X' is not an HTTP method"),
         ("curl -d a=1 -F b=2 https://h", "mixes -d and -F"),
         ("curl -F novalue https://h", "should look like name=value"),
     ],
@@ -193,7 +196,6 @@ def test_json_body_is_flattened_and_bearer_becomes_auth() -> None:
     ("data", "flag"),
     [
         ("[1, 2]", "--json"),
-        ('{"items": [1]}', "--json"),
         ('{"a.b": 1}', "--json"),
         ('"text"', "--json"),
     ],
@@ -250,8 +252,48 @@ def test_multipart() -> None:
         "-F title=Report -F 'file=@report.pdf;type=application/pdf'"
     )
     assert call.body_type is BodyType.MULTIPART
-    assert params(call) == [("body", "title", "Report"), ("body", "file", "")]
-    assert "report.pdf" in call.parameters[1].description
+    assert params(call) == [("body", "title", "Report"), ("body", "file", "report.pdf")]
+    assert [p.type for p in call.parameters] == [ValueType.TEXT, ValueType.FILE]
+
+
+def test_multipart_text_read_from_a_file_asks_for_it() -> None:
+    _, _, call, _ = imported("curl https://h/upload -F 'notes=<notes.txt' -F n=1")
+    assert params(call) == [("body", "notes", ""), ("body", "n", "1")]
+    assert "notes.txt" in call.parameters[0].description
+    assert call.parameters[0].type is ValueType.TEXT
+
+
+@pytest.mark.parametrize("flag", ["--json", "-H 'Content-Type: application/json' -d"])
+def test_json_body_values_keep_their_types(flag: str) -> None:
+    data = (
+        '{"petId": 198772, "quantity": 7, "price": 7.5, "complete": true, "status": "placed",'
+        ' "tags": ["a", 1], "extra": {}, "note": null, "who": {"name": "Ann", "age": 40}}'
+    )
+    _, _, call, _ = imported(f"curl https://h/store/order {flag} {shlex.quote(data)}")
+    assert call.body_type is BodyType.JSON
+    body = [(p.name, p.value, p.type) for p in call.parameters if p.placement == "body"]
+    assert body == [
+        ("petId", "198772", ValueType.INTEGER),
+        ("quantity", "7", ValueType.INTEGER),
+        ("price", "7.5", ValueType.NUMBER),
+        ("complete", "true", ValueType.BOOLEAN),
+        ("status", "placed", ValueType.TEXT),
+        ("tags", '["a",1]', ValueType.JSON),
+        ("extra", "{}", ValueType.JSON),
+        ("note", "null", ValueType.JSON),
+        ("who.name", "Ann", ValueType.TEXT),
+        ("who.age", "40", ValueType.INTEGER),
+    ]
+    # Sent again, the body is the one the command sent.
+    api = Api(name="h", base_url="https://h", calls=[call])
+    built = build_request(api, call, MemorySecretStore())
+    assert orjson.loads(built.content or b"") == orjson.loads(data)
+
+
+def test_custom_methods_are_kept() -> None:
+    _, _, call, _ = imported("curl -X purge https://h/cache/item")
+    assert (call.method, call.method.value, call.use_as) == ("PURGE", "PURGE", UseAs.ACTION)
+    assert isinstance(call.method, Method)
 
 
 def test_get_moves_data_into_the_query() -> None:

@@ -215,8 +215,7 @@ def test_wrong_types() -> None:
         ),
         Problem(
             "$.apis[0].calls[1].method",
-            "must be one of 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD' or 'OPTIONS', "
-            "not 'post' (did you mean 'POST'?)",
+            "must be an HTTP method in upper case, not 'post' (did you mean 'POST'?)",
         ),
         Problem("$.apis[0].calls[1].parameters[0].dynamic", "must be true or false, not text"),
         Problem("$.apis[0].calls[1].parameters[1].name", "must not be empty"),

@@ -36,7 +36,6 @@ from ..models import (
     BearerAuth,
     BodyType,
     Call,
-    Method,
     NoAuth,
     Parameter,
     Placement,
@@ -236,11 +235,11 @@ class _Builder:
                 Parameter(name=name, value=value, placement=Placement.HEADER, dynamic=False)
             )
         body = _body(raw, parameters)
-        method = raw.method.upper() if raw.method.upper() in Method.__members__ else "GET"
+        method = raw.method.strip().upper() or "GET"  # custom methods (PURGE, LINK) are kept
         return Call(
             name=unique_name(raw.name or f"{method} {path or '/'}", [c.name for c in api.calls]),
             description=raw.description,
-            method=Method(method),
+            method=method,  # an invalid one is a one-line import error naming it
             use_as=UseAs.DATA if method in ("GET", "HEAD") else UseAs.ACTION,
             path=path,
             parameters=parameters,

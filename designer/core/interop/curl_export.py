@@ -15,7 +15,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ..models import AUTH_SECRET_FIELD, Api, BasicAuth, Call, NoAuth, secret_ref
+from ..models import (
+    AUTH_SECRET_FIELD,
+    Api,
+    BasicAuth,
+    Call,
+    NoAuth,
+    Parameter,
+    ValueType,
+    secret_ref,
+)
 from ..request import build_request
 from .common import effective_parameters
 from .secret_names import required_secrets
@@ -60,12 +69,15 @@ def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
         password = sentinels.get(secret_ref(api, f"auth.{AUTH_SECRET_FIELD['basic']}")) or ""
         user = f"{api.auth.username}:{password}"
         api = api.model_copy(update={"auth": NoAuth()})
-    values = {
-        p.name: f"<{p.name}>"
+    blank = {
+        p.name
         for p in effective_parameters(api, call)
         if not p.private and not p.optional and not p.value.strip()
     }
-    built = build_request(api, call, sentinels, values)
+    # A <name> placeholder is text whatever the parameter's type, so it stays quoted.
+    api, call = _as_text(api, call, blank)
+    values = {name: f"<{name}>" for name in blank}
+    built = build_request(api, call, sentinels, values, files="name")
     first = ["curl"]
     if built.method == "HEAD":
         first.append("--head")
@@ -76,16 +88,32 @@ def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
     if user is not None:
         parts.append(f"-u {_quote(user, sentinels)}")
     for name, value in built.headers:
-        if built.multipart_fields and name.lower() == "content-type":
+        if (built.multipart_fields or built.multipart_files) and name.lower() == "content-type":
             continue
         parts.append(f"-H {_quote(f'{name}: {value}', sentinels)}")
-    if built.multipart_fields:
+    if built.multipart_fields or built.multipart_files:
         parts += [
             f"--form-string {_quote(f'{k}={v}', sentinels)}" for k, v in built.multipart_fields
         ]
+        parts += [f"-F {_quote(f'{k}=@{v}', sentinels)}" for k, v in built.multipart_files]
     elif built.content:
         parts.append(f"--data-raw {_quote(built.content.decode('utf-8', 'replace'), sentinels)}")
     return _CONTINUATION.join(parts)
+
+
+def _as_text(api: Api, call: Call, names: set[str]) -> tuple[Api, Call]:
+    def retyped(params: list[Parameter]) -> list[Parameter]:
+        return [
+            p.model_copy(update={"type": ValueType.TEXT})
+            if p.name in names and p.type not in (ValueType.TEXT, ValueType.FILE)
+            else p
+            for p in params
+        ]
+
+    return (
+        api.model_copy(update={"parameters": retyped(api.parameters)}),
+        call.model_copy(update={"parameters": retyped(call.parameters)}),
+    )
 
 
 def export_curl(apis: Sequence[Api], calls: Sequence[tuple[Api, Call]] | None = None) -> str:

@@ -45,8 +45,11 @@ from ..models import (
 )
 from ..structure import Shape, ValueType
 from .common import effective_parameters
+from .value_types import typed_example, value_type_schema
 
 __all__ = ["OPENAPI_VERSION", "export_openapi", "response_schema"]
+
+_OPERATION_KEYS = frozenset("get put post delete options head patch trace".split())
 
 OPENAPI_VERSION = "3.1.0"
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
@@ -108,9 +111,9 @@ def _parameter(p: Parameter) -> dict[str, Any]:
     if p.description:
         out["description"] = p.description
     out["required"] = p.placement is Placement.PATH or not p.optional
-    out["schema"] = {"type": "string"}
+    out["schema"] = value_type_schema(p.type)
     if p.value and not p.private:
-        out["example"] = p.value
+        out["example"] = typed_example(p.type, p.value)
     if p.private:
         out["x-private"] = True
     return out
@@ -127,9 +130,9 @@ def _body_schema(parameters: list[Parameter]) -> dict[str, Any]:
                 break
             node = child
         else:
-            schema: dict[str, Any] = {"type": "string"}
+            schema: dict[str, Any] = value_type_schema(p.type)
             if p.value and not p.private:
-                schema["examples"] = [p.value]
+                schema["examples"] = [typed_example(p.type, p.value)]
             if p.description:
                 schema["description"] = p.description
             node["properties"][leaf] = schema
@@ -270,7 +273,11 @@ def export_openapi(
                 op["servers"] = [{"url": api.base_url}]
             if scheme is not None:
                 op["security"] = [{scheme_name: []}]
-            paths.setdefault(path, {})[method] = op
+            if method in _OPERATION_KEYS:
+                paths.setdefault(path, {})[method] = op
+            else:  # PURGE & co. have no key in 3.1; OpenAPI 3.2 names this additionalOperations
+                extra = paths.setdefault(path, {}).setdefault("x-additionalOperations", {})
+                extra[call.method.value] = op
     doc["paths"] = paths
     if schemes:
         doc["components"] = {"securitySchemes": schemes}

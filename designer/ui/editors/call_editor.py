@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import (
+    METHOD_TOKEN,
     Api,
     Call,
     Method,
@@ -112,10 +114,21 @@ class CallEditor(QWidget):
                 "response_type", self.response_type.currentData(), "Change response type"
             )
         )
-        self.method = _combo(self, "Method", "The HTTP method", [(m.value, m) for m in Method])
-        self.method.activated.connect(
-            lambda _: self._edit("method", self.method.currentData(), "Change method")
+        self.method = _combo(
+            self,
+            "Method",
+            "The HTTP method: choose one, or type another such as PURGE",
+            [(m.value, m) for m in Method],
         )
+        self.method.setObjectName("callMethod")
+        # Editable for custom methods; only method characters can be typed.
+        self.method.setEditable(True)
+        self.method.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.method.lineEdit().setValidator(
+            QRegularExpressionValidator(QRegularExpression(METHOD_TOKEN.pattern), self.method)
+        )
+        self.method.activated.connect(lambda _: self._edit_method())
+        self.method.lineEdit().editingFinished.connect(self._edit_method)
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("callPath")
         self.path_edit.setAccessibleName("Path")
@@ -267,10 +280,11 @@ class CallEditor(QWidget):
             set_text_keeping_cursor(self.description, call.description)
             for combo, value in (
                 (self.use_as, call.use_as),
-                (self.method, call.method),
                 (self.response_type, call.response_type),
             ):
                 combo.setCurrentIndex(combo.findData(value))
+            self.method.setCurrentIndex(self.method.findText(call.method.value))
+            self.method.setEditText(call.method.value)  # a custom method is in no item
             self.capture_headers.setChecked(call.capture_headers)
             self.include_errors.setChecked(call.include_errors)
             self.body.load(call)
@@ -301,8 +315,19 @@ class CallEditor(QWidget):
         call = found[1]
         if getattr(call, field) == value:
             return
-        after = call.model_copy(update={field: value})
+        after = call.model_copy()
+        # Assigned, not updated: combo data comes back from Qt as plain str, and
+        # validation turns it into the enum the file writer expects.
+        setattr(after, field, value)
         self._push(call, after, text, (call.id, field) if merge else None)
+
+    def _edit_method(self) -> None:
+        text = self.method.currentText().strip().upper()
+        if not text:  # the validator lets nothing else through
+            self.message.emit("A call needs a method; the old one was kept.")
+            self._reload()
+            return
+        self._edit("method", Method(text), f"Change method to {text}")
 
     def _edit_name(self, text: str) -> None:
         # A name that is empty or taken is not applied; leaving the field

@@ -9,6 +9,10 @@ at once and the document's echo finds nothing to do.
 
 A private parameter's sample never enters the list: it is read from and
 written to the secret store, and shown masked.
+
+The *Type* column says how the sample is read (text, integer, number,
+yes/no, JSON or a file to upload); a sample that does not fit its type is
+shown in the error background, with the reason as its tooltip.
 """
 
 from __future__ import annotations
@@ -17,10 +21,14 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QWidget
 
-from designer.core.models import Parameter, Placement
+from designer.core.models import Parameter, Placement, ValueType
 from designer.core.secrets import MASK, SecretStore
+from designer.core.values import BadValue, text_value
+
+from .param_types import FILE_ROLE, TYPE_LABELS, TYPE_TIPS, TypeDelegate, add_file_chooser
 
 __all__ = [
     "DYNAMIC",
@@ -32,10 +40,15 @@ __all__ = [
     "ParamsTableModel",
     "PlacementDelegate",
     "SampleDelegate",
+    "TYPE",
+    "TYPE_LABELS",
+    "TypeDelegate",
 ]
 
-NAME, VALUE, PLACEMENT, DYNAMIC, PRIVATE, OPTIONAL = range(6)
-ALL_COLUMNS = (NAME, VALUE, PLACEMENT, DYNAMIC, PRIVATE, OPTIONAL)
+# TYPE came last: the field numbers are also the columns of the full table,
+# so the view moves it next to the sample instead (see ParamsTable).
+NAME, VALUE, PLACEMENT, DYNAMIC, PRIVATE, OPTIONAL, TYPE = range(7)
+ALL_COLUMNS = (NAME, VALUE, PLACEMENT, DYNAMIC, PRIVATE, OPTIONAL, TYPE)
 _TITLES = {
     NAME: "Name",
     VALUE: "Sample value",
@@ -43,6 +56,7 @@ _TITLES = {
     DYNAMIC: "Dynamic",
     PRIVATE: "Private",
     OPTIONAL: "Optional",
+    TYPE: "Type",
 }
 _TIPS = {
     NAME: "The parameter's name as sent in the request",
@@ -51,7 +65,9 @@ _TIPS = {
     DYNAMIC: "Filled in at run time; the sample is only for designing",
     PRIVATE: "A secret: the value is kept in the secret store, never in the file",
     OPTIONAL: "Left out of the request when its value is blank",
+    TYPE: "How the sample is read: text, integer, number, yes/no, JSON or a file to upload",
 }
+_MISFIT = QBrush(QColor("#fdecea"))
 _FLAGS = {DYNAMIC: "dynamic", PRIVATE: "private", OPTIONAL: "optional"}
 #: True on the value cell of a private parameter (the delegate masks the editor).
 PRIVATE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -165,9 +181,21 @@ class ParamsTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.EditRole:
                 return param.placement.value
             return None
+        if field == TYPE:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return TYPE_LABELS[param.type]
+            if role == Qt.ItemDataRole.EditRole:
+                return param.type.value
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return TYPE_TIPS[param.type]
+            return None
         if field == VALUE:
             if role == PRIVATE_ROLE:
                 return param.private
+            if role == FILE_ROLE:
+                return param.type == ValueType.FILE
+            if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
+                return self._misfit(param, role)
             if param.private:
                 if role == Qt.ItemDataRole.DisplayRole:
                     return MASK if self._secret(param) else ""
@@ -178,6 +206,18 @@ class ParamsTableModel(QAbstractTableModel):
                 return None
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return param.value
+        return None
+
+    def _misfit(self, param: Parameter, role: int) -> Any:
+        """The error colour, or the reason, for a sample that does not fit its type."""
+        if param.type in (ValueType.TEXT, ValueType.FILE) or not param.value.strip():
+            return None
+        try:
+            text_value(param.type, param.value)
+        except BadValue as exc:
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"This sample {exc}"
+            return _MISFIT  # the background of inline errors
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -207,6 +247,13 @@ class ParamsTableModel(QAbstractTableModel):
                 return True
             return self._replace(
                 row, param.model_copy(update={"value": str(value)}), f"Edit value of '{param.name}'"
+            )
+        if field == TYPE:
+            kind = ValueType(str(value))
+            return self._replace(
+                row,
+                param.model_copy(update={"type": kind}),
+                f"Make '{param.name}' {TYPE_LABELS[kind].lower()}",
             )
         if field == PLACEMENT:
             placement = Placement(str(value))
@@ -310,11 +357,13 @@ class PlacementDelegate(QStyledItemDelegate):
 
 
 class SampleDelegate(QStyledItemDelegate):
-    """Edits a private parameter's sample in a password field."""
+    """Edits a private parameter's sample in a password field, and a file's with a chooser."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit) and index.data(PRIVATE_ROLE):
             editor.setEchoMode(QLineEdit.EchoMode.Password)
             editor.setAccessibleName("Private sample value")
+        elif isinstance(editor, QLineEdit) and index.data(FILE_ROLE):
+            add_file_chooser(editor, index)
         return editor

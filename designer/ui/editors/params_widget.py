@@ -23,10 +23,12 @@ from .params_table import (
     ALL_COLUMNS,
     NAME,
     PLACEMENT,
+    TYPE,
     VALUE,
     ParamsTableModel,
     PlacementDelegate,
     SampleDelegate,
+    TypeDelegate,
 )
 
 __all__ = ["ParamsTable"]
@@ -71,8 +73,16 @@ class ParamsTable(QWidget):
             self.view.setItemDelegateForColumn(
                 self.model.column_of(PLACEMENT), PlacementDelegate(self.view)
             )
+        if TYPE in columns:
+            self.view.setItemDelegateForColumn(self.model.column_of(TYPE), TypeDelegate(self.view))
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
+        if TYPE in columns and VALUE in columns:
+            # Shown next to the sample it describes; the model keeps it last.
+            header.moveSection(
+                header.visualIndex(self.model.column_of(TYPE)),
+                header.visualIndex(self.model.column_of(VALUE)) + 1,
+            )
         # Name and value share the width; the flag columns are as wide as their titles.
         for column, field in enumerate(columns):
             mode = (

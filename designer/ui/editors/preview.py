@@ -94,7 +94,9 @@ class RequestPreview(QWidget):
 
         assert self._target is not None
         api, call = self._target
-        return build_request(api, call, self._secrets, environment=self.environment_for(api))
+        # Files to upload are checked, not read: the preview is rebuilt after every edit.
+        environment = self.environment_for(api)
+        return build_request(api, call, self._secrets, environment=environment, files="check")
 
     def refresh(self) -> None:
         self._timer.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPixmap
 
 __all__ = ["BADGE_SIZE", "method_color", "method_icon"]
 
@@ -47,8 +47,12 @@ def method_icon(method: str) -> QIcon:
         painter.setBrush(method_color(method))
         painter.drawRoundedRect(rect, 3, 3)
         font = QFont()
-        font.setPixelSize(9)
         font.setBold(True)
+        # Custom methods (PROPFIND, M-SEARCH) can be long: shrink the text to fit.
+        for size in range(9, 5, -1):
+            font.setPixelSize(size)
+            if QFontMetrics(font).horizontalAdvance(method) <= rect.width() - 2:
+                break
         painter.setFont(font)
         painter.setPen(QColor("white"))
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, method)
