@@ -9,7 +9,7 @@ import orjson
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 
 from designer.core.inference import infer_body
 from designer.core.models import Api, Call, Workspace
@@ -131,7 +131,9 @@ def _focus_chain(start: QWidget, steps: int) -> list[str]:
     names, widget = [], start
     for _ in range(steps):
         widget = widget.nextInFocusChain()
-        while not (widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+        while not (widget.isVisible() and widget.focusPolicy() & Qt.FocusPolicy.TabFocus) or (
+            isinstance(widget.parentWidget(), QComboBox)  # an editable box's own line edit
+        ):
             widget = widget.nextInFocusChain()
         names.append(widget.accessibleName() or getattr(widget, "text", str)())
     return names
