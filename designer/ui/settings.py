@@ -7,13 +7,26 @@ directory) so they never read or change the user's settings.
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-__all__ = ["Settings"]
+__all__ = ["Settings", "screens_key"]
 
 MAX_RECENT = 10
+
+
+def screens_key() -> str:
+    """A name for the arrangement of screens: their names, sizes and positions."""
+    from PySide6.QtGui import QGuiApplication
+
+    parts = []
+    for screen in QGuiApplication.screens():
+        rect = screen.geometry()
+        parts.append(f"{screen.name()}@{rect.x()},{rect.y()},{rect.width()}x{rect.height()}")
+    digest = hashlib.sha256("|".join(sorted(parts)).encode()).hexdigest()
+    return digest[:16]
 
 
 class Settings:
@@ -30,9 +43,14 @@ class Settings:
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
 
     def geometry(self) -> QByteArray | None:
-        return self._bytes("window/geometry")
+        """The window's geometry on the screens there are now (a laptop alone, or docked).
+
+        Falls back to the geometry last saved on any screens, as earlier versions kept it.
+        """
+        return self._bytes(f"window/geometry/{screens_key()}") or self._bytes("window/geometry")
 
     def set_geometry(self, value: QByteArray) -> None:
+        self._store.setValue(f"window/geometry/{screens_key()}", value)
         self._store.setValue("window/geometry", value)
 
     def window_state(self) -> QByteArray | None:

@@ -25,3 +25,21 @@ def test_recent_files_are_capped(settings, tmp_path):
     stored.clear_recent()
     assert stored.recent_files() == []
     assert not stored.first_launch
+
+
+def test_geometry_is_kept_per_arrangement_of_screens(settings, monkeypatch) -> None:
+    from PySide6.QtCore import QByteArray
+
+    from designer.ui import settings as settings_module
+    from designer.ui.settings import Settings
+
+    store = Settings(settings)
+    monkeypatch.setattr(settings_module, "screens_key", lambda: "laptop")
+    store.set_geometry(QByteArray(b"laptop-geometry"))
+    monkeypatch.setattr(settings_module, "screens_key", lambda: "docked")
+    assert store.geometry() == QByteArray(b"laptop-geometry")  # nothing saved here yet
+    store.set_geometry(QByteArray(b"docked-geometry"))
+    monkeypatch.setattr(settings_module, "screens_key", lambda: "laptop")
+    assert store.geometry() == QByteArray(b"laptop-geometry")
+    monkeypatch.setattr(settings_module, "screens_key", lambda: "docked")
+    assert store.geometry() == QByteArray(b"docked-geometry")
