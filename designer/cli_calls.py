@@ -196,7 +196,7 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
     path: str = args.workspace
     if outcome.parse_failed and not args.force:
         raise BodyParseError(
-            f"{outcome.note.removesuffix('; showing it as text')}: the stored structure of "
+            f"{outcome.note.removesuffix('; showing it as text')}. The stored structure of "
             f"'{api.name}/{call.name}' is kept; pass --force to save the body as text"
         )
     summaries: list[str] = []

@@ -256,6 +256,10 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
+#: OpenSSL's reasons when the other end answered in plain text, or hung up on the hello.
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "UNEXPECTED_EOF_WHILE_READING"})
+
+
 def _map_error(
     exc: httpx.HTTPError, target: _Target, settings: ExecutionSettings, responded: bool
 ) -> ExecutionError:
@@ -287,6 +291,11 @@ def _map_error(
             f"The certificate of {where}{call} is not trusted ({tls.verify_message}): if the "
             f"server is yours, set the API's CA bundle to the certificate of the authority "
             f"that signed it"
+        )
+    if tls is not None and getattr(tls, "reason", None) in _NOT_TLS:
+        return TLSError(
+            f"TLS handshake with {where}{call} failed: the server does not speak TLS on this "
+            f"port; check whether the base URL should start with http:// instead of https://"
         )
     if tls is not None:
         reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or tls
