@@ -112,9 +112,7 @@ def test_never_answering_server_hits_the_deadline_first(
     assert 1.0 <= elapsed < 2.0
 
 
-def test_reset_mid_body(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
-) -> None:
+def test_reset_mid_body(capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve) -> None:
     server = serve(s.reset_mid_body())
     path = _workspace(tmp_path, server.url)
     code, out, err, elapsed = _init(capsys, path)
