@@ -77,7 +77,12 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     # than parsing). Nothing here creates reference cycles.
     gc.disable()
     kind = ResponseType(args.type)
-    shape = infer_body(body, _content_type(name, args.content_type), kind)
+    notes: list[str] = []
+    shape = infer_body(body, _content_type(name, args.content_type), kind, notes=notes)
+    from .cli import _note
+
+    for note in notes:
+        _note(note)
     title = None if name == "-" else name
     _emit(shape, args.format, title=title, overrides={})
     return 0
@@ -363,8 +368,7 @@ def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
         type=_positive(float),
         default=200,
         metavar="MB",
-        help="size cap: stop a response larger than this many megabytes "
-        "(default: %(default)s)",
+        help="size cap: stop a response larger than this many megabytes (default: %(default)s)",
     )
     parser.add_argument(
         "--max-redirects",

@@ -71,13 +71,18 @@ def infer_response(
     if kind is ResponseType.AUTO:
         kind = detect_kind(response.body, response.content_type)
     note = None
+    notes: list[str] = []
     try:
-        body = infer_body(response.body, response.content_type, kind, sample_limit=sample_limit)
+        body = infer_body(
+            response.body, response.content_type, kind, sample_limit=sample_limit, notes=notes
+        )
     except BodyParseError as exc:
         note = f"{exc}; showing it as text"
         kind = ResponseType.TEXT
         body = infer_body(response.body, response.content_type, kind)
     failed_parse = note is not None
+    if notes:  # odd but valid JSON: duplicate keys, NaN, lone surrogates
+        note = "; ".join(notes)
     if not (call.include_errors or call.capture_headers):
         return InferOutcome(body, kind, note, failed_parse)
     envelope: dict[str, object] = {}
