@@ -189,12 +189,13 @@ def remove_stale_temps(path: PathLike) -> int:
     return removed
 
 
-def atomic_write(path: PathLike, data: bytes) -> None:
+def atomic_write(path: PathLike, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically: the file is either old or new, never partial.
 
-    The existing file's permissions are kept. A symbolic link is followed, so
-    the file it points to is replaced and the link stays. On failure the
-    temporary file is removed and :class:`SaveError` is raised.
+    The existing file's permissions are kept, or set to ``mode`` when given
+    (``0o600`` for files only the user may read). A symbolic link is
+    followed, so the file it points to is replaced and the link stays. On
+    failure the temporary file is removed and :class:`SaveError` is raised.
     """
     name = os.fspath(path)
     target = os.path.realpath(name)
@@ -216,13 +217,16 @@ def atomic_write(path: PathLike, data: bytes) -> None:
 
     temp: str | None = None
     try:
-        temp, fd = _create_temp(directory, os.path.basename(target), 0o666)
+        # A private file is private from its first byte, not only once renamed.
+        temp, fd = _create_temp(
+            directory, os.path.basename(target), 0o666 if mode is None else mode
+        )
         with open(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if existing_mode is not None:
-            os.chmod(temp, existing_mode)
+        if mode is not None or existing_mode is not None:
+            os.chmod(temp, mode if mode is not None else existing_mode)  # type: ignore[arg-type]
         os.replace(temp, target)
         temp = None
     except OSError as exc:

@@ -7,6 +7,7 @@ directory) so they never read or change the user's settings.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
@@ -14,6 +15,8 @@ from PySide6.QtCore import QByteArray, QSettings
 __all__ = ["Settings"]
 
 MAX_RECENT = 10
+#: The folder QSettings keeps the application's settings in (the organization name).
+_FOLDER = "Connector Designer"
 
 
 class Settings:
@@ -22,6 +25,21 @@ class Settings:
 
     def sync(self) -> None:
         self._store.sync()
+        self._make_private()
+
+    def _make_private(self) -> None:
+        """Recent file names and window state are the user's business: 0600 in a 0700 folder."""
+        name = self._store.fileName()
+        if self._store.format() == QSettings.Format.NativeFormat and sys.platform != "linux":
+            return  # the registry or a plist, whose access the system manages
+        path = Path(name)
+        try:
+            if path.exists():
+                path.chmod(0o600)
+            if path.parent.name == _FOLDER:
+                path.parent.chmod(0o700)
+        except OSError:
+            pass  # a settings file the user placed elsewhere: theirs to protect
 
     # -- window layout -------------------------------------------------------
 

@@ -25,3 +25,16 @@ def test_recent_files_are_capped(settings, tmp_path):
     stored.clear_recent()
     assert stored.recent_files() == []
     assert not stored.first_launch
+
+
+def test_settings_file_is_private(settings, tmp_path):
+    import os
+
+    stored = Settings(settings)
+    old = os.umask(0o022)
+    try:
+        stored.add_recent(tmp_path / "a")
+        stored.sync()
+    finally:
+        os.umask(old)
+    assert oct(os.stat(settings.fileName()).st_mode & 0o777) == "0o600"
