@@ -15,6 +15,7 @@ __all__ = ["base_url_problem"]
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _PORT = re.compile(r":(\d*)$")
+_PLAIN = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 
 
 def base_url_problem(url: str) -> str | None:
@@ -59,11 +60,13 @@ def base_url_problem(url: str) -> str | None:
         return "has no host name"
     if any(c.isspace() for c in url):
         return "has a space in it: encode it as %20"
+    if _PLAIN.fullmatch(url):
+        return None  # nothing left for httpx to refuse; the editor need not import it
     return _httpx_problem(url)
 
 
 def _httpx_problem(url: str) -> str | None:
-    import httpx  # the last word: what httpx refuses, it cannot send
+    import httpx  # the last word on unusual characters: what httpx refuses, it cannot send
 
     try:
         httpx.URL(url)

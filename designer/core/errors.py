@@ -10,7 +10,8 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     │   ├── FileTooLargeError
     │   └── NotUtf8Error
     ├── SaveError                   a file could not be written; the old one is intact
-    │   └── SaveConflictError       the file changed on disk since it was read
+    │   ├── SaveConflictError       the file changed on disk since it was read
+    │   └── ReadOnlyFileError       the user made the file read-only
     ├── WorkspaceError
     │   ├── WorkspaceParseError     not JSON, truncated, not UTF-8
     │   ├── WorkspaceFormatError    JSON, but not a Connector Designer workspace
@@ -78,6 +79,7 @@ __all__ = [
     "PlaceholderError",
     "Problem",
     "RateLimitedError",
+    "ReadOnlyFileError",
     "RequestBuildError",
     "RequestTimeoutError",
     "ResponseTooLargeError",
@@ -116,6 +118,10 @@ class SaveError(DesignerError):
 
 class SaveConflictError(SaveError):
     """The file changed on disk since it was read: saving would lose someone's change."""
+
+
+class ReadOnlyFileError(SaveError):
+    """The file to replace is read-only: the user meant it not to change."""
 
 
 class WorkspaceError(DesignerError):

@@ -21,7 +21,7 @@ import stat
 import sys
 from typing import BinaryIO
 
-from .errors import FileTooLargeError, InputError, NotUtf8Error, SaveError
+from .errors import FileTooLargeError, InputError, NotUtf8Error, ReadOnlyFileError, SaveError
 
 __all__ = [
     "MB",
@@ -210,7 +210,7 @@ def atomic_write(path: PathLike, data: bytes, *, mode: int | None = None) -> Non
     # made read-only would be replaced silently; the owner's write bit is the
     # user's intent (root passes every access check, so os.access cannot tell).
     if existing_mode is not None and not existing_mode & stat.S_IWUSR:
-        raise SaveError(
+        raise ReadOnlyFileError(
             f"Could not save {name}: the file is read-only; make it writable or save it "
             f"under another name"
         )
