@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
@@ -31,7 +31,7 @@ from designer.core.models import Api, Call
 from designer.core.request import build_request
 from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
-from designer.core.structure import FieldOverride, ResponseType, Shape
+from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
 
 from .. import workers
 from ..ops import AsyncOp, run_in_worker
@@ -76,6 +76,8 @@ class ResponsePanel(QWidget):
         self._warmed = False
         # call id -> (response, how to show its body, its status line), oldest first
         self._kept: OrderedDict[str, tuple[ResponseResult, str, str]] = OrderedDict()
+        #: The question before a broken body replaces a stored structure, while open.
+        self._confirm: QMessageBox | None = None
 
         self.ui = PanelLayout(self)
         self.responseTree = self.ui.tree
@@ -205,7 +207,43 @@ class ResponsePanel(QWidget):
             if self._call is not None:
                 status = self.statusLabel.text()
                 self._show_response(self._call.id, response, outcome.kind.value, status)
+        stored = self._call.structure if self._call is not None else None
+        if outcome.parse_failed and stored is not None and stored.type is not ValueType.TEXT:
+            # A cut-off or broken body must not silently turn a designed
+            # structure into one text field: the raw body is shown, and asked.
+            self._confirm_replace(outcome)
+            return
         self._apply(outcome.shape, merge=False)
+
+    def _confirm_replace(self, outcome: InferOutcome) -> None:
+        call = self._call
+        assert call is not None
+        box = QMessageBox(self)
+        box.setObjectName("replaceStructureDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Replace the structure?")
+        reason = (outcome.note or "").removesuffix("; showing it as text")
+        box.setText(f"The response of “{call.name}” can only be read as text: {reason}.")
+        box.setInformativeText(
+            "Replace its stored structure with a single text field? The body is shown in Raw."
+        )
+        replace = box.addButton("Replace with Text", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Structure", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+
+        def answered() -> None:
+            self._confirm = None
+            current = self._call
+            if box.clickedButton() is replace and current is not None and current.id == call.id:
+                self._apply(outcome.shape, merge=False)
+                return
+            self.ui.message.show_note(f"{reason}; the stored structure is kept.")
+            self._restore_tree()
+
+        box.finished.connect(answered)
+        box.finished.connect(box.deleteLater)
+        self._confirm = box
+        box.open()  # not exec(): no nested event loop inside the asyncio one
 
     # -- responses kept for the session -------------------------------------------------
 
