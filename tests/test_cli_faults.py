@@ -24,7 +24,7 @@ from tests.helpers import servers as s
 
 PREFIX = "connector-designer: error: "
 Serve = Callable[[s.Behaviour], s.FaultServer]
-SETTINGS = "(app: Network settings)"
+SETTINGS = "(app: Edit ▸ Network Settings)"
 
 
 def _workspace(tmp_path: Path, base_url: str) -> Path:

@@ -70,10 +70,10 @@ class ExecutionSettings:
 #: Where each limit is changed, named in the messages that mention it: the
 #: command-line option, then the app's setting.
 LIMIT_OPTIONS = {
-    "timeout": "--timeout (app: Network settings)",
-    "deadline": "--deadline (app: Network settings)",
-    "size": "--max-size (app: Network settings)",
-    "redirects": "--max-redirects (app: Network settings)",
+    "timeout": "--timeout (app: Edit ▸ Network Settings)",
+    "deadline": "--deadline (app: Edit ▸ Network Settings)",
+    "size": "--max-size (app: Edit ▸ Network Settings)",
+    "redirects": "--max-redirects (app: Edit ▸ Network Settings)",
 }
 
 

@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings, self.secrets = settings, secrets
+        self.executor = executor
         self.doc = Document(self)
         self.recovery = Recovery(self.doc, recovery_dir, parent=self)
         self.files = FileActions(self, self.doc, settings, self.recovery)

@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings
 
-__all__ = ["Settings"]
+__all__ = ["NetworkLimits", "Settings"]
 
 MAX_RECENT = 10
 #: The folder QSettings keeps the application's settings in (the organization name).
 _FOLDER = "Connector Designer"
+
+
+class NetworkLimits(NamedTuple):
+    """Initialize's limits; the command line's ``init`` options of the same meaning."""
+
+    read_timeout: float = 30.0  # --timeout
+    deadline: float = 60.0  # --deadline
+    max_size_mb: int = 200  # --max-size
+    max_redirects: int = 10  # --max-redirects
 
 
 class Settings:
@@ -85,6 +95,26 @@ class Settings:
 
     def clear_recent(self) -> None:
         self._set_recent([])
+
+    # -- network limits ------------------------------------------------------
+
+    def network(self) -> NetworkLimits:
+        """The limits of Initialize, as the Network Settings dialog set them."""
+        defaults = NetworkLimits()
+        values = {}
+        for name in NetworkLimits._fields:
+            default = getattr(defaults, name)
+            raw = self._store.value(f"network/{name}", default)
+            try:
+                value = type(default)(raw)
+            except (TypeError, ValueError):
+                value = default
+            values[name] = value if value > 0 or name == "max_redirects" else default
+        return NetworkLimits(**values)
+
+    def set_network(self, limits: NetworkLimits) -> None:
+        for name, value in limits._asdict().items():
+            self._store.setValue(f"network/{name}", value)
 
     @property
     def first_launch(self) -> bool:
