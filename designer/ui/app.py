@@ -274,6 +274,9 @@ def run(args: argparse.Namespace) -> int:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:
             QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
+        from .signals import install_quit_on_signals
+
+        restore_signals = install_quit_on_signals(window)
         loop = _event_loop(app)
         closed = asyncio.Event()
         window.closed.connect(closed.set)
@@ -282,8 +285,11 @@ def run(args: argparse.Namespace) -> int:
             await closed.wait()
             await executor.aclose()
 
-        with loop:
-            loop.run_until_complete(until_closed())
+        try:
+            with loop:
+                loop.run_until_complete(until_closed())
+        finally:
+            restore_signals()
         return 0
     finally:
         gc.enable()
