@@ -198,3 +198,21 @@ def test_decode_json_bytes_leaves_plain_utf8_alone() -> None:
     assert decode_json_bytes(b'{"a": 1}') is None
     assert decode_json_bytes(codecs.BOM_UTF8 + b'{"a": 1}') == '{"a": 1}'
     assert loads_lenient('{"n": 1' + "0" * 5000 + "}") == {"n": math.inf}
+
+
+@pytest.mark.parametrize(
+    ("text", "lone"),
+    [
+        (r'"\ud83d\ude00"', False),  # an escaped emoji: a proper pair
+        (r'"\uDBFF\uDFFF"', False),
+        (r'"\ud800"', True),
+        (r'"\udc00x"', True),
+        (r'"a\ud800\ud800\udc00"', True),
+        (r'"\u00e9"', False),
+    ],
+)
+def test_only_unpaired_surrogates_are_looked_for(text: str, lone: bool) -> None:
+    from designer.core.jsonvalues import may_hold_surrogates
+
+    assert may_hold_surrogates(text) is lone
+    assert may_hold_surrogates(text.encode()) is lone

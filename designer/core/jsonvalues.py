@@ -54,8 +54,15 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+# A high surrogate escape with no low one after it, or a low one with no high
+# one before it; a proper pair (an escaped emoji) is one character and fine.
+# Both branches start with the literal "\\u", which the regex engine scans for fast.
+_LONE = (
+    r"\\u[dD](?:[89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    r"|[c-fC-F][0-9a-fA-F]{2}(?<!\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}))"
+)
+_SURROGATE_ESCAPE = re.compile(_LONE)
+_SURROGATE_ESCAPE_BYTES = re.compile(_LONE.encode())
 _SURROGATE_NOTE = "Unpaired surrogate escapes (\\ud800…) replaced by U+FFFD"
 
 
@@ -158,7 +165,7 @@ def after_fast_parse(data: bytes, value: Any, notes: list[str] | None) -> Any:
     of duplicate keys without a word; both are looked for only when a cheap
     scan of the bytes says they may be there.
     """
-    if (b"\\ud" in data or b"\\uD" in data) and _SURROGATE_ESCAPE_BYTES.search(data):
+    if b"\\u" in data and _SURROGATE_ESCAPE_BYTES.search(data):
         value = _clean_surrogates(value)
         if notes is not None:
             notes.append(_SURROGATE_NOTE)
@@ -213,7 +220,7 @@ def may_hold_surrogates(data: bytes | str) -> bool:
     """A cheap test: False when ``data`` holds no lone-surrogate escape for sure."""
     if isinstance(data, str):
         return bool(_SURROGATE_ESCAPE.search(data) or _LONE_SURROGATE.search(data))
-    return (b"\\ud" in data or b"\\uD" in data) and bool(_SURROGATE_ESCAPE_BYTES.search(data))
+    return b"\\u" in data and bool(_SURROGATE_ESCAPE_BYTES.search(data))
 
 
 DROP = object()
