@@ -31,6 +31,7 @@ IMPORTS = [
     ("helpdesk.postman_collection.json", "postman"),
     ("demo-server.har", "har"),
     ("notes.insomnia.json", "insomnia"),
+    ("shop.bundle.json", "bundle"),
 ]
 UNEXPECTED = "unexpected error"
 
@@ -102,6 +103,26 @@ def test_importers_read_odd_json(
         assert code == 1
         assert err.startswith("connector-designer: error: ")
         assert not target.exists()
+
+
+@SETTINGS
+@given(value=odd_values)
+def test_curl_import_reads_an_odd_json_body(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: Any
+) -> None:
+    body = _dumps(value).decode().replace("'", "'\\''")
+    command = (
+        f"curl https://api.example.com/v1/items -H 'Content-Type: application/json' -d '{body}'"
+    )
+    target = tmp_path / "ws.json"
+    target.unlink(missing_ok=True)
+    code, _, err = _run(capsys, "import", "--from", "curl", command, "-o", str(target))
+    assert UNEXPECTED not in err
+    if code == 0:
+        wf.load(target)
+    else:
+        assert code == 1
+        assert err.startswith("connector-designer: error: ")
 
 
 def _places(document: Any) -> list[tuple[Any, Any]]:
