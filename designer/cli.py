@@ -27,7 +27,7 @@ from .core.secrets import MemorySecretStore
 from .core.wording import plural
 
 if TYPE_CHECKING:
-    from .core.models import Workspace
+    from .core.models import Api, Call, Workspace
 
 # Modules that import pydantic (models, workspace_file, curl) are imported in
 # the handlers that need them: 'infer' must not pay their start-up cost.
@@ -187,22 +187,30 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     if text is None:
         text = args.command
     target: str | None = args.output
-    workspace = None
-    if target is not None and os.path.exists(target):
-        workspace = workspace_file.load(target)
     secrets = _RecordingSecrets()
-    ws, api, call = curl_to_workspace(text, workspace, secrets)
-    known = {a.id for a in workspace.apis} if workspace is not None else set()
-    name_imported_call(
-        ws, api, call, api_name=args.api, call_name=args.name, joined=api.id in known
-    )
-    problems = workspace_file.problems(ws)
-    if problems:  # pragma: no cover - the importer keeps names unique
-        raise WorkspaceValidationError(target or "<output>", problems)
+    added: list[tuple[Workspace, Api, Call]] = []
+
+    def change(workspace: Workspace | None) -> Workspace:
+        # Under the workspace's lock when there is one: see workspace_lock.update.
+        known = {a.id for a in workspace.apis} if workspace is not None else set()
+        ws, api, call = curl_to_workspace(text, workspace, secrets)
+        name_imported_call(
+            ws, api, call, api_name=args.api, call_name=args.name, joined=api.id in known
+        )
+        added.append((ws, api, call))
+        problems = workspace_file.problems(ws)
+        if problems:  # pragma: no cover - the importer keeps names unique
+            raise WorkspaceValidationError(target or "<output>", problems)
+        return ws
+
     if target is None:
-        _out_bytes(workspace_file.dumps(ws))
+        _out_bytes(workspace_file.dumps(change(None)))
     else:
-        workspace_file.save(ws, target)
+        from .core.workspace_lock import update
+
+        update(target, change)
+    ws, api, call = added[-1]
+    if target is not None:
         _out(f"Added call '{call.name}' to API '{api.name}' in {target}\n")
     for line in _detected(ws, secrets.refs):
         _note(line)

@@ -9,13 +9,22 @@ from __future__ import annotations
 
 import argparse
 import gc
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .cli_options import check_param_names, find_call, positive_float, positive_int
-from .core.errors import InputError
+from .cli_options import (
+    check_param_names,
+    find_call,
+    non_negative_int,
+    positive_float,
+    positive_int,
+)
+from .core.errors import InputError, LookupFailed
 from .core.structure import FieldOverride, ResponseType, Shape, shape_to_dict
+
+if TYPE_CHECKING:
+    from .core.models import Api, Call, Workspace
 
 __all__ = ["register_infer", "register_init"]
 
@@ -75,7 +84,12 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     # than parsing). Nothing here creates reference cycles.
     gc.disable()
     kind = ResponseType(args.type)
-    shape = infer_body(body, _content_type(name, args.content_type), kind)
+    notes: list[str] = []
+    shape = infer_body(body, _content_type(name, args.content_type), kind, notes=notes)
+    from .cli import _note
+
+    for note in notes:
+        _note(note)
     title = None if name == "-" else name
     _emit(shape, args.format, title=title, overrides={})
     return 0
@@ -137,14 +151,65 @@ def _status_line(response: Any) -> str:
     return f"{response.status}{reason} · {response.elapsed * 1000:.0f} ms · {shown}{media}"
 
 
+def _execution_settings(args: argparse.Namespace) -> Any:
+    from .core.execute import ExecutionSettings
+
+    # The overall deadline is applied around every attempt by initialize_within.
+    return ExecutionSettings(
+        read_timeout=args.timeout,
+        connect_timeout=min(args.timeout, 10),
+        max_redirects=args.max_redirects,
+        max_body_bytes=int(args.max_size * MB),
+        deadline=None,
+    )
+
+
+def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any) -> None:
+    """Store ``outcome``'s structure in the call, on the workspace as it is on disk now."""
+    from .cli import _note
+    from .core.errors import BodyParseError
+    from .core.inference import summarize
+    from .core.initialize import with_structure
+    from .core.workspace_lock import update
+
+    path: str = args.workspace
+    if outcome.parse_failed and not args.force:
+        raise BodyParseError(
+            f"{outcome.note.removesuffix('; showing it as text')}. The stored structure of "
+            f"'{api.name}/{call.name}' is kept; pass --force to save the body as text"
+        )
+    summaries: list[str] = []
+
+    def change(ws: Workspace | None) -> Workspace:
+        # The request took a while; another program may have saved meanwhile,
+        # so the structure goes into the file as it is now, found by ids.
+        assert ws is not None
+        for current_api in ws.apis:
+            for index, current in enumerate(current_api.calls):
+                if current_api.id == api.id and current.id == call.id:
+                    updated, changes = with_structure(current, outcome.shape, merge=args.merge)
+                    current_api.calls[index] = updated
+                    # With nothing stored before there is nothing to compare:
+                    # "no changes" would mislead.
+                    first = current.structure is None
+                    summaries.append("first initialize" if first else summarize(changes))
+                    return ws
+        raise LookupFailed(
+            f"'{api.name}/{call.name}' is no longer in {path}: it was removed while the "
+            f"call was sent; nothing was saved"
+        )
+
+    update(path, change, create=False)
+    _note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summaries[-1]})")
+
+
 def _cmd_init(args: argparse.Namespace) -> int:
     import asyncio
 
     from .cli import _note, _out
     from .core import workspace_file
-    from .core.execute import ExecutionSettings, Executor
-    from .core.inference import summarize
-    from .core.initialize import initialize, with_structure
+    from .core.execute import Executor
+    from .core.initialize import initialize_within
     from .core.keychain import default_store
     from .core.request import in_environment
 
@@ -156,11 +221,19 @@ def _cmd_init(args: argparse.Namespace) -> int:
     # Environment variables (CD_SECRET_...) first, then the keychain when there is one.
     store, _status = default_store(ws)
     in_environment(api, store, args.env)  # an unknown environment fails before any request
-    settings = ExecutionSettings(read_timeout=args.timeout, connect_timeout=min(args.timeout, 10))
 
     async def send() -> Any:
-        async with Executor(settings) as executor:
-            return await initialize(executor, api, call, store, values, args.env)
+        async with Executor(_execution_settings(args)) as executor:
+            return await initialize_within(
+                executor,
+                api,
+                call,
+                store,
+                values,
+                args.env,
+                deadline=args.deadline,
+                retries=args.retry,
+            )
 
     response, outcome = asyncio.run(send())
     status = _status_line(response)
@@ -172,12 +245,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
         _note(outcome.note)
     _emit(outcome.shape, args.format, title=call.name, overrides=call.overrides)
     if args.save:
-        updated, changes = with_structure(call, outcome.shape, merge=args.merge)
-        api.calls[api.calls.index(call)] = updated
-        workspace_file.save(ws, path)
-        # With nothing stored before there is nothing to compare: "no changes" would mislead.
-        summary = "first initialize" if call.structure is None else summarize(changes)
-        _note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summary})")
+        _save_structure(args, api, call, outcome)
     return 0
 
 
@@ -220,6 +288,46 @@ def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="with --save: merge into the stored structure instead of replacing it",
     )
     parser.add_argument(
-        "--timeout", type=positive_float, default=30.0, metavar="S", help="read timeout in seconds"
+        "--force",
+        action="store_true",
+        help="with --save: save a body that is not valid for its type as text, "
+        "replacing the stored structure",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_float,
+        default=30.0,
+        metavar="S",
+        help="read timeout in seconds: the longest wait for data (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=positive_float,
+        default=60.0,
+        metavar="S",
+        help="overall deadline in seconds for the whole call, retries included "
+        "(default: %(default)g)",
+    )
+    parser.add_argument(
+        "--retry",
+        type=non_negative_int,
+        default=0,
+        metavar="N",
+        help="retry up to N times when the server answers 429, after the wait its "
+        "Retry-After asks for, within the deadline (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-size",
+        type=positive_float,
+        default=200,
+        metavar="MB",
+        help="size cap: stop a response larger than this many megabytes (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--max-redirects",
+        type=non_negative_int,
+        default=10,
+        metavar="N",
+        help="redirect limit: follow at most N redirects (default: %(default)s)",
     )
     parser.set_defaults(handler=_cmd_init)

@@ -76,17 +76,24 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
 
     imported = read_import(data, name, kind)
     target: str | None = args.output
-    workspace = None
-    if target is not None and os.path.exists(target):
-        workspace = workspace_file.load(target)
-    merged = merge_import(
-        workspace, imported, OnConflict(args.on_conflict), source=target or "<output>"
-    )
-    ws = merged.outcome.workspace
     if target is None:
-        _out_bytes(workspace_file.dumps(ws))
+        merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
+        _out_bytes(workspace_file.dumps(merged.outcome.workspace))
     else:
-        workspace_file.save(ws, target)
+        from .core.workspace_lock import update
+
+        results: list[Merged] = []
+
+        def change(workspace: Any) -> Any:
+            # Runs under the workspace's lock, on the file as it is now: a
+            # concurrent import's calls are kept, not overwritten.
+            results.append(
+                merge_import(workspace, imported, OnConflict(args.on_conflict), source=target)
+            )
+            return results[-1].outcome.workspace
+
+        update(target, change)
+        merged = results[-1]
         calls = sum(p.calls for p in merged.outcome.planned if p.action != "skip")
         _out(
             f"Imported {plural(calls, 'call')} from {name} into {target}: "

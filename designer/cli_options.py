@@ -24,6 +24,7 @@ __all__ = [
     "check_param_names",
     "find_call",
     "name_imported_call",
+    "non_negative_int",
     "positive_float",
     "positive_int",
 ]
@@ -155,6 +156,17 @@ def _number(text: str, kind: type[int] | type[float]) -> float:
 def positive_int(text: str) -> int:
     """An argparse ``type``: a whole number greater than zero (a size, a count)."""
     return int(_number(text, int))
+
+
+def non_negative_int(text: str) -> int:
+    """An argparse ``type``: a whole number of 0 or more (a retry count, a redirect limit)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not '{text}'")
+    return value
 
 
 def positive_float(text: str) -> float:

@@ -10,6 +10,8 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     │   ├── FileTooLargeError
     │   └── NotUtf8Error
     ├── SaveError                   a file could not be written; the old one is intact
+    │   ├── SaveConflictError       the file changed on disk since it was read
+    │   └── ReadOnlyFileError       the user made the file read-only
     ├── WorkspaceError
     │   ├── WorkspaceParseError     not JSON, truncated, not UTF-8
     │   ├── WorkspaceFormatError    JSON, but not a Connector Designer workspace
@@ -31,12 +33,14 @@ exceptions (httpx, orjson, pydantic, OS errors) are mapped at the boundary with
     │   │   ├── ConnectionRefusedError_
     │   │   └── NameResolutionError
     │   ├── RequestTimeoutError
+    │   │   └── DeadlineExceededError  the whole exchange outlasted its deadline
     │   ├── TLSError
     │   ├── TooManyRedirectsError
     │   ├── ResponseTooLargeError
     │   ├── ConnectionLostError     the peer went away mid-response
     │   ├── ContentDecodingError    a gzip/deflate body that does not decompress
     │   ├── HTTPStatusError         4xx/5xx while "include errors" is off
+    │   │   └── RateLimitedError      429: the server asks to slow down
     │   ├── CancelledError_         the user cancelled the call
     │   └── AuthenticationError     no access token could be had from the token endpoint
     │       └── SignInRequiredError   the user must sign in (again) in the browser
@@ -57,6 +61,7 @@ __all__ = [
     "ConnectionRefusedError_",
     "ContentDecodingError",
     "CurlParseError",
+    "DeadlineExceededError",
     "DesignerError",
     "ExecutionError",
     "ExportError",
@@ -73,9 +78,12 @@ __all__ = [
     "NotUtf8Error",
     "PlaceholderError",
     "Problem",
+    "RateLimitedError",
+    "ReadOnlyFileError",
     "RequestBuildError",
     "RequestTimeoutError",
     "ResponseTooLargeError",
+    "SaveConflictError",
     "SaveError",
     "SignInRequiredError",
     "TLSError",
@@ -106,6 +114,14 @@ class NotUtf8Error(InputError):
 
 class SaveError(DesignerError):
     """A file could not be written; the previous version, if any, is unchanged."""
+
+
+class SaveConflictError(SaveError):
+    """The file changed on disk since it was read: saving would lose someone's change."""
+
+
+class ReadOnlyFileError(SaveError):
+    """The file to replace is read-only: the user meant it not to change."""
 
 
 class WorkspaceError(DesignerError):
@@ -217,6 +233,10 @@ class RequestTimeoutError(ExecutionError):
     """Connecting or reading took longer than the configured timeout."""
 
 
+class DeadlineExceededError(RequestTimeoutError):
+    """The whole exchange (connect, redirects, body) took longer than its deadline."""
+
+
 class TLSError(ExecutionError):
     """The TLS handshake or certificate check failed."""
 
@@ -243,6 +263,14 @@ class HTTPStatusError(ExecutionError):
     def __init__(self, message: str, status: int) -> None:
         self.status = status
         super().__init__(message)
+
+
+class RateLimitedError(HTTPStatusError):
+    """The server answered 429; ``retry_after`` is the wait it asked for, in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, 429)
 
 
 class CancelledError_(ExecutionError):  # noqa: N801 - asyncio.CancelledError is taken

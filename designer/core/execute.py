@@ -11,6 +11,7 @@ failures: deciding what a 500 means is the caller's business.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import ssl
@@ -29,6 +30,7 @@ from .errors import (
     ConnectionLostError,
     ConnectionRefusedError_,
     ContentDecodingError,
+    DeadlineExceededError,
     ExecutionError,
     NameResolutionError,
     RequestTimeoutError,
@@ -50,6 +52,9 @@ _E = TypeVar("_E", bound=BaseException)
 class ExecutionSettings:
     """Timeouts (seconds), redirect and size limits, and TLS verification.
 
+    ``read_timeout`` bounds each wait for data; ``deadline`` bounds the whole
+    exchange (connect, redirects, the whole body), so a server that trickles
+    one byte a second cannot hold a call forever. ``None`` means no deadline.
     ``verify`` is True (trusted CAs), False (no check, for local test servers)
     or the path of a CA bundle file or directory.
     """
@@ -59,6 +64,17 @@ class ExecutionSettings:
     max_redirects: int = 10
     max_body_bytes: int = 200 * 1024 * 1024
     verify: bool | str = True
+    deadline: float | None = 60.0
+
+
+#: Where each limit is changed, named in the messages that mention it: the
+#: command-line option, then the app's setting.
+LIMIT_OPTIONS = {
+    "timeout": "--timeout (app: Edit ▸ Network Settings)",
+    "deadline": "--deadline (app: Edit ▸ Network Settings)",
+    "size": "--max-size (app: Edit ▸ Network Settings)",
+    "redirects": "--max-redirects (app: Edit ▸ Network Settings)",
+}
 
 
 class Executor:
@@ -142,9 +158,14 @@ class Executor:
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
-            response = await client.send(outgoing, stream=True)
-            body = await self._read_body(response, target, on_progress)
+            # The deadline cancels the exchange wherever it is; the finally
+            # below then drops the connection.
+            async with asyncio.timeout(self.settings.deadline):
+                response = await client.send(outgoing, stream=True)
+                body = await self._read_body(response, target, on_progress)
             elapsed = time.perf_counter() - started
+        except TimeoutError as exc:
+            raise deadline_exceeded(target.address + target.call, self.settings.deadline) from exc
         except httpx.HTTPError as exc:
             error = _map_error(exc, target, self.settings, response is not None)
             # httpx puts URLs, query strings included, into some of its messages.
@@ -211,8 +232,16 @@ class _Target:
 
 def _too_large(target: _Target, cap: int) -> ResponseTooLargeError:
     return ResponseTooLargeError(
-        f"Response from {target.address}{target.call} is larger than {_size(cap)}: "
-        f"raise the size cap"
+        f"Response from {target.address}{target.call} is larger than the size cap of "
+        f"{_size(cap)}: raise it with {LIMIT_OPTIONS['size']}"
+    )
+
+
+def deadline_exceeded(where: str, deadline: float | None) -> DeadlineExceededError:
+    """The error for an exchange with ``where`` that outlasted ``deadline`` seconds."""
+    return DeadlineExceededError(
+        f"No complete response from {where} within the deadline of "
+        f"{_seconds(deadline or 0)}: raise it with {LIMIT_OPTIONS['deadline']} or try again"
     )
 
 
@@ -227,6 +256,10 @@ def _seconds(value: float) -> str:
     return f"{value:g} s"
 
 
+#: OpenSSL's reasons when the other end answered in plain text, or hung up on the hello.
+_NOT_TLS = frozenset({"WRONG_VERSION_NUMBER", "HTTP_REQUEST", "UNEXPECTED_EOF_WHILE_READING"})
+
+
 def _map_error(
     exc: httpx.HTTPError, target: _Target, settings: ExecutionSettings, responded: bool
 ) -> ExecutionError:
@@ -234,18 +267,18 @@ def _map_error(
     where, call = target.address, target.call
     if isinstance(exc, httpx.TooManyRedirects):
         return TooManyRedirectsError(
-            f"{where}{call} redirected more than {settings.max_redirects} times: "
-            f"check the URL or raise the redirect limit"
+            f"{where}{call} redirected more than {settings.max_redirects} times, the "
+            f"redirect limit: check the URL or raise it with {LIMIT_OPTIONS['redirects']}"
         )
     if isinstance(exc, httpx.ConnectTimeout):
         return RequestTimeoutError(
             f"Timed out after {_seconds(settings.connect_timeout)} connecting to {where}{call}: "
-            f"check the host or raise the connect timeout"
+            f"check the host or raise the timeout with {LIMIT_OPTIONS['timeout']}"
         )
     if isinstance(exc, httpx.TimeoutException):
         return RequestTimeoutError(
             f"Timed out after {_seconds(settings.read_timeout)} waiting for {where}{call}: "
-            f"raise the read timeout or try again"
+            f"raise the read timeout with {LIMIT_OPTIONS['timeout']} or try again"
         )
     if isinstance(exc, httpx.DecodingError):
         return ContentDecodingError(
@@ -258,6 +291,11 @@ def _map_error(
             f"The certificate of {where}{call} is not trusted ({tls.verify_message}): if the "
             f"server is yours, set the API's CA bundle to the certificate of the authority "
             f"that signed it"
+        )
+    if tls is not None and getattr(tls, "reason", None) in _NOT_TLS:
+        return TLSError(
+            f"TLS handshake with {where}{call} failed: the server does not speak TLS on this "
+            f"port; check whether the base URL should start with http:// instead of https://"
         )
     if tls is not None:
         reason = getattr(tls, "verify_message", None) or getattr(tls, "reason", None) or tls

@@ -15,16 +15,18 @@ or the new one, never half of each.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import stat
 import sys
 from typing import BinaryIO
 
-from .errors import FileTooLargeError, InputError, NotUtf8Error, SaveError
+from .errors import FileTooLargeError, InputError, NotUtf8Error, ReadOnlyFileError, SaveError
 
 __all__ = [
     "MB",
     "atomic_write",
+    "remove_stale_temps",
     "decode_utf8",
     "format_size",
     "read_bytes",
@@ -160,12 +162,40 @@ def _create_temp(directory: str, name: str, mode: int) -> tuple[str, int]:
     raise FileExistsError(f"no free temporary name in {directory}")  # pragma: no cover
 
 
-def atomic_write(path: PathLike, data: bytes) -> None:
+def _temp_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(name)}\.[0-9a-f]{{8}}\.tmp")
+
+
+def remove_stale_temps(path: PathLike) -> int:
+    """Remove the temporary files a killed save of ``path`` left beside it; returns how many.
+
+    Only safe while no other save of ``path`` can be running, i.e. under its lock.
+    """
+    target = os.path.realpath(os.fspath(path))
+    directory = os.path.dirname(target) or "."
+    pattern = _temp_pattern(os.path.basename(target))
+    removed = 0
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return 0
+    for entry in names:
+        if pattern.fullmatch(entry):
+            try:
+                os.unlink(os.path.join(directory, entry))
+                removed += 1
+            except OSError:
+                pass  # another cleaner got there first, or it is not ours to remove
+    return removed
+
+
+def atomic_write(path: PathLike, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically: the file is either old or new, never partial.
 
-    The existing file's permissions are kept. A symbolic link is followed, so
-    the file it points to is replaced and the link stays. On failure the
-    temporary file is removed and :class:`SaveError` is raised.
+    The existing file's permissions are kept, or set to ``mode`` when given
+    (``0o600`` for files only the user may read). A symbolic link is
+    followed, so the file it points to is replaced and the link stays. On
+    failure the temporary file is removed and :class:`SaveError` is raised.
     """
     name = os.fspath(path)
     target = os.path.realpath(name)
@@ -176,16 +206,27 @@ def atomic_write(path: PathLike, data: bytes) -> None:
         existing_mode = None
     except OSError as exc:
         raise SaveError(f"Could not save {name}: {exc.strerror or exc}") from exc
+    # Renaming over a file needs only a writable folder, so a file the user
+    # made read-only would be replaced silently; the owner's write bit is the
+    # user's intent (root passes every access check, so os.access cannot tell).
+    if existing_mode is not None and not existing_mode & stat.S_IWUSR:
+        raise ReadOnlyFileError(
+            f"Could not save {name}: the file is read-only; make it writable or save it "
+            f"under another name"
+        )
 
     temp: str | None = None
     try:
-        temp, fd = _create_temp(directory, os.path.basename(target), 0o666)
+        # A private file is private from its first byte, not only once renamed.
+        temp, fd = _create_temp(
+            directory, os.path.basename(target), 0o666 if mode is None else mode
+        )
         with open(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if existing_mode is not None:
-            os.chmod(temp, existing_mode)
+        if mode is not None or existing_mode is not None:
+            os.chmod(temp, mode if mode is not None else existing_mode)  # type: ignore[arg-type]
         os.replace(temp, target)
         temp = None
     except OSError as exc:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .errors import BodyParseError, HTTPStatusError
+from .errors import BodyParseError, HTTPStatusError, RateLimitedError
 from .inference import Change, detect_kind, diff, infer_body, infer_value, walk
 from .inference import merge as merge_shapes
 from .models import Api, Call
@@ -24,7 +24,15 @@ from .structure import ResponseType, Shape, ValueType
 if TYPE_CHECKING:
     from .execute import Executor
 
-__all__ = ["InferOutcome", "infer_response", "initialize", "redact", "with_structure"]
+__all__ = [
+    "InferOutcome",
+    "infer_response",
+    "initialize",
+    "initialize_within",
+    "redact",
+    "retry_after",
+    "with_structure",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +42,8 @@ class InferOutcome:
     shape: Shape
     kind: ResponseType
     note: str | None = None
+    #: The body is not valid for its declared or detected type and is shown as text.
+    parse_failed: bool = False
 
 
 def infer_response(
@@ -48,6 +58,8 @@ def infer_response(
     that says why.
     """
     failed = response.status >= 400
+    if response.status == 429 and not call.include_errors:
+        raise _rate_limited(call, response)
     if failed and not call.include_errors:
         raise HTTPStatusError(
             f"Call '{call.name}' returned {response.status} {response.reason}".rstrip()
@@ -59,14 +71,20 @@ def infer_response(
     if kind is ResponseType.AUTO:
         kind = detect_kind(response.body, response.content_type)
     note = None
+    notes: list[str] = []
     try:
-        body = infer_body(response.body, response.content_type, kind, sample_limit=sample_limit)
+        body = infer_body(
+            response.body, response.content_type, kind, sample_limit=sample_limit, notes=notes
+        )
     except BodyParseError as exc:
         note = f"{exc}; showing it as text"
         kind = ResponseType.TEXT
         body = infer_body(response.body, response.content_type, kind)
+    failed_parse = note is not None
+    if notes:  # odd but valid JSON: duplicate keys, NaN, lone surrogates
+        note = "; ".join(notes)
     if not (call.include_errors or call.capture_headers):
-        return InferOutcome(body, kind, note)
+        return InferOutcome(body, kind, note, failed_parse)
     envelope: dict[str, object] = {}
     if call.include_errors:
         envelope["status_code"] = response.status
@@ -83,7 +101,37 @@ def infer_response(
     shape = infer_value(envelope)
     assert shape.fields is not None
     shape.fields = {"body": _as_field(body), **shape.fields}
-    return InferOutcome(shape, kind, note)
+    return InferOutcome(shape, kind, note, failed_parse)
+
+
+def retry_after(response: ResponseResult, now: float | None = None) -> float | None:
+    """The wait, in seconds, a ``Retry-After`` header asks for (a delay or an HTTP date)."""
+    import email.utils
+    import time
+
+    value = next((v for k, v in response.headers if k.lower() == "retry-after"), "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:  # an HTTP date is always GMT
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def _rate_limited(call: Call, response: ResponseResult) -> RateLimitedError:
+    wait = retry_after(response)
+    asked = f"; it asks to wait {wait:g} s (Retry-After)" if wait is not None else ""
+    return RateLimitedError(
+        f"Call '{call.name}' returned 429 {response.reason or 'Too Many Requests'}: the server "
+        f"is rate limiting requests{asked}. Try again later, or use --retry N to wait and "
+        f"retry automatically",
+        wait,
+    )
 
 
 def redact(outcome: InferOutcome, secrets: Iterable[str]) -> InferOutcome:
@@ -141,3 +189,49 @@ async def initialize(
 
     built, response = await Authenticator(secrets, executor).send(api, call, values, environment)
     return response, redact(infer_response(call, response), built.secrets)
+
+
+async def initialize_within(
+    executor: Executor,
+    api: Api,
+    call: Call,
+    secrets: SecretStore,
+    values: Mapping[str, str] | None = None,
+    environment: str | None = None,
+    *,
+    deadline: float | None = None,
+    retries: int = 0,
+) -> tuple[ResponseResult, InferOutcome]:
+    """:func:`initialize`, all attempts within ``deadline`` seconds, retried on 429.
+
+    A 429 answer is retried up to ``retries`` times, after the wait its
+    ``Retry-After`` asks for (1, 2, 4… s without one), as long as that wait
+    ends before the deadline; past it the rate-limit error says so.
+    """
+    import asyncio
+    import time
+
+    from .execute import LIMIT_OPTIONS, deadline_exceeded
+
+    end = None if deadline is None else time.monotonic() + deadline
+    try:
+        async with asyncio.timeout(deadline):
+            attempt = 0
+            while True:
+                try:
+                    return await initialize(executor, api, call, secrets, values, environment)
+                except RateLimitedError as exc:
+                    if attempt >= retries:
+                        raise
+                    wait = exc.retry_after if exc.retry_after is not None else 2.0**attempt
+                    if end is not None and time.monotonic() + wait >= end:
+                        raise RateLimitedError(
+                            f"Call '{call.name}' is rate limited: the server asks to wait "
+                            f"{wait:g} s (Retry-After), past the deadline of {deadline:g} s; "
+                            f"raise it with {LIMIT_OPTIONS['deadline']} or try again later",
+                            wait,
+                        ) from exc
+                    await asyncio.sleep(wait)
+                    attempt += 1
+    except TimeoutError as exc:
+        raise deadline_exceeded(f"'{api.name}/{call.name}'", deadline) from exc

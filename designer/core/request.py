@@ -413,11 +413,22 @@ def _apply_auth(
 
 
 def _check_url(api: Api, call: Call, url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    from .base_url import base_url_problem
+
+    try:
+        parts = urlsplit(url)
+        scheme, hostname = parts.scheme, parts.hostname
+    except ValueError:  # an unclosed IPv6 bracket: said precisely below
+        scheme, hostname = url.partition("://")[0], "?"
+    if scheme.lower() not in ("http", "https") or not hostname:
         raise RequestBuildError(
             f"URL '{url}' of call '{call.name}' in API '{api.name}' is not an http(s) URL "
             f"with a host: check the base URL"
+        )
+    problem = base_url_problem(url)
+    if problem is not None:
+        raise RequestBuildError(
+            f"URL '{url}' of call '{call.name}' in API '{api.name}' {problem}: check the base URL"
         )
     import httpx  # what httpx refuses to send, the preview refuses too
 

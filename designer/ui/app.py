@@ -55,24 +55,49 @@ def _seconds_since_start() -> float:
 
 
 class LazyExecutor:
-    """The request executor, created on first use: importing httpx costs start-up time."""
+    """The request executor, created on first use: importing httpx costs start-up time.
 
-    def __init__(self) -> None:
+    ``limits`` gives the Network settings (timeouts, deadline, size cap,
+    redirect limit); after they change, :meth:`reconfigure` makes the next
+    call use a new executor with them.
+    """
+
+    def __init__(self, limits: Any = None) -> None:
         self._executor: Any = None
+        self._limits = limits
+        self._retired: list[Any] = []
 
     def get(self) -> Any:
         if self._executor is None:
-            from designer.core.execute import Executor
+            from designer.core.execute import ExecutionSettings, Executor
 
-            self._executor = Executor()
+            settings = ExecutionSettings()
+            if self._limits is not None:
+                limits = self._limits()
+                settings = ExecutionSettings(
+                    connect_timeout=min(limits.read_timeout, 10.0),
+                    read_timeout=limits.read_timeout,
+                    deadline=limits.deadline,
+                    max_body_bytes=limits.max_size_mb * 1024 * 1024,
+                    max_redirects=limits.max_redirects,
+                )
+            self._executor = Executor(settings)
         return self._executor
+
+    def reconfigure(self) -> None:
+        """Use the current limits from the next call on; a call running now keeps its own."""
+        if self._executor is not None:
+            self._retired.append(self._executor)
+            self._executor = None
 
     async def send(self, *args: Any, **kwargs: Any) -> Any:
         return await self.get().send(*args, **kwargs)
 
     async def aclose(self) -> None:
-        if self._executor is not None:
-            await self._executor.aclose()
+        for executor in [*self._retired, self._executor]:
+            if executor is not None:
+                await executor.aclose()
+        self._retired.clear()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.get(), name)
@@ -226,8 +251,8 @@ def run(args: argparse.Namespace) -> int:
     holder: list[Any] = []
     keychain = AppSecrets(lambda: holder[0].doc.workspace)
     secrets = keychain.store
-    executor = LazyExecutor()
     settings = Settings()
+    executor = LazyExecutor(settings.network)
     window = MainWindow(settings, secrets, executor)
     holder.append(window)
     demo = loop = None
@@ -252,6 +277,9 @@ def run(args: argparse.Namespace) -> int:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:
             QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
+        from .signals import install_quit_on_signals
+
+        restore_signals = install_quit_on_signals(window)
         loop = _event_loop(app)
         closed = asyncio.Event()
         window.closed.connect(closed.set)
@@ -260,8 +288,11 @@ def run(args: argparse.Namespace) -> int:
             await closed.wait()
             await executor.aclose()
 
-        with loop:
-            loop.run_until_complete(until_closed())
+        try:
+            with loop:
+                loop.run_until_complete(until_closed())
+        finally:
+            restore_signals()
         return 0
     finally:
         gc.enable()

@@ -14,11 +14,16 @@ its back.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from designer.core.errors import DesignerError
 from designer.core.models import Api, Call, Workspace
+
+if TYPE_CHECKING:
+    from designer.core.workspace_lock import Stamp
 
 __all__ = ["Document", "load_workspace", "save_workspace"]
 
@@ -35,6 +40,15 @@ def save_workspace(workspace: Workspace, path: Path) -> None:
     from designer.core import workspace_file
 
     workspace_file.save(workspace, path)
+
+
+def _stamp_now(path: Path) -> Stamp | None:
+    from designer.core.workspace_lock import current_stamp
+
+    try:
+        return current_stamp(path)
+    except DesignerError:
+        return None
 
 
 class Document(QObject):
@@ -60,6 +74,8 @@ class Document(QObject):
     callChanged = Signal(str, str)
     pathChanged = Signal()
     dirtyChanged = Signal(bool)
+    #: The file was changed by another program since it was opened or saved here.
+    changedOnDisk = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +87,12 @@ class Document(QObject):
         self._forced_dirty = False
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._emit_dirty)
+        #: What the file held when it was opened or last saved here: a save
+        #: checks the file still holds it, so another program's change is
+        #: never overwritten unseen.
+        self._stamp: Stamp | None = None
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed)
 
     # -- state ---------------------------------------------------------------
 
@@ -91,28 +113,54 @@ class Document(QObject):
         """The file name, or the workspace name while it has never been saved."""
         return self._path.name if self._path else self._workspace.name or "Untitled"
 
-    def replace(self, workspace: Workspace, path: Path | None, *, dirty: bool = False) -> None:
-        """Show another workspace; the undo history starts afresh."""
+    def replace(
+        self,
+        workspace: Workspace,
+        path: Path | None,
+        *,
+        dirty: bool = False,
+        stamp: Stamp | None = None,
+    ) -> None:
+        """Show another workspace; the undo history starts afresh.
+
+        ``stamp`` is what was read from ``path``; without one, the file as it
+        is now is taken as the version this workspace is based on.
+        """
         self.aboutToReset.emit()
         self._workspace = workspace
         self._path = path
+        self._stamp = stamp if stamp is not None or path is None else _stamp_now(path)
         self.undo_stack.clear()
         self._forced_dirty = dirty
         self.reset.emit()
         self.pathChanged.emit()
         self._emit_dirty()
+        self._watch()
 
     def open(self, path: Path) -> None:
         """Load ``path``; on error the current workspace stays as it was."""
-        self.replace(load_workspace(path), path.resolve())
+        from designer.core.workspace_lock import load_stamped
 
-    def save(self, path: Path | None = None) -> Path:
-        """Save to ``path`` or the current path; raises ValueError if there is neither."""
+        workspace, stamp = load_stamped(path)
+        self.replace(workspace, path.resolve(), stamp=stamp)
+
+    def save(self, path: Path | None = None, *, overwrite: bool = False) -> Path:
+        """Save to ``path`` or the current path; raises ValueError if there is neither.
+
+        Saving over the document's own file checks that no other program
+        changed it since it was read (:class:`SaveConflictError`) unless
+        ``overwrite``; another file was chosen in Save As, so it is replaced.
+        """
+        from designer.core.workspace_lock import current_stamp, locked, save_checked
+
         target = path or self._path
         if target is None:
             raise ValueError("the workspace has no file yet; choose one with Save As")
         target = target.resolve()
-        save_workspace(self._workspace, target)
+        with locked(target):
+            own = target == self._path and not overwrite
+            expected = self._stamp if own else current_stamp(target)
+            self._stamp = save_checked(self._workspace, target, expected)
         changed = target != self._path
         self._path = target
         self._forced_dirty = False
@@ -120,7 +168,24 @@ class Document(QObject):
         if changed:
             self.pathChanged.emit()
         self._emit_dirty()
+        self._watch()
         return target
+
+    def changed_on_disk(self) -> bool:
+        """True when the file no longer holds what was opened or saved here."""
+        return self._path is not None and _stamp_now(self._path) != self._stamp
+
+    def _watch(self) -> None:
+        # A save replaces the file (a new inode), which ends the watch: watch again.
+        if self.watcher.files():
+            self.watcher.removePaths(self.watcher.files())
+        if self._path is not None and self._path.exists():
+            self.watcher.addPath(str(self._path))
+
+    def _file_changed(self, _name: str) -> None:
+        self._watch()
+        if self.changed_on_disk():
+            self.changedOnDisk.emit()
 
     def _emit_dirty(self, *_: object) -> None:
         self.dirtyChanged.emit(self.is_dirty)

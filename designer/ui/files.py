@@ -3,6 +3,11 @@
 The workspace file format refuses duplicate names and path placeholders
 without a parameter; a file written in that state would not open again, so
 Save refuses it with the first problem and what to do about it instead.
+
+A file changed by another program is never overwritten unseen: Save offers
+Reload, Overwrite or Save As, and a change noticed while the file is open
+reloads it (or asks, when there are unsaved changes here). A read-only file
+is refused with an offer to save under another name.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from designer.core.errors import DesignerError
+from designer.core.errors import DesignerError, ReadOnlyFileError, SaveConflictError
 from designer.core.models import Workspace
 
 from .document import Document
@@ -38,6 +43,63 @@ class FileActions(QObject):
         super().__init__(window)
         self._window, self._doc = window, doc
         self._settings, self._recovery = settings, recovery
+        self._asking_about_disk = False
+        doc.changedOnDisk.connect(self._changed_on_disk)
+
+    # -- questions (tests answer them through these methods) -----------------
+
+    def ask_conflict(self) -> str:
+        """The file changed on disk: "reload", "overwrite", "save_as" or "cancel"."""
+        box = QMessageBox(self._window)
+        box.setObjectName("saveConflictDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("File changed on disk")
+        box.setText(
+            f"“{self._doc.display_name}” was changed by another program since you opened it."
+        )
+        box.setInformativeText(
+            "Reload it (your unsaved changes are lost), overwrite it with your version "
+            "(theirs is lost), or save yours under another name."
+        )
+        answers = {
+            box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole): "reload",
+            box.addButton("Overwrite", QMessageBox.ButtonRole.DestructiveRole): "overwrite",
+            box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole): "save_as",
+        }
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.exec()
+        return answers.get(box.clickedButton(), "cancel")
+
+    def ask_read_only(self, message: str) -> bool:
+        """The file is read-only: True to save under another name."""
+        box = QMessageBox(self._window)
+        box.setObjectName("readOnlyDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Read-only file")
+        box.setText(message)
+        save_as = box.addButton("Save As…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(save_as)
+        box.exec()
+        return box.clickedButton() is save_as
+
+    def ask_reload(self) -> bool:
+        """The open file changed on disk while there are unsaved changes: True to reload."""
+        box = QMessageBox(self._window)
+        box.setObjectName("changedOnDiskDialog")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("File changed on disk")
+        box.setText(f"“{self._doc.display_name}” was changed by another program.")
+        box.setInformativeText(
+            "Reload it and lose your unsaved changes, or keep editing your version "
+            "(saving will then ask what to do)?"
+        )
+        reload = box.addButton("Reload", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep My Version", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is reload
 
     def ask_unsaved(self) -> QMessageBox.StandardButton:
         """Ask what to do with unsaved changes: Save, Discard or Cancel."""
@@ -128,8 +190,20 @@ class FileActions(QObject):
                 "Fix it, then save again.",
             )
             return False
+        return self._write(path)
+
+    def _write(self, path: Path, *, overwrite: bool = False) -> bool:
         try:
-            saved = self._doc.save(path)
+            saved = self._doc.save(path, overwrite=overwrite)
+        except SaveConflictError:
+            answer = self.ask_conflict()
+            if answer == "reload":
+                return self.reload()
+            if answer == "overwrite":
+                return self._write(path, overwrite=True)
+            return self.save_as() if answer == "save_as" else False
+        except ReadOnlyFileError as exc:
+            return self.save_as() if self.ask_read_only(str(exc)) else False
         except DesignerError as exc:
             show_error(self._window, "Could not save workspace", str(exc))
             return False
@@ -137,3 +211,29 @@ class FileActions(QObject):
         self.recentChanged.emit()
         self.message.emit(f"Saved {saved}")
         return True
+
+    def reload(self) -> bool:
+        """Read the document's file again, dropping unsaved changes."""
+        path = self._doc.path
+        if path is None:
+            return False
+        try:
+            self._doc.open(path)
+        except DesignerError as exc:
+            show_error(self._window, "Could not reload workspace", str(exc))
+            return False
+        self.message.emit(f"Reloaded {path}: it was changed by another program")
+        return True
+
+    def _changed_on_disk(self) -> None:
+        if self._asking_about_disk or not self._doc.path or not self._doc.path.exists():
+            return  # a removed file is noticed at the next save
+        if not self._doc.is_dirty:
+            self.reload()
+            return
+        self._asking_about_disk = True
+        try:
+            if self.ask_reload():
+                self.reload()
+        finally:
+            self._asking_about_disk = False

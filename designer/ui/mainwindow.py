@@ -75,6 +75,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setMinimumSize(*_WINDOW_MIN_SIZE)
         self.settings, self.secrets = settings, secrets
+        self.executor = executor
         self.doc = Document(self)
         self.recovery = Recovery(self.doc, recovery_dir, parent=self)
         self.files = FileActions(self, self.doc, settings, self.recovery)
@@ -324,13 +325,22 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------
 
+    def close_without_asking(self) -> None:
+        """Close now (a signal with nobody to answer); unsaved changes stay in recovery."""
+        self._unasked = True
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self.files.maybe_save():
+        unasked = getattr(self, "_unasked", False)
+        if not unasked and not self.files.maybe_save():
             event.ignore()
             return
         self._save_layout()
         self.response_panel.shutdown()
         self.recovery.timer.stop()
-        self.recovery.discard()
+        if unasked and self.doc.is_dirty:
+            self.recovery.write()  # offered at the next start
+        else:
+            self.recovery.discard()
         event.accept()
         self.closed.emit()

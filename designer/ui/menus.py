@@ -57,6 +57,7 @@ class WindowActions:
     delete: QAction
     initialize: QAction
     secrets: QAction
+    network: QAction | None = None
 
     def update_enabled(self) -> None:
         item = self.window.tree.current_item()
@@ -173,6 +174,13 @@ def create_menus(window: MainWindow) -> WindowActions:
         ),
     )
     actions.secrets.setObjectName("secretsAction")
+    actions.network = _action(
+        window,
+        "&Network Settings…",
+        lambda: _network_settings(window),
+        tip="Timeouts, deadline, size cap and redirect limit of Initialize",
+    )
+    actions.network.setObjectName("networkSettingsAction")
     actions.undo.setShortcuts(Std.Undo)
     actions.redo.setShortcuts(Std.Redo)
     actions.recent.setObjectName("recentMenu")
@@ -196,6 +204,7 @@ def create_menus(window: MainWindow) -> WindowActions:
     )
     edit_menu.addSeparator()
     edit_menu.addAction(actions.secrets)
+    edit_menu.addAction(actions.network)
     call_menu = bar.addMenu("&Call")
     call_menu.addAction(actions.initialize)
     help_menu = bar.addMenu("&Help")
@@ -217,6 +226,12 @@ def create_menus(window: MainWindow) -> WindowActions:
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     window.addActions([actions.add_api, actions.add_call])
     return actions
+
+
+def _network_settings(window: MainWindow) -> None:
+    from .network_settings import open_network_settings  # only when asked for
+
+    open_network_settings(window)
 
 
 def _fill_recent(window: MainWindow, menu: QMenu) -> None:

@@ -164,9 +164,11 @@ class Recovery(QObject):
             "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "workspace": json.loads(dumps(doc.workspace)),
         }
-        self._directory.mkdir(parents=True, exist_ok=True)
         try:
-            atomic_write(target, json.dumps(wrapper, ensure_ascii=False).encode())
+            # Unsaved work may hold anything the user typed: only the user reads it.
+            self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            self._directory.chmod(0o700)
+            atomic_write(target, json.dumps(wrapper, ensure_ascii=False).encode(), mode=0o600)
         except Exception:  # autosave must never interrupt editing; the next tick retries
             log.exception("Could not write the recovery file %s", target)
             return target

@@ -8,13 +8,26 @@ directory) so they never read or change the user's settings.
 from __future__ import annotations
 
 import hashlib
+import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import QByteArray, QSettings
 
-__all__ = ["Settings", "screens_key"]
+__all__ = ["NetworkLimits", "Settings", "screens_key"]
 
 MAX_RECENT = 10
+#: The folder QSettings keeps the application's settings in (the organization name).
+_FOLDER = "Connector Designer"
+
+
+class NetworkLimits(NamedTuple):
+    """Initialize's limits; the command line's ``init`` options of the same meaning."""
+
+    read_timeout: float = 30.0  # --timeout
+    deadline: float = 60.0  # --deadline
+    max_size_mb: int = 200  # --max-size
+    max_redirects: int = 10  # --max-redirects
 
 
 def screens_key() -> str:
@@ -35,6 +48,21 @@ class Settings:
 
     def sync(self) -> None:
         self._store.sync()
+        self._make_private()
+
+    def _make_private(self) -> None:
+        """Recent file names and window state are the user's business: 0600 in a 0700 folder."""
+        name = self._store.fileName()
+        if self._store.format() == QSettings.Format.NativeFormat and sys.platform != "linux":
+            return  # the registry or a plist, whose access the system manages
+        path = Path(name)
+        try:
+            if path.exists():
+                path.chmod(0o600)
+            if path.parent.name == _FOLDER:
+                path.parent.chmod(0o700)
+        except OSError:
+            pass  # a settings file the user placed elsewhere: theirs to protect
 
     # -- window layout -------------------------------------------------------
 
@@ -85,6 +113,26 @@ class Settings:
 
     def clear_recent(self) -> None:
         self._set_recent([])
+
+    # -- network limits ------------------------------------------------------
+
+    def network(self) -> NetworkLimits:
+        """The limits of Initialize, as the Network Settings dialog set them."""
+        defaults = NetworkLimits()
+        values = {}
+        for name in NetworkLimits._fields:
+            default = getattr(defaults, name)
+            raw = self._store.value(f"network/{name}", default)
+            try:
+                value = type(default)(raw)
+            except (TypeError, ValueError):
+                value = default
+            values[name] = value if value > 0 or name == "max_redirects" else default
+        return NetworkLimits(**values)
+
+    def set_network(self, limits: NetworkLimits) -> None:
+        for name, value in limits._asdict().items():
+            self._store.setValue(f"network/{name}", value)
 
     @property
     def first_launch(self) -> bool:

@@ -26,6 +26,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -85,6 +86,10 @@ def _exit_with_parent(parent: int) -> None:
         while os.getppid() == parent:
             time.sleep(1.0)
         os._exit(0)
+
+    # Ctrl+C in a terminal reaches the whole process group: the application
+    # decides what it means and stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 

@@ -148,7 +148,7 @@ def test_slow_response_times_out(run_async: Run[ResponseResult], httpbin: Any) -
         fetch(run_async, get(httpbin.url + "/delay/3"), settings)
     assert str(info.value) == (
         f"Timed out after 0.3 s waiting for {address(httpbin.url)} (Demo/Fetch): "
-        f"raise the read timeout or try again"
+        f"raise the read timeout with --timeout (app: Edit ▸ Network Settings) or try again"
     )
 
 
@@ -292,7 +292,8 @@ def test_body_over_the_cap_stops(
     with pytest.raises(ResponseTooLargeError) as info:
         fetch(run_async, get(server.url), settings, on_progress=seen.append)
     assert str(info.value) == (
-        f"Response from {address(server.url)} (Demo/Fetch) is larger than 2 MB: raise the size cap"
+        f"Response from {address(server.url)} (Demo/Fetch) is larger than the size cap of "
+        f"2 MB: raise it with --max-size (app: Edit ▸ Network Settings)"
     )
     if content_length:
         assert seen == []  # refused from the header, before reading the body

@@ -25,11 +25,15 @@ __all__ = [
     "Behaviour",
     "FaultServer",
     "free_port",
+    "gzip_bomb",
     "huge_body",
+    "redirect",
     "reply",
     "reset_mid_body",
+    "sequence",
     "stall",
     "trickle",
+    "truncated",
 ]
 
 Behaviour = Callable[[socket.socket, threading.Event], None]
@@ -244,3 +248,49 @@ def _closed_or_stopped(conn: socket.socket, stop: threading.Event, seconds: floa
         if readable and not conn.recv(1):
             return True
     return stop.is_set()
+
+
+def truncated(body: bytes, *, declared: int) -> Behaviour:
+    """Declare ``declared`` bytes and send ``body``: short of it (the connection then
+    closes cleanly), or longer (the extra bytes are past the declared end)."""
+
+    def behaviour(conn: socket.socket, stop: threading.Event) -> None:
+        headers = {"Content-Type": "application/json", "Content-Length": str(declared)}
+        conn.sendall(_head(headers=headers) + body)
+
+    return behaviour
+
+
+def gzip_bomb(size: int) -> Behaviour:
+    """A small gzip body that decompresses to ``size`` zero bytes."""
+    wire = gzip.compress(b"0" * size, compresslevel=9)
+    return _raw_reply(wire, {"Content-Encoding": "gzip"})
+
+
+def _raw_reply(wire: bytes, headers: dict[str, str]) -> Behaviour:
+    extra = {"Content-Type": "application/json", "Content-Length": str(len(wire)), **headers}
+
+    def behaviour(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(_head(headers=extra) + wire)
+
+    return behaviour
+
+
+def redirect(location: str, *, status: str = "302 Found") -> Behaviour:
+    """Redirect to ``location`` (a path on the same server makes a loop)."""
+
+    def behaviour(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(_head(status, {"Location": location, "Content-Length": "0"}))
+
+    return behaviour
+
+
+def sequence(*behaviours: Behaviour) -> Behaviour:
+    """The first connection gets the first behaviour, and so on; the last one repeats."""
+    served = iter(range(1 << 30))
+
+    def behaviour(conn: socket.socket, stop: threading.Event) -> None:
+        index = next(served)
+        behaviours[min(index, len(behaviours) - 1)](conn, stop)
+
+    return behaviour

@@ -101,3 +101,24 @@ def test_duplicate_api_name_is_refused(window, editor, qtbot):
     assert "already exists" in window.statusBar().currentMessage()
     editor.name_edit.editingFinished.emit()
     assert editor.name_edit.text() == "weathe"
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://localhost:99999", "The base URL has port 99999, out of the range 1 to 65535."),
+        (
+            "http://[::1",
+            "The base URL has an IPv6 address without its closing bracket: write it as "
+            "http://[::1]:8080.",
+        ),
+    ],
+)
+def test_base_url_is_checked_while_typing(window, editor, qtbot, url, message):
+    editor.base_url.selectAll()
+    qtbot.keyClicks(editor.base_url, url)
+    assert editor.problem.isVisible()
+    assert editor.problem.text() == message
+    editor.base_url.selectAll()
+    qtbot.keyClicks(editor.base_url, "http://[::1]:8080/v1")
+    assert not editor.problem.isVisible()

@@ -169,3 +169,15 @@ def test_ctrl_z_in_an_environment_field_undoes_the_document_edit(
     assert _api(window).environments[0].parameters == {}
     assert field.text() == ""
     assert window.doc.undo_stack.canRedo()  # the document's undo, not the field's own
+
+
+def test_environment_base_url_is_checked_while_typing(window: Any, envs: Any, qtbot: Any) -> None:
+    envs.add_environment("live")
+    form = envs.form
+    qtbot.keyClicks(form.base_url, "http://live.shop.test:99999")
+    assert form.url_problem.isVisible()
+    assert form.url_problem.text() == ("This base URL has port 99999, out of the range 1 to 65535.")
+    form.base_url.selectAll()
+    qtbot.keyClicks(form.base_url, "http://live.shop.test:8443/v1")
+    assert not form.url_problem.isVisible()
+    assert _api(window).environments[0].base_url == "http://live.shop.test:8443/v1"

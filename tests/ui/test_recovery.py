@@ -107,3 +107,17 @@ def test_new_edit_after_undo_is_written_again(doc, tmp_path):
     apis = json.loads(file.read_text())["workspace"]["apis"]
     assert [a["name"] for a in apis] == ["Shop", "Weather", "New API"]
     assert apis[0]["calls"][-1]["name"] == "New call"
+
+
+def test_recovery_file_is_private(doc, tmp_path):
+    """Unsaved work may hold anything typed: 0600 in a 0700 folder, whatever the umask."""
+    folder = tmp_path / "recovery"
+    old = os.umask(0o022)
+    try:
+        recovery = Recovery(doc, folder, interval_ms=60_000)
+        edits.add_api(doc)
+        written = recovery.write()
+    finally:
+        os.umask(old)
+    assert oct(written.stat().st_mode & 0o777) == "0o600"
+    assert oct(folder.stat().st_mode & 0o777) == "0o700"

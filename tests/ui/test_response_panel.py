@@ -515,3 +515,31 @@ def test_a_failed_reinitialize_marks_the_structure_as_older(qtbot, panel, shape_
     assert message.isVisible()
     assert "404" in message.text()
     assert panel.ui.summaryLabel.text() == stale
+
+
+def test_broken_body_asks_before_replacing_a_structure(qtbot, panel, shape_server) -> None:
+    """A cut-off body shows its raw text; the stored structure goes only if the user says so."""
+    shape_server.body = b'{"id": 7, "name": "x"}'
+    panel.set_call(_api(shape_server.url), Call(name="Get item"))
+    _initialize(qtbot, panel)
+    designed = panel.edits[-1]
+    assert designed.structure.type is ValueType.OBJECT
+
+    shape_server.body = b'{"id": 7, "na'
+    _initialize(qtbot, panel)
+    qtbot.waitUntil(lambda: panel._confirm is not None, timeout=WAIT)
+    box = panel._confirm
+    assert box.objectName() == "replaceStructureDialog"
+    assert box.text().startswith("The response of “Get item” can only be read as text: ")
+    qtbot.waitUntil(lambda: panel.ui.raw.text.toPlainText() == '{"id": 7, "na')
+    keep = next(b for b in box.buttons() if b.text() == "Keep Structure")
+    keep.click()
+    assert panel.edits[-1] is designed
+    assert panel.ui.message.text().endswith("the stored structure is kept.")
+    assert panel.model.shape() is designed.structure
+
+    _initialize(qtbot, panel)
+    qtbot.waitUntil(lambda: panel._confirm is not None, timeout=WAIT)
+    replace = next(b for b in panel._confirm.buttons() if b.text() == "Replace with Text")
+    replace.click()
+    assert panel.edits[-1].structure.type is ValueType.TEXT

@@ -43,3 +43,16 @@ def test_geometry_is_kept_per_arrangement_of_screens(settings, monkeypatch) -> N
     assert store.geometry() == QByteArray(b"laptop-geometry")
     monkeypatch.setattr(settings_module, "screens_key", lambda: "docked")
     assert store.geometry() == QByteArray(b"docked-geometry")
+
+
+def test_settings_file_is_private(settings, tmp_path):
+    import os
+
+    stored = Settings(settings)
+    old = os.umask(0o022)
+    try:
+        stored.add_recent(tmp_path / "a")
+        stored.sync()
+    finally:
+        os.umask(old)
+    assert oct(os.stat(settings.fileName()).st_mode & 0o777) == "0o600"

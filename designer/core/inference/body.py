@@ -1,10 +1,10 @@
 """From response bytes to a structure: JSON, XML, text and binary bodies.
 
-JSON is parsed with orjson. Integers beyond 64 bits (which orjson refuses)
-fall back to the standard library, and documents nested deeper than orjson's
-limit are streamed with ijson into a depth-limited tree whose cut-off
-containers become ``truncated`` nodes: a deep document degrades to a marker,
-never to a RecursionError.
+JSON is parsed with orjson. What orjson refuses but JSON allows falls back
+to :mod:`designer.core.jsonvalues` (its policy for odd but valid JSON), and
+documents nested deeper than orjson's limit are streamed with ijson into a
+depth-limited tree whose cut-off containers become ``truncated`` nodes: a deep
+document degrades to a marker, never to a RecursionError.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 
 from ..errors import BodyParseError
+from ..jsonvalues import after_fast_parse, decode_json_bytes, loads_lenient
 from ..structure import ResponseType, Shape, ValueType
 from .infer import MAX_DEPTH, Truncated, infer_value
 
@@ -55,18 +56,21 @@ def infer_body(
     response_type: ResponseType = ResponseType.AUTO,
     *,
     sample_limit: int | None = None,
+    notes: list[str] | None = None,
 ) -> Shape:
     """The structure of a response body.
 
     Raises :class:`BodyParseError` when the body is not valid for its type
     (the given ``response_type``, or the one detected from ``content_type``).
+    ``notes`` receives what the user should know about odd but valid JSON
+    (see :mod:`designer.core.jsonvalues`).
     """
     kind = (
         response_type if response_type is not ResponseType.AUTO else detect_kind(body, content_type)
     )
     media = content_type.split(";", 1)[0].strip().lower() or None
     if kind is ResponseType.JSON:
-        return infer_value(parse_json(body), sample_limit=sample_limit)
+        return infer_value(parse_json(body, notes), sample_limit=sample_limit)
     if kind is ResponseType.XML:
         from .xml import parse_xml  # defusedxml is only needed for XML bodies
 
@@ -80,19 +84,25 @@ def infer_body(
     return Shape(type=ValueType.BINARY, count=1, content_type=media, size=len(body))
 
 
-def parse_json(body: bytes) -> Any:
-    """Parse a JSON body; errors name the line and column."""
+def parse_json(body: bytes, notes: list[str] | None = None) -> Any:
+    """Parse a JSON body; errors name the line and column.
+
+    orjson reads the common case; what it refuses but JSON allows (lone
+    surrogate escapes, integers beyond 64 bits, UTF-16, NaN from lenient
+    servers) is read by :func:`~designer.core.jsonvalues.loads_lenient`.
+    """
     try:
-        return orjson.loads(body)
+        value = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         orjson_error = exc
+    else:
+        return after_fast_parse(body, value, notes)
     message = str(orjson_error).lower()
     if "depth" in message or "recursion" in message:
         return _parse_deep(body)
+    text = decode_json_bytes(body)
     try:
-        # The standard library accepts what orjson refuses but JSON allows,
-        # such as integers beyond 64 bits, and reports line and column.
-        return json.loads(body)
+        return loads_lenient(body if text is None else text, notes)
     except json.JSONDecodeError as exc:
         raise BodyParseError(
             f"Response is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
@@ -101,7 +111,7 @@ def parse_json(body: bytes) -> Any:
         ) from exc
     except RecursionError:
         return _parse_deep(body)
-    except UnicodeDecodeError as exc:
+    except (UnicodeDecodeError, ValueError) as exc:
         raise BodyParseError(f"Response is not valid JSON: {orjson_error}") from exc
 
 

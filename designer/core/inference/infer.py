@@ -22,6 +22,7 @@ from typing import Any
 
 import orjson
 
+from ..jsonvalues import DROP, sample_value
 from ..structure import Sample, Shape, ValueType
 from .formats import detect_format
 
@@ -65,6 +66,11 @@ def _samples(values: Iterable[Any]) -> list[Sample]:
     """Up to two distinct short samples, in the order seen."""
     out: list[Sample] = []
     for value in islice(values, 50):
+        # Samples are written to files: only values JSON can write (big
+        # integers, NaN, lone surrogates; see jsonvalues).
+        value = sample_value(value)
+        if value is DROP:
+            continue
         if isinstance(value, str) and len(value) > _SAMPLE_CHARS:
             value = value[: _SAMPLE_CHARS - 1] + "…"
         if value not in out:

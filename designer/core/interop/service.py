@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 
 from .. import fileio
-from ..errors import ExportError, LookupFailed
+from ..errors import ExportError, ImportFormatError, LookupFailed
 from ..models import Api, Call, Workspace
 from . import EXPORT_FORMATS
 from .bundle import SampleResponse, export_bundle, import_bundle
@@ -89,11 +89,13 @@ def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
         result = _curl(text, source)
+        _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
     doc = parse_document(data, source)
     kind = kind or detect_document(doc, source)
     if kind == "bundle":
         contents = import_bundle(doc, source)
+        _check_base_urls(contents.result.apis, source)
         by_ref = {s.ref: s for s in required_secrets(contents.result.apis)}
         required = []
         for entry in contents.manifest:
@@ -102,8 +104,25 @@ def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
     result = _IMPORTERS[kind](doc, source)
+    _check_base_urls(result.apis, source)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
+
+
+def _check_base_urls(apis: Sequence[Api], source: str) -> None:
+    """Refuse a base URL that could never be sent (port 99999, an unclosed IPv6 bracket)."""
+    from ..base_url import base_url_problem
+
+    for api in apis:
+        urls = [(api.base_url, "")]
+        urls += [(env.base_url, f" (environment '{env.name}')") for env in api.environments]
+        for url, where in urls:
+            problem = base_url_problem(url)
+            if problem is not None:
+                raise ImportFormatError(
+                    f"{source}: the base URL '{url}' of API '{api.name}'{where} {problem}; "
+                    f"fix it in the document and import again"
+                )
 
 
 @dataclass(slots=True)

@@ -22,7 +22,6 @@ names the file and the place (line and column, or a JSON path).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from typing import Any
@@ -30,7 +29,7 @@ from typing import Any
 import orjson
 import yaml
 
-from .. import fileio
+from .. import fileio, jsonvalues
 from ..errors import ImportParseError
 
 __all__ = [
@@ -89,15 +88,22 @@ def parse_document(data: bytes, source: str) -> Any:
             f"{source} is {fileio.format_size(len(data))}, more than the "
             f"{fileio.format_size(MAX_DOCUMENT_SIZE)} limit for a document to import"
         )
-    text = fileio.decode_utf8(data, source=source).removeprefix("\ufeff")
+    # UTF-16 and UTF-32 exports (with a byte order mark, or recognisable
+    # without one) are read too; anything else must be UTF-8.
+    unmarked = jsonvalues.decode_json_bytes(data)
+    text = unmarked if unmarked is not None else fileio.decode_utf8(data, source=source)
+    text = text.removeprefix("\ufeff")
     stripped = text.lstrip()
     if not stripped:
         raise ImportParseError(f"{source} is empty: there is nothing to import")
     if stripped[:1] in "{[":
         document = _parse_json(text, source)
+        # orjson keeps lone surrogates; it already reads big integers as floats.
+        scalars = jsonvalues.may_hold_surrogates(text)
     else:
         document = _parse_yaml(text, source)
-    return _plain(document, source)
+        scalars = True  # YAML reads integers of any size, and escapes to surrogates
+    return _plain(document, source, scalars=scalars)
 
 
 def _parse_json(text: str, source: str) -> Any:
@@ -118,10 +124,11 @@ def _parse_json(text: str, source: str) -> Any:
             "the file ends too early (was it cut off?): download or export it again",
         ) from error
     try:
-        # The standard library reads what orjson refuses but JSON allows
-        # (integers beyond 64 bits); orjson already bounded the depth.
-        return json.loads(text)
-    except (json.JSONDecodeError, RecursionError):
+        # What orjson refuses but JSON allows (lone surrogates, integers
+        # beyond 64 bits, NaN from lenient writers): see jsonvalues.
+        # orjson already bounded the depth.
+        return jsonvalues.loads_lenient(text)
+    except (ValueError, RecursionError):
         pass
     raise _fail(
         source,
@@ -232,8 +239,15 @@ def _key(key: Any) -> str:
     return str(key)
 
 
-def _plain(document: Any, source: str) -> Any:
-    """Check the nesting depth without recursion; make YAML mapping keys text."""
+def _plain(document: Any, source: str, *, scalars: bool = False) -> Any:
+    """Check the nesting depth without recursion; make YAML mapping keys text.
+
+    With ``scalars``, also make every key and scalar writable (see
+    :func:`~designer.core.jsonvalues.plain_scalar`).
+    """
+    fix = jsonvalues.plain_scalar
+    if scalars and not isinstance(document, dict | list):
+        return fix(document)
     # Each entry: (container, depth, crumb); a crumb is (parent crumb, key), so
     # the JSON path of a too-deep node is built only when it is reported.
     stack: list[tuple[Any, int, Any]] = [(document, 0, None)]
@@ -246,8 +260,11 @@ def _plain(document: Any, source: str) -> Any:
                 f"nested more than {MAX_DEPTH} levels deep: this is not a document to import",
             )
         if isinstance(node, dict):
-            if not all(type(k) is str for k in node):
-                fixed = {_key(k): v for k, v in node.items()}
+            if scalars or not all(type(k) is str for k in node):
+                fixed = {
+                    fix(_key(k)): v if isinstance(v, dict | list) or not scalars else fix(v)
+                    for k, v in node.items()
+                }
                 node.clear()
                 node.update(fixed)
             for key, value in node.items():
@@ -257,6 +274,8 @@ def _plain(document: Any, source: str) -> Any:
             for index, value in enumerate(node):
                 if isinstance(value, dict | list):
                     stack.append((value, depth + 1, (crumb, index)))
+                elif scalars:
+                    node[index] = fix(value)
     return document
 
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.base_url import base_url_problem
 from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
@@ -237,8 +238,11 @@ class ApiEditor(QWidget):
         finally:
             self._loading = False
         problems = self._doc.problems("api", api.id)
+        url_problem = base_url_problem(api.base_url)
         if problems:
             self.problem.show_error(f"This API cannot be saved as it is: {problems[0]}.")
+        elif url_problem is not None:
+            self.problem.show_error(f"The base URL {url_problem}.")
         else:
             self.problem.clear()
 

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.base_url import base_url_problem
 from designer.core.interop.secret_names import FIELD_WORDS, RequiredSecret, required_secrets
 from designer.core.models import Api, Environment
 from designer.core.secrets import SecretStore
 
+from ..errors import InlineMessage
 from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
 
 __all__ = ["EnvironmentForm"]
@@ -85,6 +87,8 @@ class EnvironmentForm(QWidget):
         self.base_url.setAccessibleName("Environment base URL")
         self.base_url.setToolTip("Used instead of the API's base URL in this environment")
         self.base_url.textEdited.connect(self._edit_base_url)
+        self.url_problem = InlineMessage(self)
+        self.url_problem.setObjectName("environmentBaseUrlProblem")
         self._undo = UndoRouter(self)
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
@@ -95,14 +99,16 @@ class EnvironmentForm(QWidget):
     def _build(self, api: Api) -> None:
         while self.form.rowCount():
             self.form.takeRow(0)  # keeps base_url alive
+        kept = (self.base_url, self.url_problem)
         for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
-            if child is not self.base_url:
+            if child not in kept:
                 child.hide()
                 child.deleteLater()
         self.values.clear()
         self.secret_fields.clear()
 
         self.form.addRow("Base UR&L:", self.base_url)
+        self.form.addRow("", self.url_problem)
         shared = _shared_values(api)
         if shared:
             self.form.addRow(_heading("Shared values", self))
@@ -164,6 +170,7 @@ class EnvironmentForm(QWidget):
         try:
             set_text_keeping_cursor(self.base_url, env.base_url)
             self.base_url.setPlaceholderText(api.base_url or "the API's base URL")
+            self._check_base_url(env.base_url)
             for name, edit in self.values.items():
                 set_text_keeping_cursor(edit, env.parameters.get(name, ""))
             for ref, field in self.secret_fields.items():
@@ -180,7 +187,15 @@ class EnvironmentForm(QWidget):
             self._env = env
             self.edited.emit(env, text, merge)
 
+    def _check_base_url(self, text: str) -> None:
+        problem = base_url_problem(text)
+        if problem is None:
+            self.url_problem.clear()
+        else:
+            self.url_problem.show_error(f"This base URL {problem}.")
+
     def _edit_base_url(self, text: str) -> None:
+        self._check_base_url(text)
         if self._env is not None:
             env = self._env.model_copy(update={"base_url": text.strip()})
             self._emit(env, "Edit environment base URL", f"env.{env.id}.base_url")

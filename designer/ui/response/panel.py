@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
@@ -40,7 +40,7 @@ from designer.core.models import Api, Call
 from designer.core.request import build_request
 from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
-from designer.core.structure import FieldOverride, ResponseType, Shape
+from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
 
 from .. import workers
 from ..ops import AsyncOp, run_in_worker
@@ -125,6 +125,8 @@ class ResponsePanel(QWidget):
         self._ticker.timeout.connect(self._tick)
         # call id -> (response, how to show its body, its status line), oldest first
         self._kept: OrderedDict[str, tuple[ResponseResult, str, str]] = OrderedDict()
+        #: The question before a broken body replaces a stored structure, while open.
+        self._confirm: QMessageBox | None = None
 
         self.ui = PanelLayout(self)
         self.responseTree = self.ui.tree
@@ -263,7 +265,48 @@ class ResponsePanel(QWidget):
                 self.ui.message.show_note(outcome.note)
             status = _status_text(response)
             self._show_response(call_id, response, outcome.kind.value, status)
+        current = self._call_now(call_id)
+        stored = current.structure if current is not None else None
+        if outcome.parse_failed and stored is not None and stored.type is not ValueType.TEXT:
+            # A cut-off or broken body must not silently turn a designed
+            # structure into one text field: the raw body is shown, and asked.
+            if self._shown(call_id):
+                self._confirm_replace(outcome)
+            else:  # not on screen: nobody to ask; keep it, and say so when shown
+                reason = (outcome.note or "").removesuffix("; showing it as text")
+                self._notes[call_id] = f"{reason}; the stored structure is kept."
+            return
         self._apply(call_id, outcome.shape, merge=False)
+
+    def _confirm_replace(self, outcome: InferOutcome) -> None:
+        call = self._call
+        assert call is not None
+        box = QMessageBox(self)
+        box.setObjectName("replaceStructureDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Replace the structure?")
+        reason = (outcome.note or "").removesuffix("; showing it as text")
+        box.setText(f"The response of “{call.name}” can only be read as text: {reason}.")
+        box.setInformativeText(
+            "Replace its stored structure with a single text field? The body is shown in Raw."
+        )
+        replace = box.addButton("Replace with Text", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("Keep Structure", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+
+        def answered() -> None:
+            self._confirm = None
+            current = self._call
+            if box.clickedButton() is replace and current is not None and current.id == call.id:
+                self._apply(call.id, outcome.shape, merge=False)
+                return
+            self.ui.message.show_note(f"{reason}; the stored structure is kept.")
+            self._restore_tree()
+
+        box.finished.connect(answered)
+        box.finished.connect(box.deleteLater)
+        self._confirm = box
+        box.open()  # not exec(): no nested event loop inside the asyncio one
 
     # -- responses kept for the session -------------------------------------------------
 
