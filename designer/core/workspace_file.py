@@ -50,6 +50,7 @@ from .validation_messages import describe, problems_from, show
 __all__ = [
     "MAX_WORKSPACE_SIZE",
     "MIGRATIONS",
+    "document_stepwise",
     "dumps",
     "json_schema",
     "load",
@@ -80,13 +81,34 @@ def _blank_private(parameters: list[dict[str, Any]]) -> None:
 
 def dumps(ws: Workspace) -> bytes:
     """The file contents of ``ws``: byte-identical for equal workspaces."""
-    doc = ws.model_dump(mode="json")
+    return orjson.dumps(_blanked(ws.model_dump(mode="json")), option=_JSON_OPTIONS)
+
+
+def document_stepwise(ws: Workspace) -> dict[str, Any]:
+    """The document :func:`dumps` writes, built one call at a time.
+
+    Each step is short, so a thread building it lets the thread that shows the
+    window run in between (one dump of a workspace of thousands of calls would
+    hold the interpreter for its whole length). The workspace must not change
+    meanwhile: pass a snapshot whose lists are copies.
+    """
+    doc = ws.model_dump(mode="json", exclude={"apis"})
+    apis = []
+    for api in ws.apis:
+        data = api.model_copy(update={"calls": []}).model_dump(mode="json")
+        data["calls"] = [call.model_dump(mode="json") for call in api.calls]
+        apis.append(data)
+    doc["apis"] = apis
+    return _blanked(doc)
+
+
+def _blanked(doc: dict[str, Any]) -> dict[str, Any]:
     for api in doc["apis"]:
         _blank_private(api["headers"])
         _blank_private(api["parameters"])
         for call in api["calls"]:
             _blank_private(call["parameters"])
-    return orjson.dumps(doc, option=_JSON_OPTIONS)
+    return doc
 
 
 def save(ws: Workspace, path: str | os.PathLike[str]) -> None:

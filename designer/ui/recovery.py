@@ -2,7 +2,10 @@
 
 While the document has unsaved changes, a timer writes it every 30 seconds
 to a recovery file in the user data directory (never next to the user's
-file, which may be under version control). A clean save or close removes
+file, which may be under version control). The timer's writes happen in a
+thread of their own: the window takes a snapshot (copies of lists, no deep
+copy) and the thread turns it into JSON one call at a time and writes it, so
+autosaving a workspace of thousands of calls never stalls typing. A clean save or close removes
 the file, so a recovery file that survives is evidence of a crash.
 
 The workspace models have no secret fields, so a recovery file holds no
@@ -17,10 +20,12 @@ import json
 import logging
 import os
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from designer.core.models import Workspace
 
@@ -99,8 +104,29 @@ def find_recoveries(directory: Path | None = None) -> list[RecoveryEntry]:
     return sorted(entries, key=lambda e: e.saved_at, reverse=True)
 
 
+def _snapshot(workspace: Workspace) -> Workspace:
+    """A workspace that later edits do not change: edits replace calls and APIs, and
+    insert into or remove from the lists, so copies of the lists are enough."""
+    apis = [api.model_copy(update={"calls": list(api.calls)}) for api in workspace.apis]
+    return workspace.model_copy(update={"apis": apis})
+
+
+def _write_file(directory: Path, target: Path, meta: dict[str, Any], snapshot: Workspace) -> None:
+    from designer.core.fileio import atomic_write
+    from designer.core.workspace_file import document_stepwise
+
+    wrapper = {**meta, "workspace": document_stepwise(snapshot)}
+    # Unsaved work may hold anything the user typed: only the user reads it.
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory.chmod(0o700)
+    atomic_write(target, json.dumps(wrapper, ensure_ascii=False).encode(), mode=0o600)
+
+
 class Recovery(QObject):
     """Writes the document's recovery file while it is dirty; removes it when clean."""
+
+    #: a write in the background ended: (the file, the change count it holds, failed)
+    _background_done = Signal(object, int, bool)
 
     def __init__(
         self,
@@ -117,6 +143,9 @@ class Recovery(QObject):
         # returns to the same index with different content.
         self._changes = 0
         self._written_changes = -1
+        self._thread: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
+        self._background_done.connect(self._after_background_write)
         doc.undo_stack.indexChanged.connect(self._count_change)
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
@@ -143,42 +172,79 @@ class Recovery(QObject):
         return self._directory / f"{key}{_SUFFIX}"
 
     def write_if_needed(self) -> None:
+        """The timer's autosave: in the background, when something changed since the last."""
         doc = self._doc
-        if not doc.is_dirty:
+        if not doc.is_dirty or self._pending is not None:
             return
         if self._written == self.file_for() and self._written_changes == self._changes:
             return  # nothing changed since the last write
-        self.write()
+        target, changes = self.file_for(), self._changes
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="recovery")
+        pending = self._thread.submit(
+            _write_file, self._directory, target, self._meta(), _snapshot(doc.workspace)
+        )
+        self._pending = pending
 
-    def write(self) -> Path:
-        from designer.core.fileio import atomic_write
-        from designer.core.workspace_file import dumps
+        def done(future: Future[None]) -> None:  # in the writing thread
+            error = future.exception()
+            if error is not None:  # autosave never interrupts editing; the next tick retries
+                log.error("Could not write the recovery file %s", target, exc_info=error)
+            self._background_done.emit(target, changes, error is not None)
 
+        pending.add_done_callback(done)
+
+    def _after_background_write(self, target: Path, changes: int, failed: bool) -> None:
+        if self._pending is None:
+            return  # discarded meanwhile: the file is gone already
+        self._pending = None
+        if not failed:
+            self._remember(target, changes)
+        if not self._doc.is_dirty:
+            self.discard()  # saved or reverted while the file was being written
+
+    @property
+    def writing(self) -> bool:
+        """Whether a write in the background has not been reported back yet."""
+        return self._pending is not None
+
+    def _meta(self) -> dict[str, Any]:
         doc = self._doc
-        target = self.file_for()
-        wrapper = {
+        return {
             "format": FORMAT,
             "version": 1,
             "pid": os.getpid(),
             "source": str(doc.path) if doc.path else None,
             "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "workspace": json.loads(dumps(doc.workspace)),
         }
+
+    def write(self) -> Path:
+        """Write the recovery file now, on this thread (when quitting on a signal)."""
+        target = self.file_for()
         try:
-            # Unsaved work may hold anything the user typed: only the user reads it.
-            self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-            self._directory.chmod(0o700)
-            atomic_write(target, json.dumps(wrapper, ensure_ascii=False).encode(), mode=0o600)
+            _write_file(self._directory, target, self._meta(), _snapshot(self._doc.workspace))
         except Exception:  # autosave must never interrupt editing; the next tick retries
             log.exception("Could not write the recovery file %s", target)
             return target
+        self._remember(target, self._changes)
+        return target
+
+    def _remember(self, target: Path, changes: int) -> None:
         if self._written is not None and self._written != target:
             self._written.unlink(missing_ok=True)  # the document was saved under a new name
-        self._written, self._written_changes = target, self._changes
-        return target
+        self._written, self._written_changes = target, changes
 
     def discard(self) -> None:
         """Remove the recovery file written for this document (after a clean save or close)."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            # A write still under way would leave its file behind, to be offered as
+            # a crash's: let it end (a moment), then remove what it wrote.
+            try:
+                pending.result()
+            except Exception:  # noqa: BLE001 - it was logged where it failed
+                pass
+            self.file_for().unlink(missing_ok=True)
         if self._written is not None:
             self._written.unlink(missing_ok=True)
         self._written, self._written_changes = None, -1

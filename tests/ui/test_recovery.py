@@ -11,12 +11,18 @@ from designer.ui.app import restore_entry
 from designer.ui.recovery import Recovery, find_recoveries
 
 
-def test_written_only_while_dirty_and_removed_when_clean(doc, tmp_path):
-    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+def _autosave(recovery: Recovery, qtbot) -> None:
+    """What the timer does, and wait until its write in the background has ended."""
     recovery.write_if_needed()
+    qtbot.waitUntil(lambda: not recovery.writing)
+
+
+def test_written_only_while_dirty_and_removed_when_clean(doc, tmp_path, qtbot):
+    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+    _autosave(recovery, qtbot)
     assert list(tmp_path.iterdir()) == []
     edits.add_api(doc)
-    recovery.write_if_needed()
+    _autosave(recovery, qtbot)
     (file,) = tmp_path.iterdir()
     wrapper = json.loads(file.read_text())
     assert wrapper["source"] is None
@@ -95,14 +101,14 @@ def test_recovery_of_a_running_instance_is_not_offered(tmp_path, doc):
     assert find_recoveries(tmp_path) == []
 
 
-def test_new_edit_after_undo_is_written_again(doc, tmp_path):
+def test_new_edit_after_undo_is_written_again(doc, tmp_path, qtbot):
     recovery = Recovery(doc, tmp_path, interval_ms=60_000)
     edits.add_api(doc)
     edits.add_api(doc)
-    recovery.write_if_needed()
+    _autosave(recovery, qtbot)
     doc.undo_stack.undo()
     edits.add_call(doc, doc.workspace.apis[0].id)  # same stack index, other content
-    recovery.write_if_needed()
+    _autosave(recovery, qtbot)
     (file,) = tmp_path.iterdir()
     apis = json.loads(file.read_text())["workspace"]["apis"]
     assert [a["name"] for a in apis] == ["Shop", "Weather", "New API"]
@@ -121,3 +127,52 @@ def test_recovery_file_is_private(doc, tmp_path):
         os.umask(old)
     assert oct(written.stat().st_mode & 0o777) == "0o600"
     assert oct(folder.stat().st_mode & 0o777) == "0o700"
+
+
+def test_autosave_writes_in_the_background_what_the_document_was(doc, tmp_path, qtbot):
+    """Edits made while the file is being written do not leak into it half-way."""
+    import threading
+
+    from designer.ui import recovery as recovery_module
+
+    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+    edits.add_api(doc)
+    release, entered = threading.Event(), threading.Event()
+    real = recovery_module._write_file
+    thread_names: list[str] = []
+
+    def held(*args):  # type: ignore[no-untyped-def]
+        thread_names.append(threading.current_thread().name)
+        entered.set()
+        release.wait(10)
+        real(*args)
+
+    recovery_module._write_file = held  # type: ignore[assignment]
+    try:
+        recovery.write_if_needed()
+        assert entered.wait(10)
+        assert recovery.writing  # the window is free meanwhile
+        edits.add_call(doc, doc.workspace.apis[-1].id)  # edited while the file is written
+        release.set()
+        qtbot.waitUntil(lambda: not recovery.writing)
+    finally:
+        recovery_module._write_file = real
+    assert thread_names[0].startswith("recovery")  # not the thread that runs the window
+    (file,) = tmp_path.iterdir()
+    apis = json.loads(file.read_text())["workspace"]["apis"]
+    assert apis[-1]["name"] == "New API"
+    assert apis[-1]["calls"] == []  # the snapshot, not the later edit
+    _autosave(recovery, qtbot)  # the later edit goes into the next write
+    apis = json.loads(file.read_text())["workspace"]["apis"]
+    assert [c["name"] for c in apis[-1]["calls"]] == ["New call"]
+
+
+def test_discarding_while_a_write_is_under_way_leaves_no_file(doc, tmp_path, qtbot):
+    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+    edits.add_api(doc)
+    recovery.write_if_needed()
+    recovery.discard()  # the user closed the window and discarded the changes
+    assert list(tmp_path.iterdir()) == []
+    qtbot.wait(50)  # the report of the write, when it comes, changes nothing
+    assert list(tmp_path.iterdir()) == []
+    assert not recovery.writing
