@@ -46,7 +46,7 @@ def _cmd_mock(args: argparse.Namespace) -> int:
     from .core.wording import plural
 
     loaded = load_connectors(args.source)
-    apis = select_apis(loaded.workspace, args.api)
+    apis = select_apis(loaded.workspace, args.api) if loaded.workspace.apis else []
     if not any(api.calls for api in apis):
         raise InputError(f"{args.source} has no calls to serve: import or add one first")
     if not _loopback(args.host):

@@ -278,7 +278,8 @@ def _body(call: Call, shape: Shape | None, maker: ValueMaker) -> tuple[str, byte
     if shape.type is ValueType.BINARY or call.response_type is ResponseType.BINARY:
         size = min(shape.size or 64, 1024 * 1024)
         return shape.content_type or "application/octet-stream", maker.rng.randbytes(size)
-    if shape.content_type is not None or call.response_type is ResponseType.TEXT:
+    plain = shape.type is ValueType.TEXT and call.response_type is ResponseType.XML
+    if shape.content_type is not None or call.response_type is ResponseType.TEXT or plain:
         text = maker.value(shape) if shape.type is ValueType.TEXT else ""
         media = shape.content_type or "text/plain"
         return f"{media}; charset=utf-8", str(text if text is not None else "").encode()
