@@ -1,0 +1,440 @@
+"""Export a workspace as a typed Python client: one module, pydantic v2 models and httpx.
+
+The generated module needs only ``httpx`` and ``pydantic`` (and ``keyring``,
+if installed, for secrets kept in the keychain). For each API it defines a
+client class and an async one; each call is a method taking the call's
+dynamic parameters as typed keyword arguments (their samples as defaults)
+and returning the model of the call's response structure
+(:mod:`.python_models`). Secrets are read when a request is built, from the
+``CD_SECRET_*`` variables of :mod:`.secret_names` or else from the
+keychain entry the app uses; they are never written into the module.
+
+The generator is written by hand rather than with datamodel-code-generator:
+the structures are already a typed tree (a JSON Schema round trip would lose
+the overrides' labels and the per-call naming), and that tool would bring
+black, isort, inflect and typeguard into the app for one exporter.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from ..keychain import service_name
+from ..models import Api, BodyType, Call, Parameter, Placement, ValueType, Workspace
+from ..structure import ResponseType, Shape
+from .python_models import ModelWriter, identifier, pascal
+from .secret_names import required_secrets
+
+__all__ = ["export_python", "module_name"]
+
+_PARAM_TYPES = {
+    ValueType.INTEGER: ("int", int),
+    ValueType.NUMBER: ("float", float),
+    ValueType.BOOLEAN: ("bool", bool),
+}
+_SIMPLE_AUTH = frozenset({"none", "api_key_header", "api_key_query", "bearer", "basic"})
+
+_RUNTIME = '''
+def _secret(variable: str, ref: str) -> str:
+    """A secret: from the environment variable, else from the app's keychain entry."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    try:
+        keyring: Any = importlib.import_module("keyring")
+    except ImportError:
+        keyring = None
+    if keyring is not None:
+        stored: object = keyring.get_password(KEYCHAIN_SERVICE, ref)
+        if isinstance(stored, str) and stored:
+            return stored
+    raise LookupError(f"Secret {variable} is not set: set the environment variable {variable}")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _nest(pairs: list[tuple[str, object]]) -> dict[str, Any]:
+    root: dict[str, Any] = {}
+    for name, value in pairs:
+        *parents, leaf = name.split(".")
+        node = root
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return root
+
+
+def _xml(text: bytes) -> Any:
+    """An XML body as nested dicts, the way Connector Designer reads it."""
+    root = ElementTree.fromstring(text)
+
+    def tag(element: ElementTree.Element) -> str:
+        return str(element.tag).rsplit("}", 1)[-1]
+
+    def convert(element: ElementTree.Element) -> Any:
+        children = list(element)
+        body = (element.text or "").strip()
+        if not children and not element.attrib:
+            return body
+        node: dict[str, Any] = {f"@{k.rsplit('}', 1)[-1]}": v for k, v in element.attrib.items()}
+        for child in children:
+            name, value = tag(child), convert(child)
+            if name in node:
+                existing = node[name]
+                node[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
+            else:
+                node[name] = value
+        if body:
+            node["#text"] = body
+        return node
+
+    return {tag(root): convert(root)}
+
+
+def _envelope(response: httpx.Response, body: Any, errors: bool, headers: bool) -> Any:
+    out: dict[str, Any] = {"body": body}
+    if errors:
+        out["status_code"] = response.status_code
+        out["returned_an_error"] = response.is_error
+        out["error_message"] = response.reason_phrase if response.is_error else None
+    if headers:
+        out["headers"] = {k.lower(): v for k, v in response.headers.items()}
+    return out
+
+
+class _Request:
+    """What one call sends, built before choosing the sync or async client."""
+
+    def __init__(self, method: str, path: str) -> None:
+        self.method = method
+        self.path = path
+        self.params: list[tuple[str, str]] = []
+        self.headers: dict[str, str] = {}
+        self.content: bytes | None = None
+        self.data: dict[str, str] | None = None
+        self.json: Any = None
+'''
+
+
+def _argument(parameter: Parameter) -> str:
+    """The annotation and default of a parameter's argument, from its type and sample.
+
+    A required parameter without a sample is a required argument; an optional
+    one accepts None, which leaves it out of the request.
+    """
+    kind = getattr(parameter, "type", ValueType.TEXT)
+    annotation, convert = _PARAM_TYPES.get(kind, ("str", str))
+    value = parameter.value.strip()
+    if parameter.optional:
+        annotation += " | None"
+    if not value:
+        return f"{annotation} = None" if parameter.optional else annotation
+    try:
+        if convert is bool:
+            default = repr(value.lower() in ("true", "1", "yes"))
+        else:
+            default = repr(convert(parameter.value))
+    except ValueError:
+        annotation, default = "str", repr(parameter.value)
+    return f"{annotation} = {default}"
+
+
+class _Writer:
+    def __init__(self, ws: Workspace, apis: Sequence[Api]) -> None:
+        self.ws = ws
+        self.apis = apis
+        self.models = ModelWriter()
+        self.secrets = {s.ref: s.env for s in required_secrets(apis)}
+        self.xml = False
+        self.basic = any(a.auth.type == "basic" for a in apis)
+
+    def _secret_expr(self, ref: str) -> str:
+        return f"_secret({self.secrets.get(ref, 'CD_SECRET_UNKNOWN')!r}, {ref!r})"
+
+    def _build(self, api: Api, call: Call, func: str) -> tuple[list[str], list[str]]:
+        """The builder function's source, and the signature of the call's methods."""
+        from ..models import secret_ref
+
+        args: list[str] = []
+        body = [f"def _build_{func}({{args}}) -> _Request:"]
+        body.append(f"    request = _Request({call.method.value!r}, {call.path!r})")
+        params = [
+            (p, secret_ref(api, f"header.{p.name}"), Placement.HEADER) for p in api.headers
+        ] + [(p, secret_ref(api, f"param.{p.name}"), p.placement) for p in api.parameters]
+        params += [
+            (p, secret_ref(api, f"param.{p.name}", call), p.placement) for p in call.parameters
+        ]
+        body_pairs = False
+        names: set[str] = set()
+        for parameter, ref, placement in params:
+            if parameter.private:
+                value = self._secret_expr(ref)
+            elif parameter.dynamic:
+                arg = identifier(parameter.name)
+                while arg in names or arg in ("self", "request", "pairs", "text", "token"):
+                    arg += "_"
+                names.add(arg)
+                args.append(f"{arg}: {_argument(parameter)}")
+                value = arg
+            else:
+                value = repr(parameter.value)
+            guard = f"if {value} is not None:" if value.isidentifier() else "if True:"
+            name = parameter.name
+            if placement is Placement.PATH:
+                line = f"request.path = request.path.replace({'{' + name + '}'!r}, _text({value}))"
+            elif placement is Placement.QUERY:
+                line = f"request.params.append(({name!r}, _text({value})))"
+            elif placement is Placement.HEADER:
+                line = f"request.headers[{name!r}] = _text({value})"
+            else:
+                body_pairs = True
+                line = f"pairs.append(({name!r}, {value}))"
+            if guard == "if True:":
+                body.append(f"    {line}")
+            else:
+                body += [f"    {guard}", f"        {line}"]
+        if body_pairs:
+            body.insert(2, "    pairs: list[tuple[str, object]] = []")
+        body += self._encode(call, body_pairs)
+        body += self._auth(api)
+        body.append("    return request")
+        body[0] = body[0].format(args=_params(["*", *args] if args else [], 0))
+        return body, args
+
+    def _encode(self, call: Call, has_pairs: bool) -> list[str]:
+        template = call.body_template
+        if call.body_type is BodyType.NONE or (not has_pairs and not template.strip()):
+            return []
+        if template.strip():
+            fill = [f"    text = {template!r}"]
+            if has_pairs:
+                fill += [
+                    "    for key, value in pairs:",
+                    "        text = text.replace(f'<{key}>', _text(value) if value is not None "
+                    "else '')",
+                ]
+            media = call.content_type or {
+                BodyType.JSON: "application/json",
+                BodyType.FORM: "application/x-www-form-urlencoded",
+            }.get(call.body_type, "text/plain; charset=utf-8")
+            return [
+                *fill,
+                "    request.content = text.encode()",
+                f"    request.headers.setdefault('Content-Type', {media!r})",
+            ]
+        if call.body_type is BodyType.JSON:
+            return ["    request.json = _nest([(k, v) for k, v in pairs if v is not None])"]
+        return ["    request.data = {k: _text(v) for k, v in pairs if v is not None}"]
+
+    def _auth(self, api: Api) -> list[str]:
+        from ..models import AUTH_SECRET_FIELD, secret_ref
+
+        auth = api.auth
+        if auth.type not in _SIMPLE_AUTH or auth.type == "none":
+            return []
+        secret = self._secret_expr(secret_ref(api, f"auth.{AUTH_SECRET_FIELD[auth.type]}"))
+        if auth.type == "api_key_query":
+            return [f"    request.params.append(({auth.parameter!r}, {secret}))"]
+        if auth.type == "api_key_header":
+            header, prefix = auth.header, auth.prefix
+            return [f"    request.headers[{header!r}] = {prefix!r} + {secret}"]
+        if auth.type == "bearer":
+            return [f"    request.headers['Authorization'] = 'Bearer ' + {secret}"]
+        username = auth.username
+        return [
+            f"    token = base64.b64encode(({username!r} + ':' + {secret}).encode()).decode()",
+            "    request.headers['Authorization'] = 'Basic ' + token",
+        ]
+
+    def _parse(self, call: Call, func: str) -> tuple[list[str], str]:
+        shape: Shape | None = call.structure
+        if shape is None:
+            return [
+                f"def _parse_{func}(response: httpx.Response) -> Any:",
+                "    response.raise_for_status()",
+                "    return response.json() if response.content else None",
+            ], "Any"
+        returns = self.models.annotation(shape, call.overrides, "", pascal(call.name) + "Response")
+        envelope = call.include_errors or call.capture_headers
+        body_shape = shape.fields.get("body") if envelope and shape.fields else shape
+        xml = call.response_type is ResponseType.XML
+        self.xml = self.xml or xml
+        text_body = body_shape is not None and body_shape.content_type is not None
+        if xml:
+            read = "_xml(response.content)"
+        elif body_shape is not None and body_shape.type.value == "binary":
+            read = "response.content"
+        elif text_body:
+            read = "response.text"
+        else:
+            read = "response.json()"
+        lines = [f"def _parse_{func}(response: httpx.Response) -> {returns}:"]
+        if not call.include_errors:
+            lines.append("    response.raise_for_status()")
+        data = read
+        if envelope:
+            errors, headers = call.include_errors, call.capture_headers
+            data = f"_envelope(response, {read}, {errors}, {headers})"
+        # Assigned first: TypeAdapter of a union is TypeAdapter[Any] to a type checker.
+        lines += [
+            f"    data = {data}",
+            f"    result: {returns} = TypeAdapter({returns}).validate_python(data)",
+            "    return result",
+        ]
+        return lines, returns
+
+    def module(self) -> str:
+        functions: list[str] = []
+        classes: list[str] = []
+        for api in self.apis:
+            sync_methods: list[str] = []
+            async_methods: list[str] = []
+            taken: set[str] = set()
+            for call in api.calls:
+                func = identifier(call.name)
+                while func in taken:
+                    func += "_"
+                taken.add(func)
+                unique = f"{identifier(api.name)}_{func}"
+                build, args = self._build(api, call, unique)
+                parse, returns = self._parse(call, unique)
+                functions += ["\n".join(build), "\n".join(parse)]
+                names = [a.split(":", 1)[0] for a in args]
+                passed = _params([f"{n}={n}" for n in names], 8)
+                signature = _params(["self", *(["*", *args] if args else [])], 4)
+                doc = _docstring(f"{call.method.value} {call.path}: {call.name}.", 8)
+                for methods, prefix, wait in (
+                    (sync_methods, "def", ""),
+                    (async_methods, "async def", "await "),
+                ):
+                    methods.append(
+                        f"    {prefix} {func}({signature}) -> {returns}:\n{doc}\n"
+                        f"        request = _build_{unique}({passed})\n"
+                        f"        return _parse_{unique}({wait}self._send(request))"
+                    )
+            classes.append(_client_class(api, sync_methods, async_methods))
+        return self._assemble(functions, classes)
+
+    def _assemble(self, functions: list[str], classes: list[str]) -> str:
+        uses = self.models.uses
+        typing = "Any"
+        imports = [
+            "from __future__ import annotations",
+            "",
+            *(["import base64"] if self.basic else []),
+            "import importlib",
+            "import os",
+        ]
+        if uses & {"date", "datetime"}:
+            imports.append(f"from datetime import {', '.join(sorted(uses & {'date', 'datetime'}))}")
+        imports.append(f"from typing import {typing}")
+        if "UUID" in uses:
+            imports.append("from uuid import UUID")
+        imports.append("from xml.etree import ElementTree")
+        imports += ["", "import httpx"]
+        pydantic = {"BaseModel", "ConfigDict", "TypeAdapter"} | (uses & {"AnyUrl", "Field"})
+        imports.append(f"from pydantic import {', '.join(sorted(pydantic))}")
+        title = textwrap.fill(
+            f"Typed client of {', '.join(a.name for a in self.apis)}: generated by Connector "
+            f"Designer from workspace {self.ws.name!r}.",
+            96,
+        )
+        header = (
+            f'"""{title}\n\n'
+            "Secrets are read from CD_SECRET_* environment variables, else from the keychain\n"
+            'entry the app keeps; none is written here. Regenerate instead of editing.\n"""'
+        )
+        constants = [f"KEYCHAIN_SERVICE = {service_name(self.ws.id)!r}"]
+        top = f"{header}\n\n" + "\n".join(imports) + "\n\n" + "\n".join(constants)
+        parts = [
+            top,
+            _RUNTIME.strip(),
+            *self.models.classes,
+            *functions,
+            *classes,
+        ]
+        return _long_lines("\n\n\n".join(parts)) + "\n"
+
+
+def _params(items: list[str], indent: int) -> str:
+    """A parameter or argument list: on one line when short, else one item per line."""
+    line = ", ".join(items)
+    if len(line) + indent < 50:
+        return line
+    pad = " " * (indent + 4)
+    return "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent
+
+
+def _docstring(text: str, indent: int) -> str:
+    pad = " " * indent
+    if len(text) + indent + 6 <= 100:
+        return f'{pad}"""{text}"""'
+    wrapped = textwrap.fill(text, 96 - indent, initial_indent=pad, subsequent_indent=pad)
+    return f'{pad}"""\n{wrapped}\n{pad}"""'
+
+
+def _long_lines(source: str) -> str:
+    """Generated lines longer than ruff's 100 (long names, secrets' references) say so."""
+    return "\n".join(
+        f"{line}  # noqa: E501" if len(line) > 100 and "#" not in line else line
+        for line in source.split("\n")
+    )
+
+
+def _client_class(api: Api, sync: list[str], asynchronous: list[str]) -> str:
+    name = pascal(api.name) + "Client"
+    tail = (
+        ""
+        if api.auth.type in _SIMPLE_AUTH
+        else (f"\n    Authentication ({api.auth.type}) is not generated: pass an httpx ``auth``.")
+    )
+    out = []
+    for cls, client, prefix, wait, methods in (
+        (name, "httpx.Client", "def", "", sync),
+        (f"Async{name}", "httpx.AsyncClient", "async def", "await ", asynchronous),
+    ):
+        close = "aclose" if wait else "close"
+        out.append(
+            f"class {cls}:\n"
+            f'    """The calls of API {api.name!r}.{tail}"""\n\n'
+            f"    def __init__(\n"
+            f"        self,\n"
+            f"        base_url: str = {api.base_url!r},\n"
+            f"        *,\n"
+            f"        client: {client} | None = None,\n"
+            f"        auth: httpx.Auth | None = None,\n"
+            f"        timeout: float = 30.0,\n"
+            f"    ) -> None:\n"
+            f"        self.base_url = base_url.rstrip('/')\n"
+            f"        self._client = client or {client}(timeout=timeout, auth=auth)\n\n"
+            f"    {prefix} {close}(self) -> None:\n"
+            f"        {wait}self._client.{close}()\n\n"
+            f"    {prefix} _send(self, request: _Request) -> httpx.Response:\n"
+            f"        url = self.base_url + '/' + request.path.lstrip('/')\n"
+            f"        return {wait}self._client.request(\n"
+            f"            request.method,\n"
+            f"            url,\n"
+            f"            params=tuple(request.params),\n"
+            f"            headers=request.headers,\n"
+            f"            content=request.content,\n"
+            f"            data=request.data,\n"
+            f"            json=request.json,\n"
+            f"        )\n\n" + "\n\n".join(methods)
+        )
+    return "\n\n\n".join(out)
+
+
+def export_python(ws: Workspace, apis: Sequence[Api]) -> str:
+    """The source of one module with a typed client for ``apis`` of ``ws``."""
+    return _Writer(ws, apis).module()
+
+
+def module_name(ws: Workspace, apis: Sequence[Api]) -> str:
+    """The file name of the module: after the API when there is one, else the workspace."""
+    name = apis[0].name if len(apis) == 1 else ws.name
+    return identifier(name) + "_client.py"
