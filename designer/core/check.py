@@ -26,7 +26,7 @@ import email.utils
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from .errors import DesignerError, LookupFailed
@@ -37,6 +37,9 @@ from .request import in_environment
 from .response import ResponseResult
 from .secrets import SecretStore, mask_secrets
 from .structure import FieldOverride, Shape
+
+if TYPE_CHECKING:
+    from .execute import Executor
 
 __all__ = [
     "CallResult",
@@ -98,6 +101,9 @@ class CheckOptions:
     #: the whole call, Retry-After waits and retries included
     deadline: float = 120.0
     retries: int = 2
+    #: APIs without the environment use their own settings (the app's switcher), instead
+    #: of failing (the command line, where naming a missing environment is a mistake)
+    only_where_defined: bool = False
 
 
 def select_calls(
@@ -189,19 +195,24 @@ class _Politeness:
         self.resume_at[host] = max(self.resume_at.get(host, 0.0), until)
 
 
+def _environment(api: Api, options: CheckOptions) -> str | None:
+    if options.only_where_defined and api.environment(options.environment) is None:
+        return None
+    return options.environment
+
+
 async def _send(
-    executor: object,
+    executor: Executor,
     api: Api,
     call: Call,
     store: SecretStore,
     polite: _Politeness,
 ) -> tuple[ResponseResult, Shape, list[str]]:
     from .auth import Authenticator
-    from .execute import Executor
 
-    assert isinstance(executor, Executor)
     options = polite.options
-    target, _ = in_environment(api, store, options.environment)
+    environment = _environment(api, options)
+    target, _ = in_environment(api, store, environment)
     host = urlsplit(target.base_url).netloc or target.base_url
     started = asyncio.get_running_loop().time()
     attempt = 0
@@ -209,7 +220,7 @@ async def _send(
         await polite.wait_for(host)
         async with polite.overall, polite.host(host):
             built, response = await Authenticator(store, executor).send(
-                api, call, None, options.environment
+                api, call, None, environment
             )
         wait = _retry_after(response)
         if wait is None or attempt >= options.retries:
@@ -227,7 +238,7 @@ async def _send(
 
 
 async def _check_one(
-    executor: object, api: Api, call: Call, store: SecretStore, polite: _Politeness
+    executor: Executor, api: Api, call: Call, store: SecretStore, polite: _Politeness
 ) -> CallResult:
     started = time.perf_counter()
     try:
@@ -268,7 +279,7 @@ async def run_check(
     store: SecretStore,
     options: CheckOptions = CheckOptions(),
     *,
-    executor: object | None = None,
+    executor: Executor | None = None,
     on_result: Callable[[CallResult], None] | None = None,
 ) -> list[CallResult]:
     """Check ``calls``; the results come back in the same order.
@@ -281,9 +292,10 @@ async def run_check(
 
     polite = _Politeness(options)
     for api in {a.id: a for a, _ in calls}.values():
-        in_environment(api, store, options.environment)  # unknown environment: fail first
+        # An unknown environment fails here, before any request.
+        in_environment(api, store, _environment(api, options))
 
-    async def one(api: Api, call: Call, runner: object) -> CallResult:
+    async def one(api: Api, call: Call, runner: Executor) -> CallResult:
         try:
             result = await _check_one(runner, api, call, store, polite)
         except Exception as exc:  # a bug must not hide the other calls' results

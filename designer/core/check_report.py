@@ -15,7 +15,14 @@ from xml.etree import ElementTree as ET
 from .check import CallResult, Severity
 from .wording import plural
 
-__all__ = ["OUTCOME_WORDS", "json_report", "junit_xml", "summary_line", "text_report"]
+__all__ = [
+    "OUTCOME_WORDS",
+    "change_summary",
+    "json_report",
+    "junit_xml",
+    "summary_line",
+    "text_report",
+]
 
 _SEVERITIES: tuple[Severity, ...] = ("breaking", "compatible", "ignored")
 
@@ -29,7 +36,8 @@ OUTCOME_WORDS = {
 }
 
 
-def _changes(result: CallResult) -> str:
+def change_summary(result: CallResult) -> str:
+    """What a call's row says: its error, or how many changes of each severity."""
     if result.outcome == "failed":
         return result.error or "failed"
     if result.outcome == "new":
@@ -58,7 +66,13 @@ def text_report(results: Sequence[CallResult]) -> str:
     for r in results:
         http = str(r.status) if r.status is not None else "-"
         rows.append(
-            (r.name, OUTCOME_WORDS[r.outcome], http, f"{r.elapsed * 1000:.0f} ms", _changes(r))
+            (
+                r.name,
+                OUTCOME_WORDS[r.outcome],
+                http,
+                f"{r.elapsed * 1000:.0f} ms",
+                change_summary(r),
+            )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [

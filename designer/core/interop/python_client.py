@@ -232,22 +232,28 @@ class _Writer:
         return ["    request.data = {k: _text(v) for k, v in pairs if v is not None}"]
 
     def _auth(self, api: Api) -> list[str]:
-        from ..models import AUTH_SECRET_FIELD, secret_ref
+        from ..models import (
+            AUTH_SECRET_FIELD,
+            ApiKeyHeaderAuth,
+            ApiKeyQueryAuth,
+            BasicAuth,
+            BearerAuth,
+            secret_ref,
+        )
 
         auth = api.auth
         if auth.type not in _SIMPLE_AUTH or auth.type == "none":
             return []
         secret = self._secret_expr(secret_ref(api, f"auth.{AUTH_SECRET_FIELD[auth.type]}"))
-        if auth.type == "api_key_query":
+        if isinstance(auth, ApiKeyQueryAuth):
             return [f"    request.params.append(({auth.parameter!r}, {secret}))"]
-        if auth.type == "api_key_header":
-            header, prefix = auth.header, auth.prefix
-            return [f"    request.headers[{header!r}] = {prefix!r} + {secret}"]
-        if auth.type == "bearer":
+        if isinstance(auth, ApiKeyHeaderAuth):
+            return [f"    request.headers[{auth.header!r}] = {auth.prefix!r} + {secret}"]
+        if isinstance(auth, BearerAuth):
             return [f"    request.headers['Authorization'] = 'Bearer ' + {secret}"]
-        username = auth.username
+        assert isinstance(auth, BasicAuth)
         return [
-            f"    token = base64.b64encode(({username!r} + ':' + {secret}).encode()).decode()",
+            f"    token = base64.b64encode(({auth.username!r} + ':' + {secret}).encode()).decode()",
             "    request.headers['Authorization'] = 'Basic ' + token",
         ]
 
