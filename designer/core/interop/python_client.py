@@ -405,6 +405,7 @@ def _client_class(api: Api, sync: list[str], asynchronous: list[str]) -> str:
         (f"Async{name}", "httpx.AsyncClient", "async def", "await ", asynchronous),
     ):
         close = "aclose" if wait else "close"
+        enter, leave = ("aenter", "aexit") if wait else ("enter", "exit")
         out.append(
             f"class {cls}:\n"
             f'    """The calls of API {api.name!r}.{tail}"""\n\n'
@@ -420,6 +421,10 @@ def _client_class(api: Api, sync: list[str], asynchronous: list[str]) -> str:
             f"        self._client = client or {client}(timeout=timeout, auth=auth)\n\n"
             f"    {prefix} {close}(self) -> None:\n"
             f"        {wait}self._client.{close}()\n\n"
+            f"    {prefix} __{enter}__(self) -> {cls}:\n"
+            f"        return self\n\n"
+            f"    {prefix} __{leave}__(self, *exc_info: object) -> None:\n"
+            f"        {wait}self.{close}()\n\n"
             f"    {prefix} _send(self, request: _Request) -> httpx.Response:\n"
             f"        url = self.base_url + '/' + request.path.lstrip('/')\n"
             f"        return {wait}self._client.request(\n"

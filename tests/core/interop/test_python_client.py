@@ -134,11 +134,8 @@ def test_the_client_returns_typed_objects(
         client.close()
 
     async def use_async() -> object:
-        async_client = client_module.AsyncDemoStoreClient(base_url=base)
-        try:
+        async with client_module.AsyncDemoStoreClient(base_url=base) as async_client:
             return await async_client.get_product(sku="SKU-00003")
-        finally:
-            await async_client.aclose()
 
     product = asyncio.run(use_async())
     assert isinstance(product, BaseModel)
