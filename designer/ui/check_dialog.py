@@ -2,8 +2,9 @@
 
 The check runs on the event loop (:class:`~designer.ui.ops.AsyncOp`) in the
 active environment, where an API has it; rows fill in as calls finish.
-Selecting a row shows that call's changes below the list; activating it
-(double-click or Enter) selects the call in the window. Nothing in the
+Selecting a row shows that call's changes below the list; clicking it
+selects the call in the window, whose response panel then shows the
+structure the check saw with the changes highlighted. Nothing in the
 workspace changes: re-initialize a call to take its new structure.
 """
 
@@ -131,7 +132,7 @@ def check_all_calls(window: MainWindow) -> CheckDialog | None:
         window.show_message("There are no calls to check: add or import one first.")
         return None
     dialog = CheckDialog(len(calls), window)
-    dialog.callChosen.connect(lambda call_id: _select(window, call_id))
+    dialog.callChosen.connect(lambda call_id: _select(window, dialog, call_id))
     options = CheckOptions(environment=window.environments.active, only_where_defined=True)
     AsyncOp(
         dialog, lambda: run_check(calls, window.secrets, options, on_result=dialog.add_result)
@@ -142,8 +143,27 @@ def check_all_calls(window: MainWindow) -> CheckDialog | None:
     return dialog
 
 
-def _select(window: MainWindow, call_id: str) -> None:
+def _select(window: MainWindow, dialog: CheckDialog, call_id: str) -> None:
+    """Select the call; when it changed, show the structure the check saw, diff highlighted.
+
+    The call itself is left as it is: re-initialize it to keep the new structure.
+    """
+    from designer.core.inference import summarize
+
     try:
         window.tree.select(Item("call", call_id))
+        _, call = window.doc.find_call(call_id)
     except (KeyError, ValueError):
         window.show_message("That call is no longer in the workspace.")
+        return
+    result = dialog.results.get(call_id)
+    if result is None or result.shape is None or not result.findings:
+        return
+    changes = [f.change for f in result.findings]
+    panel = window.response_panel
+    panel.model.set_structure(result.shape, call.overrides, changes)
+    panel.ui.expand()
+    panel.ui.reveal([c.path for c in changes[:20]])
+    panel.ui.summaryLabel.setText(
+        f"Checked: {summarize(changes)}. Not saved: Initialize the call to keep it."
+    )

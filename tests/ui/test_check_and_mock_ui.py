@@ -87,8 +87,12 @@ def test_check_all_calls_lists_results_and_selects_a_call(window, loop, server, 
     assert "price: removed" in dialog.details.toPlainText()
     dialog.list.itemClicked.emit(rows[0], 0)
     assert window.tree.current_item() == Item("call", ws.apis[0].calls[0].id)
+    summary = window.response_panel.ui.summaryLabel.text()
+    assert summary.startswith("Checked: 1 field removed.")
+    assert window.response_panel.model._removed  # the removed field is shown struck out
     assert window.doc.workspace.model_dump() == before  # a check changes nothing
     dialog.grab().save("/tmp/check-dialog.png")
+    window.grab().save("/tmp/check-window.png")
 
 
 def test_serve_mock_adds_a_mock_environment_that_answers(window, loop, server, qtbot) -> None:
