@@ -78,7 +78,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
             in_environment(api, store, args.env)
     except (LookupFailed, RequestBuildError) as exc:
         return _usage_error(str(exc))
-    options = CheckOptions(environment=args.env, concurrency=args.concurrency, timeout=args.timeout)
+    options = CheckOptions(
+        environment=args.env,
+        concurrency=args.concurrency,
+        timeout=args.timeout,
+        # Room for Retry-After waits and two retries around a slow answer.
+        deadline=max(120.0, 4 * args.timeout),
+    )
     results = asyncio.run(run_check(calls, store, options, on_result=_Progress(len(calls))))
     if args.format == "json":
         _out_bytes(

@@ -311,3 +311,16 @@ def test_the_demo_api_has_not_drifted(tmp_path: Path, capsys: pytest.CaptureFixt
         assert out.rstrip().endswith(f"{len(specs)} calls: {len(specs)} ok")
     finally:
         demo.stop()
+
+
+def test_the_progress_bar_shows_on_a_terminal_only(
+    stored: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = run(capsys, "check", str(stored))
+    assert code == 0
+    assert "[" not in err  # not a terminal: no bar
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    code, _, err = run(capsys, "check", str(stored))
+    assert code == 0
+    assert "] 2/2 " in err
+    assert "#" * 30 in err

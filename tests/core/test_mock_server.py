@@ -189,3 +189,37 @@ def test_a_busy_port_is_an_error() -> None:
             serve_in_thread(MockServer([]), port=port)
     finally:
         first.stop()
+
+
+def test_a_bundle_is_served_with_its_saved_responses(tmp_path: Path) -> None:
+    from designer.core.connectors_file import load_connectors
+    from designer.core.interop.bundle import SampleResponse
+    from designer.core.interop.service import export_workspace
+
+    ws = _imported("petstore-3.0.yaml", "catalog-3.1.json")
+    pets = ws.apis[0]
+    listing = next(c for c in pets.calls if c.name == "List pets")
+    saved = '[{"id": 1, "name": "Rex", "species": "dog"}]'
+    bundle = tmp_path / "shop.bundle.json"
+    bundle.write_bytes(
+        export_workspace(
+            ws,
+            "bundle",
+            include_samples=True,
+            samples={listing.id: SampleResponse("application/json", saved)},
+        )
+    )
+    loaded = load_connectors(bundle)
+    assert loaded.bundle
+    running = serve_in_thread(MockServer(loaded.workspace.apis, samples=loaded.samples))
+    try:
+        served = loaded.workspace.apis[0]
+        with httpx.Client() as client:
+            answer = client.get(_url(running, served, listing))
+            assert answer.text == saved  # the saved response, as it was
+            other = next(c for c in served.calls if c.name == "Get a pet")
+            shape = infer_body(client.get(_url(running, served, other)).content, "application/json")
+            assert other.structure is not None
+            assert _differences(other.structure, shape) == []
+    finally:
+        running.stop()
