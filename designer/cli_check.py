@@ -65,6 +65,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
     from .core.connectors_file import load_connectors
     from .core.keychain import default_store
     from .core.request import in_environment
+    from .core.wording import plural
 
     loaded = load_connectors(args.source)
     if args.update and loaded.bundle:
@@ -96,12 +97,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
         _out(text_report(results))
     if args.junit:
         fileio.atomic_write(args.junit, junit_xml(results))
-        _note(f"Wrote JUnit XML of {len(results)} calls to {args.junit}")
+        _note(f"Wrote JUnit XML of {plural(len(results), 'call')} to {args.junit}")
     if args.update:
         updated, count = updated_workspace(ws, results)
         if count:
             workspace_file.save(updated, args.source)
-            _note(f"Saved the new structures of {count} calls in {args.source}")
+            _note(f"Saved the new structures of {plural(count, 'call')} in {args.source}")
         else:
             _note(f"Nothing to update in {args.source}")
     return exit_code(results, args.fail_on)

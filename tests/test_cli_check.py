@@ -165,7 +165,7 @@ def test_update_saves_new_structures_and_keeps_overrides(
     server.answer("/v1/item", {**ITEM, "stock": 3, "price": "12.50"})
     code, _, err = run(capsys, "check", str(stored), "--update")
     assert code == 1  # what was found is still reported
-    assert "Saved the new structures of 1 call" in err
+    assert "Saved the new structures of 1 call in" in err
     call = wf.load(stored).apis[0].calls[0]
     assert call.structure is not None
     assert call.structure.fields is not None
