@@ -24,6 +24,7 @@ from ..keychain import service_name
 from ..models import Api, BodyType, Call, Parameter, Placement, ValueType, Workspace
 from ..structure import ResponseType, Shape
 from .python_models import ModelWriter, identifier, pascal
+from .python_template import RUNTIME, SIMPLE_AUTH, client_class, docstring, long_lines, params
 from .secret_names import required_secrets
 
 __all__ = ["export_python", "module_name"]
@@ -33,92 +34,6 @@ _PARAM_TYPES = {
     ValueType.NUMBER: ("float", float),
     ValueType.BOOLEAN: ("bool", bool),
 }
-_SIMPLE_AUTH = frozenset({"none", "api_key_header", "api_key_query", "bearer", "basic"})
-
-_RUNTIME = '''
-def _secret(variable: str, ref: str) -> str:
-    """A secret: from the environment variable, else from the app's keychain entry."""
-    value = os.environ.get(variable)
-    if value:
-        return value
-    try:
-        keyring: Any = importlib.import_module("keyring")
-    except ImportError:
-        keyring = None
-    if keyring is not None:
-        stored: object = keyring.get_password(KEYCHAIN_SERVICE, ref)
-        if isinstance(stored, str) and stored:
-            return stored
-    raise LookupError(f"Secret {variable} is not set: set the environment variable {variable}")
-
-
-def _text(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _nest(pairs: list[tuple[str, object]]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for name, value in pairs:
-        *parents, leaf = name.split(".")
-        node = root
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return root
-
-
-def _xml(text: bytes) -> Any:
-    """An XML body as nested dicts, the way Connector Designer reads it."""
-    root = ElementTree.fromstring(text)
-
-    def tag(element: ElementTree.Element) -> str:
-        return str(element.tag).rsplit("}", 1)[-1]
-
-    def convert(element: ElementTree.Element) -> Any:
-        children = list(element)
-        body = (element.text or "").strip()
-        if not children and not element.attrib:
-            return body
-        node: dict[str, Any] = {f"@{k.rsplit('}', 1)[-1]}": v for k, v in element.attrib.items()}
-        for child in children:
-            name, value = tag(child), convert(child)
-            if name in node:
-                existing = node[name]
-                node[name] = [*existing, value] if isinstance(existing, list) else [existing, value]
-            else:
-                node[name] = value
-        if body:
-            node["#text"] = body
-        return node
-
-    return {tag(root): convert(root)}
-
-
-def _envelope(response: httpx.Response, body: Any, errors: bool, headers: bool) -> Any:
-    out: dict[str, Any] = {"body": body}
-    if errors:
-        out["status_code"] = response.status_code
-        out["returned_an_error"] = response.is_error
-        out["error_message"] = response.reason_phrase if response.is_error else None
-    if headers:
-        out["headers"] = {k.lower(): v for k, v in response.headers.items()}
-    return out
-
-
-class _Request:
-    """What one call sends, built before choosing the sync or async client."""
-
-    def __init__(self, method: str, path: str) -> None:
-        self.method = method
-        self.path = path
-        self.params: list[tuple[str, str]] = []
-        self.headers: dict[str, str] = {}
-        self.content: bytes | None = None
-        self.data: dict[str, str] | None = None
-        self.json: Any = None
-'''
 
 
 def _argument(parameter: Parameter) -> str:
@@ -163,15 +78,15 @@ class _Writer:
         args: list[str] = []
         body = [f"def _build_{func}({{args}}) -> _Request:"]
         body.append(f"    request = _Request({call.method.value!r}, {call.path!r})")
-        params = [
+        sources = [
             (p, secret_ref(api, f"header.{p.name}"), Placement.HEADER) for p in api.headers
         ] + [(p, secret_ref(api, f"param.{p.name}"), p.placement) for p in api.parameters]
-        params += [
+        sources += [
             (p, secret_ref(api, f"param.{p.name}", call), p.placement) for p in call.parameters
         ]
         body_pairs = False
         names: set[str] = set()
-        for parameter, ref, placement in params:
+        for parameter, ref, placement in sources:
             if parameter.private:
                 value = self._secret_expr(ref)
             elif parameter.dynamic:
@@ -203,7 +118,7 @@ class _Writer:
         body += self._encode(call, body_pairs)
         body += self._auth(api)
         body.append("    return request")
-        body[0] = body[0].format(args=_params(["*", *args] if args else [], 0))
+        body[0] = body[0].format(args=params(["*", *args] if args else [], 0))
         return body, args
 
     def _encode(self, call: Call, has_pairs: bool) -> list[str]:
@@ -242,7 +157,7 @@ class _Writer:
         )
 
         auth = api.auth
-        if auth.type not in _SIMPLE_AUTH or auth.type == "none":
+        if auth.type not in SIMPLE_AUTH or auth.type == "none":
             return []
         secret = self._secret_expr(secret_ref(api, f"auth.{AUTH_SECRET_FIELD[auth.type]}"))
         if isinstance(auth, ApiKeyQueryAuth):
@@ -311,9 +226,9 @@ class _Writer:
                 parse, returns = self._parse(call, unique)
                 functions += ["\n".join(build), "\n".join(parse)]
                 names = [a.split(":", 1)[0] for a in args]
-                passed = _params([f"{n}={n}" for n in names], 8)
-                signature = _params(["self", *(["*", *args] if args else [])], 4)
-                doc = _docstring(f"{call.method.value} {call.path}: {call.name}.", 8)
+                passed = params([f"{n}={n}" for n in names], 8)
+                signature = params(["self", *(["*", *args] if args else [])], 4)
+                doc = docstring(f"{call.method.value} {call.path}: {call.name}.", 8)
                 for methods, prefix, wait in (
                     (sync_methods, "def", ""),
                     (async_methods, "async def", "await "),
@@ -323,7 +238,7 @@ class _Writer:
                         f"        request = _build_{unique}({passed})\n"
                         f"        return _parse_{unique}({wait}self._send(request))"
                     )
-            classes.append(_client_class(api, sync_methods, async_methods))
+            classes.append(client_class(api, sync_methods, async_methods))
         return self._assemble(functions, classes)
 
     def _assemble(self, functions: list[str], classes: list[str]) -> str:
@@ -359,85 +274,12 @@ class _Writer:
         top = f"{header}\n\n" + "\n".join(imports) + "\n\n" + "\n".join(constants)
         parts = [
             top,
-            _RUNTIME.strip(),
+            RUNTIME.strip(),
             *self.models.classes,
             *functions,
             *classes,
         ]
-        return _long_lines("\n\n\n".join(parts)) + "\n"
-
-
-def _params(items: list[str], indent: int) -> str:
-    """A parameter or argument list: on one line when short, else one item per line."""
-    line = ", ".join(items)
-    if len(line) + indent < 50:
-        return line
-    pad = " " * (indent + 4)
-    return "\n" + "".join(f"{pad}{item},\n" for item in items) + " " * indent
-
-
-def _docstring(text: str, indent: int) -> str:
-    pad = " " * indent
-    if len(text) + indent + 6 <= 100:
-        return f'{pad}"""{text}"""'
-    wrapped = textwrap.fill(text, 96 - indent, initial_indent=pad, subsequent_indent=pad)
-    return f'{pad}"""\n{wrapped}\n{pad}"""'
-
-
-def _long_lines(source: str) -> str:
-    """Generated lines longer than ruff's 100 (long names, secrets' references) say so."""
-    return "\n".join(
-        f"{line}  # noqa: E501" if len(line) > 100 and "#" not in line else line
-        for line in source.split("\n")
-    )
-
-
-def _client_class(api: Api, sync: list[str], asynchronous: list[str]) -> str:
-    name = pascal(api.name) + "Client"
-    tail = (
-        ""
-        if api.auth.type in _SIMPLE_AUTH
-        else (f"\n    Authentication ({api.auth.type}) is not generated: pass an httpx ``auth``.")
-    )
-    out = []
-    for cls, client, prefix, wait, methods in (
-        (name, "httpx.Client", "def", "", sync),
-        (f"Async{name}", "httpx.AsyncClient", "async def", "await ", asynchronous),
-    ):
-        close = "aclose" if wait else "close"
-        enter, leave = ("aenter", "aexit") if wait else ("enter", "exit")
-        out.append(
-            f"class {cls}:\n"
-            f'    """The calls of API {api.name!r}.{tail}"""\n\n'
-            f"    def __init__(\n"
-            f"        self,\n"
-            f"        base_url: str = {api.base_url!r},\n"
-            f"        *,\n"
-            f"        client: {client} | None = None,\n"
-            f"        auth: httpx.Auth | None = None,\n"
-            f"        timeout: float = 30.0,\n"
-            f"    ) -> None:\n"
-            f"        self.base_url = base_url.rstrip('/')\n"
-            f"        self._client = client or {client}(timeout=timeout, auth=auth)\n\n"
-            f"    {prefix} {close}(self) -> None:\n"
-            f"        {wait}self._client.{close}()\n\n"
-            f"    {prefix} __{enter}__(self) -> {cls}:\n"
-            f"        return self\n\n"
-            f"    {prefix} __{leave}__(self, *exc_info: object) -> None:\n"
-            f"        {wait}self.{close}()\n\n"
-            f"    {prefix} _send(self, request: _Request) -> httpx.Response:\n"
-            f"        url = self.base_url + '/' + request.path.lstrip('/')\n"
-            f"        return {wait}self._client.request(\n"
-            f"            request.method,\n"
-            f"            url,\n"
-            f"            params=tuple(request.params),\n"
-            f"            headers=request.headers,\n"
-            f"            content=request.content,\n"
-            f"            data=request.data,\n"
-            f"            json=request.json,\n"
-            f"        )\n\n" + "\n\n".join(methods)
-        )
-    return "\n\n\n".join(out)
+        return long_lines("\n\n\n".join(parts)) + "\n"
 
 
 def export_python(ws: Workspace, apis: Sequence[Api]) -> str:
