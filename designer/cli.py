@@ -222,19 +222,23 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 #: The subcommands, in the order --help lists them. Opening the app only needs
 #: these names, so the commands' own modules are imported when one is run; a
 #: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = ("infer", "init", "import", "export", "validate", "schema")
+COMMANDS = ("infer", "init", "import", "export", "check", "mock", "validate", "schema")
 
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
     """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
     from .cli_calls import register_infer, register_init
+    from .cli_check import register_check
     from .cli_interop import register_export, register_import
+    from .cli_mock import register_mock
 
     return [
         register_infer,
         register_init,
         register_import,
         register_export,
+        register_check,
+        register_mock,
         _register_validate,
         _register_schema,
     ]

@@ -225,6 +225,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         samples=_samples(args.sample, ws),
         secret_values=[v for v in values if v],
     )
+    if output is not None and args.to == "python" and os.path.isdir(output):
+        from .core.interop.python_client import module_name
+
+        output = os.path.join(output, module_name(ws, apis))
     if output is None:
         _out_bytes(data)
     else:
@@ -235,7 +239,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from .core.interop.bundle import SAMPLES_WARNING
 
         _note(f"Warning: {SAMPLES_WARNING}")
-    if args.to in ("bundle", "curl", "postman") and secrets:
+    if args.to in ("bundle", "curl", "postman", "python") and secrets:
         names = ", ".join(s.env for s in secrets)
         _note(f"Secrets are not included; they are named {names}")
     return 0
@@ -244,7 +248,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export APIs as a bundle, OpenAPI, Postman, curl or JSON Schema",
+        help="export APIs as a bundle, OpenAPI, Postman, curl, JSON Schema or a Python client",
         description=(
             "Export a workspace's APIs (all, or those named with --api) for a teammate or "
             "another tool. Secrets are never written: exports name them by environment "
@@ -271,7 +275,8 @@ def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
         "-o",
         "--output",
         metavar="OUT",
-        help="write to this file atomically (default: stdout); OpenAPI is YAML for .yaml/.yml",
+        help="write to this file atomically (default: stdout); OpenAPI is YAML for .yaml/.yml; "
+        "python: a file or a folder",
     )
     parser.add_argument(
         "--include-samples",

@@ -207,6 +207,8 @@ def create_menus(window: MainWindow) -> WindowActions:
     edit_menu.addAction(actions.network)
     call_menu = bar.addMenu("&Call")
     call_menu.addAction(actions.initialize)
+    call_menu.addSeparator()
+    _add_check_and_mock(window, call_menu)
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(_action(window, "&About Connector Designer", about))
 
@@ -232,6 +234,22 @@ def _network_settings(window: MainWindow) -> None:
     from .network_settings import open_network_settings  # only when asked for
 
     open_network_settings(window)
+
+
+def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
+    """*Check all calls* and *Serve mock API*, whose work lives in their own modules."""
+    from .check_dialog import check_all_calls
+    from .mock_control import MockControl
+
+    check = _action(
+        window,
+        "Check &All Calls",
+        lambda: check_all_calls(window),
+        tip="Re-initialize every call and list the structures that changed",
+    )
+    check.setObjectName("checkAllCallsAction")
+    window.mock_control = MockControl(window)
+    menu.addActions([check, window.mock_control.action])
 
 
 def _fill_recent(window: MainWindow, menu: QMenu) -> None:

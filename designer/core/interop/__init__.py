@@ -15,5 +15,6 @@ EXPORT_LABELS = {
     "postman": "a Postman collection",
     "curl": "curl commands",
     "jsonschema": "a JSON Schema",
+    "python": "a typed Python client",
 }
 EXPORT_FORMATS = tuple(EXPORT_LABELS)

@@ -200,6 +200,12 @@ def export_workspace(
     if to == "curl":
         calls = [chosen] if chosen is not None else None
         return export_curl(apis, calls).encode()
+    if to == "python":
+        from .python_client import export_python
+
+        if chosen is not None:
+            apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
+        return export_python(ws, apis).encode()
     document: Any
     if to == "jsonschema":
         if chosen is None:

@@ -1,0 +1,126 @@
+"""The ``mock`` command: serve a workspace's or bundle's APIs locally, from their structures.
+
+Teammates who receive a bundle often have no access to the real API; the
+mock answers every call with a body that fits its structure (see
+:mod:`designer.core.mock_server`). It listens on 127.0.0.1 unless ``--host``
+says otherwise, and warns when that address is reachable from other machines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+from typing import Any
+
+from .core.errors import InputError
+
+__all__ = ["register_mock"]
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
+    return value
+
+
+def _cmd_mock(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from .cli import _note, _out
+    from .core.connectors_file import load_connectors
+    from .core.interop.common import select_apis
+    from .core.mock_server import MockServer
+    from .core.wording import plural
+
+    loaded = load_connectors(args.source)
+    apis = select_apis(loaded.workspace, args.api) if loaded.workspace.apis else []
+    if not any(api.calls for api in apis):
+        raise InputError(f"{args.source} has no calls to serve: import or add one first")
+    if not _loopback(args.host):
+        _note(
+            f"Warning: listening on {args.host}, which other machines may reach; the mock "
+            "answers anyone who asks"
+        )
+    server = MockServer(apis, seed=args.seed, latency=args.latency / 1000, samples=loaded.samples)
+
+    async def serve() -> None:
+        try:
+            await server.start(args.host, args.port)
+        except OSError as exc:
+            raise InputError(
+                f"Cannot listen on {args.host}:{args.port} ({exc.strerror or exc}): "
+                "choose another --port"
+            ) from exc
+        calls = sum(len(a.calls) for a in apis)
+        _out(f"Mock API on {server.url}: {plural(calls, 'call')} (Ctrl+C to stop)\n")
+        for mock in server.apis:
+            _out(f"  {mock.api.name}: {server.base_url(mock.api)}\n")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await server.stop()
+
+    try:
+        asyncio.run(serve())
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def register_mock(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "mock",
+        help="serve a local mock of the APIs, answering from their structures",
+        description=(
+            "Serve every call of a workspace or bundle on a local port: each method and path "
+            "(with {placeholders}) answers a body built from the call's structure, with sample "
+            "values where the structure has them. Send the header X-Mock-Status: 404 (or "
+            "?__status=404) for an error answer. Point an environment named 'mock' at it "
+            "to design or test without the real API."
+        ),
+        epilog="example: connector-designer mock shop.bundle.json --port 8080 --latency 50",
+    )
+    parser.add_argument("source", metavar="WORKSPACE|BUNDLE", help="a workspace file or bundle")
+    parser.add_argument(
+        "--port", type=_port, default=8080, metavar="P", help="the port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: %(default)s, this machine only)",
+    )
+    parser.add_argument(
+        "--api",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="serve this API (repeatable; default: all)",
+    )
+    parser.add_argument(
+        "--latency",
+        type=int,
+        default=0,
+        metavar="MS",
+        help="wait this many milliseconds before each answer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        metavar="N",
+        help="the same seed gives the same bodies (default: %(default)s)",
+    )
+    parser.set_defaults(handler=_cmd_mock)

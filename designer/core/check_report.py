@@ -1,0 +1,171 @@
+"""How a drift check reads: a summary table, JSON for scripts, JUnit XML for CI dashboards.
+
+Each call is one row (one JUnit test case): a breaking change is a
+``<failure>``, a call that could not be checked an ``<error>``; compatible
+and ignored changes are listed in the case's ``<system-out>``. Messages come
+from the core's errors, which never hold secret values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from .check import CallResult, Severity
+from .wording import plural
+
+__all__ = [
+    "OUTCOME_WORDS",
+    "change_summary",
+    "json_report",
+    "junit_xml",
+    "summary_line",
+    "text_report",
+]
+
+_SEVERITIES: tuple[Severity, ...] = ("breaking", "compatible", "ignored")
+
+#: How each outcome reads in the table and the app.
+OUTCOME_WORDS = {
+    "unchanged": "ok",
+    "changed": "changed",
+    "breaking": "BREAKING",
+    "failed": "FAILED",
+    "new": "new",
+}
+
+
+def change_summary(result: CallResult) -> str:
+    """What a call's row says: its error, or how many changes of each severity."""
+    if result.outcome == "failed":
+        return result.error or "failed"
+    if result.outcome == "new":
+        return "no stored structure yet"
+    parts = []
+    for severity in _SEVERITIES:
+        n = result.count(severity)
+        if n:
+            parts.append(f"{n} {severity}")
+    return ", ".join(parts) or "no changes"
+
+
+def summary_line(results: Sequence[CallResult]) -> str:
+    """``12 calls: 10 ok, 1 changed, 1 breaking`` — the last line of the report."""
+    counts = []
+    for outcome, word in OUTCOME_WORDS.items():
+        n = sum(1 for r in results if r.outcome == outcome)
+        if n:
+            counts.append(f"{n} {word.lower()}")
+    return f"{plural(len(results), 'call')}: {', '.join(counts)}"
+
+
+def text_report(results: Sequence[CallResult]) -> str:
+    """A table of the calls with their result, then each change of the calls that changed."""
+    rows = [("CALL", "RESULT", "HTTP", "TIME", "CHANGES")]
+    for r in results:
+        http = str(r.status) if r.status is not None else "-"
+        rows.append(
+            (
+                r.name,
+                OUTCOME_WORDS[r.outcome],
+                http,
+                f"{r.elapsed * 1000:.0f} ms",
+                change_summary(r),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4]
+        for row in rows
+    ]
+    details = []
+    for r in results:
+        if r.findings:
+            details.append(f"{r.name}:")
+            details.extend(f"  {f.severity:<10}  {f.change}" for f in r.findings)
+    if details:
+        lines += ["", *details]
+    lines += ["", summary_line(results)]
+    return "\n".join(lines) + "\n"
+
+
+def json_report(results: Sequence[CallResult]) -> dict[str, Any]:
+    """The report as JSON-ready data."""
+    return {
+        "summary": {
+            outcome: sum(1 for r in results if r.outcome == outcome) for outcome in OUTCOME_WORDS
+        },
+        "calls": [
+            {
+                "api": r.api.name,
+                "call": r.call.name,
+                "result": r.outcome,
+                "status": r.status,
+                "elapsed_ms": round(r.elapsed * 1000, 1),
+                "error": r.error,
+                "changes": [
+                    {
+                        "kind": f.change.kind,
+                        "path": f.change.path,
+                        "before": f.change.before,
+                        "after": f.change.after,
+                        "severity": f.severity,
+                    }
+                    for f in r.findings
+                ],
+            }
+            for r in results
+        ],
+    }
+
+
+def junit_xml(results: Sequence[CallResult], *, name: str = "connector-designer check") -> bytes:
+    """JUnit XML with one test case per call (the API is its class name)."""
+    failures = sum(1 for r in results if r.outcome == "breaking")
+    errors = sum(1 for r in results if r.outcome == "failed")
+    total = sum(r.elapsed for r in results)
+    suites = ET.Element(
+        "testsuites",
+        name=name,
+        tests=str(len(results)),
+        failures=str(failures),
+        errors=str(errors),
+        time=f"{total:.3f}",
+    )
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name=name,
+        tests=str(len(results)),
+        failures=str(failures),
+        errors=str(errors),
+        skipped="0",
+        time=f"{total:.3f}",
+    )
+    for r in results:
+        case = ET.SubElement(
+            suite, "testcase", classname=r.api.name, name=r.call.name, time=f"{r.elapsed:.3f}"
+        )
+        if r.outcome == "failed":
+            error = ET.SubElement(case, "error", message=r.error or "failed", type="call failed")
+            error.text = r.error or "failed"
+        elif r.outcome == "breaking":
+            breaking = [f for f in r.findings if f.severity == "breaking"]
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=f"{plural(len(breaking), 'breaking change')}",
+                type="breaking change",
+            )
+            failure.text = "\n".join(str(f.change) for f in breaking)
+        others = [f for f in r.findings if f.severity != "breaking"]
+        if others or r.outcome == "new":
+            out = ET.SubElement(case, "system-out")
+            lines = [f"{f.severity}: {f.change}" for f in others]
+            if r.outcome == "new":
+                lines.append("no stored structure yet: the structure was not compared")
+            out.text = "\n".join(lines)
+    ET.indent(suites)
+    data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"

@@ -1,0 +1,293 @@
+"""Export a workspace as a typed Python client: one module, pydantic v2 models and httpx.
+
+The generated module needs only ``httpx`` and ``pydantic`` (and ``keyring``,
+if installed, for secrets kept in the keychain). For each API it defines a
+client class and an async one; each call is a method taking the call's
+dynamic parameters as typed keyword arguments (their samples as defaults)
+and returning the model of the call's response structure
+(:mod:`.python_models`). Secrets are read when a request is built, from the
+``CD_SECRET_*`` variables of :mod:`.secret_names` or else from the
+keychain entry the app uses; they are never written into the module.
+
+The generator is written by hand rather than with datamodel-code-generator:
+the structures are already a typed tree (a JSON Schema round trip would lose
+the overrides' labels and the per-call naming), and that tool would bring
+black, isort, inflect and typeguard into the app for one exporter.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+
+from ..keychain import service_name
+from ..models import Api, BodyType, Call, Parameter, Placement, ValueType, Workspace
+from ..structure import ResponseType, Shape
+from .python_models import ModelWriter, identifier, pascal
+from .python_template import RUNTIME, SIMPLE_AUTH, client_class, docstring, long_lines, params
+from .secret_names import required_secrets
+
+__all__ = ["export_python", "module_name"]
+
+_PARAM_TYPES = {
+    ValueType.INTEGER: ("int", int),
+    ValueType.NUMBER: ("float", float),
+    ValueType.BOOLEAN: ("bool", bool),
+}
+
+
+def _argument(parameter: Parameter) -> str:
+    """The annotation and default of a parameter's argument, from its type and sample.
+
+    A required parameter without a sample is a required argument; an optional
+    one accepts None, which leaves it out of the request.
+    """
+    kind = getattr(parameter, "type", ValueType.TEXT)
+    annotation, convert = _PARAM_TYPES.get(kind, ("str", str))
+    value = parameter.value.strip()
+    if parameter.optional:
+        annotation += " | None"
+    if not value:
+        return f"{annotation} = None" if parameter.optional else annotation
+    try:
+        if convert is bool:
+            default = repr(value.lower() in ("true", "1", "yes"))
+        else:
+            default = repr(convert(parameter.value))
+    except ValueError:
+        annotation, default = "str", repr(parameter.value)
+    return f"{annotation} = {default}"
+
+
+class _Writer:
+    def __init__(self, ws: Workspace, apis: Sequence[Api]) -> None:
+        self.ws = ws
+        self.apis = apis
+        self.models = ModelWriter()
+        self.secrets = {s.ref: s.env for s in required_secrets(apis)}
+        self.xml = False
+        self.basic = any(a.auth.type == "basic" for a in apis)
+
+    def _secret_expr(self, ref: str) -> str:
+        return f"_secret({self.secrets.get(ref, 'CD_SECRET_UNKNOWN')!r}, {ref!r})"
+
+    def _build(self, api: Api, call: Call, func: str) -> tuple[list[str], list[str]]:
+        """The builder function's source, and the signature of the call's methods."""
+        from ..models import secret_ref
+
+        args: list[str] = []
+        body = [f"def _build_{func}({{args}}) -> _Request:"]
+        body.append(f"    request = _Request({call.method.value!r}, {call.path!r})")
+        sources = [
+            (p, secret_ref(api, f"header.{p.name}"), Placement.HEADER) for p in api.headers
+        ] + [(p, secret_ref(api, f"param.{p.name}"), p.placement) for p in api.parameters]
+        sources += [
+            (p, secret_ref(api, f"param.{p.name}", call), p.placement) for p in call.parameters
+        ]
+        body_pairs = False
+        names: set[str] = set()
+        for parameter, ref, placement in sources:
+            if parameter.private:
+                value = self._secret_expr(ref)
+            elif parameter.dynamic:
+                arg = identifier(parameter.name)
+                while arg in names or arg in ("self", "request", "pairs", "text", "token"):
+                    arg += "_"
+                names.add(arg)
+                args.append(f"{arg}: {_argument(parameter)}")
+                value = arg
+            else:
+                value = repr(parameter.value)
+            guard = f"if {value} is not None:" if value.isidentifier() else "if True:"
+            name = parameter.name
+            if placement is Placement.PATH:
+                line = f"request.path = request.path.replace({'{' + name + '}'!r}, _text({value}))"
+            elif placement is Placement.QUERY:
+                line = f"request.params.append(({name!r}, _text({value})))"
+            elif placement is Placement.HEADER:
+                line = f"request.headers[{name!r}] = _text({value})"
+            else:
+                body_pairs = True
+                line = f"pairs.append(({name!r}, {value}))"
+            if guard == "if True:":
+                body.append(f"    {line}")
+            else:
+                body += [f"    {guard}", f"        {line}"]
+        if body_pairs:
+            body.insert(2, "    pairs: list[tuple[str, object]] = []")
+        body += self._encode(call, body_pairs)
+        body += self._auth(api)
+        body.append("    return request")
+        body[0] = body[0].format(args=params(["*", *args] if args else [], 0))
+        return body, args
+
+    def _encode(self, call: Call, has_pairs: bool) -> list[str]:
+        template = call.body_template
+        if call.body_type is BodyType.NONE or (not has_pairs and not template.strip()):
+            return []
+        if template.strip():
+            fill = [f"    text = {template!r}"]
+            if has_pairs:
+                fill += [
+                    "    for key, value in pairs:",
+                    "        text = text.replace(f'<{key}>', _text(value) if value is not None "
+                    "else '')",
+                ]
+            media = call.content_type or {
+                BodyType.JSON: "application/json",
+                BodyType.FORM: "application/x-www-form-urlencoded",
+            }.get(call.body_type, "text/plain; charset=utf-8")
+            return [
+                *fill,
+                "    request.content = text.encode()",
+                f"    request.headers.setdefault('Content-Type', {media!r})",
+            ]
+        if call.body_type is BodyType.JSON:
+            return ["    request.json = _nest([(k, v) for k, v in pairs if v is not None])"]
+        return ["    request.data = {k: _text(v) for k, v in pairs if v is not None}"]
+
+    def _auth(self, api: Api) -> list[str]:
+        from ..models import (
+            AUTH_SECRET_FIELD,
+            ApiKeyHeaderAuth,
+            ApiKeyQueryAuth,
+            BasicAuth,
+            BearerAuth,
+            secret_ref,
+        )
+
+        auth = api.auth
+        if auth.type not in SIMPLE_AUTH or auth.type == "none":
+            return []
+        secret = self._secret_expr(secret_ref(api, f"auth.{AUTH_SECRET_FIELD[auth.type]}"))
+        if isinstance(auth, ApiKeyQueryAuth):
+            return [f"    request.params.append(({auth.parameter!r}, {secret}))"]
+        if isinstance(auth, ApiKeyHeaderAuth):
+            return [f"    request.headers[{auth.header!r}] = {auth.prefix!r} + {secret}"]
+        if isinstance(auth, BearerAuth):
+            return [f"    request.headers['Authorization'] = 'Bearer ' + {secret}"]
+        assert isinstance(auth, BasicAuth)
+        return [
+            f"    token = base64.b64encode(({auth.username!r} + ':' + {secret}).encode()).decode()",
+            "    request.headers['Authorization'] = 'Basic ' + token",
+        ]
+
+    def _parse(self, call: Call, func: str) -> tuple[list[str], str]:
+        shape: Shape | None = call.structure
+        if shape is None:
+            return [
+                f"def _parse_{func}(response: httpx.Response) -> Any:",
+                "    response.raise_for_status()",
+                "    return response.json() if response.content else None",
+            ], "Any"
+        returns = self.models.annotation(shape, call.overrides, "", pascal(call.name) + "Response")
+        envelope = call.include_errors or call.capture_headers
+        body_shape = shape.fields.get("body") if envelope and shape.fields else shape
+        xml = call.response_type is ResponseType.XML
+        self.xml = self.xml or xml
+        text_body = body_shape is not None and body_shape.content_type is not None
+        if xml:
+            read = "_xml(response.content)"
+        elif body_shape is not None and body_shape.type.value == "binary":
+            read = "response.content"
+        elif text_body:
+            read = "response.text"
+        else:
+            read = "response.json()"
+        lines = [f"def _parse_{func}(response: httpx.Response) -> {returns}:"]
+        if not call.include_errors:
+            lines.append("    response.raise_for_status()")
+        data = read
+        if envelope:
+            errors, headers = call.include_errors, call.capture_headers
+            data = f"_envelope(response, {read}, {errors}, {headers})"
+        # Assigned first: TypeAdapter of a union is TypeAdapter[Any] to a type checker.
+        lines += [
+            f"    data = {data}",
+            f"    result: {returns} = TypeAdapter({returns}).validate_python(data)",
+            "    return result",
+        ]
+        return lines, returns
+
+    def module(self) -> str:
+        functions: list[str] = []
+        classes: list[str] = []
+        for api in self.apis:
+            sync_methods: list[str] = []
+            async_methods: list[str] = []
+            taken: set[str] = set()
+            for call in api.calls:
+                func = identifier(call.name)
+                while func in taken:
+                    func += "_"
+                taken.add(func)
+                unique = f"{identifier(api.name)}_{func}"
+                build, args = self._build(api, call, unique)
+                parse, returns = self._parse(call, unique)
+                functions += ["\n".join(build), "\n".join(parse)]
+                names = [a.split(":", 1)[0] for a in args]
+                passed = params([f"{n}={n}" for n in names], 8)
+                signature = params(["self", *(["*", *args] if args else [])], 4)
+                doc = docstring(f"{call.method.value} {call.path}: {call.name}.", 8)
+                for methods, prefix, wait in (
+                    (sync_methods, "def", ""),
+                    (async_methods, "async def", "await "),
+                ):
+                    methods.append(
+                        f"    {prefix} {func}({signature}) -> {returns}:\n{doc}\n"
+                        f"        request = _build_{unique}({passed})\n"
+                        f"        return _parse_{unique}({wait}self._send(request))"
+                    )
+            classes.append(client_class(api, sync_methods, async_methods))
+        return self._assemble(functions, classes)
+
+    def _assemble(self, functions: list[str], classes: list[str]) -> str:
+        uses = self.models.uses
+        typing = "Any"
+        imports = [
+            "from __future__ import annotations",
+            "",
+            *(["import base64"] if self.basic else []),
+            "import importlib",
+            "import os",
+        ]
+        if uses & {"date", "datetime"}:
+            imports.append(f"from datetime import {', '.join(sorted(uses & {'date', 'datetime'}))}")
+        imports.append(f"from typing import {typing}")
+        if "UUID" in uses:
+            imports.append("from uuid import UUID")
+        imports.append("from xml.etree import ElementTree")
+        imports += ["", "import httpx"]
+        pydantic = {"BaseModel", "ConfigDict", "TypeAdapter"} | (uses & {"AnyUrl", "Field"})
+        imports.append(f"from pydantic import {', '.join(sorted(pydantic))}")
+        title = textwrap.fill(
+            f"Typed client of {', '.join(a.name for a in self.apis)}: generated by Connector "
+            f"Designer from workspace {self.ws.name!r}.",
+            96,
+        )
+        header = (
+            f'"""{title}\n\n'
+            "Secrets are read from CD_SECRET_* environment variables, else from the keychain\n"
+            'entry the app keeps; none is written here. Regenerate instead of editing.\n"""'
+        )
+        constants = [f"KEYCHAIN_SERVICE = {service_name(self.ws.id)!r}"]
+        top = f"{header}\n\n" + "\n".join(imports) + "\n\n" + "\n".join(constants)
+        parts = [
+            top,
+            RUNTIME.strip(),
+            *self.models.classes,
+            *functions,
+            *classes,
+        ]
+        return long_lines("\n\n\n".join(parts)) + "\n"
+
+
+def export_python(ws: Workspace, apis: Sequence[Api]) -> str:
+    """The source of one module with a typed client for ``apis`` of ``ws``."""
+    return _Writer(ws, apis).module()
+
+
+def module_name(ws: Workspace, apis: Sequence[Api]) -> str:
+    """The file name of the module: after the API when there is one, else the workspace."""
+    name = apis[0].name if len(apis) == 1 else ws.name
+    return identifier(name) + "_client.py"

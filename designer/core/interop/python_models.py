@@ -1,0 +1,151 @@
+"""Pydantic v2 model source for a call's response structure, for the typed Python client.
+
+Each object of a structure becomes a class, named after the call and the
+field's path (``ListProductsDataItemPrice``); fields keep the user's choices:
+excluded fields are left out, a type or format override wins over the
+inferred one, optional fields default to None, nullable ones accept None.
+Formats map to the types pydantic parses: ``date``, ``datetime``, ``UUID``,
+``AnyUrl``. A field whose name is not a Python identifier (or would shadow
+a pydantic attribute) gets a safe name and an alias.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass, field
+
+from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path
+
+__all__ = ["ModelWriter", "identifier", "pascal"]
+
+_FORMAT_TYPES = {
+    TextFormat.DATE: "date",
+    TextFormat.DATE_TIME: "datetime",
+    TextFormat.UUID: "UUID",
+    TextFormat.URL: "AnyUrl",
+    TextFormat.IMAGE_URL: "AnyUrl",
+}
+_SCALARS = {
+    ValueType.TEXT: "str",
+    ValueType.INTEGER: "int",
+    ValueType.NUMBER: "float",
+    ValueType.BOOLEAN: "bool",
+    # Only nulls were seen: the type of a real value is not known.
+    ValueType.NULL: "Any",
+    ValueType.UNKNOWN: "Any",
+    ValueType.BINARY: "bytes",
+}
+#: Names a field must not take: BaseModel's own attributes, and the module's imports.
+_RESERVED = frozenset(
+    {"model_config", "model_fields", "copy", "dict", "json", "schema", "construct", "validate"}
+    | {"date", "datetime", "UUID", "AnyUrl", "Any", "Field", "BaseModel", "ConfigDict"}
+)
+
+
+def pascal(text: str) -> str:
+    """``list products`` → ``ListProducts``; never empty, never starting with a digit."""
+    words = re.findall(r"[A-Za-z0-9]+", text)
+    name = "".join(w[:1].upper() + w[1:] for w in words) or "Model"
+    return f"M{name}" if name[0].isdigit() else name
+
+
+def identifier(text: str) -> str:
+    """A snake_case Python identifier for ``text``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    name = "_".join(re.findall(r"[A-Za-z0-9]+", spaced)).lower() or "value"
+    if name[0].isdigit():
+        name = f"n{name}"
+    return f"{name}_" if keyword.iskeyword(name) or name in _RESERVED else name
+
+
+@dataclass(slots=True)
+class ModelWriter:
+    """Collects the classes of every call's structure, with names unique in the module."""
+
+    classes: list[str] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)
+    uses: set[str] = field(default_factory=set)
+
+    def unique(self, name: str) -> str:
+        candidate, n = name, 1
+        while candidate in self.taken:
+            n += 1
+            candidate = f"{name}{n}"
+        self.taken.add(candidate)
+        return candidate
+
+    def annotation(
+        self, shape: Shape, overrides: dict[str, FieldOverride], path: str, name: str
+    ) -> str:
+        """The type of the value at ``path`` (writing the classes it needs), None excluded."""
+        chosen = overrides.get(path)
+        kind = chosen.type if chosen is not None and chosen.type is not None else shape.type
+        fmt = chosen.format if chosen is not None and chosen.format is not None else shape.format
+        if kind is ValueType.OBJECT and shape.fields:
+            return self._model(shape, overrides, path, name)
+        if kind is ValueType.OBJECT:
+            self.uses.add("Any")
+            return "dict[str, Any]"
+        if kind is ValueType.LIST:
+            if shape.items is None:
+                self.uses.add("Any")
+                return "list[Any]"
+            inner = self.annotation(shape.items, overrides, child_path(path, None), name + "Item")
+            if shape.items.nullable and inner != "Any":
+                inner = f"{inner} | None"
+            return f"list[{inner}]"
+        if kind is ValueType.MIXED and shape.variants:
+            options: list[str] = []
+            for variant in shape.variants:
+                text = self.annotation(variant, {}, path, name)
+                if text not in options:
+                    options.append(text)
+            return " | ".join(options)
+        if kind is ValueType.TEXT and fmt in _FORMAT_TYPES:
+            self.uses.add(_FORMAT_TYPES[fmt])
+            return _FORMAT_TYPES[fmt]
+        text = _SCALARS.get(kind, "Any")
+        if text == "Any":
+            self.uses.add("Any")
+        return text
+
+    def _model(
+        self, shape: Shape, overrides: dict[str, FieldOverride], path: str, name: str
+    ) -> str:
+        cls = self.unique(name)
+        lines = [
+            f"class {cls}(BaseModel):",
+            "    model_config = ConfigDict(populate_by_name=True)",
+            "",
+        ]
+        names: set[str] = set()
+        for key, child in (shape.fields or {}).items():
+            where = child_path(path, key)
+            chosen = overrides.get(where)
+            if chosen is not None and not chosen.include:
+                continue
+            attr = identifier(key)
+            while attr in names:
+                attr += "_"
+            names.add(attr)
+            text = self.annotation(child, overrides, where, name + pascal(key))
+            if (child.nullable or child.optional) and not text.endswith("None") and text != "Any":
+                text += " | None"
+            options = []
+            if attr != key:
+                options.append(f"alias={key!r}")
+            if chosen is not None and chosen.label:
+                options.append(f"description={chosen.label!r}")
+            default = "None" if child.optional else "..."
+            if options:
+                lines.append(f"    {attr}: {text} = Field(")
+                lines += [f"        {item}," for item in [default, *options]]
+                lines.append("    )")
+                self.uses.add("Field")
+            elif child.optional:
+                lines.append(f"    {attr}: {text} = None")
+            else:
+                lines.append(f"    {attr}: {text}")
+        self.classes.append("\n".join(lines))
+        return cls

@@ -1,0 +1,180 @@
+"""The typed Python client export: it type-checks, lints, and calls the demo API."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from types import ModuleType
+from uuid import UUID
+
+import pytest
+from pydantic import BaseModel
+
+from designer import cli
+from designer.core import workspace_file as wf
+from designer.core.demo_server import (
+    DEMO_API_KEY,
+    DemoServer,
+    example_secrets,
+    example_workspace,
+    start_demo_server,
+)
+from designer.core.execute import Executor
+from designer.core.initialize import initialize, with_structure
+from designer.core.models import Workspace
+from designer.core.secrets import MemorySecretStore
+from designer.core.structure import FieldOverride, ValueType
+
+SECRET_ENV = "CD_SECRET_DEMO_STORE_GET_ACCOUNT_PARAM_X_API_KEY"
+
+
+@pytest.fixture(scope="module")
+def demo() -> Iterator[tuple[DemoServer, Workspace]]:
+    """The demo API, and the example workspace with the structures of its answers."""
+    server = start_demo_server()
+    try:
+        ws = example_workspace(server.url)
+        store = MemorySecretStore(example_secrets(ws))
+        api = ws.apis[0]
+
+        async def init_all() -> None:
+            async with Executor() as executor:
+                for index, call in enumerate(api.calls):
+                    if call.name != "Unstable endpoint":
+                        _, outcome = await initialize(executor, api, call, store)
+                        api.calls[index], _ = with_structure(call, outcome.shape)
+
+        asyncio.run(init_all())
+        products = next(c for c in api.calls if c.name == "List products")
+        products.overrides = {
+            "data[].vendor": FieldOverride(include=False),
+            "data[].stock": FieldOverride(ValueType.NUMBER, label="Units in stock"),
+        }
+        yield server, ws
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def generated(demo: tuple[DemoServer, Workspace], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("client")
+    workspace = folder / "example.json"
+    wf.save(demo[1], workspace)
+    code = cli.main(["export", str(workspace), "--to", "python", "-o", str(folder)])
+    assert code == 0
+    module = folder / "demo_store_client.py"
+    assert module.exists()
+    return module
+
+
+def _load(path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_client_passes_mypy_strict_and_ruff(generated: Path) -> None:
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(generated)],
+        capture_output=True,
+        text=True,
+        cwd=generated.parent,
+        timeout=300,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    rules = "E,F,I,B,PIE,UP,W"
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", rules]
+        + ["--line-length", "100", str(generated)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+
+
+def test_the_client_returns_typed_objects(
+    generated: Path, demo: tuple[DemoServer, Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client_module = _load(generated)
+    base = demo[0].url + "/v1"
+    client = client_module.DemoStoreClient(base_url=base)
+    try:
+        page = client.list_products(page="2", per_page="3")
+        assert isinstance(page, BaseModel)
+        assert page.page == 2
+        assert len(page.data) == 3
+        first = page.data[0]
+        assert isinstance(first.id, UUID)
+        assert isinstance(first.created_at, datetime)
+        assert isinstance(first.release_date, date)
+        assert isinstance(first.price.amount, float)
+        assert isinstance(first.stock, float)  # the type override
+        assert "vendor" not in type(first).model_fields  # excluded
+        assert type(first).model_fields["stock"].description == "Units in stock"
+        order = client.get_order(order_id="1002")
+        assert order.id == 1002
+        feed = client.news_feed_xml()
+        assert isinstance(feed, BaseModel)
+        with pytest.raises(LookupError, match=SECRET_ENV):
+            client.get_account()
+        monkeypatch.setenv(SECRET_ENV, DEMO_API_KEY)
+        account = client.get_account()
+        assert isinstance(account, BaseModel)
+    finally:
+        client.close()
+
+    async def use_async() -> object:
+        async with client_module.AsyncDemoStoreClient(base_url=base) as async_client:
+            return await async_client.get_product(sku="SKU-00003")
+
+    product = asyncio.run(use_async())
+    assert isinstance(product, BaseModel)
+    assert product.sku == "SKU-00003"  # type: ignore[attr-defined]
+
+
+def test_no_secret_is_written(generated: Path, demo: tuple[DemoServer, Workspace]) -> None:
+    source = generated.read_text()
+    assert DEMO_API_KEY not in source
+    assert SECRET_ENV in source
+
+
+def test_clients_of_imported_documents_type_check(tmp_path: Path) -> None:
+    interop = Path(__file__).parents[2] / "data" / "interop"
+    names = ["petstore-3.0.yaml", "catalog-3.1.json", "weather-swagger-2.0.json"]
+    modules = []
+    for name in names:
+        workspace = tmp_path / f"{name}.json"
+        assert cli.main(["import", str(interop / name), "-o", str(workspace)]) == 0
+        module = tmp_path / f"{workspace.stem.replace('.', '_').replace('-', '_')}.py"
+        assert cli.main(["export", str(workspace), "--to", "python", "-o", str(module)]) == 0
+        modules.append(str(module))
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", *modules],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,I,B,PIE,UP,W"]
+        + ["--line-length", "100", *modules],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    pets = _load(Path(modules[0]))
+    assert "CD_SECRET_PET_SHOP_AUTH_TOKEN" in Path(modules[0]).read_text()
+    assert hasattr(pets, "PetShopClient")
+    assert hasattr(pets, "AsyncPetShopClient")
