@@ -71,7 +71,7 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from .core.interop.merge import OnConflict
     from .core.interop.service import merge_import, read_import
 
-    imported = read_import(data, name, kind)
+    imported = read_import(data, name, kind, base=None if name == "<stdin>" else name)
     target: str | None = args.output
     workspace = None
     if target is not None and os.path.exists(target):

@@ -18,7 +18,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from ..errors import ImportVersionError
@@ -72,13 +71,6 @@ def _server_url(server: Any, where: str, r: Reader) -> str:
     return url.rstrip("/") if url != "/" else ""
 
 
-def _servers(node: dict[str, Any], where: str, r: Reader, inherited: str | None) -> str | None:
-    servers = r.get_list(node, "servers", where)
-    if not servers:
-        return inherited
-    return _server_url(servers[0], join(join(where, "servers"), 0), r)
-
-
 def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     host = r.get_text(doc, "host", "$")
     base_path = r.get_text(doc, "basePath", "$").rstrip("/")
@@ -88,12 +80,16 @@ def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     return f"{(schemes or ['https'])[0]}://{host}{base_path}"
 
 
+_Key = tuple[str, ...]
+_Item = tuple[Call, _Key, list[str]]
+
+
 class _Importer:
-    def __init__(self, doc: dict[str, Any], source: str) -> None:
+    def __init__(self, doc: dict[str, Any], source: str, base: str | None) -> None:
         self.r = Reader(source)
         self.doc = doc
         self.version = _version(doc, self.r)
-        self.resolver = Resolver(doc, self.r)
+        self.resolver = Resolver(doc, self.r, base)
         self.notes: set[str] = set()
         if self.version == 2:
             self.schemes = self.r.get_obj(doc, "securityDefinitions", "$")
@@ -106,85 +102,165 @@ class _Importer:
     def run(self) -> ImportResult:
         r, doc = self.r, self.doc
         info = r.get_obj(doc, "info", "$")
-        title = r.get_text(info, "title", "$.info") or "Imported API"
-        root_server = _swagger_base(doc, r) if self.version == 2 else _servers(doc, "$", r, "")
+        title = " ".join(r.get_text(info, "title", "$.info").split()) or "Imported API"
+        self.description = r.get_text(info, "description", "$.info").strip()
+        root_server = _swagger_base(doc, r) if self.version == 2 else self._servers(doc, "$", "")
         global_security = doc.get("security")
-        groups: dict[str, list[tuple[Call, str | None, list[str]]]] = {}
+        groups: dict[str, list[_Item]] = {}
         paths = r.get_obj(doc, "paths", "$")
         for path, raw_item in paths.items():
+            if path.startswith("x-"):
+                continue
             where = join("$.paths", path)
             item, item_where, _ = self.resolver.resolve(raw_item, where)
             item = r.obj(item, item_where)
             shared = r.get_list(item, "parameters", item_where)
             server = (
-                root_server if self.version == 2 else _servers(item, item_where, r, root_server)
+                root_server if self.version == 2 else self._servers(item, item_where, root_server)
             )
             if "trace" in item:
                 self.notes.add("TRACE operations are not imported")
             for method in _METHODS:
                 if method not in item:
                     continue
-                op_where = join(item_where, method)
-                op = r.obj(item[method], op_where)
-                op_server = server if self.version == 2 else _servers(op, op_where, r, server)
+                op_node, op_where, _ = self.resolver.resolve(item[method], join(item_where, method))
+                op = r.obj(op_node, op_where)
+                op_server = server if self.version == 2 else self._servers(op, op_where, server)
                 call = self._call(path, method, op, op_where, shared, item_where)
                 security = op.get("security", global_security)
-                scheme = self._scheme_name(security, join(op_where, "security"))
+                key = self._requirement(security, join(op_where, "security"))
                 tags = [t for t in r.get_list(op, "tags", op_where) if isinstance(t, str)]
-                groups.setdefault(op_server or "", []).append((call, scheme, tags))
-        apis = [self._api(base, items, title, len(groups)) for base, items in groups.items()]
+                groups.setdefault(op_server or "", []).append((call, key, tags))
+        apis = [
+            api
+            for base, items in groups.items()
+            for api in self._apis(base, items, title, len(groups))
+        ]
         if not apis:
             self.notes.add("the document describes no operations")
         for base in groups:
             if base and not base.lower().startswith(("http://", "https://")):
                 self.notes.add(f"server URL {base!r} is relative: set the API's full base URL")
         result = ImportResult("openapi", title, [tidy_api(api) for api in apis])
-        result.notes = sorted(self.notes)
+        result.notes = sorted(self.notes | self.resolver.notes)
         return result
 
-    def _scheme_name(self, security: Any, where: str) -> str | None:
-        if not isinstance(security, list) or not security:
-            return None
-        first = security[0]
-        if not isinstance(first, dict) or not first:
-            return None
-        name = next(iter(first))
-        if name not in self.schemes:
-            raise self.r.fail(
-                join(where, 0), f"names security scheme {name!r}, which is not defined"
+    def _servers(self, node: dict[str, Any], where: str, inherited: str | None) -> str | None:
+        servers = self.r.get_list(node, "servers", where)
+        if not servers:
+            return inherited
+        if len(servers) > 1:
+            first = self.r.get_text(
+                self.r.obj(servers[0], join(join(where, "servers"), 0)), "url", where
             )
-        return str(name)
+            self.notes.add(
+                f"{where}.servers lists {len(servers)} servers: the first ({first!r}) is used; "
+                f"add the others as environments if you need them"
+            )
+        return _server_url(servers[0], join(join(where, "servers"), 0), self.r)
 
-    def _auth(self, name: str | None) -> Auth:
-        if name is None:
-            return NoAuth()
+    def _requirement(self, security: Any, where: str) -> _Key:
+        """The scheme names of the first security requirement (all of them: they apply together).
+
+        ``security: []`` or an empty requirement means no authentication;
+        names not defined in the document are left out with a note.
+        """
+        if not isinstance(security, list) or not security:
+            return ()
+        first = security[0]
+        if not isinstance(first, dict):
+            return ()
+        names = []
+        for name in first:
+            if name in self.schemes:
+                names.append(str(name))
+            else:
+                self.notes.add(
+                    f"{join(where, 0)} names security scheme {name!r}, which is not defined: "
+                    f"it was left out; set that authentication by hand"
+                )
+        return tuple(names)
+
+    def _scheme(self, name: str) -> dict[str, Any]:
         where = join(
             "$.securityDefinitions" if self.version == 2 else "$.components.securitySchemes", name
         )
         scheme, where, _ = self.resolver.resolve(self.schemes[name], where)
-        return auth_from_scheme(self.r.obj(scheme, where), name, self.notes)
+        return self.r.obj(scheme, where)
 
-    def _api(
-        self, base: str, items: list[tuple[Call, str | None, list[str]]], title: str, groups: int
-    ) -> Api:
+    def _auth(self, key: _Key) -> tuple[Auth, list[Parameter], list[Parameter]]:
+        """The authentication of a requirement, and the private headers and query values.
+
+        Schemes required together (AND): the first that is not an API key
+        becomes the authentication (else the first API key); the other API
+        keys become private shared headers or query parameters.
+        """
+        if not key:
+            return NoAuth(), [], []
+        schemes = {name: self._scheme(name) for name in key}
+        main = next((n for n in key if schemes[n].get("type") != "apiKey"), key[0])
+        headers: list[Parameter] = []
+        query: list[Parameter] = []
+        for name in key:
+            scheme = schemes[name]
+            if name == main:
+                continue
+            field = scheme.get("name")
+            if scheme.get("type") == "apiKey" and isinstance(field, str) and field:
+                target = headers if scheme.get("in") == "header" else query
+                if scheme.get("in") in ("header", "query"):
+                    target.append(
+                        Parameter(
+                            name=field,
+                            placement=Placement.HEADER if target is headers else Placement.QUERY,
+                            private=True,
+                            dynamic=False,
+                            description=f"security scheme {name!r}",
+                        )
+                    )
+                    continue
+            self.notes.add(
+                f"security scheme {name!r} is required together with {main!r}: only "
+                f"{main!r} was imported as the authentication; add {name!r} by hand"
+            )
+        return auth_from_scheme(schemes[main], main, self.notes), headers, query
+
+    def _apis(self, base: str, items: list[_Item], title: str, groups: int) -> list[Api]:
+        """The APIs of one server: one per security requirement its operations use."""
         name = title
         if groups > 1:
             tags = {tuple(t[:1]) for _, _, t in items}
             name = tags.pop()[0] if len(tags) == 1 and () not in tags else base or title
-        schemes = Counter(s for _, s, _ in items if s is not None)
-        chosen = schemes.most_common(1)[0][0] if schemes else None
-        if len(schemes) > 1:
-            self.notes.add(
-                f"API {name!r}: operations use several security schemes; {chosen!r} applies to all"
+        by_key: dict[_Key, list[Call]] = {}
+        for call, key, _ in items:
+            by_key.setdefault(key, []).append(call)
+        ordered = sorted(by_key, key=lambda k: -len(by_key[k]))
+        apis = []
+        for index, key in enumerate(ordered):
+            calls = by_key[key]
+            api_name = name
+            if index:
+                label = " + ".join(key) if key else "no authentication"
+                api_name = f"{name} ({label})"
+                self.notes.add(
+                    f"API {name!r}: {len(calls)} operation{'s' if len(calls) > 1 else ''} "
+                    f"use{'' if len(calls) > 1 else 's'} "
+                    f"{'no authentication' if not key else 'security ' + repr(label)} unlike "
+                    f"the others: imported as API {api_name!r}"
+                )
+            auth, auth_headers, auth_query = self._auth(key)
+            apis.append(
+                Api(
+                    name=api_name,
+                    description=self.description,
+                    base_url=base,
+                    auth=auth,
+                    headers=[*auth_headers, *_common_headers(calls)],
+                    parameters=auth_query,
+                    calls=calls,
+                )
             )
-        calls = [call for call, _, _ in items]
-        return Api(
-            name=name,
-            base_url=base,
-            auth=self._auth(chosen),
-            headers=_common_headers(calls),
-            calls=calls,
-        )
+        return apis
 
     def _call(
         self,
@@ -341,8 +417,12 @@ def _common_headers(calls: list[Call]) -> list[Parameter]:
     return shared
 
 
-def import_openapi(doc: Any, source: str) -> ImportResult:
-    """The APIs an OpenAPI 3.x or Swagger 2.0 document describes."""
+def import_openapi(doc: Any, source: str, base: str | None = None) -> ImportResult:
+    """The APIs an OpenAPI 3.x or Swagger 2.0 document describes.
+
+    ``base`` is the path of the document's file: references to files are
+    read from its folder tree (see :mod:`.refs`).
+    """
     r = Reader(source)
     with model_errors(source):
-        return _Importer(r.obj(doc, "$"), source).run()
+        return _Importer(r.obj(doc, "$"), source, base).run()

@@ -22,7 +22,7 @@ from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
 from .credentials import hide_credentials
 from .curl_export import export_curl
-from .detect import detect_document, looks_like_curl
+from .detect import check_kind, detect_document, looks_like_curl
 from .har import import_har
 from .insomnia import import_insomnia
 from .merge import MergeOutcome, OnConflict, merge_apis, remap_ref
@@ -84,14 +84,20 @@ def _curl(text: str, source: str) -> ImportResult:
     return ImportResult("curl", ws.name, ws.apis, secrets=store.values)
 
 
-def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
-    """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None)."""
+def read_import(
+    data: bytes, source: str, kind: str | None = None, *, base: str | None = None
+) -> Imported:
+    """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
+
+    ``base`` is the path of the file read, when there is one: an OpenAPI
+    document's references to other files are read from its folder tree.
+    """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
         result = _curl(text, source)
         return Imported("curl", result, required_secrets(result.apis))
     doc = parse_document(data, source)
-    kind = kind or detect_document(doc, source)
+    kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
     if kind == "bundle":
         contents = import_bundle(doc, source)
         by_ref = {s.ref: s for s in required_secrets(contents.result.apis)}
@@ -101,7 +107,9 @@ def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
             if known is not None:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
-    result = _IMPORTERS[kind](doc, source)
+    result = (
+        import_openapi(doc, source, base) if kind == "openapi" else _IMPORTERS[kind](doc, source)
+    )
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
 
