@@ -325,7 +325,12 @@ class _Importer:
         at = join(join(at, "content"), media)
         entry = self.r.obj(content[media], at)
         shape = schema_to_shape(entry.get("schema") or {}, join(at, "schema"), self.resolver)
-        return body_from_shape(media, shape, entry.get("example"))
+        example = entry.get("example")
+        examples = entry.get("examples")
+        if example is None and isinstance(examples, dict) and examples:
+            first, _, _ = self.resolver.resolve(next(iter(examples.values())), join(at, "examples"))
+            example = first.get("value") if isinstance(first, dict) else None
+        return body_from_shape(media, shape, example)
 
     def _swagger_body(self, parts: list[dict[str, Any]], op: dict[str, Any], where: str) -> Body:
         if not parts:
@@ -347,9 +352,15 @@ class _Importer:
         schema = {
             "type": "object",
             "properties": {
-                str(p["name"]): {
-                    k: v for k, v in p.items() if k in ("type", "format", "example", "default")
-                }
+                str(p["name"]): (
+                    {"type": "string", "format": "binary"}
+                    if p.get("type") == "file"
+                    else {
+                        k: v
+                        for k, v in p.items()
+                        if k in ("type", "format", "example", "default", "enum", "x-example")
+                    }
+                )
                 for p in parts
             },
             "required": [p["name"] for p in parts if p.get("required") is True],

@@ -45,8 +45,9 @@ from .refs import Resolver
 
 __all__ = ["MAX_NODES", "schema_to_shape"]
 
-#: The most nodes one structure holds; real response structures have a few hundred.
-MAX_NODES = 1_000
+#: The most nodes one structure holds: real responses have tens to a few hundred fields,
+#: and a connector needs the ones it uses; a bigger tree is cut, marked truncated.
+MAX_NODES = 250
 
 _TYPES = {
     "string": ValueType.TEXT,
@@ -130,6 +131,10 @@ class _Converter:
         memo = resolver.memo.setdefault("shapes", {})
         self.memo: dict[str, tuple[Shape, int, int]] = memo
         self.active: set[str] = set()
+        # The nesting at which the shape being converted starts: a referenced
+        # schema is converted on its own, but its nesting still counts, so
+        # chains of references cannot nest deeper than MAX_DEPTH.
+        self.base = 0
 
     def convert(self, schema: Any, where: str, depth: int, frame: _Frame) -> Shape:
         if isinstance(schema, dict) and "$ref" in schema:
@@ -160,12 +165,18 @@ class _Converter:
             return Shape(type=_declared(target), truncated=True)
         entry = self.memo.get(pointer)
         if entry is None:
+            absolute = self.base + depth
+            if absolute >= MAX_DEPTH:
+                frame.add(1, depth + 1)
+                return Shape(type=_declared(target), truncated=True)
             self.active.add(pointer)
             own = _Frame()
+            self.base = absolute
             try:
                 shape = self.convert(target, at, 0, own)
             finally:
                 self.active.discard(pointer)
+                self.base = absolute - depth
             entry = (shape, own.nodes, own.height)
             self.memo[pointer] = entry
         shape, nodes, height = entry
