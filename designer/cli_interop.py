@@ -192,6 +192,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     secrets = required_secrets(apis)
     values = [os.environ.get(s.env, "") for s in secrets]
     output: str | None = args.output
+    notes: list[str] = []
     data = export_workspace(
         ws,
         args.to,
@@ -201,7 +202,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_samples=args.include_samples,
         samples=_samples(args.sample, ws),
         secret_values=[v for v in values if v],
+        notes=notes,
     )
+    for text in notes:
+        _note(f"Note: {text}")
     if output is None:
         _out_bytes(data)
     else:

@@ -23,9 +23,10 @@ from typing import Any
 from ..errors import ImportVersionError
 from ..models import Api, Auth, Call, Method, NoAuth, Parameter, Placement, UseAs
 from .common import ImportResult, model_errors, tidy_api
+from .openapi_auth import auth_from_scheme
+from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
     Body,
-    auth_from_scheme,
     body_from_shape,
     pick_media,
     read_parameter,
@@ -106,6 +107,7 @@ class _Importer:
         self.description = r.get_text(info, "description", "$.info").strip()
         root_server = _swagger_base(doc, r) if self.version == 2 else self._servers(doc, "$", "")
         global_security = doc.get("security")
+        self.default = self._requirement(global_security, "$.security")
         groups: dict[str, list[_Item]] = {}
         paths = r.get_obj(doc, "paths", "$")
         for path, raw_item in paths.items():
@@ -124,13 +126,18 @@ class _Importer:
                 if method not in item:
                     continue
                 op_node, op_where, _ = self.resolver.resolve(item[method], join(item_where, method))
-                op = r.obj(op_node, op_where)
-                op_server = server if self.version == 2 else self._servers(op, op_where, server)
-                call = self._call(path, method, op, op_where, shared, item_where)
-                security = op.get("security", global_security)
-                key = self._requirement(security, join(op_where, "security"))
-                tags = [t for t in r.get_list(op, "tags", op_where) if isinstance(t, str)]
-                groups.setdefault(op_server or "", []).append((call, key, tags))
+                first = r.obj(op_node, op_where)
+                # Calls exported beside this one, with the same method and path.
+                alternatives = r.get_list(first, ALTERNATIVES, op_where)
+                places = [join(join(op_where, ALTERNATIVES), i) for i in range(len(alternatives))]
+                for raw, at in [(first, op_where), *zip(alternatives, places, strict=True)]:
+                    op = r.obj(raw, at)
+                    op_server = server if self.version == 2 else self._servers(op, at, server)
+                    call = self._call(path, method, op, at, shared, item_where)
+                    security = op.get("security", global_security)
+                    key = self._requirement(security, join(at, "security"))
+                    tags = [t for t in r.get_list(op, "tags", at) if isinstance(t, str)]
+                    groups.setdefault(op_server or "", []).append((call, key, tags))
         apis = [
             api
             for base, items in groups.items()
@@ -234,7 +241,8 @@ class _Importer:
         by_key: dict[_Key, list[Call]] = {}
         for call, key, _ in items:
             by_key.setdefault(key, []).append(call)
-        ordered = sorted(by_key, key=lambda k: -len(by_key[k]))
+        # The document's default requirement keeps the API's name, else the most used.
+        ordered = sorted(by_key, key=lambda k: (k != self.default, -len(by_key[k])))
         apis = []
         for index, key in enumerate(ordered):
             calls = by_key[key]
@@ -356,7 +364,7 @@ class _Importer:
                     {"type": "string", "format": "binary"}
                     if p.get("type") == "file"
                     else {
-                        k: v
+                        "example" if k == "x-example" else k: v
                         for k, v in p.items()
                         if k in ("type", "format", "example", "default", "enum", "x-example")
                     }

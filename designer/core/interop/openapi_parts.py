@@ -13,13 +13,7 @@ from typing import Any
 import orjson
 
 from ..models import (
-    ApiKeyHeaderAuth,
-    ApiKeyQueryAuth,
-    Auth,
-    BasicAuth,
-    BearerAuth,
     BodyType,
-    NoAuth,
     Parameter,
     Placement,
 )
@@ -29,7 +23,7 @@ from .reader import Reader, join
 from .refs import Resolver
 from .schema_shape import schema_to_shape
 
-__all__ = ["Body", "auth_from_scheme", "body_from_shape", "pick_media", "read_parameter"]
+__all__ = ["Body", "body_from_shape", "pick_media", "read_parameter"]
 
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 _PLACEMENTS = {"path": Placement.PATH, "query": Placement.QUERY, "header": Placement.HEADER}
@@ -167,6 +161,10 @@ def _field(name: str, child: Shape, example: Any, *, form: bool = False) -> Para
         value = as_text(example, kind)
     elif child.samples:
         value = Reader("").scalar(child.samples[0])
+    elif kind is ParamType.JSON and child.type is ValueType.LIST:
+        # An empty list unless its items have an example: never [""] or [0] by default.
+        sample = child.items is not None and child.items.samples
+        value = orjson.dumps([_skeleton(child.items)] if sample and child.items else []).decode()
     elif kind is ParamType.JSON:
         value = orjson.dumps(_skeleton(child)).decode()
     else:
@@ -259,30 +257,3 @@ def response_shape(schema: Any, where: str, resolver: Resolver) -> Shape | None:
         return None
     shape = schema_to_shape(schema, where, resolver)
     return None if shape.type is ValueType.UNKNOWN and not shape.truncated else shape
-
-
-def auth_from_scheme(scheme: dict[str, Any], name: str, notes: set[str]) -> Auth:
-    """The authentication an OpenAPI or Swagger security scheme describes."""
-    kind = scheme.get("type")
-    where = scheme.get("in")
-    if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-        return BearerAuth()
-    if (kind == "http" and str(scheme.get("scheme", "")).lower() == "basic") or kind == "basic":
-        username = scheme.get("x-username")
-        return BasicAuth(username=username if isinstance(username, str) else "")
-    if kind == "apiKey" and isinstance(scheme.get("name"), str) and scheme["name"]:
-        if where == "header":
-            prefix = scheme.get("x-prefix")
-            return ApiKeyHeaderAuth(
-                header=scheme["name"], prefix=prefix if isinstance(prefix, str) else ""
-            )
-        if where == "query":
-            return ApiKeyQueryAuth(parameter=scheme["name"])
-    if kind in ("oauth2", "openIdConnect"):
-        notes.add(
-            f"security scheme {name!r} ({kind}) was imported as a bearer token: get a token "
-            f"from the provider and set it in the API's authentication"
-        )
-        return BearerAuth()
-    notes.add(f"security scheme {name!r} ({kind}) is not supported: set authentication by hand")
-    return NoAuth()

@@ -182,8 +182,12 @@ def export_workspace(
     include_samples: bool = False,
     samples: Mapping[str, SampleResponse] | None = None,
     secret_values: Iterable[str] = (),
+    notes: list[str] | None = None,
 ) -> bytes:
-    """The file contents of ``ws`` (or the chosen APIs or call) exported as ``to``."""
+    """The file contents of ``ws`` (or the chosen APIs or call) exported as ``to``.
+
+    Remarks on what the format could not hold as it is go to ``notes``.
+    """
     apis = select_apis(ws, api_names)
     chosen = find_call(ws, call) if call is not None else None
     if to == "bundle":
@@ -211,8 +215,10 @@ def export_workspace(
     elif to in ("openapi", "postman"):
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
-        exporter = export_openapi if to == "openapi" else export_postman
-        document = exporter(ws, apis)
+        if to == "openapi":
+            document = export_openapi(ws, apis, notes=notes)
+        else:
+            document = export_postman(ws, apis)
     else:
         raise ExportError(f"Unknown export format '{to}': use one of {', '.join(EXPORT_FORMATS)}")
     if yaml_output:

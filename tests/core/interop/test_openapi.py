@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from designer.core.errors import ExportError, ImportReferenceError, ImportVersionError
+from designer.core.errors import ImportReferenceError, ImportVersionError
 from designer.core.inference import walk
 from designer.core.interop.openapi_export import export_openapi
 from designer.core.interop.openapi_import import import_openapi
@@ -75,10 +75,16 @@ def test_several_apis_share_one_document(rich: Workspace) -> None:
     assert [(a.name, a.base_url) for a in back] == [(a.name, a.base_url) for a in rich.apis]
 
 
-def test_same_path_and_method_in_two_apis_is_refused(rich: Workspace) -> None:
+def test_same_path_and_method_in_two_apis_export_as_one_operation(rich: Workspace) -> None:
     twin = rich.apis[0].model_copy(update={"name": "Shop EU", "id": "other"})
-    with pytest.raises(ExportError, match="are both GET /orders"):
-        export_openapi(rich, [rich.apis[0], twin])
+    notes: list[str] = []
+    doc = export_openapi(rich, [rich.apis[0], twin], notes=notes)
+    validate(doc)
+    kept = doc["paths"]["/orders"]["get"]["x-connector-designer-alternatives"]
+    assert [op["tags"] for op in kept] == [["Shop EU"]]
+    assert any("are both GET /orders" in n for n in notes)
+    back = import_openapi(doc, "export.json").apis
+    assert sum(len(a.calls) for a in back) == len(rich.apis[0].calls) * 2
 
 
 def test_petstore_30() -> None:
