@@ -61,6 +61,8 @@ __all__ = ["ALTERNATIVES", "OPENAPI_VERSION", "export_openapi", "response_schema
 ALTERNATIVES = "x-connector-designer-alternatives"
 
 OPENAPI_VERSION = "3.1.0"
+#: Any JSON value but null: a JSON-typed sample that is neither a list nor an object.
+_ANY_JSON = ("array", "boolean", "number", "object", "string")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 _MEDIA = {
@@ -114,7 +116,7 @@ def _typed_schema(p: Parameter) -> tuple[dict[str, Any], Any]:
             value = p.value
         schema = {"type": "array"} if isinstance(value, list) else {"type": "object"}
         if value is not None and not isinstance(value, list | dict):
-            schema = {}
+            schema = {"type": list(_ANY_JSON)}
     elif p.type is ParamType.FILE:
         schema = {"type": "string", "format": "binary"}
         value = ""
@@ -169,6 +171,25 @@ def _body_schema(parameters: list[Parameter]) -> dict[str, Any]:
     return root
 
 
+def _body_example(parameters: list[Parameter]) -> dict[str, Any]:
+    """The JSON body the parameters' samples make (private ones left out), typed."""
+    root: dict[str, Any] = {}
+    for p in parameters:
+        _, value = _typed_schema(p)
+        if p.private or value in ("", None):
+            continue
+        *parents, leaf = p.name.split(".")
+        node = root
+        for part in parents:
+            child = node.setdefault(part, {})
+            if not isinstance(child, dict):
+                break
+            node = child
+        else:
+            node[leaf] = value
+    return root
+
+
 def _template_schema(call: Call, parameters: list[Parameter]) -> dict[str, Any]:
     values = {p.name: ("" if p.private else p.value) for p in parameters}
 
@@ -191,7 +212,16 @@ def _request_body(call: Call, body: list[Parameter]) -> dict[str, Any] | None:
         return None
     if kind is BodyType.JSON:
         media = "application/json"
-        schema = _template_schema(call, body) if call.body_template.strip() else _body_schema(body)
+        if call.body_template.strip():
+            schema = _template_schema(call, body)
+        else:
+            schema = _body_schema(body)
+            example = _body_example(body)
+            if example:
+                return {
+                    "required": True,
+                    "content": {"application/json": {"schema": schema, "example": example}},
+                }
     elif kind in (BodyType.FORM, BodyType.MULTIPART):
         media = (
             "application/x-www-form-urlencoded"
@@ -245,6 +275,8 @@ def _operation(api: Api, call: Call, op_id: str, tagged: bool) -> dict[str, Any]
         for p in every
         if p.placement is not Placement.BODY
         and (p.placement, p.name.lower()) not in keys
+        # Shared path values fill the base URL's placeholders (server variables).
+        and (p.placement is not Placement.PATH or p.name in path_placeholders(call.path))
         and not (p.placement is Placement.HEADER and p.name.lower() in _IGNORED_HEADERS)
         and not (p.placement is Placement.HEADER and p.name.lower() == auth_header)
         and not (p.placement is Placement.QUERY and p.name == auth_query)
