@@ -21,9 +21,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ImportVersionError
-from ..models import Api, Auth, Call, Method, NoAuth, Parameter, Placement, UseAs
+from ..models import Call, Method, Parameter, Placement, UseAs
 from .common import ImportResult, model_errors, tidy_api
-from .openapi_auth import auth_from_scheme
 from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
     Body,
@@ -34,6 +33,7 @@ from .openapi_parts import (
     response_type_of,
     success_response,
 )
+from .openapi_security import Item, Security
 from .reader import Reader, join
 from .refs import Resolver
 from .schema_shape import schema_to_shape
@@ -81,8 +81,12 @@ def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     return f"{(schemes or ['https'])[0]}://{host}{base_path}"
 
 
-_Key = tuple[str, ...]
-_Item = tuple[Call, _Key, list[str]]
+def _api_name(base: str, items: list[Item], title: str, groups: int) -> str:
+    """The document's title; with several servers, the tag or the URL of this one."""
+    if groups > 1:
+        tags = {tuple(t[:1]) for _, _, t in items}
+        return tags.pop()[0] if len(tags) == 1 and () not in tags else base or title
+    return title
 
 
 class _Importer:
@@ -107,8 +111,9 @@ class _Importer:
         self.description = r.get_text(info, "description", "$.info").strip()
         root_server = _swagger_base(doc, r) if self.version == 2 else self._servers(doc, "$", "")
         global_security = doc.get("security")
-        self.default = self._requirement(global_security, "$.security")
-        groups: dict[str, list[_Item]] = {}
+        self.security = Security(self.schemes, self.resolver, self.version, self.notes)
+        self.security.default = self.security.requirement(global_security, "$.security")
+        groups: dict[str, list[Item]] = {}
         paths = r.get_obj(doc, "paths", "$")
         for path, raw_item in paths.items():
             if path.startswith("x-"):
@@ -135,13 +140,15 @@ class _Importer:
                     op_server = server if self.version == 2 else self._servers(op, at, server)
                     call = self._call(path, method, op, at, shared, item_where)
                     security = op.get("security", global_security)
-                    key = self._requirement(security, join(at, "security"))
+                    key = self.security.requirement(security, join(at, "security"))
                     tags = [t for t in r.get_list(op, "tags", at) if isinstance(t, str)]
                     groups.setdefault(op_server or "", []).append((call, key, tags))
         apis = [
             api
             for base, items in groups.items()
-            for api in self._apis(base, items, title, len(groups))
+            for api in self.security.apis(
+                _api_name(base, items, title, len(groups)), base, items, self.description
+            )
         ]
         if not apis:
             self.notes.add("the document describes no operations")
@@ -165,110 +172,6 @@ class _Importer:
                 f"add the others as environments if you need them"
             )
         return _server_url(servers[0], join(join(where, "servers"), 0), self.r)
-
-    def _requirement(self, security: Any, where: str) -> _Key:
-        """The scheme names of the first security requirement (all of them: they apply together).
-
-        ``security: []`` or an empty requirement means no authentication;
-        names not defined in the document are left out with a note.
-        """
-        if not isinstance(security, list) or not security:
-            return ()
-        first = security[0]
-        if not isinstance(first, dict):
-            return ()
-        names = []
-        for name in first:
-            if name in self.schemes:
-                names.append(str(name))
-            else:
-                self.notes.add(
-                    f"{join(where, 0)} names security scheme {name!r}, which is not defined: "
-                    f"it was left out; set that authentication by hand"
-                )
-        return tuple(names)
-
-    def _scheme(self, name: str) -> dict[str, Any]:
-        where = join(
-            "$.securityDefinitions" if self.version == 2 else "$.components.securitySchemes", name
-        )
-        scheme, where, _ = self.resolver.resolve(self.schemes[name], where)
-        return self.r.obj(scheme, where)
-
-    def _auth(self, key: _Key) -> tuple[Auth, list[Parameter], list[Parameter]]:
-        """The authentication of a requirement, and the private headers and query values.
-
-        Schemes required together (AND): the first that is not an API key
-        becomes the authentication (else the first API key); the other API
-        keys become private shared headers or query parameters.
-        """
-        if not key:
-            return NoAuth(), [], []
-        schemes = {name: self._scheme(name) for name in key}
-        main = next((n for n in key if schemes[n].get("type") != "apiKey"), key[0])
-        headers: list[Parameter] = []
-        query: list[Parameter] = []
-        for name in key:
-            scheme = schemes[name]
-            if name == main:
-                continue
-            field = scheme.get("name")
-            if scheme.get("type") == "apiKey" and isinstance(field, str) and field:
-                target = headers if scheme.get("in") == "header" else query
-                if scheme.get("in") in ("header", "query"):
-                    target.append(
-                        Parameter(
-                            name=field,
-                            placement=Placement.HEADER if target is headers else Placement.QUERY,
-                            private=True,
-                            dynamic=False,
-                            description=f"security scheme {name!r}",
-                        )
-                    )
-                    continue
-            self.notes.add(
-                f"security scheme {name!r} is required together with {main!r}: only "
-                f"{main!r} was imported as the authentication; add {name!r} by hand"
-            )
-        return auth_from_scheme(schemes[main], main, self.notes), headers, query
-
-    def _apis(self, base: str, items: list[_Item], title: str, groups: int) -> list[Api]:
-        """The APIs of one server: one per security requirement its operations use."""
-        name = title
-        if groups > 1:
-            tags = {tuple(t[:1]) for _, _, t in items}
-            name = tags.pop()[0] if len(tags) == 1 and () not in tags else base or title
-        by_key: dict[_Key, list[Call]] = {}
-        for call, key, _ in items:
-            by_key.setdefault(key, []).append(call)
-        # The document's default requirement keeps the API's name, else the most used.
-        ordered = sorted(by_key, key=lambda k: (k != self.default, -len(by_key[k])))
-        apis = []
-        for index, key in enumerate(ordered):
-            calls = by_key[key]
-            api_name = name
-            if index:
-                label = " + ".join(key) if key else "no authentication"
-                api_name = f"{name} ({label})"
-                self.notes.add(
-                    f"API {name!r}: {len(calls)} operation{'s' if len(calls) > 1 else ''} "
-                    f"use{'' if len(calls) > 1 else 's'} "
-                    f"{'no authentication' if not key else 'security ' + repr(label)} unlike "
-                    f"the others: imported as API {api_name!r}"
-                )
-            auth, auth_headers, auth_query = self._auth(key)
-            apis.append(
-                Api(
-                    name=api_name,
-                    description=self.description,
-                    base_url=base,
-                    auth=auth,
-                    headers=[*auth_headers, *_common_headers(calls)],
-                    parameters=auth_query,
-                    calls=calls,
-                )
-            )
-        return apis
 
     def _call(
         self,
@@ -403,37 +306,6 @@ class _Importer:
             "response_type": response_type_of(media),
             "structure": response_shape(schema, schema_at, self.resolver),
         }
-
-
-def _common_headers(calls: list[Call]) -> list[Parameter]:
-    """Headers every call sends with the same value: moved to the API."""
-    if len(calls) < 2:
-        return []
-
-    def headers(call: Call) -> set[tuple[str, str, bool]]:
-        return {
-            (p.name.lower(), p.value, p.optional)
-            for p in call.parameters
-            if p.placement is Placement.HEADER and not p.private
-        }
-
-    common = set.intersection(*(headers(c) for c in calls))
-    if not common:
-        return []
-    shared = [
-        p
-        for p in calls[0].parameters
-        if (p.name.lower(), p.value, p.optional) in common and p.placement is Placement.HEADER
-    ]
-    for call in calls:
-        call.parameters = [
-            p
-            for p in call.parameters
-            if not (
-                p.placement is Placement.HEADER and (p.name.lower(), p.value, p.optional) in common
-            )
-        ]
-    return shared
 
 
 def import_openapi(doc: Any, source: str, base: str | None = None) -> ImportResult:
