@@ -2,18 +2,28 @@
 
 - Operations become calls (name: ``summary``, else ``operationId``, else
   method and path), grouped into one API per server URL; with one server
-  the API is named after ``info.title``, with several after their tag or host.
-- Parameters keep their placement; path-level parameters apply to every
-  operation of the path; headers that every operation sends alike become the
-  API's shared headers. Cookie parameters and TRACE operations are skipped
-  with a note.
-- Request bodies: an object of scalars becomes body parameters (nested
-  objects as dotted names), anything else a JSON template from the example.
+  the API is named after ``info.title`` and described by ``info.description``,
+  with several after their tag or host. Server variables take their
+  defaults; of several servers the first is used, with a note.
+- Parameters keep their placement and get their value type from their
+  schema (integer, number, boolean; arrays and objects as JSON); examples,
+  defaults and else the first enum value become samples. Path-level
+  parameters apply to every operation of the path; headers that every
+  operation sends alike become the API's shared headers. Cookie parameters,
+  TRACE operations, callbacks and webhooks are skipped with a note.
+- Request bodies: an object becomes typed body parameters (nested objects as
+  dotted names; lists and free-form objects as JSON values, binary
+  multipart parts as files), filled from the media example; anything else a
+  JSON template from the example.
 - The schema of the first success response becomes the call's structure
   (see :mod:`.schema_shape`).
-- The security scheme an API's operations use becomes its authentication.
+- Security requirements become each API's authentication (see
+  :mod:`.openapi_security`).
+- ``x-`` keys are extensions wherever they are, never paths; calls an export
+  kept under ``x-connector-designer-alternatives`` come back as calls.
 
-``$ref`` is followed everywhere a reference object is allowed (see :mod:`.refs`).
+``$ref`` is followed everywhere a reference object is allowed, into files
+of the document's folder too (see :mod:`.refs`).
 """
 
 from __future__ import annotations
@@ -128,6 +138,11 @@ class _Importer:
             if "trace" in item:
                 self.notes.add("TRACE operations are not imported")
             for method in _METHODS:
+                if isinstance(item.get(method), dict) and "callbacks" in item[method]:
+                    self.notes.add(
+                        "callbacks (requests the API sends back to you) are not imported"
+                    )
+            for method in _METHODS:
                 if method not in item:
                     continue
                 op_node, op_where, _ = self.resolver.resolve(item[method], join(item_where, method))
@@ -150,6 +165,12 @@ class _Importer:
                 _api_name(base, items, title, len(groups)), base, items, self.description
             )
         ]
+        webhooks = doc.get("webhooks")
+        if isinstance(webhooks, dict) and webhooks:
+            self.notes.add(
+                f"{len(webhooks)} webhook{'s are' if len(webhooks) > 1 else ' is'} not imported: "
+                f"webhooks are requests the API sends, not calls"
+            )
         if not apis:
             self.notes.add("the document describes no operations")
         for base in groups:

@@ -56,6 +56,11 @@ class Security:
         first = security[0]
         if not isinstance(first, dict):
             return ()
+        if len(security) > 1:
+            self.notes.add(
+                f"{where} offers {len(security)} alternative security requirements: the first "
+                f"({', '.join(map(str, first)) or 'none'}) was used"
+            )
         names = []
         for name in first:
             if name in self.schemes:

@@ -244,6 +244,12 @@ def test_openapi_31_unusual_constructs() -> None:
     ]
     assert any("lists 2 servers: the first" in n for n in result.notes)
     assert any("'legacy_sso', which is not defined" in n for n in result.notes)
+    # What is not imported is named.
+    assert "1 webhook is not imported: webhooks are requests the API sends, not calls" in (
+        result.notes
+    )
+    assert any(n.startswith("callbacks (requests the API sends back") for n in result.notes)
+    assert any("offers 2 alternative security requirements: the first" in n for n in result.notes)
     calls = {c.name: c for c in main.calls}
     order = {p.name: p for p in calls["Place an order"].parameters}
     assert (order["petId"].type, order["petId"].value, order["petId"].optional) == (
