@@ -46,31 +46,32 @@ class Security:
         self.default: Key = ()
 
     def requirement(self, security: Any, where: str) -> Key:
-        """The scheme names of the first security requirement (all of them: they apply together).
+        """The scheme names of the requirement to use (all of them: they apply together).
 
-        ``security: []`` or an empty requirement means no authentication;
-        names not defined in the document are left out with a note.
+        The first requirement whose schemes are all defined is used (else the
+        first, without the undefined names, which are noted). ``security: []``
+        or an empty requirement means no authentication.
         """
         if not isinstance(security, list) or not security:
             return ()
-        first = security[0]
-        if not isinstance(first, dict):
+        options = [(i, r) for i, r in enumerate(security) if isinstance(r, dict)]
+        if not options:
             return ()
+        for i, option in options:
+            for name in option:
+                if name not in self.schemes:
+                    self.notes.add(
+                        f"{join(where, i)} names security scheme {name!r}, which is not "
+                        f"defined: it was left out; set that authentication by hand"
+                    )
+        chosen = next((r for _, r in options if all(n in self.schemes for n in r)), options[0][1])
+        names = tuple(str(n) for n in chosen if n in self.schemes)
         if len(security) > 1:
             self.notes.add(
-                f"{where} offers {len(security)} alternative security requirements: the first "
-                f"({', '.join(map(str, first)) or 'none'}) was used"
+                f"{where} offers {len(security)} alternative security requirements: "
+                f"{' + '.join(names) or 'no authentication'} was used"
             )
-        names = []
-        for name in first:
-            if name in self.schemes:
-                names.append(str(name))
-            else:
-                self.notes.add(
-                    f"{join(where, 0)} names security scheme {name!r}, which is not defined: "
-                    f"it was left out; set that authentication by hand"
-                )
-        return tuple(names)
+        return names
 
     def scheme(self, name: str) -> dict[str, Any]:
         where = join(

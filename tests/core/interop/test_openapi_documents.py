@@ -249,7 +249,13 @@ def test_openapi_31_unusual_constructs() -> None:
         result.notes
     )
     assert any(n.startswith("callbacks (requests the API sends back") for n in result.notes)
-    assert any("offers 2 alternative security requirements: the first" in n for n in result.notes)
+    assert any(
+        "offers 2 alternative security requirements: store_key was used" in n for n in result.notes
+    )
+    # An undefined scheme among alternatives: the defined one is used.
+    legacy = apis["Pet Store Orders (store_key)"]
+    assert legacy.auth.type == "api_key_header"
+    assert [c.name for c in legacy.calls] == ["Legacy report"]
     calls = {c.name: c for c in main.calls}
     order = {p.name: p for p in calls["Place an order"].parameters}
     assert (order["petId"].type, order["petId"].value, order["petId"].optional) == (
