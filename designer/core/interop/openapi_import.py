@@ -256,7 +256,9 @@ class _Importer:
             return Body()
         at = join(join(at, "content"), media)
         entry = self.r.obj(content[media], at)
-        shape = schema_to_shape(entry.get("schema") or {}, join(at, "schema"), self.resolver)
+        shape = schema_to_shape(
+            entry.get("schema") or {}, join(at, "schema"), self.resolver, request=True
+        )
         example = entry.get("example")
         examples = entry.get("examples")
         if example is None and isinstance(examples, dict) and examples:
@@ -272,7 +274,10 @@ class _Importer:
         if body_param is not None:
             media = pick_media(dict.fromkeys(consumes)) or "application/json"
             shape = schema_to_shape(
-                body_param.get("schema") or {}, join(where, "parameters"), self.resolver
+                body_param.get("schema") or {},
+                join(where, "parameters"),
+                self.resolver,
+                request=True,
             )
             return body_from_shape(media, shape, None)
         files = any(p.get("type") == "file" for p in parts)
@@ -297,7 +302,8 @@ class _Importer:
             },
             "required": [p["name"] for p in parts if p.get("required") is True],
         }
-        return body_from_shape(media, schema_to_shape(schema, where, self.resolver), None)
+        shape = schema_to_shape(schema, where, self.resolver, request=True)
+        return body_from_shape(media, shape, None)
 
     def _response(self, op: dict[str, Any], where: str) -> dict[str, Any]:
         """The response type and structure of the operation's success response."""

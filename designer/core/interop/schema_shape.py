@@ -69,9 +69,15 @@ _FORMATS = {
 }
 
 
-def schema_to_shape(schema: Any, where: str, resolver: Resolver) -> Shape:
-    """The structure described by ``schema`` (at ``where`` in the document)."""
-    return _Converter(resolver).convert(schema, where, 0, _Frame())
+def schema_to_shape(schema: Any, where: str, resolver: Resolver, *, request: bool = False) -> Shape:
+    """The structure described by ``schema`` (at ``where`` in the document).
+
+    A request body leaves out ``readOnly`` properties, a response
+    ``writeOnly`` ones.
+    """
+    return _Converter(resolver, "readOnly" if request else "writeOnly").convert(
+        schema, where, 0, _Frame()
+    )
 
 
 def _value_type(value: Any) -> ValueType:
@@ -125,10 +131,11 @@ def _stub(shape: Shape) -> Shape:
 
 
 class _Converter:
-    def __init__(self, resolver: Resolver) -> None:
+    def __init__(self, resolver: Resolver, skip: str) -> None:
         self.resolver = resolver
         self.reader = resolver.reader
-        memo = resolver.memo.setdefault("shapes", {})
+        self.skip = skip
+        memo = resolver.memo.setdefault(f"shapes without {skip}", {})
         self.memo: dict[str, tuple[Shape, int, int]] = memo
         self.active: set[str] = set()
         # The nesting at which the shape being converted starts: a referenced
@@ -294,6 +301,9 @@ class _Converter:
         for name, sub in properties.items():
             if frame.full():
                 break
+            at = join(join(where, "properties"), name)
+            if isinstance(sub, dict) and self.resolver.resolve(sub, at)[0].get(self.skip) is True:
+                continue
             child = self.convert(sub, join(join(where, "properties"), name), depth + 1, frame)
             child.optional = name not in needed
             fields[name] = child

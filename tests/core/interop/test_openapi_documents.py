@@ -268,6 +268,11 @@ def test_openapi_31_unusual_constructs() -> None:
     assert (order["status"].type, order["status"].value) == (ValueType.TEXT, "placed")
     assert (order["price"].type, order["price"].value) == (ValueType.NUMBER, "19.5")
     assert (order["tags"].type, order["tags"].value) == (ValueType.JSON, "[]")
+    assert "id" not in order  # readOnly: the server sets it
+    response = calls["Place an order"].structure
+    assert response is not None
+    assert response.fields is not None
+    assert "id" in response.fields
     find = {p.name: p for p in calls["Find an order"].parameters}
     assert (find["orderId"].type, find["orderId"].value) == (ValueType.INTEGER, "10")
     assert (find["expand"].type, find["expand"].value) == (ValueType.JSON, '["pet","customer"]')
