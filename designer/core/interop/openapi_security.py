@@ -67,8 +67,9 @@ class Security:
         chosen = next((r for _, r in options if all(n in self.schemes for n in r)), options[0][1])
         names = tuple(str(n) for n in chosen if n in self.schemes)
         if len(security) > 1:
+            offered = " | ".join(" + ".join(map(str, r)) or "none" for _, r in options)
             self.notes.add(
-                f"{where} offers {len(security)} alternative security requirements: "
+                f"of the alternative security requirements {offered}, "
                 f"{' + '.join(names) or 'no authentication'} was used"
             )
         return names

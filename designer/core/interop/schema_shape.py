@@ -97,18 +97,24 @@ def _value_type(value: Any) -> ValueType:
 class _Frame:
     """The size of one structure being built: nodes so far, and the deepest level reached."""
 
-    __slots__ = ("height", "nodes")
+    __slots__ = ("height", "nodes", "reserved")
 
     def __init__(self) -> None:
         self.nodes = 0
         self.height = 0
+        # Nodes kept for the fields not converted yet, so that an object's own
+        # fields are all there before any of them expands deeply.
+        self.reserved = 0
 
     def add(self, nodes: int, height: int) -> None:
         self.nodes += nodes
         self.height = max(self.height, height)
 
+    def fits(self, nodes: int) -> bool:
+        return self.nodes + self.reserved + nodes <= MAX_NODES
+
     def full(self) -> bool:
-        return self.nodes >= MAX_NODES
+        return not self.fits(1)
 
 
 def _copy(shape: Shape) -> Shape:
@@ -187,13 +193,13 @@ class _Converter:
             entry = (shape, own.nodes, own.height)
             self.memo[pointer] = entry
         shape, nodes, height = entry
-        if frame.nodes + nodes <= MAX_NODES and depth + height <= MAX_DEPTH:
+        if frame.fits(nodes) and depth + height <= MAX_DEPTH:
             frame.add(nodes, depth + height)
             return _copy(shape)
         fields = shape.fields or {}
         if (
             shape.type is ValueType.OBJECT
-            and frame.nodes + 1 + len(fields) <= MAX_NODES
+            and frame.fits(1 + len(fields))
             and depth + 2 <= MAX_DEPTH
         ):
             # Too big to repeat whole here: keep its first level, cut below.
@@ -298,13 +304,17 @@ class _Converter:
             {r for r in required if isinstance(r, str)} if isinstance(required, list) else set()
         )
         fields = {}
-        for name, sub in properties.items():
-            if frame.full():
+        kept = list(properties.items())
+        frame.reserved += len(kept)
+        for index, (name, sub) in enumerate(kept):
+            frame.reserved -= 1
+            if frame.nodes >= MAX_NODES:
+                frame.reserved -= len(kept) - index - 1
                 break
             at = join(join(where, "properties"), name)
             if isinstance(sub, dict) and self.resolver.resolve(sub, at)[0].get(self.skip) is True:
                 continue
-            child = self.convert(sub, join(join(where, "properties"), name), depth + 1, frame)
+            child = self.convert(sub, at, depth + 1, frame)
             child.optional = name not in needed
             fields[name] = child
         return fields
