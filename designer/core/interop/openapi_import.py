@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ImportVersionError
-from ..models import Call, Method, Parameter, Placement, UseAs
+from ..models import Call, Environment, Method, Parameter, Placement, UseAs, new_id, unique_name
 from .common import ImportResult, model_errors, tidy_api
 from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
@@ -106,6 +106,7 @@ class _Importer:
         self.version = _version(doc, self.r)
         self.resolver = Resolver(doc, self.r, base)
         self.notes: set[str] = set()
+        self.environments: list[Environment] = []
         if self.version == 2:
             self.schemes = self.r.get_obj(doc, "securityDefinitions", "$")
             self.consumes = self.r.get_list(doc, "consumes", "$")
@@ -176,23 +177,41 @@ class _Importer:
         for base in groups:
             if base and not base.lower().startswith(("http://", "https://")):
                 self.notes.add(f"server URL {base!r} is relative: set the API's full base URL")
+        for api in apis:
+            if api.base_url == root_server:
+                names: list[str] = []
+                for env in self.environments:
+                    name = unique_name(env.name, names)
+                    names.append(name)
+                    api.environments.append(env.model_copy(update={"name": name, "id": new_id()}))
         result = ImportResult("openapi", title, [tidy_api(api) for api in apis])
         result.notes = sorted(self.notes | self.resolver.notes)
         return result
 
     def _servers(self, node: dict[str, Any], where: str, inherited: str | None) -> str | None:
+        """The first server's URL (variables at their defaults); the document's others are
+        kept as environments, an operation's or path's others only named in a note."""
         servers = self.r.get_list(node, "servers", where)
         if not servers:
             return inherited
-        if len(servers) > 1:
-            first = self.r.get_text(
-                self.r.obj(servers[0], join(join(where, "servers"), 0)), "url", where
-            )
+        first = _server_url(servers[0], join(join(where, "servers"), 0), self.r)
+        others = []
+        for i, server in enumerate(servers[1:], 1):
+            at = join(join(where, "servers"), i)
+            url = _server_url(server, at, self.r)
+            label = " ".join(self.r.get_text(self.r.obj(server, at), "description", at).split())
+            others.append(Environment(name=label[:60] or url or f"server {i + 1}", base_url=url))
+        if others and where == "$":
+            self.environments = others
             self.notes.add(
-                f"{where}.servers lists {len(servers)} servers: the first ({first!r}) is used; "
-                f"add the others as environments if you need them"
+                f"the document lists {len(servers)} servers: the first ({first!r}) is the base "
+                f"URL, the others are environments"
             )
-        return _server_url(servers[0], join(join(where, "servers"), 0), self.r)
+        elif others:
+            self.notes.add(
+                f"{where}.servers lists {len(servers)} servers: the first ({first!r}) is used"
+            )
+        return first
 
     def _call(
         self,

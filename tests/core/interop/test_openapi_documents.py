@@ -243,6 +243,9 @@ def test_openapi_31_unusual_constructs() -> None:
         ("app_id", Placement.QUERY, True)
     ]
     assert any("lists 2 servers: the first" in n for n in result.notes)
+    assert [(e.name, e.base_url) for e in main.environments] == [
+        ("Sandbox", "https://sandbox.store.example/v2")
+    ]
     assert any("'legacy_sso', which is not defined" in n for n in result.notes)
     # What is not imported is named.
     assert "1 webhook is not imported: webhooks are requests the API sends, not calls" in (

@@ -231,6 +231,9 @@ def test_round_trip_keeps_calls_parameters_auth_and_structures(name: str) -> Non
             api.auth,
             api.description,
         )
+        assert [(e.name, e.base_url) for e in back.environments] == [
+            (e.name, e.base_url) for e in api.environments
+        ]
         assert [c.name for c in back.calls] == [c.name for c in api.calls]
         for before, after in zip(api.calls, back.calls, strict=True):
             assert (after.method, after.path, after.description, after.body_type) == (
