@@ -25,6 +25,8 @@ from .schema_shape import schema_to_shape
 
 __all__ = ["Body", "body_from_shape", "pick_media", "read_parameter"]
 
+#: The deepest dotted body parameter name: ``a.b.c``; deeper objects are JSON values.
+MAX_DOTTED = 2
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 _PLACEMENTS = {"path": Placement.PATH, "query": Placement.QUERY, "header": Placement.HEADER}
 _SUCCESS = ("200", "201", "202", "203", "204", "206", "2XX", "2xx", "default")
@@ -161,6 +163,9 @@ def _field(name: str, child: Shape, example: Any, *, form: bool = False) -> Para
         value = as_text(example, kind)
     elif child.samples:
         value = Reader("").scalar(child.samples[0])
+    elif kind is ParamType.JSON and child.optional:
+        # Left out of the request while blank: never a made-up value for an optional field.
+        value = ""
     elif kind is ParamType.JSON and child.type is ValueType.LIST:
         # An empty list unless its items have an example: never [""] or [0] by default.
         sample = child.items is not None and child.items.samples
@@ -174,15 +179,19 @@ def _field(name: str, child: Shape, example: Any, *, form: bool = False) -> Para
     )
 
 
-def _flatten(shape: Shape, prefix: str, out: list[Parameter], example: Any) -> bool:
-    """Dotted, typed body parameters for an object; False if a name cannot be dotted."""
+def _flatten(shape: Shape, prefix: str, out: list[Parameter], example: Any, depth: int = 0) -> bool:
+    """Dotted, typed body parameters for an object; False if a name cannot be dotted.
+
+    Objects nested deeper than :data:`MAX_DOTTED` levels are one JSON parameter
+    each, so that a deep schema gives a few parameters, not hundreds.
+    """
     examples = example if isinstance(example, dict) else {}
     for name, child in (shape.fields or {}).items():
         full = f"{prefix}{name}"
         if "." in name:
             return False
-        if child.type is ValueType.OBJECT and child.fields:
-            if not _flatten(child, full + ".", out, examples.get(name)):
+        if child.type is ValueType.OBJECT and child.fields and depth < MAX_DOTTED:
+            if not _flatten(child, full + ".", out, examples.get(name), depth + 1):
                 return False
         else:
             out.append(_field(full, child, examples.get(name)))
