@@ -24,7 +24,7 @@ from designer.core.inference import walk
 from designer.core.interop.openapi_import import import_openapi
 from designer.core.interop.schema_shape import MAX_NODES
 from designer.core.interop.service import read_import
-from designer.core.interop.source import read_document, read_source
+from designer.core.interop.source import read_source
 from designer.core.models import Api, Placement, ValueType
 from designer.core.structure import ValueType as ShapeType
 
@@ -52,6 +52,10 @@ def test_fan_out_stays_small_and_loads_again(
     # Fully expanded, S0 would be 2^40 nodes; the structure is bounded and marked.
     assert out.stat().st_size < 200_000
     (api,) = wf.load(out).apis
+    plant = next(c for c in api.calls if c.name == "Plant")
+    # The deep body is a few parameters, the deep parts JSON values, not hundreds of names.
+    assert len(plant.parameters) < 20
+    assert {p.type for p in plant.parameters} == {ValueType.INTEGER, ValueType.JSON}
     for call in api.calls:
         assert call.structure is not None
         nodes = list(walk(call.structure))
@@ -192,9 +196,8 @@ def test_file_references_need_a_folder() -> None:
 
 
 def test_swagger_with_tuple_items_and_several_requirements() -> None:
-    result = import_openapi(
-        read_document(DATA / "messaging-swagger-2.0.json"), "messaging-swagger-2.0.json"
-    )
+    path = DATA / "messaging-swagger-2.0.json"
+    result = read_import(read_source(path), path.name).result
     apis = by_name(result.apis)
     main = apis["Team Messaging Web API"]
     assert main.auth.type == "oauth2_authorization_code"
@@ -202,6 +205,9 @@ def test_swagger_with_tuple_items_and_several_requirements() -> None:
     post = main.calls[0]
     assert post.body_type.value == "form"
     typed = {p.name: (p.type, p.value) for p in post.parameters}
+    # A token header with an example is a credential: private, its value not in the API.
+    assert typed["token"] == (ValueType.TEXT, "")
+    assert "xoxb-0000-fake-token" in result.secrets.values()
     assert typed["channel"] == (ValueType.TEXT, "C1234567890")
     assert typed["as_user"] == (ValueType.BOOLEAN, "false")
     assert typed["thread_ts"] == (ValueType.NUMBER, "")
