@@ -50,10 +50,10 @@ from ..models import (
     Workspace,
     path_placeholders,
 )
-from ..models import ValueType as ParamType
 from ..structure import Shape, ValueType
 from .common import effective_parameters
 from .openapi_auth import security_scheme
+from .openapi_values import body_example, body_schema, typed_schema
 
 __all__ = ["ALTERNATIVES", "OPENAPI_VERSION", "export_openapi", "response_schema"]
 
@@ -61,8 +61,6 @@ __all__ = ["ALTERNATIVES", "OPENAPI_VERSION", "export_openapi", "response_schema
 ALTERNATIVES = "x-connector-designer-alternatives"
 
 OPENAPI_VERSION = "3.1.0"
-#: Any JSON value but null: a JSON-typed sample that is neither a list nor an object.
-_ANY_JSON = ("array", "boolean", "number", "object", "string")
 _IGNORED_HEADERS = {"accept", "content-type", "authorization"}
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 _MEDIA = {
@@ -97,97 +95,18 @@ def _scheme_name(api: Api) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", api.name).strip("_") or "api"
 
 
-def _typed_schema(p: Parameter) -> tuple[dict[str, Any], Any]:
-    """The schema of a parameter's value type, and its sample as a value of that type."""
-    value: Any = p.value
-    if p.type is ParamType.INTEGER:
-        schema: dict[str, Any] = {"type": "integer"}
-        value = _parse(p.value, int)
-    elif p.type is ParamType.NUMBER:
-        schema = {"type": "number"}
-        value = _parse(p.value, float)
-    elif p.type is ParamType.BOOLEAN:
-        schema = {"type": "boolean"}
-        value = {"true": True, "false": False}.get(p.value.strip().lower(), p.value)
-    elif p.type is ParamType.JSON:
-        try:
-            value = orjson.loads(p.value) if p.value.strip() else None
-        except orjson.JSONDecodeError:
-            value = p.value
-        schema = {"type": "array"} if isinstance(value, list) else {"type": "object"}
-        if value is not None and not isinstance(value, list | dict):
-            schema = {"type": list(_ANY_JSON)}
-    elif p.type is ParamType.FILE:
-        schema = {"type": "string", "format": "binary"}
-        value = ""
-    else:
-        schema = {"type": "string"}
-    return schema, value
-
-
-def _parse(text: str, kind: type[int] | type[float]) -> Any:
-    try:
-        number = kind(text.strip())
-    except ValueError:
-        return text
-    return (
-        int(number) if kind is float and float(number).is_integer() and "." not in text else number
-    )
-
-
 def _parameter(p: Parameter) -> dict[str, Any]:
     out: dict[str, Any] = {"name": p.name, "in": p.placement.value}
     if p.description:
         out["description"] = p.description
     out["required"] = p.placement is Placement.PATH or not p.optional
-    schema, value = _typed_schema(p)
+    schema, value = typed_schema(p)
     out["schema"] = schema
     if p.value and not p.private and value not in ("", None):
         out["example"] = value
     if p.private:
         out["x-private"] = True
     return out
-
-
-def _body_schema(parameters: list[Parameter]) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "object", "properties": {}}
-    for p in parameters:
-        *parents, leaf = p.name.split(".")
-        node = root
-        for part in parents:
-            child = node["properties"].setdefault(part, {"type": "object", "properties": {}})
-            if "properties" not in child:
-                break
-            node = child
-        else:
-            schema, value = _typed_schema(p)
-            if p.value and not p.private and value not in ("", None):
-                schema["examples"] = [value]
-            if p.description:
-                schema["description"] = p.description
-            node["properties"][leaf] = schema
-            if not p.optional:
-                node.setdefault("required", []).append(leaf)
-    return root
-
-
-def _body_example(parameters: list[Parameter]) -> dict[str, Any]:
-    """The JSON body the parameters' samples make (private ones left out), typed."""
-    root: dict[str, Any] = {}
-    for p in parameters:
-        _, value = _typed_schema(p)
-        if p.private or value in ("", None):
-            continue
-        *parents, leaf = p.name.split(".")
-        node = root
-        for part in parents:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                break
-            node = child
-        else:
-            node[leaf] = value
-    return root
 
 
 def _template_schema(call: Call, parameters: list[Parameter]) -> dict[str, Any]:
@@ -215,8 +134,8 @@ def _request_body(call: Call, body: list[Parameter]) -> dict[str, Any] | None:
         if call.body_template.strip():
             schema = _template_schema(call, body)
         else:
-            schema = _body_schema(body)
-            example = _body_example(body)
+            schema = body_schema(body)
+            example = body_example(body)
             if example:
                 return {
                     "required": True,
@@ -228,7 +147,7 @@ def _request_body(call: Call, body: list[Parameter]) -> dict[str, Any] | None:
             if kind is BodyType.FORM
             else ("multipart/form-data")
         )
-        schema = _body_schema(body)
+        schema = body_schema(body)
     else:
         media = call.content_type.split(";", 1)[0].strip() or "text/plain"
         entry: dict[str, Any] = {"schema": {"type": "string"}}
