@@ -96,7 +96,15 @@ def read_parameter(
         return None, {}
     if placement not in _PLACEMENTS:
         raise r.fail(join(where, "in"), f"must be path, query, header or cookie, not {placement!r}")
-    schema, _, _ = resolver.resolve(p.get("schema") or {}, join(where, "schema"))
+    raw_schema = p.get("schema")
+    content = p.get("content")
+    if raw_schema is None and isinstance(content, dict) and content:
+        # OpenAPI 3 may describe a parameter by one media type instead of a schema.
+        entry = next(iter(content.values()))
+        raw_schema = entry.get("schema") if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and "example" in entry and "example" not in p:
+            p = {**p, "example": entry["example"]}
+    schema, _, _ = resolver.resolve(raw_schema or {}, join(where, "schema"))
     schema = schema if isinstance(schema, dict) else {}
     examples = p.get("examples")
     first_example = None

@@ -372,3 +372,32 @@ def test_structures_are_bounded_on_a_vendor_shaped_document() -> None:
     assert customer.nullable
     assert customer.variants is not None
     assert [v.type for v in customer.variants] == [ShapeType.TEXT, ShapeType.OBJECT]
+
+
+def test_a_parameter_described_by_content_takes_its_type() -> None:
+    doc = {
+        "openapi": "3.0.3",
+        "info": {"title": "Q", "version": "1"},
+        "paths": {
+            "/search": {
+                "get": {
+                    "parameters": [
+                        {
+                            "name": "filter",
+                            "in": "query",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"type": "object"},
+                                    "example": {"color": "red"},
+                                }
+                            },
+                        }
+                    ],
+                    "responses": {"204": {"description": "ok"}},
+                }
+            }
+        },
+    }
+    (api,) = import_openapi(doc, "q.json").apis
+    (parameter,) = api.calls[0].parameters
+    assert (parameter.type, parameter.value) == (ValueType.JSON, '{"color":"red"}')

@@ -45,7 +45,7 @@ from designer.core.models import (
     Workspace,
 )
 
-from .conftest import DATA
+from .conftest import DATA, rich_workspace
 from .test_openapi import signature
 
 FIXTURES = [
@@ -333,3 +333,19 @@ def test_multi_file_typed_body_goes_out_typed(
     assert (sent["monitoring"]["type"], sent["monitoring"]["samples"]) == ("boolean", [False])
     assert (sent["volumes_count"]["type"], sent["volumes_count"]["samples"]) == ("integer", [2])
     assert (sent["region"]["type"], sent["region"]["samples"]) == ("text", ["nyc3"])
+
+
+def test_cli_export_names_calls_kept_as_alternatives(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    ws = rich_workspace()
+    ws.apis.append(ws.apis[0].model_copy(update={"name": "Shop EU", "id": "other"}))
+    workspace = tmp_path / "ws.json"
+    wf.save(ws, workspace)
+    out = tmp_path / "out.json"
+    code = cli.main(["export", str(workspace), "--to", "openapi", "-o", str(out)])
+    _, err = capsys.readouterr()
+    assert code == 0, err
+    assert "Note: calls 'Shop/" in err
+    assert "are both GET /orders: the second is kept under x-connector-designer-alternatives" in err
+    validate(orjson.loads(out.read_bytes()))
