@@ -74,7 +74,7 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from .core.interop.merge import OnConflict
     from .core.interop.service import merge_import, read_import
 
-    imported = read_import(data, name, kind)
+    imported = read_import(data, name, kind, base=None if name == "<stdin>" else name)
     target: str | None = args.output
     if target is None:
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
@@ -215,6 +215,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     secrets = required_secrets(apis)
     values = [os.environ.get(s.env, "") for s in secrets]
     output: str | None = args.output
+    notes: list[str] = []
     data = export_workspace(
         ws,
         args.to,
@@ -224,11 +225,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
         include_samples=args.include_samples,
         samples=_samples(args.sample, ws),
         secret_values=[v for v in values if v],
+        notes=notes,
     )
     if output is not None and args.to == "python" and os.path.isdir(output):
         from .core.interop.python_client import module_name
 
         output = os.path.join(output, module_name(ws, apis))
+    for text in notes:
+        _note(f"Note: {text}")
     if output is None:
         _out_bytes(data)
     else:

@@ -31,7 +31,7 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("name", "apis"),
     [
-        ("petstore-3.0.yaml", ["Pet Shop"]),
+        ("petstore-3.0.yaml", ["Pet Shop", "Pet Shop (apiKey)"]),
         ("weather-swagger-2.0.json", ["Weather"]),
         ("helpdesk.postman_collection.json", ["Helpdesk", "Tickets", "Customers"]),
         ("demo-server.har", ["127.0.0.1"]),

@@ -1,11 +1,22 @@
-"""Benchmark: importing a large OpenAPI document (thousands of operations, several MB).
+"""Benchmark: importing large and tangled OpenAPI documents: time, peak memory, output.
 
-Generates an OpenAPI 3.0 document shaped like big real-world specifications
-(many resources, shared component schemas referring to each other through
-``$ref``, ``allOf`` compositions, a recursive schema, request bodies and
-paginated list responses), writes it as JSON and as YAML, and times the
-whole import as the CLI runs it: read, parse, convert, merge into a
-workspace and serialize it. The target is a few seconds.
+Three kinds of generated documents, each imported the way the CLI does it
+(read, parse, convert, merge into a workspace, serialize it) in a fresh
+process, so the peak resident memory of each import is its own:
+
+- *catalog*: thousands of operations over shared component schemas
+  (``allOf``, a recursive schema, paginated lists), as JSON and as YAML;
+- *vendor*: a 4 MB, 400-operation payments-vendor-shaped document (see
+  :func:`tests.helpers.openapi_docs.vendor`): thousands of schemas,
+  expandable ``anyOf`` fields, nested ``allOf``, reference cycles, ten
+  responses per operation. Targets: at most 5 s and 500 MB;
+- *fan-out*: S0 refers to S1 twice, S1 to S2 twice… for 18 to 40 levels;
+  fully expanded it would have 2^levels nodes. Target: 40 levels in 2 s,
+  with a small workspace that loads again.
+
+Ratios are printed side by side, measured in the same run: the import
+against parsing the same bytes alone (what no importer can beat), and each
+fan-out depth against the 18-level one (flat means no blow-up).
 
 Usage: python tests/perf/bench_openapi_import.py [--resources 750] [--rounds 3]
 """
@@ -13,7 +24,10 @@ Usage: python tests/perf/bench_openapi_import.py [--resources 750] [--rounds 3]
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +42,8 @@ import yaml  # noqa: E402
 
 from designer.core import workspace_file  # noqa: E402
 from designer.core.interop.service import merge_import, read_import  # noqa: E402
-from designer.core.interop.source import read_source  # noqa: E402
+from designer.core.interop.source import parse_document, read_source  # noqa: E402
+from tests.helpers.openapi_docs import fan_out, vendor  # noqa: E402
 
 
 def _schemas(resources: int) -> dict[str, Any]:
@@ -159,14 +174,63 @@ def generate(resources: int) -> dict[str, Any]:
     }
 
 
-def _time_import(path: Path) -> tuple[float, int, int]:
+def _measure(path: str, parse_only: bool) -> dict[str, Any]:
+    """Run in a child process: one import (or one parse) of ``path``; time and peak memory."""
     start = time.perf_counter()
-    imported = read_import(read_source(path), str(path))
-    merged = merge_import(None, imported)
-    data = workspace_file.dumps(merged.outcome.workspace)
+    data = read_source(path)
+    if parse_only:
+        parse_document(data, path)
+        out, calls, reload = b"", 0, 0.0
+    else:
+        imported = read_import(data, path, base=path)
+        merged = merge_import(None, imported)
+        out = workspace_file.dumps(merged.outcome.workspace)
+        calls = sum(len(a.calls) for a in merged.outcome.workspace.apis)
     elapsed = time.perf_counter() - start
-    calls = sum(len(a.calls) for a in merged.outcome.workspace.apis)
-    return elapsed, calls, len(data)
+    if out:
+        again = time.perf_counter()
+        workspace_file.loads(out)
+        reload = time.perf_counter() - again
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"time": elapsed, "peak": peak, "calls": calls, "out": len(out), "reload": reload}
+
+
+def _run(path: Path, rounds: int, parse_only: bool = False) -> dict[str, Any]:
+    """The median time of ``rounds`` fresh processes, with the largest peak memory."""
+    runs = []
+    for _ in range(rounds):
+        code = (
+            "import json, sys; sys.path.insert(0, sys.argv[1]);"
+            "from tests.perf.bench_openapi_import import _measure;"
+            "print(json.dumps(_measure(sys.argv[2], sys.argv[3] == '1')))"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(ROOT), str(path), "1" if parse_only else "0"],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    result = dict(runs[0])
+    result["time"] = statistics.median(r["time"] for r in runs)
+    result["reload"] = statistics.median(r["reload"] for r in runs)
+    result["peak"] = max(r["peak"] for r in runs)
+    return result
+
+
+def _line(label: str, path: Path, rounds: int) -> dict[str, Any]:
+    size = path.stat().st_size / (1 << 20)
+    full = _run(path, rounds)
+    parse = _run(path, rounds, parse_only=True)
+    print(
+        f"{label:>22}: {size:5.2f} MB, {full['calls']:5d} calls: import {full['time']:6.2f} s, "
+        f"peak {full['peak'] / (1 << 20):6.0f} MB | parse alone {parse['time']:5.2f} s, "
+        f"{parse['peak'] / (1 << 20):4.0f} MB | ratio {full['time'] / parse['time']:5.1f}x time, "
+        f"{full['peak'] / parse['peak']:4.1f}x memory | workspace {full['out'] / 1024:7.0f} KB, "
+        f"loads again in {full['reload']:.2f} s"
+    )
+    return full
 
 
 def main() -> None:
@@ -174,21 +238,31 @@ def main() -> None:
     parser.add_argument("--resources", type=int, default=750)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    spec = generate(args.resources)
     with tempfile.TemporaryDirectory() as folder:
-        json_path = Path(folder) / "big.json"
-        yaml_path = Path(folder) / "big.yaml"
+        json_path = Path(folder) / "catalog.json"
+        yaml_path = Path(folder) / "catalog.yaml"
+        spec = generate(args.resources)
         json_path.write_bytes(orjson.dumps(spec, option=orjson.OPT_INDENT_2))
         yaml_path.write_text(yaml.safe_dump(spec, sort_keys=False))
-        for path in (json_path, yaml_path):
-            size = path.stat().st_size / (1 << 20)
-            runs = [_time_import(path) for _ in range(args.rounds)]
-            elapsed = statistics.median(r[0] for r in runs)
-            _, calls, out = runs[0]
+        _line("catalog (JSON)", json_path, args.rounds)
+        _line("catalog (YAML)", yaml_path, args.rounds)
+        vendor_path = Path(folder) / "vendor.json"
+        vendor_path.write_bytes(orjson.dumps(vendor(400)))
+        figures = _line("vendor, 400 operations", vendor_path, args.rounds)
+        verdict = "ok" if figures["time"] <= 5 and figures["peak"] <= 500 * (1 << 20) else "MISSED"
+        print(f"{'':>22}  target <= 5 s and <= 500 MB: {verdict}")
+        first = None
+        for levels in (18, 24, 30, 40):
+            path = Path(folder) / f"fan-out-{levels}.json"
+            path.write_bytes(orjson.dumps(fan_out(levels)))
+            figures = _line(f"fan-out, {levels} levels", path, args.rounds)
+            first = first or figures
             print(
-                f"{path.suffix[1:]:>4}: {size:5.1f} MB, {calls} operations -> "
-                f"{out / (1 << 20):.1f} MB workspace in {elapsed:.2f} s (median of {args.rounds})"
+                f"{'':>22}  vs 18 levels: {figures['time'] / first['time']:.2f}x time, "
+                f"{figures['out'] / first['out']:.2f}x workspace; full expansion would be "
+                f"{2**levels:,} nodes"
             )
+        print(f"{'':>22}  target 40 levels <= 2 s: {'ok' if figures['time'] <= 2 else 'MISSED'}")
 
 
 if __name__ == "__main__":

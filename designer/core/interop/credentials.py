@@ -19,7 +19,7 @@ __all__ = ["CREDENTIAL_HEADERS", "CREDENTIAL_NAMES", "hide_credentials", "looks_
 #: Header names that carry a credential, lower case.
 CREDENTIAL_HEADERS = frozenset(
     "authorization proxy-authorization cookie x-api-key api-key apikey x-apikey "
-    "x-auth-token x-access-token x-api-token".split()
+    "x-auth-token x-access-token x-api-token token".split()
 )
 #: Query, path and body parameter names that carry a credential, lower case.
 CREDENTIAL_NAMES = frozenset(

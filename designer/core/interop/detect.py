@@ -4,6 +4,11 @@ A curl command is recognised by its first word; a document by the keys only
 its format has: ``format: connector-designer.bundle``, ``openapi`` or
 ``swagger``, Postman's ``info.schema`` (or ``info._postman_id`` with
 ``item``), HAR's ``log.entries``, Insomnia's ``__export_format``.
+
+A Postman collection v1 (top-level ``requests`` and ``order``, no
+``info.schema``) is refused with the way out: export it again as v2.1. A
+``--from`` format that does not match the document is refused too, so that
+importing never "succeeds" with an empty workspace.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from typing import Any, Final
 
 from ..errors import ImportFormatError
 
-__all__ = ["FORMATS", "detect_document", "looks_like_curl"]
+__all__ = ["FORMATS", "check_kind", "detect_document", "looks_like_curl"]
 
 #: Every format ``import`` reads, as named by ``--from``.
 FORMATS: Final = ("bundle", "openapi", "postman", "har", "insomnia", "curl")
@@ -24,8 +29,47 @@ def looks_like_curl(text: str) -> bool:
     return bool(first) and first[0].lower() in ("curl", "curl.exe")
 
 
+_NAMES = {
+    "bundle": "a Connector Designer bundle",
+    "openapi": "an OpenAPI or Swagger document",
+    "postman": "a Postman collection",
+    "har": "a HAR file",
+    "insomnia": "an Insomnia export",
+    "curl": "a curl command",
+}
+
+
+def _postman_v1(doc: dict[str, Any]) -> bool:
+    return (
+        isinstance(doc.get("requests"), list)
+        and ("order" in doc or "folders" in doc)
+        and not isinstance(doc.get("info"), dict)
+    )
+
+
+def check_kind(doc: Any, source: str, kind: str) -> str:
+    """``kind`` (as given with ``--from``) if ``doc`` is of that format; else one clear error."""
+    try:
+        found: str | None = detect_document(doc, source)
+    except ImportFormatError as exc:
+        if "Postman collection v1" in str(exc):
+            raise
+        found = None
+    if found == kind:
+        return kind
+    what = _NAMES.get(found or "", "none of the formats this application reads")
+    raise ImportFormatError(
+        f"{source}: $: --from {kind} does not match the file: it is {what}, not "
+        f"{_NAMES.get(kind, kind)}" + (f"; use --from {found} or leave --from out" if found else "")
+    )
+
+
 def detect_document(doc: Any, source: str) -> str:
     """The format of a parsed document; raises :class:`ImportFormatError` if it is none of ours."""
+    if isinstance(doc, dict) and _postman_v1(doc):
+        raise ImportFormatError(
+            f"{source}: $: Postman collection v1 is not supported: export it as v2.1 from Postman"
+        )
     if isinstance(doc, dict):
         info = doc.get("info")
         if doc.get("format") == "connector-designer.bundle":

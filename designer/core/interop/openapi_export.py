@@ -4,15 +4,23 @@ Mapping:
 
 - each API's base URL is a server (with one API, the document's; with
   several, each operation names its API's server and carries the API's name
-  as its tag);
+  as its tag); ``{name}`` placeholders in it become server variables whose
+  default is the API's value, and environments with their own base URL
+  become further servers;
 - each call is an operation at its path (placeholders are OpenAPI's
   ``{name}`` already), summary = call name, ``operationId`` derived from it;
-- parameters keep their placement (``in: path|query|header``); body
+- parameters keep their placement (``in: path|query|header``) and their
+  value type (``integer``, ``number``, ``boolean``, JSON as ``array`` or
+  ``object``, a file as binary), with the sample as a typed example; body
   parameters and templates become the ``requestBody``; the headers OpenAPI
   says to ignore as parameters (Accept, Content-Type, Authorization) are left
   out, the first two being described by content types, the last by security;
-- authentication becomes a security scheme (``http`` bearer or basic,
-  ``apiKey`` in a header or the query);
+- authentication becomes a security scheme (see :mod:`.openapi_auth`);
+  private shared headers and query values are API keys required with it;
+- two calls with the same method and path (OpenAPI allows one operation
+  for each) export as one operation; the others are kept whole under its
+  ``x-connector-designer-alternatives`` and named in a note, and an import
+  brings them back as calls;
 - the inferred structure becomes the schema of the ``200`` response, through
   :func:`~designer.core.inference.to_json_schema` (JSON Schema 2020-12 is
   OpenAPI 3.1's dialect, so ``x-`` keywords and formats carry over as is).
@@ -34,20 +42,23 @@ from ..models import (
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
-    BasicAuth,
-    BearerAuth,
     BodyType,
     Call,
     Parameter,
     Placement,
     ResponseType,
     Workspace,
+    path_placeholders,
 )
 from ..structure import Shape, ValueType
 from .common import effective_parameters
-from .value_types import typed_example, value_type_schema
+from .openapi_auth import security_scheme
+from .openapi_values import body_example, body_schema, typed_schema
 
-__all__ = ["OPENAPI_VERSION", "export_openapi", "response_schema"]
+__all__ = ["ALTERNATIVES", "OPENAPI_VERSION", "export_openapi", "response_schema"]
+
+#: The extension of an operation holding the other calls with its method and path.
+ALTERNATIVES = "x-connector-designer-alternatives"
 
 _OPERATION_KEYS = frozenset("get put post delete options head patch trace".split())
 
@@ -86,59 +97,18 @@ def _scheme_name(api: Api) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", api.name).strip("_") or "api"
 
 
-def _security_scheme(api: Api) -> dict[str, Any] | None:
-    auth = api.auth
-    if isinstance(auth, BearerAuth):
-        return {"type": "http", "scheme": "bearer"}
-    if isinstance(auth, BasicAuth):
-        scheme: dict[str, Any] = {"type": "http", "scheme": "basic"}
-        if auth.username:
-            scheme["x-username"] = auth.username
-        return scheme
-    if isinstance(auth, ApiKeyHeaderAuth):
-        scheme = {"type": "apiKey", "in": "header", "name": auth.header}
-        if auth.prefix:
-            scheme["description"] = f"Sent as '{auth.prefix}<key>'."
-            scheme["x-prefix"] = auth.prefix
-        return scheme
-    if isinstance(auth, ApiKeyQueryAuth):
-        return {"type": "apiKey", "in": "query", "name": auth.parameter}
-    return None
-
-
 def _parameter(p: Parameter) -> dict[str, Any]:
     out: dict[str, Any] = {"name": p.name, "in": p.placement.value}
     if p.description:
         out["description"] = p.description
     out["required"] = p.placement is Placement.PATH or not p.optional
-    out["schema"] = value_type_schema(p.type)
-    if p.value and not p.private:
-        out["example"] = typed_example(p.type, p.value)
+    schema, value = typed_schema(p)
+    out["schema"] = schema
+    if p.value and not p.private and value not in ("", None):
+        out["example"] = value
     if p.private:
         out["x-private"] = True
     return out
-
-
-def _body_schema(parameters: list[Parameter]) -> dict[str, Any]:
-    root: dict[str, Any] = {"type": "object", "properties": {}}
-    for p in parameters:
-        *parents, leaf = p.name.split(".")
-        node = root
-        for part in parents:
-            child = node["properties"].setdefault(part, {"type": "object", "properties": {}})
-            if "properties" not in child:
-                break
-            node = child
-        else:
-            schema: dict[str, Any] = value_type_schema(p.type)
-            if p.value and not p.private:
-                schema["examples"] = [typed_example(p.type, p.value)]
-            if p.description:
-                schema["description"] = p.description
-            node["properties"][leaf] = schema
-            if not p.optional:
-                node.setdefault("required", []).append(leaf)
-    return root
 
 
 def _template_schema(call: Call, parameters: list[Parameter]) -> dict[str, Any]:
@@ -163,14 +133,23 @@ def _request_body(call: Call, body: list[Parameter]) -> dict[str, Any] | None:
         return None
     if kind is BodyType.JSON:
         media = "application/json"
-        schema = _template_schema(call, body) if call.body_template.strip() else _body_schema(body)
+        if call.body_template.strip():
+            schema = _template_schema(call, body)
+        else:
+            schema = body_schema(body)
+            example = body_example(body)
+            if example:
+                return {
+                    "required": True,
+                    "content": {"application/json": {"schema": schema, "example": example}},
+                }
     elif kind in (BodyType.FORM, BodyType.MULTIPART):
         media = (
             "application/x-www-form-urlencoded"
             if kind is BodyType.FORM
             else ("multipart/form-data")
         )
-        schema = _body_schema(body)
+        schema = body_schema(body)
     else:
         media = call.content_type.split(";", 1)[0].strip() or "text/plain"
         entry: dict[str, Any] = {"schema": {"type": "string"}}
@@ -190,6 +169,18 @@ def _response_media(call: Call, shape: Shape | None) -> str:
     return "application/json"
 
 
+def _api_keys(api: Api) -> list[Parameter]:
+    """Private shared headers and query values: API keys sent with the authentication."""
+    return [
+        p
+        for p in (
+            *[h.model_copy(update={"placement": Placement.HEADER}) for h in api.headers],
+            *api.parameters,
+        )
+        if p.private and p.placement in (Placement.HEADER, Placement.QUERY)
+    ]
+
+
 def _operation(api: Api, call: Call, op_id: str, tagged: bool) -> dict[str, Any]:
     op: dict[str, Any] = {"operationId": op_id, "summary": call.name}
     if tagged:
@@ -199,10 +190,14 @@ def _operation(api: Api, call: Call, op_id: str, tagged: bool) -> dict[str, Any]
     every = effective_parameters(api, call)
     auth_header = api.auth.header.lower() if isinstance(api.auth, ApiKeyHeaderAuth) else None
     auth_query = api.auth.parameter if isinstance(api.auth, ApiKeyQueryAuth) else None
+    keys = {(p.placement, p.name.lower()) for p in _api_keys(api)}
     parameters = [
         _parameter(p)
         for p in every
         if p.placement is not Placement.BODY
+        and (p.placement, p.name.lower()) not in keys
+        # Shared path values fill the base URL's placeholders (server variables).
+        and (p.placement is not Placement.PATH or p.name in path_placeholders(call.path))
         and not (p.placement is Placement.HEADER and p.name.lower() in _IGNORED_HEADERS)
         and not (p.placement is Placement.HEADER and p.name.lower() == auth_header)
         and not (p.placement is Placement.QUERY and p.name == auth_query)
@@ -232,10 +227,49 @@ def _split(api: Api, call: Call) -> tuple[str | None, str]:
     return server, "/" + path.lstrip("/")
 
 
+def _servers(api: Api) -> list[dict[str, Any]]:
+    """The API's base URL as a server (placeholders as variables), then its environments'."""
+    values = {p.name: p.value for p in api.parameters if p.placement is Placement.PATH}
+    servers: list[dict[str, Any]] = []
+    urls = [(api.base_url, "")] + [(e.base_url, e.name) for e in api.environments if e.base_url]
+    for url, name in urls:
+        if not url or any(url == s["url"] for s in servers):
+            continue
+        server: dict[str, Any] = {"url": url}
+        if name:
+            server["description"] = name
+        names = list(dict.fromkeys(path_placeholders(url)))
+        if names:
+            server["variables"] = {n: {"default": values.get(n) or n} for n in names}
+        servers.append(server)
+    return servers
+
+
+def _security(api: Api, schemes: dict[str, Any]) -> list[dict[str, list[str]]] | None:
+    """The security requirement of ``api``'s calls, its schemes added to ``schemes``."""
+    requirement: dict[str, list[str]] = {}
+    scheme = security_scheme(api.auth)
+    if scheme is not None:
+        name = _scheme_name(api)
+        schemes[name] = scheme
+        requirement[name] = []
+    for key in _api_keys(api):
+        name = f"{_scheme_name(api)}_{re.sub(r'[^A-Za-z0-9._-]+', '_', key.name)}"
+        schemes[name] = {"type": "apiKey", "in": key.placement.value, "name": key.name}
+        if key.description:
+            schemes[name]["description"] = key.description
+        requirement[name] = []
+    return [requirement] if requirement else None
+
+
 def export_openapi(
-    ws: Workspace, apis: Sequence[Api], *, title: str | None = None
+    ws: Workspace,
+    apis: Sequence[Api],
+    *,
+    title: str | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
-    """An OpenAPI 3.1 document describing ``apis``."""
+    """An OpenAPI 3.1 document describing ``apis``; remarks on what changed go to ``notes``."""
     if not any(api.calls for api in apis):
         raise ExportError("The chosen APIs have no calls: there is nothing to describe in OpenAPI")
     several = len(apis) > 1
@@ -246,38 +280,43 @@ def export_openapi(
     if not several and apis[0].description:
         doc["info"]["description"] = apis[0].description
     if not several and apis[0].base_url:
-        doc["servers"] = [{"url": apis[0].base_url}]
+        doc["servers"] = _servers(apis[0])
     paths: dict[str, dict[str, Any]] = {}
     schemes: dict[str, Any] = {}
     taken: set[str] = set()
     owners: dict[tuple[str, str], str] = {}
     for api in apis:
-        scheme = _security_scheme(api)
-        scheme_name = _scheme_name(api)
-        if scheme is not None:
-            schemes[scheme_name] = scheme
+        security = _security(api, schemes)
         for call in api.calls:
             server, path = _split(api, call)
             method = call.method.value.lower()
-            owner = owners.setdefault((path, method), f"{api.name}/{call.name}")
-            if owner != f"{api.name}/{call.name}":
-                raise ExportError(
-                    f"Calls '{owner}' and '{api.name}/{call.name}' are both {call.method.value} "
-                    f"{path}: OpenAPI allows one operation per path and method; export the APIs "
-                    f"one at a time with --api"
-                )
             op = _operation(api, call, _operation_id(api, call, taken), several)
             if server is not None:
                 op["servers"] = [{"url": server}]
             elif several and api.base_url:
-                op["servers"] = [{"url": api.base_url}]
-            if scheme is not None:
-                op["security"] = [{scheme_name: []}]
-            if method in _OPERATION_KEYS:
-                paths.setdefault(path, {})[method] = op
-            else:  # PURGE & co. have no key in 3.1; OpenAPI 3.2 names this additionalOperations
+                op["servers"] = _servers(api)
+            if security is not None:
+                op["security"] = security
+            elif any(a.auth.type != "none" for a in apis):
+                op["security"] = []
+            if method not in _OPERATION_KEYS:
+                # PURGE & co. have no key in 3.1; OpenAPI 3.2 names this additionalOperations
                 extra = paths.setdefault(path, {}).setdefault("x-additionalOperations", {})
                 extra[call.method.value] = op
+                continue
+            owner = owners.setdefault((path, method), f"{api.name}/{call.name}")
+            if owner != f"{api.name}/{call.name}":
+                # OpenAPI allows one operation per path and method: keep this one whole
+                # beside the first, where an import finds it again.
+                paths[path][method].setdefault(ALTERNATIVES, []).append(op)
+                if notes is not None:
+                    notes.append(
+                        f"calls '{owner}' and '{api.name}/{call.name}' are both "
+                        f"{call.method.value} {path}: the second is kept under {ALTERNATIVES} "
+                        f"of the first operation"
+                    )
+                continue
+            paths.setdefault(path, {})[method] = op
     doc["paths"] = paths
     if schemes:
         doc["components"] = {"securitySchemes": schemes}

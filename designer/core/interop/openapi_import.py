@@ -2,31 +2,40 @@
 
 - Operations become calls (name: ``summary``, else ``operationId``, else
   method and path), grouped into one API per server URL; with one server
-  the API is named after ``info.title``, with several after their tag or host.
-- Parameters keep their placement; path-level parameters apply to every
-  operation of the path; headers that every operation sends alike become the
-  API's shared headers. Cookie parameters and TRACE operations are skipped
-  with a note.
-- Request bodies: an object of scalars becomes body parameters (nested
-  objects as dotted names), anything else a JSON template from the example.
+  the API is named after ``info.title`` and described by ``info.description``,
+  with several after their tag or host. Server variables take their
+  defaults; of several servers the first is used, with a note.
+- Parameters keep their placement and get their value type from their
+  schema (integer, number, boolean; arrays and objects as JSON); examples,
+  defaults and else the first enum value become samples. Path-level
+  parameters apply to every operation of the path; headers that every
+  operation sends alike become the API's shared headers. Cookie parameters,
+  TRACE operations, callbacks and webhooks are skipped with a note.
+- Request bodies: an object becomes typed body parameters (nested objects as
+  dotted names; lists and free-form objects as JSON values, binary
+  multipart parts as files), filled from the media example; anything else a
+  JSON template from the example.
 - The schema of the first success response becomes the call's structure
   (see :mod:`.schema_shape`).
-- The security scheme an API's operations use becomes its authentication.
+- Security requirements become each API's authentication (see
+  :mod:`.openapi_security`).
+- ``x-`` keys are extensions wherever they are, never paths; calls an export
+  kept under ``x-connector-designer-alternatives`` come back as calls.
 
-``$ref`` is followed everywhere a reference object is allowed (see :mod:`.refs`).
+``$ref`` is followed everywhere a reference object is allowed, into files
+of the document's folder too (see :mod:`.refs`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Any
 
 from ..errors import ImportVersionError
-from ..models import Api, Auth, Call, Method, NoAuth, Parameter, Placement, UseAs
+from ..models import Call, Environment, Method, Parameter, Placement, UseAs, new_id, unique_name
 from .common import ImportResult, model_errors, tidy_api
+from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
     Body,
-    auth_from_scheme,
     body_from_shape,
     pick_media,
     read_parameter,
@@ -34,6 +43,7 @@ from .openapi_parts import (
     response_type_of,
     success_response,
 )
+from .openapi_security import Item, Security
 from .reader import Reader, join
 from .refs import Resolver
 from .schema_shape import schema_to_shape
@@ -72,13 +82,6 @@ def _server_url(server: Any, where: str, r: Reader) -> str:
     return url.rstrip("/") if url != "/" else ""
 
 
-def _servers(node: dict[str, Any], where: str, r: Reader, inherited: str | None) -> str | None:
-    servers = r.get_list(node, "servers", where)
-    if not servers:
-        return inherited
-    return _server_url(servers[0], join(join(where, "servers"), 0), r)
-
-
 def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     host = r.get_text(doc, "host", "$")
     base_path = r.get_text(doc, "basePath", "$").rstrip("/")
@@ -88,13 +91,22 @@ def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     return f"{(schemes or ['https'])[0]}://{host}{base_path}"
 
 
+def _api_name(base: str, items: list[Item], title: str, groups: int) -> str:
+    """The document's title; with several servers, the tag or the URL of this one."""
+    if groups > 1:
+        tags = {tuple(t[:1]) for _, _, t in items}
+        return tags.pop()[0] if len(tags) == 1 and () not in tags else base or title
+    return title
+
+
 class _Importer:
-    def __init__(self, doc: dict[str, Any], source: str) -> None:
+    def __init__(self, doc: dict[str, Any], source: str, base: str | None) -> None:
         self.r = Reader(source)
         self.doc = doc
         self.version = _version(doc, self.r)
-        self.resolver = Resolver(doc, self.r)
+        self.resolver = Resolver(doc, self.r, base)
         self.notes: set[str] = set()
+        self.environments: list[Environment] = []
         if self.version == 2:
             self.schemes = self.r.get_obj(doc, "securityDefinitions", "$")
             self.consumes = self.r.get_list(doc, "consumes", "$")
@@ -106,87 +118,100 @@ class _Importer:
     def run(self) -> ImportResult:
         r, doc = self.r, self.doc
         info = r.get_obj(doc, "info", "$")
-        title = r.get_text(info, "title", "$.info") or "Imported API"
-        root_server = _swagger_base(doc, r) if self.version == 2 else _servers(doc, "$", r, "")
+        title = " ".join(r.get_text(info, "title", "$.info").split()) or "Imported API"
+        self.description = r.get_text(info, "description", "$.info").strip()
+        root_server = _swagger_base(doc, r) if self.version == 2 else self._servers(doc, "$", "")
         global_security = doc.get("security")
-        groups: dict[str, list[tuple[Call, str | None, list[str]]]] = {}
+        self.security = Security(self.schemes, self.resolver, self.version, self.notes)
+        self.security.default = self.security.requirement(global_security, "$.security")
+        groups: dict[str, list[Item]] = {}
         paths = r.get_obj(doc, "paths", "$")
         for path, raw_item in paths.items():
+            if path.startswith("x-"):
+                continue
             where = join("$.paths", path)
             item, item_where, _ = self.resolver.resolve(raw_item, where)
             item = r.obj(item, item_where)
             shared = r.get_list(item, "parameters", item_where)
             server = (
-                root_server if self.version == 2 else _servers(item, item_where, r, root_server)
+                root_server if self.version == 2 else self._servers(item, item_where, root_server)
             )
             if "trace" in item:
                 self.notes.add("TRACE operations are not imported")
             for method in _METHODS:
+                if isinstance(item.get(method), dict) and "callbacks" in item[method]:
+                    self.notes.add(
+                        "callbacks (requests the API sends back to you) are not imported"
+                    )
+            for method in _METHODS:
                 if method not in item:
                     continue
-                op_where = join(item_where, method)
-                op = r.obj(item[method], op_where)
-                op_server = server if self.version == 2 else _servers(op, op_where, r, server)
-                call = self._call(path, method, op, op_where, shared, item_where)
-                security = op.get("security", global_security)
-                scheme = self._scheme_name(security, join(op_where, "security"))
-                tags = [t for t in r.get_list(op, "tags", op_where) if isinstance(t, str)]
-                groups.setdefault(op_server or "", []).append((call, scheme, tags))
-        apis = [self._api(base, items, title, len(groups)) for base, items in groups.items()]
-        for api in apis:  # info.title names the API, info.description describes it
-            api.description = r.get_text(info, "description", "$.info").strip()
+                op_node, op_where, _ = self.resolver.resolve(item[method], join(item_where, method))
+                first = r.obj(op_node, op_where)
+                # Calls exported beside this one, with the same method and path.
+                alternatives = r.get_list(first, ALTERNATIVES, op_where)
+                places = [join(join(op_where, ALTERNATIVES), i) for i in range(len(alternatives))]
+                for raw, at in [(first, op_where), *zip(alternatives, places, strict=True)]:
+                    op = r.obj(raw, at)
+                    op_server = server if self.version == 2 else self._servers(op, at, server)
+                    call = self._call(path, method, op, at, shared, item_where)
+                    security = op.get("security", global_security)
+                    key = self.security.requirement(security, join(at, "security"))
+                    tags = [t for t in r.get_list(op, "tags", at) if isinstance(t, str)]
+                    groups.setdefault(op_server or "", []).append((call, key, tags))
+        apis = [
+            api
+            for base, items in groups.items()
+            for api in self.security.apis(
+                _api_name(base, items, title, len(groups)), base, items, self.description
+            )
+        ]
+        webhooks = doc.get("webhooks")
+        if isinstance(webhooks, dict) and webhooks:
+            self.notes.add(
+                f"{len(webhooks)} webhook{'s are' if len(webhooks) > 1 else ' is'} not imported: "
+                f"webhooks are requests the API sends, not calls"
+            )
         if not apis:
             self.notes.add("the document describes no operations")
         for base in groups:
             if base and not base.lower().startswith(("http://", "https://")):
                 self.notes.add(f"server URL {base!r} is relative: set the API's full base URL")
+        for api in apis:
+            if api.base_url == root_server:
+                names: list[str] = []
+                for env in self.environments:
+                    name = unique_name(env.name, names)
+                    names.append(name)
+                    api.environments.append(env.model_copy(update={"name": name, "id": new_id()}))
         result = ImportResult("openapi", title, [tidy_api(api) for api in apis])
-        result.notes = sorted(self.notes)
+        result.notes = sorted(self.notes | self.resolver.notes)
         return result
 
-    def _scheme_name(self, security: Any, where: str) -> str | None:
-        if not isinstance(security, list) or not security:
-            return None
-        first = security[0]
-        if not isinstance(first, dict) or not first:
-            return None
-        name = next(iter(first))
-        if name not in self.schemes:
-            raise self.r.fail(
-                join(where, 0), f"names security scheme {name!r}, which is not defined"
-            )
-        return str(name)
-
-    def _auth(self, name: str | None) -> Auth:
-        if name is None:
-            return NoAuth()
-        where = join(
-            "$.securityDefinitions" if self.version == 2 else "$.components.securitySchemes", name
-        )
-        scheme, where, _ = self.resolver.resolve(self.schemes[name], where)
-        return auth_from_scheme(self.r.obj(scheme, where), name, self.notes)
-
-    def _api(
-        self, base: str, items: list[tuple[Call, str | None, list[str]]], title: str, groups: int
-    ) -> Api:
-        name = title
-        if groups > 1:
-            tags = {tuple(t[:1]) for _, _, t in items}
-            name = tags.pop()[0] if len(tags) == 1 and () not in tags else base or title
-        schemes = Counter(s for _, s, _ in items if s is not None)
-        chosen = schemes.most_common(1)[0][0] if schemes else None
-        if len(schemes) > 1:
+    def _servers(self, node: dict[str, Any], where: str, inherited: str | None) -> str | None:
+        """The first server's URL (variables at their defaults); the document's others are
+        kept as environments, an operation's or path's others only named in a note."""
+        servers = self.r.get_list(node, "servers", where)
+        if not servers:
+            return inherited
+        first = _server_url(servers[0], join(join(where, "servers"), 0), self.r)
+        others = []
+        for i, server in enumerate(servers[1:], 1):
+            at = join(join(where, "servers"), i)
+            url = _server_url(server, at, self.r)
+            label = " ".join(self.r.get_text(self.r.obj(server, at), "description", at).split())
+            others.append(Environment(name=label[:60] or url or f"server {i + 1}", base_url=url))
+        if others and where == "$":
+            self.environments = others
             self.notes.add(
-                f"API {name!r}: operations use several security schemes; {chosen!r} applies to all"
+                f"the document lists {len(servers)} servers: the first ({first!r}) is the base "
+                f"URL, the others are environments"
             )
-        calls = [call for call, _, _ in items]
-        return Api(
-            name=name,
-            base_url=base,
-            auth=self._auth(chosen),
-            headers=_common_headers(calls),
-            calls=calls,
-        )
+        elif others:
+            self.notes.add(
+                f"{where}.servers lists {len(servers)} servers: the first ({first!r}) is used"
+            )
+        return first
 
     def _call(
         self,
@@ -250,8 +275,15 @@ class _Importer:
             return Body()
         at = join(join(at, "content"), media)
         entry = self.r.obj(content[media], at)
-        shape = schema_to_shape(entry.get("schema") or {}, join(at, "schema"), self.resolver)
-        return body_from_shape(media, shape, entry.get("example"))
+        shape = schema_to_shape(
+            entry.get("schema") or {}, join(at, "schema"), self.resolver, request=True
+        )
+        example = entry.get("example")
+        examples = entry.get("examples")
+        if example is None and isinstance(examples, dict) and examples:
+            first, _, _ = self.resolver.resolve(next(iter(examples.values())), join(at, "examples"))
+            example = first.get("value") if isinstance(first, dict) else None
+        return body_from_shape(media, shape, example)
 
     def _swagger_body(self, parts: list[dict[str, Any]], op: dict[str, Any], where: str) -> Body:
         if not parts:
@@ -261,7 +293,10 @@ class _Importer:
         if body_param is not None:
             media = pick_media(dict.fromkeys(consumes)) or "application/json"
             shape = schema_to_shape(
-                body_param.get("schema") or {}, join(where, "parameters"), self.resolver
+                body_param.get("schema") or {},
+                join(where, "parameters"),
+                self.resolver,
+                request=True,
             )
             return body_from_shape(media, shape, None)
         files = any(p.get("type") == "file" for p in parts)
@@ -273,14 +308,21 @@ class _Importer:
         schema = {
             "type": "object",
             "properties": {
-                str(p["name"]): {
-                    k: v for k, v in p.items() if k in ("type", "format", "example", "default")
-                }
+                str(p["name"]): (
+                    {"type": "string", "format": "binary"}
+                    if p.get("type") == "file"
+                    else {
+                        "example" if k == "x-example" else k: v
+                        for k, v in p.items()
+                        if k in ("type", "format", "example", "default", "enum", "x-example")
+                    }
+                )
                 for p in parts
             },
             "required": [p["name"] for p in parts if p.get("required") is True],
         }
-        return body_from_shape(media, schema_to_shape(schema, where, self.resolver), None)
+        shape = schema_to_shape(schema, where, self.resolver, request=True)
+        return body_from_shape(media, shape, None)
 
     def _response(self, op: dict[str, Any], where: str) -> dict[str, Any]:
         """The response type and structure of the operation's success response."""
@@ -312,39 +354,12 @@ class _Importer:
         }
 
 
-def _common_headers(calls: list[Call]) -> list[Parameter]:
-    """Headers every call sends with the same value: moved to the API."""
-    if len(calls) < 2:
-        return []
+def import_openapi(doc: Any, source: str, base: str | None = None) -> ImportResult:
+    """The APIs an OpenAPI 3.x or Swagger 2.0 document describes.
 
-    def headers(call: Call) -> set[tuple[str, str, bool]]:
-        return {
-            (p.name.lower(), p.value, p.optional)
-            for p in call.parameters
-            if p.placement is Placement.HEADER and not p.private
-        }
-
-    common = set.intersection(*(headers(c) for c in calls))
-    if not common:
-        return []
-    shared = [
-        p
-        for p in calls[0].parameters
-        if (p.name.lower(), p.value, p.optional) in common and p.placement is Placement.HEADER
-    ]
-    for call in calls:
-        call.parameters = [
-            p
-            for p in call.parameters
-            if not (
-                p.placement is Placement.HEADER and (p.name.lower(), p.value, p.optional) in common
-            )
-        ]
-    return shared
-
-
-def import_openapi(doc: Any, source: str) -> ImportResult:
-    """The APIs an OpenAPI 3.x or Swagger 2.0 document describes."""
+    ``base`` is the path of the document's file: references to files are
+    read from its folder tree (see :mod:`.refs`).
+    """
     r = Reader(source)
     with model_errors(source):
-        return _Importer(r.obj(doc, "$"), source).run()
+        return _Importer(r.obj(doc, "$"), source, base).run()

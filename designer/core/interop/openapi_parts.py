@@ -13,34 +13,66 @@ from typing import Any
 import orjson
 
 from ..models import (
-    ApiKeyHeaderAuth,
-    ApiKeyQueryAuth,
-    Auth,
-    BasicAuth,
-    BearerAuth,
     BodyType,
-    NoAuth,
     Parameter,
     Placement,
 )
+from ..models import ValueType as ParamType
 from ..structure import ResponseType, Shape, ValueType
 from .reader import Reader, join
 from .refs import Resolver
 from .schema_shape import schema_to_shape
 
-__all__ = ["Body", "auth_from_scheme", "body_from_shape", "pick_media", "read_parameter"]
+__all__ = ["Body", "body_from_shape", "pick_media", "read_parameter"]
 
+#: The deepest dotted body parameter name: ``a.b.c``; deeper objects are JSON values.
+MAX_DOTTED = 2
 _BODY_PLACEHOLDER = re.compile(r"<([A-Za-z_][\w.\-]*)>")
 _PLACEMENTS = {"path": Placement.PATH, "query": Placement.QUERY, "header": Placement.HEADER}
 _SUCCESS = ("200", "201", "202", "203", "204", "206", "2XX", "2xx", "default")
 
 
-def sample_value(reader: Reader, *candidates: Any) -> str:
+_SCHEMA_TYPES = {
+    "integer": ParamType.INTEGER,
+    "number": ParamType.NUMBER,
+    "boolean": ParamType.BOOLEAN,
+    "array": ParamType.JSON,
+    "object": ParamType.JSON,
+}
+_SHAPE_TYPES = {
+    ValueType.INTEGER: ParamType.INTEGER,
+    ValueType.NUMBER: ParamType.NUMBER,
+    ValueType.BOOLEAN: ParamType.BOOLEAN,
+    ValueType.LIST: ParamType.JSON,
+    ValueType.OBJECT: ParamType.JSON,
+    ValueType.MIXED: ParamType.JSON,
+    ValueType.BINARY: ParamType.FILE,
+}
+
+
+def schema_type(schema: dict[str, Any]) -> ParamType:
+    """The value type a parameter's schema declares (a ``type`` list: its first non-null one)."""
+    declared = schema.get("type")
+    names = declared if isinstance(declared, list) else [declared]
+    for name in names:
+        if isinstance(name, str) and name != "null":
+            return _SCHEMA_TYPES.get(name, ParamType.TEXT)
+    return ParamType.TEXT
+
+
+def as_text(value: Any, kind: ParamType) -> str:
+    """A sample as the text a parameter holds: JSON for arrays and objects."""
+    if isinstance(value, list | dict):
+        return orjson.dumps(value).decode() if kind is ParamType.JSON else ""
+    return Reader("").scalar(value)
+
+
+def sample_value(reader: Reader, *candidates: Any, kind: ParamType = ParamType.TEXT) -> str:
     """The first usable example among ``candidates``, as text."""
     for value in candidates:
-        if isinstance(value, list):
+        if isinstance(value, list) and kind is not ParamType.JSON:
             value = value[0] if value else None
-        text = reader.scalar(value)
+        text = as_text(value, kind) if kind is ParamType.JSON else reader.scalar(value)
         if text:
             return text
     return ""
@@ -64,25 +96,35 @@ def read_parameter(
         return None, {}
     if placement not in _PLACEMENTS:
         raise r.fail(join(where, "in"), f"must be path, query, header or cookie, not {placement!r}")
-    schema, _, _ = resolver.resolve(p.get("schema") or {}, join(where, "schema"))
+    raw_schema = p.get("schema")
+    content = p.get("content")
+    if raw_schema is None and isinstance(content, dict) and content:
+        # OpenAPI 3 may describe a parameter by one media type instead of a schema.
+        entry = next(iter(content.values()))
+        raw_schema = entry.get("schema") if isinstance(entry, dict) else None
+        if isinstance(entry, dict) and "example" in entry and "example" not in p:
+            p = {**p, "example": entry["example"]}
+    schema, _, _ = resolver.resolve(raw_schema or {}, join(where, "schema"))
     schema = schema if isinstance(schema, dict) else {}
     examples = p.get("examples")
     first_example = None
     if isinstance(examples, dict) and examples:
         entry = next(iter(examples.values()))
         first_example = entry.get("value") if isinstance(entry, dict) else None
+    # Swagger 2.0 declares the type on the parameter itself, OpenAPI 3 in its schema.
+    kind = schema_type(schema) if "type" in schema else schema_type(p)
+    schema_examples = schema.get("examples")
     value = sample_value(
         r,
         p.get("example"),
         first_example,
         p.get("x-example"),
         schema.get("example"),
-        schema.get("examples"),
+        schema_examples[0] if isinstance(schema_examples, list) and schema_examples else None,
         p.get("default"),
         schema.get("default"),
-        p.get("enum"),
-        schema.get("enum"),
-    )
+        kind=kind,
+    ) or sample_value(r, p.get("enum"), schema.get("enum"))
     private = p.get("x-private") is True
     required = p.get("required") is True or placement == "path"
     parameter = Parameter(
@@ -92,6 +134,7 @@ def read_parameter(
         private=private,
         optional=not required,
         description=r.get_text(p, "description", where),
+        type=kind,
     )
     return parameter, {}
 
@@ -117,20 +160,49 @@ class Body:
         self.parameters: list[Parameter] = []
 
 
-def _flatten(shape: Shape, prefix: str, out: list[Parameter]) -> bool:
-    """Dotted body parameters for an object of scalars; False if it holds lists or mixed values."""
+def _field(name: str, child: Shape, example: Any, *, form: bool = False) -> Parameter:
+    """The body parameter of one field, typed from its shape, its sample from ``example``."""
+    kind = _SHAPE_TYPES.get(child.type, ParamType.TEXT)
+    if form and kind is ParamType.JSON:
+        kind = ParamType.TEXT
+    if not form and kind is ParamType.FILE:
+        kind = ParamType.TEXT
+    if example is not None and (kind is ParamType.JSON or not isinstance(example, list | dict)):
+        value = as_text(example, kind)
+    elif child.samples:
+        value = Reader("").scalar(child.samples[0])
+    elif kind is ParamType.JSON and child.optional:
+        # Left out of the request while blank: never a made-up value for an optional field.
+        value = ""
+    elif kind is ParamType.JSON and child.type is ValueType.LIST:
+        # An empty list unless its items have an example: never [""] or [0] by default.
+        sample = child.items is not None and child.items.samples
+        value = orjson.dumps([_skeleton(child.items)] if sample and child.items else []).decode()
+    elif kind is ParamType.JSON:
+        value = orjson.dumps(_skeleton(child)).decode()
+    else:
+        value = ""
+    return Parameter(
+        name=name, value=value, placement=Placement.BODY, optional=child.optional, type=kind
+    )
+
+
+def _flatten(shape: Shape, prefix: str, out: list[Parameter], example: Any, depth: int = 0) -> bool:
+    """Dotted, typed body parameters for an object; False if a name cannot be dotted.
+
+    Objects nested deeper than :data:`MAX_DOTTED` levels are one JSON parameter
+    each, so that a deep schema gives a few parameters, not hundreds.
+    """
+    examples = example if isinstance(example, dict) else {}
     for name, child in (shape.fields or {}).items():
         full = f"{prefix}{name}"
-        if child.type is ValueType.OBJECT and child.fields:
-            if not _flatten(child, full + ".", out):
-                return False
-        elif child.type in (ValueType.LIST, ValueType.MIXED, ValueType.OBJECT) or "." in name:
+        if "." in name:
             return False
+        if child.type is ValueType.OBJECT and child.fields and depth < MAX_DOTTED:
+            if not _flatten(child, full + ".", out, examples.get(name), depth + 1):
+                return False
         else:
-            value = "" if not child.samples else Reader("").scalar(child.samples[0])
-            out.append(
-                Parameter(name=full, value=value, placement=Placement.BODY, optional=child.optional)
-            )
+            out.append(_field(full, child, examples.get(name)))
     return True
 
 
@@ -159,7 +231,7 @@ def body_from_shape(media: str, shape: Shape, example: Any) -> Body:
     if "json" in lowered:
         body.body_type = BodyType.JSON
         params: list[Parameter] = []
-        if shape.type is ValueType.OBJECT and shape.fields and _flatten(shape, "", params):
+        if shape.type is ValueType.OBJECT and shape.fields and _flatten(shape, "", params, example):
             body.parameters = params
         else:
             value = example if example is not None else _skeleton(shape)
@@ -167,11 +239,9 @@ def body_from_shape(media: str, shape: Shape, example: Any) -> Body:
     elif lowered.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         form = lowered.startswith("application/x-www-form-urlencoded")
         body.body_type = BodyType.FORM if form else BodyType.MULTIPART
+        examples = example if isinstance(example, dict) else {}
         for name, child in (shape.fields or {}).items():
-            value = "" if not child.samples else Reader("").scalar(child.samples[0])
-            body.parameters.append(
-                Parameter(name=name, value=value, placement=Placement.BODY, optional=child.optional)
-            )
+            body.parameters.append(_field(name, child, examples.get(name), form=True))
     else:
         body.body_type = BodyType.RAW
         body.content_type = media
@@ -204,30 +274,3 @@ def response_shape(schema: Any, where: str, resolver: Resolver) -> Shape | None:
         return None
     shape = schema_to_shape(schema, where, resolver)
     return None if shape.type is ValueType.UNKNOWN and not shape.truncated else shape
-
-
-def auth_from_scheme(scheme: dict[str, Any], name: str, notes: set[str]) -> Auth:
-    """The authentication an OpenAPI or Swagger security scheme describes."""
-    kind = scheme.get("type")
-    where = scheme.get("in")
-    if kind == "http" and str(scheme.get("scheme", "")).lower() == "bearer":
-        return BearerAuth()
-    if (kind == "http" and str(scheme.get("scheme", "")).lower() == "basic") or kind == "basic":
-        username = scheme.get("x-username")
-        return BasicAuth(username=username if isinstance(username, str) else "")
-    if kind == "apiKey" and isinstance(scheme.get("name"), str) and scheme["name"]:
-        if where == "header":
-            prefix = scheme.get("x-prefix")
-            return ApiKeyHeaderAuth(
-                header=scheme["name"], prefix=prefix if isinstance(prefix, str) else ""
-            )
-        if where == "query":
-            return ApiKeyQueryAuth(parameter=scheme["name"])
-    if kind in ("oauth2", "openIdConnect"):
-        notes.add(
-            f"security scheme {name!r} ({kind}) was imported as a bearer token: get a token "
-            f"from the provider and set it in the API's authentication"
-        )
-        return BearerAuth()
-    notes.add(f"security scheme {name!r} ({kind}) is not supported: set authentication by hand")
-    return NoAuth()

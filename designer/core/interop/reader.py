@@ -8,6 +8,7 @@ not a number``.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -25,7 +26,8 @@ def join(where: str, key: str | int) -> str:
         return f"{where}[{key}]"
     if _IDENTIFIER.match(key):
         return f"{where}.{key}"
-    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    # JSON string escapes: a key holding a line break must not break the one-line message.
+    escaped = json.dumps(key, ensure_ascii=False)[1:-1]
     if len(escaped) > 60:
         escaped = escaped[:57] + "..."
     return f'{where}["{escaped}"]'

@@ -22,7 +22,7 @@ from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
 from .credentials import hide_credentials
 from .curl_export import export_curl
-from .detect import detect_document, looks_like_curl
+from .detect import check_kind, detect_document, looks_like_curl
 from .har import import_har
 from .insomnia import import_insomnia
 from .merge import MergeOutcome, OnConflict, merge_apis, remap_ref
@@ -84,15 +84,21 @@ def _curl(text: str, source: str) -> ImportResult:
     return ImportResult("curl", ws.name, ws.apis, secrets=store.values)
 
 
-def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
-    """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None)."""
+def read_import(
+    data: bytes, source: str, kind: str | None = None, *, base: str | None = None
+) -> Imported:
+    """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
+
+    ``base`` is the path of the file read, when there is one: an OpenAPI
+    document's references to other files are read from its folder tree.
+    """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
         result = _curl(text, source)
         _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
     doc = parse_document(data, source)
-    kind = kind or detect_document(doc, source)
+    kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
     if kind == "bundle":
         contents = import_bundle(doc, source)
         _check_base_urls(contents.result.apis, source)
@@ -103,7 +109,9 @@ def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
             if known is not None:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
-    result = _IMPORTERS[kind](doc, source)
+    result = (
+        import_openapi(doc, source, base) if kind == "openapi" else _IMPORTERS[kind](doc, source)
+    )
     _check_base_urls(result.apis, source)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
@@ -189,8 +197,12 @@ def export_workspace(
     include_samples: bool = False,
     samples: Mapping[str, SampleResponse] | None = None,
     secret_values: Iterable[str] = (),
+    notes: list[str] | None = None,
 ) -> bytes:
-    """The file contents of ``ws`` (or the chosen APIs or call) exported as ``to``."""
+    """The file contents of ``ws`` (or the chosen APIs or call) exported as ``to``.
+
+    Remarks on what the format could not hold as it is go to ``notes``.
+    """
     apis = select_apis(ws, api_names)
     chosen = find_call(ws, call) if call is not None else None
     if to == "bundle":
@@ -224,8 +236,10 @@ def export_workspace(
     elif to in ("openapi", "postman"):
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
-        exporter = export_openapi if to == "openapi" else export_postman
-        document = exporter(ws, apis)
+        if to == "openapi":
+            document = export_openapi(ws, apis, notes=notes)
+        else:
+            document = export_postman(ws, apis)
     else:
         raise ExportError(f"Unknown export format '{to}': use one of {', '.join(EXPORT_FORMATS)}")
     if yaml_output:

@@ -30,7 +30,7 @@ def read_file(path: str) -> Imported:
     from designer.core.interop.service import read_import
     from designer.core.interop.source import read_source
 
-    return read_import(read_source(path), Path(path).name)
+    return read_import(read_source(path), Path(path).name, base=path)
 
 
 def read_curl(command: str) -> Imported:

@@ -16,11 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designer.core.errors import DesignerError
+from designer.core.inference import walk
 from designer.core.interop.bundle import checksum, export_bundle
+from designer.core.interop.common import ImportResult
 from designer.core.interop.har import import_har
 from designer.core.interop.insomnia import import_insomnia
 from designer.core.interop.openapi_import import import_openapi
 from designer.core.interop.postman_import import import_postman
+from designer.core.interop.schema_shape import MAX_NODES
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import parse_document, read_document
 
@@ -40,8 +43,18 @@ json_values = st.recursive(
     max_leaves=20,
 )
 
+
+def _multifile(doc: Any, source: str) -> object:
+    """The multi-file fixture's root, its references read from its folder."""
+    return import_openapi(doc, source, str(DATA / "multifile" / "openapi.yaml"))
+
+
 FIXTURES: dict[str, tuple[Importer, Any]] = {
     "openapi-3.0": (import_openapi, read_document(DATA / "petstore-3.0.yaml")),
+    "openapi-3.1-store": (import_openapi, read_document(DATA / "store-3.1.yaml")),
+    "openapi-fan-out": (import_openapi, read_document(DATA / "fan-out-40.json")),
+    "openapi-multifile": (_multifile, read_document(DATA / "multifile" / "openapi.yaml")),
+    "swagger-messaging": (import_openapi, read_document(DATA / "messaging-swagger-2.0.json")),
     "openapi-3.1": (import_openapi, read_document(DATA / "catalog-3.1.json")),
     "swagger-2.0": (import_openapi, read_document(DATA / "weather-swagger-2.0.json")),
     "postman": (import_postman, read_document(DATA / "helpdesk.postman_collection.json")),
@@ -121,6 +134,67 @@ def test_arbitrary_documents(name: str, doc: Any) -> None:
 @given(st.binary(max_size=200))
 def test_arbitrary_bytes(data: bytes) -> None:
     _one_line_or_none(lambda: parse_document(data, "fuzz"))
+
+
+def _schemas(count: int) -> st.SearchStrategy[Any]:
+    """Schemas as vendors write them, referring to any of ``count`` components (cycles too)."""
+    ref = st.integers(0, count - 1).map(lambda i: {"$ref": f"#/components/schemas/S{i}"})
+    leaf = (
+        ref
+        | st.sampled_from(["string", "integer", "number", "boolean", "null"]).map(
+            lambda t: {"type": t}
+        )
+        | st.lists(st.sampled_from(["string", "integer", "null"]), min_size=1, max_size=3).map(
+            lambda ts: {"type": ts}
+        )
+        | st.just({"type": "string", "format": "binary"})
+        | st.just({"enum": ["a", "b"]})
+    )
+    return st.recursive(
+        leaf,
+        lambda inner: (
+            st.dictionaries(st.sampled_from("abcdef"), inner, max_size=4).map(
+                lambda props: {"type": "object", "properties": props, "required": ["a"]}
+            )
+            | inner.map(lambda i: {"type": "array", "items": i})
+            | st.lists(inner, min_size=1, max_size=3).map(lambda t: {"type": "array", "items": t})
+            | st.lists(inner, min_size=1, max_size=3).map(lambda t: {"prefixItems": t})
+            | st.tuples(
+                st.sampled_from(["allOf", "anyOf", "oneOf"]), st.lists(inner, max_size=3)
+            ).map(lambda kv: {kv[0]: kv[1], "nullable": True, "x-note": 1})
+        ),
+        max_leaves=12,
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), count=st.integers(1, 6))
+def test_generated_schema_graphs_stay_bounded(data: st.DataObject, count: int) -> None:
+    """Any graph of schemas (shared, fanning out, cyclic) imports to bounded structures."""
+    schemas = {f"S{i}": data.draw(_schemas(count)) for i in range(count)}
+    media = {"application/json": {"schema": {"$ref": "#/components/schemas/S0"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "G", "version": "1"},
+        "paths": {
+            "/g": {
+                "post": {
+                    "requestBody": {"content": media},
+                    "responses": {"200": {"description": "ok", "content": media}},
+                }
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+    result = _one_line_or_none(lambda: import_openapi(doc, "graph.json"))
+    if result is None:
+        return
+    assert isinstance(result, ImportResult)
+    for api in result.apis:
+        for call in api.calls:
+            if call.structure is not None:
+                assert len(list(walk(call.structure))) <= MAX_NODES + 1
+    _only_our_errors(import_openapi, doc)
 
 
 BUNDLE = orjson.loads(export_bundle(rich_workspace()))

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from designer.core.errors import ExportError, ImportReferenceError, ImportVersionError
+from designer.core.errors import ImportReferenceError, ImportVersionError
 from designer.core.inference import walk
 from designer.core.interop.openapi_export import export_openapi
 from designer.core.interop.openapi_import import import_openapi
@@ -75,15 +75,24 @@ def test_several_apis_share_one_document(rich: Workspace) -> None:
     assert [(a.name, a.base_url) for a in back] == [(a.name, a.base_url) for a in rich.apis]
 
 
-def test_same_path_and_method_in_two_apis_is_refused(rich: Workspace) -> None:
+def test_same_path_and_method_in_two_apis_export_as_one_operation(rich: Workspace) -> None:
     twin = rich.apis[0].model_copy(update={"name": "Shop EU", "id": "other"})
-    with pytest.raises(ExportError, match="are both GET /orders"):
-        export_openapi(rich, [rich.apis[0], twin])
+    notes: list[str] = []
+    doc = export_openapi(rich, [rich.apis[0], twin], notes=notes)
+    validate(doc)
+    kept = doc["paths"]["/orders"]["get"]["x-connector-designer-alternatives"]
+    assert [op["tags"] for op in kept] == [["Shop EU"]]
+    assert any("are both GET /orders" in n for n in notes)
+    back = import_openapi(doc, "export.json").apis
+    assert sum(len(a.calls) for a in back) == len(rich.apis[0].calls) * 2
 
 
 def test_petstore_30() -> None:
     result = import_openapi(read_document(DATA / "petstore-3.0.yaml"), "petstore-3.0.yaml")
-    (api,) = result.apis
+    # The one operation with its own security requirement is an API of its own.
+    api, removal = result.apis
+    assert (removal.name, removal.auth.type) == ("Pet Shop (apiKey)", "api_key_header")
+    assert [c.name for c in removal.calls] == ["Remove a pet"]
     assert (api.name, api.base_url, api.auth.type) == (
         "Pet Shop",
         "https://eu.petshop.example/api/v2",
@@ -94,7 +103,6 @@ def test_petstore_30() -> None:
         "List pets",
         "Add a pet",
         "Get a pet",
-        "Remove a pet",
         "Request an adoption",
     ]
     listing = calls["List pets"]
@@ -134,13 +142,17 @@ def test_petstore_30() -> None:
     # oneOf of two objects: 'status' in both, the rest optional.
     assert not adoption.structure.fields["status"].optional
     assert adoption.structure.fields["position"].optional
-    assert calls["Remove a pet"].structure is None
+    assert removal.calls[0].structure is None
     assert "TRACE operations are not imported" in result.notes
 
 
 def test_catalog_31_cycles_and_unions() -> None:
-    (api,) = import_openapi(read_document(DATA / "catalog-3.1.json"), "catalog").apis
+    api, public = import_openapi(read_document(DATA / "catalog-3.1.json"), "catalog").apis
     assert api.auth.type == "basic"
+    # 'security: []' on the feed: that operation needs no authentication.
+    assert public.auth.type == "none"
+    assert public.name.endswith("(no authentication)")
+    assert [c.name for c in public.calls] == ["Product feed"]
     calls = {c.name: c for c in api.calls}
     tree = calls["Category tree"].structure
     assert tree is not None
@@ -163,7 +175,7 @@ def test_catalog_31_cycles_and_unions() -> None:
     assert embedded.fields is not None
     assert "source" in embedded.fields
     assert calls["Get a product"].parameters[0].value == "SKU-00001"
-    assert calls["Product feed"].response_type.value == "xml"
+    assert public.calls[0].response_type.value == "xml"
     assert calls["Replace a product"].body_type.value == "json"
 
 
@@ -232,7 +244,7 @@ def _doc(schema: Any, **extra: Any) -> dict[str, Any]:
         (
             _doc({"$ref": "common.yaml#/Pet"}),
             ImportReferenceError,
-            "points outside this document: bundle the specification",
+            "points to another file: import the document from its folder",
         ),
         ({"openapi": "4.0.0"}, ImportVersionError, "$.openapi: version '4.0.0' is not supported"),
         ({"swagger": "1.2"}, ImportVersionError, "$.swagger: version '1.2' is not supported"),

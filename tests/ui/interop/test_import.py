@@ -40,19 +40,25 @@ def test_import_openapi_previews_then_adds_the_api(window, qtbot, loop, monkeypa
     assert dialog.isVisible()
     api_item = dialog.tree.topLevelItem(0)
     assert api_item.text(0) == "Pet Shop"
-    assert api_item.childCount() == 5
+    assert api_item.childCount() == 4
     assert api_item.text(2) == "Added"
+    # The operation with its own security requirement is an API of its own.
+    assert dialog.tree.topLevelItem(1).text(0) == "Pet Shop (apiKey)"
+    assert dialog.tree.topLevelItem(1).childCount() == 1
     assert not dialog.choice_boxes  # no conflict with the small workspace
-    assert list(dialog.secret_fields) == ["CD_SECRET_PET_SHOP_AUTH_TOKEN"]
+    assert list(dialog.secret_fields) == [
+        "CD_SECRET_PET_SHOP_AUTH_TOKEN",
+        "CD_SECRET_PET_SHOP_APIKEY_AUTH_KEY",
+    ]
     notes = dialog.findChild(QGroupBox, "importNotes").findChild(QLabel)
     assert "TRACE operations are not imported" in notes.text()
     before = window.doc.undo_stack.count()
 
     dialog.import_button.click()
 
-    assert tree_names(window) == ["Shop", "Weather", "Pet Shop"]
+    assert tree_names(window) == ["Shop", "Weather", "Pet Shop", "Pet Shop (apiKey)"]
     pets = window.doc.workspace.apis[2]
-    assert len(pets.calls) == 5
+    assert len(pets.calls) == 4
     assert window.tree.current_item().id == pets.id
     assert window.doc.undo_stack.count() == before + 1
     assert "Imported 5 calls from petstore-3.0.yaml" in window.statusBar().currentMessage()
