@@ -33,6 +33,7 @@ from .maps import (
     MAX_NODES,
     could_be_map,
     keys_look_like_map,
+    keys_name_data,
     value_kinds_unify,
     values_unify,
 )
@@ -242,7 +243,8 @@ class _Engine:
     ) -> Shape | None:
         """The map of ``values`` (all the values of objects with ``keys``), or None
         when they read as a record (:mod:`.maps` has the rules)."""
-        forced = hint is ValueType.MAP
+        # Keys that name data make a map whatever its values; other reasons need values of a kind.
+        forced = hint is ValueType.MAP or (len(keys) <= MAX_FIELDS and keys_name_data(keys))
         if not forced:
             kinds = types - {_NONE}
             if not value_kinds_unify(kinds):

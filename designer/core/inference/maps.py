@@ -28,9 +28,17 @@ values **unify** and one of these holds:
 
 Values **unify** when, nulls aside, they are all of one kind (numbers, text,
 booleans, lists or objects); objects must also share at least one field
-present in all of them (or be empty, or be maps themselves). Keys are
-judged as a set and values as a multiset, so the order of keys, items and
-samples never changes the decision.
+present in all of them (or be empty, or be maps themselves). Rules 2 and 3
+need unifying values; rule 1 does not, since keys that are dates or ids say
+enough (``{"2024-03-01": 5, "2024-03-02": "n/a"}`` is a map of integer or
+text).
+
+Keys are judged as a set and values as a multiset, so the order of keys and
+of list items never changes the decision. Merging samples re-applies the
+rules to the merged fields, and a map merged with a record stays a map; so
+merging agrees with inferring all samples at once except when a sample that
+is a map by rule 2 meets values of another kind (the merge is then a map of
+mixed values, inferring at once a record).
 
 A structure is bounded as a whole, too: after :data:`MAX_NODES` nodes, the
 objects still to infer are truncated, so no body can grow one past a fixed
@@ -53,6 +61,7 @@ __all__ = [
     "TEXT_MAP_MIN_KEYS",
     "could_be_map",
     "keys_look_like_map",
+    "keys_name_data",
     "value_kinds_unify",
     "values_unify",
 ]
@@ -93,16 +102,19 @@ def keys_look_like_map(keys: Collection[str], text_values: bool) -> bool:
         return False
     if n >= (TEXT_MAP_MIN_KEYS if text_values else MAP_MIN_KEYS):
         return True
-    return _names_say_map(keys)
+    return keys_name_data(keys)
 
 
 def could_be_map(keys: Collection[str]) -> bool:
     """Whether ``keys`` could make a map with some values: a cheap test before typing them."""
     n = len(keys)
-    return n >= DATA_KEYS_MIN and (n >= MAP_MIN_KEYS or _names_say_map(keys))
+    return n >= DATA_KEYS_MIN and (n >= MAP_MIN_KEYS or keys_name_data(keys))
 
 
-def _names_say_map(keys: Collection[str]) -> bool:
+def keys_name_data(keys: Collection[str]) -> bool:
+    """Rule 1: every key looks like data (and there are enough of them)."""
+    if len(keys) < DATA_KEYS_MIN:
+        return False
     codes_only = True
     for key in keys:
         if _DATA_KEY.fullmatch(key) is not None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..structure import Sample, Shape, ValueType
 from .formats import meet_formats
-from .maps import MAX_FIELDS, keys_look_like_map, values_unify
+from .maps import MAX_FIELDS, keys_look_like_map, keys_name_data, values_unify
 
 __all__ = ["map_values", "merge"]
 
@@ -134,12 +134,13 @@ def _read_as_map(shape: Shape) -> None:
         return
     values = map_values(shape)
     unify = values is not None and values_unify(values)
-    if len(fields) <= MAX_FIELDS:
+    named = len(fields) <= MAX_FIELDS and keys_name_data(fields)
+    if len(fields) <= MAX_FIELDS and not named:
         text = values is not None and values.type is ValueType.TEXT
         if not unify or not keys_look_like_map(fields, text):
             return
     shape.fields = None
-    if unify:
+    if unify or named:
         shape.type = ValueType.MAP
         shape.items = values
         shape.samples = [*list(fields)[:2]]
