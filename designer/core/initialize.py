@@ -24,7 +24,14 @@ from .structure import ResponseType, Shape, ValueType
 if TYPE_CHECKING:
     from .execute import Executor
 
-__all__ = ["InferOutcome", "infer_response", "initialize", "redact", "with_structure"]
+__all__ = [
+    "InferOutcome",
+    "infer_response",
+    "initialize",
+    "object_kinds",
+    "redact",
+    "with_structure",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +63,14 @@ def infer_response(
             response.status,
         )
     kind = call.response_type
+    kinds = object_kinds(call)
     if kind is ResponseType.AUTO:
         kind = detect_kind(response.body, response.content_type)
     note = None
     try:
-        body = infer_body(response.body, response.content_type, kind, sample_limit=sample_limit)
+        body = infer_body(
+            response.body, response.content_type, kind, sample_limit=sample_limit, kinds=kinds
+        )
     except BodyParseError as exc:
         note = f"{exc}; showing it as text"
         kind = ResponseType.TEXT
@@ -84,6 +94,28 @@ def infer_response(
     assert shape.fields is not None
     shape.fields = {"body": _as_field(body), **shape.fields}
     return InferOutcome(shape, kind, note)
+
+
+def object_kinds(call: Call) -> dict[str, ValueType]:
+    """How objects of the body must be read on the next initialize, by path in the body.
+
+    A map stays a map (a sample with few keys does not turn it back into a
+    record), and the user's choice of *map* or *object* wins over detection.
+    """
+    kinds: dict[str, ValueType] = {}
+    if call.structure is not None:
+        kinds.update((p, ValueType.MAP) for p, n in walk(call.structure) if n.type is ValueType.MAP)
+    for path, override in call.overrides.items():
+        if override.type in (ValueType.MAP, ValueType.OBJECT):
+            kinds[path] = override.type
+    if not (call.include_errors or call.capture_headers):
+        return kinds
+    # The body sits under a "body" field beside the status and headers fields.
+    return {path[4:].lstrip("."): kind for path, kind in kinds.items() if _in_body(path)}
+
+
+def _in_body(path: str) -> bool:
+    return path == "body" or path.startswith(("body.", "body["))
 
 
 def redact(outcome: InferOutcome, secrets: Iterable[str]) -> InferOutcome:
