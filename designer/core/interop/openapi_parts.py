@@ -117,6 +117,9 @@ class Body:
         self.parameters: list[Parameter] = []
 
 
+_NESTED = (ValueType.LIST, ValueType.MIXED, ValueType.OBJECT, ValueType.MAP)
+
+
 def _flatten(shape: Shape, prefix: str, out: list[Parameter]) -> bool:
     """Dotted body parameters for an object of scalars; False if it holds lists or mixed values."""
     for name, child in (shape.fields or {}).items():
@@ -124,7 +127,7 @@ def _flatten(shape: Shape, prefix: str, out: list[Parameter]) -> bool:
         if child.type is ValueType.OBJECT and child.fields:
             if not _flatten(child, full + ".", out):
                 return False
-        elif child.type in (ValueType.LIST, ValueType.MIXED, ValueType.OBJECT) or "." in name:
+        elif child.type in _NESTED or "." in name:
             return False
         else:
             value = "" if not child.samples else Reader("").scalar(child.samples[0])
@@ -136,6 +139,9 @@ def _flatten(shape: Shape, prefix: str, out: list[Parameter]) -> bool:
 
 def _skeleton(shape: Shape) -> Any:
     """An example value for ``shape``, iterative in spirit: depth is bounded by the converter."""
+    if shape.type is ValueType.MAP:  # its samples are keys
+        key = shape.samples[0] if shape.samples else "key"
+        return {} if shape.items is None else {str(key): _skeleton(shape.items)}
     if shape.samples:
         return shape.samples[0]
     if shape.type is ValueType.OBJECT:

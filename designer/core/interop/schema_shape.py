@@ -7,7 +7,8 @@ against the real API:
 - ``type`` (a name or a list; ``"null"`` and OpenAPI 3.0's ``nullable``
   make the value nullable), ``format`` (``uri`` is a URL, ``x-format:
   image-url`` an image URL), ``properties`` with ``required`` (the others are
-  optional), ``items``, ``enum`` and ``const`` without a type;
+  optional), ``items``, ``enum`` and ``const`` without a type; an object
+  with an ``additionalProperties`` schema and no ``properties`` is a map;
 - ``allOf`` merges its members' fields (required in any member is required);
 - ``oneOf``/``anyOf``: a ``null`` member makes the value nullable; objects
   merge into one object whose fields are optional unless every member
@@ -159,7 +160,13 @@ class _Converter:
             ValueType.LIST,
         ):
             shape.samples = [example]
-        if vtype is ValueType.OBJECT:
+        values = schema.get("additionalProperties")
+        if vtype is ValueType.OBJECT and "properties" not in schema and isinstance(values, dict):
+            # Keys are data: a map of the additionalProperties schema.
+            shape.type = ValueType.MAP
+            where = join(where, "additionalProperties")
+            shape.items = self.convert(values, where, depth + 1, active)
+        elif vtype is ValueType.OBJECT:
             shape.fields = self._fields(schema, where, depth, active)
         elif vtype is ValueType.LIST and "items" in schema:
             shape.items = self.convert(schema["items"], join(where, "items"), depth + 1, active)

@@ -266,3 +266,17 @@ def test_self_referencing_schema_is_truncated_not_endless() -> None:
     assert shape is not None
     assert shape.fields is not None
     assert shape.fields["next"].truncated
+
+
+def test_a_map_is_exported_as_additional_properties_and_imported_back_as_a_map(
+    rich: Workspace,
+) -> None:
+    doc = export_openapi(rich, [rich.apis[0]])
+    validate(doc)
+    text = repr(doc)
+    assert "'additionalProperties': {'type': 'number'}" in text
+    (back,) = import_openapi(doc, "export.json").apis
+    listed = next(c for c in back.calls if c.name == "List orders")
+    assert listed.structure is not None
+    nodes = dict(walk(listed.structure))
+    assert nodes["totals_by_currency"].label == "map of number"
