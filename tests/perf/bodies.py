@@ -73,7 +73,7 @@ def make_map_body(keys: int, seed: int = 7) -> bytes:
     body: dict[str, Any] = {}
     for i in range(keys):
         value: dict[str, Any] = {"name": f"C{i}", "score": rng.randint(0, 999), "ok": i % 3 != 0}
-        if i % 4:
+        if i % 4 == 0:
             value["seen"] = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
         body[f"-Nx{i:07d}{rng.randrange(36**3):04x}"] = value
     return orjson.dumps(body)
