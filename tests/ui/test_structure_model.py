@@ -279,7 +279,7 @@ def test_a_map_is_one_row_with_its_key_count_and_one_value_row(qapp) -> None:
     assert _row(model, "rates[]") == ["[key] value", "number", "1.5", None]
     rates = model.index_for_path("rates")
     assert model.rowCount(rates) == 1
-    assert "Keys such as: \"AAX\", \"ABX\"" in rates.data(Qt.ItemDataRole.ToolTipRole)
+    assert 'Keys such as: "AAX", "ABX"' in rates.data(Qt.ItemDataRole.ToolTipRole)
 
 
 def test_a_body_that_is_a_map_gets_a_row_of_its_own(qapp) -> None:
