@@ -206,7 +206,9 @@ class _Engine:
         if len(keys) > MAX_FIELDS or (hint is ValueType.MAP and keys):
             # Too wide to keep field by field, or a map by choice: no columns needed.
             values = list(chain.from_iterable(map(dict.values, objects)))
-            mapped = self._map(values, set(map(type, values)), keys, depth, path, hint)
+            types = set(map(type, values))
+            rule = _map_rule(keys, types, hint is ValueType.MAP)
+            mapped = None if rule is False else self._map(values, types, keys, depth, path, rule)
             if mapped is not None:
                 return mapped
             shape.truncated = True
@@ -216,12 +218,14 @@ class _Engine:
             return shape
         columns = _columns(objects, layouts, distinct)
         if hint is None and could_be_map(keys):
-            # Typing the values as one column costs what typing them field by field would.
             types = set().union(*(t for _c, t in columns.values()))
-            values = list(chain.from_iterable(c for c, _t in columns.values()))
-            mapped = self._map(values, types, keys, depth, path, hint)
-            if mapped is not None:
-                return mapped
+            rule = _map_rule(keys, types, False)
+            if rule is not False:
+                # Typing the values as one column costs what typing them field by field would.
+                values = list(chain.from_iterable(c for c, _t in columns.values()))
+                mapped = self._map(values, types, keys, depth, path, rule)
+                if mapped is not None:
+                    return mapped
         self.budget -= len(keys)
         total = len(objects)
         fields: dict[str, Shape] = {}
@@ -239,23 +243,15 @@ class _Engine:
         keys: tuple[str, ...],
         depth: int,
         path: str,
-        hint: ValueType | None,
+        rule: bool | None,
     ) -> Shape | None:
-        """The map of ``values`` (all the values of objects with ``keys``), or None
-        when they read as a record (:mod:`.maps` has the rules)."""
-        # Keys that name data make a map whatever its values; other reasons need values of a kind.
-        forced = hint is ValueType.MAP or (len(keys) <= MAX_FIELDS and keys_name_data(keys))
-        if not forced:
-            kinds = types - {_NONE}
-            if not value_kinds_unify(kinds):
-                return None
-            if len(keys) <= MAX_FIELDS and not keys_look_like_map(keys, kinds == {str}):
-                return None
+        """The map of ``values`` (all the values of objects with ``keys``); None when the
+        ``rule`` needs values of one kind (it is None) and their merged shape is not."""
         known: set[type] | None = types
         if self.limit is not None and len(values) > self.limit:
             values, known = values[: self.limit], None
         merged = self.infer(values, depth + 1, known, child_path(path, None))
-        if not forced and not values_unify(merged):
+        if rule is None and not values_unify(merged):
             return None
         self.budget -= 1
         return Shape(type=ValueType.MAP, items=merged, samples=list(keys[:2]))
@@ -272,6 +268,22 @@ class _Engine:
             items = list(islice(chain.from_iterable(lst[:limit] for lst in lists), limit))
         shape.items = self.infer(items, depth + 1, None, child_path(path, None))
         return shape
+
+
+def _map_rule(keys: Sequence[str], types: set[type], chosen: bool) -> bool | None:
+    """Whether objects with ``keys`` and values of ``types`` are a map (:mod:`.maps`).
+
+    True: a map whatever its values (the user chose it, or the keys name data);
+    None: a map if the values' merged shape is of one kind; False: a record.
+    """
+    if chosen or (len(keys) <= MAX_FIELDS and keys_name_data(keys)):
+        return True
+    kinds = types - {_NONE}
+    if not value_kinds_unify(kinds):
+        return False
+    if len(keys) > MAX_FIELDS or keys_look_like_map(keys, kinds == {str}):
+        return None
+    return False
 
 
 Column = tuple[list[Any], set[type]]
