@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
-from itertools import chain, compress, islice
+from itertools import chain, compress, count, islice
 from operator import is_not
 from typing import Any
 
@@ -200,7 +200,10 @@ class _Engine:
             shape.truncated = True
             return shape
         layouts = list(map(tuple, objects))
-        distinct = dict.fromkeys(layouts)
+        # Each layout's first position, and each object's layout as that position:
+        # one hashing pass over the layouts (tuples do not cache their hash).
+        distinct: dict[tuple[str, ...], int] = {}
+        group_of = list(map(distinct.setdefault, layouts, count()))
         keys = layouts[0] if len(distinct) == 1 else tuple(dict.fromkeys(chain(*distinct)))
         hint = self.kinds.get(path) if self.kinds else None
         if len(keys) > MAX_FIELDS or (hint is ValueType.MAP and keys):
@@ -216,7 +219,7 @@ class _Engine:
         if len(keys) > self.budget:
             shape.truncated = True
             return shape
-        columns = _columns(objects, layouts, distinct)
+        columns = _columns(objects, layouts, distinct, group_of)
         if hint is None and could_be_map(keys):
             types = set().union(*(t for _c, t in columns.values()))
             rule = _map_rule(keys, types, False)
@@ -292,7 +295,8 @@ Column = tuple[list[Any], set[type]]
 def _columns(
     objects: Sequence[dict[str, Any]],
     layouts: list[tuple[str, ...]],
-    distinct: dict[tuple[str, ...], None],
+    distinct: dict[tuple[str, ...], int],
+    group_of: list[int],
 ) -> dict[str, Column]:
     """Each key's values across ``objects`` and their types, keys in order of first appearance.
 
@@ -307,12 +311,10 @@ def _columns(
         return _columns_by_key(objects)
     if len(distinct) == 1:
         return _group_columns(layouts[0], objects, {})
-    index = {layout: i for i, layout in enumerate(distinct)}
-    group_of = list(map(index.__getitem__, layouts))
     columns: dict[str, Column] = {}
-    for i, layout in enumerate(distinct):
+    for layout, first in distinct.items():
         if layout:
-            group = list(compress(objects, map(i.__eq__, group_of)))
+            group = list(compress(objects, map(first.__eq__, group_of)))
             _group_columns(layout, group, columns)
     return columns
 
