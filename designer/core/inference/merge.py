@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from ..structure import Sample, Shape, ValueType
 from .formats import meet_formats
-from .maps import MAX_FIELDS, keys_look_like_map, keys_name_data, values_unify
+from .maps import MAX_FIELDS, could_be_map, keys_look_like_map, keys_name_data, values_unify
 
 __all__ = ["map_values", "merge"]
 
@@ -130,11 +130,11 @@ def _merge_map(a: Shape, b: Shape) -> Shape:
 def _read_as_map(shape: Shape) -> None:
     """Turn merged record ``shape`` into a map, in place, when its fields read as one."""
     fields = shape.fields
-    if fields is None or len(fields) < 2:
-        return
+    if fields is None or not could_be_map(fields):
+        return  # the common case, decided without merging the fields' shapes
+    named = len(fields) <= MAX_FIELDS and keys_name_data(fields)
     values = map_values(shape)
     unify = values is not None and values_unify(values)
-    named = len(fields) <= MAX_FIELDS and keys_name_data(fields)
     if len(fields) <= MAX_FIELDS and not named:
         text = values is not None and values.type is ValueType.TEXT
         if not unify or not keys_look_like_map(fields, text):
