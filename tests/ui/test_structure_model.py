@@ -315,6 +315,9 @@ def test_the_type_of_an_object_or_a_map_is_object_or_map(qapp) -> None:
     assert not model.index_for_path("permissions.admin").isValid()
     assert model.setData(rates, "object")
     assert edits[-1]["rates"] == FieldOverride(type=ValueType.OBJECT)
+    tip = model.index_for_path("rates").data(Qt.ItemDataRole.ToolTipRole)
+    assert "Detected as map of number; you chose object" in tip
+    assert "Initialize again to list its keys as fields" in tip
     # Undo: the fields come back.
     model.set_overrides({})
     _fetch_all(model)

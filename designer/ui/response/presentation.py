@@ -163,6 +163,8 @@ def tooltip(
     if override is not None and override.type is not None:
         chosen = _label(override.type, override.format)
         lines.append(f"Detected as {shape.label}; you chose {chosen}")
+        if override.type is ValueType.OBJECT and shape.type is ValueType.MAP:
+            lines.append("Initialize again to list its keys as fields")
     if override is not None and not override.include:
         lines.append("Excluded: this field is left out of the call's data")
     if change is not None:
