@@ -161,8 +161,9 @@ class _Converter:
         ):
             shape.samples = [example]
         values = schema.get("additionalProperties")
-        if vtype is ValueType.OBJECT and "properties" not in schema and isinstance(values, dict):
-            # Keys are data: a map of the additionalProperties schema.
+        if vtype is ValueType.OBJECT and "properties" not in schema and _described(values):
+            # Keys are data: a map of the additionalProperties schema (``{}`` allows
+            # anything: a free-form object, left as an object without fields).
             shape.type = ValueType.MAP
             where = join(where, "additionalProperties")
             shape.items = self.convert(values, where, depth + 1, active)
@@ -211,6 +212,11 @@ class _Converter:
             variants[0].nullable = variants[0].nullable or nullable
             return variants[0]
         return Shape(type=ValueType.MIXED, variants=variants, nullable=nullable)
+
+
+def _described(schema: Any) -> bool:
+    """Whether ``schema`` (an ``additionalProperties`` value) says something about values."""
+    return isinstance(schema, dict) and bool(schema)
 
 
 def _declared(schema: Any) -> ValueType:
