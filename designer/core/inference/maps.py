@@ -5,8 +5,8 @@ keyed by date: their keys are values, not field names, and a structure that
 kept one field per key would grow with the data. Such an object becomes a
 *map of X*, X being the merged shape of all its values.
 
-An object (all the objects seen at one place, keys united) is a map when its
-values **unify** and one of these holds:
+An object (all the objects seen at one place, keys united) is a map when one
+of these holds:
 
 1. **Keys that look like data.** Every key is one of: a number (``42``,
    ``-1.5``); an ISO date, date-time, month or time (``2024-03-01``,
@@ -19,12 +19,12 @@ values **unify** and one of these holds:
    count as data too, but an object whose keys are all of that kind needs at
    least :data:`CODE_KEYS_MIN` (4) keys, since ``{"ID": …, "URL": …}`` is a
    record.
-2. **Many keys.** At least :data:`MAP_MIN_KEYS` (20) keys, as quicktype
+2. **Many keys whose values unify.** At least :data:`MAP_MIN_KEYS` (20) keys, as quicktype
    does; :data:`TEXT_MAP_MIN_KEYS` (50) when the values are text, because
    records of 20 to 50 text fields (headers, settings) are common.
 3. **Too many keys.** More than :data:`MAX_FIELDS` (1,000) keys: such an
-   object is never kept field by field. If its values do not unify it is
-   truncated instead, like a node below the depth limit.
+   object is never kept field by field. It is a map if its values unify,
+   otherwise it is truncated, like a node below the depth limit.
 
 Values **unify** when, nulls aside, they are all of one kind (numbers, text,
 booleans, lists or objects); objects must also share at least one field
@@ -36,11 +36,13 @@ text).
 Keys are judged as a set and values as a multiset, so the order of keys and
 of list items never changes the decision. Merging samples re-applies the
 rules to the merged fields, and a map merged with a record stays a map; so
-merging agrees with inferring all samples at once except when a sample that
-is a map by rule 2 meets values of another kind (the merge is then a map of
-mixed values, inferring at once a record).
+merging agrees with inferring all samples at once except when a map meets a
+sample that spoils the rule it was found by (values of another kind for rule
+2, identifier keys for rule 1): the merge stays a map, inferring at once
+gives a record. The user's choice of *map* or *object* for a path wins over
+all of this, and on a re-initialize an object that was a map stays one.
 
-A structure is bounded as a whole, too: after :data:`MAX_NODES` nodes, the
+A structure is bounded as a whole, too: after :data:`MAX_NODES` fields, the
 objects still to infer are truncated, so no body can grow one past a fixed
 size.
 """
