@@ -29,6 +29,7 @@ __all__ = [
     "infer_response",
     "initialize",
     "initialize_within",
+    "object_kinds",
     "redact",
     "retry_after",
     "with_structure",
@@ -68,13 +69,19 @@ def infer_response(
             response.status,
         )
     kind = call.response_type
+    kinds = object_kinds(call)
     if kind is ResponseType.AUTO:
         kind = detect_kind(response.body, response.content_type)
     note = None
     notes: list[str] = []
     try:
         body = infer_body(
-            response.body, response.content_type, kind, sample_limit=sample_limit, notes=notes
+            response.body,
+            response.content_type,
+            kind,
+            sample_limit=sample_limit,
+            notes=notes,
+            kinds=kinds,
         )
     except BodyParseError as exc:
         note = f"{exc}; showing it as text"
@@ -132,6 +139,28 @@ def _rate_limited(call: Call, response: ResponseResult) -> RateLimitedError:
         f"retry automatically",
         wait,
     )
+
+
+def object_kinds(call: Call) -> dict[str, ValueType]:
+    """How objects of the body must be read on the next initialize, by path in the body.
+
+    A map stays a map (a sample with few keys does not turn it back into a
+    record), and the user's choice of *map* or *object* wins over detection.
+    """
+    kinds: dict[str, ValueType] = {}
+    if call.structure is not None:
+        kinds.update((p, ValueType.MAP) for p, n in walk(call.structure) if n.type is ValueType.MAP)
+    for path, override in call.overrides.items():
+        if override.type in (ValueType.MAP, ValueType.OBJECT):
+            kinds[path] = override.type
+    if not (call.include_errors or call.capture_headers):
+        return kinds
+    # The body sits under a "body" field beside the status and headers fields.
+    return {path[4:].lstrip("."): kind for path, kind in kinds.items() if _in_body(path)}
+
+
+def _in_body(path: str) -> bool:
+    return path == "body" or path.startswith(("body.", "body["))
 
 
 def redact(outcome: InferOutcome, secrets: Iterable[str]) -> InferOutcome:

@@ -4,7 +4,10 @@ A shape describes every value seen at one place in a response body: its type,
 string format, whether it was sometimes null (*nullable*) or missing from its
 object (*optional*), how often it was seen and a couple of short samples.
 Objects hold their fields by name, lists hold the shape of their items, and a
-*mixed* value lists the alternatives that were seen.
+*mixed* value lists the alternatives that were seen. A *map* is an object
+whose keys are data (ids, dates, currency codes) rather than field names: it
+holds the merged shape of all its values in ``items``, like a list, and a
+couple of its keys as samples, so it stays small however many keys it has.
 
 Paths name a node the way users read it: ``data[].customer.email``; ``[]`` is
 "each item of the list", the root is the empty path.
@@ -43,6 +46,7 @@ class ValueType(StrEnum):
     BOOLEAN = "boolean"
     NULL = "null"
     OBJECT = "object"
+    MAP = "map"
     LIST = "list"
     MIXED = "mixed"
     UNKNOWN = "unknown"
@@ -77,7 +81,9 @@ class Shape:
 
     ``count`` is how many values were seen here, nulls included; for a field
     it is the number of objects that had the field, so ``optional`` is
-    ``count < parent.count``. ``samples`` holds up to two short values.
+    ``count < parent.count``. ``samples`` holds up to two short values (for a
+    map, two of its keys). ``items`` is the shape of a list's items or of a
+    map's values (its ``count`` is then the number of items or keys seen).
     ``embedded`` is the structure of text that holds JSON; ``truncated`` marks
     a node below the depth limit whose inside was not inferred. ``content_type``
     and ``size`` describe text and binary bodies.
@@ -104,9 +110,9 @@ class Shape:
         """The type as users read it: ``text (date)``, ``list of object``."""
         if self.type is ValueType.TEXT and self.format is not None:
             return f"text ({self.format.value})"
-        if self.type is ValueType.LIST:
+        if self.type is ValueType.LIST or self.type is ValueType.MAP:
             inner = self.items.label if self.items is not None else ValueType.UNKNOWN.value
-            return f"list of {inner}"
+            return f"{self.type.value} of {inner}"
         if self.type is ValueType.MIXED and self.variants:
             return " or ".join(v.label for v in self.variants)
         return self.type.value
@@ -127,7 +133,7 @@ class FieldOverride:
 def child_path(parent: str, name: str | None) -> str:
     """The path of field ``name`` (or of the list items when ``name`` is None) under ``parent``."""
     if name is None:
-        return f"{parent}[]"
+        return f"{parent}[]"  # each item of a list, or each value of a map
     if name == "" or any(c in name for c in '.[]"'):
         escaped = name.replace("\\", "\\\\").replace('"', '\\"')
         return f'{parent}["{escaped}"]'

@@ -134,3 +134,46 @@ def test_with_structure_keeps_overrides_of_fields_that_still_exist() -> None:
     assert merged.structure.fields["c"].optional
     assert merged.structure.fields["a"].type is ValueType.MIXED
     assert set(merged.overrides) == {"b", "c"}
+
+
+def _rates(codes: list[str]) -> bytes:
+    return b'{"base": "EUR", "rates": {%s}}' % b", ".join(b'"%s": 1.5' % c.encode() for c in codes)
+
+
+CODES = [f"{a}{b}X" for a in "ABCDEF" for b in "ABCDE"]
+
+
+def test_reinitializing_a_map_with_new_keys_reports_no_drift_and_it_stays_a_map() -> None:
+    call = Call(name="rates")
+    call, _ = with_structure(call, infer_response(call, _response(_rates(CODES[:25]))).shape)
+    assert call.structure is not None
+    assert dict(walk(call.structure))["rates"].label == "map of number"
+    # Other keys, then only two keys (alone they would read as a record): still the map.
+    for codes in (CODES[10:], ["AAX", "ABX"]):
+        call, changes = with_structure(call, infer_response(call, _response(_rates(codes))).shape)
+        assert changes == []
+        assert call.structure is not None
+        assert dict(walk(call.structure))["rates"].label == "map of number"
+
+
+def test_the_users_choice_of_object_or_map_wins_on_the_next_initialize() -> None:
+    call = Call(name="rates", capture_headers=True)
+    body = b'{"rates": {"AAX": 1, "ABX": 2, "ACX": 3, "ADX": 4}, "flags": {"a": true, "b": false}}'
+    call, _ = with_structure(call, infer_response(call, _response(body)).shape)
+    assert call.structure is not None
+    assert dict(walk(call.structure))["body.rates"].type is ValueType.MAP
+    call = call.model_copy(
+        update={
+            "overrides": {
+                "body.rates": FieldOverride(type=ValueType.OBJECT),
+                "body.flags": FieldOverride(type=ValueType.MAP),
+            }
+        }
+    )
+    call, changes = with_structure(call, infer_response(call, _response(body)).shape)
+    assert call.structure is not None
+    nodes = dict(walk(call.structure))
+    assert list(nodes["body.rates"].fields or ()) == ["AAX", "ABX", "ACX", "ADX"]
+    assert nodes["body.flags"].label == "map of boolean"
+    assert {(c.kind, c.path) for c in changes} == {("type", "body.rates"), ("type", "body.flags")}
+    assert set(call.overrides) == {"body.rates", "body.flags"}

@@ -519,3 +519,29 @@ def test_generated_workspaces_round_trip(ws: Workspace) -> None:
     data = wf.dumps(ws)
     again = wf.loads(data)
     assert wf.dumps(again) == data
+
+
+def test_a_map_structure_and_a_map_override_round_trip_in_a_version_1_file() -> None:
+    from designer.core.inference import infer_value
+    from designer.core.models import Call
+    from designer.core.structure import FieldOverride, ValueType
+
+    ws = wf.loads(golden_bytes(), source=str(GOLDEN))
+    shape = infer_value({"rates": {"USD": 1.1, "GBP": 0.8, "JPY": 160, "CHF": 0.9}, "flags": {}})
+    call = Call(
+        name="Rates",
+        structure=shape,
+        overrides={"flags": FieldOverride(type=ValueType.MAP)},
+    )
+    api = ws.apis[0].model_copy(update={"calls": [*ws.apis[0].calls, call]})
+    ws = ws.model_copy(update={"apis": [api, *ws.apis[1:]]})
+    data = wf.dumps(ws)
+    doc = orjson.loads(data)
+    assert doc["version"] == 1
+    saved = doc["apis"][0]["calls"][-1]
+    assert saved["structure"]["fields"]["rates"]["type"] == "map"
+    assert saved["structure"]["fields"]["rates"]["items"]["type"] == "number"
+    assert saved["overrides"] == {"flags": {"type": "map"}}
+    again = wf.loads(data, source="maps.json")
+    assert wf.dumps(again) == data
+    assert again.apis[0].calls[-1].structure == shape

@@ -62,3 +62,28 @@ def cached_body(items: int, directory: Path) -> Path:
         tmp.write_bytes(make_list_body(items))
         tmp.replace(path)
     return path
+
+
+def make_map_body(keys: int, seed: int = 7) -> bytes:
+    """A Firebase-style collection keyed by generated ids: ``{"-Nx…": {…}, …}``.
+
+    100 000 keys make about 6 MB; the values are objects with an optional field.
+    """
+    rng = random.Random(seed)
+    body: dict[str, Any] = {}
+    for i in range(keys):
+        value: dict[str, Any] = {"name": f"C{i}", "score": rng.randint(0, 999), "ok": i % 3 != 0}
+        if i % 4 == 0:
+            value["seen"] = f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}"
+        body[f"-Nx{i:07d}{rng.randrange(36**3):04x}"] = value
+    return orjson.dumps(body)
+
+
+def cached_map_body(keys: int, directory: Path) -> Path:
+    """Write the map body for ``keys`` once and reuse it across runs."""
+    path = directory / f"map-{keys}.json"
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(make_map_body(keys))
+        tmp.replace(path)
+    return path

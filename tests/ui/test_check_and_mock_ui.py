@@ -91,8 +91,6 @@ def test_check_all_calls_lists_results_and_selects_a_call(window, loop, server, 
     assert summary.startswith("Checked: 1 field removed.")
     assert window.response_panel.model._removed  # the removed field is shown struck out
     assert window.doc.workspace.model_dump() == before  # a check changes nothing
-    dialog.grab().save("/tmp/check-dialog.png")
-    window.grab().save("/tmp/check-window.png")
 
 
 def test_serve_mock_adds_a_mock_environment_that_answers(window, loop, server, qtbot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import orjson
 import pytest
@@ -543,3 +544,44 @@ def test_broken_body_asks_before_replacing_a_structure(qtbot, panel, shape_serve
     replace = next(b for b in panel._confirm.buttons() if b.text() == "Replace with Text")
     replace.click()
     assert panel.edits[-1].structure.type is ValueType.TEXT
+
+
+def _rates(codes: str) -> dict[str, Any]:
+    return {"base": "EUR", "rates": {f"{c}X": 1.5 for c in codes.split()}}
+
+
+CODES = "AA AB AC AD AE BA BB BC BD BE CA CB CC CD CE DA DB DC DD DE EA EB EC ED EE"
+
+
+def test_a_map_reinitialized_with_other_keys_reports_no_drift(qtbot, panel, shape_server) -> None:
+    shape_server.serve(_rates(CODES))
+    panel.set_call(_api(shape_server.url), Call(name="Rates"))
+    _initialize(qtbot, panel)
+    model = panel.model
+    assert model.index_for_path("rates", TYPE).data() == "map of number"
+    assert model.index_for_path("rates", SAMPLE).data() == "25 keys: AAX, ABX, …"
+    shape_server.serve(_rates("FA FB FC " + " ".join(CODES.split()[15:])))
+    _initialize(qtbot, panel)
+    assert panel.ui.summaryLabel.text() == "Re-initialized: no changes."
+    assert model.index_for_path("rates", SAMPLE).data() == "13 keys: FAX, FBX, …"
+    panel.responseTree.expandAll()
+
+
+def test_choosing_object_for_a_map_lists_its_fields_on_the_next_initialize(
+    qtbot, panel, shape_server
+) -> None:
+    shape_server.serve(_rates("AA AB AC AD"))
+    panel.set_call(_api(shape_server.url), Call(name="Rates"))
+    _initialize(qtbot, panel)
+    index = panel.model.index_for_path("rates", TYPE)
+    panel.responseTree.setCurrentIndex(index)
+    panel.responseTree.edit(index)
+    combo = panel.responseTree.findChild(object, "typeCombo")
+    assert [combo.itemText(i) for i in range(combo.count())] == ["object", "map"]
+    with qtbot.waitSignal(panel.callEdited) as edited:
+        combo.setCurrentText("object")
+        combo.activated.emit(combo.currentIndex())
+    assert edited.args[0].overrides["rates"] == FieldOverride(type=ValueType.OBJECT)
+    _initialize(qtbot, panel)
+    assert panel.model.index_for_path("rates.ADX", TYPE).data() == "number"
+    assert panel.edits[-1].overrides == {"rates": FieldOverride(type=ValueType.OBJECT)}

@@ -7,6 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import QTreeView
 
 from designer.core.inference import diff, infer_value
+from designer.core.inference.maps import MAX_FIELDS
 from designer.core.structure import FieldOverride, TextFormat, ValueType
 from designer.ui.response import presentation
 from designer.ui.response.structure_model import BATCH, INCLUDE, SAMPLE, TYPE, StructureModel
@@ -71,10 +72,12 @@ def test_qmodeltester_while_rows_arrive_lazily(qtmodeltester, qapp) -> None:
     model = StructureModel()
     # Checked after the reset: pytest-qt's tester fetches inside its own modelReset
     # handler before it records that the reset ended.
-    model.set_structure(infer_value({f"field_{i}": i for i in range(3 * BATCH + 7)}))
+    # Values of two kinds, and no more than the field limit: a record, not a map.
+    wide = {f"field_{i}": i if i % 2 else str(i) for i in range(MAX_FIELDS)}
+    model.set_structure(infer_value(wide))
     qtmodeltester.check(model, force_py=True)
     _fetch_all(model)
-    assert model.rowCount() == 3 * BATCH + 7
+    assert model.rowCount() == MAX_FIELDS > BATCH
 
 
 def test_rows_show_field_type_and_sample(model) -> None:
@@ -256,3 +259,75 @@ def test_a_body_without_fields_gets_one_row(qtmodeltester, qapp) -> None:
     image.set_structure(infer_body(b"\x89PNG\r\n", "image/png"))
     _fetch_all(image)
     assert image.index(0, SAMPLE).data() == "image/png, 6 bytes"
+
+
+# -- maps -------------------------------------------------------------------------------
+
+
+RATES = {
+    "base": "EUR",
+    "rates": {f"{a}{b}X": 1.5 for a in "ABCDEF" for b in "ABCDE"},
+    "permissions": {"admin": False, "push": True, "pull": True},
+}
+
+
+def test_a_map_is_one_row_with_its_key_count_and_one_value_row(qapp) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value(RATES))
+    _fetch_all(model)
+    assert _row(model, "rates") == ["rates", "map of number", "30 keys: AAX, ABX, …", None]
+    assert _row(model, "rates[]") == ["[key] value", "number", "1.5", None]
+    rates = model.index_for_path("rates")
+    assert model.rowCount(rates) == 1
+    assert 'Keys such as: "AAX", "ABX"' in rates.data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_a_body_that_is_a_map_gets_a_row_of_its_own(qapp) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value({f"-Nx{i:05d}ab": {"name": f"n{i}"} for i in range(400)}))
+    _fetch_all(model)
+    body = [model.index(0, column).data() for column in range(4)]
+    assert body == ["(body)", "map of object", "400 keys: -Nx00000ab, -Nx00001ab, …", None]
+    assert _row(model, "[].name") == ["name", "text", "n0", None]
+
+
+def test_the_type_of_an_object_or_a_map_is_object_or_map(qapp) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value(RATES))
+    _fetch_all(model)
+    rates = model.index_for_path("rates", TYPE)
+    permissions = model.index_for_path("permissions", TYPE)
+    assert rates.flags() & Qt.ItemFlag.ItemIsEditable
+    assert rates.data(presentation.CHOICES_ROLE) == ("object", "map")
+    assert rates.data(Qt.ItemDataRole.EditRole) == "map"
+    assert permissions.data(Qt.ItemDataRole.EditRole) == "object"
+    assert not model.setData(rates, "text"), "an object is not read as text"
+    edits: list[dict[str, FieldOverride]] = []
+    model.overridesEdited.connect(edits.append)
+    assert model.setData(permissions, "map")
+    assert edits[-1] == {"permissions": FieldOverride(type=ValueType.MAP)}
+    assert model.index_for_path("permissions", TYPE).data() == "map"
+    # Read as a map, it shows the value at each key instead of its fields.
+    _fetch_all(model)
+    holder = model.index_for_path("permissions")
+    assert model.rowCount(holder) == 1
+    assert _row(model, "permissions[]")[:2] == ["[key] value", "boolean"]
+    assert not model.index_for_path("permissions.admin").isValid()
+    assert model.setData(rates, "object")
+    assert edits[-1]["rates"] == FieldOverride(type=ValueType.OBJECT)
+    tip = model.index_for_path("rates").data(Qt.ItemDataRole.ToolTipRole)
+    assert "Detected as map of number; you chose object" in tip
+    assert "Initialize again to list its keys as fields" in tip
+    # Undo: the fields come back.
+    model.set_overrides({})
+    _fetch_all(model)
+    assert _row(model, "permissions.admin")[:2] == ["admin", "boolean"]
+
+
+def test_a_map_in_a_view_after_a_change_of_mind(qtmodeltester, qapp) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value(RATES))
+    _fetch_all(model)
+    model.setData(model.index_for_path("permissions", TYPE), "map")
+    _fetch_all(model)
+    qtmodeltester.check(model, force_py=True)

@@ -193,7 +193,6 @@ def test_screenshot_of_the_editor_with_types(window, editor, qtbot, tmp_path):
         type_column
     )
     assert window.grab().save(str(tmp_path / "typed.png"))
-    window.grab().save("/tmp/typed-editor.png")
 
 
 def test_a_file_sample_is_chosen_in_a_file_dialog(window, editor, qtbot, monkeypatch, tmp_path):

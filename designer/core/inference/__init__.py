@@ -10,7 +10,7 @@ JSON, XML, text and binary bodies).
 from .body import detect_kind, infer_body, parse_json
 from .diff import Change, diff, summarize, walk
 from .infer import MAX_DEPTH, infer_value, infer_values
-from .merge import merge
+from .merge import map_values, merge
 from .render import render_tree
 from .schema import SCHEMA_DIALECT, to_json_schema
 
@@ -23,6 +23,7 @@ __all__ = [
     "infer_body",
     "infer_value",
     "infer_values",
+    "map_values",
     "merge",
     "parse_json",
     "render_tree",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -57,8 +58,12 @@ def infer_body(
     *,
     sample_limit: int | None = None,
     notes: list[str] | None = None,
+    kinds: Mapping[str, ValueType] | None = None,
 ) -> Shape:
     """The structure of a response body.
+
+    ``kinds`` names the paths whose objects must be read as maps or as records
+    (see :func:`~designer.core.inference.infer_value`).
 
     Raises :class:`BodyParseError` when the body is not valid for its type
     (the given ``response_type``, or the one detected from ``content_type``).
@@ -70,11 +75,11 @@ def infer_body(
     )
     media = content_type.split(";", 1)[0].strip().lower() or None
     if kind is ResponseType.JSON:
-        return infer_value(parse_json(body, notes), sample_limit=sample_limit)
+        return infer_value(parse_json(body, notes), sample_limit=sample_limit, kinds=kinds)
     if kind is ResponseType.XML:
         from .xml import parse_xml  # defusedxml is only needed for XML bodies
 
-        return infer_value(parse_xml(body), sample_limit=sample_limit)
+        return infer_value(parse_xml(body), sample_limit=sample_limit, kinds=kinds)
     if kind is ResponseType.TEXT:
         text = body.decode("utf-8", errors="replace")
         sample = text[:_TEXT_SAMPLE] + ("…" if len(text) > _TEXT_SAMPLE else "")

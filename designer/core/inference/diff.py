@@ -2,7 +2,9 @@
 
 After a re-initialize the UI highlights what changed and says so in one line
 ("2 fields added, 1 changed type"); :func:`diff` lists those changes with the
-path of each field.
+path of each field. A map's keys are data, so they are never fields: two maps
+compare by their values' structure, and when an object turns into a map (or
+back) only that type change is reported, not each key.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ..structure import Shape, child_path
+from ..structure import Shape, ValueType, child_path
 
 __all__ = ["Change", "diff", "summarize", "walk"]
 
@@ -73,7 +75,7 @@ def diff(old: Shape | None, new: Shape) -> list[Change]:
     changes: list[Change] = []
     for path, (parent, node) in after.items():
         if path not in before:
-            if parent in before:
+            if parent in before and not _map_turned(before[parent][1], after[parent][1]):
                 changes.append(Change("added", path, None, node.label))
             continue
         previous = before[path][1]
@@ -85,9 +87,16 @@ def diff(old: Shape | None, new: Shape) -> list[Change]:
             changes.append(Change("nullable", path))
     for path, (parent, node) in before.items():
         if path not in after and parent is not None and parent in after:
+            if _map_turned(before[parent][1], after[parent][1]):
+                continue
             name = _name_in(before[parent][1], parent, path)
             changes.append(Change("removed", path, node.label, None, parent, name))
     return changes
+
+
+def _map_turned(old: Shape, new: Shape) -> bool:
+    """Whether the holder of a field went from map to object or back (keys are not fields)."""
+    return (old.type is ValueType.MAP) is not (new.type is ValueType.MAP)
 
 
 def _name_in(holder: Shape, holder_path: str, path: str) -> str | None:

@@ -4,15 +4,19 @@ Merging is how a second sample (a pasted response, a re-initialize in merge
 mode, the full pass after a sampled one) refines a structure. It is
 commutative and associative in everything users see (types, formats,
 optional and nullable flags), so merging samples in any order gives the same
-structure; it agrees with inferring all the values at once.
+structure; it agrees with inferring all the values at once. That includes
+maps: a map merged with a record stays a map (the record's fields become more
+values), and two records whose fields together read as a map (see
+:mod:`.maps`) become one.
 """
 
 from __future__ import annotations
 
 from ..structure import Sample, Shape, ValueType
 from .formats import meet_formats
+from .maps import MAX_FIELDS, could_be_map, keys_look_like_map, keys_name_data, values_unify
 
-__all__ = ["merge"]
+__all__ = ["map_values", "merge"]
 
 _ORDER = {t: i for i, t in enumerate(ValueType)}
 
@@ -47,12 +51,33 @@ def merge(a: Shape, b: Shape) -> Shape:
     return result
 
 
+_NUMERIC = frozenset({ValueType.INTEGER, ValueType.NUMBER})
+_OBJECTS = frozenset({ValueType.OBJECT, ValueType.MAP})
+
+
 def _compatible(a: Shape, b: Shape) -> bool:
-    numeric = {ValueType.INTEGER, ValueType.NUMBER}
-    return a.type is b.type or (a.type in numeric and b.type in numeric)
+    return a.type is b.type or {a.type, b.type} <= _NUMERIC or {a.type, b.type} <= _OBJECTS
+
+
+def map_values(shape: Shape) -> Shape | None:
+    """The shape of all the values of a map, or of all the fields of a record read as one.
+
+    None when there is nothing to merge (a truncated object).
+    """
+    if shape.type is ValueType.MAP:
+        return shape.items
+    if not shape.fields:
+        return None if shape.fields is None else Shape(type=ValueType.UNKNOWN)
+    merged: Shape | None = None
+    for child in shape.fields.values():
+        value = _copy_with(child, optional=False)
+        merged = value if merged is None else merge(merged, value)
+    return merged
 
 
 def _merge_same(a: Shape, b: Shape) -> Shape:
+    if a.type is not b.type and {a.type, b.type} <= _OBJECTS:
+        return _merge_map(a, b)
     if a.type is not b.type:  # integer and number
         return Shape(type=ValueType.NUMBER, samples=_samples(a.samples, b.samples))
     result = Shape(type=a.type, samples=_samples(a.samples, b.samples))
@@ -63,7 +88,8 @@ def _merge_same(a: Shape, b: Shape) -> Shape:
             result.embedded = merge(a.embedded, b.embedded)
     elif a.type is ValueType.OBJECT:
         result.fields = _merge_fields(a, b)
-    elif a.type is ValueType.LIST:
+        _read_as_map(result)
+    elif a.type is ValueType.LIST or a.type is ValueType.MAP:
         result.items = _merge_items(a.items, b.items)
     if a.content_type == b.content_type:
         result.content_type = a.content_type
@@ -87,6 +113,39 @@ def _merge_fields(a: Shape, b: Shape) -> dict[str, Shape] | None:
         if name not in a.fields:
             fields[name] = _copy_with(right, optional=True)
     return fields
+
+
+def _merge_map(a: Shape, b: Shape) -> Shape:
+    """A map merged with a record: the record's fields are more values of the map."""
+    mapped, record = (a, b) if a.type is ValueType.MAP else (b, a)
+    keys: list[Sample] = [*list(record.fields or ())[:2]]
+    return Shape(
+        type=ValueType.MAP,
+        samples=_samples(mapped.samples, keys),
+        items=_merge_items(mapped.items, map_values(record)),
+        truncated=mapped.truncated,
+    )
+
+
+def _read_as_map(shape: Shape) -> None:
+    """Turn merged record ``shape`` into a map, in place, when its fields read as one."""
+    fields = shape.fields
+    if fields is None or not could_be_map(fields):
+        return  # the common case, decided without merging the fields' shapes
+    named = len(fields) <= MAX_FIELDS and keys_name_data(fields)
+    values = map_values(shape)
+    unify = values is not None and values_unify(values)
+    if len(fields) <= MAX_FIELDS and not named:
+        text = values is not None and values.type is ValueType.TEXT
+        if not unify or not keys_look_like_map(fields, text):
+            return
+    shape.fields = None
+    if unify or named:
+        shape.type = ValueType.MAP
+        shape.items = values
+        shape.samples = [*list(fields)[:2]]
+    else:
+        shape.truncated = True
 
 
 def _merge_items(a: Shape | None, b: Shape | None) -> Shape | None:

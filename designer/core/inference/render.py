@@ -5,6 +5,8 @@
     []: object
       id: integer  = 1
       email?: text (email), nullable  = "a@example.com"  (1 of 2)
+  rates: map of number  [30 keys]
+    [key]: number  = 1.08
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def render_tree(shape: Shape, overrides: Mapping[str, FieldOverride] | None = No
                     here = child_path(path, field)
                     children.append((field, child, here, depth + 1, variant.count))
             if variant.items is not None and variant.items.type is not ValueType.UNKNOWN:
-                children.append(("[]", variant.items, child_path(path, None), depth + 1, 0))
+                each = "[key]" if variant.type is ValueType.MAP else "[]"
+                children.append((each, variant.items, child_path(path, None), depth + 1, 0))
         stack.extend(reversed(children))
     return "\n".join(lines)
 
@@ -64,10 +67,12 @@ def _line(name: str, node: Shape, override: FieldOverride | None, parent_count: 
         text += ", not inferred below the depth limit"
     if node.type is ValueType.LIST and node.count == 1 and node.items is not None:
         text += f"  [{plural(node.items.count, 'item')}]"
+    if node.type is ValueType.MAP and node.count == 1 and node.items is not None:
+        text += f"  [{plural(node.items.count, 'key')}]"
     if node.content_type:
         text += f"  [{node.content_type}, {plural(node.size or 0, 'byte')}]"
     sample = next((s for s in node.samples if s is not None), None)
-    if sample is not None and node.type not in (ValueType.OBJECT, ValueType.LIST):
+    if sample is not None and node.type not in (ValueType.OBJECT, ValueType.LIST, ValueType.MAP):
         text += "  = " + orjson.dumps(sample).decode()
     if node.optional and parent_count:
         text += f"  ({node.count} of {parent_count})"

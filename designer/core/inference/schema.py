@@ -5,6 +5,10 @@ Mapping choices:
 - nullable values carry ``"null"`` in a ``type`` array (``anyOf`` member for
   mixed values);
 - ``required`` lists exactly the fields present in every object seen;
+- a map (an object whose keys are data) is an object with
+  ``additionalProperties`` holding the schema of its values and no
+  ``properties``; a record the user marked as a map is written the same way,
+  its values being the merge of its fields;
 - detected text formats become ``format`` (``url`` and ``image-url`` become
   ``uri``, the latter with ``x-format: image-url``);
 - text holding JSON is described with ``contentMediaType`` and
@@ -25,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path
+from .merge import map_values
 
 __all__ = ["SCHEMA_DIALECT", "to_json_schema"]
 
@@ -37,6 +42,7 @@ _JSON_TYPES = {
     ValueType.BOOLEAN: "boolean",
     ValueType.NULL: "null",
     ValueType.OBJECT: "object",
+    ValueType.MAP: "object",
     ValueType.LIST: "array",
     ValueType.BINARY: "string",
 }
@@ -118,10 +124,17 @@ class _Exporter:
                 target["x-format"] = fmt.value
         if node.truncated:
             target["x-truncated"] = True
+        if vtype is ValueType.MAP and node.type is not ValueType.MAP:
+            values = map_values(node)
+            if values is not None:
+                self._values(target, values, path, work)
+            return
         if vtype is not node.type:
             return  # an overridden type says nothing about the detected children
         if node.type is ValueType.OBJECT and node.fields is not None:
             self._object(target, node, path, work)
+        elif node.type is ValueType.MAP and node.items is not None:
+            self._values(target, node.items, path, work)
         elif node.type is ValueType.LIST and node.items is not None:
             items: dict[str, Any] = {}
             target["items"] = items
@@ -135,6 +148,11 @@ class _Exporter:
             target["x-content-type"] = node.content_type
         if node.size is not None:
             target["x-size"] = node.size
+
+    def _values(self, target: dict[str, Any], values: Shape, path: str, work: _Work) -> None:
+        schema: dict[str, Any] = {}
+        target["additionalProperties"] = schema
+        work.append((schema, values, child_path(path, None)))
 
     def _object(
         self,

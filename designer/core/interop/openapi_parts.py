@@ -45,6 +45,7 @@ _SHAPE_TYPES = {
     ValueType.BOOLEAN: ParamType.BOOLEAN,
     ValueType.LIST: ParamType.JSON,
     ValueType.OBJECT: ParamType.JSON,
+    ValueType.MAP: ParamType.JSON,
     ValueType.MIXED: ParamType.JSON,
     ValueType.BINARY: ParamType.FILE,
 }
@@ -208,6 +209,9 @@ def _flatten(shape: Shape, prefix: str, out: list[Parameter], example: Any, dept
 
 def _skeleton(shape: Shape) -> Any:
     """An example value for ``shape``, iterative in spirit: depth is bounded by the converter."""
+    if shape.type is ValueType.MAP:  # its samples are keys
+        key = shape.samples[0] if shape.samples else "key"
+        return {} if shape.items is None else {str(key): _skeleton(shape.items)}
     if shape.samples:
         return shape.samples[0]
     if shape.type is ValueType.OBJECT:

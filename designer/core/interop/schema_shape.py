@@ -7,7 +7,8 @@ against the real API:
 - ``type`` (a name or a list; ``"null"`` and OpenAPI 3.0's ``nullable``
   make the value nullable), ``format`` (``uri`` is a URL, ``x-format:
   image-url`` an image URL), ``properties`` with ``required`` (the others are
-  optional), ``items``, ``enum`` and ``const`` without a type;
+  optional), ``items``, ``enum`` and ``const`` without a type; an object
+  with an ``additionalProperties`` schema and no ``properties`` is a map;
 - ``allOf`` merges its members' fields (required in any member is required);
 - ``oneOf``/``anyOf``: a ``null`` member makes the value nullable; objects
   merge into one object whose fields are optional unless every member
@@ -268,7 +269,15 @@ class _Converter:
             ValueType.LIST,
         ):
             shape.samples = [example]
-        if vtype is ValueType.OBJECT:
+        values = schema.get("additionalProperties")
+        if vtype is ValueType.OBJECT and "properties" not in schema and _described(values):
+            # Keys are data: a map of the additionalProperties schema (``{}`` allows
+            # anything: a free-form object, left as an object without fields).
+            shape.type = ValueType.MAP
+            shape.items = self.convert(
+                values, join(where, "additionalProperties"), depth + 1, frame
+            )
+        elif vtype is ValueType.OBJECT:
             shape.fields = self._fields(schema, where, depth, frame)
             shape.truncated = shape.truncated or frame.full()
         elif vtype is ValueType.LIST:
@@ -345,6 +354,11 @@ class _Converter:
             variants[0].nullable = variants[0].nullable or nullable
             return variants[0]
         return Shape(type=ValueType.MIXED, variants=variants, nullable=nullable)
+
+
+def _described(schema: Any) -> bool:
+    """Whether ``schema`` (an ``additionalProperties`` value) says something about values."""
+    return isinstance(schema, dict) and bool(schema)
 
 
 def _declared(schema: Any) -> ValueType:

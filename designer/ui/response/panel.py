@@ -35,7 +35,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
 from designer.core.inference import Change, detect_kind, infer_body, summarize
-from designer.core.initialize import InferOutcome, infer_response, redact, with_structure
+from designer.core.initialize import (
+    InferOutcome,
+    infer_response,
+    object_kinds,
+    redact,
+    with_structure,
+)
 from designer.core.models import Api, Call
 from designer.core.request import build_request
 from designer.core.response import ResponseResult
@@ -383,7 +389,11 @@ class ResponsePanel(QWidget):
                 self.ui.show_pasted(manual.body, kind.value)
             self._set_status(call.id, f"Pasted response · {format_size(len(manual.body))}")
             return await run_in_worker(
-                infer_body, manual.body, manual.content_type, call.response_type
+                infer_body,
+                manual.body,
+                manual.content_type,
+                call.response_type,
+                kinds=object_kinds(call),
             )
 
         self._start(

@@ -2,13 +2,15 @@
 
 Kept apart from the item model so the wording lives in one place and can be
 tested without building a model. Type labels follow the core's
-:attr:`Shape.label` ("text (date)", "list of object"); the combo box offers
-the same words, as Bubble's returned-values dialog offers its types.
+:attr:`Shape.label` ("text (date)", "list of object", "map of number"); the
+combo box offers the same words, as Bubble's returned-values dialog offers its
+types: the value types for a value, *object* and *map* for an object or a map.
 """
 
 from __future__ import annotations
 
 import orjson
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -16,6 +18,8 @@ from designer.core.inference import Change
 from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType
 
 __all__ = [
+    "CHOICES_ROLE",
+    "OBJECT_CHOICES",
     "TYPE_CHOICES",
     "change_brush",
     "excluded_brush",
@@ -24,6 +28,7 @@ __all__ = [
     "sample_text",
     "tooltip",
     "type_choice",
+    "type_choices",
     "type_editable",
     "type_text",
 ]
@@ -37,6 +42,11 @@ TYPE_CHOICES: tuple[str, ...] = (
     "number",
     "boolean",
 )
+#: What it offers for an object or a map: whether its keys are field names or data.
+OBJECT_CHOICES: tuple[str, ...] = (ValueType.OBJECT.value, ValueType.MAP.value)
+#: The item-data role under which the model gives a node's choices to the combo box.
+CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1
+_OBJECTS = (ValueType.OBJECT, ValueType.MAP)
 _SAMPLE_CHARS = 120
 # Translucent, so they read on light and dark palettes alike. Fields that only
 # became optional or nullable are named in the tooltip, not coloured: merging a
@@ -54,8 +64,13 @@ _CHANGE_WORDS = {
 
 
 def type_editable(shape: Shape) -> bool:
-    """Whether the user may pick a type: values, not objects or lists with children."""
-    return shape.type not in (ValueType.OBJECT, ValueType.LIST, ValueType.BINARY)
+    """Whether the user may pick a type: values, and objects (as maps) and maps; not lists."""
+    return shape.type not in (ValueType.LIST, ValueType.BINARY)
+
+
+def type_choices(shape: Shape) -> tuple[str, ...]:
+    """The entries of the Type combo box for a node."""
+    return OBJECT_CHOICES if shape.type in _OBJECTS else TYPE_CHOICES
 
 
 def _label(kind: ValueType, fmt: TextFormat | None) -> str:
@@ -68,14 +83,14 @@ def type_choice(shape: Shape, override: FieldOverride | None) -> str:
     """The Type combo box's current value for a node."""
     if override is not None and override.type is not None:
         return _label(override.type, override.format)
-    if shape.type in _SCALARS:
+    if shape.type in _SCALARS or shape.type in _OBJECTS:
         return _label(shape.type, shape.format)
     return "text"
 
 
 def parse_choice(choice: str) -> tuple[ValueType, TextFormat | None] | None:
     """The type and format a combo-box entry stands for, or None if it names none."""
-    if choice not in TYPE_CHOICES:
+    if choice not in TYPE_CHOICES and choice not in OBJECT_CHOICES:
         return None
     if choice.startswith("text ("):
         return ValueType.TEXT, TextFormat(choice[6:-1])
@@ -106,6 +121,13 @@ def sample_text(shape: Shape) -> str:
         n = shape.items.count
         items = f"{n:,} item" if n == 1 else f"{n:,} items"
         return items if shape.count <= 1 else f"{items} in {shape.count:,} lists"
+    if shape.type is ValueType.MAP and shape.items is not None:
+        n = shape.items.count
+        keys = f"{n:,} key" if n == 1 else f"{n:,} keys"
+        if shape.count > 1:
+            return f"{keys} in {shape.count:,} maps"
+        named = ", ".join(str(k) for k in shape.samples)
+        return f"{keys}: {named}, …" if named and n > len(shape.samples) else keys
     if shape.type is ValueType.OBJECT:
         n = len(shape.fields or ())
         return f"{n:,} field" if n == 1 else f"{n:,} fields"
@@ -139,10 +161,15 @@ def tooltip(
     if shape.nullable:
         lines.append("Sometimes null")
     if shape.truncated:
-        lines.append("Nested too deeply: levels below were not inferred")
+        lines.append("Too deep or too wide: what lies below was not inferred")
+    if shape.type is ValueType.MAP:
+        lines.append("Its keys are data (ids, dates, codes), not field names:")
+        lines.append("one row describes the value at every key")
     if override is not None and override.type is not None:
         chosen = _label(override.type, override.format)
         lines.append(f"Detected as {shape.label}; you chose {chosen}")
+        if override.type is ValueType.OBJECT and shape.type is ValueType.MAP:
+            lines.append("Initialize again to list its keys as fields")
     if override is not None and not override.include:
         lines.append("Excluded: this field is left out of the call's data")
     if change is not None:
@@ -153,7 +180,9 @@ def tooltip(
         else:
             lines.append(_CHANGE_WORDS.get(change.kind, change.kind))
     samples = [s for s in shape.samples if s is not None]
-    if len(samples) > 1 and shape.type not in (ValueType.OBJECT, ValueType.LIST):
+    if len(samples) > 1 and shape.type is ValueType.MAP:
+        lines.append("Keys such as: " + ", ".join(orjson.dumps(s).decode()[:60] for s in samples))
+    elif len(samples) > 1 and shape.type not in (ValueType.OBJECT, ValueType.LIST):
         shown = ", ".join(orjson.dumps(s).decode()[:60] for s in samples)
         lines.append(f"Samples: {shown}")
     return "\n".join(lines)

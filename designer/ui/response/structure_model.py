@@ -5,7 +5,9 @@ dialog. Each index stores its :class:`_Node` (napari's adapter pattern); nodes
 are created only when their parent is expanded, in batches through
 ``canFetchMore``/``fetchMore``, so an object with ten thousand fields expands
 at once. A list has one child, ``[] item``, because its shape describes all
-items however many there were. After a re-initialize, a field that is gone
+items however many there were; a map likewise has one child, ``[key] value``,
+however many keys it had. An object the user marked as a map shows that
+child (the merge of its fields) instead of its fields. After a re-initialize, a field that is gone
 stays in the tree as a struck-out *removed* row (not editable, not included)
 where it used to be, so added, changed and removed fields all read in place.
 
@@ -24,7 +26,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from designer.core.inference import Change
+from designer.core.inference import Change, map_values
 from designer.core.structure import FieldOverride, Shape, ValueType, child_path
 
 from . import presentation as present
@@ -74,9 +76,15 @@ class _Node:
         # Specs of children not created yet; None until first needed.
         self.pending: list[_Spec] | None = None
 
-    def specs(self, removed: Mapping[str, list[Change]]) -> list[_Spec]:
+    def specs(
+        self, removed: Mapping[str, list[Change]], overrides: Mapping[str, FieldOverride]
+    ) -> list[_Spec]:
         if self.pending is None:
-            self.pending = [*_child_specs(self.path, self.shape), *_removed_specs(removed, self)]
+            as_map = _kind(overrides.get(self.path)) is ValueType.MAP
+            self.pending = [
+                *_child_specs(self.path, self.shape, as_map),
+                *_removed_specs(removed, self),
+            ]
             self.pending.reverse()  # popped from the end, in field order
         return self.pending
 
@@ -94,14 +102,31 @@ def _removed_specs(removed: Mapping[str, list[Change]], node: _Node) -> Iterator
         yield name, change.path, _GONE, 0, change
 
 
-def _child_specs(path: str, shape: Shape) -> Iterator[_Spec]:
-    """(name, path, shape, count of the holder) of each child, as the core's walk orders them."""
+def _kind(override: FieldOverride | None) -> ValueType | None:
+    """The user's choice of *map* or *object*, if that is what ``override`` says."""
+    if override is None or override.type not in (ValueType.MAP, ValueType.OBJECT):
+        return None
+    return override.type
+
+
+def _child_specs(path: str, shape: Shape, as_map: bool = False) -> Iterator[_Spec]:
+    """(name, path, shape, count of the holder) of each child, as the core's walk orders them.
+
+    With ``as_map`` an object shows one child, the merge of its fields, as the
+    JSON Schema export writes it.
+    """
+    if as_map and shape.type is ValueType.OBJECT:
+        values = map_values(shape)
+        if values is not None and values.type is not ValueType.UNKNOWN:
+            yield "[key] value", child_path(path, None), values, 0, None
+        return
     if shape.fields:
         for name, child in shape.fields.items():
             yield name, child_path(path, name), child, shape.count, None
     if shape.items is not None and shape.items.type is not ValueType.UNKNOWN:
         # Holder count 0: "seen in n of m" is about fields of objects, not list items.
-        yield "[] item", child_path(path, None), shape.items, 0, None
+        name = "[key] value" if shape.type is ValueType.MAP else "[] item"
+        yield name, child_path(path, None), shape.items, 0, None
     for variant in shape.variants or ():
         yield from _child_specs(path, variant)
     if shape.embedded is not None:
@@ -111,7 +136,8 @@ def _child_specs(path: str, shape: Shape) -> Iterator[_Spec]:
 def _root_for(shape: Shape) -> _Node:
     """The invisible root; a body without fields (text, binary, a number) gets one row."""
     root = _Node("", "", shape, None, 0, shape.count)
-    if not _has_children(shape):
+    # A body that is a map gets its own row too, to show its key count and be a choice.
+    if not _has_children(shape) or shape.type is ValueType.MAP:
         holder = Shape(type=ValueType.OBJECT, count=1)
         root = _Node("", "", holder, None, 0, 1)
         root.pending = [("(body)", "", shape, 0, None)]
@@ -158,7 +184,11 @@ class StructureModel(QAbstractItemModel):
         """Show new overrides (after an edit, undo or redo) without collapsing the tree."""
         if dict(overrides) == self._overrides:
             return
+        before = self._overrides
         self._overrides = dict(overrides)
+        for path in set(before) | set(self._overrides):
+            if _kind(before.get(path)) is not _kind(self._overrides.get(path)):
+                self._regrow(path)
         self._refresh_all()
 
     def _set_changes(self, changes: list[Change] | None) -> None:
@@ -241,12 +271,12 @@ class StructureModel(QAbstractItemModel):
         if parent.column() > 0:
             return False
         node = self._node(parent)
-        return node is not None and bool(node.specs(self._removed))
+        return node is not None and bool(node.specs(self._removed, self._overrides))
 
     def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 - Qt API
         node = self._node(parent)
         # Views and model checkers may ask for more from inside the insert signals.
-        if node is None or not node.specs(self._removed) or self._fetching:
+        if node is None or not node.specs(self._removed, self._overrides) or self._fetching:
             return
         pending = node.pending
         assert pending is not None
@@ -302,6 +332,8 @@ class StructureModel(QAbstractItemModel):
             return None
         if role == Qt.ItemDataRole.EditRole and column == TYPE:
             return present.type_choice(node.shape, override)
+        if role == present.CHOICES_ROLE and column == TYPE:
+            return present.type_choices(node.shape)
         if role == Qt.ItemDataRole.CheckStateRole and column == INCLUDE:
             included = override is None or override.include
             return Qt.CheckState.Checked if included else Qt.CheckState.Unchecked
@@ -343,7 +375,11 @@ class StructureModel(QAbstractItemModel):
             edited = FieldOverride(current.type, current.format, include, current.label)
         elif index.column() == TYPE and role == Qt.ItemDataRole.EditRole:
             choice = present.parse_choice(str(value))
-            if choice is None or not present.type_editable(node.shape):
+            if (
+                choice is None
+                or not present.type_editable(node.shape)
+                or str(value) not in present.type_choices(node.shape)
+            ):
                 return False
             kind, fmt = choice
             if (kind, fmt) == (node.shape.type, node.shape.format):
@@ -358,7 +394,10 @@ class StructureModel(QAbstractItemModel):
             overrides[node.path] = edited
         if overrides == self._overrides:
             return False
+        regrow = _kind(self._overrides.get(node.path)) is not _kind(overrides.get(node.path))
         self._overrides = overrides
+        if regrow:  # map or object: the children differ
+            self._regrow(node.path)
         # Excluding a node greys its whole subtree.
         self._refresh_all()
         self.overridesEdited.emit(dict(overrides))
@@ -374,6 +413,23 @@ class StructureModel(QAbstractItemModel):
             node = node.parent
         return False
 
+    def _regrow(self, path: str) -> None:
+        """Drop the rows below the node at ``path`` so they are created afresh when shown."""
+        node, found = self._root, None
+        while node is not None and found is None:
+            node = next((c for c in node.children if _at_or_under(path, c.path)), None)
+            found = node if node is not None and node.path == path else None
+        if found is None:
+            return
+        node = found
+        parent = self.createIndex(node.row, FIELD, node)
+        if node.children:
+            self.beginRemoveRows(parent, 0, len(node.children) - 1)
+            node.children = []
+            node.pending = None
+            self.endRemoveRows()
+        node.pending = None
+
     def _refresh_all(self) -> None:
         if self._root is None or not self._root.children:
             return
@@ -388,6 +444,10 @@ class StructureModel(QAbstractItemModel):
                 bottom = self.index(len(node.children) - 1, len(COLUMNS) - 1, parent)
                 self.dataChanged.emit(top, bottom)
                 stack.extend(node.children)
+
+
+def _at_or_under(path: str, node_path: str) -> bool:
+    return path == node_path or _is_under(path, node_path)
 
 
 def _is_under(path: str, ancestor: str) -> bool:

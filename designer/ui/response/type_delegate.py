@@ -1,11 +1,15 @@
-"""The Type column's editor: a combo box of the types a value can be read as."""
+"""The Type column's editor: a combo box of the types a value can be read as.
+
+The model gives each node's choices (value types, or *object* and *map*)
+under :data:`~.presentation.CHOICES_ROLE`.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from .presentation import TYPE_CHOICES
+from .presentation import CHOICES_ROLE, TYPE_CHOICES
 
 __all__ = ["TypeDelegate"]
 
@@ -22,7 +26,8 @@ class TypeDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         combo.setObjectName("typeCombo")
         combo.setAccessibleName("Field type")
-        combo.addItems(list(TYPE_CHOICES))
+        choices = index.data(CHOICES_ROLE)
+        combo.addItems(list(choices) if choices else list(TYPE_CHOICES))
         # Commit on choice, not on focus loss: the user expects the tree to update.
         combo.activated.connect(lambda _i: self._commit(combo))
         return combo

@@ -133,12 +133,13 @@ def test_per_field_statistics_count_and_short_samples() -> None:
     assert a.samples[1] == "y"
 
 
-def test_objects_used_as_maps_are_inferred_without_quadratic_work() -> None:
-    rows = [{f"id{i}": i} for i in range(5000)]
+def test_objects_of_many_layouts_are_inferred_without_quadratic_work() -> None:
+    # Values of two kinds do not make a map: each key stays a field.
+    rows = [{f"id{i}": i if i % 2 else str(i)} for i in range(900)]
     shape = infer_value(rows)
     assert shape.items is not None
     assert shape.items.fields is not None
-    assert len(shape.items.fields) == 5000
+    assert len(shape.items.fields) == 900
     assert all(f.optional for f in shape.items.fields.values())
 
 

@@ -47,6 +47,8 @@ def rich_workspace() -> Workspace:
                 },
             ],
             "has_more": False,
+            # Keys that are data (currency codes): a map, which every format must carry.
+            "totals_by_currency": {"EUR": 15.5, "USD": 16.8, "GBP": 13.1, "JPY": 2500},
         }
     )
     shop = Api(

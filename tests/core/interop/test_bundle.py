@@ -217,3 +217,16 @@ def test_bundle_of_chosen_apis(rich: Workspace) -> None:
 def test_import_bundle_needs_an_object() -> None:
     with pytest.raises(ImportVersionError, match="not a Connector Designer bundle"):
         import_bundle({"format": "other"}, "b.json")
+
+
+def test_a_map_travels_in_a_bundle(rich: Workspace) -> None:
+    data = export_bundle(rich)
+    jsonschema.validate(orjson.loads(data), bundle_json_schema())
+    ws = merge_import(None, read_import(data, "b.json")).outcome.workspace
+    structure = ws.apis[0].calls[0].structure
+    assert structure is not None
+    assert structure.fields is not None
+    rates = structure.fields["totals_by_currency"]
+    assert rates.type is ValueType.MAP
+    assert rates.items is not None
+    assert rates.items.type is ValueType.NUMBER

@@ -278,3 +278,33 @@ def test_self_referencing_schema_is_truncated_not_endless() -> None:
     assert shape is not None
     assert shape.fields is not None
     assert shape.fields["next"].truncated
+
+
+def test_a_map_is_exported_as_additional_properties_and_imported_back_as_a_map(
+    rich: Workspace,
+) -> None:
+    doc = export_openapi(rich, [rich.apis[0]])
+    validate(doc)
+    text = repr(doc)
+    assert "'additionalProperties': {'type': 'number'}" in text
+    (back,) = import_openapi(doc, "export.json").apis
+    listed = next(c for c in back.calls if c.name == "List orders")
+    assert listed.structure is not None
+    nodes = dict(walk(listed.structure))
+    assert nodes["totals_by_currency"].label == "map of number"
+
+
+def test_additional_properties_with_a_schema_is_a_map_and_a_free_form_object_is_not() -> None:
+    from designer.core.interop.reader import Reader
+    from designer.core.interop.refs import Resolver
+    from designer.core.interop.schema_shape import schema_to_shape
+
+    def shape(schema: dict[str, Any]) -> Shape:
+        return schema_to_shape(schema, "#", Resolver({}, Reader("spec.json")))
+
+    assert shape({"type": "object", "additionalProperties": {"type": "number"}}).label == (
+        "map of number"
+    )
+    assert shape({"type": "object", "additionalProperties": {}}).label == "object"
+    both = {"type": "object", "properties": {"id": {"type": "string"}}, "additionalProperties": {}}
+    assert shape(both).fields is not None
