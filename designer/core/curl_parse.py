@@ -16,6 +16,7 @@ from .errors import CurlParseError
 from .models import (
     Method,
 )
+from .urls import with_default_scheme
 
 __all__ = ["CurlRequest", "parse_curl"]
 
@@ -291,7 +292,7 @@ def parse_curl(command: str) -> CurlRequest:
         )
     if data and form:
         raise CurlParseError("The curl command mixes -d and -F: use one kind of body")
-    url = urls[0] if "://" in urls[0] else f"http://{urls[0]}"  # curl's default scheme
+    url = with_default_scheme(urls[0])  # curl's own guess: http, ftp for ftp.*, ...
     if method is None:
         method = "HEAD" if head else "POST" if (data or form) and not get else "GET"
     if method not in Method.__members__:
