@@ -55,7 +55,16 @@ from ..wording import plural
 from .collection_values import VARIABLE, json_body_parameters, plain_value, without_variables
 from .common import ImportResult, tidy_api, unique_name
 
-__all__ = ["RawAuth", "RawParam", "RawRequest", "build_apis", "credential_from_header"]
+__all__ = [
+    "RawAuth",
+    "RawParam",
+    "RawRequest",
+    "auth_from_headers",
+    "build_apis",
+    "credential_from_header",
+    "group_requests",
+    "origin_and_prefix",
+]
 
 _DROPPED = {
     "host", "content-length", "connection", "accept-encoding", "user-agent", "cache-control",
@@ -278,6 +287,20 @@ def _auth_from_headers(raw: RawRequest) -> None:
             return
 
 
+def origin_and_prefix(requests: list[RawRequest]) -> tuple[str, str]:
+    """The origin most ``requests`` use, and the path prefix all of those share."""
+    origins = Counter(_split(r.url)[0] for r in requests)
+    base = origins.most_common(1)[0][0]
+    prefix = _common_prefix([_split(r.url)[1] for r in requests if _split(r.url)[0] == base])
+    return base, prefix
+
+
+def auth_from_headers(requests: list[RawRequest]) -> None:
+    """Give each request without auth settings the credential of its Authorization header."""
+    for raw in requests:
+        _auth_from_headers(raw)
+
+
 class _Builder:
     def __init__(self, result: ImportResult) -> None:
         self.result = result
@@ -345,11 +368,8 @@ class _Builder:
         return isinstance(api.auth, ApiKeyHeaderAuth) and api.auth.header.lower() == name.lower()
 
     def api(self, name: str, requests: list[RawRequest]) -> Api:
-        for raw in requests:
-            _auth_from_headers(raw)
-        origins = Counter(_split(r.url)[0] for r in requests)
-        base = origins.most_common(1)[0][0]
-        prefix = _common_prefix([_split(r.url)[1] for r in requests if _split(r.url)[0] == base])
+        auth_from_headers(requests)
+        base, prefix = origin_and_prefix(requests)
         if not base:
             self.result.notes.append(f"API {name!r}: the URLs have no host: set its base URL")
         auths = [r.auth for r in requests if r.auth is not None and r.auth.auth.type != "none"]
@@ -407,13 +427,10 @@ def _join(*texts: str) -> str:
     return "; ".join(t for t in texts if t)
 
 
-def build_apis(
-    requests: list[RawRequest], result: ImportResult, descriptions: dict[str, str] | None = None
-) -> ImportResult:
-    """Add an API per group of ``requests`` to ``result`` (in first-seen order).
-
-    ``descriptions`` are the APIs' descriptions by group name.
-    """
+def group_requests(
+    requests: list[RawRequest], default: str
+) -> tuple[dict[str, list[RawRequest]], Counter[str]]:
+    """The http and https requests by API name (first seen first); others counted by scheme."""
     groups: dict[str, list[RawRequest]] = {}
     other: Counter[str] = Counter()
     for raw in requests:
@@ -421,7 +438,18 @@ def build_apis(
         if found and found.group(1).lower() not in ("http", "https"):
             other[found.group(1).lower()] += 1
             continue
-        groups.setdefault(raw.group or result.name, []).append(raw)
+        groups.setdefault(raw.group or default, []).append(raw)
+    return groups, other
+
+
+def build_apis(
+    requests: list[RawRequest], result: ImportResult, descriptions: dict[str, str] | None = None
+) -> ImportResult:
+    """Add an API per group of ``requests`` to ``result`` (in first-seen order).
+
+    ``descriptions`` are the APIs' descriptions by group name.
+    """
+    groups, other = group_requests(requests, result.name)
     for scheme, count in other.items():
         result.notes.append(
             f"not imported: {plural(count, 'request')} to {scheme}:// URLs "

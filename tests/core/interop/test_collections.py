@@ -120,7 +120,12 @@ def test_insomnia_export() -> None:
     assert list(secrets.values()) == ["nt_secret_value"]
     calls = {c.name: c for c in ws.apis[0].calls}
     assert calls["Sharing / Share note"].path == "/notes/{noteId}/share"
-    assert [p.name for p in calls["List notes"].parameters] == ["limit", "Accept"]
+    # A disabled query parameter is an optional one.
+    assert [(p.name, p.optional) for p in calls["List notes"].parameters] == [
+        ("limit", False),
+        ("q", True),
+        ("Accept", False),
+    ]
 
 
 @pytest.mark.parametrize(
