@@ -71,7 +71,7 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from .core.interop.merge import OnConflict
     from .core.interop.service import merge_import, read_import
 
-    imported = read_import(data, name, kind)
+    imported = read_import(data, name, kind, keep_static=args.keep_static)
     target: str | None = args.output
     workspace = None
     if target is not None and os.path.exists(target):
@@ -153,6 +153,12 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         default="keep-both",
         help="what to do with an imported API whose name is taken (default: keep-both, "
         "which renames it 'Name (2)')",
+    )
+    parser.add_argument(
+        "--keep-static",
+        action="store_true",
+        help="HAR: keep static assets (images, fonts, CSS, JS) and CORS preflight requests, "
+        "which are skipped by default",
     )
     parser.set_defaults(handler=_cmd_import)
 

@@ -69,6 +69,7 @@ __all__ = [
 _DROPPED = {
     "host", "content-length", "connection", "accept-encoding", "user-agent", "cache-control",
     "pragma", "origin", "referer", "keep-alive", "te", "upgrade-insecure-requests", "postman-token",
+    "accept-language", "dnt", "priority",
 }  # fmt: skip
 _VARIABLE = VARIABLE
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)://")

@@ -84,8 +84,13 @@ def _curl(text: str, source: str) -> ImportResult:
     return ImportResult("curl", ws.name, ws.apis, secrets=store.values)
 
 
-def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
-    """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None)."""
+def read_import(
+    data: bytes, source: str, kind: str | None = None, *, keep_static: bool = False
+) -> Imported:
+    """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
+
+    ``keep_static`` keeps a HAR recording's static assets and CORS preflights.
+    """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
         result = _curl(text, source)
@@ -101,7 +106,10 @@ def read_import(data: bytes, source: str, kind: str | None = None) -> Imported:
             if known is not None:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
-    result = _IMPORTERS[kind](doc, source)
+    if kind == "har":
+        result = import_har(doc, source, keep_static=keep_static)
+    else:
+        result = _IMPORTERS[kind](doc, source)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
 
