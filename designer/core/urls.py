@@ -29,6 +29,7 @@ CURL_PREFIX_SCHEMES = {
 }
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
+_OPAQUE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:(?![0-9]|$)")
 
 
 def has_scheme(url: str) -> bool:
@@ -39,13 +40,16 @@ def has_scheme(url: str) -> bool:
 def with_default_scheme(url: str) -> str:
     """``url`` with the scheme curl would use when it has none.
 
-    A URL that has a scheme, is empty, or starts with ``/``, ``?``, ``#`` or a
+    A URL that has a scheme (``https://``, or one without slashes such as
+    ``data:``), is empty, or starts with ``/``, ``?``, ``#`` or a
     ``{{variable}}`` (it names no host) is returned unchanged. ``//host/path``
     gets ``http:``.
     """
     text = url.strip()
     if not text or has_scheme(text) or text.startswith(("?", "#", "{{")):
         return url
+    if _OPAQUE.match(text) and "@" not in text.split("/", 1)[0]:
+        return url  # data:, blob:, mailto:... ("host:" is followed by a port's digits)
     if text.startswith("//"):
         return "http:" + text
     if text.startswith("/"):
