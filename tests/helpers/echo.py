@@ -2,7 +2,9 @@
 
 Tests use it to see exactly what went out: the method, the raw request
 target (so ``%7Bname%7D`` would show), the headers and the body, whatever
-the method or path.
+the method or path. A POST to a path ending in ``/token`` is answered as an
+OAuth2 token endpoint would (``access_token`` ``echo-access-token``), so calls
+of APIs with OAuth2 can be sent too.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from types import TracebackType
 
 import orjson
 
-__all__ = ["EchoServer", "Recorded"]
+__all__ = ["TOKEN", "EchoServer", "Recorded"]
+
+TOKEN = "echo-access-token"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,9 @@ class _Handler(BaseHTTPRequestHandler):
         headers = {k.lower(): v for k, v in self.headers.items()}
         self.server.recorded.append(Recorded(self.command, self.path, headers, body))
         answer = orjson.dumps({"ok": True, "method": self.command, "path": self.path})
+        if self.command == "POST" and self.path.split("?", 1)[0].endswith("/token"):
+            token = {"access_token": TOKEN, "token_type": "Bearer", "expires_in": 3600}
+            answer = orjson.dumps(token)
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(answer)))
