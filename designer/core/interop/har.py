@@ -169,8 +169,8 @@ def import_har(doc: Any, source: str, *, keep_static: bool = False) -> ImportRes
         result.notes.insert(
             0,
             f"skipped {plural(assets, 'static asset')} (images, fonts, styles, scripts) and "
-            f"{plural(preflights, 'CORS preflight request')}; import with --keep-static to "
-            f"keep them",
+            f"{plural(preflights, 'CORS preflight request')}; the command line's "
+            f"import --keep-static keeps them",
         )
     if not result.apis:
         result.notes.append("the recording holds no API requests over http or https")

@@ -95,7 +95,7 @@ def test_browser_capture_keeps_only_the_api_calls() -> None:
     ]
     assert result.notes[0] == (
         "skipped 313 static assets (images, fonts, styles, scripts) and 5 CORS preflight "
-        "requests; import with --keep-static to keep them"
+        "requests; the command line's import --keep-static keeps them"
     )
     assert api.auth.type == "bearer"
     cart = api.calls[-1]
