@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -127,6 +128,7 @@ def import_har(doc: Any, source: str, *, keep_static: bool = False) -> ImportRes
         )
     by_call: dict[tuple[str, str], RawRequest] = {}
     assets = preflights = 0
+    others: Counter[str] = Counter()
     for index, value in enumerate(r.get_list(log, "entries", "$.log")):
         where = join("$.log.entries", index)
         entry = r.obj(value, where)
@@ -140,7 +142,8 @@ def import_har(doc: Any, source: str, *, keep_static: bool = False) -> ImportRes
         except ValueError:
             raise r.fail(join(at, "url"), f"{url[:60]!r} is not a valid URL") from None
         if parts.scheme not in ("http", "https") or not host:
-            continue  # data:, blob:, chrome-extension: and the like
+            others[f"{parts.scheme or 'relative'}:"] += 1  # data:, blob:, chrome-extension:
+            continue
         headers = _headers(request, at, r)
         if not keep_static and _is_preflight(method, headers):
             preflights += 1
@@ -172,6 +175,9 @@ def import_har(doc: Any, source: str, *, keep_static: bool = False) -> ImportRes
             f"{plural(preflights, 'CORS preflight request')}; the command line's "
             f"import --keep-static keeps them",
         )
+    if others:
+        kinds = ", ".join(f"{n} {scheme}" for scheme, n in others.items())
+        result.notes.append(f"not imported: entries that are not http or https ({kinds})")
     if not result.apis:
         result.notes.append("the recording holds no API requests over http or https")
     return result

@@ -21,6 +21,7 @@ are named in a note.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -83,7 +84,8 @@ class _Reader:
         self.workspace = "Insomnia"
         self.base: dict[str, str] = {}
         self.subs: list[tuple[str, dict[str, str]]] = []
-        self.notes: list[str] = []
+        #: What was left out, by kind ("disabled header"), for the notes.
+        self.skipped: Counter[str] = Counter()
         r = self.r
         environments = []
         for index, value in enumerate(r.get_list(top, "resources", "$")):
@@ -95,6 +97,8 @@ class _Reader:
                 self.workspace = r.get_text(item, "name", where) or self.workspace
             elif kind == "environment":
                 environments.append((item, where))
+            elif kind in _OTHER_KINDS:
+                self.skipped[_OTHER_KINDS[kind]] += 1
         for item, where in environments:
             data = _flatten(r.get_obj(item, "data", where), r)
             parent = self.by_id.get(str(item.get("parentId")))
@@ -115,10 +119,12 @@ class _Reader:
             parent = entry[0].get("parentId")
         return found[::-1]
 
-    def requests(self, variables: dict[str, str], notes: list[str]) -> list[RawRequest]:
+    def requests(
+        self, variables: dict[str, str], notes: list[str], skipped: Counter[str]
+    ) -> list[RawRequest]:
         """Every request, with ``variables`` (and its folders' own) substituted."""
         return [
-            _Request(self, item, where, variables, notes).build()
+            _Request(self, item, where, variables, notes, skipped).build()
             for item, where in self.by_id.values()
             if item.get("_type") == "request"
         ]
@@ -132,8 +138,10 @@ class _Request:
         where: str,
         variables: dict[str, str],
         notes: list[str],
+        skipped: Counter[str],
     ) -> None:
         self.doc, self.item, self.where, self.notes = doc, item, where, notes
+        self.skipped = skipped
         self.groups = doc.parents(item)
         scoped = dict(variables)
         for group in self.groups:  # a folder's own environment wins over the workspace's
@@ -142,6 +150,8 @@ class _Request:
         self.vars = resolve_variables(scoped)
 
     def sub(self, text: str) -> str:
+        if "{%" in text:
+            self.skipped["template tag"] += 1
         return re.sub(
             r"\{\{\s*([^{}]+?)\s*\}\}",
             lambda m: self.vars.get(m.group(1)) or m.group(0),
@@ -157,7 +167,9 @@ class _Request:
         headers = []
         for index, entry in enumerate(r.get_list(item, "headers", where)):
             h = r.obj(entry, join(join(where, "headers"), index))
-            if h.get("disabled") is not True:
+            if h.get("disabled") is True:
+                self.skipped["disabled header"] += 1
+            else:
                 headers.append((r.get_text(h, "name", where), self.text(h, "value", where)))
         query = []
         for index, entry in enumerate(r.get_list(item, "parameters", where)):
@@ -189,9 +201,11 @@ class _Request:
         if "params" in body and media.startswith(("application/x-www", "multipart/")):
             raw.body_mode = "form" if media.startswith("application/x") else "multipart"
             for entry in r.get_list(body, "params", join(where, "body")):
-                if isinstance(entry, dict) and entry.get("disabled") is not True:
+                if isinstance(entry, dict) and entry.get("disabled") is True:
+                    self.skipped["disabled form field"] += 1
+                elif isinstance(entry, dict):
                     if entry.get("type") == "file":
-                        self.notes.append(f"{where}: file fields are not imported")
+                        self.skipped["file field"] += 1
                         continue
                     raw.form.append(
                         (str(entry.get("name", "")), self.sub(str(entry.get("value", ""))))
@@ -221,6 +235,14 @@ class _Request:
 
 
 _INHERIT = "inherit"
+#: Resources that are not HTTP requests, named for the notes.
+_OTHER_KINDS = {
+    "grpc_request": "gRPC request",
+    "websocket_request": "WebSocket request",
+    "graphql_subscription": "GraphQL subscription",
+    "unit_test": "unit test",
+    "unit_test_suite": "unit test suite",
+}
 
 
 def _query_of(url: str) -> list[tuple[str, str]]:
@@ -242,6 +264,10 @@ def _auth(node: Any, sub: Callable[[str], str]) -> RawAuth | None | str:
         return sub(value) if isinstance(value, str) else ""
 
     if kind == "bearer":
+        prefix = text("prefix").strip()
+        if prefix and prefix.lower() != "bearer":  # "Token abc" rather than "Bearer abc"
+            key = ApiKeyHeaderAuth(header="Authorization", prefix=f"{prefix} ")
+            return RawAuth(key, without_variables(text("token")))
         return RawAuth(BearerAuth(), without_variables(text("token")))
     if kind == "basic":
         return RawAuth(BasicAuth(username=text("username")), without_variables(text("password")))
@@ -276,16 +302,25 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
     if export.subs:
         default.update(export.subs[0][1])
     notes: list[str] = []
-    requests = export.requests(default, notes)
+    requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
         result = build_apis(requests, ImportResult("insomnia", export.workspace, []))
         for name, data in export.subs:
             variables = {**export.base, **data}
-            add_environments(result, name, export.requests(variables, []))
+            add_environments(result, name, export.requests(variables, [], Counter()))
     if len(export.subs) > 1:
         result.notes.append(
             f"the APIs use the values of sub-environment {export.subs[0][0]!r}; "
             f"{plural(len(export.subs), 'sub-environment')} became environments"
         )
+    tags = export.skipped.pop("template tag", 0)
+    if tags:
+        notes.append(
+            f"left blank: {plural(tags, 'value')} with template tags ({{% ... %}}), "
+            f"which are not evaluated"
+        )
+    if export.skipped:
+        left_out = ", ".join(plural(n, what) for what, n in export.skipped.items())
+        notes.append(f"not imported: {left_out}")
     result.notes = list(dict.fromkeys([*notes, *result.notes]))
     return result

@@ -77,7 +77,8 @@ def test_insomnia_environments_variables_and_auth() -> None:
     assert ping.parameters[0].value == ""  # a {% uuid %} tag is not evaluated
     text = "\n".join(result.notes)
     assert "'digest' authentication is not supported" in text
-    assert "file fields are not imported" in text
+    assert "not imported: 1 gRPC request, 1 disabled header, 1 file field" in text
+    assert "left blank: 1 value with template tags ({% ... %}), which are not" in text
     assert "values of sub-environment 'dev'; 2 sub-environments became environments" in text
 
 
@@ -97,6 +98,7 @@ def test_browser_capture_keeps_only_the_api_calls() -> None:
         "skipped 313 static assets (images, fonts, styles, scripts) and 5 CORS preflight "
         "requests; the command line's import --keep-static keeps them"
     )
+    assert result.notes[1] == "not imported: entries that are not http or https (1 data:)"
     assert api.auth.type == "bearer"
     cart = api.calls[-1]
     assert [(p.name, p.type) for p in cart.parameters if p.placement.value == "body"] == [
