@@ -302,6 +302,21 @@ def auth_from_headers(requests: list[RawRequest]) -> None:
         _auth_from_headers(raw)
 
 
+def _host_variables(api: Api, notes: list[str]) -> None:
+    """``https://{{region}}.api.example.com``: each undefined variable of the base URL
+    becomes a shared path parameter, to be filled in (``https://{region}.api...``)."""
+    names = list(dict.fromkeys(n.strip() for n in _VARIABLE.findall(api.base_url)))
+    if not names:
+        return
+    api.base_url = _VARIABLE.sub(lambda m: "{" + m.group(1).strip() + "}", api.base_url)
+    for name in names:
+        api.parameters.append(Parameter(name=name, placement=Placement.PATH))
+    notes.append(
+        f"API {api.name!r}: its base URL uses {', '.join(names)}, not defined in the "
+        f"document: fill in the shared parameter{'s' if len(names) > 1 else ''}"
+    )
+
+
 class _Builder:
     def __init__(self, result: ImportResult) -> None:
         self.result = result
@@ -376,6 +391,7 @@ class _Builder:
         auths = [r.auth for r in requests if r.auth is not None and r.auth.auth.type != "none"]
         auth = auths[0].auth if auths else NoAuth()
         api = Api(name=name, base_url=base + prefix if base else "", auth=auth)
+        _host_variables(api, self.result.notes)
         if auths and auths[0].secret and auth.type in AUTH_SECRET_FIELD:
             field_name = f"auth.{AUTH_SECRET_FIELD[auth.type]}"
             self.result.secrets[secret_ref(api, field_name)] = auths[0].secret

@@ -140,6 +140,10 @@ class _Importer:
         leading = re.match(r"^\s*\{\{\s*([^{}]+?)\s*\}\}", raw)
         if leading and leading.group(1) in self.vars:
             raw = self.vars[leading.group(1)] + raw[leading.end() :]
+        elif leading and not re.match(r"[/?#]|$", raw[leading.end() :]):
+            # "{{region}}.api.example.com": a host name with an undefined part, which
+            # becomes a parameter of the base URL; curl's prefix guesses cannot apply.
+            raw = "http://" + raw.lstrip()
         if raw.lstrip().startswith(("{{", "/")):
             return raw  # the host is a variable nobody defined: the base URL is set by hand
         start = raw.find("://") + 3 if has_scheme(raw) else 0
@@ -166,6 +170,8 @@ class _Importer:
                 "/".join(p for p in path if isinstance(p, str)) if isinstance(path, list) else path
             )
             protocol = self.r.get_text(url, "protocol", where)
+            port = self.r.scalar(url.get("port"))
+            host = f"{host}:{port}" if port else host
             raw = (f"{protocol}://" if protocol else "") + f"{host}/{str(path).lstrip('/')}"
         raw_request.url = self.base(raw)
         for index, entry in enumerate(self.r.get_list(url, "variable", where)):

@@ -160,7 +160,7 @@ def _bearer(token: str) -> dict[str, Any]:
     return {"type": "bearer", "bearer": [{"key": "token", "value": token}]}
 
 
-def _get(name: str, url: str, auth: dict[str, Any] | None = None) -> dict[str, Any]:
+def _get(name: str, url: Any, auth: dict[str, Any] | None = None) -> dict[str, Any]:
     request: dict[str, Any] = {"method": "GET", "url": url}
     if auth is not None:
         request["auth"] = auth
@@ -274,6 +274,16 @@ def test_scheme_less_urls_get_curls_scheme() -> None:
         "http://legacy.example.com",
         ["/ping"],
     )
+
+
+def test_undefined_host_variables_become_shared_parameters() -> None:
+    url = {"host": ["{{region}}", "api", "example", "com"], "path": ["v1", "x"], "port": "8443"}
+    result = import_postman(_collection(_get("X", url)), "c")
+    (api,) = result.apis
+    # No raw URL: built from its parts, port included; no protocol: curl's http.
+    assert api.base_url == "http://{region}.api.example.com:8443/v1"
+    assert [(p.name, p.placement) for p in api.parameters] == [("region", Placement.PATH)]
+    assert "its base URL uses region, not defined in the document" in result.notes[0]
 
 
 def test_v1_collections_are_refused_clearly() -> None:
