@@ -114,8 +114,19 @@ def credential_from_header(value: str) -> RawAuth | None:
 
 
 def _auth_from_headers(raw: RawRequest) -> None:
-    """A request without auth settings but with an Authorization header: that is its auth."""
+    """A request without auth settings but with an Authorization header: that is its auth.
+
+    A request whose auth settings already send the same kind of credential (a
+    collection's bearer token, and a ``Bearer {{token}}`` header written again on
+    the request) loses the header: the API's credential sends it.
+    """
     if raw.auth is not None and raw.auth.auth.type != "none":
+        for index, (name, value) in enumerate(raw.headers):
+            if name.lower() == "authorization":
+                written = credential_from_header(value)
+                if written is not None and written.auth == raw.auth.auth:
+                    del raw.headers[index]
+                return
         return
     for index, (name, value) in enumerate(raw.headers):
         if name.lower() == "authorization":

@@ -203,6 +203,17 @@ def test_request_auth_wins_over_folder_over_collection() -> None:
     assert result.secrets[secret_ref(apis["Plain"], "auth.token")] == "collection-token"
 
 
+def test_a_bearer_header_repeating_the_collection_auth_is_one_credential() -> None:
+    repeated = _get("Me", "https://a.example/me")
+    repeated["request"]["header"] = [{"key": "Authorization", "value": "Bearer {{token}}"}]
+    other = _get("Them", "https://a.example/them")
+    other["request"]["header"] = [{"key": "Authorization", "value": "Bearer {{token}}"}]
+    result = import_postman(_collection(repeated, other, auth=_bearer("{{token}}")), "c")
+    (api,) = result.apis
+    assert api.auth.type == "bearer"
+    assert [c.parameters for c in api.calls] == [[], []]  # no private header per call
+
+
 @pytest.mark.parametrize(
     ("grant", "expected"),
     [
