@@ -121,3 +121,21 @@ def test_keep_static_keeps_assets_and_preflights() -> None:
     assert not any("skipped" in n for n in result.notes)
     merged = merge_import(None, read_import(read_source(DATA / CAPTURE), CAPTURE))
     assert len(merged.outcome.workspace.apis[0].calls) == 5  # the default skips them
+
+
+def test_a_sub_environment_switches_base_url_and_token() -> None:
+    from designer.core.request import build_request
+    from designer.core.secrets import MemorySecretStore
+
+    merged = merge_import(None, read_import(read_source(DATA / SHOP), SHOP))
+    store = MemorySecretStore()
+    for ref, value in merged.secrets.items():
+        store.set(ref, value)
+    orders = merged.outcome.workspace.apis[0]
+    listing = orders.calls[0]
+    dev = build_request(orders, listing, store, environment="dev")
+    prod = build_request(orders, listing, store, environment="prod")
+    assert dev.url.startswith("http://localhost:4010/v2/orders?")
+    assert prod.url.startswith("https://api.shop.example.com/v2/orders?")
+    assert ("Authorization", "Bearer tok_dev_123") in dev.headers
+    assert ("Authorization", "Bearer tok_prod_456") in prod.headers
