@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import orjson
+
 from ..errors import ImportVersionError
 from ..models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
 from ..urls import has_scheme, with_default_scheme
@@ -359,11 +361,15 @@ class _Importer:
 
 
 def orjson_text(value: Any) -> str:
-    import orjson
-
-    return orjson.dumps(
-        value if isinstance(value, dict) else {}, option=orjson.OPT_INDENT_2
-    ).decode()
+    """A GraphQL body as JSON; Postman keeps its variables as JSON text, sent as an object."""
+    graphql = dict(value) if isinstance(value, dict) else {}
+    variables = graphql.get("variables")
+    if isinstance(variables, str):
+        try:
+            graphql["variables"] = orjson.loads(variables) if variables.strip() else {}
+        except orjson.JSONDecodeError:
+            pass  # {{variables}} inside, or not JSON: kept as written
+    return orjson.dumps(graphql, option=orjson.OPT_INDENT_2).decode()
 
 
 def import_postman(doc: Any, source: str) -> ImportResult:

@@ -274,6 +274,20 @@ def test_typed_values_from_raw_json_bodies() -> None:
     assert create.body_template == ""
 
 
+def test_graphql_bodies_send_their_variables_as_an_object() -> None:
+    item = _get("Q", "https://api.example/graphql")
+    item["request"]["method"] = "POST"
+    item["request"]["body"] = {
+        "mode": "graphql",
+        "graphql": {"query": "query ($n: Int) { a(n: $n) }", "variables": '{"n": 3}'},
+    }
+    (api,) = import_postman(_collection(item), "c").apis
+    assert [(p.name, p.value, p.type) for p in api.calls[0].parameters] == [
+        ("query", "query ($n: Int) { a(n: $n) }", ValueType.TEXT),
+        ("variables.n", "3", ValueType.INTEGER),
+    ]
+
+
 def test_scheme_less_urls_get_curls_scheme() -> None:
     ws, _, _ = _social()
     bases = {a.name: a.base_url for a in ws.apis}
