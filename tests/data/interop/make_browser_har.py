@@ -139,4 +139,8 @@ def capture() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    OUT.write_bytes(orjson.dumps(capture(), option=orjson.OPT_INDENT_2) + b"\n")
+    # One entry per line: small, and a change to one entry is a one-line diff.
+    text = (
+        orjson.dumps(capture()).decode().replace('},{"startedDateTime"', '},\n{"startedDateTime"')
+    )
+    OUT.write_text(text + "\n")
