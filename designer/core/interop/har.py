@@ -96,7 +96,8 @@ def _is_static(entry: dict[str, Any], path: str) -> bool:
     media = media.split(";", 1)[0].strip().lower() if isinstance(media, str) else ""
     if media.startswith(_STATIC_TYPES) or media in _SCRIPT_TYPES:
         return True
-    if entry.get("_resourceType") in _STATIC_RESOURCE_TYPES:
+    resource = entry.get("_resourceType")
+    if isinstance(resource, str) and resource in _STATIC_RESOURCE_TYPES:
         return True
     extension = path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
     if extension == "map":

@@ -69,7 +69,10 @@ def _flatten(data: dict[str, Any], r: Reader) -> dict[str, str]:
             if isinstance(value, dict) and depth < _MAX_GROUP_DEPTH:
                 stack.append((f"{prefix}{key}.", value, depth + 1))
             elif isinstance(value, list):
-                found[f"{prefix}{key}"] = orjson.dumps(value).decode()
+                try:
+                    found[f"{prefix}{key}"] = orjson.dumps(value).decode()
+                except orjson.JSONEncodeError:  # integers beyond 64 bits
+                    found[f"{prefix}{key}"] = ""
             else:
                 found[f"{prefix}{key}"] = _normalize(r.scalar(value))
     return found
