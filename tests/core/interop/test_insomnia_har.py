@@ -139,3 +139,12 @@ def test_a_sub_environment_switches_base_url_and_token() -> None:
     assert prod.url.startswith("https://api.shop.example.com/v2/orders?")
     assert ("Authorization", "Bearer tok_dev_123") in dev.headers
     assert ("Authorization", "Bearer tok_prod_456") in prod.headers
+
+
+def test_odd_browser_fields_do_not_break_the_import() -> None:
+    doc = read_document(DATA / CAPTURE)
+    entries = doc["log"]["entries"]
+    entries[0]["_resourceType"] = ["document"]  # found by fuzzing: not text
+    entries[1]["response"] = "gone"
+    result = import_har(doc, CAPTURE)
+    assert [c.name for c in result.apis[0].calls][:2] == ["GET /", "GET /api/v1/me"]
