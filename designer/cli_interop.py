@@ -74,7 +74,13 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from .core.interop.merge import OnConflict
     from .core.interop.service import merge_import, read_import
 
-    imported = read_import(data, name, kind, base=None if name == "<stdin>" else name)
+    imported = read_import(
+        data,
+        name,
+        kind,
+        base=None if name == "<stdin>" else name,
+        keep_static=args.keep_static,
+    )
     target: str | None = args.output
     if target is None:
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
@@ -173,6 +179,12 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--name",
         metavar="NAME",
         help="curl: the name of the call (default: its method and path)",
+    )
+    parser.add_argument(
+        "--keep-static",
+        action="store_true",
+        help="HAR: keep static assets (images, fonts, CSS, JS) and CORS preflight requests, "
+        "which are skipped by default",
     )
     parser.set_defaults(handler=_cmd_import)
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from .errors import CurlParseError
 from .models import METHOD_TOKEN
+from .urls import with_default_scheme
 
 __all__ = ["CurlRequest", "parse_curl"]
 
@@ -286,7 +287,7 @@ def parse_curl(command: str) -> CurlRequest:
         )
     if data and form:
         raise CurlParseError("The curl command mixes -d and -F: use one kind of body")
-    url = urls[0] if "://" in urls[0] else f"http://{urls[0]}"  # curl's default scheme
+    url = with_default_scheme(urls[0])  # curl's own guess: http, ftp for ftp.*, ...
     if method is None:
         method = "HEAD" if head else "POST" if (data or form) and not get else "GET"
     if not METHOD_TOKEN.fullmatch(method):

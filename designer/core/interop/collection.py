@@ -6,22 +6,27 @@ and :func:`build_apis` does the rest, the same way for all of them:
 - requests are grouped into APIs (by folder, or by host for HAR); an API's
   base URL is the origin most of its requests use, plus the path prefix they
   all share; a request to another origin keeps its absolute URL as its path;
-- ``:name`` and ``{{name}}`` path segments become ``{name}`` path parameters;
+- ``:name`` path segments and ``{{name}}`` anywhere in a segment
+  (``celeb_{{username}}``) become ``{name}`` path parameters, never
+  percent-encoded text;
 - query values and headers become parameters (transport headers such as
-  Host or Content-Length are dropped; Content-Type sets the body's type);
-- an ``Authorization`` header or the request's auth becomes the API's
-  authentication; credential values go to the result's secrets, never into
-  the APIs; a request whose credentials differ keeps them as private values;
+  Host or Content-Length are dropped; Content-Type sets the body's type); a
+  value that still holds an undefined ``{{variable}}`` is blank (see
+  :mod:`.collection_values`), and a JSON object body becomes typed body
+  parameters;
+- an ``Authorization`` header (``Bearer``, ``Basic``, ``Token {{token}}``...)
+  or the request's auth becomes the API's authentication, one credential for
+  every call that shares it; credential values go to the result's secrets,
+  never into the APIs; a request whose credentials differ keeps them as
+  private values;
 - saved example responses (or recorded ones) become the call's structure.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..errors import BodyParseError
@@ -31,7 +36,6 @@ from ..models import (
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
-    Auth,
     BasicAuth,
     BearerAuth,
     BodyType,
@@ -43,61 +47,35 @@ from ..models import (
     secret_ref,
 )
 from ..structure import Shape
+from ..wording import plural
+from .collection_raw import (
+    RawAuth,
+    RawParam,
+    RawRequest,
+    auth_from_headers,
+    credential_from_header,
+)
+from .collection_values import VARIABLE, json_body_parameters, plain_value
 from .common import ImportResult, tidy_api, unique_name
 
-__all__ = ["RawAuth", "RawRequest", "build_apis"]
+__all__ = [
+    "RawAuth",
+    "RawParam",
+    "RawRequest",
+    "auth_from_headers",
+    "build_apis",
+    "credential_from_header",
+    "group_requests",
+    "origin_and_prefix",
+]
 
 _DROPPED = {
     "host", "content-length", "connection", "accept-encoding", "user-agent", "cache-control",
     "pragma", "origin", "referer", "keep-alive", "te", "upgrade-insecure-requests", "postman-token",
+    "accept-language", "dnt", "priority",
 }  # fmt: skip
-_VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
-# Header names that carry an API key by convention (as in the curl importer).
-_KEY_HEADERS = frozenset(
-    "x-api-key api-key apikey x-apikey x-auth-token x-access-token x-api-token".split()
-)
-
-
-@dataclass(slots=True)
-class RawAuth:
-    """A credential as a collection stores it; ``secret`` is its value (may be empty)."""
-
-    auth: Auth
-    secret: str
-
-
-@dataclass(slots=True)
-class RawRequest:
-    """One request read from a collection, before it becomes a call."""
-
-    group: str
-    name: str
-    method: str
-    url: str
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body_mode: str = "none"  # none, json, raw, form, multipart
-    body_text: str = ""
-    form: list[tuple[str, str]] = field(default_factory=list)
-    auth: RawAuth | None = None
-    examples: list[tuple[str, bytes]] = field(default_factory=list)  # content type, body
-    description: str = ""
-    path_values: dict[str, str] = field(default_factory=dict)
-
-
-def credential_from_header(value: str) -> RawAuth | None:
-    """The credential in an ``Authorization`` header value, if it is a Bearer or Basic one."""
-    scheme, _, rest = value.strip().partition(" ")
-    if scheme.lower() == "bearer" and rest.strip():
-        return RawAuth(BearerAuth(), rest.strip())
-    if scheme.lower() == "basic" and rest.strip():
-        try:
-            user, _, password = (
-                base64.b64decode(rest.strip(), validate=True).decode().partition(":")
-            )
-        except (binascii.Error, UnicodeDecodeError):
-            return None
-        return RawAuth(BasicAuth(username=user), password)
-    return None
+_VARIABLE = VARIABLE
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 
 def _split(url: str) -> tuple[str, str, str]:
@@ -133,30 +111,55 @@ def _common_prefix(paths: list[str]) -> str:
     return "/" + "/".join(prefix) if prefix else ""
 
 
-def _path(path: str, values: dict[str, str], parameters: list[Parameter]) -> str:
+def _literal(text: str) -> str:
+    return unquote(text).replace("{", "%7B").replace("}", "%7D")
+
+
+def _path(path: str, raw: RawRequest, parameters: list[Parameter]) -> str:
+    def placeholder(name: str) -> str:
+        name = name.strip()
+        parameters.append(
+            Parameter(
+                name=name,
+                value=raw.path_values.get(name, ""),
+                placement=Placement.PATH,
+                description=raw.descriptions.get(f":{name}", ""),
+            )
+        )
+        return "{" + name + "}"
+
     out = []
     for segment in path.split("/"):
-        match = _VARIABLE.fullmatch(segment)
-        name = match.group(1) if match else segment[1:] if segment.startswith(":") else None
-        if name:
-            name = name.strip()
-            parameters.append(
-                Parameter(name=name, value=values.get(name, ""), placement=Placement.PATH)
-            )
-            out.append("{" + name + "}")
-        else:
-            out.append(unquote(segment).replace("{", "%7B").replace("}", "%7D"))
+        if segment.startswith(":") and segment[1:].strip():
+            out.append(placeholder(segment[1:]))
+            continue
+        # {{name}} anywhere in the segment: "celeb_{{username}}" is "celeb_{username}".
+        pieces, last = [], 0
+        for match in _VARIABLE.finditer(segment):
+            pieces.append(_literal(segment[last : match.start()]))
+            pieces.append(placeholder(match.group(1)))
+            last = match.end()
+        pieces.append(_literal(segment[last:]))
+        out.append("".join(pieces))
     return "/".join(out)
 
 
 def _body(raw: RawRequest, parameters: list[Parameter]) -> dict[str, object]:
     if raw.body_mode in ("form", "multipart"):
-        for name, value in raw.form:
-            parameters.append(Parameter(name=name, value=value, placement=Placement.BODY))
+        for name, text in raw.form:
+            value, note = plain_value(text)
+            described = _join(raw.descriptions.get(f"body:{name}", ""), note)
+            parameters.append(
+                Parameter(name=name, value=value, placement=Placement.BODY, description=described)
+            )
         return {"body_type": BodyType.FORM if raw.body_mode == "form" else BodyType.MULTIPART}
     if raw.body_mode == "none" or not raw.body_text:
         return {}
     text = raw.body_text
+    typed = json_body_parameters(text) if raw.body_mode == "json" else None
+    if typed is not None:
+        parameters.extend(typed)
+        return {"body_type": BodyType.JSON}
     for name in dict.fromkeys(_VARIABLE.findall(text)):
         if re.fullmatch(r"[A-Za-z_][\w.\-]*", name):
             parameters.append(Parameter(name=name, placement=Placement.BODY))
@@ -185,21 +188,27 @@ def _structure(raw: RawRequest, notes: list[str]) -> Shape | None:
     return shape
 
 
-def _auth_from_headers(raw: RawRequest) -> None:
-    """A request without auth settings but with an Authorization header: that is its auth."""
-    if raw.auth is not None:
+def origin_and_prefix(requests: list[RawRequest]) -> tuple[str, str]:
+    """The origin most ``requests`` use, and the path prefix all of those share."""
+    origins = Counter(_split(r.url)[0] for r in requests)
+    base = origins.most_common(1)[0][0]
+    prefix = _common_prefix([_split(r.url)[1] for r in requests if _split(r.url)[0] == base])
+    return base, prefix
+
+
+def _host_variables(api: Api, notes: list[str]) -> None:
+    """``https://{{region}}.api.example.com``: each undefined variable of the base URL
+    becomes a shared path parameter, to be filled in (``https://{region}.api...``)."""
+    names = list(dict.fromkeys(n.strip() for n in _VARIABLE.findall(api.base_url)))
+    if not names:
         return
-    for index, (name, value) in enumerate(raw.headers):
-        if name.lower() == "authorization":
-            credential = credential_from_header(value)
-        elif name.lower() in _KEY_HEADERS and value:
-            credential = RawAuth(ApiKeyHeaderAuth(header=name), value)
-        else:
-            continue
-        if credential is not None:
-            raw.auth = credential
-            del raw.headers[index]
-        return
+    api.base_url = _VARIABLE.sub(lambda m: "{" + m.group(1).strip() + "}", api.base_url)
+    for name in names:
+        api.parameters.append(Parameter(name=name, placement=Placement.PATH))
+    notes.append(
+        f"API {api.name!r}: its base URL uses {', '.join(names)}, not defined in the "
+        f"document: fill in the shared parameter{'s' if len(names) > 1 else ''}"
+    )
 
 
 class _Builder:
@@ -213,18 +222,30 @@ class _Builder:
             path = path[len(prefix) :] if path.startswith(prefix) else path
         elif origin:
             path = origin + path
-        path = _path(path, raw.path_values, parameters)
-        for name, value in parse_qsl(query, keep_blank_values=True):
-            if name:
-                parameters.append(Parameter(name=name, value=value, placement=Placement.QUERY))
-        for name, value in raw.headers:
+        path = _path(path, raw, parameters)
+        listed = raw.query
+        if listed is None:
+            listed = [RawParam(n, v) for n, v in parse_qsl(query, keep_blank_values=True) if n]
+        for entry in listed:
+            value, note = plain_value(entry.value)
+            parameters.append(
+                Parameter(
+                    name=entry.name,
+                    value=value,
+                    placement=Placement.QUERY,
+                    optional=entry.optional,
+                    description=_join(entry.description, note),
+                )
+            )
+        for name, text in raw.headers:
             lowered = name.lower()
             if lowered in _DROPPED or lowered.startswith((":", "sec-")) or not name.strip():
                 continue
-            if lowered == "accept" and value.strip() == "*/*":
+            if lowered == "accept" and text.strip() == "*/*":
                 continue  # what every client sends when it does not care
             if lowered == "content-type" and raw.body_mode in ("json", "form", "multipart", "raw"):
                 continue
+            value, note = plain_value(text)
             if lowered in ("authorization", "cookie") or self._is_key(api, name):
                 parameters.append(
                     Parameter(name=name, placement=Placement.HEADER, private=True, dynamic=False)
@@ -232,7 +253,13 @@ class _Builder:
                 self.pending.append((name, value))
                 continue
             parameters.append(
-                Parameter(name=name, value=value, placement=Placement.HEADER, dynamic=False)
+                Parameter(
+                    name=name,
+                    value=value,
+                    placement=Placement.HEADER,
+                    dynamic=bool(note),
+                    description=_join(raw.descriptions.get(lowered, ""), note),
+                )
             )
         body = _body(raw, parameters)
         method = raw.method.strip().upper() or "GET"  # custom methods (PURGE, LINK) are kept
@@ -251,19 +278,25 @@ class _Builder:
         return isinstance(api.auth, ApiKeyHeaderAuth) and api.auth.header.lower() == name.lower()
 
     def api(self, name: str, requests: list[RawRequest]) -> Api:
-        for raw in requests:
-            _auth_from_headers(raw)
-        origins = Counter(_split(r.url)[0] for r in requests)
-        base = origins.most_common(1)[0][0]
-        prefix = _common_prefix([_split(r.url)[1] for r in requests if _split(r.url)[0] == base])
+        auth_from_headers(requests)
+        base, prefix = origin_and_prefix(requests)
         if not base:
             self.result.notes.append(f"API {name!r}: the URLs have no host: set its base URL")
         auths = [r.auth for r in requests if r.auth is not None and r.auth.auth.type != "none"]
         auth = auths[0].auth if auths else NoAuth()
         api = Api(name=name, base_url=base + prefix if base else "", auth=auth)
-        if auths and auths[0].secret:
+        _host_variables(api, self.result.notes)
+        if auths and auths[0].secret and auth.type in AUTH_SECRET_FIELD:
             field_name = f"auth.{AUTH_SECRET_FIELD[auth.type]}"
             self.result.secrets[secret_ref(api, field_name)] = auths[0].secret
+        for field_name, value in auths[0].extra.items() if auths else ():
+            if value:
+                self.result.secrets[secret_ref(api, f"auth.{field_name}")] = value
+        if auths and any(r.auth is not None and r.auth.auth.type == "none" for r in requests):
+            self.result.notes.append(
+                f"API {name!r}: some requests have no authentication in the document; "
+                f"they are sent with the API's"
+            )
         for raw in requests:
             self.pending: list[tuple[str, str]] = []
             if raw.auth is not None and raw.auth.auth != auth and raw.auth.auth.type != "none":
@@ -301,13 +334,42 @@ class _Builder:
             self.pending.append(("Authorization", f"Basic {token}"))
 
 
-def build_apis(requests: list[RawRequest], result: ImportResult) -> ImportResult:
-    """Add an API per group of ``requests`` to ``result`` (in first-seen order)."""
+def _join(*texts: str) -> str:
+    return "; ".join(t for t in texts if t)
+
+
+def group_requests(
+    requests: list[RawRequest], default: str
+) -> tuple[dict[str, list[RawRequest]], Counter[str]]:
+    """The http and https requests by API name (first seen first); others counted by scheme."""
     groups: dict[str, list[RawRequest]] = {}
+    other: Counter[str] = Counter()
     for raw in requests:
-        groups.setdefault(raw.group or result.name, []).append(raw)
+        found = _SCHEME.match(raw.url)
+        if found and found.group(1).lower() not in ("http", "https"):
+            other[found.group(1).lower()] += 1
+            continue
+        groups.setdefault(raw.group or default, []).append(raw)
+    return groups, other
+
+
+def build_apis(
+    requests: list[RawRequest], result: ImportResult, descriptions: dict[str, str] | None = None
+) -> ImportResult:
+    """Add an API per group of ``requests`` to ``result`` (in first-seen order).
+
+    ``descriptions`` are the APIs' descriptions by group name.
+    """
+    groups, other = group_requests(requests, result.name)
+    for scheme, count in other.items():
+        result.notes.append(
+            f"not imported: {plural(count, 'request')} to {scheme}:// URLs "
+            f"(only http and https are called)"
+        )
     builder = _Builder(result)
     for name, members in groups.items():
         unique = unique_name(name, [a.name for a in result.apis])
-        result.apis.append(builder.api(unique, members))
+        api = builder.api(unique, members)
+        api.description = (descriptions or {}).get(name, "")
+        result.apis.append(api)
     return result

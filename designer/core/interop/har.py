@@ -1,21 +1,28 @@
 """Import HAR 1.2 recordings (browser dev tools, proxies) as APIs.
 
 Each entry becomes a call named after its method and path, in an API per
-host. Entries with the same method and URL path are one call, whose
-structure merges every recorded successful response (base64 bodies are
-decoded). Browser and transport headers are dropped; an ``Authorization``
-header becomes the API's authentication and cookies private values (see
-:mod:`.collection`).
+host. A browser capture is mostly static assets and CORS preflights: entries
+whose response is an image, font, stylesheet, script or media file (by MIME
+type, or by the URL's extension when the type says nothing), and ``OPTIONS``
+requests that carry ``Access-Control-Request-Method``, are skipped and
+counted in a note, unless ``keep_static`` is set. Entries with the same
+method and URL path are one call, whose structure merges every recorded
+successful response (base64 bodies are decoded). Browser and transport
+headers are dropped; an ``Authorization`` header becomes the API's
+authentication and cookies private values (see :mod:`.collection`).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections import Counter
 from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import ImportVersionError
+from ..urls import with_default_scheme
+from ..wording import plural
 from .collection import RawRequest, build_apis
 from .common import ImportResult, model_errors
 from .reader import Reader, join
@@ -69,8 +76,49 @@ def _response(entry: dict[str, Any], where: str, r: Reader) -> tuple[str, bytes]
     return r.get_text(content, "mimeType", join(at, "content")), body
 
 
-def import_har(doc: Any, source: str) -> ImportResult:
-    """The APIs of the requests recorded in a HAR document."""
+_STATIC_TYPES = ("image/", "font/", "audio/", "video/", "text/css", "application/font")
+_SCRIPT_TYPES = frozenset(
+    "application/javascript text/javascript application/x-javascript application/ecmascript "
+    "text/ecmascript application/wasm application/manifest+json".split()
+)
+_STATIC_EXTENSIONS = frozenset(
+    "png jpg jpeg gif webp avif svg ico bmp tif tiff woff woff2 ttf otf eot css js mjs map "
+    "mp4 webm ogg mp3 wav m4a wasm webmanifest".split()
+)
+# Chrome's own classification of each entry, when present.
+_STATIC_RESOURCE_TYPES = frozenset("image font stylesheet script media manifest".split())
+
+
+def _is_static(entry: dict[str, Any], path: str) -> bool:
+    response = entry.get("response")
+    content = response.get("content") if isinstance(response, dict) else None
+    media = content.get("mimeType") if isinstance(content, dict) else None
+    media = media.split(";", 1)[0].strip().lower() if isinstance(media, str) else ""
+    if media.startswith(_STATIC_TYPES) or media in _SCRIPT_TYPES:
+        return True
+    resource = entry.get("_resourceType")
+    if isinstance(resource, str) and resource in _STATIC_RESOURCE_TYPES:
+        return True
+    extension = path.rsplit("/", 1)[-1].rpartition(".")[2].lower()
+    if extension == "map":
+        return True  # source maps are served as JSON but are build output
+    if media and "octet-stream" not in media:
+        return False  # JSON, HTML, text: an API answer, whatever the URL looks like
+    return extension in _STATIC_EXTENSIONS
+
+
+def _is_preflight(method: str, headers: list[tuple[str, str]]) -> bool:
+    return method == "OPTIONS" and any(
+        name.lower() == "access-control-request-method" for name, _ in headers
+    )
+
+
+def import_har(doc: Any, source: str, *, keep_static: bool = False) -> ImportResult:
+    """The APIs of the requests recorded in a HAR document.
+
+    Static assets and CORS preflights are skipped (and counted in a note)
+    unless ``keep_static`` is set.
+    """
     r = Reader(source)
     log = r.get_obj(r.obj(doc, "$"), "log", "$")
     version = log.get("version")
@@ -80,20 +128,30 @@ def import_har(doc: Any, source: str) -> ImportResult:
             f"Designer reads HAR 1.1 and 1.2"
         )
     by_call: dict[tuple[str, str], RawRequest] = {}
+    assets = preflights = 0
+    others: Counter[str] = Counter()
     for index, value in enumerate(r.get_list(log, "entries", "$.log")):
         where = join("$.log.entries", index)
         entry = r.obj(value, where)
         request = r.get_obj(entry, "request", where)
         at = join(where, "request")
         method = r.get_text(request, "method", at, "GET").upper()
-        url = r.get_text(request, "url", at)
+        url = with_default_scheme(r.get_text(request, "url", at))
         try:
             parts = urlsplit(url)
             host = parts.hostname or ""
         except ValueError:
             raise r.fail(join(at, "url"), f"{url[:60]!r} is not a valid URL") from None
         if parts.scheme not in ("http", "https") or not host:
-            continue  # data:, blob:, chrome-extension: and the like
+            others[f"{parts.scheme or 'relative'}:"] += 1  # data:, blob:, chrome-extension:
+            continue
+        headers = _headers(request, at, r)
+        if not keep_static and _is_preflight(method, headers):
+            preflights += 1
+            continue
+        if not keep_static and _is_static(entry, parts.path):
+            assets += 1
+            continue
         key = (method, f"{parts.scheme}://{parts.netloc}{parts.path}")
         raw = by_call.get(key)
         if raw is None:
@@ -102,7 +160,7 @@ def import_har(doc: Any, source: str) -> ImportResult:
                 name="",  # named after its path below the API's base URL
                 method=method,
                 url=url,
-                headers=_headers(request, at, r),
+                headers=headers,
             )
             _body(raw, request, at, r)
             by_call[key] = raw
@@ -111,6 +169,16 @@ def import_har(doc: Any, source: str) -> ImportResult:
             raw.examples.append(example)
     with model_errors(source):
         result = build_apis(list(by_call.values()), ImportResult("har", "Recorded", []))
+    if assets or preflights:
+        result.notes.insert(
+            0,
+            f"skipped {plural(assets, 'static asset')} (images, fonts, styles, scripts) and "
+            f"{plural(preflights, 'CORS preflight request')}; the command line's "
+            f"import --keep-static keeps them",
+        )
+    if others:
+        kinds = ", ".join(f"{n} {scheme}" for scheme, n in others.items())
+        result.notes.append(f"not imported: entries that are not http or https ({kinds})")
     if not result.apis:
-        result.notes.append("the recording holds no http or https requests")
+        result.notes.append("the recording holds no API requests over http or https")
     return result

@@ -10,8 +10,14 @@
   :mod:`.secret_names`), declared empty in the collection: supply values with
   ``newman run ... --env-var CD_SECRET_SHOP_AUTH_TOKEN=...`` or a Postman
   environment. No secret value is ever written.
-- Path placeholders become ``:name`` path variables; blank optional parameters
-  are included but disabled.
+- Path placeholders become ``:name`` path variables (with their samples and
+  descriptions in ``url.variable``), so newman never requests ``%7Bname%7D``;
+  a placeholder inside a segment (``celeb_{username}``), which Postman's
+  ``:name`` cannot express, becomes a ``{{name}}`` collection variable with
+  the sample. Blank optional parameters are included but disabled, as
+  Postman documents optional ones. Descriptions are kept everywhere.
+- JSON bodies carry typed values (``7``, ``true``); a call's structure is
+  written as a saved example response (:mod:`.postman_examples`).
 - Each request has a test that its status is 2xx, unless the call includes
   errors as data, so a newman run reports calls that fail.
 """
@@ -45,6 +51,7 @@ from ..models import (
     secret_ref,
 )
 from .common import effective_parameters
+from .postman_examples import example_response, typed_value
 from .secret_names import required_secrets, snake
 
 __all__ = ["POSTMAN_SCHEMA", "export_postman"]
@@ -68,6 +75,8 @@ class _Exporter:
     def __init__(self, apis: Sequence[Api]) -> None:
         self.envs = {s.ref: s.env for s in required_secrets(apis)}
         self.several = len(apis) > 1
+        #: Samples of placeholders inside a path segment, written as collection variables.
+        self.inner: dict[str, str] = {}
 
     def base_var(self, api: Api) -> str:
         return f"baseUrl_{snake(api.name)}" if self.several else "baseUrl"
@@ -115,6 +124,9 @@ class _Exporter:
         ]
         if isinstance(a, OAuth2AuthorizationCodeAuth):
             pairs.append(_kv("authUrl", a.authorize_url))
+            pairs.append(_kv("challengeAlgorithm", "S256"))
+            if a.redirect_port:
+                pairs.append(_kv("redirect_uri", f"http://127.0.0.1:{a.redirect_port}/"))
         if isinstance(a, OAuth2PasswordAuth):
             pairs.append(_kv("username", a.username))
         for name, _optional in auth_secret_fields(a.type):
@@ -139,9 +151,7 @@ class _Exporter:
             owner, field = self._field(api, call, p)
             values[id(p)] = self.value(api, p, owner, field)
         headers: list[dict[str, Any]] = [
-            {"key": p.name, "value": values[id(p)], **_disabled(p, values[id(p)])}
-            for p in params
-            if p.placement is Placement.HEADER
+            _entry(p, values[id(p)]) for p in params if p.placement is Placement.HEADER
         ]
         body = self.body(call, [p for p in params if p.placement is Placement.BODY], values)
         if body is not None and not any(h["key"].lower() == "content-type" for h in headers):
@@ -158,6 +168,9 @@ class _Exporter:
         if call.description:
             request["description"] = call.description
         item: dict[str, Any] = {"name": call.name, "request": request}
+        example = example_response(call)
+        if example is not None:
+            item["response"] = [example]
         if not call.include_errors:
             item["event"] = [
                 {"listen": "test", "script": {"type": "text/javascript", "exec": _STATUS_TEST}}
@@ -174,14 +187,13 @@ class _Exporter:
             host, path = [origin], absolute.group(3)
         else:
             host = ["{{" + self.base_var(api) + "}}"]
-        segments = [re.sub(r"^\{([^{}/]+)\}$", r":\1", s) for s in path.split("/") if s]
-        query = [
-            {"key": p.name, "value": values[id(p)], **_disabled(p, values[id(p)])}
-            for p in params
-            if p.placement is Placement.QUERY
-        ]
+        by_name = {p.name: p for p in params if p.placement is Placement.PATH}
+        segments = [self.segment(s, by_name, values) for s in path.split("/") if s]
+        query = [_entry(p, values[id(p)]) for p in params if p.placement is Placement.QUERY]
         variables = [
-            {"key": p.name, "value": values[id(p)]} for p in params if p.placement is Placement.PATH
+            _variable(p, values[id(p)])
+            for p in params
+            if p.placement is Placement.PATH and f":{p.name}" in segments
         ]
         raw = host[0] + "".join("/" + s for s in segments)
         if query:
@@ -192,6 +204,20 @@ class _Exporter:
         if variables:
             url["variable"] = variables
         return url
+
+    def segment(self, segment: str, by_name: dict[str, Parameter], values: dict[int, str]) -> str:
+        """A path segment: ``{name}`` alone is ``:name``; inside text, ``{{name}}``."""
+        whole = re.fullmatch(r"\{([^{}/]+)\}", segment)
+        if whole:
+            return f":{whole.group(1).strip()}"
+
+        def inner(match: re.Match[str]) -> str:
+            name = match.group(1).strip()
+            p = by_name.get(name)
+            self.inner.setdefault(name, values[id(p)] if p is not None else "")
+            return "{{" + name + "}}"
+
+        return re.sub(r"\{([^{}/]+)\}", inner, segment)
 
     def body(
         self, call: Call, params: list[Parameter], values: dict[int, str]
@@ -205,7 +231,11 @@ class _Exporter:
                     call.body_template,
                 )
             else:
-                raw = orjson.dumps(_nest(by_name), option=orjson.OPT_INDENT_2).decode()
+                typed = {
+                    p.name: values[id(p)] if p.private else typed_value(p, values[id(p)])
+                    for p in params
+                }
+                raw = orjson.dumps(_nest(typed), option=orjson.OPT_INDENT_2).decode()
             return {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}
         if kind is BodyType.FORM:
             return {"mode": "urlencoded", "urlencoded": [_kv(k, v) for k, v in by_name.items()]}
@@ -226,6 +256,21 @@ def _kv(key: str, value: str) -> dict[str, str]:
     return {"key": key, "value": value, "type": "string"}
 
 
+def _entry(p: Parameter, value: str) -> dict[str, Any]:
+    """A query or header entry, disabled when optional and blank, with its description."""
+    entry: dict[str, Any] = {"key": p.name, "value": value, **_disabled(p, value)}
+    if p.description:
+        entry["description"] = p.description
+    return entry
+
+
+def _variable(p: Parameter, value: str) -> dict[str, Any]:
+    variable: dict[str, Any] = {"key": p.name, "value": value}
+    if p.description:
+        variable["description"] = p.description
+    return variable
+
+
 def _disabled(p: Parameter, value: str) -> dict[str, bool]:
     return {"disabled": True} if p.optional and not value.strip() else {}
 
@@ -238,7 +283,7 @@ def _media(call: Call) -> str:
     return ""  # Postman writes form content types itself
 
 
-def _nest(pairs: dict[str, str]) -> dict[str, Any]:
+def _nest(pairs: dict[str, Any]) -> dict[str, Any]:
     root: dict[str, Any] = {}
     for name, value in pairs.items():
         *parents, leaf = name.split(".")
@@ -281,6 +326,12 @@ def export_postman(
         if api.description:
             folder["description"] = api.description
         folders.append(folder)
+    taken = {v["key"] for v in variables}
+    variables += [
+        {"key": name, "value": value, "type": "string"}
+        for name, value in exporter.inner.items()
+        if name not in taken
+    ]
     return {
         "info": {
             "_postman_id": str(uuid.uuid5(uuid.NAMESPACE_URL, seed)),

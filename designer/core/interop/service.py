@@ -85,12 +85,18 @@ def _curl(text: str, source: str) -> ImportResult:
 
 
 def read_import(
-    data: bytes, source: str, kind: str | None = None, *, base: str | None = None
+    data: bytes,
+    source: str,
+    kind: str | None = None,
+    *,
+    base: str | None = None,
+    keep_static: bool = False,
 ) -> Imported:
     """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
 
     ``base`` is the path of the file read, when there is one: an OpenAPI
     document's references to other files are read from its folder tree.
+    ``keep_static`` keeps a HAR recording's static assets and CORS preflights.
     """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
@@ -109,9 +115,12 @@ def read_import(
             if known is not None:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
-    result = (
-        import_openapi(doc, source, base) if kind == "openapi" else _IMPORTERS[kind](doc, source)
-    )
+    if kind == "openapi":
+        result = import_openapi(doc, source, base)
+    elif kind == "har":
+        result = import_har(doc, source, keep_static=keep_static)
+    else:
+        result = _IMPORTERS[kind](doc, source)
     _check_base_urls(result.apis, source)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))

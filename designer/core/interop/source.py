@@ -6,7 +6,8 @@ hold for all of them:
 - the file is refused above :data:`MAX_DOCUMENT_SIZE` before it is read;
 - it must be UTF-8 (a byte order mark is allowed);
 - JSON is parsed by orjson; a document that starts with anything other than
-  ``{`` or ``[`` is read as YAML with PyYAML's *safe* loader only;
+  ``{`` or ``[``, or that starts so but is not JSON (flow-style YAML), is read
+  as YAML with PyYAML's *safe* loader only;
 - YAML is first scanned as a stream of events, without building anything:
   tags (``!!python/object``, ``!!binary``, even ``!!str``) are refused, and
   so are aliases that would expand to more than :data:`MAX_YAML_NODES` nodes
@@ -97,7 +98,14 @@ def parse_document(data: bytes, source: str) -> Any:
     if not stripped:
         raise ImportParseError(f"{source} is empty: there is nothing to import")
     if stripped[:1] in "{[":
-        document = _parse_json(text, source)
+        try:
+            document = _parse_json(text, source)
+        except ImportParseError as json_error:
+            # Flow-style YAML (as Insomnia can save it) starts with { too.
+            try:
+                document = _parse_yaml(text, source)
+            except ImportParseError:
+                raise json_error from None
         # orjson keeps lone surrogates; it already reads big integers as floats.
         scalars = jsonvalues.may_hold_surrogates(text)
     else:

@@ -68,10 +68,19 @@ def test_postman_collection() -> None:
     assert calls["Get ticket"].parameters[0].value == "T-1001"
     create = calls["Create ticket"]
     assert create.body_type.value == "json"
-    assert '"subject": "<subject>"' in create.body_template
-    assert [p.name for p in create.parameters] == ["subject"]
+    # A JSON object body becomes typed body parameters; {{subject}} is not defined: blank.
+    assert create.body_template == ""
+    assert [(p.name, p.value, p.type.value) for p in create.parameters] == [
+        ("subject", "", "text"),
+        ("priority", "high", "text"),
+        ("tags", '["web"]', "json"),
+    ]
+    assert "{{subject}}" in create.parameters[0].description
     comment = calls["Comments / Add comment"]
+    # {{ticketId}} in the path is a path parameter, with the collection's value as sample.
+    assert comment.path == "/tickets/{ticketId}/comments"
     assert [(p.name, p.value) for p in comment.parameters] == [
+        ("ticketId", "T-1001"),
         ("body", "Looking into it"),
         ("internal", "false"),
     ]
@@ -111,7 +120,12 @@ def test_insomnia_export() -> None:
     assert list(secrets.values()) == ["nt_secret_value"]
     calls = {c.name: c for c in ws.apis[0].calls}
     assert calls["Sharing / Share note"].path == "/notes/{noteId}/share"
-    assert [p.name for p in calls["List notes"].parameters] == ["limit", "Accept"]
+    # A disabled query parameter is an optional one.
+    assert [(p.name, p.optional) for p in calls["List notes"].parameters] == [
+        ("limit", False),
+        ("q", True),
+        ("Accept", False),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,14 @@ def _multifile(doc: Any, source: str) -> object:
     return import_openapi(doc, source, str(DATA / "multifile" / "openapi.yaml"))
 
 
+def _capture_sample() -> Any:
+    """The browser capture cut to a few entries of each kind, so mutations stay quick."""
+    doc = read_document(DATA / "browser-capture.har")
+    entries = doc["log"]["entries"]
+    doc["log"]["entries"] = entries[:3] + entries[150:153] + entries[-10:]
+    return doc
+
+
 FIXTURES: dict[str, tuple[Importer, Any]] = {
     "openapi-3.0": (import_openapi, read_document(DATA / "petstore-3.0.yaml")),
     "openapi-3.1-store": (import_openapi, read_document(DATA / "store-3.1.yaml")),
@@ -60,6 +68,9 @@ FIXTURES: dict[str, tuple[Importer, Any]] = {
     "postman": (import_postman, read_document(DATA / "helpdesk.postman_collection.json")),
     "har": (import_har, read_document(DATA / "demo-server.har")),
     "insomnia": (import_insomnia, read_document(DATA / "notes.insomnia.json")),
+    "postman-quirks": (import_postman, read_document(DATA / "social.postman_collection.json")),
+    "insomnia-flow-yaml": (import_insomnia, read_document(DATA / "shop.insomnia.yaml")),
+    "har-browser": (import_har, _capture_sample()),
 }
 
 
@@ -208,3 +219,54 @@ def test_mutated_bundles(data: st.DataObject) -> None:
     content = _replace(doc["content"], path, data.draw(json_values))
     changed = {**doc, "content": content, "checksum": checksum(content)}
     _one_line_or_none(lambda: read_import(orjson.dumps(changed), "fuzz.bundle"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(["postman-quirks", "insomnia-flow-yaml"]), data=st.data())
+def test_variables_anywhere(name: str, data: st.DataObject) -> None:
+    """Text with {{variables}}, {% tags %}, braces and colons in any string of a document."""
+    importer, doc = FIXTURES[name]
+    strings = [p for p in _paths(doc) if p and isinstance(_get(doc, p), str)]
+    text = st.text(alphabet=st.sampled_from(list("{}%:/?&=_. ax")), max_size=16)
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from(strings))
+        doc = _replace(doc, path, data.draw(text))
+    _only_our_errors(importer, doc)
+
+
+def _get(doc: Any, path: list[Any]) -> Any:
+    for part in path:
+        doc = doc[part]
+    return doc
+
+
+@settings(max_examples=80, deadline=None)
+@given(value=json_values)
+def test_json_bodies_become_parameters_or_stay_templates(value: Any) -> None:
+    from designer.core.interop.collection_values import json_body_parameters
+
+    text = orjson.dumps(value).decode()
+    found = json_body_parameters(text)
+    if found is None:
+        return
+    assert isinstance(value, dict)
+    names = [p.name for p in found]
+    assert len(names) == len(set(names))  # each leaf once, so the body nests back
+    for parameter in found:
+        assert parameter.placement.value == "body"
+
+
+@settings(max_examples=40, deadline=None)
+@given(doc=json_values)
+def test_flow_style_yaml_reads_like_the_json(doc: Any) -> None:
+    """Whatever a document holds, its flow-style YAML dump reads back as the same data."""
+    import yaml
+
+    if not isinstance(doc, dict):
+        return
+    text = yaml.safe_dump(doc, default_flow_style=True)
+    if not text.lstrip().startswith("{"):
+        return
+    parsed = _one_line_or_none(lambda: parse_document(text.encode(), "flow.yaml"))
+    if parsed is not None:
+        assert parsed == doc

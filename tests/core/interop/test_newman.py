@@ -132,3 +132,36 @@ def test_exported_collection_runs_green(httpbin: Any, tmp_path: Path) -> None:
     assert bodies["Anything"]["url"].endswith("/anything/42")
     assert bodies["Bearer"]["token"] == "tok-1"
     assert bodies["Headers"]["headers"]["X-Api-Key"] == "Key k-9"
+
+
+def test_imported_collection_exports_and_runs_without_encoded_placeholders(
+    tmp_path: Path,
+) -> None:
+    """A vendor-shaped collection (variables inside segments, :id, disabled query entries,
+    a Token header) imported, exported and run by newman: every request reaches the
+    server with its placeholders filled, never ``%7Bname%7D``."""
+    from designer.core.interop.service import merge_import, read_import
+    from tests.helpers.echo import EchoServer
+
+    from .conftest import DATA
+
+    with EchoServer() as echo:
+        text = (DATA / "social.postman_collection.json").read_text()
+        data = text.replace("localhost:4010", echo.host).encode()
+        ws = merge_import(None, read_import(data, "social.json")).outcome.workspace
+        collection = tmp_path / "social.json"
+        local = [a for a in ws.apis if a.name != "Legacy"]  # Legacy's host is not local
+        collection.write_bytes(orjson.dumps(export_postman(ws, local)))
+        command = [str(NEWMAN), "run", str(collection), "--reporters", "cli"]
+        command += ["--env-var", "CD_SECRET_CONDUIT_AUTH_KEY=k-1"]
+        command += ["--env-var", "CD_SECRET_TWEETS_AUTH_TOKEN=t-1"]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=90, check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+        targets = {(r.method, r.target) for r in echo.recorded}
+        headers = {r.target: r.headers for r in echo.recorded}
+    assert not any("%7B" in target or "{" in target for _, target in targets)
+    assert ("GET", "/v2/tweets/1460323737035677698") in targets
+    assert ("GET", "/v2/users/by/username/celeb_jack") in targets
+    assert ("POST", "/v2/tweets") in targets
+    assert headers["/api/user"]["authorization"] == "Token k-1"
+    assert headers["/v2/tweets/1460323737035677698"]["authorization"] == "Bearer t-1"

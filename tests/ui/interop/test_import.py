@@ -305,3 +305,17 @@ def test_dragging_text_or_several_files_is_refused(window, tmp_path) -> None:
         enter = _drag_enter(mime)
         QApplication.sendEvent(window, enter)
         assert not enter.isAccepted()
+
+
+def test_browser_capture_import_skips_static_assets(window, qtbot, loop, monkeypatch) -> None:
+    """The app imports HAR captures with the default: API calls only, and says what it left out."""
+    dialog = open_preview(window, qtbot, monkeypatch, DATA / "browser-capture.har")
+    notes = dialog.findChild(QGroupBox, "importNotes")
+    assert notes is not None
+    text = " ".join(label.text() for label in notes.findChildren(QLabel))
+    assert "skipped 313 static assets (images, fonts, styles, scripts)" in text
+    assert "5 CORS preflight requests" in text
+    (api,) = dialog._imported.result.apis
+    assert len(api.calls) == 5
+    dialog.grab().save("/tmp/har-import-preview.png")
+    dialog.reject()
