@@ -129,6 +129,13 @@ class ValueMaker:
             count = max(count, len(shape.items.variants))
         return [self.value(shape.items, i, depth + 1) for i in range(count)]
 
+    def _map(self, shape: Shape, index: int | None, depth: int) -> Any:
+        # A few keys that read as data (ids), so what a client infers is a map again.
+        if shape.items is None or depth >= MAX_DEPTH:
+            return {}
+        keys = [str(uuid.UUID(int=self.rng.getrandbits(128), version=4)) for _ in range(3)]
+        return {key: self.value(shape.items, i, depth + 1) for i, key in enumerate(keys)}
+
     def _unknown(self, shape: Shape, index: int | None, depth: int) -> Any:
         # A kind from a newer version: dict-like nodes hold fields or the shape of their values.
         if shape.fields:
@@ -149,6 +156,7 @@ _MAKERS: dict[ValueType, Any] = {
     ValueType.NULL: ValueMaker._null,
     ValueType.OBJECT: ValueMaker._object,
     ValueType.LIST: ValueMaker._list,
+    ValueType.MAP: ValueMaker._map,
     ValueType.UNKNOWN: ValueMaker._null,
 }
 

@@ -173,12 +173,24 @@ def test_values_fit_formats_and_vary_within_lists() -> None:
 def test_an_unknown_kind_of_node_still_gets_a_value() -> None:
     # A structure written by a newer version: a dict-like node this one does not know.
     odd = Shape(ValueType.OBJECT)
-    object.__setattr__(odd, "type", "map")
+    object.__setattr__(odd, "type", "table")
     odd.items = Shape(ValueType.INTEGER)
     shape = Shape(ValueType.OBJECT, fields={"counts": odd, "name": Shape(ValueType.TEXT)})
     value = ValueMaker(0).value(shape)
     assert set(value["counts"]) == {"key1", "key2", "key3"}
     assert all(isinstance(v, int) for v in value["counts"].values())
+
+
+def test_a_map_answers_keys_that_read_as_data_again() -> None:
+    rates = Shape(ValueType.MAP, items=Shape(ValueType.NUMBER))
+    shape = Shape(ValueType.OBJECT, fields={"rates": rates})
+    value = ValueMaker(0).value(shape)
+    assert len(value["rates"]) == 3
+    assert all(isinstance(v, float | int) for v in value["rates"].values())
+    inferred = infer_body(orjson.dumps(value), "application/json")
+    assert inferred.fields is not None
+    assert inferred.fields["rates"].type is ValueType.MAP  # a client sees a map, as stored
+    assert ValueMaker(0).value(shape) == value  # the same seed, the same keys
 
 
 def test_a_busy_port_is_an_error() -> None:
