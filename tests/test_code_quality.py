@@ -1,4 +1,4 @@
-"""Lint and types are part of the suite: ruff on everything, mypy --strict on the core."""
+"""Lint and types are part of the suite: ruff on everything, mypy --strict on all of designer/."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def test_ruff_finds_nothing() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_core_passes_mypy_strict() -> None:
+def test_designer_passes_mypy_strict() -> None:
     # The packages and the strictness come from pyproject.toml.
     result = _run("mypy")
     assert result.returncode == 0, result.stdout + result.stderr

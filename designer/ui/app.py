@@ -239,7 +239,8 @@ def run(args: argparse.Namespace) -> int:
     from .mainwindow import MainWindow
     from .settings import Settings
 
-    app = QApplication.instance() or QApplication([sys.argv[0]])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName("Connector Designer")
     app.setApplicationName("Connector Designer")
     from .style import apply_style
@@ -310,7 +311,7 @@ def _keychain_notice(window: Any, keychain: AppSecrets) -> None:
         window.show_keychain_notice(message)
 
 
-def _event_loop(app: Any) -> asyncio.AbstractEventLoop:
+def _event_loop(app: Any) -> Any:  # a qasync.QEventLoop, an asyncio loop and a context
     """The asyncio loop that runs inside Qt's; created once the window is on screen."""
     import qasync
 

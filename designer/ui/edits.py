@@ -136,14 +136,15 @@ def duplicate(doc: Document, secrets: SecretStore, items: Sequence[Item]) -> lis
                 copy.calls = [c.model_copy(update={"id": new_id()}) for c in copy.calls]
                 _copy_api_secrets(secrets, api, copy)
                 doc.undo_stack.push(InsertApi(doc, doc.api_row(api.id) + 1, copy, "Duplicate API"))
+                copies.append(Item(item.kind, copy.id))
             else:
                 api, call = doc.find_call(item.id)
-                copy = call.model_copy(deep=True, update={"id": new_id()})
-                copy.name = unique_name(f"{call.name} copy", (c.name for c in api.calls))
-                _copy_call_secrets(secrets, (api, call), (api, copy))
+                call_copy = call.model_copy(deep=True, update={"id": new_id()})
+                call_copy.name = unique_name(f"{call.name} copy", (c.name for c in api.calls))
+                _copy_call_secrets(secrets, (api, call), (api, call_copy))
                 row = doc.call_row(call.id)[1] + 1
-                doc.undo_stack.push(InsertCall(doc, api.id, row, copy, "Duplicate call"))
-            copies.append(Item(item.kind, copy.id))
+                doc.undo_stack.push(InsertCall(doc, api.id, row, call_copy, "Duplicate call"))
+                copies.append(Item(item.kind, call_copy.id))
     finally:
         doc.undo_stack.endMacro()
     return copies

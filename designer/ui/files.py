@@ -69,7 +69,11 @@ class FileActions(QObject):
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
         box.exec()
-        return answers.get(box.clickedButton(), "cancel")
+        clicked = box.clickedButton()
+        for button, answer in answers.items():
+            if button is clicked:
+                return answer
+        return "cancel"
 
     def ask_read_only(self, message: str) -> bool:
         """The file is read-only: True to save under another name."""

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -40,6 +40,8 @@ from .settings import Settings
 from .tree import TreePane
 
 if TYPE_CHECKING:
+    from .menus import WindowActions
+    from .mock_control import MockControl
     from .response.panel import ResponsePanel
 
 __all__ = ["APP_TITLE", "MainWindow"]
@@ -62,6 +64,11 @@ def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> Res
 class MainWindow(QMainWindow):
     #: the window was closed (after the unsaved-changes prompt allowed it)
     closed = Signal()
+    #: the window's actions by name (``window.actions.undo``), a name scripts rely on; it
+    #: hides QWidget.actions(), which the window does not use
+    actions: WindowActions  # type: ignore[assignment]
+    #: the mock API's start/stop (set by the Call menu)
+    mock_control: MockControl
 
     def __init__(
         self,
@@ -317,7 +324,7 @@ class MainWindow(QMainWindow):
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
         self.importer.drag_enter(event)
 
-    def dragMoveEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt's name
         self.importer.drag_enter(event)
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name

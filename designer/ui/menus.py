@@ -18,6 +18,7 @@ Shortcuts of our own choice:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,7 +67,13 @@ class WindowActions:
             action.setEnabled(item is not None)
 
 
-def _action(window: MainWindow, text: str, slot, keys=None, tip: str = "") -> QAction:  # noqa: ANN001
+def _action(
+    window: MainWindow,
+    text: str,
+    slot: Callable[[], object],
+    keys: Std | str | None = None,
+    tip: str = "",
+) -> QAction:
     action = QAction(text, window)
     if isinstance(keys, Std):
         action.setShortcuts(keys)

@@ -98,6 +98,7 @@ class MockControl(QObject):
         server, self.server = self.server, None
         if server is None:
             return
-        AsyncOp(self, server.stop).success(
-            lambda _=None: self.window.show_message("Mock API stopped")
-        ).run()
+        def stopped(_result: object) -> None:
+            self.window.show_message("Mock API stopped")
+
+        AsyncOp(self, server.stop).success(stopped).run()

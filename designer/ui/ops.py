@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QWidget
 
 from designer.core.errors import DesignerError
 
@@ -48,7 +49,7 @@ def _report_unexpected(exc: BaseException, parent: QObject | None) -> None:
     except ImportError:
         log.error("Unexpected error in a background operation", exc_info=exc)
         return
-    report_unexpected(exc, parent)
+    report_unexpected(exc, parent if isinstance(parent, QWidget) else None)
 
 
 class AsyncOp(Generic[T]):
@@ -61,7 +62,7 @@ class AsyncOp(Generic[T]):
         self._on_failure: Callable[[DesignerError], None] | None = None
         self._on_cancel: Callable[[], None] | None = None
         self._on_finally: Callable[[], None] | None = None
-        self._task: asyncio.Task[T] | None = None
+        self._task: asyncio.Task[T | None] | None = None
         self._started = False
         parent.destroyed.connect(self._parent_destroyed)
 

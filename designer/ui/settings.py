@@ -98,7 +98,10 @@ class Settings:
     def recent_files(self) -> list[Path]:
         value = self._store.value("files/recent", [])
         # An INI file gives back a single string for a one-element list.
-        names = [value] if isinstance(value, str) else list(value or [])
+        if isinstance(value, str):
+            names = [value]
+        else:
+            names = list(value) if isinstance(value, list) else []
         return [Path(n) for n in names if n]
 
     def _set_recent(self, paths: list[Path]) -> None:

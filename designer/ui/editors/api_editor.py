@@ -10,6 +10,7 @@ undoable.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -68,6 +69,10 @@ _AUTH_TYPES = [
     ("Client certificate (mutual TLS)", ClientCertificateAuth),
 ]
 _SECRET_LABELS = {"key": "&Key:", "token": "&Token:", "password": "&Password:"}
+
+
+def _shared_ref(api: Api, kind: str, name: str) -> str:
+    return secret_ref(api, f"{kind}.{name}")
 
 
 class ApiEditor(QWidget):
@@ -229,10 +234,10 @@ class ApiEditor(QWidget):
             self.auth_type.setCurrentIndex(row)
             self._show_auth_rows(api)
             self.headers.model.set_parameters(
-                api.headers, lambda n, a=api: secret_ref(a, f"header.{n}"), owner=api.id
+                api.headers, partial(_shared_ref, api, "header"), owner=api.id
             )
             self.params.model.set_parameters(
-                api.parameters, lambda n, a=api: secret_ref(a, f"param.{n}"), owner=api.id
+                api.parameters, partial(_shared_ref, api, "param"), owner=api.id
             )
             self.environments.set_api(api)
         finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -147,12 +148,12 @@ class AuthForm(QWidget):
             edit = QLineEdit(self)
             if name == "token_headers":
                 edit.setPlaceholderText("X-Tenant: acme; X-Other: value")
-                edit.textEdited.connect(lambda t, n=name: self._edit(n, _headers_value(t)))
+                edit.textEdited.connect(partial(self._edit_headers, name))
             else:
-                edit.textEdited.connect(lambda t, n=name: self._edit(n, t))
+                edit.textEdited.connect(partial(self._edit, name))
             widget = edit
             if name == "certificate":
-                widget = self._with_button(edit, "Choose…", lambda e=edit: self._choose_cert(e))
+                widget = self._with_button(edit, "Choose…", partial(self._choose_cert, edit))
         self.fields[name] = widget
         widget.setObjectName(f"auth_{name}")
         return widget
@@ -215,6 +216,9 @@ class AuthForm(QWidget):
             set_text_keeping_cursor(inner, text)
 
     # -- edits ---------------------------------------------------------------
+
+    def _edit_headers(self, name: str, text: str) -> None:
+        self._edit(name, _headers_value(text))
 
     def _edit(self, name: str, value: Any) -> None:
         if self._loading or self._api is None:

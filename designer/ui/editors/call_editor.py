@@ -11,6 +11,7 @@ name in the same undo step, and says so under the path.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
@@ -52,6 +53,10 @@ from .request_line import RequestLine
 from .widgets import UndoRouter, set_text_keeping_cursor
 
 __all__ = ["CallEditor"]
+
+
+def _param_ref(api: Api, call: Call, name: str) -> str:
+    return secret_ref(api, f"param.{name}", call)
 
 _RESPONSE_LABELS = {
     ResponseType.AUTO: "Detect from Content-Type",
@@ -124,11 +129,13 @@ class CallEditor(QWidget):
         # Editable for custom methods; only method characters can be typed.
         self.method.setEditable(True)
         self.method.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.method.lineEdit().setValidator(
+        method_line = self.method.lineEdit()
+        assert method_line is not None  # the box was made editable just above
+        method_line.setValidator(
             QRegularExpressionValidator(QRegularExpression(METHOD_TOKEN.pattern), self.method)
         )
         self.method.activated.connect(lambda _: self._edit_method())
-        self.method.lineEdit().editingFinished.connect(self._edit_method)
+        method_line.editingFinished.connect(self._edit_method)
         self.path_edit = QLineEdit(self)
         self.path_edit.setObjectName("callPath")
         self.path_edit.setAccessibleName("Path")
@@ -290,7 +297,7 @@ class CallEditor(QWidget):
             self.body.load(call)
             self.params.model.set_parameters(
                 call.parameters,
-                lambda name, a=api, c=call: secret_ref(a, f"param.{name}", c),
+                partial(_param_ref, api, call),
                 owner=call.id,
             )
         finally:

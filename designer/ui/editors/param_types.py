@@ -86,4 +86,4 @@ def _choose_file(editor: QLineEdit, index: QPersistentModelIndex) -> None:
     start = os.path.dirname(os.path.expanduser(editor.text().strip()))
     path, _ = QFileDialog.getOpenFileName(editor.window(), "Choose the file to send", start)
     if path and index.isValid():
-        index.model().setData(QModelIndex(index), path, Qt.ItemDataRole.EditRole)
+        index.model().setData(index, path, Qt.ItemDataRole.EditRole)

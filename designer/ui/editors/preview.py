@@ -13,6 +13,7 @@ of the current event-loop pass so a burst of changes costs one build.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -31,6 +32,9 @@ from designer.core.secrets import SecretStore
 from designer.ui.errors import InlineMessage
 
 from .widgets import monospace_font
+
+if TYPE_CHECKING:
+    from designer.core.request import BuiltRequest
 
 __all__ = ["RequestPreview"]
 
@@ -88,7 +92,7 @@ class RequestPreview(QWidget):
         self._target = (api, call) if api is not None and call is not None else None
         self._timer.start()
 
-    def _build(self):  # -> BuiltRequest
+    def _build(self) -> BuiltRequest:
         # request.py pulls in httpx; importing it here keeps it off the start-up path.
         from designer.core.request import build_request
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..editors.widgets import monospace_font
+from ..naming import named
 
 __all__ = ["CurlDialog"]
 
@@ -30,7 +31,7 @@ class CurlDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.edit = QPlainTextEdit(self, objectName="curlCommandEdit")
+        self.edit = named(QPlainTextEdit(self), "curlCommandEdit")
         self.edit.setAccessibleName("curl command")
         self.edit.setToolTip("One curl command; line continuations (\\) are fine")
         self.edit.setPlaceholderText(

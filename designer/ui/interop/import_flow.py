@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
@@ -97,7 +97,7 @@ class ImportFlow(QObject):
         files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
         return files[0] if len(files) == 1 else None
 
-    def drag_enter(self, event: QDragEnterEvent) -> None:
+    def drag_enter(self, event: QDragEnterEvent | QDragMoveEvent) -> None:
         if self.dropped_file(event) is not None:
             event.acceptProposedAction()
         else:
@@ -163,9 +163,9 @@ class ImportFlow(QObject):
             if ref not in required:  # the rest were shown in the dialog, maybe edited
                 store.set(ref, value)
         for secret in merged.required:
-            value = entered.get(secret.env)
-            if value:
-                store.set(secret.ref, value)
+            typed = entered.get(secret.env)
+            if typed:
+                store.set(secret.ref, typed)
         if added:
             self._window.tree.select(Item("api", added[0].id))
         calls = sum(p.calls for p in merged.outcome.planned if p.action != "skip")

@@ -34,6 +34,7 @@ from designer.core.models import Workspace
 from designer.core.wording import plural
 
 from ..editors.widgets import SecretField
+from ..naming import named
 
 __all__ = ["CHOICES", "ImportPreviewDialog"]
 
@@ -76,7 +77,7 @@ class ImportPreviewDialog(QDialog):
         taken = {api.name.casefold() for api in workspace.apis}
         self._conflicts = [api.name for api in apis if api.name.casefold() in taken]
 
-        summary = QLabel(self, objectName="importSummary")
+        summary = named(QLabel(self), "importSummary")
         summary.setWordWrap(True)
         text = (
             f"“{source}” is {_KINDS.get(imported.kind, 'a document')} with "
@@ -236,6 +237,8 @@ class ImportPreviewDialog(QDialog):
             else:
                 text = "Skipped"
                 skipped.add(plan.name)
+            if item is None:
+                continue
             item.setText(_RESULT, text)
             item.setDisabled(plan.action is MergeAction.SKIP)
         for secret in self._imported.required:

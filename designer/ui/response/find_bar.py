@@ -43,7 +43,7 @@ class FindBar(QWidget):
             if backward is None:
                 button.clicked.connect(self.close_bar)
             else:
-                button.clicked.connect(lambda _=False, b=backward: self.find(backward=b))
+                button.clicked.connect(lambda _=False, b=backward: self.find_match(backward=b))
             buttons.append(button)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 2, 0, 0)
@@ -51,8 +51,8 @@ class FindBar(QWidget):
         row.addWidget(self.status)
         for button in buttons:
             row.addWidget(button)
-        self.field.returnPressed.connect(self.find)
-        self.field.textChanged.connect(lambda _text: self.find(from_start=True))
+        self.field.returnPressed.connect(self.find_match)
+        self.field.textChanged.connect(lambda _text: self.find_match(from_start=True))
         self.field.installEventFilter(self)
         view.installEventFilter(self)
         self.hide()
@@ -69,7 +69,7 @@ class FindBar(QWidget):
         self.hide()
         self._view.setFocus()
 
-    def find(self, *, backward: bool = False, from_start: bool = False) -> bool:
+    def find_match(self, *, backward: bool = False, from_start: bool = False) -> bool:
         """Select the next (or previous) match of the field's text; wraps around once."""
         needle = self.field.text()
         if not needle:
@@ -110,6 +110,6 @@ class FindBar(QWidget):
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
                 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier
             ):
-                self.find(backward=True)
+                self.find_match(backward=True)
                 return True
         return super().eventFilter(watched, event)

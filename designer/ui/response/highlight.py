@@ -59,7 +59,7 @@ def _formats() -> dict[str, QTextCharFormat]:
 class LazyHighlighter(QSyntaxHighlighter):
     """Colours JSON or XML lines, only those the view has asked for."""
 
-    def __init__(self, document: QTextDocument, parent: QObject | None = None) -> None:
+    def __init__(self, document: QTextDocument, parent: QObject) -> None:
         super().__init__(parent)
         self._rules: tuple[tuple[str, re.Pattern[str]], ...] = ()
         self._wanted: set[int] = set()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from designer.core.response import ResponseResult
 
 from ..errors import InlineMessage
+from ..naming import named
 from ..style import PRIMARY_BUTTON_STYLE
 from .raw_view import RawBodyPage
 from .structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
@@ -103,17 +104,17 @@ class PanelLayout:
     """Builds the panel's widgets into ``panel`` and offers the view-only operations."""
 
     def __init__(self, panel: QWidget) -> None:
-        self.initializeButton = QPushButton("Initialize call", panel, objectName="initializeButton")
+        self.initializeButton = named(QPushButton("Initialize call", panel), "initializeButton")
         self.initializeButton.setToolTip("Send the call with its sample values (Ctrl+Return)")
         self.initializeButton.setDefault(True)
         self.initializeButton.setStyleSheet(PRIMARY_BUTTON_STYLE)  # on its own, outside the window
-        self.cancelButton = QPushButton("Cancel", panel, objectName="cancelButton")
+        self.cancelButton = named(QPushButton("Cancel", panel), "cancelButton")
         self.cancelButton.setToolTip("Stop the running call (Esc)")
-        self.manualButton = QPushButton(
-            "Manually enter response…", panel, objectName="manualResponseButton"
+        self.manualButton = named(
+            QPushButton("Manually enter response…", panel), "manualResponseButton"
         )
         self.manualButton.setToolTip("Paste a sample body instead of calling the API")
-        self.progress = QProgressBar(panel, objectName="responseProgress")
+        self.progress = named(QProgressBar(panel), "responseProgress")
         self.progress.setRange(0, 0)  # busy indicator: the size of a response is rarely known
         self.progress.setTextVisible(False)
         self.progress.setMaximumWidth(90)
@@ -121,7 +122,7 @@ class PanelLayout:
         self.progress.setAccessibleName("Call in progress")
         self.progress.hide()
         self.cancelButton.hide()  # shown while the call on screen runs
-        self.statusLabel = QLabel(panel, objectName="statusLabel")
+        self.statusLabel = named(QLabel(panel), "statusLabel")
         self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusLabel.setAccessibleName("Response status")
 
@@ -137,11 +138,11 @@ class PanelLayout:
 
         self.message = InlineMessage(panel)
         self.message.setObjectName("responseMessage")
-        self.summaryLabel = QLabel(panel, objectName="summaryLabel")
+        self.summaryLabel = named(QLabel(panel), "summaryLabel")
         self.summaryLabel.setWordWrap(True)
 
         self.model = StructureModel(panel)
-        self.tree = StructureTree(panel, objectName="responseTree")
+        self.tree = named(StructureTree(panel), "responseTree")
         self.tree.setModel(self.model)
         self.tree.setAccessibleName("Response structure")
         self.tree.setToolTip("Space: include or exclude the field · F2: change its type")
@@ -158,13 +159,13 @@ class PanelLayout:
         head = self.tree.header()
         head.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         head.setStretchLastSection(False)
-        for column in (FIELD, TYPE, SAMPLE):
-            head.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        for section in (FIELD, TYPE, SAMPLE):
+            head.setSectionResizeMode(section, QHeaderView.ResizeMode.Interactive)
         head.setSectionResizeMode(INCLUDE, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.raw = RawBodyPage(panel)
-        self.headers = QTableWidget(0, 2, panel, objectName="responseHeaders")
+        self.headers = named(QTableWidget(0, 2, panel), "responseHeaders")
         self.headers.setHorizontalHeaderLabels(["Name", "Value"])
         self.headers.setAccessibleName("Response headers")
         self.headers.setToolTip("The headers of the last response, as received")
@@ -179,7 +180,7 @@ class PanelLayout:
         )
         self.headers.horizontalHeader().setStretchLastSection(True)
 
-        self.tabs = QTabWidget(panel, objectName="responseTabs")
+        self.tabs = named(QTabWidget(panel), "responseTabs")
         self.tabs.addTab(self.tree, "&Structure")
         self.tabs.addTab(self.raw, "&Raw")
         self.tabs.addTab(self.headers, "&Headers")
@@ -190,7 +191,7 @@ class PanelLayout:
         column.addWidget(self.message)
         column.addWidget(self.summaryLabel)
         column.addWidget(self.tabs, 1)
-        self.emptyLabel = QLabel("Select a call to initialize it", panel, objectName="emptyLabel")
+        self.emptyLabel = named(QLabel("Select a call to initialize it", panel), "emptyLabel")
         self.emptyLabel.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.emptyLabel.setEnabled(False)  # drawn in the palette's placeholder colour
         self.stack = QStackedWidget(panel)

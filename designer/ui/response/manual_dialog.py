@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..naming import named
+
 __all__ = ["CONTENT_TYPES", "ManualResponse", "ManualResponseDialog"]
 
 #: Offered in the dialog; the first reads JSON, XML or text by looking at the body.
@@ -52,13 +54,13 @@ class ManualResponseDialog(QDialog):
             self,
         )
         intro.setWordWrap(True)
-        self.bodyEdit = QPlainTextEdit(self, objectName="manualBodyEdit")
+        self.bodyEdit = named(QPlainTextEdit(self), "manualBodyEdit")
         self.bodyEdit.setAccessibleName("Response body")
         self.bodyEdit.setToolTip("A sample of what the API returns: JSON, XML or text")
         self.bodyEdit.setPlaceholderText('{"data": [{"id": 1, "name": "Ada"}]}')
         self.bodyEdit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.bodyEdit.setTabChangesFocus(True)
-        self.contentTypeBox = QComboBox(self, objectName="manualContentType")
+        self.contentTypeBox = named(QComboBox(self), "manualContentType")
         self.contentTypeBox.setEditable(True)
         self.contentTypeBox.addItems(list(CONTENT_TYPES))
         self.contentTypeBox.setAccessibleName("Content type")

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -569,7 +569,7 @@ def _remove_spooled(spooling: asyncio.Future[str]) -> None:
         os.unlink(spooling.result())
 
 
-def _settle(task: asyncio.Future[object] | None) -> None:
+def _settle(task: asyncio.Future[Any] | None) -> None:
     """Cancel ``task`` if pending, else retrieve its error so asyncio does not report it lost."""
     if task is None:
         return

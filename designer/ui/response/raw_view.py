@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from designer.core.errors import DesignerError
 from designer.core.fileio import atomic_write, format_size
 
+from ..naming import named
 from ..ops import AsyncOp, run_in_worker
 from .find_bar import FindBar
 from .highlight import LazyHighlighter
@@ -54,12 +55,12 @@ class RawBodyPage(QWidget):
         #: Display text per page; an attribute so tests can page through small bodies.
         self.page_chars = PAGE_CHARS
 
-        self.infoLabel = QLabel(self, objectName="rawInfoLabel")
-        self.showMoreButton = QPushButton("Show more", self, objectName="showMoreButton")
+        self.infoLabel = named(QLabel(self), "rawInfoLabel")
+        self.showMoreButton = named(QPushButton("Show more", self), "showMoreButton")
         self.showMoreButton.setToolTip("Append the next page of the body")
-        self.saveButton = QPushButton("Save body to file…", self, objectName="saveBodyButton")
+        self.saveButton = named(QPushButton("Save body to file…", self), "saveBodyButton")
         self.saveButton.setToolTip("Save the body exactly as received")
-        self.text = QPlainTextEdit(self, objectName="rawBodyView")
+        self.text = named(QPlainTextEdit(self), "rawBodyView")
         self.text.setReadOnly(True)
         self.text.setAccessibleName("Raw response body")
         self.text.setToolTip("The body as received, pretty-printed; large bodies show in pages")
@@ -68,7 +69,7 @@ class RawBodyPage(QWidget):
         self.text.setUndoRedoEnabled(False)  # an undo history of megabytes is pure waste
         # Lines break between words, never inside a URL; or not at all (the Wrap box).
         self.text.setWordWrapMode(QTextOption.WrapMode.WordWrap)
-        self.wrapBox = QCheckBox("Wrap", self, objectName="rawWrapBox")
+        self.wrapBox = named(QCheckBox("Wrap", self), "rawWrapBox")
         self.wrapBox.setChecked(True)
         self.wrapBox.setToolTip("Wrap long lines at word boundaries, or scroll sideways")
         self.wrapBox.setAccessibleName("Wrap long lines")
@@ -98,7 +99,7 @@ class RawBodyPage(QWidget):
     def clear(self) -> None:
         self._cancel()
         self._body, self._state, self._done = b"", PageState(), True
-        self._message: str | None = None
+        self._message = None
         self.text.clear()
         self.infoLabel.clear()
         self._update_buttons()

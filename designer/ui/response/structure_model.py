@@ -27,7 +27,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from designer.core.inference import Change, map_values
-from designer.core.structure import FieldOverride, Shape, ValueType, child_path
+from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType, child_path
 
 from . import presentation as present
 
@@ -381,7 +381,8 @@ class StructureModel(QAbstractItemModel):
                 or str(value) not in present.type_choices(node.shape)
             ):
                 return False
-            kind, fmt = choice
+            kind: ValueType | None = choice[0]
+            fmt: TextFormat | None = choice[1]
             if (kind, fmt) == (node.shape.type, node.shape.format):
                 kind, fmt = None, None  # back to what was detected: no override needed
             edited = FieldOverride(kind, fmt, current.include, current.label)
