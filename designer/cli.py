@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 import orjson
 
-from . import __version__
 from .core import fileio
 from .core.errors import DesignerError, WorkspaceValidationError
 from .core.secrets import MemorySecretStore
@@ -48,6 +47,19 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{PROG}: error: {message}\n")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, read when asked: the installed metadata costs start-up time to read."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from . import __version__
+
+        _out(f"{PROG} {__version__}\n")
+        parser.exit()
 
 
 def _out(text: str) -> None:
@@ -246,7 +258,7 @@ def _gui_parser() -> _Parser:
         action="store_true",
         help="open the window, print the start-up time and exit (for smoke tests)",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback when something fails"
     )
@@ -282,7 +294,7 @@ def build_parser() -> _Parser:
             f"{PROG} [WORKSPACE] [--example]. Run '{PROG} COMMAND --help' for a command's options."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback when something fails"
     )

@@ -217,6 +217,7 @@ def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setOrganizationName("Connector Designer")
     app.setApplicationName("Connector Designer")
+    _set_identity(app)
     # The window closing ends the coroutine below, which then closes the HTTP client.
     app.setQuitOnLastWindowClosed(False)
     restore_hook = install_excepthook()
@@ -269,6 +270,21 @@ def run(args: argparse.Namespace) -> int:
             demo.stop()
         if "designer.ui.workers" in sys.modules:
             sys.modules["designer.ui.workers"].shutdown_workers()
+
+
+def _set_identity(app: Any) -> None:
+    """The version, the icon, and the desktop entry the windows belong to."""
+    import importlib.resources
+
+    from PySide6.QtGui import QIcon
+
+    from designer import APP_ID, __version__
+
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    icon = importlib.resources.files("designer.resources.icons") / f"{APP_ID}.svg"
+    with importlib.resources.as_file(icon) as path:
+        app.setWindowIcon(QIcon(str(path)))
 
 
 def _keychain_notice(window: Any, keychain: AppSecrets) -> None:
