@@ -221,12 +221,13 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 #: The subcommands, in the order --help lists them. Opening the app only needs
 #: these names, so the commands' own modules are imported when one is run; a
 #: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = ("infer", "init", "import", "export", "validate", "schema")
+COMMANDS = ("infer", "init", "import", "export", "validate", "schema", "demo-server")
 
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
     """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
     from .cli_calls import register_infer, register_init
+    from .cli_demo import register_demo_server
     from .cli_interop import register_export, register_import
 
     return [
@@ -236,6 +237,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
         register_export,
         _register_validate,
         _register_schema,
+        register_demo_server,
     ]
 
 
