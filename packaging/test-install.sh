@@ -130,10 +130,12 @@ dbus-run-session -- bash -euo pipefail -c '
 
     # The environment variable CD_SECRET_<API>_AUTH_TOKEN works as well, and wins.
     secret-tool clear service "connector-designer:$WS_ID" username "$API_ID/auth.token"
-    out="$(clean "$BIN" init shop.json 2>&1 || true)"
-    grep -q "^401" <<<"$out" || fail "init without any token: $out"
-    API_NAME="$(grep -o "\"name\": \"[^\"]*\"" shop.json | sed -n "2s/.*: \"\(.*\)\"/\1/p")"
-    VAR="CD_SECRET_$(tr "[:lower:]" "[:upper:]" <<<"$API_NAME" | sed "s/[^A-Z0-9]\+/_/g; s/^_//; s/_$//")_AUTH_TOKEN"
+    if out="$(clean "$BIN" init shop.json 2>&1)"; then fail "init without any token: $out"; fi
+    grep -q "bearer token but none is set" <<<"$out" || fail "init without any token: $out"
+    pass "init without the token fails with one line"
+    # The variable'"'"'s name, as the curl export spells it.
+    VAR="$(clean "$BIN" export shop.json --to curl | grep -o "CD_SECRET_[A-Z0-9_]*_AUTH_TOKEN" | head -1)"
+    [ -n "$VAR" ] || fail "the curl export names no CD_SECRET_ variable"
     out="$(clean "$VAR=$TOKEN" "$BIN" init shop.json)"
     grep -q "^200 OK" <<<"$out" || fail "init with $VAR: $out"
     pass "init, token from $VAR: $(head -1 <<<"$out")"
