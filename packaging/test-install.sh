@@ -35,6 +35,7 @@ export DEBIAN_FRONTEND=noninteractive
 # Validators, the keychain, and the system libraries the frozen Qt links against.
 apt-get install -y -q --no-install-recommends \
     dpkg-dev desktop-file-utils appstream shared-mime-info libsecret-tools \
+    xvfb xdotool x11-utils imagemagick \
     gnome-keyring dbus dbus-x11 fonts-dejavu-core \
     libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0 \
     libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 \
@@ -89,8 +90,40 @@ grep -q "placed_at: " <<<"$out" || fail "infer said: $out"
 grep -q "coupon?" <<<"$out" || fail "infer missed the optional field: $out"
 pass "infer"
 
-# Worker processes: a body large enough that the app infers it in a worker process.
-# (The CLI infers in-process; the window's workers are checked by the GUI smoke run.)
+# The window on a real X server: a bundle opened as from the file manager goes to the
+# import preview, whose reading runs in a worker process (multiprocessing spawn, which
+# needs freeze_support in the frozen app). The window carries the app's icon.
+"$BIN" export "$ROOT/resources/examples/example.workspace.json" --to bundle \
+    -o "$WORK/shop.bundle.json" >/dev/null 2>&1
+Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB=$!
+sleep 1
+clean DISPLAY=:97 "$BIN" "$WORK/shop.bundle.json" >"$WORK/gui.log" 2>&1 &
+GUI=$!
+worker=""
+for _ in $(seq 120); do
+    for child in $(pgrep -P "$GUI" || true); do
+        grep -q -- "--multiprocessing-fork" "/proc/$child/cmdline" 2>/dev/null && worker=$child
+    done
+    [ -n "$worker" ] && break
+    sleep 0.5
+done
+win="$(DISPLAY=:97 xdotool search --name "Connector Designer" 2>/dev/null | head -1 || true)"
+icon="$( [ -n "$win" ] && DISPLAY=:97 xprop -id "$win" _NET_WM_ICON 2>/dev/null | head -c 200 || true)"
+wmclass="$( [ -n "$win" ] && DISPLAY=:97 xprop -id "$win" WM_CLASS 2>/dev/null || true)"
+sleep 3
+# A worker that could not run its job (no freeze_support: it would parse its own
+# arguments as the CLI's and exit) is gone by now; a pool worker waits for the next job.
+alive=""; [ -n "$worker" ] && kill -0 "$worker" 2>/dev/null && alive=yes
+mkdir -p dist && DISPLAY=:97 import -window root dist/frozen-app-xvfb.png 2>/dev/null || true
+kill "$GUI" 2>/dev/null || true
+kill "$XVFB" 2>/dev/null || true
+wait "$GUI" "$XVFB" 2>/dev/null || true
+[ -n "$worker" ] || fail "no worker process started: $(cat "$WORK/gui.log")"
+[ -n "$alive" ] || fail "the worker process died: $(cat "$WORK/gui.log")"
+pass "window: the import runs in a worker process (pid $worker)"
+grep -q "Icon" <<<"$icon" || fail "the window has no icon: ${icon:-no window}"
+pass "window icon set; $wmclass"
 
 # The keychain and the network from inside the frozen app, on a private session bus
 # with an unlocked GNOME Keyring (the password only unlocks this throwaway keyring).
