@@ -29,6 +29,13 @@ clean() {
         ${DBUS_SESSION_BUS_ADDRESS:+DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS"} \
         "$@"
 }
+# The same for a background job: exec, so that $! is the program itself.
+clean_bg() {
+    exec env -i PATH=/usr/bin:/bin HOME="$WORK/home" LANG=C.UTF-8 \
+        XDG_CONFIG_HOME="$WORK/config" XDG_DATA_HOME="$WORK/data" \
+        ${DBUS_SESSION_BUS_ADDRESS:+DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS"} \
+        "$@"
+}
 mkdir -p "$WORK/home"
 
 export DEBIAN_FRONTEND=noninteractive
@@ -95,10 +102,12 @@ pass "infer"
 # needs freeze_support in the frozen app). The window carries the app's icon.
 "$BIN" export "$ROOT/resources/examples/example.workspace.json" --to bundle \
     -o "$WORK/shop.bundle.json" >/dev/null 2>&1
-Xvfb :97 -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+# -displayfd: the X server picks a free display number and writes it there.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$WORK/display" >/dev/null 2>&1 &
 XVFB=$!
-sleep 1
-clean DISPLAY=:97 "$BIN" "$WORK/shop.bundle.json" >"$WORK/gui.log" 2>&1 &
+for _ in $(seq 50); do [ -s "$WORK/display" ] && break; sleep 0.1; done
+D=":$(head -1 "$WORK/display")"
+clean_bg DISPLAY="$D" "$BIN" "$WORK/shop.bundle.json" >"$WORK/gui.log" 2>&1 &
 GUI=$!
 worker=""
 for _ in $(seq 120); do
@@ -108,14 +117,14 @@ for _ in $(seq 120); do
     [ -n "$worker" ] && break
     sleep 0.5
 done
-win="$(DISPLAY=:97 xdotool search --name "Connector Designer" 2>/dev/null | head -1 || true)"
-icon="$( [ -n "$win" ] && DISPLAY=:97 xprop -id "$win" _NET_WM_ICON 2>/dev/null | head -c 200 || true)"
-wmclass="$( [ -n "$win" ] && DISPLAY=:97 xprop -id "$win" WM_CLASS 2>/dev/null || true)"
+win="$(DISPLAY=$D xdotool search --name "Connector Designer" 2>/dev/null | head -1 || true)"
+icon="$( [ -n "$win" ] && DISPLAY=$D xprop -id "$win" _NET_WM_ICON 2>/dev/null | head -c 200 || true)"
+wmclass="$( [ -n "$win" ] && DISPLAY=$D xprop -id "$win" WM_CLASS 2>/dev/null || true)"
 sleep 3
 # A worker that could not run its job (no freeze_support: it would parse its own
 # arguments as the CLI's and exit) is gone by now; a pool worker waits for the next job.
 alive=""; [ -n "$worker" ] && kill -0 "$worker" 2>/dev/null && alive=yes
-mkdir -p dist && DISPLAY=:97 import -window root dist/frozen-app-xvfb.png 2>/dev/null || true
+mkdir -p dist && DISPLAY=$D import -window root dist/frozen-app-xvfb.png 2>/dev/null || true
 kill "$GUI" 2>/dev/null || true
 kill "$XVFB" 2>/dev/null || true
 wait "$GUI" "$XVFB" 2>/dev/null || true
@@ -127,14 +136,14 @@ pass "window icon set; $wmclass"
 
 # The keychain and the network from inside the frozen app, on a private session bus
 # with an unlocked GNOME Keyring (the password only unlocks this throwaway keyring).
-export -f clean pass fail
+export -f clean clean_bg pass fail
 export BIN WORK
 dbus-run-session -- bash -euo pipefail -c '
     export XDG_DATA_HOME="$WORK/keyring"
     echo -n ci-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null
     TOKEN="tok-$RANDOM$RANDOM"
     # The demo API from the installed binary itself, answering 401 without the token.
-    clean "$BIN" demo-server --require-token "$TOKEN" >"$WORK/demo.out" 2>&1 &
+    clean_bg "$BIN" demo-server --require-token "$TOKEN" >"$WORK/demo.out" 2>&1 &
     DEMO=$!
     trap "kill $DEMO 2>/dev/null || true" EXIT
     for _ in $(seq 100); do grep -q "Demo API on" "$WORK/demo.out" && break; sleep 0.1; done
