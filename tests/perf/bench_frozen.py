@@ -52,7 +52,9 @@ def sizes() -> None:
             print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB")
     folder = FROZEN.parent
     if folder.is_dir():
-        total = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+        # Links (Qt's libraries have several names) are counted once.
+        files = [f for f in folder.rglob("*") if f.is_file() and not f.is_symlink()]
+        total = sum(f.stat().st_size for f in files)
         print(f"frozen app folder (unpacked): {total / 1e6:.0f} MB")
 
 
