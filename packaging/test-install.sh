@@ -14,9 +14,11 @@ BIN=/usr/bin/connector-designer
 VERSION="$(sed -n 's/^version = "\(.*\)"$/\1/p' pyproject.toml | head -1)"
 DEB="dist/connector-designer_${VERSION}_amd64.deb"
 WORK="$(mktemp -d)"
-DEMO_PID=""
+GUI="" XVFB="" INSTALLED=""
 cleanup() {
-    [ -n "$DEMO_PID" ] && kill "$DEMO_PID" 2>/dev/null || true
+    # A failed check leaves neither processes nor the package behind.
+    for pid in $GUI $XVFB; do kill "$pid" 2>/dev/null || true; done
+    [ -z "$INSTALLED" ] || dpkg -r connector-designer >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -39,6 +41,7 @@ clean_bg() {
 mkdir -p "$WORK/home"
 
 export DEBIAN_FRONTEND=noninteractive
+# (The package lists must be current: .ci/run runs apt-get update first.)
 # Validators, the keychain, and the system libraries the frozen Qt links against.
 apt-get install -y -q --no-install-recommends \
     dpkg-dev desktop-file-utils appstream shared-mime-info libsecret-tools \
@@ -61,6 +64,7 @@ pass ".deb is $size_mb MB"
 
 dpkg -r connector-designer >/dev/null 2>&1 || true
 dpkg -i "$DEB" >/dev/null
+INSTALLED=1
 pass "dpkg -i"
 
 desktop-file-validate "/usr/share/applications/$APP_ID.desktop" || fail "desktop-file-validate"
@@ -128,6 +132,7 @@ mkdir -p dist && DISPLAY=$D import -window root dist/frozen-app-xvfb.png 2>/dev/
 kill "$GUI" 2>/dev/null || true
 kill "$XVFB" 2>/dev/null || true
 wait "$GUI" "$XVFB" 2>/dev/null || true
+GUI="" XVFB=""
 [ -n "$worker" ] || fail "no worker process started: $(cat "$WORK/gui.log")"
 [ -n "$alive" ] || fail "the worker process died: $(cat "$WORK/gui.log")"
 pass "window: the import runs in a worker process (pid $worker)"
@@ -184,6 +189,7 @@ dbus-run-session -- bash -euo pipefail -c '
 '
 
 dpkg -r connector-designer >/dev/null
+INSTALLED=""
 [ ! -e /opt/connector-designer ] || fail "/opt/connector-designer is left after dpkg -r"
 [ ! -e "$BIN" ] || fail "$BIN is left after dpkg -r"
 [ ! -e "/usr/share/applications/$APP_ID.desktop" ] || fail "the desktop entry is left"
