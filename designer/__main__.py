@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+
 from . import cli
 
 
 def main() -> None:
+    # In the frozen app, worker processes (designer.ui.workers, spawn) start
+    # this same executable: freeze_support runs their job instead of the CLI.
+    if getattr(sys, "frozen", False):
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     raise SystemExit(cli.main())
 
 

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, NoReturn
 
 import orjson
 
-from . import __version__
 from .core import fileio
 from .core.errors import DesignerError, WorkspaceValidationError
 from .core.secrets import MemorySecretStore
@@ -48,6 +47,19 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{PROG}: error: {message}\n")
+
+
+class _VersionAction(argparse.Action):
+    """``--version``, read when asked: the installed metadata costs start-up time to read."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from . import __version__
+
+        _out(f"{PROG} {__version__}\n")
+        parser.exit()
 
 
 def _out(text: str) -> None:
@@ -222,13 +234,24 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 #: The subcommands, in the order --help lists them. Opening the app only needs
 #: these names, so the commands' own modules are imported when one is run; a
 #: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = ("infer", "init", "import", "export", "check", "mock", "validate", "schema")
+COMMANDS = (
+    "infer",
+    "init",
+    "import",
+    "export",
+    "check",
+    "mock",
+    "validate",
+    "schema",
+    "demo-server",
+)
 
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
     """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
     from .cli_calls import register_infer, register_init
     from .cli_check import register_check
+    from .cli_demo import register_demo_server
     from .cli_interop import register_export, register_import
     from .cli_mock import register_mock
 
@@ -241,6 +264,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
         register_mock,
         _register_validate,
         _register_schema,
+        register_demo_server,
     ]
 
 
@@ -263,7 +287,7 @@ def _gui_parser() -> _Parser:
         action="store_true",
         help="open the window, print the start-up time and exit (for smoke tests)",
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback when something fails"
     )
@@ -300,7 +324,7 @@ def build_parser() -> _Parser:
             f"Run '{PROG} COMMAND --help' for a command's options."
         ),
     )
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_VersionAction)
     parser.add_argument(
         "--debug", action="store_true", help="show the traceback when something fails"
     )

@@ -45,6 +45,7 @@ def test_an_installed_copy_finds_the_bundled_example(tmp_path: Path) -> None:
         archive.extractall(tmp_path / "site")
     assert "designer/resources/examples/example.workspace.json" in names
     assert "designer/py.typed" in names
+    assert "designer/resources/icons/io.github.connectordesigner.ConnectorDesigner.svg" in names
     # The unpacked wheel comes first on the path, so it is what gets imported.
     code = (
         "import designer, designer.core.demo_server as demo; "

@@ -194,7 +194,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _reply(self, method: str) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        status, content_type, payload = self._route(method, body)
+        token = getattr(self.server, "bearer_token", None)
+        if token is not None and self.headers.get("Authorization") != f"Bearer {token}":
+            status, content_type, payload = _error(
+                401, "unauthorized", "Missing or wrong token; send Authorization: Bearer TOKEN"
+            )
+        else:
+            status, content_type, payload = self._route(method, body)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("X-Request-Id", f"req-{status}-{len(self.path)}")
@@ -239,10 +245,20 @@ class DemoServer:
         self._httpd.server_close()
 
 
-def start_demo_server(port: int = 0) -> DemoServer:
-    """Serve the demo API on 127.0.0.1 (``port`` 0 picks a free port) in a daemon thread."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-    httpd.daemon_threads = True
+class _DemoHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    #: When set, every request needs ``Authorization: Bearer <token>`` (else 401).
+    bearer_token: str | None = None
+
+
+def start_demo_server(port: int = 0, *, bearer_token: str | None = None) -> DemoServer:
+    """Serve the demo API on 127.0.0.1 (``port`` 0 picks a free port) in a daemon thread.
+
+    With ``bearer_token``, every request must carry it, as an API with token
+    authentication does.
+    """
+    httpd = _DemoHTTPServer(("127.0.0.1", port), _Handler)
+    httpd.bearer_token = bearer_token
     return DemoServer(httpd)
 
 

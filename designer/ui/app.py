@@ -224,6 +224,8 @@ def run(args: argparse.Namespace) -> int:
     # worth collecting; the collector would only walk them again and again.
     gc.disable()
     workspace = Path(args.workspace) if getattr(args, "workspace", None) else None
+    # A bundle opened from the file manager is imported into a new workspace.
+    bundle, workspace = (workspace, None) if _is_bundle(workspace) else (None, workspace)
     quit_after_load = bool(getattr(args, "quit_after_load", False))
     _preload_core()
     loaded, failure = _read(workspace) if workspace is not None else (None, None)
@@ -246,6 +248,7 @@ def run(args: argparse.Namespace) -> int:
     from .style import apply_style
 
     apply_style(app)
+    _set_identity(app)
     # The window closing ends the coroutine below, which then closes the HTTP client.
     app.setQuitOnLastWindowClosed(False)
     restore_hook = install_excepthook()
@@ -261,7 +264,8 @@ def run(args: argparse.Namespace) -> int:
         if loaded is not None and workspace is not None:
             window.doc.replace(loaded, workspace.resolve())
             settings.add_recent(workspace)
-        if workspace is None and (getattr(args, "example", False) or settings.first_launch):
+        wants_example = getattr(args, "example", False) or settings.first_launch
+        if workspace is None and bundle is None and wants_example:
             demo = _open_example(window, secrets)
         window.show()
         # What exists now lives as long as the window: keep the collector off it
@@ -274,6 +278,8 @@ def run(args: argparse.Namespace) -> int:
             window.recovery.timer.stop()
             return 0
         QTimer.singleShot(0, lambda: _keychain_notice(window, keychain))
+        if bundle is not None:
+            QTimer.singleShot(0, lambda: window.importer.import_file(bundle))
         if failure is not None:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:
@@ -304,6 +310,35 @@ def run(args: argparse.Namespace) -> int:
             demo.stop()
         if "designer.ui.workers" in sys.modules:
             sys.modules["designer.ui.workers"].shutdown_workers()
+
+
+def _is_bundle(path: Path | None) -> bool:
+    """Whether ``path`` is a connector bundle (its "format" key comes first)."""
+    if path is None:
+        return False
+    try:
+        with path.open("rb") as file:
+            return b'"connector-designer.bundle"' in file.read(256)
+    except OSError:
+        return False
+
+
+def _set_identity(app: Any) -> None:
+    """The version, the icon, and the desktop entry the windows belong to."""
+    import importlib.resources
+
+    from PySide6.QtGui import QIcon
+
+    from designer import APP_ID, __version__
+
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    try:
+        icon = importlib.resources.files("designer.resources.icons") / f"{APP_ID}.svg"
+        with importlib.resources.as_file(icon) as path:
+            app.setWindowIcon(QIcon(str(path)))
+    except (ModuleNotFoundError, FileNotFoundError):
+        pass  # a copy installed without its icon still runs, with Qt's default icon
 
 
 def _keychain_notice(window: Any, keychain: AppSecrets) -> None:

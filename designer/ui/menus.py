@@ -117,10 +117,13 @@ def create_menus(window: MainWindow) -> WindowActions:
             window.show_message(f"Deleted {what}. Undo ({keys}) brings it back.")
 
     def about() -> None:
+        from designer import __version__
+
         QMessageBox.about(
             window,
             "About Connector Designer",
-            "Connector Designer\n\nDesign, initialize and share API connectors, offline.",
+            f"Connector Designer {__version__}\n\n"
+            "Design, initialize and share API connectors, offline.",
         )
 
     actions = WindowActions(

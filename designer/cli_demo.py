@@ -1,0 +1,49 @@
+"""``connector-designer demo-server``: the demo API on its own, from any install.
+
+The app serves its demo API itself for the example workspace; this command
+serves it in the foreground, for trying the command line with no internet.
+The frozen app has no ``python -m designer.core.demo_server``, so this is
+how its users (and the package's tests) start it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import threading
+from typing import Any
+
+__all__ = ["register_demo_server"]
+
+
+def _cmd_demo_server(args: argparse.Namespace) -> int:
+    from .cli import _out
+    from .core.demo_server import start_demo_server
+
+    server = start_demo_server(args.port, bearer_token=args.require_token)
+    needs = " (requests need the bearer token given)" if args.require_token else ""
+    _out(f"Demo API on {server.url}/v1{needs} (Ctrl+C to stop)\n")
+    try:
+        threading.Event().wait()
+    finally:
+        server.stop()
+    return 0
+
+
+def register_demo_server(subparsers: argparse._SubParsersAction[Any]) -> None:
+    parser = subparsers.add_parser(
+        "demo-server",
+        help="serve the demo API on 127.0.0.1, for trying commands offline",
+        description=(
+            "Serve the demo API that the example workspace calls, on 127.0.0.1, until "
+            "interrupted. It prints its URL first."
+        ),
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="the port to listen on (default: any free port)"
+    )
+    parser.add_argument(
+        "--require-token",
+        metavar="TOKEN",
+        help="answer 401 unless a request sends 'Authorization: Bearer TOKEN'",
+    )
+    parser.set_defaults(handler=_cmd_demo_server)

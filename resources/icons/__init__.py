@@ -1,0 +1,1 @@
+"""The application icon (SVG), for the window and the installers."""
