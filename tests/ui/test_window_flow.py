@@ -289,3 +289,28 @@ def test_the_filter_follows_renames_while_it_is_on(window, qtbot) -> None:
     assert pane.view.isExpanded(shown)  # the API holding the match is open
     pane.filter_edit.clear()
     assert pane.proxy.rowCount() == len(window.doc.workspace.apis)
+
+
+def test_no_label_or_tab_takes_a_menu_bar_shortcut(window) -> None:
+    """Alt+F, Alt+E, Alt+C and Alt+H open the menus, whatever is shown."""
+    import re
+
+    from PySide6.QtWidgets import QLabel, QTabBar
+
+    menus = {
+        re.search(r"&(\w)", action.text()).group(1).lower()
+        for action in window.menuBar().actions()
+        if "&" in action.text()
+    }
+    assert menus == {"f", "e", "c", "h"}
+    for item in (window.doc.workspace.apis[0], window.doc.workspace.apis[0].calls[0]):
+        kind = "api" if item is window.doc.workspace.apis[0] else "call"
+        window.tree.select(Item(kind, item.id))
+        texts = [label.text() for label in window.findChildren(QLabel) if label.isVisible()]
+        for bar in window.findChildren(QTabBar):
+            if bar.isVisible():
+                texts += [bar.tabText(i) for i in range(bar.count())]
+        taken = {
+            (m.group(1).lower(), text) for text in texts if (m := re.search(r"&(\w)", text))
+        }
+        assert {(key, text) for key, text in taken if key in menus} == set()

@@ -181,7 +181,7 @@ class ApiEditor(QWidget):
         form.addRow("&Authentication:", self.auth_type)
         form.addRow("", self.auth_note)
         for field, label in (
-            ("header", "&Header:"),
+            ("header", "Hea&der:"),
             ("prefix", "P&refix:"),
             ("parameter", "&Parameter:"),
             ("username", "U&sername:"),
@@ -193,7 +193,7 @@ class ApiEditor(QWidget):
         self.form = form
         tabs = QTabWidget(self)
         tabs.setObjectName("apiTabs")
-        tabs.addTab(self.headers, "Shared &headers")
+        tabs.addTab(self.headers, "Shared heade&rs")  # Alt+H: the Help menu
         tabs.addTab(self.params, "Shared para&meters")
         tabs.addTab(self.environments, "En&vironments")
         self.tabs = tabs
