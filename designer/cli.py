@@ -222,13 +222,24 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 #: The subcommands, in the order --help lists them. Opening the app only needs
 #: these names, so the commands' own modules are imported when one is run; a
 #: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = ("infer", "init", "import", "export", "check", "mock", "validate", "schema")
+COMMANDS = (
+    "infer",
+    "init",
+    "import",
+    "export",
+    "check",
+    "mock",
+    "graphql",
+    "validate",
+    "schema",
+)
 
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
     """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
     from .cli_calls import register_infer, register_init
     from .cli_check import register_check
+    from .cli_graphql import register_graphql
     from .cli_interop import register_export, register_import
     from .cli_mock import register_mock
 
@@ -239,6 +250,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
         register_export,
         register_check,
         register_mock,
+        register_graphql,
         _register_validate,
         _register_schema,
     ]
