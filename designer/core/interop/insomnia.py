@@ -16,6 +16,7 @@ from ..errors import ImportVersionError
 from ..models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth
 from .collection import RawAuth, RawRequest, build_apis
 from .common import ImportResult, model_errors
+from .graphql_import import adopt_graphql
 from .reader import Reader, join
 
 __all__ = ["import_insomnia"]
@@ -125,4 +126,4 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
                 raw.headers.append(("Content-Type", media))
         requests.append(raw)
     with model_errors(source):
-        return build_apis(requests, ImportResult("insomnia", workspace_name, []))
+        return adopt_graphql(build_apis(requests, ImportResult("insomnia", workspace_name, [])))

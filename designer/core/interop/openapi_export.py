@@ -45,6 +45,7 @@ from ..models import (
 )
 from ..structure import Shape, ValueType
 from .common import effective_parameters
+from .openapi_extras import graphql_operations, webhooks_section
 from .value_types import typed_example, value_type_schema
 
 __all__ = ["OPENAPI_VERSION", "export_openapi", "response_schema"]
@@ -257,6 +258,8 @@ def export_openapi(
         if scheme is not None:
             schemes[scheme_name] = scheme
         for call in api.calls:
+            if call.graphql is not None:
+                continue  # one operation per GraphQL endpoint, added below
             server, path = _split(api, call)
             method = call.method.value.lower()
             owner = owners.setdefault((path, method), f"{api.name}/{call.name}")
@@ -278,7 +281,18 @@ def export_openapi(
             else:  # PURGE & co. have no key in 3.1; OpenAPI 3.2 names this additionalOperations
                 extra = paths.setdefault(path, {}).setdefault("x-additionalOperations", {})
                 extra[call.method.value] = op
+        for path, op in graphql_operations(api, lambda c: _split(api, c)[1]).items():
+            if "post" in paths.get(path, {}):
+                raise ExportError(f"API '{api.name}' has a POST call on its GraphQL path {path}")
+            op["operationId"] = _operation_id(api, Call(name="GraphQL"), taken)
+            if several and api.base_url:
+                op["servers"] = [{"url": api.base_url}]
+            if scheme is not None:
+                op["security"] = [{scheme_name: []}]
+            paths.setdefault(path, {})["post"] = op
     doc["paths"] = paths
+    if any(api.webhooks for api in apis):
+        doc["webhooks"] = webhooks_section(apis, several)
     if schemes:
         doc["components"] = {"securitySchemes": schemes}
     if several:

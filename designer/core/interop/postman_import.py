@@ -18,6 +18,7 @@ from ..errors import ImportVersionError
 from ..models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
 from .collection import RawAuth, RawRequest, build_apis
 from .common import ImportResult, model_errors
+from .graphql_import import adopt_graphql
 from .reader import Reader, join
 
 __all__ = ["import_postman"]
@@ -236,4 +237,4 @@ def import_postman(doc: Any, source: str) -> ImportResult:
     """The APIs of a Postman collection v2.0 or v2.1."""
     r = Reader(source)
     with model_errors(source):
-        return _Importer(r.obj(doc, "$"), source).run()
+        return adopt_graphql(_Importer(r.obj(doc, "$"), source).run())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from designer.core.gql.fields import call_from_field, root_fields
 from designer.core.gql.introspect import introspect
 from designer.core.gql.result import GraphQLResponseError
 from designer.core.initialize import initialize
-from designer.core.models import Api, Call, GraphQLQuery, Parameter, Placement, ValueType
+from designer.core.models import Api, Call, GraphQLQuery, NoAuth, Parameter, Placement, ValueType
 from designer.core.request import build_request
 from designer.core.secrets import MemorySecretStore
 from tests.helpers.graphql_server import GraphQLServer
@@ -232,3 +233,95 @@ def test_plain_calls_are_written_without_graphql_keys() -> None:
     )
     assert b"graphql" not in ws_bytes
     assert b"webhooks" not in ws_bytes
+
+
+DATA = Path(__file__).parents[2] / "data" / "graphql"
+
+
+def _imported(name: str) -> Api:
+    from designer.core.interop.service import merge_import, read_import
+    from designer.core.interop.source import read_source
+
+    merged = merge_import(None, read_import(read_source(DATA / name), name))
+    (api,) = merged.outcome.workspace.apis
+    return api
+
+
+@pytest.mark.parametrize("name", ["books.postman_collection.json", "books.insomnia.json"])
+def test_collection_graphql_requests_import_as_graphql_calls(
+    name: str, server: GraphQLServer, run_async: Any
+) -> None:
+    api = _imported(name)
+    call = api.calls[0]
+    assert call.graphql is not None
+    assert call.graphql.query.startswith("query Books($limit: Int!, $filter: BookFilter)")
+    assert call.body_type.value == "none"
+    by_name = {p.name: p for p in call.parameters}
+    assert by_name["limit"].type == ValueType.INTEGER
+    assert by_name["limit"].graphql_type == "Int!"
+    assert not by_name["limit"].optional
+    assert by_name["filter"].type == ValueType.JSON
+    assert by_name["filter"].optional
+    # Sent to a real GraphQL server, the imported call's variables arrive typed.
+    api.base_url = server.url
+    api.auth = NoAuth()  # the Postman one asks for a token the test server does not check
+
+    async def go() -> Any:
+        async with Executor() as executor:
+            return await initialize(executor, api, call, MemorySecretStore())
+
+    _response, outcome = run_async(go())
+    assert server.requests[-1]["variables"]["filter"] == {"minPages": 300}
+    assert "books" in outcome.shape.fields
+
+
+def test_a_json_body_with_a_plain_query_key_stays_a_json_call() -> None:
+    api = _imported("books.postman_collection.json")
+    plain = next(c for c in api.calls if c.name == "Plain search")
+    assert plain.graphql is None
+    assert plain.body_type.value == "json"
+    one = next(c for c in api.calls if c.name == "One book")
+    assert one.graphql is not None
+    assert [(p.name, p.graphql_type) for p in one.parameters if p.placement.value == "body"] == [
+        ("id", "ID!")
+    ]
+
+
+def test_curl_and_openapi_exports_write_the_envelope(tmp_path: Path) -> None:
+    from openapi_spec_validator import validate as validate_spec
+
+    from designer.core.interop.curl_export import export_curl
+    from designer.core.interop.openapi_export import export_openapi
+    from designer.core.models import Workspace
+
+    api = _imported("books.postman_collection.json")
+    ws = Workspace(apis=[api])
+    curl = export_curl([api])
+    first = curl.split("\n\n")[0]
+    words = shlex.split(first.split("\n", 1)[1])
+    # shlex leaves the \$ a shell unescapes inside double quotes.
+    envelope = orjson.loads(words[words.index("--data-raw") + 1].replace("\\$", "$"))
+    assert envelope["query"].startswith("query Books($limit: Int!")
+    assert envelope["variables"] == {"limit": 2, "filter": {"minPages": 300}}
+    doc = export_openapi(ws, [api])
+    validate_spec(doc)
+    post = doc["paths"]["/graphql"]["post"]
+    assert post["requestBody"]["content"]["application/json"]["schema"]["required"] == ["query"]
+    operations = post["x-graphql"]["operations"]
+    assert [o["name"] for o in operations] == ["Books by filter", "One book"]
+    assert operations[0]["variables"]["limit"]["x-graphql-type"] == "Int!"
+    assert "/search" in doc["paths"]
+
+
+def test_bundles_carry_graphql_calls() -> None:
+    from designer.core.interop.bundle import export_bundle, import_bundle
+    from designer.core.models import Workspace
+
+    api = _imported("books.insomnia.json")
+    api.graphql_schema = "type Query { books(limit: Int!): [String] }\n"
+    data = export_bundle(Workspace(apis=[api]))
+    back = import_bundle(orjson.loads(data), "b.json")
+    (restored,) = back.result.apis
+    assert restored.calls[0].graphql == api.calls[0].graphql
+    assert restored.graphql_schema == api.graphql_schema
+    assert restored.calls[0].parameters[0].graphql_type == "Int!"
