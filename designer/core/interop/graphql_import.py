@@ -66,7 +66,7 @@ def graphql_call(call: Call) -> Call | None:
             variables = {}
     values = variables if isinstance(variables, dict) else {}
     parameters = [p for p in call.parameters if p.placement is not Placement.BODY]
-    for definition in chosen.variable_definitions:
+    for definition in chosen.variable_definitions or ():
         type_text = print_ast(definition.type)
         var = definition.variable.name.value
         parameters.append(

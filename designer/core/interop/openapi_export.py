@@ -281,7 +281,7 @@ def export_openapi(
             else:  # PURGE & co. have no key in 3.1; OpenAPI 3.2 names this additionalOperations
                 extra = paths.setdefault(path, {}).setdefault("x-additionalOperations", {})
                 extra[call.method.value] = op
-        for path, op in graphql_operations(api, lambda c: _split(api, c)[1]).items():
+        for path, op in graphql_operations(api, lambda a, c: _split(a, c)[1]).items():
             if "post" in paths.get(path, {}):
                 raise ExportError(f"API '{api.name}' has a POST call on its GraphQL path {path}")
             op["operationId"] = _operation_id(api, Call(name="GraphQL"), taken)

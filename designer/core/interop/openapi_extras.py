@@ -10,7 +10,7 @@ each with the inferred structure of its request body.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..inference import to_json_schema
@@ -58,15 +58,15 @@ def _data_schema(call: Call) -> dict[str, Any]:
     return schema
 
 
-def graphql_operations(api: Api, path_of: Any) -> dict[str, dict[str, Any]]:
+def graphql_operations(api: Api, path_of: Callable[[Api, Call], str]) -> dict[str, dict[str, Any]]:
     """One ``post`` operation for each GraphQL endpoint of ``api``, by OpenAPI path.
 
-    ``path_of(call)`` is the OpenAPI path of a call (as the plain export splits it).
+    ``path_of(api, call)`` is the OpenAPI path of a call (as the plain export splits it).
     """
     by_path: dict[str, list[Call]] = {}
     for call in api.calls:
         if call.graphql is not None:
-            by_path.setdefault(path_of(call), []).append(call)
+            by_path.setdefault(path_of(api, call), []).append(call)
     out: dict[str, dict[str, Any]] = {}
     for path, calls in by_path.items():
         operations = []
