@@ -47,7 +47,7 @@ async def introspect(
         answer = orjson.loads(response.body)
     except orjson.JSONDecodeError:
         answer = None
-    if response.status >= 400 and not isinstance(answer, dict):
+    if response.status >= 400 and not (isinstance(answer, dict) and "data" in answer):
         raise InputError(
             f"{built.url} answered {response.status} {response.reason} to the introspection "
             "query: check the API's base URL and the GraphQL path"
