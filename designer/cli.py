@@ -230,6 +230,7 @@ COMMANDS = (
     "check",
     "mock",
     "graphql",
+    "listen",
     "validate",
     "schema",
 )
@@ -241,6 +242,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
     from .cli_check import register_check
     from .cli_graphql import register_graphql
     from .cli_interop import register_export, register_import
+    from .cli_listen import register_listen
     from .cli_mock import register_mock
 
     return [
@@ -251,6 +253,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
         register_check,
         register_mock,
         register_graphql,
+        register_listen,
         _register_validate,
         _register_schema,
     ]
