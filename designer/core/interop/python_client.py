@@ -122,6 +122,18 @@ class _Writer:
         return body, args
 
     def _encode(self, call: Call, has_pairs: bool) -> list[str]:
+        if call.graphql is not None:  # the GraphQL envelope; its variables are the pairs
+            variables = "_nest([(k, v) for k, v in pairs if v is not None])" if has_pairs else "{}"
+            envelope = f"{{'query': {call.graphql.query!r}, 'variables': {variables}"
+            if call.graphql.operation_name:
+                envelope += f", 'operationName': {call.graphql.operation_name!r}"
+            if call.method.value == "GET":
+                return [
+                    f"    envelope = {envelope}}}",
+                    "    request.params += [(k, v if isinstance(v, str) else "
+                    "importlib.import_module('json').dumps(v)) for k, v in envelope.items()]",
+                ]
+            return [f"    request.json = {envelope}}}"]
         template = call.body_template
         if call.body_type is BodyType.NONE or (not has_pairs and not template.strip()):
             return []
@@ -194,6 +206,8 @@ class _Writer:
             read = "response.text"
         else:
             read = "response.json()"
+        if call.graphql is not None:  # the structure is that of the answer's data
+            read = "response.json()['data']"
         lines = [f"def _parse_{func}(response: httpx.Response) -> {returns}:"]
         if not call.include_errors:
             lines.append("    response.raise_for_status()")
