@@ -19,7 +19,7 @@ from ..gql.envelope import graphql_value_type
 from ..models import BodyType, Call, GraphQLQuery, Parameter, Placement, ValueType
 from .common import ImportResult
 
-__all__ = ["adopt_graphql", "graphql_call"]
+__all__ = ["adopt_graphql", "graphql_call", "postman_graphql_body"]
 
 
 def _envelope(call: Call) -> dict[str, Any] | None:
@@ -103,3 +103,26 @@ def adopt_graphql(result: ImportResult) -> ImportResult:
             if converted is not None:
                 api.calls[index] = converted
     return result
+
+
+def postman_graphql_body(
+    query: GraphQLQuery, params: list[Parameter], values: dict[str, str]
+) -> dict[str, Any]:
+    """A Postman ``graphql`` body: the query, and the variables as the JSON text Postman keeps.
+
+    ``values`` are the texts the export chose (a sample, or ``{{VARIABLE}}`` for
+    a secret); a typed sample is written as its JSON value, a variable as text.
+    """
+    from ..values import BadValue, json_value
+
+    variables: dict[str, Any] = {}
+    for p in params:
+        text = values.get(p.name, "")
+        if not text.strip() and p.optional:
+            continue
+        try:
+            variables[p.name] = text if "{{" in text else json_value(p.type, text)
+        except BadValue:
+            variables[p.name] = text
+    text_variables = orjson.dumps(variables, option=orjson.OPT_INDENT_2).decode()
+    return {"mode": "graphql", "graphql": {"query": query.query, "variables": text_variables}}

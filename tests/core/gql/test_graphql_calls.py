@@ -325,3 +325,23 @@ def test_bundles_carry_graphql_calls() -> None:
     assert restored.calls[0].graphql == api.calls[0].graphql
     assert restored.graphql_schema == api.graphql_schema
     assert restored.calls[0].parameters[0].graphql_type == "Int!"
+
+
+def test_postman_export_round_trips_graphql_calls(tmp_path: Path) -> None:
+    from designer.core.interop.postman_export import export_postman
+    from designer.core.interop.postman_import import import_postman
+    from designer.core.models import Workspace
+
+    api = _imported("books.postman_collection.json")
+    doc = export_postman(Workspace(apis=[api]), [api])
+    item = next(i for i in doc["item"][0]["item"] if i["name"] == "Books by filter")
+    body = item["request"]["body"]
+    assert body["mode"] == "graphql"
+    assert orjson.loads(body["graphql"]["variables"]) == {"limit": 2, "filter": {"minPages": 300}}
+    (again,) = import_postman(doc, "exported.json").apis
+    call = next(c for c in again.calls if c.name == "Books by filter")
+    assert call.graphql == api.calls[0].graphql
+    assert [(p.name, p.value, p.type) for p in call.parameters if p.placement.value == "body"] == [
+        ("limit", "2", ValueType.INTEGER),
+        ("filter", '{"minPages":300}', ValueType.JSON),
+    ]
