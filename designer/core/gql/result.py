@@ -41,7 +41,8 @@ def graphql_errors(answer: Any) -> list[str]:
         if not isinstance(error, dict):
             out.append(str(error))
             continue
-        message = str(error.get("message", "")).strip() or "an error without a message"
+        # Without its final full stop: the message goes inside a sentence of ours.
+        message = str(error.get("message", "")).strip().rstrip(".") or "an error without a message"
         path = error.get("path")
         if isinstance(path, list) and path:
             message += f" (at {'.'.join(str(p) for p in path)})"
