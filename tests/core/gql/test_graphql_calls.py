@@ -345,3 +345,40 @@ def test_postman_export_round_trips_graphql_calls(tmp_path: Path) -> None:
         ("limit", "2", ValueType.INTEGER),
         ("filter", '{"minPages":300}', ValueType.JSON),
     ]
+
+
+def test_the_mock_answers_each_graphql_call_of_one_endpoint(
+    demo: DemoServer, run_async: Any
+) -> None:
+    from designer.core.initialize import with_structure
+    from designer.core.mock_server import MockServer, serve_in_thread
+
+    async def fetch_schema() -> str:
+        async with Executor() as executor:
+            api = Api(name="Shop", base_url=demo.url + "/v1")
+            return await introspect(executor, api, MemorySecretStore(), "/graphql")
+
+    sdl = run_async(fetch_schema())
+    api = Api(name="Shop", base_url=demo.url + "/v1", graphql_schema=sdl)
+    api.calls = [call_from_field(sdl, f, "/graphql") for f in ("query.products", "query.order")]
+    api.calls[1].parameters[0].value = "1003"
+
+    async def initialize_all(target: Api) -> list[Any]:
+        shapes = []
+        async with Executor() as executor:
+            for call in target.calls:
+                _response, outcome = await initialize(executor, target, call, MemorySecretStore())
+                shapes.append(outcome.shape)
+        return shapes
+
+    real = run_async(initialize_all(api))
+    api.calls = [with_structure(c, s)[0] for c, s in zip(api.calls, real, strict=True)]
+    running = serve_in_thread(MockServer([api]))
+    try:
+        mocked = api.model_copy(update={"base_url": running.url + "/v1"})
+        from_mock = run_async(initialize_all(mocked))
+    finally:
+        running.stop()
+    assert set(from_mock[0].fields) == {"products"}
+    assert set(from_mock[1].fields) == {"order"}
+    assert set(from_mock[1].fields["order"].fields) == set(real[1].fields["order"].fields)
