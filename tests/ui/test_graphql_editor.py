@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
@@ -20,6 +21,14 @@ WAIT = 20_000
 @pytest.fixture
 def loop(qapp):
     yield from qtasync.running_loop(qapp)
+
+
+@pytest.fixture
+def closing(window, loop, qtbot):
+    """Close the window's HTTP connections after the test, on the test's loop."""
+    yield
+    done = asyncio.ensure_future(window.executor.aclose())
+    qtbot.waitUntil(done.done)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +54,7 @@ def _call(window) -> Call:
     return window.current_call()[1]
 
 
-def test_load_schema_complete_check_and_add_a_call(window, demo, loop, qtbot, tmp_path):
+def test_load_schema_complete_check_and_add_a_call(window, demo, loop, closing, qtbot, tmp_path):
     api, editor = _open(window, demo)
     graphql = editor.graphql
     assert window.findChild(QWidget, "graphqlEditor") is graphql
@@ -97,7 +106,7 @@ def test_load_schema_complete_check_and_add_a_call(window, demo, loop, qtbot, tm
     window.grab().save("/tmp/graphql-editor.png")
 
 
-def test_a_failed_introspection_is_shown_inline(window, demo, loop, qtbot):
+def test_a_failed_introspection_is_shown_inline(window, demo, loop, closing, qtbot):
     api, editor = _open(window, demo)
     editor.graphql.enabled.click()
     window.doc.replace(

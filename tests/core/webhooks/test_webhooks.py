@@ -192,3 +192,48 @@ def test_openapi_31_webhooks_and_bundles(tmp_path: Any) -> None:
     assert restored.webhooks[0].name == "charge"
     assert restored.webhooks[0].structure is not None
     assert restored.webhooks[0].signature == "stripe"
+
+
+def test_the_typed_client_parses_each_webhook_body(tmp_path: Any) -> None:
+    import importlib.util
+    import subprocess
+    import sys
+
+    from pydantic import BaseModel, ValidationError
+
+    from designer.core.interop.python_client import export_python
+    from designer.core.models import Call
+
+    first = orjson.dumps({"id": "evt_1", "created": 1700000000, "data": {"amount": 1200}})
+    second = orjson.dumps({"id": "evt_2", "created": 1700000100, "data": {"amount": 80}})
+    shape = None
+    for body in (first, second):
+        shape = merge_samples(None if shape is None else shape, _captured(body))
+    hook = STRIPE.model_copy(update={"structure": shape})
+    api = Api(name="Shop", base_url="https://shop.example", calls=[Call(name="Ping", path="/p")])
+    api.webhooks.append(hook)
+    module_path = tmp_path / "shop_client.py"
+    module_path.write_text(export_python(Workspace(apis=[api]), [api]))
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,I,B,UP,W"]
+        + ["--line-length", "100", str(module_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ruff.returncode == 0, ruff.stdout
+    spec = importlib.util.spec_from_file_location("shop_client", module_path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["shop_client"] = module
+    spec.loader.exec_module(module)
+    event = module.parse_shop_charge(b'{"id": "evt_9", "created": 1, "data": {"amount": 1200}}')
+    assert isinstance(event, BaseModel)
+    assert event.data.amount == 1200
+    with pytest.raises(ValidationError):
+        module.parse_shop_charge(b'{"id": 3}')
+
+
+def _captured(body: bytes) -> CapturedRequest:
+    return CapturedRequest("POST", "/hooks/stripe", (("Content-Type", "application/json"),), body)
