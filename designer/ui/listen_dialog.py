@@ -69,8 +69,13 @@ class ListenDialog(QDialog):
         self.listener: WebhookListener | None = None
         self._op: AsyncOp[Any] | None = None
 
-        self.name = QLineEdit(self.hook.name, self)
+        # Editable: an existing webhook of the API, or the name of a new one.
+        self.name = QComboBox(self)
         self.name.setObjectName("webhookName")
+        self.name.setEditable(True)
+        self.name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.name.addItems([h.name for h in api.webhooks] or [self.hook.name])
+        self.name.currentTextChanged.connect(self._choose)
         self.path = QLineEdit(self.hook.path, self)
         self.path.setObjectName("webhookPath")
         self.scheme = QComboBox(self)
@@ -132,10 +137,23 @@ class ListenDialog(QDialog):
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
+    def _choose(self, name: str) -> None:
+        """Show the settings of the API's webhook called ``name``; a new name keeps them."""
+        api = self._doc.api(self._api_id)
+        found = next((h for h in api.webhooks if h.name == name.strip()), None)
+        if found is None:
+            if any(h.id == self.hook.id for h in api.webhooks):
+                self.hook = Webhook(name=name.strip() or "New webhook", path=self.path.text())
+            return
+        self.hook = found
+        self.path.setText(found.path)
+        self.scheme.setCurrentIndex(self.scheme.findData(found.signature))
+        self.header.setText(found.signature_header)
+
     def _current_hook(self) -> Webhook:
         return self.hook.model_copy(
             update={
-                "name": self.name.text().strip() or "New webhook",
+                "name": self.name.currentText().strip() or "New webhook",
                 "path": self.path.text().strip() or "/",
                 "signature": self.scheme.currentData(),
                 "signature_header": self.header.text().strip(),

@@ -40,7 +40,7 @@ def test_listen_capture_cancel_and_save(window, loop, qtbot, secrets, tmp_path):
     action.trigger()
     dialog = window.findChild(ListenDialog, "listenDialog")
     assert dialog is not None
-    dialog.name.setText("push")
+    dialog.name.setEditText("push")
     dialog.path.setText("/hooks/github")
     dialog.scheme.setCurrentIndex(dialog.scheme.findData("github"))
     dialog.secret.setText(CANARY)
@@ -86,3 +86,26 @@ def test_listen_capture_cancel_and_save(window, loop, qtbot, secrets, tmp_path):
     workspace_file.save(window.doc.workspace, saved)
     assert CANARY not in saved.read_text()
     assert "push" in saved.read_text()
+
+
+def test_an_existing_webhook_is_chosen_by_name(window, loop, qtbot):
+    hooks = [
+        Webhook(name="push", path="/hooks/github", signature="github"),
+        Webhook(name="order", path="/hooks/shop", signature="hmac", signature_header="X-Sig"),
+    ]
+    api = Api(name="Shop", webhooks=hooks)
+    window.doc.replace(Workspace(apis=[api]), None)
+    window.tree.select(Item("api", api.id))
+    window.findChild(QAction, "listenForSampleAction").trigger()
+    dialog = window.findChild(ListenDialog, "listenDialog")
+    assert [dialog.name.itemText(i) for i in range(dialog.name.count())] == ["push", "order"]
+    assert dialog.path.text() == "/hooks/github"
+    dialog.name.setCurrentIndex(1)
+    assert dialog.path.text() == "/hooks/shop"
+    assert dialog.scheme.currentData() == "hmac"
+    assert dialog.header.text() == "X-Sig"
+    assert dialog.hook.id == hooks[1].id
+    dialog.name.setEditText("refund")  # a new one: the settings shown are kept
+    assert dialog.hook.id not in {h.id for h in hooks}
+    assert dialog.path.text() == "/hooks/shop"
+    dialog.close()
