@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -33,10 +35,13 @@ from .commands import EditApi
 from .editors.widgets import SecretField, monospace_font
 from .errors import InlineMessage
 from .ops import AsyncOp
+from .response.layout import StructureTree
+from .response.structure_model import TYPE, StructureModel
+from .response.type_delegate import TypeDelegate
 
 if TYPE_CHECKING:
     from designer.core.secrets import SecretStore
-    from designer.core.structure import Shape
+    from designer.core.structure import FieldOverride, Shape
     from designer.core.webhooks.capture import CapturedRequest
     from designer.core.webhooks.listener import WebhookListener
 
@@ -65,7 +70,8 @@ class ListenDialog(QDialog):
         self._doc, self._secrets, self._api_id = doc, secrets, api.id
         existing = api.webhooks[0] if api.webhooks else None
         self.hook = existing or Webhook(name="New webhook", path="/webhook")
-        self.shape: Shape | None = None
+        self.shape: Shape | None = self.hook.structure
+        self.overrides: dict[str, FieldOverride] = dict(self.hook.overrides)
         self.listener: WebhookListener | None = None
         self._op: AsyncOp[Any] | None = None
 
@@ -101,6 +107,21 @@ class ListenDialog(QDialog):
         self.log.setReadOnly(True)
         self.log.setFont(monospace_font())
         self.log.setMaximumBlockCount(2000)
+        # The merged structure, edited as a call's is: types and Include.
+        self.model = StructureModel(self)
+        self.model.overridesEdited.connect(self._overrides_edited)
+        self.tree = StructureTree(self, objectName="webhookStructure")
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName("Webhook structure")
+        self.tree.setToolTip("Space: include or exclude the field · F2: change its type")
+        self.tree.setItemDelegateForColumn(TYPE, TypeDelegate(self.tree))
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.tree.placeholder = "No sample yet. Press Listen and send a request to the URL."
+        self.model.set_structure(self.shape, self.overrides)
         self.problem = InlineMessage(self)
         self.listen = QPushButton("&Listen", self)
         self.listen.setObjectName("listenStart")
@@ -133,7 +154,11 @@ class ListenDialog(QDialog):
         row.addButton(self.cancel, QDialogButtonBox.ButtonRole.ActionRole)
         layout.addWidget(row)
         layout.addWidget(self.url)
-        layout.addWidget(self.log, 1)
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.log)
+        split.addWidget(self.tree)
+        split.setSizes([120, 300])
+        layout.addWidget(split, 1)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
 
@@ -146,6 +171,8 @@ class ListenDialog(QDialog):
                 self.hook = Webhook(name=name.strip() or "New webhook", path=self.path.text())
             return
         self.hook = found
+        self.shape, self.overrides = found.structure, dict(found.overrides)
+        self.model.set_structure(self.shape, self.overrides)
         self.path.setText(found.path)
         self.scheme.setCurrentIndex(self.scheme.findData(found.signature))
         self.header.setText(found.signature_header)
@@ -176,6 +203,7 @@ class ListenDialog(QDialog):
             self._secrets.set(self._secret_ref(hook), typed)
         secret = self._secrets.get(self._secret_ref(hook))
         self.hook, self.shape = hook, None
+        self.model.set_structure(None, self.overrides)
         listener = WebhookListener(hook, secret, count=self.count.value())
         listener.on_capture = self._captured
         listener.on_ignored = lambda m, t: self.log.appendPlainText(f"ignored {m} {t}")
@@ -212,7 +240,6 @@ class ListenDialog(QDialog):
         self.save.setEnabled(self.shape is not None)
 
     def _captured(self, sample: CapturedRequest) -> None:
-        from designer.core.inference import render_tree
         from designer.core.webhooks.capture import merge_samples
 
         if sample.verified is None:
@@ -226,7 +253,12 @@ class ListenDialog(QDialog):
         self.log.appendPlainText(
             f"[{n}] {sample.method} {sample.target} · {len(sample.body)} B · {verdict}"
         )
-        self.log.appendPlainText(render_tree(self.shape))
+        self.model.set_structure(self.shape, self.overrides)
+        self.tree.expandToDepth(1)
+
+    def _overrides_edited(self, overrides: dict[str, FieldOverride]) -> None:
+        self.overrides = overrides
+        self.save.setEnabled(self.shape is not None and self._op is None)
 
     def save_webhook(self) -> None:
         if self.shape is None:
@@ -234,7 +266,11 @@ class ListenDialog(QDialog):
         api = self._doc.api(self._api_id)
         settings = api.model_copy(update={"calls": []})
         hooks = [h for h in api.webhooks if h.id != self.hook.id and h.name != self.hook.name]
-        hooks.append(self.hook.model_copy(update={"structure": self.shape}))
+        from designer.core.inference import walk
+
+        paths = {path for path, _node in walk(self.shape)}
+        kept = {path: o for path, o in self.overrides.items() if path in paths}
+        hooks.append(self.hook.model_copy(update={"structure": self.shape, "overrides": kept}))
         after = settings.model_copy(update={"webhooks": hooks})
         self._doc.undo_stack.push(EditApi(self._doc, settings, after, "Save webhook sample"))
         self.problem.show_note(f"Saved webhook '{self.hook.name}' in API '{api.name}'.")

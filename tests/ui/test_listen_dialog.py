@@ -7,6 +7,7 @@ import threading
 import httpx
 import orjson
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from designer.core import workspace_file
@@ -15,6 +16,7 @@ from designer.core.models import Api, Webhook, Workspace, secret_ref
 from designer.core.webhooks.signature import sign
 from designer.ui.edits import Item
 from designer.ui.listen_dialog import ListenDialog
+from designer.ui.response.structure_model import INCLUDE
 from tests.helpers import qtasync
 
 pytestmark = pytest.mark.gui
@@ -64,7 +66,11 @@ def test_listen_capture_cancel_and_save(window, loop, qtbot, secrets, tmp_path):
     assert "[1] POST /hooks/github · " in log
     assert "signature verified" in log
     assert "signature NOT verified: the X-Hub-Signature-256 signature does not match" in log
-    assert "forced?: boolean" in log  # merged: in one sample of two
+    forced = dialog.shape.fields["body"].fields["forced"]
+    assert forced.optional  # merged: in one sample of two
+    index = dialog.model.index_for_path("body.forced", INCLUDE)
+    assert index.isValid()
+    dialog.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     window.resize(1000, 700)
     dialog.grab().save("/tmp/listen-dialog.png")
 
@@ -78,6 +84,7 @@ def test_listen_capture_cancel_and_save(window, loop, qtbot, secrets, tmp_path):
     (hook,) = window.doc.api(api.id).webhooks
     assert (hook.name, hook.path, hook.signature) == ("push", "/hooks/github", "github")
     assert hook.structure is not None
+    assert hook.overrides["body.forced"].include is False  # edited like a call's structure
     assert secrets.get(secret_ref(window.doc.api(api.id), webhook_secret_field(hook.id))) == CANARY
     window.doc.undo_stack.undo()
     assert window.doc.api(api.id).webhooks == []
