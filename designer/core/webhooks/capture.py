@@ -17,12 +17,31 @@ from ..inference import infer_body, infer_value
 from ..inference import merge as merge_shapes
 from ..structure import Shape
 
-__all__ = ["CapturedRequest", "infer_request", "merge_samples"]
+__all__ = [
+    "CREDENTIAL_HEADERS",
+    "CapturedRequest",
+    "infer_request",
+    "merge_samples",
+    "redacted",
+    "samples_from_json",
+    "samples_to_json",
+]
 
 #: Headers every HTTP client sends, whatever the event: left out of the structure.
 _TRANSPORT = frozenset(
     {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
 )
+#: Headers that carry a credential of the sender: kept by name, never by value, since
+#: structures and kept samples are written to files.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
+)
+REDACTED = "<redacted>"
+
+
+def redacted(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``headers`` with the value of each credential header replaced by a marker."""
+    return tuple((k, REDACTED if k.lower() in CREDENTIAL_HEADERS else v) for k, v in headers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +72,7 @@ class CapturedRequest:
 def infer_request(sample: CapturedRequest) -> Shape:
     """The structure of one captured request: its body, query and headers."""
     headers: dict[str, str] = {}
-    for name, value in sample.headers:
+    for name, value in redacted(sample.headers):
         key = name.lower()
         if key not in _TRANSPORT:
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
@@ -96,7 +115,7 @@ def samples_to_json(samples: list[CapturedRequest]) -> bytes:
                 {
                     "method": s.method,
                     "target": s.target,
-                    "headers": [list(h) for h in s.headers],
+                    "headers": [list(h) for h in redacted(s.headers)],
                     "body": base64.b64encode(s.body).decode("ascii"),
                     "verified": s.verified,
                 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..models import Webhook
-from .capture import CapturedRequest
+from .capture import REDACTED, CapturedRequest
 from .signature import sign, signature_header
 
 if TYPE_CHECKING:
@@ -28,8 +28,11 @@ def replay_request(
     import httpx
 
     signed = signature_header(hook).lower() if hook.signature != "none" else None
+    # A credential header was never kept (see capture.REDACTED): it is not sent either.
     headers = [
-        (k, v) for k, v in sample.headers if k.lower() not in _DROPPED and k.lower() != signed
+        (k, v)
+        for k, v in sample.headers
+        if k.lower() not in _DROPPED and k.lower() != signed and v != REDACTED
     ]
     if hook.signature != "none" and secret:
         headers.append(sign(hook, secret, sample.body))

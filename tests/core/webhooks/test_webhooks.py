@@ -237,3 +237,24 @@ def test_the_typed_client_parses_each_webhook_body(tmp_path: Any) -> None:
 
 def _captured(body: bytes) -> CapturedRequest:
     return CapturedRequest("POST", "/hooks/stripe", (("Content-Type", "application/json"),), body)
+
+
+def test_credential_headers_are_never_kept(tmp_path: Any) -> None:
+    from designer.core.webhooks.capture import samples_from_json, samples_to_json
+
+    token = "Bearer sk_live_CANARY_42"
+    sample = CapturedRequest(
+        "POST",
+        "/in",
+        (("Authorization", token), ("Content-Type", "application/json"), ("X-Event", "paid")),
+        b'{"id": 1}',
+    )
+    shape = merge_samples(None, sample)
+    assert shape.fields["headers"].fields["authorization"].samples == ["<redacted>"]
+    assert shape.fields["headers"].fields["x-event"].samples == ["paid"]
+    data = samples_to_json([sample])
+    assert b"CANARY" not in data
+    (back,) = samples_from_json(data, "kept.json")
+    replayed = replay_request(Webhook(name="in", path="/in"), back, "http://127.0.0.1:9/in", None)
+    assert "authorization" not in replayed.headers
+    assert replayed.headers["x-event"] == "paid"
