@@ -241,6 +241,8 @@ COMMANDS = (
     "export",
     "check",
     "mock",
+    "graphql",
+    "listen",
     "validate",
     "schema",
     "demo-server",
@@ -252,7 +254,9 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
     from .cli_calls import register_infer, register_init
     from .cli_check import register_check
     from .cli_demo import register_demo_server
+    from .cli_graphql import register_graphql
     from .cli_interop import register_export, register_import
+    from .cli_listen import register_listen
     from .cli_mock import register_mock
 
     return [
@@ -262,6 +266,8 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
         register_export,
         register_check,
         register_mock,
+        register_graphql,
+        register_listen,
         _register_validate,
         _register_schema,
         register_demo_server,

@@ -14,6 +14,7 @@ Endpoints (all under ``/v1``)::
     GET  /feed.xml                   an RSS feed
     GET  /unstable                   always 500 with a JSON error
     GET  /big?items=N                N compact records (up to 200 000), streamed
+    POST /graphql (or GET)           GraphQL: products, orders, createOrder, introspection
 
 Run ``python -m designer.core.demo_server [PORT]`` to serve it on its own.
 """
@@ -129,6 +130,13 @@ def _big(query: dict[str, list[str]]) -> Reply:
     return 200, "application/json", chunks()
 
 
+def _graphql(method: str, query: dict[str, list[str]], body: bytes) -> Reply:
+    from .demo_graphql import answer
+
+    status, payload = answer(method, query, body)
+    return status, "application/json", payload
+
+
 def _url(address: Any) -> str:
     host, port = address[:2]
     return f"http://{host}:{port}"
@@ -171,6 +179,8 @@ class _Handler(BaseHTTPRequestHandler):
                 ),
             ),
             ("GET", r"/v1/big", lambda m: _big(query)),
+            ("GET", r"/v1/graphql", lambda m: _graphql("GET", query, body)),
+            ("POST", r"/v1/graphql", lambda m: _graphql("POST", query, body)),
         ]
         allowed = False
         for verb, pattern, handler in routes:

@@ -58,6 +58,10 @@ def infer_response(
     them. A body that is not valid for its type is shown as text, with a note
     that says why.
     """
+    if call.graphql is not None:
+        from .gql.result import infer_graphql
+
+        return infer_graphql(call, response, sample_limit=sample_limit)
     failed = response.status >= 400
     if response.status == 429 and not call.include_errors:
         raise _rate_limited(call, response)

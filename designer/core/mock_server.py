@@ -132,14 +132,22 @@ class MockServer:
 
     # -- answering ---------------------------------------------------------------------------
 
-    def answer(self, method: str, target: str, headers: Mapping[str, str]) -> Reply:
-        """The reply to ``method`` on ``target`` (path and query)."""
+    def answer(
+        self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
+    ) -> Reply:
+        """The reply to ``method`` on ``target`` (path and query); ``body`` picks a GraphQL call."""
         url = urlsplit(target)
         query = parse_qs(url.query)
         wanted = headers.get("x-mock-status") or (query.get("__status") or [""])[0]
         matched = [r for r in self.routes if r.pattern.fullmatch(url.path)]
         verb = "GET" if method == "HEAD" else method
         route = next((r for r in matched if r.method == verb), None)
+        same = [r for r in matched if r.method == verb]
+        if len(same) > 1:  # GraphQL calls share an endpoint: the request names its operation
+            from .gql.mock import choose_graphql_call
+
+            chosen = choose_graphql_call([r.call for r in same], body, query)
+            route = same[chosen] if chosen is not None else route
         if route is None:
             if matched:
                 allowed = ", ".join(sorted({r.method for r in matched}))
@@ -168,6 +176,10 @@ class MockServer:
             return _error(status, f"The mock answers {status} as asked", extra)
         maker = ValueMaker(f"{self.seed}:{call.id}:{status or ''}")
         content_type, body = _body(call, shape, maker)
+        if call.graphql is not None and content_type == "application/json":
+            from .gql.mock import data_envelope
+
+            body = data_envelope(body)
         return Reply(status or stored_status, content_type, body, extra)
 
     # -- HTTP --------------------------------------------------------------------------------
@@ -179,12 +191,12 @@ class MockServer:
                 request = await _read_request(conn, reader)
                 if request is None:
                     break
-                event, _body = request
+                event, request_body = request
                 if self.latency:
                     await asyncio.sleep(self.latency)
                 headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in event.headers}
                 method = event.method.decode("ascii", "replace")
-                reply = self.answer(method, event.target.decode("latin-1"), headers)
+                reply = self.answer(method, event.target.decode("latin-1"), headers, request_body)
                 _send(conn, writer, reply, head=method == "HEAD")
                 await writer.drain()
                 if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:

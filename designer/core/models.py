@@ -44,6 +44,7 @@ __all__ = [
     "ClientCertificateAuth",
     "CustomTokenAuth",
     "Environment",
+    "GraphQLQuery",
     "JwtBearerAuth",
     "METHOD_TOKEN",
     "Method",
@@ -56,6 +57,7 @@ __all__ = [
     "ResponseType",
     "UseAs",
     "ValueType",
+    "Webhook",
     "Workspace",
     "auth_secret_fields",
     "new_id",
@@ -215,12 +217,15 @@ class Parameter(_Model):
     optional: bool = Field(False, description="left out of the request when blank")
     description: str = ""
     type: ValueType = Field(ValueType.TEXT, description="how the sample is read: text, integer…")
+    graphql_type: str = Field("", description="a GraphQL variable's type, e.g. ID! or [Int]")
 
     @model_serializer(mode="wrap")
     def _omit_text_type(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
         if data.get("type") == ValueType.TEXT:
             data.pop("type")
+        if not data.get("graphql_type", True):
+            data.pop("graphql_type")
         return data
 
 
@@ -392,6 +397,18 @@ class Environment(_Model):
     )
 
 
+class GraphQLQuery(_Model):
+    """The GraphQL document of a call: its variables are the call's body parameters.
+
+    A GraphQL call is sent as the JSON envelope ``{"query", "variables",
+    "operationName"}`` when its method is POST, and in the query string when it
+    is GET (see :mod:`designer.core.gql.envelope`).
+    """
+
+    query: str = Field(min_length=1, description="the query or mutation document")
+    operation_name: str = Field("", description="which operation of the document to run")
+
+
 class Call(_Model):
     """One request of an API, with its parameters and its inferred response structure."""
 
@@ -410,10 +427,48 @@ class Call(_Model):
     include_errors: bool = Field(False, description="error statuses become data, not failures")
     structure: Shape | None = None
     overrides: dict[str, FieldOverride] = Field(default_factory=dict)
+    graphql: GraphQLQuery | None = Field(None, description="set for a GraphQL call")
+
+    @model_serializer(mode="wrap")
+    def _omit_plain(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Plain HTTP calls stay byte-identical to version 1 files.
+        data: dict[str, Any] = handler(self)
+        if data.get("graphql", 0) is None:
+            data.pop("graphql")
+        return data
 
     @field_serializer("structure")
     def _compact_structure(self, structure: Shape | None) -> dict[str, Any] | None:
         # Only non-default keys, so a re-initialize diffs as the lines that changed.
+        return None if structure is None else shape_to_dict(structure)
+
+    @field_serializer("overrides")
+    def _compact_overrides(self, overrides: dict[str, FieldOverride]) -> dict[str, Any]:
+        return {path: override_to_dict(o) for path, o in overrides.items()}
+
+
+class Webhook(_Model):
+    """An inbound endpoint: a request a service sends *to* the app, e.g. a Stripe event.
+
+    Its structure is inferred from captured samples like a call's response;
+    its signing secret lives in the secret store under ``webhook.<id>.secret``.
+    """
+
+    id: str = Field(default_factory=new_id, min_length=1)
+    name: str = Field(min_length=1)
+    description: str = ""
+    method: HttpMethod = Method.POST
+    path: str = Field("/", description="the path the sender calls")
+    signature: Literal["none", "stripe", "github", "hmac"] = Field(
+        "none", description="how requests are signed: Stripe-Signature, X-Hub-Signature-256…"
+    )
+    signature_header: str = Field("", description="the header of a generic HMAC signature")
+    signature_encoding: Literal["hex", "base64"] = "hex"
+    structure: Shape | None = None
+    overrides: dict[str, FieldOverride] = Field(default_factory=dict)
+
+    @field_serializer("structure")
+    def _compact_structure(self, structure: Shape | None) -> dict[str, Any] | None:
         return None if structure is None else shape_to_dict(structure)
 
     @field_serializer("overrides")
@@ -434,12 +489,14 @@ class Api(_Model):
     calls: list[Call] = Field(default_factory=list)
     environments: list[Environment] = Field(default_factory=list)
     ca_bundle: str = Field("", description="CA certificates to trust, for private servers")
+    webhooks: list[Webhook] = Field(default_factory=list, description="inbound endpoints")
+    graphql_schema: str = Field("", description="the GraphQL schema (SDL), from introspection")
 
     @model_serializer(mode="wrap")
     def _omit_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Files of APIs that use neither stay byte-identical to version 1 ones.
+        # Files of APIs that use none of these stay byte-identical to version 1 ones.
         data: dict[str, Any] = handler(self)
-        for key in ("environments", "ca_bundle"):
+        for key in ("environments", "ca_bundle", "webhooks", "graphql_schema"):
             if not data.get(key, True):
                 data.pop(key, None)
         return data

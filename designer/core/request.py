@@ -189,6 +189,10 @@ def build_request(
     query = list(resolved.query)
     headers = list(resolved.headers)
     pending = _apply_auth(api, secrets, headers, query, used)
+    if call.graphql is not None and str(call.method) == "GET":
+        from .gql.envelope import graphql_query
+
+        query += graphql_query(api, call, resolved)
     if query:
         url = _add_query(url, query)
     _check_url(api, call, url)

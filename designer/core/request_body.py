@@ -24,7 +24,15 @@ from .errors import PlaceholderError, RequestBuildError
 from .models import Api, BodyType, Call, ValueType
 from .values import BadValue, file_part, json_value, text_value
 
-__all__ = ["Body", "FileMode", "Resolved", "bad_value", "describe_multipart", "encode_body"]
+__all__ = [
+    "Body",
+    "FileMode",
+    "Resolved",
+    "bad_value",
+    "describe_multipart",
+    "encode_body",
+    "nest",
+]
 
 
 #: How a multipart body's files are treated; see :attr:`Resolved.files`.
@@ -82,7 +90,7 @@ def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
     """Encode the body for the call's body type; a value that does not fit its type raises."""
     pairs = resolved.body
     kind = call.body_type
-    if kind == BodyType.NONE:
+    if kind == BodyType.NONE and call.graphql is None:
         return Body()
 
     def typed(name: str, value: str, read: Callable[[ValueType, str], Any]) -> Any:
@@ -96,6 +104,10 @@ def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
         # A blank optional parameter is empty in a template, whatever its type.
         return "" if name in resolved.omitted_body else str(typed(name, value, text_value))
 
+    if call.graphql is not None:
+        from .gql.envelope import graphql_body
+
+        return graphql_body(api, call, resolved)
     template = call.body_template
     if kind == BodyType.JSON:
         if template.strip():
@@ -113,7 +125,7 @@ def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
                 ) from exc
             return Body(text.encode(), "application/json")
         typed_pairs = [(n, typed(n, v, json_value)) for n, v in pairs]
-        return Body(orjson.dumps(_nest(api, call, typed_pairs)), "application/json")
+        return Body(orjson.dumps(nest(api, call, typed_pairs)), "application/json")
     if kind == BodyType.FORM:
         if template.strip():
             text = _fill_template(api, call, resolved, lambda n, v: quote_plus(as_text(n, v)))
@@ -207,7 +219,7 @@ def _fill_template(
     return _BODY_PLACEHOLDER.sub(replace, call.body_template)
 
 
-def _nest(api: Api, call: Call, pairs: list[tuple[str, object]]) -> dict[str, object]:
+def nest(api: Api, call: Call, pairs: list[tuple[str, object]]) -> dict[str, object]:
     """Build a JSON object from dotted names: ``customer.address.city`` nests."""
     root: dict[str, object] = {}
     for name, value in pairs:

@@ -181,6 +181,8 @@ class MainWindow(QMainWindow):
         self.api_editor.auth_form.environment_for = self.environments.environment_for
         self.call_editor.preview.environment_for = self.environments.environment_for
         self.api_editor.auth_form.executor = executor
+        self.call_editor.graphql.executor = executor
+        self.call_editor.graphql.environment_for = self.environments.environment_for
         self.environments.changed.connect(self._environment_changed)
         for signal in (self.doc.reset, self.doc.apiChanged):
             signal.connect(lambda *_: self.environments.set_workspace(self.doc.workspace))

@@ -260,6 +260,20 @@ def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
     check.setObjectName("checkAllCallsAction")
     window.mock_control = MockControl(window)
     menu.addActions([check, window.mock_control.action])
+    listen = _action(
+        window,
+        "&Listen for a Sample…",
+        lambda: _listen_for_sample(window),
+        tip="Capture the requests a webhook sender makes, and infer their structure",
+    )
+    listen.setObjectName("listenForSampleAction")
+    menu.addAction(listen)
+
+
+def _listen_for_sample(window: MainWindow) -> None:
+    from .listen_dialog import listen_for_sample  # only when asked for
+
+    listen_for_sample(window)
 
 
 def _fill_recent(window: MainWindow, menu: QMenu) -> None:

@@ -125,6 +125,9 @@ def _api_docs(apis: Sequence[Api], masked: set[str] | None) -> list[dict[str, An
         for call in api["calls"]:
             if call.get("structure") is not None:
                 _strip_samples(call["structure"], masked)
+        for hook in api.get("webhooks", []):  # captured from senders: as private as responses
+            if hook.get("structure") is not None:
+                _strip_samples(hook["structure"], masked)
     return list(doc["apis"])
 
 

@@ -35,6 +35,7 @@ from .collection import RawAuth, RawParam, RawRequest, build_apis
 from .collection_auth import OAuth2Settings, oauth2_credential
 from .collection_values import resolve_variables, without_variables
 from .common import ImportResult, model_errors
+from .graphql_import import adopt_graphql
 from .insomnia_envs import add_environments
 from .reader import Reader, join
 
@@ -307,7 +308,9 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
-        result = build_apis(requests, ImportResult("insomnia", export.workspace, []))
+        result = adopt_graphql(
+            build_apis(requests, ImportResult("insomnia", export.workspace, []))
+        )
         for name, data in export.subs:
             variables = {**export.base, **data}
             add_environments(result, name, export.requests(variables, [], Counter()))

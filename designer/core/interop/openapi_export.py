@@ -53,6 +53,7 @@ from ..models import (
 from ..structure import Shape, ValueType
 from .common import effective_parameters
 from .openapi_auth import security_scheme
+from .openapi_extras import graphql_operations, webhooks_section
 from .openapi_values import body_example, body_schema, typed_schema
 
 __all__ = ["ALTERNATIVES", "OPENAPI_VERSION", "export_openapi", "response_schema"]
@@ -288,6 +289,8 @@ def export_openapi(
     for api in apis:
         security = _security(api, schemes)
         for call in api.calls:
+            if call.graphql is not None:
+                continue  # one operation per GraphQL endpoint, added below
             server, path = _split(api, call)
             method = call.method.value.lower()
             op = _operation(api, call, _operation_id(api, call, taken), several)
@@ -317,7 +320,18 @@ def export_openapi(
                     )
                 continue
             paths.setdefault(path, {})[method] = op
+        for path, op in graphql_operations(api, lambda a, c: _split(a, c)[1]).items():
+            if "post" in paths.get(path, {}):
+                raise ExportError(f"API '{api.name}' has a POST call on its GraphQL path {path}")
+            op["operationId"] = _operation_id(api, Call(name="GraphQL"), taken)
+            if several and api.base_url:
+                op["servers"] = _servers(api)
+            if security is not None:
+                op["security"] = security
+            paths.setdefault(path, {})["post"] = op
     doc["paths"] = paths
+    if any(api.webhooks for api in apis):
+        doc["webhooks"] = webhooks_section(apis, several)
     if schemes:
         doc["components"] = {"securitySchemes": schemes}
     if several:

@@ -224,6 +224,10 @@ class _Exporter:
     ) -> dict[str, Any] | None:
         kind = call.body_type
         by_name = {p.name: values[id(p)] for p in params}
+        if call.graphql is not None:
+            from .graphql_import import postman_graphql_body
+
+            return postman_graphql_body(call.graphql, params, by_name)
         if kind is BodyType.JSON:
             if call.body_template.strip():
                 raw = _BODY_PLACEHOLDER.sub(

@@ -40,6 +40,7 @@ from .collection import RawAuth, RawParam, RawRequest, build_apis
 from .collection_auth import OAuth2Settings, oauth2_credential
 from .collection_values import VARIABLE, resolve_variables, with_example
 from .common import ImportResult, model_errors
+from .graphql_import import adopt_graphql
 from .reader import Reader, join
 
 __all__ = ["import_postman"]
@@ -376,4 +377,4 @@ def import_postman(doc: Any, source: str) -> ImportResult:
     """The APIs of a Postman collection v2.0 or v2.1."""
     r = Reader(source)
     with model_errors(source):
-        return _Importer(r.obj(doc, "$"), source).run()
+        return adopt_graphql(_Importer(r.obj(doc, "$"), source).run())

@@ -122,6 +122,18 @@ class _Writer:
         return body, args
 
     def _encode(self, call: Call, has_pairs: bool) -> list[str]:
+        if call.graphql is not None:  # the GraphQL envelope; its variables are the pairs
+            variables = "_nest([(k, v) for k, v in pairs if v is not None])" if has_pairs else "{}"
+            envelope = f"{{'query': {call.graphql.query!r}, 'variables': {variables}"
+            if call.graphql.operation_name:
+                envelope += f", 'operationName': {call.graphql.operation_name!r}"
+            if call.method.value == "GET":
+                return [
+                    f"    envelope = {envelope}}}",
+                    "    request.params += [(k, v if isinstance(v, str) else "
+                    "importlib.import_module('json').dumps(v)) for k, v in envelope.items()]",
+                ]
+            return [f"    request.json = {envelope}}}"]
         template = call.body_template
         if call.body_type is BodyType.NONE or (not has_pairs and not template.strip()):
             return []
@@ -194,6 +206,8 @@ class _Writer:
             read = "response.text"
         else:
             read = "response.json()"
+        if call.graphql is not None:  # the structure is that of the answer's data
+            read = "response.json()['data']"
         lines = [f"def _parse_{func}(response: httpx.Response) -> {returns}:"]
         if not call.include_errors:
             lines.append("    response.raise_for_status()")
@@ -239,7 +253,31 @@ class _Writer:
                         f"        return _parse_{unique}({wait}self._send(request))"
                     )
             classes.append(client_class(api, sync_methods, async_methods))
+            functions += self._webhook_parsers(api)
         return self._assemble(functions, classes)
+
+    def _webhook_parsers(self, api: Api) -> list[str]:
+        """A ``parse_<api>_<webhook>`` function per webhook with a JSON body structure."""
+        out = []
+        for hook in api.webhooks:
+            fields = hook.structure.fields if hook.structure is not None else None
+            body = fields.get("body") if fields else None
+            if body is None or body.content_type is not None or body.type.value == "null":
+                continue  # no sample yet, or a body that is not JSON
+            name = pascal(f"{api.name} {hook.name}") + "Event"
+            returns = self.models.annotation(body, hook.overrides, "body", name)
+            func = f"parse_{identifier(api.name)}_{identifier(hook.name)}"
+            doc = docstring(
+                f"The body of webhook {hook.name!r} of {api.name} "
+                f"({hook.method.value} {hook.path}), checked and typed.",
+                4,
+            )
+            out.append(
+                f"def {func}(body: bytes | str) -> {returns}:\n{doc}\n"
+                f"    result: {returns} = TypeAdapter({returns}).validate_json(body)\n"
+                "    return result"
+            )
+        return out
 
     def _assemble(self, functions: list[str], classes: list[str]) -> str:
         uses = self.models.uses

@@ -33,7 +33,14 @@ from dataclasses import dataclass
 
 from ..models import Api, Call, auth_secret_fields, secret_ref
 
-__all__ = ["ENV_PREFIX", "RequiredSecret", "required_secrets", "secret_fields", "snake"]
+__all__ = [
+    "ENV_PREFIX",
+    "RequiredSecret",
+    "required_secrets",
+    "secret_fields",
+    "snake",
+    "webhook_secret_field",
+]
 
 ENV_PREFIX = "CD_SECRET_"
 
@@ -97,6 +104,24 @@ def secret_fields(api: Api) -> Iterator[tuple[str, Call | None, str, bool]]:
                     f"in API {api.name!r}"
                 )
                 yield f"param.{parameter.name}", call, what, parameter.optional
+    for hook in api.webhooks:
+        if hook.signature != "none":
+            what = f"Signing secret of webhook {hook.name!r} of API {api.name!r}"
+            yield webhook_secret_field(hook.id), None, what, True
+
+
+def webhook_secret_field(hook_id: str) -> str:
+    """The secret field of a webhook's signing secret (by id, so renames keep it)."""
+    return f"webhook.{hook_id}.signing_secret"
+
+
+def _field_name(api: Api, field: str) -> str:
+    # A webhook's secret is named after the webhook, not its id.
+    if field.startswith("webhook."):
+        hook_id = field.split(".")[1]
+        name = next((h.name for h in api.webhooks if h.id == hook_id), hook_id)
+        return f"WEBHOOK_{snake(name)}_SIGNING_SECRET"
+    return snake(field)
 
 
 def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
@@ -106,7 +131,7 @@ def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
     for api in apis:
         for field, call, description, optional in secret_fields(api):
             parts = [snake(api.name)] + ([snake(call.name)] if call is not None else [])
-            base = ENV_PREFIX + "_".join([*parts, snake(field)])
+            base = ENV_PREFIX + "_".join([*parts, _field_name(api, field)])
             env, n = base, 1
             while env in taken:
                 n += 1

@@ -47,6 +47,7 @@ from designer.ui.document import Document
 from designer.ui.errors import InlineMessage
 
 from .body_editor import BodyEditor
+from .graphql_editor import GraphQLEditor
 from .params_widget import ParamsTable
 from .preview import RequestPreview
 from .request_line import RequestLine
@@ -175,6 +176,12 @@ class CallEditor(QWidget):
         self.tabs.setObjectName("callTabs")
         self.tabs.addTab(self.params, "&Parameters")
         self.tabs.addTab(self.body, "&Body")
+        self.graphql = GraphQLEditor(doc, secrets, self)
+        self.graphql.edited.connect(
+            lambda value, text: self._edit("graphql", value, text, merge=True)
+        )
+        self.graphql.message.connect(self.message)
+        self.tabs.addTab(self.graphql, "Graph&QL")
         self.problem = InlineMessage(self)
         self.problem.setObjectName("callProblem")
         self.preview = RequestPreview(secrets, self)
@@ -295,6 +302,7 @@ class CallEditor(QWidget):
             self.capture_headers.setChecked(call.capture_headers)
             self.include_errors.setChecked(call.include_errors)
             self.body.load(call)
+            self.graphql.load(api, call)
             self.params.model.set_parameters(
                 call.parameters,
                 partial(_param_ref, api, call),

@@ -54,6 +54,8 @@ def _secret_label(secret: RequiredSecret) -> str:
     if kind == "auth":
         words = FIELD_WORDS.get(name, name.replace("_", " "))
         return f"{words[0].upper()}{words[1:]}:"
+    if kind == "webhook":  # its field holds an id: the description names the webhook
+        return secret.description.split(" of API ")[0] + ":"
     if secret.call is not None:
         return f"{name} ({secret.call}):"
     return f"{'Header' if kind == 'header' else 'Parameter'} {name}:"

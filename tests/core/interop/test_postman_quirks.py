@@ -274,7 +274,7 @@ def test_typed_values_from_raw_json_bodies() -> None:
     assert create.body_template == ""
 
 
-def test_graphql_bodies_send_their_variables_as_an_object() -> None:
+def test_graphql_bodies_become_graphql_calls_with_typed_variables() -> None:
     item = _get("Q", "https://api.example/graphql")
     item["request"]["method"] = "POST"
     item["request"]["body"] = {
@@ -282,9 +282,11 @@ def test_graphql_bodies_send_their_variables_as_an_object() -> None:
         "graphql": {"query": "query ($n: Int) { a(n: $n) }", "variables": '{"n": 3}'},
     }
     (api,) = import_postman(_collection(item), "c").apis
-    assert [(p.name, p.value, p.type) for p in api.calls[0].parameters] == [
-        ("query", "query ($n: Int) { a(n: $n) }", ValueType.TEXT),
-        ("variables.n", "3", ValueType.INTEGER),
+    call = api.calls[0]
+    assert call.graphql is not None
+    assert call.graphql.query == "query ($n: Int) { a(n: $n) }"
+    assert [(p.name, p.value, p.type) for p in call.parameters] == [
+        ("n", "3", ValueType.INTEGER),  # the variables, sent as an object in the envelope
     ]
 
 

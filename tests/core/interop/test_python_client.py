@@ -178,3 +178,19 @@ def test_clients_of_imported_documents_type_check(tmp_path: Path) -> None:
     assert "CD_SECRET_PET_SHOP_AUTH_TOKEN" in Path(modules[0]).read_text()
     assert hasattr(pets, "PetShopClient")
     assert hasattr(pets, "AsyncPetShopClient")
+
+
+def test_graphql_calls_send_the_envelope_and_return_typed_data(
+    generated: Path, demo: tuple[DemoServer, Workspace]
+) -> None:
+    if not any(c.graphql for c in demo[1].apis[0].calls):
+        pytest.skip("this checkout's example workspace has no GraphQL call")
+    client_module = _load(generated)
+    client = client_module.DemoStoreClient(base_url=demo[0].url + "/v1")
+    try:
+        result = client.products_graph_ql(per_page=3, category=None)
+    finally:
+        client.close()
+    assert isinstance(result, BaseModel)
+    assert len(result.products) == 3  # type: ignore[attr-defined]
+    assert isinstance(result.products[0].price.amount, float)  # type: ignore[attr-defined]

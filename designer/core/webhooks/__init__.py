@@ -1,0 +1,1 @@
+"""Inbound webhooks: capture requests a service sends, verify their signatures, infer them."""

@@ -1,0 +1,157 @@
+"""What a webhook sender sent, and the structure of everything captured.
+
+A captured request's structure has three fields, ``body``, ``query`` and
+``headers`` (names lower-cased), so a receiver can read any of them. Each new
+sample is merged into what was seen before, exactly as *Manually enter
+response* merges a pasted sample: a field missing from one event becomes
+optional, a field that was once null becomes nullable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from ..errors import BodyParseError
+from ..inference import infer_body, infer_value
+from ..inference import merge as merge_shapes
+from ..structure import Shape
+
+__all__ = [
+    "CREDENTIAL_HEADERS",
+    "CapturedRequest",
+    "infer_request",
+    "merge_samples",
+    "redacted",
+    "samples_from_json",
+    "samples_to_json",
+]
+
+#: Headers every HTTP client sends, whatever the event: left out of the structure.
+_TRANSPORT = frozenset(
+    {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
+)
+#: Headers that carry a credential of the sender: kept by name, never by value, since
+#: structures and kept samples are written to files.
+CREDENTIAL_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
+)
+REDACTED = "<redacted>"
+
+
+def redacted(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    """``headers`` with the value of each credential header replaced by a marker."""
+    return tuple((k, REDACTED if k.lower() in CREDENTIAL_HEADERS else v) for k, v in headers)
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedRequest:
+    """One request the listener received."""
+
+    method: str
+    target: str  # path and query, as sent
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+    verified: bool | None = None  # None: the webhook is not signed
+    reason: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.target.split("?", 1)[0]
+
+    @property
+    def query(self) -> list[tuple[str, str]]:
+        return parse_qsl(self.target.partition("?")[2], keep_blank_values=True)
+
+    @property
+    def content_type(self) -> str:
+        return next((v for k, v in self.headers if k.lower() == "content-type"), "")
+
+
+def infer_request(sample: CapturedRequest) -> Shape:
+    """The structure of one captured request: its body, query and headers."""
+    headers: dict[str, str] = {}
+    for name, value in redacted(sample.headers):
+        key = name.lower()
+        if key not in _TRANSPORT:
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    shape = infer_value({"query": dict(sample.query), "headers": headers})
+    assert shape.fields is not None
+    if sample.body and sample.content_type.lower().startswith("application/x-www-form"):
+        # Form posts (Twilio, Slack commands): their fields, not one line of text.
+        form = parse_qsl(sample.body.decode("utf-8", "replace"), keep_blank_values=True)
+        body = infer_value(dict(form))
+    elif sample.body:
+        try:
+            body = infer_body(sample.body, sample.content_type)
+        except BodyParseError as exc:
+            sample.notes.append(f"{exc}; its body is described as text")
+            body = infer_body(sample.body, "text/plain")
+    else:
+        body = infer_value(None)
+    body.count = 1
+    shape.fields = {"body": body, **shape.fields}
+    return shape
+
+
+def merge_samples(previous: Shape | None, sample: CapturedRequest) -> Shape:
+    """``previous`` (None: nothing yet) merged with the structure of ``sample``."""
+    shape = infer_request(sample)
+    return shape if previous is None else merge_shapes(previous, shape)
+
+
+def samples_to_json(samples: list[CapturedRequest]) -> bytes:
+    """Captured requests as a JSON document, to replay later (bodies in Base64)."""
+    import base64
+
+    import orjson
+
+    return orjson.dumps(
+        {
+            "format": "connector-designer.webhook-samples",
+            "version": 1,
+            "samples": [
+                {
+                    "method": s.method,
+                    "target": s.target,
+                    "headers": [list(h) for h in redacted(s.headers)],
+                    "body": base64.b64encode(s.body).decode("ascii"),
+                    "verified": s.verified,
+                }
+                for s in samples
+            ],
+        },
+        option=orjson.OPT_INDENT_2,
+    )
+
+
+def samples_from_json(data: bytes, source: str) -> list[CapturedRequest]:
+    """The captured requests of a file written by :func:`samples_to_json`."""
+    import base64
+    import binascii
+
+    import orjson
+
+    from ..errors import InputError
+
+    try:
+        doc = orjson.loads(data)
+        if doc.get("format") != "connector-designer.webhook-samples":
+            raise ValueError("not a file of captured webhook requests")
+        return [
+            CapturedRequest(
+                str(s["method"]),
+                str(s["target"]),
+                tuple((str(k), str(v)) for k, v in s["headers"]),
+                base64.b64decode(s["body"], validate=True),
+                s.get("verified"),
+            )
+            for s in doc["samples"]
+        ]
+    except (orjson.JSONDecodeError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        reason = exc if not isinstance(exc, binascii.Error) else "a body is not Base64"
+        raise InputError(
+            f"{source} is not a file of captured webhook requests ({reason}): write one with "
+            "'connector-designer listen … --keep FILE'"
+        ) from exc

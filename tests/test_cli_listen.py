@@ -1,0 +1,126 @@
+"""The ``listen`` command: capture, verify, save, keep and replay, with a canary secret."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import orjson
+import pytest
+
+from designer import cli
+from designer.core import workspace_file as wf
+from designer.core.models import Api, Webhook, Workspace
+from designer.core.webhooks.signature import sign
+from tests.helpers.servers import free_port
+
+CANARY = "whsec_CANARY_7d41c0ffee"
+ENV = "CD_SECRET_SHOP_WEBHOOK_ORDER_PAID_SIGNING_SECRET"
+HOOK = Webhook(name="order paid", path="/hooks/stripe", signature="stripe")
+
+
+@pytest.fixture
+def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(ENV, CANARY)
+    path = tmp_path / "shop.json"
+    path.write_bytes(wf.dumps(Workspace(apis=[Api(name="Shop", base_url="https://shop.example")])))
+    return path
+
+
+def _run(argv: list[str]) -> tuple[threading.Thread, dict[str, Any]]:
+    result: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: result.setdefault("code", cli.main(argv)))
+    thread.start()
+    return thread, result
+
+
+def _send(url: str, body: bytes, secret: str | None) -> int:
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers.update([sign(HOOK, secret, body)])
+    for _ in range(100):  # until the listener is up
+        try:
+            return httpx.post(url, content=body, headers=headers).status_code
+        except httpx.ConnectError:
+            time.sleep(0.05)
+    raise AssertionError("the listener never came up")
+
+
+def _event(n: int, **extra: Any) -> bytes:
+    return orjson.dumps({"id": f"evt_{n}", "type": "charge.succeeded", "amount": 100 * n, **extra})
+
+
+def test_listen_captures_verifies_saves_and_replays(
+    shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    keep = tmp_path / "captured.json"
+    argv = ["listen", str(shop), "--webhook", "Shop/order paid", "--path", "/hooks/stripe"]
+    argv += ["--signature", "stripe", "--port", str(port), "--count", "2", "--save"]
+    thread, result = _run([*argv, "--keep", str(keep), "--status", "202"])
+    url = f"http://127.0.0.1:{port}/hooks/stripe"
+    assert _send(url, _event(1), CANARY) == 202
+    assert _send(url, _event(2, coupon=None), CANARY) == 202
+    thread.join(10)
+    assert result["code"] == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith(f"Listening on {url} for the next 2 POST request(s)")
+    assert "[1] POST /hooks/stripe · " in captured.out
+    assert "signature verified" in captured.out
+    assert "coupon?: null" in captured.out  # merged: seen in one sample of two
+    hook = wf.load(shop).apis[0].webhooks[0]
+    assert (hook.name, hook.path, hook.signature) == ("order paid", "/hooks/stripe", "stripe")
+    assert hook.structure is not None
+    assert "Added webhook 'Shop/order paid'" in captured.err
+
+    # Replay to a second listener: signatures recomputed from the stored secret.
+    port2 = free_port()
+    thread, result = _run(
+        ["listen", str(shop), "--webhook", "Shop/order paid", "--port", str(port2), "--count", "2"]
+    )
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port2}/")
+            break
+        except httpx.ConnectError:
+            time.sleep(0.05)
+    to = f"http://127.0.0.1:{port2}/hooks/stripe"
+    replay = ["listen", str(shop), "--webhook", "Shop/order paid", "--replay", str(keep)]
+    assert cli.main([*replay, "--to", to]) == 0
+    thread.join(10)
+    assert result["code"] == 0
+    out = capsys.readouterr()
+    assert "→ 200 (signed anew)" in out.out
+    assert out.out.count("signature verified") == 2
+
+    everything = out.out + out.err + captured.out + captured.err
+    for text in (everything, shop.read_text(), keep.read_text()):
+        assert CANARY not in text
+
+
+def test_wrong_secret_is_reported_and_fails(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()
+    argv = ["listen", str(shop), "--webhook", "Shop/order paid", "--path", "/hooks/stripe"]
+    thread, result = _run([*argv, "--signature", "stripe", "--port", str(port)])
+    assert _send(f"http://127.0.0.1:{port}/hooks/stripe", _event(1), "whsec_wrong") == 200
+    thread.join(10)
+    assert result["code"] == 1
+    out = capsys.readouterr()
+    assert (
+        "signature NOT verified: the Stripe-Signature does not match the signing secret" in out.out
+    )
+    assert CANARY not in out.out + out.err
+    assert wf.load(shop).apis[0].webhooks == []  # nothing saved without --save
+
+
+def test_bad_input_is_one_line(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["listen", str(shop), "--webhook", "order paid"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "connector-designer: error: --webhook takes API/NAME, not 'order paid': "
+        "for example 'Shop/order paid'"
+    )
+    assert cli.main(["listen", str(shop), "--webhook", "Nope/x"]) == 1
+    assert "No API 'Nope'" in capsys.readouterr().err
