@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .core.errors import InputError, LookupFailed
+from .core.errors import InputError, LookupFailed, MissingSecretError
 from .core.structure import FieldOverride, ResponseType, Shape, shape_to_dict
 
 if TYPE_CHECKING:
@@ -196,7 +196,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
         async with Executor(settings) as executor:
             return await initialize(executor, api, call, store, values, args.env)
 
-    response, outcome = asyncio.run(send())
+    try:
+        response, outcome = asyncio.run(send())
+    except MissingSecretError as exc:
+        import shlex
+
+        # The core names the variable; only here is the workspace file known.
+        command = f"connector-designer secrets set {shlex.quote(path)} {exc.variable}"
+        raise MissingSecretError(f"{exc}; or run: {command}", exc.variable) from exc
     status = _status_line(response)
     if args.format == "tree":
         _out(status + "\n")

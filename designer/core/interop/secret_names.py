@@ -33,7 +33,14 @@ from dataclasses import dataclass
 
 from ..models import Api, Call, auth_secret_fields, secret_ref
 
-__all__ = ["ENV_PREFIX", "RequiredSecret", "required_secrets", "secret_fields", "snake"]
+__all__ = [
+    "ENV_PREFIX",
+    "RequiredSecret",
+    "required_secrets",
+    "secret_fields",
+    "secret_variable",
+    "snake",
+]
 
 ENV_PREFIX = "CD_SECRET_"
 
@@ -124,3 +131,13 @@ def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
                 )
             )
     return found
+
+
+def secret_variable(api: Api, field: str, call: Call | None = None) -> str:
+    """The variable that supplies secret ``field`` of ``api`` (or of its ``call``)."""
+    ref = secret_ref(api, field, call)
+    for secret in required_secrets([api]):
+        if secret.ref == ref:
+            return secret.env
+    parts = [snake(api.name)] + ([snake(call.name)] if call is not None else [])
+    return ENV_PREFIX + "_".join([*parts, snake(field)])
