@@ -16,7 +16,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 import orjson
 
@@ -25,9 +25,6 @@ from .core import fileio
 from .core.errors import DesignerError, WorkspaceValidationError
 from .core.secrets import MemorySecretStore
 from .core.wording import plural
-
-if TYPE_CHECKING:
-    from .core.models import Workspace
 
 # Modules that import pydantic (models, workspace_file, curl) are imported in
 # the handlers that need them: 'infer' must not pay their start-up cost.
@@ -142,40 +139,18 @@ def _register_validate(subparsers: argparse._SubParsersAction[_Parser]) -> None:
 
 # -- import ------------------------------------------------------------------------------
 
-_SECRET_KINDS = {
-    "auth.token": "a bearer token",
-    "auth.password": "a password",
-    "auth.key": "an API key",
-}
-
 
 class _RecordingSecrets(MemorySecretStore):
-    """Remembers which secrets an import set, to tell the user about them."""
+    """Remembers the secrets an import found, to store them and tell the user about them."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.refs: list[str] = []
+        self.found: dict[str, str] = {}
 
     def set(self, ref: str, value: str) -> None:
         super().set(ref, value)
-        if value and ref not in self.refs:
-            self.refs.append(ref)
-
-
-def _detected(ws: Workspace, refs: list[str]) -> list[str]:
-    names = {api.id: api.name for api in ws.apis}
-    lines = []
-    for ref in refs:
-        api_id, _, field = ref.partition("/")
-        field = field.rpartition("/")[2]
-        kind = _SECRET_KINDS.get(field)
-        if kind is None:
-            kind = f"a private value for parameter '{field.partition('.')[2]}'"
-        lines.append(
-            f"Detected {kind} for API '{names.get(api_id, '?')}'; it is not stored in the "
-            f"file: set it in the app or via the environment"
-        )
-    return lines
+        if value:
+            self.found[ref] = value
 
 
 def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
@@ -190,7 +165,8 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     if target is not None and os.path.exists(target):
         workspace = workspace_file.load(target)
     secrets = _RecordingSecrets()
-    ws, api, call = curl_to_workspace(text, workspace, secrets)
+    notes: list[str] = []
+    ws, api, call = curl_to_workspace(text, workspace, secrets, notes)
     problems = workspace_file.problems(ws)
     if problems:  # pragma: no cover - the importer keeps names unique
         raise WorkspaceValidationError(target or "<output>", problems)
@@ -199,7 +175,11 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     else:
         workspace_file.save(ws, target)
         _out(f"Added call '{call.name}' to API '{api.name}' in {target}\n")
-    for line in _detected(ws, secrets.refs):
+    from .cli_secrets import store_found
+
+    for line in notes:
+        _note(f"Note: {line}")
+    for line in store_found(ws, secrets.found, keychain=not args.no_keychain):
         _note(line)
     return 0
 
@@ -209,19 +189,21 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 #: The subcommands, in the order --help lists them. Opening the app only needs
 #: these names, so the commands' own modules are imported when one is run; a
 #: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = ("infer", "init", "import", "export", "validate", "schema")
+COMMANDS = ("infer", "init", "import", "export", "secrets", "validate", "schema")
 
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
     """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
     from .cli_calls import register_infer, register_init
     from .cli_interop import register_export, register_import
+    from .cli_secrets import register_secrets
 
     return [
         register_infer,
         register_init,
         register_import,
         register_export,
+        register_secrets,
         _register_validate,
         _register_schema,
     ]

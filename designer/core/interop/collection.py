@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from ..credential_detector import is_key_header, is_placeholder
 from ..errors import BodyParseError
 from ..inference import infer_body, merge
 from ..models import (
@@ -53,10 +54,6 @@ _DROPPED = {
     "pragma", "origin", "referer", "keep-alive", "te", "upgrade-insecure-requests", "postman-token",
 }  # fmt: skip
 _VARIABLE = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
-# Header names that carry an API key by convention (as in the curl importer).
-_KEY_HEADERS = frozenset(
-    "x-api-key api-key apikey x-apikey x-auth-token x-access-token x-api-token".split()
-)
 
 
 @dataclass(slots=True)
@@ -193,7 +190,7 @@ def _auth_from_headers(raw: RawRequest) -> None:
     for index, (name, value) in enumerate(raw.headers):
         if name.lower() == "authorization":
             credential = credential_from_header(value)
-        elif name.lower() in _KEY_HEADERS and value:
+        elif is_key_header(name) and value and not is_placeholder(value):
             credential = RawAuth(ApiKeyHeaderAuth(header=name), value)
         else:
             continue
