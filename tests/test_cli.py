@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import keyring
 import orjson
 import pytest
 
@@ -184,7 +185,8 @@ def test_validate_stdin(
 BEARER = "curl https://api.example.com/v1/customers?limit=3 -H 'Authorization: Bearer sk_123'"
 
 
-def test_import_prints_the_workspace(capsys: pytest.CaptureFixture[str], _memory_keyring) -> None:
+def test_import_prints_the_workspace(capsys: pytest.CaptureFixture[str]) -> None:
+    backend = keyring.get_keyring()  # the in-memory keyring every test gets
     code, out, err = run(capsys, "import", "--from", "curl", BEARER)
     assert code == 0
     ws = wf.loads(out.encode())
@@ -197,18 +199,19 @@ def test_import_prints_the_workspace(capsys: pytest.CaptureFixture[str], _memory
         "overrides it\n"
     )
     # In the keychain the app reads, under the new workspace's service.
-    assert _memory_keyring.entries == {
+    assert backend.entries == {
         (f"connector-designer:{ws.id}", f"{ws.apis[0].id}/auth.token"): "sk_123"
     }
 
 
 def test_import_no_keychain_stores_nothing_and_names_the_variable(
-    capsys: pytest.CaptureFixture[str], _memory_keyring
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    backend = keyring.get_keyring()
     code, out, err = run(capsys, "import", "--from", "curl", BEARER, "--no-keychain")
     assert code == 0
     assert "sk_123" not in out + err
-    assert _memory_keyring.entries == {}
+    assert backend.entries == {}
     assert "not stored (--no-keychain); set CD_SECRET_API_EXAMPLE_COM_AUTH_TOKEN" in err
 
 

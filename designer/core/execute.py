@@ -36,6 +36,7 @@ from .errors import (
     TLSError,
     TooManyRedirectsError,
 )
+from .redirects import send_following_redirects
 from .request import BuiltRequest
 from .response import ResponseResult
 from .secrets import mask_secrets
@@ -142,7 +143,14 @@ class Executor:
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
-            response = await client.send(outgoing, stream=True)
+            response = await send_following_redirects(
+                client,
+                outgoing,
+                secrets=request.secrets,
+                max_redirects=self.settings.max_redirects,
+                # Another origin never sees the API's client certificate.
+                plain_client=self._client_for(TlsSettings(ca_bundle=request.tls.ca_bundle)),
+            )
             body = await self._read_body(response, target, on_progress)
             elapsed = time.perf_counter() - started
         except httpx.HTTPError as exc:
