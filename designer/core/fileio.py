@@ -160,12 +160,20 @@ def _create_temp(directory: str, name: str, mode: int) -> tuple[str, int]:
     raise FileExistsError(f"no free temporary name in {directory}")  # pragma: no cover
 
 
-def atomic_write(path: PathLike, data: bytes) -> None:
+def private_directory(path: PathLike) -> None:
+    """Create the folder ``path`` (and its parents) readable by its owner only (0700)."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(path, 0o700)
+
+
+def atomic_write(path: PathLike, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically: the file is either old or new, never partial.
 
-    The existing file's permissions are kept. A symbolic link is followed, so
-    the file it points to is replaced and the link stays. On failure the
-    temporary file is removed and :class:`SaveError` is raised.
+    The existing file's permissions are kept, unless ``mode`` (such as 0o600
+    for the app's own files) says what they must be. A symbolic link is
+    followed, so the file it points to is replaced and the link stays. On
+    failure the temporary file is removed and :class:`SaveError` is raised.
     """
     name = os.fspath(path)
     target = os.path.realpath(name)
@@ -179,13 +187,14 @@ def atomic_write(path: PathLike, data: bytes) -> None:
 
     temp: str | None = None
     try:
-        temp, fd = _create_temp(directory, os.path.basename(target), 0o666)
+        # Created with the final mode, so the content is never readable by others.
+        temp, fd = _create_temp(directory, os.path.basename(target), mode or 0o666)
         with open(fd, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        if existing_mode is not None:
-            os.chmod(temp, existing_mode)
+        if mode is not None or existing_mode is not None:
+            os.chmod(temp, mode if mode is not None else existing_mode)  # type: ignore[arg-type]
         os.replace(temp, target)
         temp = None
     except OSError as exc:

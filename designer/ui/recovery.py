@@ -151,7 +151,7 @@ class Recovery(QObject):
         self.write()
 
     def write(self) -> Path:
-        from designer.core.fileio import atomic_write
+        from designer.core.fileio import atomic_write, private_directory
         from designer.core.workspace_file import dumps
 
         doc = self._doc
@@ -164,9 +164,10 @@ class Recovery(QObject):
             "written": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "workspace": json.loads(dumps(doc.workspace)),
         }
-        self._directory.mkdir(parents=True, exist_ok=True)
         try:
-            atomic_write(target, json.dumps(wrapper, ensure_ascii=False).encode())
+            # Owner only: a workspace names hosts and users even without its secrets.
+            private_directory(self._directory)
+            atomic_write(target, json.dumps(wrapper, ensure_ascii=False).encode(), mode=0o600)
         except Exception:  # autosave must never interrupt editing; the next tick retries
             log.exception("Could not write the recovery file %s", target)
             return target

@@ -22,6 +22,24 @@ class Settings:
 
     def sync(self) -> None:
         self._store.sync()
+        self._make_private()
+
+    def _make_private(self) -> None:
+        """The settings file readable by its owner only (0600), in a 0700 folder.
+
+        It holds paths of recent files; QSettings creates it with the umask's
+        permissions and keeps those it finds.
+        """
+        import os
+
+        name = self._store.fileName()
+        if os.name != "posix" or not name or not os.path.isfile(name):
+            return
+        try:
+            os.chmod(name, 0o600)
+            os.chmod(os.path.dirname(name), 0o700)
+        except OSError:
+            pass  # a folder not ours (a shared config directory): the file is still 0600
 
     # -- window layout -------------------------------------------------------
 

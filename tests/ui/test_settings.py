@@ -25,3 +25,21 @@ def test_recent_files_are_capped(settings, tmp_path):
     stored.clear_recent()
     assert stored.recent_files() == []
     assert not stored.first_launch
+
+
+def test_settings_file_is_private(tmp_path):
+    import os
+    import stat
+
+    from PySide6.QtCore import QSettings
+
+    from designer.ui.settings import Settings
+
+    folder = tmp_path / "config"
+    folder.mkdir(mode=0o755)
+    settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    settings.add_recent(tmp_path / "w.json")
+    settings.sync()
+    if os.name == "posix":
+        assert stat.S_IMODE((folder / "settings.ini").stat().st_mode) == 0o600
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
