@@ -189,7 +189,7 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
 #: The subcommands, in the order --help lists them. Opening the app only needs
 #: these names, so the commands' own modules are imported when one is run; a
 #: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = ("infer", "init", "import", "export", "secrets", "validate", "schema")
+COMMANDS = ("infer", "init", "import", "export", "secrets", "sign-in", "validate", "schema")
 
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], None]]:
@@ -197,6 +197,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
     from .cli_calls import register_infer, register_init
     from .cli_interop import register_export, register_import
     from .cli_secrets import register_secrets
+    from .cli_sign_in import register_sign_in
 
     return [
         register_infer,
@@ -204,6 +205,7 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
         register_import,
         register_export,
         register_secrets,
+        register_sign_in,
         _register_validate,
         _register_schema,
     ]
