@@ -166,7 +166,8 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
         workspace = workspace_file.load(target)
     secrets = _RecordingSecrets()
     notes: list[str] = []
-    ws, api, call = curl_to_workspace(text, workspace, secrets, notes)
+    on_conflict = getattr(args, "on_conflict", "keep-both")
+    ws, api, call = curl_to_workspace(text, workspace, secrets, notes, on_conflict)
     problems = workspace_file.problems(ws)
     if problems:  # pragma: no cover - the importer keeps names unique
         raise WorkspaceValidationError(target or "<output>", problems)

@@ -157,7 +157,9 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         choices=("replace", "keep-both", "skip"),
         default="keep-both",
         help="what to do with an imported API whose name is taken (default: keep-both, "
-        "which renames it 'Name (2)')",
+        "which renames it 'Name (2)'); for a curl command into an existing API, what to do "
+        "with a credential of another kind than the API's auth (keep-both: a private "
+        "parameter of the call; replace: it becomes the API's auth; skip: left out)",
     )
     parser.add_argument(
         "--no-keychain",

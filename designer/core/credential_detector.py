@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from fnmatch import translate
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, Literal
 
 __all__ = [
@@ -129,7 +129,7 @@ def _forms(name: str) -> set[str]:
     return {normalize(name), normalize(split)} - {""}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """One regular expression for a whole list of patterns: one match per name, not twenty."""
     return re.compile("|".join(f"(?:{translate(pattern)})" for pattern in patterns))

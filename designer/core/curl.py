@@ -234,11 +234,19 @@ def _apply_credentials(
     *,
     new_api: bool,
     notes: list[str],
+    on_conflict: str = "keep-both",
 ) -> None:
     for credential in credentials:
         # Only an API this import creates takes its auth from the command: an
-        # existing API's other calls rely on the auth it has.
-        if new_api and isinstance(api.auth, NoAuth):
+        # existing API's other calls rely on the auth it has, unless the user
+        # asked to replace it.
+        replace = not new_api and on_conflict == "replace" and api.auth != credential.auth
+        if (new_api and isinstance(api.auth, NoAuth)) or replace:
+            if replace:
+                notes.append(
+                    f"API '{api.name}' now authenticates with the command's {credential.name} "
+                    f"({credential.auth.type}, was {api.auth.type}): --on-conflict replace"
+                )
             api.auth = credential.auth
         if api.auth == credential.auth:
             ref = secret_ref(api, f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}")
@@ -249,6 +257,12 @@ def _apply_credentials(
         # credential as the command did, as a private parameter of the call.
         taken = {(p.placement, p.name.lower()) for p in call.parameters}
         if (credential.placement, credential.name.lower()) in taken:
+            continue
+        if on_conflict == "skip":
+            notes.append(
+                f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
+                f"{credential.name} was left out (--on-conflict skip)"
+            )
             continue
         notes.append(
             f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
@@ -270,6 +284,7 @@ def curl_to_workspace(
     workspace: Workspace | None,
     secrets: SecretStore,
     notes: list[str] | None = None,
+    on_conflict: str = "keep-both",
 ) -> tuple[Workspace, Api, Call]:
     """Add the request of a curl command to ``workspace`` (or to a new one) as a call.
 
@@ -359,7 +374,13 @@ def curl_to_workspace(
         secrets.set(secret_ref(api, f"param.{cookie.name}", call), cookie.value)
     keys = [c for c in builder.credentials if c.auth is not None]
     _apply_credentials(
-        api, call, keys, secrets, new_api=new_api, notes=notes if notes is not None else []
+        api,
+        call,
+        keys,
+        secrets,
+        new_api=new_api,
+        notes=notes if notes is not None else [],
+        on_conflict=on_conflict,
     )
     # Passwords, client secrets and tokens in the query or the body: private too.
     found: dict[str, str] = {}

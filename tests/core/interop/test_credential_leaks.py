@@ -266,3 +266,32 @@ def test_curl_into_a_new_api_takes_the_key_header_as_its_auth() -> None:
     (api,) = merged.outcome.workspace.apis
     assert api.auth == ApiKeyHeaderAuth(header="x-goog-api-key")
     assert list(secrets.values()) == [value]
+
+
+@pytest.mark.parametrize(
+    ("choice", "auth_type", "private", "note"),
+    [
+        (
+            "replace",
+            "bearer",
+            [],
+            "now authenticates with the command's Authorization (bearer, was",
+        ),
+        ("skip", "api_key_header", [], "the command's Authorization was left out (--on-conflict"),
+    ],
+)
+def test_curl_on_conflict_replace_or_skip_is_said(
+    choice: str, auth_type: str, private: list[str], note: str
+) -> None:
+    from designer.cli import _RecordingSecrets
+    from designer.core.curl import curl_to_workspace
+
+    api = Api(name="Shop", base_url="https://shop.example.com", auth=ApiKeyHeaderAuth(header="K"))
+    secrets, notes = _RecordingSecrets(), []
+    command = "curl https://shop.example.com/orders -H 'Authorization: Bearer t0k'"
+    _, shop, call = curl_to_workspace(command, Workspace(apis=[api]), secrets, notes, choice)
+    assert shop.auth.type == auth_type
+    assert [p.name for p in call.parameters if p.private] == private
+    (said,) = notes
+    assert note in said
+    assert ("t0k" in secrets.found.values()) is (choice == "replace")
