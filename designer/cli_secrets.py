@@ -225,3 +225,10 @@ def register_secrets(subparsers: argparse._SubParsersAction[Any]) -> None:
     forgetting = actions.add_parser("forget", help="remove every keychain entry of the workspace")
     forgetting.add_argument("workspace", metavar="WORKSPACE")
     forgetting.set_defaults(handler=_cmd_forget)
+    for action in (listing, setting, unsetting, forgetting):
+        action.add_argument(
+            "--debug",
+            action="store_true",
+            default=argparse.SUPPRESS,
+            help="show the traceback when something fails",
+        )

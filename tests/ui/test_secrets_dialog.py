@@ -118,3 +118,16 @@ def test_the_example_shows_whole_variables(qtbot: Any, tmp_path: Any) -> None:
     for column in (1, 2):
         assert header.sectionSize(column) >= table.sizeHintForColumn(column)
     dialog.grab().save(str(tmp_path / "secrets.png"))
+
+
+def test_the_apps_deferred_store_shows_variables_as_such(qtbot: Any) -> None:
+    from designer.core.secrets import DeferredSecretStore
+
+    ws = _workspace()
+    variables = {"CD_SECRET_SHOP_OF_THE_EXAMPLE_COMPANY_AUTH_TOKEN": "x"}
+    store = DeferredSecretStore(
+        lambda: EnvironmentVariableStore(SessionSecretStore(), lambda: ws, variables)
+    )
+    dialog = SecretsDialog(ws, store, {})
+    qtbot.addWidget(dialog)
+    assert _states(dialog)[0] == "from environment variable"
