@@ -64,9 +64,9 @@ def _launch(qtbot: Any, settings: Any, tmp_path: Any) -> tuple[MainWindow, Any, 
     return window, server, executor
 
 
-def _get_account(qtbot: Any, window: MainWindow) -> str:
+def _get_account(qtbot: Any, window: MainWindow, name: str = "Get account") -> str:
     api = window.doc.workspace.apis[0]
-    call = next(c for c in api.calls if c.name == "Get account")
+    call = next(c for c in api.calls if c.name == name)
     window.tree.select(Item("call", call.id))
     panel = window.response_panel
     qtbot.waitUntil(lambda: panel.initializeButton.isEnabled())
