@@ -16,11 +16,13 @@ from typing import Any
 import keyring
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from designer.core.demo_server import example_secrets
 from designer.core.keychain import service_name
 from designer.ui.app import AppSecrets, LazyExecutor, _open_example
 from designer.ui.edits import Item
+from designer.ui.files import FileActions
 from designer.ui.mainwindow import MainWindow
 from designer.ui.settings import Settings
 from tests.helpers import qtasync
@@ -46,7 +48,10 @@ def real_keychain() -> Iterator[Any]:
 
 
 @pytest.fixture
-def loop(qapp: Any) -> Iterator[Any]:
+def loop(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    # Initialize changed the example: closing the window at teardown must not wait for
+    # an answer to "save changes?".
+    monkeypatch.setattr(FileActions, "ask_unsaved", lambda self: QMessageBox.StandardButton.Discard)
     yield from qtasync.running_loop(qapp)
 
 
