@@ -154,40 +154,18 @@ def _register_validate(subparsers: argparse._SubParsersAction[_Parser]) -> None:
 
 # -- import ------------------------------------------------------------------------------
 
-_SECRET_KINDS = {
-    "auth.token": "a bearer token",
-    "auth.password": "a password",
-    "auth.key": "an API key",
-}
-
 
 class _RecordingSecrets(MemorySecretStore):
-    """Remembers which secrets an import set, to tell the user about them."""
+    """Remembers the secrets an import found, to store them and tell the user about them."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.refs: list[str] = []
+        self.found: dict[str, str] = {}
 
     def set(self, ref: str, value: str) -> None:
         super().set(ref, value)
-        if value and ref not in self.refs:
-            self.refs.append(ref)
-
-
-def _detected(ws: Workspace, refs: list[str]) -> list[str]:
-    names = {api.id: api.name for api in ws.apis}
-    lines = []
-    for ref in refs:
-        api_id, _, field = ref.partition("/")
-        field = field.rpartition("/")[2]
-        kind = _SECRET_KINDS.get(field)
-        if kind is None:
-            kind = f"a private value for parameter '{field.partition('.')[2]}'"
-        lines.append(
-            f"Detected {kind} for API '{names.get(api_id, '?')}'; it is not stored in the "
-            f"file: set it in the app or via the environment"
-        )
-    return lines
+        if value:
+            self.found[ref] = value
 
 
 def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
@@ -200,12 +178,14 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
         text = args.command
     target: str | None = args.output
     secrets = _RecordingSecrets()
+    notes: list[str] = []
+    on_conflict = getattr(args, "on_conflict", "keep-both")
     added: list[tuple[Workspace, Api, Call]] = []
 
     def change(workspace: Workspace | None) -> Workspace:
         # Under the workspace's lock when there is one: see workspace_lock.update.
         known = {a.id for a in workspace.apis} if workspace is not None else set()
-        ws, api, call = curl_to_workspace(text, workspace, secrets)
+        ws, api, call = curl_to_workspace(text, workspace, secrets, notes, on_conflict)
         name_imported_call(
             ws, api, call, api_name=args.api, call_name=args.name, joined=api.id in known
         )
@@ -224,7 +204,11 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     ws, api, call = added[-1]
     if target is not None:
         _out(f"Added call '{call.name}' to API '{api.name}' in {target}\n")
-    for line in _detected(ws, secrets.refs):
+    from .cli_secrets import store_found
+
+    for line in notes:
+        _note(f"Note: {line}")
+    for line in store_found(ws, secrets.found, keychain=not args.no_keychain):
         _note(line)
     return 0
 
@@ -239,6 +223,8 @@ COMMANDS = (
     "init",
     "import",
     "export",
+    "secrets",
+    "sign-in",
     "check",
     "mock",
     "graphql",
@@ -258,12 +244,16 @@ def _registrations() -> list[Callable[[argparse._SubParsersAction[_Parser]], Non
     from .cli_interop import register_export, register_import
     from .cli_listen import register_listen
     from .cli_mock import register_mock
+    from .cli_secrets import register_secrets
+    from .cli_sign_in import register_sign_in
 
     return [
         register_infer,
         register_init,
         register_import,
         register_export,
+        register_secrets,
+        register_sign_in,
         register_check,
         register_mock,
         register_graphql,

@@ -20,7 +20,7 @@ from .cli_options import (
     positive_float,
     positive_int,
 )
-from .core.errors import InputError, LookupFailed
+from .core.errors import InputError, LookupFailed, MissingSecretError
 from .core.structure import FieldOverride, ResponseType, Shape, shape_to_dict
 
 if TYPE_CHECKING:
@@ -235,7 +235,14 @@ def _cmd_init(args: argparse.Namespace) -> int:
                 retries=args.retry,
             )
 
-    response, outcome = asyncio.run(send())
+    try:
+        response, outcome = asyncio.run(send())
+    except MissingSecretError as exc:
+        import shlex
+
+        # The core names the variable; only here is the workspace file known.
+        command = f"connector-designer secrets set {shlex.quote(path)} {exc.variable}"
+        raise MissingSecretError(f"{exc}; or run: {command}", exc.variable) from exc
     status = _status_line(response)
     if args.format == "tree":
         _out(status + "\n")

@@ -105,11 +105,13 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
             f"Imported {plural(calls, 'call')} from {name} into {target}: "
             f"{merged.outcome.summary()}\n"
         )
-    _report(imported, merged, _note)
+    _report(imported, merged, _note, merged.outcome.workspace, keychain=not args.no_keychain)
     return 0
 
 
-def _report(imported: Imported, merged: Merged, note: Any) -> None:
+def _report(
+    imported: Imported, merged: Merged, note: Any, ws: Any, *, keychain: bool = True
+) -> None:
     for item in merged.outcome.planned:
         if item.action == "rename":
             note(f"API '{item.name}' is already in the workspace: imported as '{item.final_name}'")
@@ -119,12 +121,15 @@ def _report(imported: Imported, merged: Merged, note: Any) -> None:
             note(f"API '{item.name}' replaced the one in the workspace")
     for text in imported.result.notes:
         note(f"Note: {text}")
+    from .cli_secrets import store_found
+
+    for line in store_found(ws, merged.secrets, keychain=keychain):
+        note(line)
     found = set(merged.secrets)
     for secret in merged.required:
         if secret.ref in found:
-            where = "found in the document, not stored in the file: set it in the app or via"
-            note(f"Secret {secret.env} ({secret.description}): {where} the environment")
-        elif os.environ.get(secret.env):
+            continue
+        if os.environ.get(secret.env):
             note(f"Secret {secret.env} ({secret.description}): provided by the environment")
         else:
             note(
@@ -168,7 +173,15 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         choices=("replace", "keep-both", "skip"),
         default="keep-both",
         help="what to do with an imported API whose name is taken (default: keep-both, "
-        "which renames it 'Name (2)')",
+        "which renames it 'Name (2)'); for a curl command into an existing API, what to do "
+        "with a credential of another kind than the API's auth (keep-both: a private "
+        "parameter of the call; replace: it becomes the API's auth; skip: left out)",
+    )
+    parser.add_argument(
+        "--no-keychain",
+        action="store_true",
+        help="do not store the credentials found in the OS keychain (they are never written "
+        "to the file; supply them with CD_SECRET_… variables)",
     )
     parser.add_argument(
         "--api",

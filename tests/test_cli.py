@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import keyring
 import orjson
 import pytest
 
@@ -185,6 +186,7 @@ BEARER = "curl https://api.example.com/v1/customers?limit=3 -H 'Authorization: B
 
 
 def test_import_prints_the_workspace(capsys: pytest.CaptureFixture[str]) -> None:
+    backend = keyring.get_keyring()  # the in-memory keyring every test gets
     code, out, err = run(capsys, "import", "--from", "curl", BEARER)
     assert code == 0
     ws = wf.loads(out.encode())
@@ -192,9 +194,25 @@ def test_import_prints_the_workspace(capsys: pytest.CaptureFixture[str]) -> None
     assert "sk_123" not in out
     assert "sk_123" not in err
     assert err == (
-        "connector-designer: Detected a bearer token for API 'api.example.com'; it is not "
-        "stored in the file: set it in the app or via the environment\n"
+        "connector-designer: Secret CD_SECRET_API_EXAMPLE_COM_AUTH_TOKEN (The bearer token of "
+        "API 'api.example.com'): stored in the keychain; CD_SECRET_API_EXAMPLE_COM_AUTH_TOKEN "
+        "overrides it\n"
     )
+    # In the keychain the app reads, under the new workspace's service.
+    assert backend.entries == {
+        (f"connector-designer:{ws.id}", f"{ws.apis[0].id}/auth.token"): "sk_123"
+    }
+
+
+def test_import_no_keychain_stores_nothing_and_names_the_variable(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    backend = keyring.get_keyring()
+    code, out, err = run(capsys, "import", "--from", "curl", BEARER, "--no-keychain")
+    assert code == 0
+    assert "sk_123" not in out + err
+    assert backend.entries == {}
+    assert "not stored (--no-keychain); set CD_SECRET_API_EXAMPLE_COM_AUTH_TOKEN" in err
 
 
 def test_import_detects_curl_and_reads_stdin(

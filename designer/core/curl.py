@@ -19,8 +19,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import orjson
 
+from .credential_detector import is_key_header, is_key_query, is_placeholder
 from .curl_parse import CurlRequest, parse_curl
 from .errors import CurlParseError
+from .interop.credentials import hide_call_credentials
 from .models import (
     AUTH_SECRET_FIELD,
     Api,
@@ -49,10 +51,6 @@ __all__ = ["CurlRequest", "curl_to_workspace", "parse_curl"]
 
 # -- mapping onto the model --------------------------------------------------------------
 
-_KEY_HEADERS = frozenset(
-    "x-api-key api-key apikey x-apikey x-auth-token x-access-token x-api-token".split()
-)
-_KEY_QUERY = frozenset("api_key apikey key token access_token".split())
 _COLON_PLACEHOLDER = re.compile(r"(?<=/):([A-Za-z_][A-Za-z0-9_]*)(?=/|$)")
 _REPEATED = "repeated in the curl command; only the first value was imported"
 
@@ -160,7 +158,7 @@ class _Builder:
         for name, value in pairs:
             if not name:
                 continue
-            if name.lower() in _KEY_QUERY and value:
+            if is_key_query(name) and value and not is_placeholder(value):
                 auth = ApiKeyQueryAuth(parameter=name)
                 self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value, 3))
             else:
@@ -236,10 +234,26 @@ def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[st
 
 
 def _apply_credentials(
-    api: Api, call: Call, credentials: list[_Credential], secrets: SecretStore
+    api: Api,
+    call: Call,
+    credentials: list[_Credential],
+    secrets: SecretStore,
+    *,
+    new_api: bool,
+    notes: list[str],
+    on_conflict: str = "keep-both",
 ) -> None:
     for credential in credentials:
-        if isinstance(api.auth, NoAuth):
+        # Only an API this import creates takes its auth from the command: an
+        # existing API's other calls rely on the auth it has, unless the user
+        # asked to replace it.
+        replace = not new_api and on_conflict == "replace" and api.auth != credential.auth
+        if (new_api and isinstance(api.auth, NoAuth)) or replace:
+            if replace:
+                notes.append(
+                    f"API '{api.name}' now authenticates with the command's {credential.name} "
+                    f"({credential.auth.type}, was {api.auth.type}): --on-conflict replace"
+                )
             api.auth = credential.auth
         if api.auth == credential.auth:
             ref = secret_ref(api, f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}")
@@ -251,6 +265,16 @@ def _apply_credentials(
         taken = {(p.placement, p.name.lower()) for p in call.parameters}
         if (credential.placement, credential.name.lower()) in taken:
             continue
+        if on_conflict == "skip":
+            notes.append(
+                f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
+                f"{credential.name} was left out (--on-conflict skip)"
+            )
+            continue
+        notes.append(
+            f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
+            f"{credential.name} became a private parameter of call '{call.name}'"
+        )
         call.parameters.append(
             Parameter(
                 name=credential.name,
@@ -263,7 +287,11 @@ def _apply_credentials(
 
 
 def curl_to_workspace(
-    command: str, workspace: Workspace | None, secrets: SecretStore
+    command: str,
+    workspace: Workspace | None,
+    secrets: SecretStore,
+    notes: list[str] | None = None,
+    on_conflict: str = "keep-both",
 ) -> tuple[Workspace, Api, Call]:
     """Add the request of a curl command to ``workspace`` (or to a new one) as a call.
 
@@ -291,6 +319,7 @@ def curl_to_workspace(
 
     ws = workspace.model_copy(deep=True) if workspace is not None else Workspace(name=host)
     api, path = _find_api(ws, origin, parts.path)
+    new_api = api is None
     if api is None:
         api = Api(name=unique_name(host, [a.name for a in ws.apis]), base_url=origin)
         ws.apis.append(api)
@@ -312,7 +341,7 @@ def curl_to_workspace(
         lowered = name.lower()
         if lowered == "authorization":
             builder.credentials.append(_authorization(name, value))
-        elif lowered in _KEY_HEADERS:
+        elif is_key_header(name) and not is_placeholder(value):
             auth = ApiKeyHeaderAuth(header=name)
             builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value, 2))
         elif lowered == "content-type":
@@ -350,6 +379,20 @@ def curl_to_workspace(
     cookies = [c for c in builder.credentials if c.auth is None]
     for cookie in cookies:
         secrets.set(secret_ref(api, f"param.{cookie.name}", call), cookie.value)
-    _apply_credentials(api, call, [c for c in builder.credentials if c.auth is not None], secrets)
+    keys = [c for c in builder.credentials if c.auth is not None]
+    _apply_credentials(
+        api,
+        call,
+        keys,
+        secrets,
+        new_api=new_api,
+        notes=notes if notes is not None else [],
+        on_conflict=on_conflict,
+    )
+    # Passwords, client secrets and tokens in the query or the body: private too.
+    found: dict[str, str] = {}
+    hide_call_credentials(api, call, found)
+    for ref, value in found.items():
+        secrets.set(ref, value)
     api.calls.append(call)
     return ws, api, call

@@ -181,6 +181,18 @@ class MissingValueError(RequestBuildError):
         )
 
 
+class MissingSecretError(RequestBuildError):
+    """A secret the request needs (a private parameter, a credential) is not set anywhere.
+
+    ``variable`` is the environment variable that would supply it, so that a
+    caller can name the command that sets it.
+    """
+
+    def __init__(self, message: str, variable: str) -> None:
+        self.variable = variable
+        super().__init__(message)
+
+
 class PlaceholderError(RequestBuildError):
     """A ``{placeholder}`` in a path or ``<placeholder>`` in a body names no parameter."""
 

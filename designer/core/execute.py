@@ -38,6 +38,7 @@ from .errors import (
     TLSError,
     TooManyRedirectsError,
 )
+from .redirects import send_following_redirects
 from .request import BuiltRequest
 from .response import ResponseResult
 from .secrets import mask_secrets
@@ -158,10 +159,17 @@ class Executor:
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
-            # The deadline cancels the exchange wherever it is; the finally
-            # below then drops the connection.
+            # The deadline cancels the exchange wherever it is, redirects included;
+            # the finally below then drops the connection.
             async with asyncio.timeout(self.settings.deadline):
-                response = await client.send(outgoing, stream=True)
+                response = await send_following_redirects(
+                    client,
+                    outgoing,
+                    secrets=request.secrets,
+                    max_redirects=self.settings.max_redirects,
+                    # Another origin never sees the API's client certificate.
+                    plain_client=self._client_for(TlsSettings(ca_bundle=request.tls.ca_bundle)),
+                )
                 body = await self._read_body(response, target, on_progress)
             elapsed = time.perf_counter() - started
         except TimeoutError as exc:

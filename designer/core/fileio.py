@@ -189,6 +189,13 @@ def remove_stale_temps(path: PathLike) -> int:
     return removed
 
 
+def private_directory(path: PathLike) -> None:
+    """Create the folder ``path`` (and its parents) readable by its owner only (0700)."""
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(path, 0o700)
+
+
 def atomic_write(path: PathLike, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically: the file is either old or new, never partial.
 

@@ -33,6 +33,7 @@ __all__ = [
     "KeychainStatus",
     "KeyringSecretStore",
     "default_store",
+    "forget_workspace",
     "open_store",
     "service_name",
 ]
@@ -166,3 +167,50 @@ def default_store(
     current: Callable[[], Workspace] = workspace if callable(workspace) else (lambda: workspace)
     inner, status = open_store(lambda: current().id, backend)
     return EnvironmentVariableStore(inner, current, environ), status
+
+
+def _known_refs(workspace: Workspace) -> set[str]:
+    """Every reference the workspace can use: its secrets and cached tokens, per environment."""
+    from .interop.secret_names import required_secrets
+    from .models import secret_ref
+
+    by_api = {api.id: api for api in workspace.apis}
+    refs = {s.ref for s in required_secrets(workspace.apis)}
+    refs |= {secret_ref(api, "auth.access_token") for api in workspace.apis}
+    scoped = set()
+    for ref in refs:
+        api = by_api.get(ref.split("/", 1)[0])
+        scoped |= {f"{ref}@{env.id}" for env in (api.environments if api else [])}
+    return refs | scoped
+
+
+def forget_workspace(
+    workspace: Workspace, backend: keyring.backend.KeyringBackend | None = None
+) -> int:
+    """Delete every keychain entry of ``workspace``'s service; how many there were.
+
+    The references the workspace knows are deleted one by one; where the
+    keychain can list a service's entries (the Secret Service can), the rest
+    (secrets of calls deleted since) go too.
+    """
+    backend = backend or keyring.get_keyring()
+    service = service_name(workspace.id)
+    removed = 0
+    try:
+        for ref in sorted(_known_refs(workspace)):
+            if backend.get_password(service, ref) is not None:
+                backend.delete_password(service, ref)
+                removed += 1
+        seen: set[str] = set()
+        while (found := backend.get_credential(service, None)) is not None:
+            if found.username in seen:
+                break  # the keychain would not delete it: stop rather than loop
+            seen.add(found.username)
+            backend.delete_password(service, found.username)
+            removed += 1
+    except keyring.errors.KeyringError as exc:
+        raise KeychainError(
+            f"Could not delete the secrets from the keychain ({exc or type(exc).__name__}): "
+            f"unlock the keychain and try again"
+        ) from exc
+    return removed

@@ -20,7 +20,7 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from .errors import MissingValueError, PlaceholderError, RequestBuildError
+from .errors import MissingSecretError, MissingValueError, PlaceholderError, RequestBuildError
 from .models import (
     AUTH_SECRET_FIELD,
     TOKEN_AUTH_TYPES,
@@ -267,6 +267,21 @@ def _tls(api: Api, secrets: SecretStore, used: set[str]) -> TlsSettings:
     return TlsSettings(api.ca_bundle.strip(), api.auth.certificate.strip(), key, password)
 
 
+def _missing_secret(api: Api, call: Call, param: Parameter, ref: str) -> MissingSecretError:
+    """A private value that is set nowhere: say where to enter it, not "mark it optional"."""
+    from .interop.secret_names import secret_variable
+
+    # The reference says whose secret it is: the call's, or the API's shared one.
+    owner = call if ref.startswith(f"{api.id}/{call.id}/") else None
+    prefix = f"{api.id}/{call.id}/" if owner is not None else f"{api.id}/"
+    variable = secret_variable(api, ref[len(prefix) :], owner)
+    return MissingSecretError(
+        f"Parameter '{param.name}' of call '{call.name}' in API '{api.name}' is private and its "
+        f"secret is not set: enter it in Secrets… or set {variable}",
+        variable,
+    )
+
+
 def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]) -> Resolved:
     # Keyed by placement and name (headers case-insensitively), so a call
     # parameter replaces the shared one of the same name in its position.
@@ -302,6 +317,8 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
             if param.private:
                 out.private.add(param.name)
         if not value.strip():
+            if not param.optional and param.private:
+                raise _missing_secret(api, call, param, ref)
             if not param.optional:
                 raise MissingValueError(api.name, call.name, param.name)
             if param.placement == Placement.BODY:
@@ -390,9 +407,13 @@ def _apply_auth(
     field = AUTH_SECRET_FIELD[auth.type]
     credential = secrets.get(secret_ref(api, f"auth.{field}"))
     if not credential:
-        raise RequestBuildError(
-            f"API '{api.name}' uses {_AUTH_LABEL[auth.type]} but none is set: "
-            f"set the credential in the API's authentication settings"
+        from .interop.secret_names import secret_variable
+
+        variable = secret_variable(api, f"auth.{field}")
+        raise MissingSecretError(
+            f"API '{api.name}' uses {_AUTH_LABEL[auth.type]} but none is set: enter it in the "
+            f"API's authentication settings or Secrets…, or set {variable}",
+            variable,
         )
     used.add(credential)
     if isinstance(auth, ApiKeyQueryAuth):

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from .interop.secret_names import ENV_PREFIX, required_secrets
 from .models import Environment, Workspace
-from .secrets import SecretStore
+from .secrets import DeferredSecretStore, SecretStore
 
 __all__ = [
     "EnvironmentSecrets",
@@ -97,6 +97,8 @@ def needed_secrets(
 
 
 def _source(store: SecretStore, ref: str, variable: str, env: Environment | None) -> str | None:
+    if isinstance(store, DeferredSecretStore):
+        store = store.open()  # the app's store: the layers are inside
     layered = store if isinstance(store, EnvironmentVariableStore) else None
     if layered is not None and layered.variable_value(variable):
         return "environment variable"

@@ -9,7 +9,12 @@ from typing import Any
 import orjson
 import pytest
 
-from designer.core.errors import MissingValueError, PlaceholderError, RequestBuildError
+from designer.core.errors import (
+    MissingSecretError,
+    MissingValueError,
+    PlaceholderError,
+    RequestBuildError,
+)
 from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
@@ -138,8 +143,22 @@ def test_explicit_values_win_over_samples_and_secrets() -> None:
 
 def test_private_parameter_without_secret_is_missing() -> None:
     api, call = make(param("key", private=True))
-    with pytest.raises(MissingValueError, match="'key'"):
+    with pytest.raises(MissingSecretError) as caught:
         build(api, call)
+    message = str(caught.value)
+    assert "'key'" in message
+    assert "secret is not set: enter it in Secrets… or set " in message
+    assert caught.value.variable == "CD_SECRET_SHOP_GET_ITEM_PARAM_KEY"
+    assert caught.value.variable in message
+    assert "mark it optional" not in message
+
+
+def test_private_shared_header_without_secret_names_the_api_variable() -> None:
+    api, call = make()
+    api.headers = [param("X-Api-Key", private=True)]
+    with pytest.raises(MissingSecretError) as caught:
+        build(api, call)
+    assert caught.value.variable == "CD_SECRET_SHOP_HEADER_X_API_KEY"
 
 
 def test_call_parameters_override_shared_ones() -> None:
@@ -333,7 +352,9 @@ def test_api_key_query_auth_is_masked_in_encoded_form() -> None:
 )
 def test_missing_credential_names_the_api(auth: Any) -> None:
     api, call, store = auth_api(auth, None)
-    with pytest.raises(RequestBuildError, match="API 'Shop' uses .* set the credential"):
+    with pytest.raises(
+        RequestBuildError, match="API 'Shop' uses .* none is set: .* or set CD_SECRET_SHOP_AUTH_"
+    ):
         build(api, call, store)
 
 

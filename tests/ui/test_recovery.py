@@ -176,3 +176,23 @@ def test_discarding_while_a_write_is_under_way_leaves_no_file(doc, tmp_path, qtb
     qtbot.wait(50)  # the report of the write, when it comes, changes nothing
     assert list(tmp_path.iterdir()) == []
     assert not recovery.writing
+
+
+def test_recovery_files_are_private_and_hold_no_private_value(doc, tmp_path):
+    import stat
+
+    from designer.core.models import Parameter, Placement
+
+    canary = "cnry-recovery-4f1d2c"
+    api = doc.workspace.apis[0]
+    # A private value that somehow reached the model is blanked on the way to the file.
+    api.calls[0].parameters.append(
+        Parameter(name="X-Sig", value=canary, private=True, placement=Placement.HEADER)
+    )
+    edits.add_api(doc)
+    folder = tmp_path / "rec"
+    file = Recovery(doc, folder, interval_ms=60_000).write()
+    assert canary.encode() not in file.read_bytes()
+    if os.name == "posix":
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700

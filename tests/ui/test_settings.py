@@ -56,3 +56,21 @@ def test_settings_file_is_private(settings, tmp_path):
     finally:
         os.umask(old)
     assert oct(os.stat(settings.fileName()).st_mode & 0o777) == "0o600"
+
+
+def test_settings_file_and_its_folder_are_private(tmp_path):
+    import os
+    import stat
+
+    from PySide6.QtCore import QSettings
+
+    from designer.ui.settings import Settings
+
+    folder = tmp_path / "Connector Designer"  # the app's own folder
+    folder.mkdir(mode=0o755)
+    settings = Settings(QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat))
+    settings.add_recent(tmp_path / "w.json")
+    settings.sync()
+    if os.name == "posix":
+        assert stat.S_IMODE((folder / "settings.ini").stat().st_mode) == 0o600
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700

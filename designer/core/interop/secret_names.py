@@ -38,6 +38,7 @@ __all__ = [
     "RequiredSecret",
     "required_secrets",
     "secret_fields",
+    "secret_variable",
     "snake",
     "webhook_secret_field",
 ]
@@ -149,3 +150,13 @@ def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
                 )
             )
     return found
+
+
+def secret_variable(api: Api, field: str, call: Call | None = None) -> str:
+    """The variable that supplies secret ``field`` of ``api`` (or of its ``call``)."""
+    ref = secret_ref(api, field, call)
+    for secret in required_secrets([api]):
+        if secret.ref == ref:
+            return secret.env
+    parts = [snake(api.name)] + ([snake(call.name)] if call is not None else [])
+    return ENV_PREFIX + "_".join([*parts, snake(field)])

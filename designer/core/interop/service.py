@@ -171,11 +171,14 @@ def merge_import(
         for ref, value in imported.result.secrets.items()
         if ref.split("/", 1)[0] in kept
     }
-    required = [
-        replace(s, ref=remap_ref(s.ref, outcome.ids))
-        for s in imported.required
-        if s.ref.split("/", 1)[0] in kept
-    ]
+    # Variable names follow API and call names, which a conflict may have renamed
+    # ("Shop (2)" reads CD_SECRET_SHOP_2_...): name them from the merged workspace.
+    final = {s.ref: s for s in required_secrets(outcome.workspace.apis)}
+    required = []
+    for s in imported.required:
+        if s.ref.split("/", 1)[0] in kept:
+            ref = remap_ref(s.ref, outcome.ids)
+            required.append(final.get(ref, replace(s, ref=ref)))
     return Merged(outcome, secrets, required)
 
 

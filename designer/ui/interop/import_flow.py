@@ -162,10 +162,15 @@ class ImportFlow(QObject):
         for ref, value in merged.secrets.items():
             if ref not in required:  # the rest were shown in the dialog, maybe edited
                 store.set(ref, value)
-        for secret in merged.required:
+        # The dialog showed the names before the merge; a rename changes the names
+        # (not the secrets), so entries are matched by reference.
+        from designer.core.interop.merge import remap_ref
+
+        for secret in imported.required:
+            ref = remap_ref(secret.ref, merged.outcome.ids)
             typed = entered.get(secret.env)
-            if typed:
-                store.set(secret.ref, typed)
+            if typed and ref in required:
+                store.set(ref, typed)
         if added:
             self._window.tree.select(Item("api", added[0].id))
         calls = sum(p.calls for p in merged.outcome.planned if p.action != "skip")

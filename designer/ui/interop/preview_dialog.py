@@ -97,6 +97,7 @@ class ImportPreviewDialog(QDialog):
         self.choice_boxes: dict[str, QComboBox] = {}
         self.tree = self._build_tree(calls)
         self.secret_fields: dict[str, SecretField] = {}
+        self._secret_labels: dict[str, QLabel] = {}
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.tree, 1)
@@ -185,6 +186,7 @@ class ImportPreviewDialog(QDialog):
             label.setBuddy(field)
             form.addRow(label, field)
             self.secret_fields[secret.env] = field
+            self._secret_labels[secret.env] = label
         hint = QLabel(
             "Values go to the app's secret store, never into the workspace file. "
             "Values found in the document are filled in.",
@@ -223,6 +225,25 @@ class ImportPreviewDialog(QDialog):
         """What was entered (or found) for each required secret, by variable name."""
         return {env: field.text() for env, field in self.secret_fields.items() if field.text()}
 
+    def _final_variables(self) -> dict[str, str]:
+        """The variable of each imported secret (by its reference here) once merged."""
+        from designer.core.errors import DesignerError
+        from designer.core.interop.merge import remap_ref
+        from designer.core.interop.service import merge_import
+
+        if not self._imported.required:
+            return {}
+        try:
+            merged = merge_import(self._workspace, self._imported, self.choices())
+        except DesignerError:
+            return {}
+        by_final = {s.ref: s.env for s in merged.required}
+        return {
+            s.ref: by_final[remap_ref(s.ref, merged.outcome.ids)]
+            for s in self._imported.required
+            if remap_ref(s.ref, merged.outcome.ids) in by_final
+        }
+
     def _update_plan(self) -> None:
         planned = plan_merge(self._workspace, self._imported.result.apis, self.choices())
         skipped = set()
@@ -241,6 +262,13 @@ class ImportPreviewDialog(QDialog):
                 continue
             item.setText(_RESULT, text)
             item.setDisabled(plan.action is MergeAction.SKIP)
+        final = self._final_variables()
         for secret in self._imported.required:
             self.secret_fields[secret.env].setEnabled(secret.api not in skipped)
+            # A rename renames the variable too ("Shop (2)": CD_SECRET_SHOP_2_…).
+            variable = final.get(secret.ref, secret.env)
+            self.secret_fields[secret.env].setToolTip(
+                f"{secret.description}\nSupplied elsewhere as {variable}"
+            )
+            self._secret_labels[secret.env].setToolTip(variable)
         self.import_button.setEnabled(len(skipped) < len(planned))

@@ -75,6 +75,22 @@ def test_a_conflict_is_marked_with_keep_both_by_default(window, qtbot, loop, mon
     assert dialog.tree.topLevelItem(1).text(2) == "Added"
 
 
+def test_secret_variables_follow_the_rename(window, qtbot, loop, monkeypatch) -> None:
+    dialog = open_preview(window, qtbot, monkeypatch, BUNDLE)
+    token = next(f for env, f in dialog.secret_fields.items() if env.endswith("SHOP_AUTH_TOKEN"))
+    assert token.toolTip().endswith("Supplied elsewhere as CD_SECRET_SHOP_2_AUTH_TOKEN")
+    dialog.set_choice("Shop", OnConflict.REPLACE)
+    assert token.toolTip().endswith("Supplied elsewhere as CD_SECRET_SHOP_AUTH_TOKEN")
+    # A value entered under the old name reaches the renamed API's secret.
+    dialog.set_choice("Shop", OnConflict.KEEP_BOTH)
+    token.setText("entered-t0ken")
+    dialog.import_button.click()
+    renamed = next(a for a in window.doc.workspace.apis if a.name == "Shop (2)")
+    from designer.core.models import secret_ref
+
+    assert window.secrets.get(secret_ref(renamed, "auth.token")) == "entered-t0ken"
+
+
 @pytest.mark.parametrize(
     ("choice", "names", "shop_calls"),
     [
