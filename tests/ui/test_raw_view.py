@@ -56,8 +56,9 @@ def _colour_at(raw: RawBodyPage, line: int, column: int) -> QColor | None:
 def test_json_is_coloured_where_it_is_seen_only(qtbot, raw) -> None:
     body = orjson.dumps([{"id": n, "name": f"item {n}", "ok": True} for n in range(5000)])
     _show(qtbot, raw, body, "json")
-    lines = raw.text.document().blockCount()
-    assert lines > 20_000
+    # The first page arrives in slices, one per turn of the event loop.
+    qtbot.waitUntil(lambda: raw.text.document().blockCount() > 20_000, timeout=WAIT)
+    qtbot.waitUntil(lambda: raw.findChild(object, "rawInfoLabel").text() != "Formatting…")
     coloured = raw.highlighter.coloured_lines()
     assert 0 < coloured < 400  # the screen and a margin, not the whole body
     text = raw.text.document().findBlockByNumber(2).text()  # '    "id": 0,'
