@@ -66,8 +66,8 @@ def test_opening_the_app_does_not_import_the_commands() -> None:
     code = (
         "import sys, designer.ui.app as app; app.run = lambda args: 0; "
         "from designer import cli; assert cli.main(['ws.json']) == 0; "
-        "print(sorted(m for m in ('designer.cli_calls', 'designer.cli_interop', 'httpx') "
-        "if m in sys.modules))"
+        "print(sorted(m for m in sys.modules if m == 'httpx' or m.startswith('designer.cli.') "
+        "and m.rsplit('.', 1)[1] not in ('main', 'output', 'options')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
@@ -392,3 +392,19 @@ def test_process_error_is_one_line(tmp_path: Path) -> None:
         f"{PREFIX}{path} was saved by a newer Connector Designer "
         f"(format version 9; this one reads up to 1): update the app\n"
     )
+
+
+def test_every_command_has_a_module_of_its_own_and_shares_public_helpers_only() -> None:
+    """designer/cli/ holds one module per command; no command imports another's private names."""
+    import ast
+    from pathlib import Path
+
+    package = Path(cli.__file__).parent
+    modules = {p.stem for p in package.glob("*.py")} - {"__init__", "main", "output", "options"}
+    expected = {c.replace("-", "_") for c in cli.COMMANDS} | {"imports"}
+    assert modules == (expected - {"import"})  # `import` is a keyword: its module is imports
+    for path in package.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                private = [a.name for a in node.names if a.name.startswith("_")]
+                assert private == [], f"{path.name} imports {private} from .{node.module}"

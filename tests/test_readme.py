@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from designer import cli
+from designer.cli.main import _gui_parser as gui_parser
 from designer.core.demo_server import start_demo_server
 from tests.helpers.servers import free_port
 
@@ -112,7 +113,7 @@ def offered() -> dict[str, list[tuple[str, ...]]]:
     for name, sub in _commands(parser).items():
         walk(name, sub, [])
     # The app's own options, and the top-level ones (--version), share the bare line.
-    found[""] = parser_options(cli._gui_parser()) + parser_options(parser)
+    found[""] = parser_options(gui_parser()) + parser_options(parser)
     return found
 
 

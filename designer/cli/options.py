@@ -10,16 +10,19 @@ so zero or a negative size or timeout is a usage error, not a surprise later.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from .core.errors import InputError, LookupFailed
+from ..core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from .core.models import Api, Call, Workspace
+    from ..core.models import Api, Call, Workspace
 
 __all__ = [
+    "is_loopback",
+    "port_number",
     "call_spec",
     "check_param_names",
     "find_call",
@@ -172,3 +175,24 @@ def non_negative_int(text: str) -> int:
 def positive_float(text: str) -> float:
     """An argparse ``type``: a finite number greater than zero (a timeout in seconds)."""
     return float(_number(text, float))
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` names this machine only (a server bound there is not reachable)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def port_number(text: str) -> int:
+    """An argparse ``type``: a TCP port, 0 (any free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
+    return value

@@ -12,20 +12,20 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .core.models import Api, Workspace
+    from ..core.models import Api, Workspace
 
 __all__ = ["register_graphql"]
 
 
 def _api(ws: Workspace, name: str) -> Api:
-    from .core.interop.common import select_apis
+    from ..core.interop.common import select_apis
 
     return select_apis(ws, [name])[0]
 
 
 def _store_in(path: str, api: Api, apply: Any) -> None:
-    from .core.errors import LookupFailed
-    from .core.workspace_lock import update
+    from ..core.errors import LookupFailed
+    from ..core.workspace_lock import update
 
     def change(ws: Workspace | None) -> Workspace:
         # The request took a while: change the file as it is now, found by id.
@@ -43,12 +43,12 @@ def _store_in(path: str, api: Api, apply: Any) -> None:
 def _cmd_schema(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .cli import _note, _out
-    from .core import fileio, workspace_file
-    from .core.execute import ExecutionSettings, Executor
-    from .core.gql.introspect import introspect
-    from .core.keychain import default_store
-    from .core.request import in_environment
+    from ..core import fileio, workspace_file
+    from ..core.execute import ExecutionSettings, Executor
+    from ..core.gql.introspect import introspect
+    from ..core.keychain import default_store
+    from ..core.request import in_environment
+    from .output import stderr_note, stdout_text
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -62,26 +62,26 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     sdl = asyncio.run(run())
     if args.output:
         fileio.atomic_write(args.output, sdl.encode() + b"\n")
-        _note(f"Wrote the schema of '{api.name}' to {args.output}")
+        stderr_note(f"Wrote the schema of '{api.name}' to {args.output}")
     elif not args.save:
-        _out(sdl + "\n")
+        stdout_text(sdl + "\n")
     if args.save:
 
         def keep(current: Api) -> None:
             current.graphql_schema = sdl
 
         _store_in(args.workspace, api, keep)
-        _note(f"Saved the GraphQL schema of '{api.name}' in {args.workspace}")
+        stderr_note(f"Saved the GraphQL schema of '{api.name}' in {args.workspace}")
     return 0
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from .cli import _note, _out
-    from .core import fileio, workspace_file
-    from .core.errors import InputError
-    from .core.gql.fields import call_from_field
-    from .core.gql.introspect import graphql_path
-    from .core.models import unique_name
+    from ..core import fileio, workspace_file
+    from ..core.errors import InputError
+    from ..core.gql.fields import call_from_field
+    from ..core.gql.introspect import graphql_path
+    from ..core.models import unique_name
+    from .output import stderr_note, stdout_text
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -105,13 +105,13 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
     _store_in(args.workspace, api, add)
     variables = ", ".join(f"{p.name}: {p.graphql_type}" for p in call.parameters) or "none"
-    _note(f"Added call '{api.name}/{call.name}' to {args.workspace} (variables: {variables})")
-    _out(call.graphql.query if call.graphql else "")
+    stderr_note(f"Added call '{api.name}/{call.name}' to {args.workspace} (variables: {variables})")
+    stdout_text(call.graphql.query if call.graphql else "")
     return 0
 
 
 def register_graphql(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .cli_options import positive_float
+    from .options import positive_float
 
     parser = subparsers.add_parser(
         "graphql",

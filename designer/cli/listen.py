@@ -15,18 +15,18 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import InputError
+from ..core.errors import InputError
 
 if TYPE_CHECKING:
-    from .core.models import Api, Webhook, Workspace
+    from ..core.models import Api, Webhook, Workspace
 
 __all__ = ["register_listen"]
 
 
 def _find(ws: Workspace, spec: str, args: argparse.Namespace) -> tuple[Api, Webhook, bool]:
     """The API and webhook ``API/NAME`` names; a new webhook if the API has none by that name."""
-    from .core.interop.common import select_apis
-    from .core.models import Method, Webhook
+    from ..core.interop.common import select_apis
+    from ..core.models import Method, Webhook
 
     api_name, slash, name = spec.partition("/")
     if not slash or not api_name.strip() or not name.strip():
@@ -57,11 +57,11 @@ def _verdict(verified: bool | None, reason: str) -> str:
 
 
 def _cmd_listen(args: argparse.Namespace) -> int:
-    from .cli import _note, _out
-    from .core import workspace_file
-    from .core.interop.secret_names import webhook_secret_field
-    from .core.keychain import default_store
-    from .core.models import secret_ref
+    from ..core import workspace_file
+    from ..core.interop.secret_names import webhook_secret_field
+    from ..core.keychain import default_store
+    from ..core.models import secret_ref
+    from .output import stderr_note, stdout_text
 
     ws = workspace_file.load(args.workspace)
     api, hook, created = _find(ws, args.webhook, args)
@@ -70,31 +70,31 @@ def _cmd_listen(args: argparse.Namespace) -> int:
     if args.replay:
         return _replay(args, hook, secret)
     if hook.signature != "none" and not secret:
-        _note(
+        stderr_note(
             f"Warning: webhook '{api.name}/{hook.name}' is signed but no signing secret is set; "
             "samples are captured unverified (set it in the app's Secrets, or in the "
             "environment variable the app's Secrets view names)"
         )
     samples = _listen(args, hook, secret)
     if not samples:
-        _note("Nothing was captured")
+        stderr_note("Nothing was captured")
         return 1
-    from .core.inference import render_tree
-    from .core.webhooks.capture import merge_samples
+    from ..core.inference import render_tree
+    from ..core.webhooks.capture import merge_samples
 
     shape = None
     for sample in samples:
         shape = merge_samples(shape, sample)
         for note in sample.notes:
-            _note(note)
+            stderr_note(note)
     assert shape is not None
-    _out(render_tree(shape) + "\n")
+    stdout_text(render_tree(shape) + "\n")
     if args.keep:
-        from .core import fileio
-        from .core.webhooks.capture import samples_to_json
+        from ..core import fileio
+        from ..core.webhooks.capture import samples_to_json
 
         fileio.atomic_write(args.keep, samples_to_json(samples))
-        _note(f"Kept {len(samples)} captured request(s) in {args.keep}")
+        stderr_note(f"Kept {len(samples)} captured request(s) in {args.keep}")
     if args.save:
         _save(args, api, hook, shape, created)
     return 0 if all(s.verified is not False for s in samples) else 1
@@ -103,12 +103,12 @@ def _cmd_listen(args: argparse.Namespace) -> int:
 def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list[Any]:
     import asyncio
 
-    from .cli import _note, _out
-    from .cli_mock import _loopback
-    from .core.webhooks.listener import Answer, WebhookListener
+    from ..core.webhooks.listener import Answer, WebhookListener
+    from .options import is_loopback
+    from .output import stderr_note, stdout_text
 
-    if not _loopback(args.host):
-        _note(
+    if not is_loopback(args.host):
+        stderr_note(
             f"Warning: listening on {args.host}, which other machines may reach; anyone who "
             "can reach it can send samples"
         )
@@ -116,13 +116,13 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
 
     def captured(sample: Any) -> None:
         counter["n"] += 1
-        _out(
+        stdout_text(
             f"[{counter['n']}] {sample.method} {sample.target} · {len(sample.body)} B · "
             f"{_verdict(sample.verified, sample.reason)}\n"
         )
 
     def ignored(method: str, target: str) -> None:
-        _note(f"Ignored {method} {target}: not the webhook's method and path")
+        stderr_note(f"Ignored {method} {target}: not the webhook's method and path")
 
     listener = WebhookListener(
         hook,
@@ -143,7 +143,9 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
                 "choose another --port"
             ) from exc
         what = f"the next {args.count}" if args.count else "every"
-        _out(f"Listening on {url} for {what} {hook.method.value} request(s) (Ctrl+C to stop)\n")
+        stdout_text(
+            f"Listening on {url} for {what} {hook.method.value} request(s) (Ctrl+C to stop)\n"
+        )
         try:
             await listener.wait()
         finally:
@@ -152,15 +154,15 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
     try:
         asyncio.run(serve())
     except KeyboardInterrupt:
-        _note(f"Stopped; {len(listener.captured)} request(s) captured")
+        stderr_note(f"Stopped; {len(listener.captured)} request(s) captured")
     return listener.captured
 
 
 def _save(args: argparse.Namespace, api: Api, hook: Webhook, shape: Any, created: bool) -> None:
-    from .cli import _note
-    from .core.errors import LookupFailed
-    from .core.inference import merge
-    from .core.workspace_lock import update
+    from ..core.errors import LookupFailed
+    from ..core.inference import merge
+    from ..core.workspace_lock import update
+    from .output import stderr_note
 
     def change(ws: Workspace | None) -> Workspace:
         assert ws is not None
@@ -184,16 +186,16 @@ def _save(args: argparse.Namespace, api: Api, hook: Webhook, shape: Any, created
 
     update(args.workspace, change, create=False)
     added = "Added webhook" if created else "Saved the structure of webhook"
-    _note(f"{added} '{api.name}/{hook.name}' in {args.workspace}")
+    stderr_note(f"{added} '{api.name}/{hook.name}' in {args.workspace}")
 
 
 def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
     import httpx
 
-    from .cli import _out
-    from .core import fileio
-    from .core.webhooks.capture import samples_from_json
-    from .core.webhooks.replay import replay_request
+    from ..core import fileio
+    from ..core.webhooks.capture import samples_from_json
+    from ..core.webhooks.replay import replay_request
+    from .output import stdout_text
 
     if not args.to:
         raise InputError("--replay needs --to URL: where to send the captured requests")
@@ -209,13 +211,12 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
                 raise InputError(f"Cannot replay to {args.to}: {exc}") from exc
             failed += response.status_code >= 400
             signed = " (signed anew)" if hook.signature != "none" and secret else ""
-            _out(f"[{n}] {request.method} {request.url} → {response.status_code}{signed}\n")
+            stdout_text(f"[{n}] {request.method} {request.url} → {response.status_code}{signed}\n")
     return 1 if failed else 0
 
 
 def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .cli_mock import _port
-    from .cli_options import non_negative_int, positive_float
+    from .options import non_negative_int, port_number, positive_float
 
     parser = subparsers.add_parser(
         "listen",
@@ -233,7 +234,11 @@ def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
     parser.add_argument("--webhook", required=True, metavar="API/NAME", help="the webhook")
     parser.add_argument(
-        "--port", type=_port, default=8090, metavar="P", help="the port (default: %(default)s)"
+        "--port",
+        type=port_number,
+        default=8090,
+        metavar="P",
+        help="the port (default: %(default)s)",
     )
     parser.add_argument(
         "--host",

@@ -16,12 +16,12 @@ __all__ = ["register_demo_server"]
 
 
 def _cmd_demo_server(args: argparse.Namespace) -> int:
-    from .cli import _out
-    from .core.demo_server import start_demo_server
+    from ..core.demo_server import start_demo_server
+    from .output import stdout_text
 
     server = start_demo_server(args.port, bearer_token=args.require_token)
     needs = " (requests need the bearer token given)" if args.require_token else ""
-    _out(f"Demo API on {server.url}/v1{needs} (Ctrl+C to stop)\n")
+    stdout_text(f"Demo API on {server.url}/v1{needs} (Ctrl+C to stop)\n")
     try:
         threading.Event().wait()
     finally:

@@ -18,11 +18,11 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import InputError, LookupFailed
+from ..core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from .core.interop.secret_names import RequiredSecret
-    from .core.models import Environment, Workspace
+    from ..core.interop.secret_names import RequiredSecret
+    from ..core.models import Environment, Workspace
 
 __all__ = ["register_secrets", "store_found"]
 
@@ -32,9 +32,9 @@ MAX_SECRET_SIZE = 64 * 1024
 
 def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = True) -> list[str]:
     """Store ``found`` (values by reference) in ``ws``'s keychain; one line per secret."""
-    from .core.interop.secret_names import required_secrets
-    from .core.keychain import open_store
-    from .core.secret_scope import base_ref
+    from ..core.interop.secret_names import required_secrets
+    from ..core.keychain import open_store
+    from ..core.secret_scope import base_ref
 
     if not found:
         return []
@@ -63,7 +63,7 @@ def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = Tru
 
 def _lookup(ws: Workspace, name: str) -> RequiredSecret:
     """The secret named by its variable, with or without the ``CD_SECRET_`` prefix."""
-    from .core.interop.secret_names import ENV_PREFIX, required_secrets
+    from ..core.interop.secret_names import ENV_PREFIX, required_secrets
 
     secrets = required_secrets(ws.apis)
     wanted = name.strip().upper()
@@ -88,7 +88,7 @@ def _environment(ws: Workspace, secret: RequiredSecret, name: str | None) -> Env
 
 
 def _keychain(ws: Workspace) -> Any:
-    from .core.keychain import open_store
+    from ..core.keychain import open_store
 
     store, status = open_store(lambda: ws.id)
     if not status.persistent:
@@ -105,7 +105,7 @@ def _read_value(variable: str) -> str:
 
         value = getpass.getpass(f"Value of {variable} (not shown): ")
     else:
-        from .core import fileio
+        from ..core import fileio
 
         data = fileio.read_stdin_bytes(MAX_SECRET_SIZE, what="secret")
         value = fileio.decode_utf8(data, source="standard input").rstrip("\r\n")
@@ -115,10 +115,10 @@ def _read_value(variable: str) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from .cli import _out
-    from .core import workspace_file
-    from .core.keychain import default_store
-    from .core.secret_scope import needed_secrets
+    from ..core import workspace_file
+    from ..core.keychain import default_store
+    from ..core.secret_scope import needed_secrets
+    from .output import stdout_text
 
     ws = workspace_file.load(args.workspace)
     store, _ = default_store(ws)
@@ -137,17 +137,17 @@ def _cmd_list(args: argparse.Namespace) -> int:
             state = "not set (optional)" if secret.optional else "not set"
         rows.append((secret.description, secret.variable, state))
     if not rows:
-        _out("The workspace needs no secrets\n")
+        stdout_text("The workspace needs no secrets\n")
         return 0
     widths = [max(len(row[i]) for row in (("SECRET", "VARIABLE", "STATE"), *rows)) for i in (0, 1)]
     for row in (("SECRET", "VARIABLE", "STATE"), *rows):
-        _out(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}\n")
+        stdout_text(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}\n")
     return 0
 
 
 def _cmd_set(args: argparse.Namespace) -> int:
-    from .cli import _note
-    from .core import workspace_file
+    from ..core import workspace_file
+    from .output import stderr_note
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
@@ -157,13 +157,13 @@ def _cmd_set(args: argparse.Namespace) -> int:
     ref = secret.ref if env is None else f"{secret.ref}@{env.id}"
     store.set(ref, value)
     where = "" if env is None else f" for environment '{env.name}'"
-    _note(f"Stored {secret.env} ({secret.description}){where} in the keychain")
+    stderr_note(f"Stored {secret.env} ({secret.description}){where} in the keychain")
     return 0
 
 
 def _cmd_unset(args: argparse.Namespace) -> int:
-    from .cli import _note
-    from .core import workspace_file
+    from ..core import workspace_file
+    from .output import stderr_note
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
@@ -171,18 +171,18 @@ def _cmd_unset(args: argparse.Namespace) -> int:
     ref = secret.ref if env is None else f"{secret.ref}@{env.id}"
     _keychain(ws).delete(ref)
     where = "" if env is None else f" for environment '{env.name}'"
-    _note(f"Removed {secret.env} ({secret.description}){where} from the keychain")
+    stderr_note(f"Removed {secret.env} ({secret.description}){where} from the keychain")
     return 0
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:
-    from .cli import _note
-    from .core import workspace_file
-    from .core.keychain import forget_workspace
+    from ..core import workspace_file
+    from ..core.keychain import forget_workspace
+    from .output import stderr_note
 
     ws = workspace_file.load(args.workspace)
     removed = forget_workspace(ws)
-    _note(
+    stderr_note(
         f"Removed {removed} keychain entr{'y' if removed == 1 else 'ies'} of workspace '{ws.name}'"
     )
     return 0

@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from .core.errors import InputError, LookupFailed
+from ..core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from .core.models import Api, Workspace
+    from ..core.models import Api, Workspace
 
 __all__ = ["register_sign_in"]
 
 
 def _api(ws: Workspace, name: str) -> Api:
-    from .core.models import OAuth2AuthorizationCodeAuth
+    from ..core.models import OAuth2AuthorizationCodeAuth
 
     found = [a for a in ws.apis if a.name.casefold() == name.casefold()]
     if not found:
@@ -41,11 +41,11 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
     import asyncio
     import webbrowser
 
-    from .cli import _note
-    from .core import workspace_file
-    from .core.auth.session import Authenticator
-    from .core.execute import ExecutionSettings, Executor
-    from .core.keychain import default_store
+    from ..core import workspace_file
+    from ..core.auth.session import Authenticator
+    from ..core.execute import ExecutionSettings, Executor
+    from ..core.keychain import default_store
+    from .output import stderr_note
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -60,7 +60,7 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
         )
 
     def open_url(url: str) -> None:
-        _note(f"Open this address in a browser on this machine to sign in: {url}")
+        stderr_note(f"Open this address in a browser on this machine to sign in: {url}")
         if not args.no_browser:
             webbrowser.open(url)
 
@@ -72,7 +72,7 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
 
     token = asyncio.run(sign_in())
     kept = "the access and refresh tokens are" if token.refresh_token else "the access token is"
-    _note(f"Signed in to API '{api.name}'; {kept} in the keychain")
+    stderr_note(f"Signed in to API '{api.name}'; {kept} in the keychain")
     return 0
 
 

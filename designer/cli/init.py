@@ -1,134 +1,23 @@
-"""The ``infer`` and ``init`` commands: structure of a body, and initializing a call.
-
-``infer`` is the hot path of the inference benchmark, so this module imports
-only the inference package at start; pydantic-based modules (the workspace
-models) load inside ``init``, which needs them.
-"""
+"""``init``: send a call with its sample values and infer the structure of the answer."""
 
 from __future__ import annotations
 
 import argparse
-import gc
 from typing import TYPE_CHECKING, Any
 
-import orjson
-
-from .cli_options import (
+from ..core.errors import InputError, LookupFailed, MissingSecretError
+from .options import (
     check_param_names,
     find_call,
     non_negative_int,
     positive_float,
-    positive_int,
 )
-from .core.errors import InputError, LookupFailed, MissingSecretError
-from .core.structure import FieldOverride, ResponseType, Shape, shape_to_dict
 
 if TYPE_CHECKING:
-    from .core.models import Api, Call, Workspace
+    from ..core.models import Api, Call, Workspace
+from .output import MB, add_format_option, emit_structure, stderr_note, stdout_text
 
-__all__ = ["register_infer", "register_init"]
-
-MB = 1024 * 1024
-#: Bodies up to this size are inferred; a larger file is refused before it is read.
-DEFAULT_MAX_BODY = 256 * MB
-FORMATS = ("tree", "json-schema", "json")
-
-
-def _emit(
-    shape: Shape, fmt: str, *, title: str | None, overrides: dict[str, FieldOverride]
-) -> None:
-    from .cli import _out, _out_bytes
-    from .core.inference import render_tree, to_json_schema
-
-    if fmt == "tree":
-        _out(render_tree(shape, overrides) + "\n")
-        return
-    document: Any = (
-        to_json_schema(shape, overrides, title=title)
-        if fmt == "json-schema"
-        else shape_to_dict(shape)
-    )
-    _out_bytes(orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-
-
-def _add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--format",
-        choices=FORMATS,
-        default="tree",
-        help="tree: readable indented tree (default); json-schema: JSON Schema 2020-12; "
-        "json: the structure as stored in a workspace",
-    )
-
-
-# -- infer -------------------------------------------------------------------------------
-
-
-def _content_type(name: str, given: str | None) -> str:
-    if given:
-        return given
-    import mimetypes
-
-    guessed, _ = mimetypes.guess_type(name)
-    return guessed or ""
-
-
-def _cmd_infer(args: argparse.Namespace) -> int:
-    from .cli import read_input
-    from .core.inference import infer_body
-
-    name: str = args.file
-    body = read_input(name, limit=args.max_size * MB, what="response body")
-    # A short-lived process building millions of objects: the cyclic garbage
-    # collector would repeatedly walk them all for nothing (it costs more
-    # than parsing). Nothing here creates reference cycles.
-    gc.disable()
-    kind = ResponseType(args.type)
-    notes: list[str] = []
-    shape = infer_body(body, _content_type(name, args.content_type), kind, notes=notes)
-    from .cli import _note
-
-    for note in notes:
-        _note(note)
-    title = None if name == "-" else name
-    _emit(shape, args.format, title=title, overrides={})
-    return 0
-
-
-def register_infer(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "infer",
-        help="print the inferred structure of a response body",
-        description=(
-            "Infer the structure of a response body (JSON, XML, text or binary) and print it "
-            "as a tree, as JSON Schema, or as stored in a workspace."
-        ),
-        epilog="example: curl -s https://api.example.com/items | connector-designer infer -",
-    )
-    parser.add_argument("file", metavar="FILE", help="the body, or - for stdin")
-    _add_format(parser)
-    parser.add_argument(
-        "--content-type",
-        metavar="TYPE",
-        help="media type of the body (default: from the file name, else sniffed)",
-    )
-    parser.add_argument(
-        "--type",
-        choices=[t.value for t in ResponseType],
-        default="auto",
-        help="read the body as this type instead of detecting it",
-    )
-    parser.add_argument(
-        "--max-size",
-        type=positive_int,
-        default=DEFAULT_MAX_BODY // MB,
-        metavar="MB",
-        help="refuse bodies larger than this many megabytes (default: %(default)s)",
-    )
-    parser.set_defaults(handler=_cmd_infer)
-
-
-# -- init --------------------------------------------------------------------------------
+__all__ = ["register_init"]
 
 
 def _values(pairs: list[str]) -> dict[str, str]:
@@ -152,7 +41,7 @@ def _status_line(response: Any) -> str:
 
 
 def _execution_settings(args: argparse.Namespace) -> Any:
-    from .core.execute import ExecutionSettings
+    from ..core.execute import ExecutionSettings
 
     # The overall deadline is applied around every attempt by initialize_within.
     return ExecutionSettings(
@@ -166,11 +55,10 @@ def _execution_settings(args: argparse.Namespace) -> Any:
 
 def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any) -> None:
     """Store ``outcome``'s structure in the call, on the workspace as it is on disk now."""
-    from .cli import _note
-    from .core.errors import BodyParseError
-    from .core.inference import summarize
-    from .core.initialize import with_structure
-    from .core.workspace_lock import update
+    from ..core.errors import BodyParseError
+    from ..core.inference import summarize
+    from ..core.initialize import with_structure
+    from ..core.workspace_lock import update
 
     path: str = args.workspace
     if outcome.parse_failed and not args.force:
@@ -200,18 +88,17 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
         )
 
     update(path, change, create=False)
-    _note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summaries[-1]})")
+    stderr_note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summaries[-1]})")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .cli import _note, _out
-    from .core import workspace_file
-    from .core.execute import Executor
-    from .core.initialize import initialize_within
-    from .core.keychain import default_store
-    from .core.request import in_environment
+    from ..core import workspace_file
+    from ..core.execute import Executor
+    from ..core.initialize import initialize_within
+    from ..core.keychain import default_store
+    from ..core.request import in_environment
 
     path: str = args.workspace
     ws = workspace_file.load(path)
@@ -245,12 +132,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
         raise MissingSecretError(f"{exc}; or run: {command}", exc.variable) from exc
     status = _status_line(response)
     if args.format == "tree":
-        _out(status + "\n")
+        stdout_text(status + "\n")
     else:
-        _note(status)  # stdout stays machine-readable
+        stderr_note(status)  # stdout stays machine-readable
     if outcome.note:
-        _note(outcome.note)
-    _emit(outcome.shape, args.format, title=call.name, overrides=call.overrides)
+        stderr_note(outcome.note)
+    emit_structure(outcome.shape, args.format, title=call.name, overrides=call.overrides)
     if args.save:
         _save_structure(args, api, call, outcome)
     return 0
@@ -285,7 +172,7 @@ def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
         metavar="NAME",
         help="send it in the API's environment NAME (its base URL, values and secrets)",
     )
-    _add_format(parser)
+    add_format_option(parser)
     parser.add_argument(
         "--save", action="store_true", help="store the structure in the workspace (atomically)"
     )

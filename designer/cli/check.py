@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .cli_options import positive_float, positive_int
-from .core import fileio
-from .core.errors import LookupFailed, RequestBuildError
+from ..core import fileio
+from ..core.errors import LookupFailed, RequestBuildError
+from .options import positive_float, positive_int
 
 if TYPE_CHECKING:
-    from .core.check import CallResult
+    from ..core.check import CallResult
 
 __all__ = ["register_check"]
 
@@ -49,7 +49,7 @@ class _Progress:
 
 
 def _usage_error(message: str) -> int:
-    from .cli import PROG
+    from .output import PROG
 
     sys.stderr.write(f"{PROG} check: error: {' '.join(message.split())}\n")
     return 2
@@ -58,14 +58,14 @@ def _usage_error(message: str) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .cli import _note, _out, _out_bytes
-    from .core import workspace_file
-    from .core.check import CheckOptions, exit_code, run_check, select_calls, updated_workspace
-    from .core.check_report import json_report, junit_xml, text_report
-    from .core.connectors_file import load_connectors
-    from .core.keychain import default_store
-    from .core.request import in_environment
-    from .core.wording import plural
+    from ..core import workspace_file
+    from ..core.check import CheckOptions, exit_code, run_check, select_calls, updated_workspace
+    from ..core.check_report import json_report, junit_xml, text_report
+    from ..core.connectors_file import load_connectors
+    from ..core.keychain import default_store
+    from ..core.request import in_environment
+    from ..core.wording import plural
+    from .output import stderr_note, stdout_bytes, stdout_text
 
     loaded = load_connectors(args.source)
     if args.update and loaded.bundle:
@@ -88,23 +88,23 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     results = asyncio.run(run_check(calls, store, options, on_result=_Progress(len(calls))))
     if args.format == "json":
-        _out_bytes(
+        stdout_bytes(
             orjson.dumps(
                 json_report(results), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
             )
         )
     else:
-        _out(text_report(results))
+        stdout_text(text_report(results))
     if args.junit:
         fileio.atomic_write(args.junit, junit_xml(results))
-        _note(f"Wrote JUnit XML of {plural(len(results), 'call')} to {args.junit}")
+        stderr_note(f"Wrote JUnit XML of {plural(len(results), 'call')} to {args.junit}")
     if args.update:
         updated, count = updated_workspace(ws, results)
         if count:
             workspace_file.save(updated, args.source)
-            _note(f"Saved the new structures of {plural(count, 'call')} in {args.source}")
+            stderr_note(f"Saved the new structures of {plural(count, 'call')} in {args.source}")
         else:
-            _note(f"Nothing to update in {args.source}")
+            stderr_note(f"Nothing to update in {args.source}")
     return exit_code(results, args.fail_on)
 
 

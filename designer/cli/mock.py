@@ -9,48 +9,29 @@ says otherwise, and warns when that address is reachable from other machines.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 from typing import Any
 
-from .core.errors import InputError
+from ..core.errors import InputError
+from .options import is_loopback, port_number
 
 __all__ = ["register_mock"]
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
-    return value
 
 
 def _cmd_mock(args: argparse.Namespace) -> int:
     import asyncio
 
-    from .cli import _note, _out
-    from .core.connectors_file import load_connectors
-    from .core.interop.common import select_apis
-    from .core.mock_server import MockServer
-    from .core.wording import plural
+    from ..core.connectors_file import load_connectors
+    from ..core.interop.common import select_apis
+    from ..core.mock_server import MockServer
+    from ..core.wording import plural
+    from .output import stderr_note, stdout_text
 
     loaded = load_connectors(args.source)
     apis = select_apis(loaded.workspace, args.api) if loaded.workspace.apis else []
     if not any(api.calls for api in apis):
         raise InputError(f"{args.source} has no calls to serve: import or add one first")
-    if not _loopback(args.host):
-        _note(
+    if not is_loopback(args.host):
+        stderr_note(
             f"Warning: listening on {args.host}, which other machines may reach; the mock "
             "answers anyone who asks"
         )
@@ -65,9 +46,9 @@ def _cmd_mock(args: argparse.Namespace) -> int:
                 "choose another --port"
             ) from exc
         calls = sum(len(a.calls) for a in apis)
-        _out(f"Mock API on {server.url}: {plural(calls, 'call')} (Ctrl+C to stop)\n")
+        stdout_text(f"Mock API on {server.url}: {plural(calls, 'call')} (Ctrl+C to stop)\n")
         for mock in server.apis:
-            _out(f"  {mock.api.name}: {server.base_url(mock.api)}\n")
+            stdout_text(f"  {mock.api.name}: {server.base_url(mock.api)}\n")
         try:
             await asyncio.Event().wait()
         finally:
@@ -95,7 +76,11 @@ def register_mock(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("source", metavar="WORKSPACE|BUNDLE", help="a workspace file or bundle")
     parser.add_argument(
-        "--port", type=_port, default=8080, metavar="P", help="the port (default: %(default)s)"
+        "--port",
+        type=port_number,
+        default=8080,
+        metavar="P",
+        help="the port (default: %(default)s)",
     )
     parser.add_argument(
         "--host",

@@ -1,0 +1,40 @@
+"""``validate``: check a workspace or bundle file without changing it."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..core.wording import plural
+from .main import Parser
+from .output import read_input, stdout_text
+
+__all__ = ["register_validate"]
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from ..core import workspace_file
+
+    name: str = args.file
+    data = read_input(name, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")
+    source = "<stdin>" if name == "-" else name
+    problems = workspace_file.validate_bytes(data, source)
+    if problems:
+        stdout_text("".join(f"{source}: {problem}\n" for problem in problems))
+        return 1
+    ws = workspace_file.loads(data, source=source)
+    calls = sum(len(api.calls) for api in ws.apis)
+    stdout_text(f"{source}: valid ({plural(len(ws.apis), 'API')}, {plural(calls, 'call')})\n")
+    return 0
+
+
+def register_validate(subparsers: argparse._SubParsersAction[Parser]) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a workspace file and list every problem",
+        description=(
+            "Check a workspace file and print every problem with its JSON path. "
+            "Exits with 1 when there are problems."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE", help="the workspace file, or - for stdin")
+    parser.set_defaults(handler=_cmd_validate)
