@@ -115,11 +115,18 @@ class WorkspaceTreeModel(QAbstractItemModel):
     # -- QAbstractItemModel --------------------------------------------------
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
+        # Bounds checked here rather than by hasIndex(), which calls back into Python
+        # twice: a filter over thousands of calls asks for every index several times.
+        apis = self._doc.workspace.apis
+        if column != 0 or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, _API)
-        api = self._doc.workspace.apis[parent.row()]
+            return self.createIndex(row, column, _API) if row < len(apis) else QModelIndex()
+        if parent.internalId() != _API or parent.column() != 0:
+            return QModelIndex()
+        api = apis[parent.row()]
+        if row >= len(api.calls):
+            return QModelIndex()
         return self.createIndex(row, column, self._key(api.id))
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008

@@ -22,6 +22,8 @@ __all__ = ["ApiTreeView", "TreePane"]
 
 #: Up to this many APIs, all are expanded when a workspace opens.
 EXPAND_ALL_UP_TO = 8
+#: An API whose matching calls are more than this many stays closed while filtering.
+EXPAND_MATCHES_UP_TO = 200
 
 
 class ApiTreeView(QTreeView):
@@ -131,9 +133,16 @@ class TreePane(QWidget):
         if rows is not None:
             self.view.setUpdatesEnabled(False)
             try:
-                # Open the first APIs that hold matches: laying out thousands of
-                # matching calls at once would stall the window on every keystroke.
-                for api_row in list(rows)[:EXPAND_ALL_UP_TO]:
+                # Open the first APIs that hold matches, unless one holds hundreds:
+                # laying those out would stall the window on every keystroke (the
+                # API shows, and opens with a click).
+                apis = self.model.workspace.apis
+                small = [
+                    row
+                    for row, calls in rows.items()
+                    if len(apis[row].calls if calls is None else calls) <= EXPAND_MATCHES_UP_TO
+                ]
+                for api_row in small[:EXPAND_ALL_UP_TO]:
                     self.view.expand(self.proxy.mapFromSource(self.model.index(api_row, 0)))
             finally:
                 self.view.setUpdatesEnabled(True)
