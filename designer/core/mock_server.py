@@ -20,36 +20,21 @@ status; any other answers a generic JSON error.
 from __future__ import annotations
 
 import asyncio
-import http
 import re
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
-import h11
 import orjson
 
 from .interop.secret_names import snake
+from .local_http import Headers, LocalHttpServer, Reply, error_reply
 from .mock_values import ValueMaker, to_xml
 from .models import Api, Call, path_placeholders
 from .structure import ResponseType, Shape, ValueType
 
 __all__ = ["MockApi", "MockServer", "RunningMock", "serve_in_thread"]
-
-MAX_REQUEST_BODY = 16 * 1024 * 1024
-_HOP_HEADERS = frozenset(
-    {"content-length", "transfer-encoding", "connection", "content-encoding", "keep-alive"}
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Reply:
-    status: int
-    content_type: str
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
 
 @dataclass(frozen=True, slots=True)
 class _Route:
@@ -81,8 +66,10 @@ def _pattern(prefix: str, path: str) -> tuple[re.Pattern[str], int]:
     return re.compile(regex + "/?"), literal
 
 
-class MockServer:
+class MockServer(LocalHttpServer):
     """Answers requests for ``apis``; :meth:`start` listens on ``host``:``port``."""
+
+    server_name = "connector-designer-mock"
 
     def __init__(
         self,
@@ -108,29 +95,19 @@ class MockServer:
         # The most literal path first: /items/featured before /items/{id}.
         routes.sort(key=lambda r: (-r.literal, len(path_placeholders(r.call.path))))
         self.routes = routes
-        self._server: asyncio.Server | None = None
-        self.url = ""
+        super().__init__()
 
     def base_url(self, api: Api) -> str:
         """Where ``api`` is served: its ``mock`` environment's base URL."""
         prefix = next(m.prefix for m in self.apis if m.api.id == api.id)
         return self.url + prefix
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Listen; returns the server's URL (``http://host:port``)."""
-        self._server = await asyncio.start_server(self._connection, host, port)
-        sock_host, sock_port = self._server.sockets[0].getsockname()[:2]
-        shown = f"[{sock_host}]" if ":" in sock_host else sock_host
-        self.url = f"http://{shown}:{sock_port}"
-        return self.url
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
-
     # -- answering ---------------------------------------------------------------------------
+
+    async def respond(self, method: str, target: str, headers: Headers, body: bytes) -> Reply:
+        if self.latency:
+            await asyncio.sleep(self.latency)
+        return self.answer(method, target, dict(headers), body)
 
     def answer(
         self, method: str, target: str, headers: Mapping[str, str], body: bytes = b""
@@ -151,12 +128,12 @@ class MockServer:
         if route is None:
             if matched:
                 allowed = ", ".join(sorted({r.method for r in matched}))
-                return _error(405, f"{method} is not allowed on {url.path}; use {allowed}")
-            return _error(404, f"No call of the mock is at {url.path}")
+                return error_reply(405, f"{method} is not allowed on {url.path}; use {allowed}")
+            return error_reply(404, f"No call of the mock is at {url.path}")
         status = None
         if wanted:
             if not wanted.isdigit() or not 100 <= int(wanted) <= 599:
-                return _error(400, f"X-Mock-Status must be an HTTP status, not {wanted!r}")
+                return error_reply(400, f"X-Mock-Status must be an HTTP status, not {wanted!r}")
             status = int(wanted)
         return self._reply(route.api, route.call, status)
 
@@ -173,7 +150,7 @@ class MockServer:
             stored_status = _stored_status(envelope)
             extra = _stored_headers(envelope)
         if status is not None and status >= 400 and not call.include_errors:
-            return _error(status, f"The mock answers {status} as asked", extra)
+            return error_reply(status, f"The mock answers {status} as asked", extra)
         maker = ValueMaker(f"{self.seed}:{call.id}:{status or ''}")
         content_type, body = _body(call, shape, maker)
         if call.graphql is not None and content_type == "application/json":
@@ -184,86 +161,6 @@ class MockServer:
 
     # -- HTTP --------------------------------------------------------------------------------
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        conn = h11.Connection(h11.SERVER)
-        try:
-            while True:
-                request = await _read_request(conn, reader)
-                if request is None:
-                    break
-                event, request_body = request
-                if self.latency:
-                    await asyncio.sleep(self.latency)
-                headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in event.headers}
-                method = event.method.decode("ascii", "replace")
-                reply = self.answer(method, event.target.decode("latin-1"), headers, request_body)
-                _send(conn, writer, reply, head=method == "HEAD")
-                await writer.drain()
-                if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
-                    break
-                conn.start_next_cycle()
-        except h11.RemoteProtocolError as exc:
-            if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
-                _send(conn, writer, _error(exc.error_status_hint, "Bad request"), head=False)
-        except (ConnectionError, h11.LocalProtocolError, asyncio.IncompleteReadError):
-            pass  # the client went away or broke the protocol: drop the connection
-        finally:
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except ConnectionError:
-                pass
-
-
-async def _read_request(
-    conn: h11.Connection, reader: asyncio.StreamReader
-) -> tuple[h11.Request, bytes] | None:
-    request: h11.Request | None = None
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        event = conn.next_event()
-        if event is h11.NEED_DATA:
-            conn.receive_data(await reader.read(65536))
-            continue
-        if isinstance(event, h11.Request):
-            request = event
-        elif isinstance(event, h11.Data):
-            size += len(event.data)
-            if size > MAX_REQUEST_BODY:
-                raise h11.RemoteProtocolError("request body too large", error_status_hint=413)
-            chunks.append(event.data)
-        elif isinstance(event, h11.EndOfMessage):
-            assert request is not None
-            return request, b"".join(chunks)
-        else:  # ConnectionClosed, or PAUSED after a bad state
-            return None
-
-
-def _send(conn: h11.Connection, writer: asyncio.StreamWriter, reply: Reply, *, head: bool) -> None:
-    headers = [
-        ("Content-Type", reply.content_type),
-        ("Content-Length", str(len(reply.body))),
-        ("Server", "connector-designer-mock"),
-        *[(k, v) for k, v in reply.headers if k.lower() not in _HOP_HEADERS | {"content-type"}],
-    ]
-    try:
-        reason = http.HTTPStatus(reply.status).phrase
-    except ValueError:
-        reason = ""
-    writer.write(conn.send(h11.Response(status_code=reply.status, headers=headers, reason=reason)))
-    if not head and reply.body:
-        writer.write(conn.send(h11.Data(data=reply.body)))
-    writer.write(conn.send(h11.EndOfMessage()))
-
-
-def _error(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
-    try:
-        code = http.HTTPStatus(status).name.lower()
-    except ValueError:
-        code = "error"
-    body = orjson.dumps({"error": {"code": code, "message": message}})
-    return Reply(status, "application/json", body, headers)
 
 
 def _stored_status(envelope: Shape) -> int:

@@ -13,9 +13,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import h11
-
-from ..mock_server import Reply, _error, _read_request, _send
+from ..local_http import Headers, LocalHttpServer, Reply, error_reply
 from ..models import Webhook
 from .capture import CapturedRequest
 from .signature import DEFAULT_TOLERANCE, verify
@@ -32,7 +30,7 @@ class Answer:
     content_type: str = "application/json"
 
 
-class WebhookListener:
+class WebhookListener(LocalHttpServer):
     """Listens for ``hook``; :attr:`done` is set after ``count`` captures (0: never)."""
 
     def __init__(
@@ -55,26 +53,14 @@ class WebhookListener:
         self.on_capture = on_capture
         self.on_ignored = on_ignored
         self.done = asyncio.Event()
-        self._server: asyncio.Server | None = None
-        self.url = ""
+        super().__init__()
 
     @property
     def path(self) -> str:
         return "/" + self.hook.path.strip().lstrip("/")
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
-        """Listen; returns the URL to give the sender."""
-        self._server = await asyncio.start_server(self._connection, host, port)
-        sock_host, sock_port = self._server.sockets[0].getsockname()[:2]
-        shown = f"[{sock_host}]" if ":" in sock_host else sock_host
-        self.url = f"http://{shown}:{sock_port}{self.path}"
-        return self.url
-
-    async def stop(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            await self._server.wait_closed()
-            self._server = None
+    def url_path(self) -> str:
+        return self.path  # the URL to give the sender
 
     async def wait(self) -> list[CapturedRequest]:
         """Wait for the requests asked for; returns every capture."""
@@ -86,14 +72,15 @@ class WebhookListener:
     ) -> Reply:
         """Capture (or turn away) one request and say what to answer."""
         path = target.split("?", 1)[0]
+        only = f"This listener captures {self.hook.method.value} {self.path} only"
         if path.rstrip("/") != self.path.rstrip("/"):
             if self.on_ignored is not None:
                 self.on_ignored(method, target)
-            return _error(404, f"This listener captures {self.hook.method.value} {self.path} only")
+            return error_reply(404, only)
         if method != self.hook.method.value:
             if self.on_ignored is not None:
                 self.on_ignored(method, target)
-            return _error(405, f"This listener captures {self.hook.method.value} {self.path} only")
+            return error_reply(405, only)
         verdict = verify(self.hook, self._secret, dict(headers), body, tolerance=self.tolerance)
         sample = CapturedRequest(method, target, headers, body, verdict.verified, verdict.reason)
         if not self.done.is_set():
@@ -104,34 +91,5 @@ class WebhookListener:
                 self.done.set()
         return Reply(self.answer.status, self.answer.content_type, self.answer.body.encode())
 
-    async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        conn = h11.Connection(h11.SERVER)
-        try:
-            while True:
-                request = await _read_request(conn, reader)
-                if request is None:
-                    break
-                event, body = request
-                headers = tuple(
-                    (k.decode("latin-1"), v.decode("latin-1")) for k, v in event.headers
-                )
-                method = event.method.decode("ascii", "replace")
-                reply = self.handle(method, event.target.decode("latin-1"), headers, body)
-                _send(conn, writer, reply, head=method == "HEAD")
-                await writer.drain()
-                if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
-                    break
-                conn.start_next_cycle()
-        except h11.RemoteProtocolError as exc:
-            if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
-                _send(conn, writer, _error(exc.error_status_hint, "Bad request"), head=False)
-        except (ConnectionError, h11.LocalProtocolError, asyncio.IncompleteReadError):
-            pass  # the sender went away or broke the protocol: drop the connection
-        except asyncio.CancelledError:
-            pass  # the listener stopped while the sender kept the connection open
-        finally:
-            writer.close()
-            try:
-                await writer.wait_closed()
-            except ConnectionError:
-                pass
+    async def respond(self, method: str, target: str, headers: Headers, body: bytes) -> Reply:
+        return self.handle(method, target, headers, body)
