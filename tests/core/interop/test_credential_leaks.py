@@ -16,6 +16,7 @@ import pytest
 from designer.core import workspace_file
 from designer.core.interop.service import merge_import, read_import
 from designer.core.models import Api, ApiKeyHeaderAuth, NoAuth, Placement, Workspace
+from designer.core.secrets import MemorySecretStore
 
 VENDOR_HEADERS = [
     "x-goog-api-key",
@@ -27,6 +28,19 @@ VENDOR_HEADERS = [
     "Proxy-Authorization",
 ]
 
+
+
+class _Recorded(MemorySecretStore):
+    """A secret store that remembers what an import put into it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+
+    def set(self, ref: str, value: str) -> None:
+        super().set(ref, value)
+        if value:
+            self.found[ref] = value
 
 def canary() -> str:
     return "cnry" + random.token_hex(10)
@@ -241,10 +255,9 @@ def test_curl_into_an_existing_api_keeps_its_auth() -> None:
     ws = Workspace(apis=[api])
     value = canary()
     command = f"curl https://shop.example.com/v1/orders -H 'Authorization: Bearer {value}'"
-    from designer.cli import _RecordingSecrets
     from designer.core.curl import curl_to_workspace
 
-    secrets = _RecordingSecrets()
+    secrets = _Recorded()
     notes: list[str] = []
     out, shop, call = curl_to_workspace(command, ws, secrets, notes)
     assert isinstance(shop.auth, NoAuth)  # not switched to bearer behind the user's back
@@ -291,11 +304,10 @@ def test_curl_into_a_new_api_takes_the_key_header_as_its_auth() -> None:
 def test_curl_on_conflict_replace_or_skip_is_said(
     choice: str, auth_type: str, private: list[str], note: str
 ) -> None:
-    from designer.cli import _RecordingSecrets
     from designer.core.curl import curl_to_workspace
 
     api = Api(name="Shop", base_url="https://shop.example.com", auth=ApiKeyHeaderAuth(header="K"))
-    secrets, notes = _RecordingSecrets(), []
+    secrets, notes = _Recorded(), []
     command = "curl https://shop.example.com/orders -H 'Authorization: Bearer t0k'"
     _, shop, call = curl_to_workspace(command, Workspace(apis=[api]), secrets, notes, choice)
     assert shop.auth.type == auth_type
