@@ -160,17 +160,17 @@ dbus-run-session -- bash -euo pipefail -c '
     clean "$BIN" import --from curl \
         "curl -H '\''Authorization: Bearer $TOKEN'\'' $URL/products?per_page=2" -o shop.json \
         2>"$WORK/import.err"
-    grep -q "Detected a bearer token" "$WORK/import.err" || fail "import: $(cat "$WORK/import.err")"
+    grep -q "AUTH_TOKEN (The bearer token of API .*): stored in the keychain" "$WORK/import.err" \
+        || fail "import did not store the token in the keychain: $(cat "$WORK/import.err")"
     ! grep -q "$TOKEN" shop.json || fail "the token was written to the workspace file"
-    pass "import --from curl (token detected, not in the file)"
+    pass "import --from curl (token detected, stored in the keychain, not in the file)"
 
-    # Once the command line stores detected credentials in the keychain, import does
-    # this itself; until then the token goes in as the app would put it, under the
-    # workspace service and the secret reference of the API token.
+    # The import put the token into the keychain under the service of the workspace and the
+    # secret reference of the API token; init reads it from there.
     WS_ID="$(grep -o "\"id\": \"[^\"]*\"" shop.json | sed -n "1s/.*: \"\(.*\)\"/\1/p")"
     API_ID="$(grep -o "\"id\": \"[^\"]*\"" shop.json | sed -n "2s/.*: \"\(.*\)\"/\1/p")"
-    printf %s "$TOKEN" | secret-tool store --label="Connector Designer test" \
-        service "connector-designer:$WS_ID" username "$API_ID/auth.token"
+    [ "$(secret-tool lookup service "connector-designer:$WS_ID" username "$API_ID/auth.token")" = "$TOKEN" ] \
+        || fail "the keychain holds no token under connector-designer:$WS_ID"
     out="$(clean "$BIN" init shop.json)"
     grep -q "^200 OK" <<<"$out" || fail "init with the keychain: $out"
     pass "init, token from the keychain: $(head -1 <<<"$out")"
