@@ -216,7 +216,7 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
 
 
 def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .options import non_negative_int, port_number, positive_float
+    from .options import add_server_options, non_negative_int, positive_float
 
     parser = subparsers.add_parser(
         "listen",
@@ -233,18 +233,7 @@ def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
     parser.add_argument("--webhook", required=True, metavar="API/NAME", help="the webhook")
-    parser.add_argument(
-        "--port",
-        type=port_number,
-        default=8090,
-        metavar="P",
-        help="the port (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="the address to listen on (default: %(default)s, this machine only)",
-    )
+    add_server_options(parser, default_port=8090)
     parser.add_argument(
         "--count",
         type=non_negative_int,

@@ -12,7 +12,7 @@ import argparse
 from typing import Any
 
 from ..core.errors import InputError
-from .options import is_loopback, port_number
+from .options import add_server_options, is_loopback
 
 __all__ = ["register_mock"]
 
@@ -75,18 +75,7 @@ def register_mock(subparsers: argparse._SubParsersAction[Any]) -> None:
         epilog="example: connector-designer mock shop.bundle.json --port 8080 --latency 50",
     )
     parser.add_argument("source", metavar="WORKSPACE|BUNDLE", help="a workspace file or bundle")
-    parser.add_argument(
-        "--port",
-        type=port_number,
-        default=8080,
-        metavar="P",
-        help="the port (default: %(default)s)",
-    )
-    parser.add_argument(
-        "--host",
-        default="127.0.0.1",
-        help="the address to listen on (default: %(default)s, this machine only)",
-    )
+    add_server_options(parser, default_port=8080)
     parser.add_argument(
         "--api",
         action="append",

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..core.models import Api, Call, Workspace
 
 __all__ = [
+    "add_server_options",
     "is_loopback",
     "port_number",
     "call_spec",
@@ -196,3 +197,19 @@ def port_number(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"a port is 0 to 65535, not {value}")
     return value
+
+
+def add_server_options(parser: argparse.ArgumentParser, *, default_port: int) -> None:
+    """``--port`` and ``--host`` of a command that serves (mock, listen): loopback by default."""
+    parser.add_argument(
+        "--port",
+        type=port_number,
+        default=default_port,
+        metavar="P",
+        help="the port (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="the address to listen on (default: %(default)s, this machine only)",
+    )
