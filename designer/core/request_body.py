@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote_plus, urlencode
@@ -32,6 +32,7 @@ __all__ = [
     "describe_multipart",
     "encode_body",
     "nest",
+    "nest_dotted",
 ]
 
 
@@ -221,18 +222,32 @@ def _fill_template(
 
 def nest(api: Api, call: Call, pairs: list[tuple[str, object]]) -> dict[str, object]:
     """Build a JSON object from dotted names: ``customer.address.city`` nests."""
-    root: dict[str, object] = {}
+    return nest_dotted(pairs, clash=lambda name: _conflict(api, call, name))
+
+
+def nest_dotted(
+    pairs: Iterable[tuple[str, Any]], *, clash: Callable[[str], Exception] | None = None
+) -> dict[str, Any]:
+    """A JSON object from dotted names (``customer.address.city`` nests).
+
+    A name that is both a value and an object raises ``clash(name)``; without
+    ``clash`` the name that would break the nesting is left out.
+    """
+    root: dict[str, Any] = {}
     for name, value in pairs:
         *parents, leaf = name.split(".")
         node = root
         for part in parents:
             child = node.setdefault(part, {})
             if not isinstance(child, dict):
-                raise _conflict(api, call, name)
+                if clash is not None:
+                    raise clash(name)
+                break
             node = child
-        if isinstance(node.get(leaf), dict):
-            raise _conflict(api, call, name)
-        node[leaf] = value
+        else:
+            if clash is not None and isinstance(node.get(leaf), dict):
+                raise clash(name)
+            node[leaf] = value
     return root
 
 

@@ -38,25 +38,18 @@ def _envelope(call: Call) -> dict[str, Any] | None:
 
 def _envelope_from_parameters(call: Call) -> dict[str, Any] | None:
     """The envelope of a JSON body the importer turned into (dotted, typed) parameters."""
+    from ..request_body import nest_dotted
     from ..values import BadValue, json_value
 
-    body: dict[str, Any] = {}
+    pairs: list[tuple[str, Any]] = []
     for p in call.parameters:
         if p.placement is not Placement.BODY:
             continue
         try:
-            value: Any = json_value(p.type, p.value)
+            pairs.append((p.name, json_value(p.type, p.value)))
         except BadValue:
-            value = p.value
-        *parents, leaf = p.name.split(".")
-        node = body
-        for part in parents:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                break
-            node = child
-        else:
-            node[leaf] = value
+            pairs.append((p.name, p.value))
+    body = nest_dotted(pairs)
     return body if isinstance(body.get("query"), str) else None
 
 

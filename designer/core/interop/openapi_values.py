@@ -15,6 +15,7 @@ import orjson
 
 from ..models import Parameter
 from ..models import ValueType as ParamType
+from ..request_body import nest_dotted
 
 __all__ = ["body_example", "body_schema", "typed_schema"]
 
@@ -84,18 +85,9 @@ def body_schema(parameters: list[Parameter]) -> dict[str, Any]:
 
 def body_example(parameters: list[Parameter]) -> dict[str, Any]:
     """The JSON body the parameters' samples make (private ones left out), typed."""
-    root: dict[str, Any] = {}
+    pairs = []
     for p in parameters:
         _, value = typed_schema(p)
-        if p.private or value in ("", None):
-            continue
-        *parents, leaf = p.name.split(".")
-        node = root
-        for part in parents:
-            child = node.setdefault(part, {})
-            if not isinstance(child, dict):
-                break
-            node = child
-        else:
-            node[leaf] = value
-    return root
+        if not p.private and value not in ("", None):
+            pairs.append((p.name, value))
+    return nest_dotted(pairs)
