@@ -43,12 +43,24 @@ TYPE_TIPS = {
     ValueType.INTEGER: "A whole number such as 7 or -3; a JSON number in a JSON body",
     ValueType.NUMBER: "A number such as 7.5 or 1e3, sent exactly as written",
     ValueType.BOOLEAN: "true or false (any letter case); a JSON true/false in a JSON body",
-    ValueType.JSON: "A JSON value such as [1, 2] or {\"a\": 1}, sent as written",
+    ValueType.JSON: 'A JSON value such as [1, 2] or {"a": 1}, sent as written',
     ValueType.FILE: "The path of a file, sent as a file part of a multipart body",
 }
 
 
-class TypeDelegate(QStyledItemDelegate):
+class ComboDelegate(QStyledItemDelegate):
+    """A delegate whose editor is a combo box of item data; the choice is the model's value."""
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
+class TypeDelegate(ComboDelegate):
     """A combo box of value types; the choice is committed as soon as it is made."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
@@ -60,14 +72,6 @@ class TypeDelegate(QStyledItemDelegate):
             combo.setItemData(combo.count() - 1, TYPE_TIPS[kind], Qt.ItemDataRole.ToolTipRole)
         combo.activated.connect(lambda _: self.commitData.emit(combo))
         return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 def add_file_chooser(editor: QLineEdit, index: Index) -> None:

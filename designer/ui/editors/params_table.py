@@ -28,7 +28,14 @@ from designer.core.models import Parameter, Placement, ValueType
 from designer.core.secrets import MASK, SecretStore
 from designer.core.values import BadValue, text_value
 
-from .param_types import FILE_ROLE, TYPE_LABELS, TYPE_TIPS, TypeDelegate, add_file_chooser
+from .param_types import (
+    FILE_ROLE,
+    TYPE_LABELS,
+    TYPE_TIPS,
+    ComboDelegate,
+    TypeDelegate,
+    add_file_chooser,
+)
 
 __all__ = [
     "DYNAMIC",
@@ -336,7 +343,7 @@ class ParamsTableModel(QAbstractTableModel):
         )
 
 
-class PlacementDelegate(QStyledItemDelegate):
+class PlacementDelegate(ComboDelegate):
     """A combo box of placements; the choice is committed as soon as it is made."""
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
@@ -346,14 +353,6 @@ class PlacementDelegate(QStyledItemDelegate):
             combo.addItem(placement.value.capitalize(), placement.value)
         combo.activated.connect(lambda _: self.commitData.emit(combo))
         return combo
-
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, QComboBox)
-        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
-
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
-        assert isinstance(editor, QComboBox)
-        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
 class SampleDelegate(QStyledItemDelegate):
