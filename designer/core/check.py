@@ -22,7 +22,6 @@ Requests are polite: at most ``concurrency`` in flight, at most
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +30,7 @@ from urllib.parse import urlsplit
 
 from .errors import DesignerError, LookupFailed
 from .inference import Change, diff
-from .initialize import infer_response, redact, with_structure
+from .initialize import infer_response, redact, retry_after, with_structure
 from .models import Api, Call, Workspace
 from .request import in_environment
 from .response import ResponseResult
@@ -159,16 +158,8 @@ def _retry_after(response: ResponseResult) -> float | None:
     """Seconds to wait from a 429/503 answer's ``Retry-After`` (a number or an HTTP date)."""
     if response.status not in _RETRY_STATUSES:
         return None
-    value = (response.header("Retry-After") or "").strip()
-    if not value:
-        return 1.0
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return 1.0
-    return max(0.0, when.timestamp() - time.time())
+    wait = retry_after(response)
+    return 1.0 if wait is None else wait  # no (readable) header: a short pause
 
 
 class _Politeness:
