@@ -7,7 +7,8 @@ to an API as an imported vendor description has them), side by side:
 - typing into the call's name field, one key at a time: the longest time a
   keystroke kept the event loop busy (its edit, undo step, tree update,
   request preview and validation);
-- typing into the tree's filter box: the longest keystroke;
+- typing into the tree's filter box: the longest keystroke; and clearing it
+  (the tree as it was, with the call being edited selected again);
 - autosave: the time the event loop is held when the timer fires (the file is
   written in a thread of its own).
 
@@ -30,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from PySide6 import QtCore  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
@@ -74,7 +76,12 @@ def measure(app: QApplication, calls: int, per_api: int, tmp: Path) -> dict[str,
 
     window.tree.filter_edit.setFocus()
     filtering = _longest_key(app, window.tree.filter_edit, "call 1")
-    window.tree.filter_edit.clear()
+    start = time.perf_counter()
+    QTest.keyClick(window.tree.filter_edit, "a", QtCore.Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClick(window.tree.filter_edit, QtCore.Qt.Key.Key_Backspace)
+    app.processEvents()
+    clearing = (time.perf_counter() - start) * 1000
+    assert window.tree.view.currentIndex().isValid()  # the edited call is selected again
 
     start = time.perf_counter()
     window.recovery.write_if_needed()  # what the autosave timer does
@@ -89,7 +96,7 @@ def measure(app: QApplication, calls: int, per_api: int, tmp: Path) -> dict[str,
     window.close()
     window.deleteLater()
     app.processEvents()
-    return {"typing": typing, "filter": filtering, "recovery": recovery}
+    return {"typing": typing, "filter": filtering, "clear": clearing, "recovery": recovery}
 
 
 def main() -> int:
@@ -104,7 +111,7 @@ def main() -> int:
             f"{args.calls} calls, 25 per API": measure(app, args.calls, 25, Path(tmp)),
             f"{args.calls} calls, 1000 per API": measure(app, args.calls, 1000, Path(tmp)),
         }
-    print(f"{'':34}{'typing':>18}{'filter':>18}{'autosave':>20}")
+    print(f"{'':34}{'typing':>18}{'filter':>18}{'clear filter':>18}{'autosave':>18}")
     print(f"{'50 calls':34}" + "".join(f"{small[k]:>15.1f} ms" for k in small) + "   ")
     missed = False
     for label, figures in shapes.items():
@@ -112,7 +119,7 @@ def main() -> int:
         for key, value in figures.items():
             cells.append(f"{value:>8.1f} ms ({value / max(small[key], 0.01):>4.1f}x)")
         print(f"{label:34}" + "".join(f"{c:>18}" for c in cells))
-        missed |= figures["typing"] > TARGET_MS or figures["filter"] > TARGET_MS
+        missed |= max(figures["typing"], figures["filter"], figures["clear"]) > TARGET_MS
     verdict = "missed" if missed else "met"
     print(f"target: every keystroke and filter step ≤ {TARGET_MS:.0f} ms: {verdict}")
     return 0

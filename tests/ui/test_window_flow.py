@@ -281,14 +281,14 @@ def test_the_filter_follows_renames_while_it_is_on(window, qtbot) -> None:
     api = window.doc.workspace.apis[0]
     call = api.calls[0]
     QTest.keyClicks(pane.filter_edit, "zebra")
-    assert pane.proxy.rowCount() == 0  # nothing matches yet
+    assert pane.model.rowCount() == 0  # nothing matches yet
     window.doc.apply_call(api.id, call.model_copy(update={"name": "Zebra crossing"}))
-    qtbot.waitUntil(lambda: pane.proxy.rowCount() == 1)
-    shown = pane.proxy.index(0, 0)
-    assert pane.proxy.rowCount(shown) == 1
+    qtbot.waitUntil(lambda: pane.model.rowCount() == 1)
+    shown = pane.model.index(0, 0)
+    assert pane.model.rowCount(shown) == 1
     assert pane.view.isExpanded(shown)  # the API holding the match is open
     pane.filter_edit.clear()
-    assert pane.proxy.rowCount() == len(window.doc.workspace.apis)
+    assert pane.model.rowCount() == len(window.doc.workspace.apis)
 
 
 def test_no_label_or_tab_takes_a_menu_bar_shortcut(window) -> None:
@@ -310,7 +310,39 @@ def test_no_label_or_tab_takes_a_menu_bar_shortcut(window) -> None:
         for bar in window.findChildren(QTabBar):
             if bar.isVisible():
                 texts += [bar.tabText(i) for i in range(bar.count())]
-        taken = {
-            (m.group(1).lower(), text) for text in texts if (m := re.search(r"&(\w)", text))
-        }
+        taken = {(m.group(1).lower(), text) for text in texts if (m := re.search(r"&(\w)", text))}
         assert {(key, text) for key, text in taken if key in menus} == set()
+
+
+def test_a_call_hidden_by_the_filter_stays_on_screen_and_is_selected_again(window) -> None:
+    pane = window.tree
+    shop, weather = window.doc.workspace.apis
+    pane.view.collapse(pane.model.api_index(weather.id))
+    pane.select(Item("call", shop.calls[1].id))
+    assert window.call_editor.name_edit.text() == "Get order"
+    QTest.keyClicks(pane.filter_edit, "forecast")
+    assert pane.model.rowCount() == 1  # only Weather shows
+    # The call being edited is hidden from the tree, not closed: editors and actions keep it.
+    assert window.call_editor.name_edit.text() == "Get order"
+    assert window.current_call() == (shop, shop.calls[1])
+    assert pane.view.isExpanded(pane.model.api_index(weather.id))  # opened to show the match
+    pane.filter_edit.clear()
+    index = pane.view.currentIndex()
+    assert index.data() == "Get order"  # selected again
+    assert pane.view.selectionModel().isSelected(index)
+    # The tree is as it was before the filter: Shop open, Weather closed again.
+    assert pane.view.isExpanded(pane.model.api_index(shop.id))
+    assert not pane.view.isExpanded(pane.model.api_index(weather.id))
+
+
+def test_choosing_a_call_while_filtered_is_kept_when_the_filter_clears(window) -> None:
+    pane = window.tree
+    weather = window.doc.workspace.apis[1]
+    QTest.keyClicks(pane.filter_edit, "forecast")
+    forecast = pane.model.index(0, 0, pane.model.index(0, 0))
+    pane.view.setCurrentIndex(forecast)
+    assert window.call_editor.name_edit.text() == "Forecast"
+    pane.filter_edit.clear()
+    assert pane.current_item() == Item("call", weather.calls[0].id)
+    assert pane.view.currentIndex().data() == "Forecast"
+    assert window.call_editor.name_edit.text() == "Forecast"

@@ -9,6 +9,13 @@ Indexes carry an integer, never a Python object: 0 for an API, and for a call
 a key naming its API. Edits replace pydantic objects by copies, so a pointer
 stored in an index could outlive its object; an integer cannot dangle.
 
+The search box's filter is applied here too (:meth:`WorkspaceTreeModel.set_filter`):
+rows are those shown, mapped to the stored ones by a
+:class:`~designer.ui.tree.filter.RowMap`. While a filter is on, a change to the
+workspace's rows resets the model (matched again) instead of inserting or
+removing rows one by one, and ``resetting_document`` tells a filter's reset
+from a new workspace's.
+
 Renames, moves (drag and drop) and everything else go through
 :mod:`designer.ui.edits`, so they are undoable.
 """
@@ -16,7 +23,7 @@ Renames, moves (drag and drop) and everything else go through
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -25,16 +32,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QFont
 
-from designer.core.models import Workspace
+from designer.core.models import Api, Call, Workspace
 from designer.ui import edits
 from designer.ui.document import Document
 from designer.ui.edits import Item
 
 from .badges import method_icon
+from .filter import RowMap, matching_rows
 
 __all__ = ["ITEM_ROLE", "MIME_TYPE", "SEARCH_ROLE", "WorkspaceTreeModel"]
 
@@ -51,6 +60,16 @@ _API = 0  # internal id of API rows
 _STATE_PREFIX = {"busy": "↻ ", "failed": "⚠ "}
 _STATE_TIP = {"busy": "\nInitializing…", "failed": "\nThe last Initialize failed"}
 Index = QModelIndex | QPersistentModelIndex
+_ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled  # APIs can be dropped among the APIs
+_ITEM_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled
+    | Qt.ItemFlag.ItemIsSelectable
+    | Qt.ItemFlag.ItemIsEditable
+    | Qt.ItemFlag.ItemIsDragEnabled
+)
+_API_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsDropEnabled
+# A call never has children: the view then does not ask each call row for its row count.
+_CALL_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
 
 
 class WorkspaceTreeModel(QAbstractItemModel):
@@ -66,22 +85,50 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._ids: dict[int, str] = {}
         #: calls whose Initialize is in flight ("busy") or whose last attempt failed ("failed")
         self._states: dict[str, str] = {}
-        doc.aboutToReset.connect(self.beginResetModel)
-        doc.reset.connect(self.endResetModel)
-        doc.apiAboutToBeInserted.connect(lambda r: self.beginInsertRows(QModelIndex(), r, r))
-        doc.apiInserted.connect(self.endInsertRows)
-        doc.apiAboutToBeRemoved.connect(lambda r: self.beginRemoveRows(QModelIndex(), r, r))
-        doc.apiRemoved.connect(self.endRemoveRows)
-        doc.apiAboutToBeMoved.connect(self._begin_move_api)
-        doc.apiMoved.connect(self.endMoveRows)
-        doc.callAboutToBeInserted.connect(
-            lambda a, r: self.beginInsertRows(self.api_index(a), r, r)
+        self._filter_text = ""
+        self._map = RowMap(doc.workspace, None)
+        #: True between modelAboutToBeReset and modelReset when a new workspace replaces
+        #: the old one (False when the reset re-applies the filter).
+        self.resetting_document = False
+        #: the change in progress resets the model (a filter is on)
+        self._change_resets = False
+        #: shown API row -> (number of calls shown, key of the API): the view asks for
+        #: every call's index several times as it lays out an opened API
+        self._children: dict[int, tuple[int, int]] = {}
+        self._rematch = QTimer(self)
+        self._rematch.setSingleShot(True)
+        self._rematch.setInterval(0)
+        self._rematch.timeout.connect(lambda: self.set_filter(self._filter_text))
+        doc.aboutToReset.connect(self._begin_document_reset)
+        doc.reset.connect(self._end_reset)
+        doc.apiAboutToBeInserted.connect(
+            lambda r: self._begin(self.beginInsertRows, QModelIndex(), r, r)
         )
-        doc.callInserted.connect(self.endInsertRows)
-        doc.callAboutToBeRemoved.connect(lambda a, r: self.beginRemoveRows(self.api_index(a), r, r))
-        doc.callRemoved.connect(self.endRemoveRows)
-        doc.callAboutToBeMoved.connect(self._begin_move_call)
-        doc.callMoved.connect(self.endMoveRows)
+        doc.apiInserted.connect(lambda *_: self._end(self.endInsertRows))
+        doc.apiAboutToBeRemoved.connect(
+            lambda r: self._begin(self.beginRemoveRows, QModelIndex(), r, r)
+        )
+        doc.apiRemoved.connect(lambda *_: self._end(self.endRemoveRows))
+        doc.apiAboutToBeMoved.connect(
+            lambda src, child: self._begin(
+                self.beginMoveRows, QModelIndex(), src, src, QModelIndex(), child
+            )
+        )
+        doc.apiMoved.connect(lambda: self._end(self.endMoveRows))
+        doc.callAboutToBeInserted.connect(
+            lambda a, r: self._begin(self.beginInsertRows, self.api_index(a), r, r)
+        )
+        doc.callInserted.connect(lambda *_: self._end(self.endInsertRows))
+        doc.callAboutToBeRemoved.connect(
+            lambda a, r: self._begin(self.beginRemoveRows, self.api_index(a), r, r)
+        )
+        doc.callRemoved.connect(lambda *_: self._end(self.endRemoveRows))
+        doc.callAboutToBeMoved.connect(
+            lambda sa, s, da, c: self._begin(
+                self.beginMoveRows, self.api_index(sa), s, s, self.api_index(da), c
+            )
+        )
+        doc.callMoved.connect(lambda: self._end(self.endMoveRows))
         doc.apiChanged.connect(self._api_changed)
         doc.callChanged.connect(self._call_changed)
 
@@ -95,39 +142,106 @@ class WorkspaceTreeModel(QAbstractItemModel):
         return key
 
     def api_index(self, api_id: str) -> QModelIndex:
-        return self.createIndex(self._doc.api_row(api_id), 0, _API)
+        """The API's index; invalid while the filter hides it."""
+        row = self._map.shown_api(self._doc.api_row(api_id))
+        return QModelIndex() if row is None else self.createIndex(row, 0, _API)
 
     def item_index(self, item: Item) -> QModelIndex:
+        """The item's index; invalid while the filter hides it. KeyError if it is gone."""
         if item.kind == "api":
             return self.api_index(item.id)
         api_id, row = self._doc.call_row(item.id)
+        if self._map.filtered:
+            if self._map.shown_api(self._doc.api_row(api_id)) is None:
+                return QModelIndex()
+            shown = self._map.shown_call(api_id, row)
+            if shown is None:
+                return QModelIndex()
+            row = shown
         return self.createIndex(row, 0, self._key(api_id))
 
     def item(self, index: Index) -> Item | None:
         if not index.isValid():
             return None
-        apis = self._doc.workspace.apis
         if index.internalId() == _API:
-            return Item("api", apis[index.row()].id)
+            return Item("api", self._api_at(index.row()).id)
+        return Item("call", self._call_at(index).id)
+
+    def _api_at(self, shown: int) -> Api:
+        return self._doc.workspace.apis[self._map.source_api(shown)]
+
+    def _call_at(self, index: Index) -> Call:
         api = self._doc.api(self._ids[index.internalId()])
-        return Item("call", api.calls[index.row()].id)
+        return api.calls[self._map.source_call(api.id, index.row())]
+
+    # -- the search box's filter ---------------------------------------------
+
+    @property
+    def filtering(self) -> bool:
+        return self._map.filtered
+
+    def set_filter(self, text: str) -> bool:
+        """Show only what matches ``text`` (blank: everything); True if the rows changed."""
+        self._filter_text = text
+        rows = matching_rows(self._doc.workspace, text)
+        if rows == self._map.rows:
+            return False
+        self.beginResetModel()
+        self._map = RowMap(self._doc.workspace, rows)
+        self._children.clear()
+        self.endResetModel()
+        return True
+
+    def _begin(self, begin: Callable[..., object], *args: Any) -> None:
+        # A change to the rows: the exact bracket when everything is shown; while a
+        # filter is on, a reset that matches again once the change is made.
+        self._children.clear()
+        self._change_resets = self._map.filtered
+        if self._change_resets:
+            self.beginResetModel()
+        else:
+            begin(*args)
+
+    def _end(self, end: Callable[[], None]) -> None:
+        self._children.clear()
+        if self._change_resets:
+            self._change_resets = False
+            self._end_reset()
+        else:
+            end()
+
+    def _begin_document_reset(self) -> None:
+        self.resetting_document = True
+        self._children.clear()
+        self.beginResetModel()
+
+    def _end_reset(self) -> None:
+        workspace = self._doc.workspace
+        self._map = RowMap(workspace, matching_rows(workspace, self._filter_text))
+        self._children.clear()
+        self.endResetModel()
+        self.resetting_document = False
 
     # -- QAbstractItemModel --------------------------------------------------
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
         # Bounds checked here rather than by hasIndex(), which calls back into Python
-        # twice: a filter over thousands of calls asks for every index several times.
-        apis = self._doc.workspace.apis
+        # twice: the view asks for every index of an opened API several times.
         if column != 0 or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, _API) if row < len(apis) else QModelIndex()
+            count = self._map.api_count(len(self._doc.workspace.apis))
+            return self.createIndex(row, column, _API) if row < count else QModelIndex()
         if parent.internalId() != _API or parent.column() != 0:
             return QModelIndex()
-        api = apis[parent.row()]
-        if row >= len(api.calls):
+        children = self._children.get(parent.row())
+        if children is None:
+            api = self._api_at(parent.row())
+            count = self._map.call_count(api.id, len(api.calls))
+            children = self._children[parent.row()] = (count, self._key(api.id))
+        if row >= children[0]:
             return QModelIndex()
-        return self.createIndex(row, column, self._key(api.id))
+        return self.createIndex(row, column, children[1])
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid() or index.internalId() == _API:
@@ -136,10 +250,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         if not parent.isValid():
-            return len(self._doc.workspace.apis)
+            return self._map.api_count(len(self._doc.workspace.apis))
         if parent.column() > 0 or parent.internalId() != _API:
             return 0
-        return len(self._doc.workspace.apis[parent.row()].calls)
+        api = self._api_at(parent.row())
+        return self._map.call_count(api.id, len(api.calls))
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 1
@@ -147,9 +262,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        apis = self._doc.workspace.apis
         if index.internalId() == _API:
-            api = apis[index.row()]
+            api = self._api_at(index.row())
             if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
                 return api.name
             if role == Qt.ItemDataRole.ToolTipRole:
@@ -159,7 +273,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
             if role == ITEM_ROLE:
                 return Item("api", api.id)
             return None
-        call = self._doc.api(self._ids[index.internalId()]).calls[index.row()]
+        call = self._call_at(index)
         state = self._states.get(call.id, "")
         if role == Qt.ItemDataRole.DisplayRole:
             return _STATE_PREFIX.get(state, "") + call.name
@@ -197,7 +311,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
             index = self.item_index(Item("call", call_id))
         except KeyError:
             return  # deleted meanwhile
-        self.dataChanged.emit(index, index)
+        if index.isValid():  # not hidden by the filter
+            self.dataChanged.emit(index, index)
 
     def call_state(self, call_id: str) -> str:
         return self._states.get(call_id, "")
@@ -213,17 +328,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
         return True
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        # Asked for every row each time the view lays out an opened API: two constants
+        # rather than four enum operations a row.
         if not index.isValid():
-            return Qt.ItemFlag.ItemIsDropEnabled  # APIs can be dropped among the APIs
-        flags = (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemIsEditable
-            | Qt.ItemFlag.ItemIsDragEnabled
-        )
-        if index.internalId() == _API:
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-        return flags
+            return _ROOT_FLAGS
+        return _API_FLAGS if index.internalId() == _API else _CALL_FLAGS
 
     # -- drag and drop -------------------------------------------------------
 
@@ -256,7 +365,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         """Where the items go: (API id, or None for the top level; the row before which)."""
         target = self.item(parent)
         if target is None:
-            return None, row
+            return None, self._map.source_drop_row(None, row)
         if target.kind == "call":  # onto a call: before it, in its API
             api_id, call_row = self._doc.call_row(target.id)
             if items[0].kind == "api":
@@ -264,7 +373,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return api_id, call_row
         if items[0].kind == "api":  # APIs do not nest: onto an API means before it
             return None, self._doc.api_row(target.id)
-        return target.id, row
+        return target.id, self._map.source_drop_row(target.id, row)
 
     def canDropMimeData(
         self,
@@ -303,16 +412,20 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- document notifications ---------------------------------------------
 
-    def _begin_move_api(self, src: int, child: int) -> None:
-        self.beginMoveRows(QModelIndex(), src, src, QModelIndex(), child)
-
-    def _begin_move_call(self, src_api: str, src: int, dst_api: str, child: int) -> None:
-        self.beginMoveRows(self.api_index(src_api), src, src, self.api_index(dst_api), child)
-
     def _api_changed(self, api_id: str) -> None:
         index = self.api_index(api_id)
-        self.dataChanged.emit(index, index)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+        self._match_later()
 
     def _call_changed(self, api_id: str, call_id: str) -> None:
         index = self.item_index(Item("call", call_id))
-        self.dataChanged.emit(index, index)
+        if index.isValid():
+            self.dataChanged.emit(index, index)
+        self._match_later()
+
+    def _match_later(self) -> None:
+        # A rename may make an item match or stop matching: matched again once per
+        # turn of the event loop, however many changes there were (typing in a name).
+        if self._map.filtered:
+            self._rematch.start()

@@ -15,7 +15,6 @@ from designer.ui.document import Document
 from designer.ui.edits import Item
 
 from .badges import BADGE_SIZE
-from .filter import TreeFilterModel, matching_rows
 from .model import ITEM_ROLE, WorkspaceTreeModel
 
 __all__ = ["ApiTreeView", "TreePane"]
@@ -62,15 +61,23 @@ class ApiTreeView(QTreeView):
 
 
 class TreePane(QWidget):
-    """Filter box and tree; reports the current item."""
+    """Filter box and tree; reports the current item.
+
+    The current item is the one on screen in the editors. The filter may hide
+    it from the tree: it stays current (and the editors keep showing it) until
+    another is chosen, and is selected again when the filter lets it show.
+    """
 
     currentItemChanged = Signal(object)  # Item | None
 
     def __init__(self, doc: Document, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = WorkspaceTreeModel(doc, self)
-        self.proxy = TreeFilterModel(self)
-        self.proxy.setSourceModel(self.model)
+        self._current: Item | None = None
+        self._resetting = False
+        #: the APIs open before the filter was typed, opened again when it is cleared
+        self._open_unfiltered: set[str] = set()
+        self._open_before_reset: set[str] = set()
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("treeFilter")
@@ -81,23 +88,10 @@ class TreePane(QWidget):
         self.filter_edit.textChanged.connect(self._filter)
 
         self.view = ApiTreeView(self)
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.selectionModel().currentChanged.connect(self._current_changed)
-        # While a filter is on, changes to the workspace (a rename, an added call) are
-        # matched again, once per turn of the event loop however many there were.
-        self._refilter = QTimer(self)
-        self._refilter.setSingleShot(True)
-        self._refilter.setInterval(0)
-        self._refilter.timeout.connect(lambda: self._filter(self.filter_edit.text()))
-        for signal in (
-            self.model.rowsInserted,
-            self.model.rowsRemoved,
-            self.model.rowsMoved,
-            self.model.dataChanged,
-            self.model.modelReset,
-        ):
-            signal.connect(self._schedule_refilter)
-        self.model.modelReset.connect(self._expand_after_reset)
+        self.model.modelAboutToBeReset.connect(self._before_reset)
+        self.model.modelReset.connect(self._after_reset)
         self.model.rowsInserted.connect(self._expand_new_api)
 
         find = QAction("Find", self)
@@ -111,67 +105,117 @@ class TreePane(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
 
+    def focus_filter(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _filter(self, text: str) -> None:
+        self.view.setUpdatesEnabled(False)
+        try:
+            self.model.set_filter(text)
+        finally:
+            self.view.setUpdatesEnabled(True)
+
+    # -- keeping the view's state over the model's resets ----------------------
+
+    def _open_apis(self) -> set[str]:
+        model, view = self.model, self.view
+        opened = set()
+        for row in range(model.rowCount()):
+            index = model.index(row, 0)
+            if view.isExpanded(index):
+                opened.add(index.data(ITEM_ROLE).id)
+        return opened
+
+    def _before_reset(self) -> None:
+        self._resetting = True
+        if self.model.resetting_document:
+            return
+        self._open_before_reset = self._open_apis()
+        if not self.model.filtering:  # the filter is being typed: remember the tree as it was
+            self._open_unfiltered = set(self._open_before_reset)
+
+    def _after_reset(self) -> None:
+        self.view.setUpdatesEnabled(False)
+        try:
+            if self.model.resetting_document:
+                self._current = None
+                self._open_unfiltered = set()
+                self._expand_after_reset()
+            else:
+                self._restore()
+        finally:
+            self._resetting = False
+            self.view.setUpdatesEnabled(True)
+
     def _expand_after_reset(self) -> None:
         # A few APIs open at once; a big workspace opens with its first API only,
         # so that it shows a readable overview (and lays out quickly).
         if self.model.rowCount() <= EXPAND_ALL_UP_TO:
             self.view.expandAll()
         elif self.model.rowCount():
-            self.view.expand(self.proxy.index(0, 0))
+            self.view.expand(self.model.index(0, 0))
 
-    def focus_filter(self) -> None:
-        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.filter_edit.selectAll()
+    def _restore(self) -> None:
+        """Open the APIs again and select the current item, after the filter changed."""
+        model = self.model
+        if model.filtering:
+            # The APIs that were open, and the first few that hold matches, unless an
+            # API shows hundreds: laying those out would stall the window on every
+            # keystroke (the API shows, and opens with a click).
+            shown = [model.index(row, 0) for row in range(model.rowCount())]
+            small = [i for i in shown if model.rowCount(i) <= EXPAND_MATCHES_UP_TO]
+            opened = {i.data(ITEM_ROLE).id for i in small[:EXPAND_ALL_UP_TO]}
+            opened |= {i.data(ITEM_ROLE).id for i in small} & self._open_before_reset
+        else:
+            opened = set(self._open_unfiltered)
+        for api_id in opened & self._api_ids():
+            self.view.expand(model.api_index(api_id))
+        current = self._current
+        try:
+            index = model.item_index(current) if current is not None else QModelIndex()
+        except KeyError:  # deleted while the filter hid it
+            self._current = None
+            QTimer.singleShot(0, lambda: self.currentItemChanged.emit(self._current))
+            return
+        parent = index.parent()
+        if index.isValid() and (not parent.isValid() or self.view.isExpanded(parent)):
+            self.view.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.view.scrollTo(index)
 
-    def _schedule_refilter(self, *_: object) -> None:
-        if self.filter_edit.text().strip():
-            self._refilter.start()
-
-    def _filter(self, text: str) -> None:
-        rows = matching_rows(self.model.workspace, text)
-        self.proxy.set_rows(rows)
-        if rows is not None:
-            self.view.setUpdatesEnabled(False)
-            try:
-                # Open the first APIs that hold matches, unless one holds hundreds:
-                # laying those out would stall the window on every keystroke (the
-                # API shows, and opens with a click).
-                apis = self.model.workspace.apis
-                small = [
-                    row
-                    for row, calls in rows.items()
-                    if len(apis[row].calls if calls is None else calls) <= EXPAND_MATCHES_UP_TO
-                ]
-                for api_row in small[:EXPAND_ALL_UP_TO]:
-                    self.view.expand(self.proxy.mapFromSource(self.model.index(api_row, 0)))
-            finally:
-                self.view.setUpdatesEnabled(True)
+    def _api_ids(self) -> set[str]:
+        return {api.id for api in self.model.workspace.apis}
 
     def _expand_new_api(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
             for row in range(first, last + 1):
-                self.view.expand(self.proxy.mapFromSource(self.model.index(row, 0)))
+                self.view.expand(self.model.index(row, 0))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self.currentItemChanged.emit(current.data(ITEM_ROLE) if current.isValid() else None)
+        if self._resetting:
+            return  # the filter changed, not the user's choice
+        self._current = current.data(ITEM_ROLE) if current.isValid() else None
+        self.currentItemChanged.emit(self._current)
 
     def current_item(self) -> Item | None:
-        index = self.view.currentIndex()
-        return index.data(ITEM_ROLE) if index.isValid() else None
+        """The item on screen (it may be hidden from the tree by the filter)."""
+        return self._current
 
     def selected_items(self) -> list[Item]:
         rows = self.view.selectionModel().selectedRows()
         items = [i.data(ITEM_ROLE) for i in rows]
-        if not items and (current := self.current_item()) is not None:
-            items = [current]
+        if not items and self._current is not None:
+            items = [self._current]
         return items
 
     def select(self, item: Item, *, edit: bool = False) -> None:
         """Make ``item`` current and selected (clearing the filter if it hides it)."""
-        index = self.proxy.mapFromSource(self.model.item_index(item))
+        index = self.model.item_index(item)
         if not index.isValid():
             self.filter_edit.clear()
-            index = self.proxy.mapFromSource(self.model.item_index(item))
+            index = self.model.item_index(item)
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
         )
