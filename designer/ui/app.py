@@ -14,7 +14,6 @@ first needed.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import gc
 import os
 import sys
@@ -292,6 +291,8 @@ def run(args: argparse.Namespace) -> int:
 
         restore_signals = install_quit_on_signals(window)
         loop = _event_loop(app)
+        import asyncio  # with the loop, after the window is on screen
+
         closed = asyncio.Event()
         window.closed.connect(closed.set)
 
@@ -352,6 +353,8 @@ def _keychain_notice(window: Any, keychain: AppSecrets) -> None:
 
 def _event_loop(app: Any) -> Any:  # a qasync.QEventLoop, an asyncio loop and a context
     """The asyncio loop that runs inside Qt's; created once the window is on screen."""
+    import asyncio
+
     import qasync
 
     from .errors import loop_exception_handler

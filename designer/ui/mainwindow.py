@@ -27,7 +27,7 @@ from designer.core.secrets import SecretStore
 
 from .commands import EditCall
 from .document import Document
-from .editors import ApiEditor, CallEditor
+from .editors import ApiEditor
 from .edits import Item, target_of
 from .environments import EnvironmentSwitcher
 from .errors import NoticeBanner
@@ -40,6 +40,7 @@ from .settings import Settings
 from .tree import TreePane
 
 if TYPE_CHECKING:
+    from .editors.call_editor import CallEditor
     from .menus import WindowActions
     from .mock_control import MockControl
     from .response.panel import ResponsePanel
@@ -90,7 +91,10 @@ class MainWindow(QMainWindow):
 
         self.tree = TreePane(self.doc, self)
         self.api_editor = ApiEditor(self.doc, secrets, self)
-        self.call_editor = CallEditor(self.doc, secrets, self)
+        # The call editor is built when a call is first shown (see call_editor): a
+        # workspace opens on its first API, and the editor's parts cost start-up time.
+        self._call_editor: CallEditor | None = None
+        self._call_page = QWidget(self)
         empty = QLabel("Select an API or a call in the tree, or add an API with Edit ▸ Add API.")
         empty.setObjectName("emptyEditor")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -98,14 +102,13 @@ class MainWindow(QMainWindow):
         empty.setEnabled(False)  # drawn in the disabled colour: a hint, not content
         self.editors = QStackedWidget(self)
         self.editors.setObjectName("editorStack")
-        for page in (empty, self.api_editor, self.call_editor):
+        for page in (empty, self.api_editor, self._call_page):
             self.editors.addWidget(page)
         self.response_panel = _response_panel(executor, secrets, self)
         self.response_panel.callEdited.connect(self._apply_response_edit)
         self.response_panel.call_lookup = self._find_call
         # Initialize sits at the end of the request line, like Send in other API clients;
         # the panel's own button (same action) would only repeat it beside.
-        self.call_editor.request_line.set_initialize_action(self.response_panel.initializeAction)
         self.response_panel.initializeButton.hide()
         self.response_panel.callStateChanged.connect(
             lambda call_id, state: self.tree.model.set_call_state(call_id, state)
@@ -145,7 +148,6 @@ class MainWindow(QMainWindow):
             self.exporter,
             self.tree.model,
             self.api_editor,
-            self.call_editor,
         ):
             source.message.connect(self.show_message)
         self.setAcceptDrops(True)  # a file dropped anywhere is imported
@@ -158,6 +160,56 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._update_title()
         self.tree.view.setFocus()  # arrow keys move through the tree from the start
+
+    @property
+    def call_editor(self) -> CallEditor:
+        """The editor of the selected call, built the first time it is needed."""
+        if self._call_editor is None:
+            self._call_editor = self._build_call_editor()
+        return self._call_editor
+
+    def _build_call_editor(self) -> CallEditor:
+        from .editors.call_editor import CallEditor
+
+        editor = CallEditor(self.doc, self.secrets, self)
+        editor.request_line.set_initialize_action(self.response_panel.initializeAction)
+        editor.message.connect(self.show_message)
+        editor.preview.environment_for = self.environments.environment_for
+        editor.graphql.executor = self.executor
+        editor.graphql.environment_for = self.environments.environment_for
+        saved = self.settings.splitter_state("call")
+        if saved is not None:
+            editor.splitter.restoreState(saved)
+        current = self.editors.currentIndex()
+        self.editors.insertWidget(_CALL, editor)
+        self._take_focus_place(self._call_page, editor)
+        self.editors.removeWidget(self._call_page)
+        self._call_page.deleteLater()
+        self.editors.setCurrentIndex(current)
+        return editor
+
+    @staticmethod
+    def _take_focus_place(placeholder: QWidget, widget: QWidget) -> None:
+        """Move ``widget``'s fields to ``placeholder``'s place in the Tab order.
+
+        A widget made later joins the end of the window's focus chain: Tab would go
+        from the tree to the response panel and reach the call editor last.
+        """
+        tab = Qt.FocusPolicy.TabFocus
+        previous: QWidget = placeholder
+        while (before := previous.previousInFocusChain()) is not None and before is not placeholder:
+            previous = before
+            if previous.focusPolicy() & tab:
+                break
+        fields = []
+        following = widget.nextInFocusChain()
+        while following is not None and following is not widget and widget.isAncestorOf(following):
+            if following.focusPolicy() & tab:
+                fields.append(following)
+            following = following.nextInFocusChain()
+        for field in fields:
+            QWidget.setTabOrder(previous, field)
+            previous = field
 
     # -- environments and secrets --------------------------------------------
 
@@ -179,17 +231,15 @@ class MainWindow(QMainWindow):
         secrets_button.setAutoRaise(False)  # type: ignore[attr-defined]
         self.response_panel.environment_for = self.environments.environment_for
         self.api_editor.auth_form.environment_for = self.environments.environment_for
-        self.call_editor.preview.environment_for = self.environments.environment_for
         self.api_editor.auth_form.executor = executor
-        self.call_editor.graphql.executor = executor
-        self.call_editor.graphql.environment_for = self.environments.environment_for
         self.environments.changed.connect(self._environment_changed)
         for signal in (self.doc.reset, self.doc.apiChanged):
             signal.connect(lambda *_: self.environments.set_workspace(self.doc.workspace))
 
     def _environment_changed(self, name: str | None) -> None:
         self.show_message(f"Environment: {name}" if name else "No environment")
-        self.call_editor.preview.refresh()
+        if self._call_editor is not None:
+            self._call_editor.preview.refresh()
 
     def show_secrets(self) -> None:
         from .secrets_view import SecretsDialog
@@ -226,16 +276,16 @@ class MainWindow(QMainWindow):
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
-        for name, splitter in (("main", self.splitter), ("call", self.call_editor.splitter)):
-            saved = self.settings.splitter_state(name)
-            if saved is not None:
-                splitter.restoreState(saved)
+        saved = self.settings.splitter_state("main")
+        if saved is not None:
+            self.splitter.restoreState(saved)
 
     def _save_layout(self) -> None:
         self.settings.set_geometry(self.saveGeometry())
         self.settings.set_window_state(self.saveState())
         self.settings.set_splitter_state("main", self.splitter.saveState())
-        self.settings.set_splitter_state("call", self.call_editor.splitter.saveState())
+        if self._call_editor is not None:
+            self.settings.set_splitter_state("call", self._call_editor.splitter.saveState())
         self.settings.sync()
 
     def _update_title(self, *_: object) -> None:
@@ -262,12 +312,14 @@ class MainWindow(QMainWindow):
     def _show_item(self, item: Item | None) -> None:
         if item is None:
             self.editors.setCurrentIndex(_EMPTY)
-            self.call_editor.set_call(None)
+            if self._call_editor is not None:
+                self._call_editor.set_call(None)
             self.response_panel.set_call(None, None)
         elif item.kind == "api":
             self.api_editor.set_api(item.id)
             self.editors.setCurrentIndex(_API)
-            self.call_editor.set_call(None)
+            if self._call_editor is not None:
+                self._call_editor.set_call(None)
             self.response_panel.set_call(self.doc.api(item.id), None)
         else:
             self.call_editor.set_call(item.id)

@@ -21,17 +21,18 @@ loop at all: :func:`run_in_worker` awaits it in a process pool.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+import sys
 from collections.abc import Awaitable, Callable
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from designer.core.errors import DesignerError
 
-from .workers import run_in_worker, shutdown_workers
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["AsyncOp", "run_in_worker", "shutdown_workers"]
 
@@ -116,9 +117,11 @@ class AsyncOp(Generic[T]):
         # Every outcome is handled here, so the loop never sees an unretrieved
         # task exception and callbacks run in one well-defined order.
         self._started = True
+        from asyncio import CancelledError
+
         try:
             result = await self._factory()
-        except asyncio.CancelledError:
+        except CancelledError:
             self._deliver(self._on_cancel)
             return None
         except DesignerError as exc:
@@ -152,8 +155,29 @@ class AsyncOp(Generic[T]):
 
 
 def _loop() -> asyncio.AbstractEventLoop:
+    import asyncio
+
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
         # A Qt slot runs outside any coroutine; qasync installed its loop as the current one.
         return asyncio.get_event_loop_policy().get_event_loop()
+
+
+# asyncio, the process pool and multiprocessing are imported on first use, not when
+# the window's modules are: a window that has not started any work yet needs none of
+# them (about 25 ms of start-up).
+
+
+async def run_in_worker(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """Run ``fn(*args, **kwargs)`` in a worker process (see :mod:`designer.ui.workers`)."""
+    from .workers import run_in_worker as run
+
+    return await run(fn, *args, **kwargs)
+
+
+def shutdown_workers() -> None:
+    """Stop the worker processes, if any were started."""
+    workers = sys.modules.get("designer.ui.workers")
+    if workers is not None:
+        workers.shutdown_workers()

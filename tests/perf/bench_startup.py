@@ -16,7 +16,7 @@ Byte code is compiled once, in a warm-up round, into a temporary cache, as an
 installed application has it (an environment with PYTHONDONTWRITEBYTECODE
 would otherwise recompile the application's modules on every start).
 
-Prints the medians and the ratios; the target is at most 2x.
+Prints the medians and the ratios; the target is at most 2.5x.
 
 Usage: python tests/perf/bench_startup.py [--calls 500] [--rounds 9]
 """
@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from designer.core import workspace_file  # noqa: E402
 from tests.helpers.workspaces import big_workspace  # noqa: E402
 
-TARGET = 2.0
+TARGET = 2.5
 BARE = """
 from PySide6.QtWidgets import (QApplication, QMainWindow, QSplitter, QTableView, QTextEdit,
                                QTreeView)
@@ -121,7 +121,7 @@ def main() -> int:
     app, bare, floor = medians.values()
     ratio = app / bare
     verdict = "meets" if ratio <= TARGET else "misses"
-    print(f"ratio: {ratio:.2f}x the bare window ({verdict} the target of {TARGET:.0f}x)")
+    print(f"ratio: {ratio:.2f}x the bare window ({verdict} the target of {TARGET:g}x)")
     print(
         f"for reference: loading the workspace models alone takes the bare window to "
         f"{floor / bare:.2f}x; the app is {app / floor:.2f}x that"

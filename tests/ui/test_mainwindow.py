@@ -44,8 +44,14 @@ def answer(monkeypatch, button):
 
 
 def test_layout_and_object_names(window):
-    for name in ("apiTree", "apiEditor", "callEditor", "paramsTable", "responsePanel"):
+    for name in ("apiTree", "apiEditor", "responsePanel"):
         assert window.findChild(QWidget, name) is not None, name
+    # The call editor is built when a call is first shown, with its stable names.
+    assert window.findChild(QWidget, "callEditor") is None
+    window.tree.select(Item("call", window.doc.workspace.apis[0].calls[0].id))
+    for name in ("callEditor", "paramsTable", "callName"):
+        assert window.findChild(QWidget, name) is not None, name
+    assert window.editors.currentWidget() is window.call_editor
     assert window.windowTitle() == "Test[*] — Connector Designer"
     assert window.width() >= 1000
 

@@ -1,6 +1,21 @@
 """Editors of the selected API or call, and the parameters table they share."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from .api_editor import ApiEditor
-from .call_editor import CallEditor
+
+if TYPE_CHECKING:
+    from .call_editor import CallEditor
 
 __all__ = ["ApiEditor", "CallEditor"]
+
+
+def __getattr__(name: str) -> Any:
+    # The call editor's modules load when a call is first shown, not with the window.
+    if name == "CallEditor":
+        from .call_editor import CallEditor
+
+        return CallEditor
+    raise AttributeError(name)

@@ -18,7 +18,6 @@ calls are busy and which failed.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import time
@@ -48,13 +47,14 @@ from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
 
-from .. import workers
 from ..ops import AsyncOp, run_in_worker
 from . import jobs
 from .layout import PanelLayout
 from .manual_dialog import ManualResponse, ManualResponseDialog
 
 if TYPE_CHECKING:
+    import asyncio
+
     from designer.core.execute import Executor
 
 __all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "ResponsePanel"]
@@ -191,7 +191,7 @@ class ResponsePanel(QWidget):
         if not self._warmed:
             # Start a worker process now, so the first Initialize does not wait for one.
             self._warmed = True
-            QTimer.singleShot(500, workers.pool)
+            QTimer.singleShot(500, _warm_up_workers)
 
     # -- Initialize -------------------------------------------------------------------
 
@@ -232,6 +232,10 @@ class ResponsePanel(QWidget):
     async def _infer(self, call: Call, response: ResponseResult) -> InferOutcome:
         if response.size <= TWO_PASS_BYTES:
             return await run_in_worker(infer_response, call, response)
+        import asyncio
+
+        from .. import workers
+
         light = jobs.without_body(response)
         preview = full = None
         spooling = asyncio.ensure_future(asyncio.to_thread(jobs.spool, response.body))
@@ -453,7 +457,7 @@ class ResponsePanel(QWidget):
     def _failed(self, call_id: str, exc: DesignerError) -> None:
         running = self._runs.get(call_id)
         responded = running is not None and running.responded
-        status = (running.status if responded and running is not None else "No response")
+        status = running.status if responded and running is not None else "No response"
         self._failures[call_id] = _Failure(str(exc), status, _clock())
         if self._shown(call_id) and self._call is not None:
             self.ui.message.show_error(str(exc))
@@ -556,6 +560,14 @@ def _kind(call: Call, response: ResponseResult) -> str:
     if call.response_type is not ResponseType.AUTO:
         return call.response_type.value
     return detect_kind(response.body, response.content_type).value
+
+
+def _warm_up_workers() -> None:
+    # The worker pool (and multiprocessing) is imported here rather than with the
+    # window: it is not needed to show it.
+    from .. import workers
+
+    workers.pool()
 
 
 def _reads_as_json(call: Call, response: ResponseResult) -> bool:

@@ -8,7 +8,6 @@ megabyte of text in about 70 ms and the loop must never stall for 100.
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from PySide6.QtGui import QFontDatabase, QTextCursor, QTextOption
@@ -165,6 +164,8 @@ class RawBodyPage(QWidget):
             self._update_buttons()
 
     async def _append(self, text: str) -> None:
+        import asyncio
+
         cursor = QTextCursor(self.text.document())
         for start in range(0, len(text), _SLICE):
             cursor.movePosition(QTextCursor.MoveOperation.End)
@@ -193,6 +194,8 @@ class RawBodyPage(QWidget):
 
         def saved(_result: None) -> None:
             self._message = f"Saved {format_size(len(body))} to {path}"
+
+        import asyncio
 
         save = AsyncOp(self, lambda: asyncio.to_thread(atomic_write, path, body))
         return save.success(saved).failure(self._failed).finally_(self._update_buttons).run()
