@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 
 from designer.ui.document import Document
 from designer.ui.edits import Item
+from designer.ui.icons import icon
 
 from .badges import BADGE_SIZE
 from .filter import TreeFilterModel, matching_rows
@@ -78,6 +79,7 @@ class TreePane(QWidget):
         self.filter_edit.setAccessibleName("Filter APIs and calls")
         self.filter_edit.setToolTip("Show only the APIs and calls that match (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.filter_edit.textChanged.connect(self._filter)
 
         self.view = ApiTreeView(self)
