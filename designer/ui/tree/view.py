@@ -75,7 +75,8 @@ class TreePane(QWidget):
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("treeFilter")
-        self.filter_edit.setPlaceholderText("Filter by name, method or path")
+        # The magnifier says "filter"; the words say what it matches, whole at 1000×650.
+        self.filter_edit.setPlaceholderText("Name, method or path")
         self.filter_edit.setAccessibleName("Filter APIs and calls")
         self.filter_edit.setToolTip("Show only the APIs and calls that match (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
