@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.resources
 from functools import cache
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
@@ -78,6 +79,9 @@ def _render(name: str, colour: QColor, size: QSize) -> QPixmap:
     return pixmap
 
 
+_CLONES: list[QIconEngine] = []
+
+
 class _TintedSvgEngine(QIconEngine):
     """Draws one SVG icon in the colour the palette gives ``role`` at the time of drawing."""
 
@@ -94,23 +98,18 @@ class _TintedSvgEngine(QIconEngine):
         painter.drawPixmap(rect, pixmap)
 
     def clone(self) -> QIconEngine:
-        return _engine(self._name, self._role)
+        # Qt clones when a copy of an icon is changed (the app never does); the
+        # Python object must outlive its use by Qt, which deletes the clone with its icon.
+        _CLONES[:] = [engine for engine in _CLONES if shiboken6.isValid(engine)]
+        engine = _TintedSvgEngine(self._name, self._role)
+        _CLONES.append(engine)
+        return engine
 
     def key(self) -> str:
         return "connector-designer-tinted-svg"
 
     def iconName(self) -> str:  # noqa: N802 - Qt's name
         return self._name
-
-
-#: Every engine made, kept alive with the Python side of the icons that use them.
-_ENGINES: dict[tuple[str, _Role], list[_TintedSvgEngine]] = {}
-
-
-def _engine(name: str, role: _Role) -> _TintedSvgEngine:
-    engine = _TintedSvgEngine(name, role)
-    _ENGINES.setdefault((name, role), []).append(engine)
-    return engine
 
 
 @cache
@@ -121,4 +120,4 @@ def icon(name: str, role: _Role = _Role.WindowText) -> QIcon:
     the first time the code runs instead of showing an empty space.
     """
     svg_source(name)
-    return QIcon(_engine(name, role))
+    return QIcon(_TintedSvgEngine(name, role))  # the icon owns its engine

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.resources
 import re
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPalette
+from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QLineEdit, QMenu, QStyle, QToolButton
 
 from designer.ui.icons import ICON_PACKAGE, icon, icon_names
@@ -64,6 +65,19 @@ def test_every_icon_loads_at_the_size_asked(qapp, size) -> None:
         assert not pixmap.isNull(), name
         assert pixmap.size() == QSize(size, size), name
         assert _opaque_lightness(pixmap.toImage()), f"{name} draws nothing"
+
+
+def test_a_changed_copy_of_an_icon_still_draws(qapp) -> None:
+    """Changing a copy makes Qt clone the drawing engine; the clone must live on."""
+    copies = []
+    for _ in range(20):
+        copy = QIcon(icon("play"))
+        copy.addPixmap(QPixmap(4, 4))
+        copies.append(copy)
+    gc.collect()
+    for copy in copies:
+        assert copy.name() == "play"
+        assert _strokes(copy.pixmap(QSize(24, 24)).toImage())
 
 
 def test_an_unknown_name_fails_at_once(qapp) -> None:
