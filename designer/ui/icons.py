@@ -20,7 +20,7 @@ from PySide6.QtCore import QByteArray, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-__all__ = ["ICON_PACKAGE", "icon", "icon_names", "svg_source"]
+__all__ = ["ICON_PACKAGE", "icon", "icon_names", "on_highlight", "svg_source"]
 
 #: The package that holds the SVG files (``resources/icons/ui`` in a checkout).
 ICON_PACKAGE = "designer.resources.icons.ui"
@@ -121,3 +121,17 @@ def icon(name: str, role: _Role = _Role.WindowText) -> QIcon:
     """
     svg_source(name)
     return QIcon(_TintedSvgEngine(name, role))  # the icon owns its engine
+
+
+def on_highlight(drawn: QIcon) -> QIcon:
+    """``drawn`` in the highlighted-text colour, for a highlighted row (a menu's current item).
+
+    Qt draws such a row's icon in its *active* mode, which elsewhere means a
+    hovered button on the window's colour; only the style knows the difference.
+    An icon not of this set is returned as it is.
+    """
+    name = drawn.name()
+    try:
+        return icon(name, _Role.HighlightedText) if name else drawn
+    except FileNotFoundError:
+        return drawn

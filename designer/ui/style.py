@@ -16,10 +16,17 @@ import os
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleHintReturn, QStyleOption
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QStyleOptionMenuItem,
+)
 from PySide6.QtWidgets import QWidget as _QWidget
 
-from .icons import icon
+from .icons import icon, on_highlight
 
 __all__ = ["PRIMARY_BUTTON_STYLE", "apply_style", "dark_palette", "is_dark", "message_style"]
 
@@ -68,6 +75,25 @@ class _Style(QProxyStyle):
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0
         return super().styleHint(hint, option, widget, returnData)
+
+    def drawControl(  # noqa: N802 - Qt's name
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: _QWidget | None = None,
+    ) -> None:
+        # A menu's current item is drawn in the highlighted-text colour: its icon too.
+        if (
+            element == QStyle.ControlElement.CE_MenuItem
+            and isinstance(option, QStyleOptionMenuItem)
+            and option.state & QStyle.StateFlag.State_Selected
+            and option.state & QStyle.StateFlag.State_Enabled
+            and not option.icon.isNull()
+        ):
+            option = QStyleOptionMenuItem(option)
+            option.icon = on_highlight(option.icon)
+        super().drawControl(element, option, painter, widget)
 
     def drawPrimitive(  # noqa: N802 - Qt's name
         self,

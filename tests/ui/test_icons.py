@@ -175,3 +175,30 @@ def test_the_secret_field_eye_comes_from_the_set(qtbot) -> None:
     field.reveal_action.setChecked(True)
     assert field.reveal_action.icon().name() == "eye-off"
     assert field.echoMode() == QLineEdit.EchoMode.Normal
+
+
+def test_a_menu_draws_its_current_item_icon_in_the_highlighted_text_colour(restored, qtbot):
+    apply_style(restored)
+    restored.setPalette(restored.style().standardPalette())  # light: dark icons
+    menu = QMenu()
+    qtbot.addWidget(menu)
+    current = menu.addAction(icon("play"), "Initialize")
+    other = menu.addAction(icon("save"), "Save")
+    menu.popup(menu.pos())
+    menu.setActiveAction(current)
+    image = menu.grab().toImage()
+
+    def stroke(action: QAction) -> QColor:
+        """The icon's pixel that stands out most from its row's background."""
+        row = menu.actionGeometry(action)
+        background = image.pixelColor(row.right() - 2, row.center().y())
+        pixels = [
+            image.pixelColor(x, y)
+            for x in range(row.left(), row.left() + row.height())
+            for y in range(row.top(), row.bottom())
+        ]
+        return max(pixels, key=lambda c: abs(c.lightness() - background.lightness()))
+
+    assert stroke(current).lightness() > 200, stroke(current).name()  # white, like its text
+    assert stroke(other).lightness() < 60, stroke(other).name()  # dark on the light menu
+    menu.close()
