@@ -85,3 +85,20 @@ def test_tick_box_columns_are_headed_by_icons_named_in_tooltips(window, qtbot) -
         index = model.index(0, column)
         check = view.style().pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth, None, view)
         assert view.visualRect(index).width() >= check + 6
+
+
+def test_a_name_width_the_user_drags_to_stays_until_another_call(window, qtbot) -> None:
+    view = _show_list_products(window, qtbot, (1280, 800))
+    header, model = view.horizontalHeader(), view.model()
+    name = model.column_of(NAME)
+    fitted = header.sectionSize(name)
+    header.resizeSection(name, fitted + 40)  # as a drag of the section's edge does
+    # An edit (here the sample of the first row) does not undo the drag.
+    assert model.setData(model.index(0, model.column_of(VALUE)), "2")
+    QApplication.processEvents()
+    assert header.sectionSize(name) == fitted + 40
+    api = window.doc.workspace.apis[0]
+    window.tree.select(Item("call", api.calls[1].id))
+    window.tree.select(Item("call", api.calls[0].id))
+    QApplication.processEvents()
+    assert header.sectionSize(name) == fitted

@@ -102,13 +102,12 @@ class ParamsTable(QWidget):
                 NAME: QHeaderView.ResizeMode.Interactive,
             }.get(field, QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(column, mode)
-        for signal in (
-            self.model.modelReset,
-            self.model.rowsInserted,
-            self.model.rowsRemoved,
-            self.model.dataChanged,
-        ):
-            signal.connect(self._fit_columns)
+        # A width the user drags Name to is kept until another call is shown.
+        self._fitting, self._name_dragged = False, False
+        header.sectionResized.connect(self._name_resized)
+        self.model.modelReset.connect(lambda: self._fit_columns(reset=True))
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+            signal.connect(lambda *_: self._fit_columns())
         self.view.viewport().installEventFilter(self)
 
         self.add_button = QPushButton("Add", self)
@@ -149,22 +148,31 @@ class ParamsTable(QWidget):
             self._fit_columns()
         return False
 
-    def _fit_columns(self, *_: object) -> None:
+    def _name_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == self.model.column_of(NAME) and not self._fitting:
+            self._name_dragged = True
+
+    def _fit_columns(self, reset: bool = False) -> None:
         """Share the width left by the other columns between Name and Sample value."""
+        self._name_dragged &= not reset
+        if self._name_dragged:
+            return
         header = self.view.horizontalHeader()
         name, value = self.model.column_of(NAME), self.model.column_of(VALUE)
         others = sum(
             header.sectionSize(c) for c in range(header.count()) if c not in (name, value)
         )
-        header.resizeSection(
-            name,
-            name_width(
-                self.view.viewport().width() - others,
-                wanted=self.view.sizeHintForColumn(name),
-                least=header.sectionSizeHint(name),
-                sample_least=header.sectionSizeHint(value),
-            ),
+        width = name_width(
+            self.view.viewport().width() - others,
+            wanted=self.view.sizeHintForColumn(name),
+            least=header.sectionSizeHint(name),
+            sample_least=header.sectionSizeHint(value),
         )
+        self._fitting = True
+        try:
+            header.resizeSection(name, width)
+        finally:
+            self._fitting = False
 
     def add_row(self) -> None:
         row = self.model.add_parameter()
