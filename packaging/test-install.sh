@@ -78,10 +78,11 @@ done
 pass "hicolor icons"
 # The icons of menus and buttons travel with their licence, and Qt's SVG module draws them.
 for file in play.svg key-round.svg LICENSE; do
-    find /opt/connector-designer -path "*/designer/resources/icons/ui/$file" | grep -q . \
+    [ -n "$(find /opt/connector-designer -path "*/designer/resources/icons/ui/$file" -print -quit)" ] \
         || fail "the frozen app lacks icons/ui/$file"
 done
-find /opt/connector-designer -name "libQt6Svg.so*" | grep -q . || fail "the frozen app lacks QtSvg"
+[ -n "$(find /opt/connector-designer -name "libQt6Svg.so*" -print -quit)" ] \
+    || fail "the frozen app lacks QtSvg"
 pass "interface icons, their licence and QtSvg"
 # dpkg's trigger ran update-mime-database: the types are in the database.
 grep -q "x-connector-designer-workspace" /usr/share/mime/types || fail "workspace MIME type not registered"
