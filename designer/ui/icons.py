@@ -79,6 +79,7 @@ def _render(name: str, colour: QColor, size: QSize) -> QPixmap:
     return pixmap
 
 
+#: Engines Qt asked to clone, alive until Qt deletes them (then pruned).
 _CLONES: list[QIconEngine] = []
 
 
