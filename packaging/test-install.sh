@@ -76,6 +76,14 @@ for size in 16x16 32x32 48x48 64x64 128x128 256x256 512x512; do
 done
 [ -f "/usr/share/icons/hicolor/scalable/apps/$APP_ID.svg" ] || fail "no scalable icon"
 pass "hicolor icons"
+# The icons of menus and buttons travel with their licence, and Qt's SVG module draws them.
+for file in play.svg key-round.svg LICENSE; do
+    [ -n "$(find /opt/connector-designer -path "*/designer/resources/icons/ui/$file" -print -quit)" ] \
+        || fail "the frozen app lacks icons/ui/$file"
+done
+[ -n "$(find /opt/connector-designer -name "libQt6Svg.so*" -print -quit)" ] \
+    || fail "the frozen app lacks QtSvg"
+pass "interface icons, their licence and QtSvg"
 # dpkg's trigger ran update-mime-database: the types are in the database.
 grep -q "x-connector-designer-workspace" /usr/share/mime/types || fail "workspace MIME type not registered"
 grep -q "x-connector-designer-bundle" /usr/share/mime/types || fail "bundle MIME type not registered"

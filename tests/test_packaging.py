@@ -46,6 +46,9 @@ def test_an_installed_copy_finds_the_bundled_example(tmp_path: Path) -> None:
     assert "designer/resources/examples/example.workspace.json" in names
     assert "designer/py.typed" in names
     assert "designer/resources/icons/io.github.connectordesigner.ConnectorDesigner.svg" in names
+    # The interface icons, and the licence they ship under.
+    for name in ("play.svg", "key-round.svg", "LICENSE", "README.md"):
+        assert f"designer/resources/icons/ui/{name}" in names, name
     # The unpacked wheel comes first on the path, so it is what gets imported.
     code = (
         "import designer, designer.core.demo_server as demo; "

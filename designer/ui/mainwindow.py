@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -220,6 +220,9 @@ class MainWindow(QMainWindow):
         bar = self.addToolBar("Environment")
         bar.setObjectName("environmentToolBar")
         bar.setMovable(False)
+        # Icon and word: a key alone would not say "Secrets" to a first-time user.
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        bar.setIconSize(QSize(16, 16))  # the size of the menus' icons, beside one line of text
         self.environments = EnvironmentSwitcher(bar)
         bar.addWidget(QLabel("Environment: ", bar))
         bar.addWidget(self.environments)

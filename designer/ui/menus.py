@@ -28,6 +28,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from . import edits
+from .icons import icon
 
 if TYPE_CHECKING:
     from .mainwindow import MainWindow
@@ -35,6 +36,26 @@ if TYPE_CHECKING:
 __all__ = ["WindowActions", "create_menus"]
 
 Std = QKeySequence.StandardKey
+
+#: The icon of each window action, all from the one set the app ships (see icons.py),
+#: chosen as other API clients and desktop apps draw the same commands.
+_ICONS = {
+    "new": "file-plus",
+    "open": "folder-open",
+    "save": "save",
+    "import_": "download",
+    "import_curl": "terminal",
+    "export": "upload",
+    "undo": "undo-2",
+    "redo": "redo-2",
+    "add_api": "folder-plus",
+    "add_call": "plus",
+    "duplicate": "copy",
+    "rename": "pencil",
+    "delete": "trash-2",
+    "secrets": "key-round",
+    "network": "globe",
+}
 
 
 @dataclass
@@ -73,8 +94,11 @@ def _action(
     slot: Callable[[], object],
     keys: Std | str | None = None,
     tip: str = "",
+    icon_name: str = "",
 ) -> QAction:
     action = QAction(text, window)
+    if icon_name:
+        action.setIcon(icon(icon_name))
     if isinstance(keys, Std):
         action.setShortcuts(keys)
     elif keys:
@@ -191,6 +215,8 @@ def create_menus(window: MainWindow) -> WindowActions:
         tip="Timeouts, deadline, size cap and redirect limit of Initialize",
     )
     actions.network.setObjectName("networkSettingsAction")
+    for field, name in _ICONS.items():
+        getattr(actions, field).setIcon(icon(name))
     actions.undo.setShortcuts(Std.Undo)
     actions.redo.setShortcuts(Std.Redo)
     actions.recent.setObjectName("recentMenu")
@@ -220,7 +246,7 @@ def create_menus(window: MainWindow) -> WindowActions:
     call_menu.addSeparator()
     _add_check_and_mock(window, call_menu)
     help_menu = bar.addMenu("&Help")
-    help_menu.addAction(_action(window, "&About Connector Designer", about))
+    help_menu.addAction(_action(window, "&About Connector Designer", about, icon_name="info"))
 
     tree.view.add_tree_actions(
         [
@@ -256,6 +282,7 @@ def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
         "Check &All Calls",
         lambda: check_all_calls(window),
         tip="Re-initialize every call and list the structures that changed",
+        icon_name="list-checks",
     )
     check.setObjectName("checkAllCallsAction")
     window.mock_control = MockControl(window)
@@ -265,6 +292,7 @@ def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
         "&Listen for a Sample…",
         lambda: _listen_for_sample(window),
         tip="Capture the requests a webhook sender makes, and infer their structure",
+        icon_name="webhook",
     )
     listen.setObjectName("listenForSampleAction")
     menu.addAction(listen)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from .commands import EditApi
+from .icons import icon
 from .ops import AsyncOp
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class MockControl(QObject):
         self.server: Any = None
         self.action = QAction("Serve &Mock API", window)
         self.action.setObjectName("serveMockAction")
+        self.action.setIcon(icon("server"))
         self.action.setCheckable(True)
         self.action.setStatusTip(
             "Answer every call locally from its structure, in an environment named 'mock'"

@@ -5,7 +5,9 @@ what users see, and so a dark palette applies to every widget. The colour
 scheme follows the system's (Qt 6.5's ``styleHints().colorScheme()``) and
 changes with it while the app runs; ``CD_COLOR_SCHEME=light|dark`` forces one.
 Buttons of dialogs carry no stock icons: some desktop themes add a mix of
-icons (a leaf on OK) that belong to no set of ours.
+icons (a leaf on OK) that belong to no set of ours. The icons Qt draws on
+its own (a line edit's clear button, a message box's warning) come from the
+app's icon set too (``icons.py``), so every icon on screen is of one kind.
 """
 
 from __future__ import annotations
@@ -13,9 +15,18 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleHintReturn, QStyleOption
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleHintReturn,
+    QStyleOption,
+    QStyleOptionMenuItem,
+)
 from PySide6.QtWidgets import QWidget as _QWidget
+
+from .icons import icon, on_highlight
 
 __all__ = ["PRIMARY_BUTTON_STYLE", "apply_style", "dark_palette", "is_dark", "message_style"]
 
@@ -31,8 +42,28 @@ PRIMARY_BUTTON_STYLE = (
 )
 
 
+#: Qt's own icons, and the icon of the app's set that replaces each.
+_STANDARD_ICONS = {
+    QStyle.StandardPixmap.SP_LineEditClearButton: "x",
+    QStyle.StandardPixmap.SP_MessageBoxInformation: "info",
+    QStyle.StandardPixmap.SP_MessageBoxWarning: "triangle-alert",
+    QStyle.StandardPixmap.SP_MessageBoxCritical: "circle-x",
+    QStyle.StandardPixmap.SP_MessageBoxQuestion: "circle-help",
+}
+
+
 class _Style(QProxyStyle):
-    """Fusion, without the platform's stock icons on dialog buttons."""
+    """Fusion, without the platform's stock icons on dialog buttons, with the app's icons."""
+
+    def standardIcon(  # noqa: N802 - Qt's name
+        self,
+        standardIcon: QStyle.StandardPixmap,  # noqa: N803 - Qt's name
+        option: QStyleOption | None = None,
+        widget: _QWidget | None = None,
+    ) -> QIcon:
+        if (name := _STANDARD_ICONS.get(standardIcon)) is not None:
+            return icon(name)
+        return super().standardIcon(standardIcon, option, widget)
 
     def styleHint(  # noqa: N802 - Qt's name
         self,
@@ -44,6 +75,25 @@ class _Style(QProxyStyle):
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0
         return super().styleHint(hint, option, widget, returnData)
+
+    def drawControl(  # noqa: N802 - Qt's name
+        self,
+        element: QStyle.ControlElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: _QWidget | None = None,
+    ) -> None:
+        # A menu's current item is drawn in the highlighted-text colour: its icon too.
+        if (
+            element == QStyle.ControlElement.CE_MenuItem
+            and isinstance(option, QStyleOptionMenuItem)
+            and option.state & QStyle.StateFlag.State_Selected
+            and option.state & QStyle.StateFlag.State_Enabled
+            and not option.icon.isNull()
+        ):
+            option = QStyleOptionMenuItem(option)
+            option.icon = on_highlight(option.icon)
+        super().drawControl(element, option, painter, widget)
 
     def drawPrimitive(  # noqa: N802 - Qt's name
         self,

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QLineEdit,
-    QStyle,
     QStyledItemDelegate,
     QWidget,
 )
 
 from designer.core.models import ValueType
+
+from ..icons import icon
 
 __all__ = ["FILE_ROLE", "TYPE_LABELS", "TYPE_TIPS", "TypeDelegate", "add_file_chooser"]
 
@@ -77,8 +78,7 @@ class TypeDelegate(ComboDelegate):
 def add_file_chooser(editor: QLineEdit, index: Index) -> None:
     """Give a sample editor a button that chooses the file to send."""
     editor.setAccessibleName("Path of the file to send")
-    icon = editor.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon)
-    action = editor.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+    action = editor.addAction(icon("folder-open"), QLineEdit.ActionPosition.TrailingPosition)
     action.setObjectName("chooseFileAction")
     action.setToolTip("Choose the file to send…")
     target = QPersistentModelIndex(index)

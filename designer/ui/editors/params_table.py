@@ -160,6 +160,9 @@ class ParamsTableModel(QAbstractTableModel):
         field = self.columns[section]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._titles[field]
+        if role == Qt.ItemDataRole.ToolTipRole and field in _FLAGS:
+            # The view heads these columns with an icon: the tooltip names them.
+            return f"{self._titles[field]}: {_TIPS[field][0].lower()}{_TIPS[field][1:]}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return _TIPS[field]
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,10 +19,14 @@ from PySide6.QtWidgets import (
 from designer.core.models import Placement
 from designer.core.secrets import SecretStore
 
+from .params_header import ParamsHeader, name_width
 from .params_table import (
     ALL_COLUMNS,
+    DYNAMIC,
     NAME,
+    OPTIONAL,
     PLACEMENT,
+    PRIVATE,
     TYPE,
     VALUE,
     ParamsTableModel,
@@ -32,6 +36,9 @@ from .params_table import (
 )
 
 __all__ = ["ParamsTable"]
+
+#: The icons that head the tick-box columns (their titles are in the tooltips).
+_FLAG_ICONS = {DYNAMIC: "variable", PRIVATE: "lock", OPTIONAL: "circle-dashed"}
 
 
 class ParamsTable(QWidget):
@@ -75,7 +82,11 @@ class ParamsTable(QWidget):
             )
         if TYPE in columns:
             self.view.setItemDelegateForColumn(self.model.column_of(TYPE), TypeDelegate(self.view))
-        header = self.view.horizontalHeader()
+        header = ParamsHeader(
+            {self.model.column_of(f): name for f, name in _FLAG_ICONS.items() if f in columns},
+            self.view,
+        )
+        self.view.setHorizontalHeader(header)
         header.setHighlightSections(False)
         if TYPE in columns and VALUE in columns:
             # Shown next to the sample it describes; the model keeps it last.
@@ -83,14 +94,21 @@ class ParamsTable(QWidget):
                 header.visualIndex(self.model.column_of(TYPE)),
                 header.visualIndex(self.model.column_of(VALUE)) + 1,
             )
-        # Name and value share the width; the flag columns are as wide as their titles.
+        # The sample takes the width left; Name is fitted to its names (see _fit_columns);
+        # the others are as wide as their content, the tick boxes as their icon.
         for column, field in enumerate(columns):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if field in (NAME, VALUE)
-                else (QHeaderView.ResizeMode.ResizeToContents)
-            )
+            mode = {
+                VALUE: QHeaderView.ResizeMode.Stretch,
+                NAME: QHeaderView.ResizeMode.Interactive,
+            }.get(field, QHeaderView.ResizeMode.ResizeToContents)
             header.setSectionResizeMode(column, mode)
+        # A width the user drags Name to is kept until another call is shown.
+        self._fitting, self._name_dragged = False, False
+        header.sectionResized.connect(self._name_resized)
+        self.model.modelReset.connect(lambda: self._fit_columns(reset=True))
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+            signal.connect(lambda *_: self._fit_columns())
+        self.view.viewport().installEventFilter(self)
 
         self.add_button = QPushButton("Add", self)
         self.add_button.setToolTip(f"Add a row to {accessible_name.lower()} (Insert)")
@@ -124,6 +142,37 @@ class ParamsTable(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.view)
         layout.addLayout(buttons)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._fit_columns()
+        return False
+
+    def _name_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == self.model.column_of(NAME) and not self._fitting:
+            self._name_dragged = True
+
+    def _fit_columns(self, reset: bool = False) -> None:
+        """Share the width left by the other columns between Name and Sample value."""
+        self._name_dragged &= not reset
+        if self._name_dragged:
+            return
+        header = self.view.horizontalHeader()
+        name, value = self.model.column_of(NAME), self.model.column_of(VALUE)
+        others = sum(
+            header.sectionSize(c) for c in range(header.count()) if c not in (name, value)
+        )
+        width = name_width(
+            self.view.viewport().width() - others,
+            wanted=self.view.sizeHintForColumn(name),
+            least=header.sectionSizeHint(name),
+            sample_least=header.sectionSizeHint(value),
+        )
+        self._fitting = True
+        try:
+            header.resizeSection(name, width)
+        finally:
+            self._fitting = False
 
     def add_row(self) -> None:
         row = self.model.add_parameter()

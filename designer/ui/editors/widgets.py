@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
-from PySide6.QtGui import (
-    QAction,
-    QFont,
-    QFontDatabase,
-    QIcon,
-    QKeyEvent,
-    QKeySequence,
-    QPainter,
-    QPen,
-    QPixmap,
-)
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+
+from ..icons import icon
 
 __all__ = ["SecretField", "UndoRouter", "monospace_font", "set_text_keeping_cursor"]
 
@@ -40,30 +32,13 @@ def set_text_keeping_cursor(edit: QLineEdit, text: str) -> None:
     edit.setCursorPosition(min(position, len(text)))
 
 
-def _eye_icon(crossed: bool) -> QIcon:
-    scale = 2
-    pixmap = QPixmap(16 * scale, 16 * scale)
-    pixmap.setDevicePixelRatio(scale)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(Qt.GlobalColor.darkGray, 1.4))
-    painter.drawEllipse(QRectF(1.5, 4.5, 13, 7))
-    painter.setBrush(Qt.GlobalColor.darkGray)
-    painter.drawEllipse(QPointF(8, 8), 2, 2)
-    if crossed:
-        painter.drawLine(QPointF(2.5, 13.5), QPointF(13.5, 2.5))
-    painter.end()
-    return QIcon(pixmap)
-
-
 class SecretField(QLineEdit):
     """A password field with a trailing action that reveals or hides the text."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setEchoMode(QLineEdit.EchoMode.Password)
-        self.reveal_action = QAction(_eye_icon(False), "Show", self)
+        self.reveal_action = QAction(icon("eye"), "Show", self)
         self.reveal_action.setCheckable(True)
         self.reveal_action.setToolTip("Show the value")
         self.reveal_action.toggled.connect(self._reveal)
@@ -71,7 +46,7 @@ class SecretField(QLineEdit):
 
     def _reveal(self, shown: bool) -> None:
         self.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
-        self.reveal_action.setIcon(_eye_icon(shown))
+        self.reveal_action.setIcon(icon("eye-off" if shown else "eye"))
         self.reveal_action.setText("Hide" if shown else "Show")
         self.reveal_action.setToolTip("Hide the value" if shown else "Show the value")
 

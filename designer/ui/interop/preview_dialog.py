@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
-    QStyle,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from designer.core.models import Workspace
 from designer.core.wording import plural
 
 from ..editors.widgets import SecretField
+from ..icons import icon
 from ..naming import named
 
 __all__ = ["CHOICES", "ImportPreviewDialog"]
@@ -137,7 +137,7 @@ class ImportPreviewDialog(QDialog):
         header.setSectionResizeMode(_RESULT, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(_CHOICE, QHeaderView.ResizeMode.ResizeToContents)
         tree.setColumnWidth(_NAME, 240)
-        warning = self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
+        warning = icon("triangle-alert")
         for api in self._imported.result.apis:
             item = QTreeWidgetItem(tree, [api.name, api.base_url, "", ""])
             item.setToolTip(_REQUEST, api.base_url)

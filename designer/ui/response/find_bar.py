@@ -11,6 +11,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget
 
+from ..icons import icon
+
 __all__ = ["FindBar"]
 
 
@@ -30,14 +32,17 @@ class FindBar(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("rawFindStatus")
         buttons = []
-        for name, text, tip, backward in (
-            ("rawFindPrevious", "↑", "Previous match (Shift+Enter)", True),
-            ("rawFindNext", "↓", "Next match (Enter)", False),
-            ("rawFindClose", "✕", "Close (Esc)", None),
+        self.field.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        for name, text, glyph, tip, backward in (
+            ("rawFindPrevious", "↑", "chevron-up", "Previous match (Shift+Enter)", True),
+            ("rawFindNext", "↓", "chevron-down", "Next match (Enter)", False),
+            ("rawFindClose", "✕", "x", "Close (Esc)", None),
         ):
             button = QToolButton(self)
             button.setObjectName(name)
-            button.setText(text)
+            button.setText(text)  # drawn as the icon; kept for accessibility tools and scripts
+            button.setIcon(icon(glyph))
+            button.setAutoRaise(True)
             button.setToolTip(tip)
             button.setAccessibleName(tip.split(" (")[0])
             if backward is None:

@@ -47,6 +47,7 @@ from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
 
+from ..icons import icon
 from ..ops import AsyncOp, run_in_worker
 from . import jobs
 from .layout import PanelLayout
@@ -143,6 +144,7 @@ class ResponsePanel(QWidget):
 
         self.initializeAction = QAction("&Initialize call", self)
         self.initializeAction.setObjectName("initializeAction")
+        self.initializeAction.setIcon(icon("play"))
         self.initializeAction.setShortcuts(
             [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
         )
@@ -151,7 +153,7 @@ class ResponsePanel(QWidget):
         )
         self.initializeAction.triggered.connect(self.initialize)
         self.addAction(self.initializeAction)  # window-wide shortcut while the panel is shown
-        self.cancelAction = QAction("Cancel", self)
+        self.cancelAction = QAction(icon("square"), "Cancel", self)
         self.cancelAction.setShortcut(QKeySequence.StandardKey.Cancel)
         # Only from within the panel: Esc elsewhere in the window means something else.
         self.cancelAction.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)

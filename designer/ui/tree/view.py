@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 
 from designer.ui.document import Document
 from designer.ui.edits import Item
+from designer.ui.icons import icon
 
 from .badges import BADGE_SIZE
 from .model import ITEM_ROLE, WorkspaceTreeModel
@@ -81,10 +82,12 @@ class TreePane(QWidget):
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("treeFilter")
-        self.filter_edit.setPlaceholderText("Filter by name, method or path")
+        # The magnifier says "filter"; the words say what it matches, whole at 1000×650.
+        self.filter_edit.setPlaceholderText("Name, method or path")
         self.filter_edit.setAccessibleName("Filter APIs and calls")
         self.filter_edit.setToolTip("Show only the APIs and calls that match (Ctrl+F)")
         self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.filter_edit.textChanged.connect(self._filter)
 
         self.view = ApiTreeView(self)

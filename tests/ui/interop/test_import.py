@@ -69,7 +69,7 @@ def test_a_conflict_is_marked_with_keep_both_by_default(window, qtbot, loop, mon
     assert list(dialog.choice_boxes) == ["Shop"]
     shop = dialog.tree.topLevelItem(0)
     assert "already in the workspace" in shop.toolTip(0)
-    assert not shop.icon(0).isNull()
+    assert shop.icon(0).name() == "triangle-alert"  # the warning of the app's icon set
     assert dialog.choices() == {"Shop": OnConflict.KEEP_BOTH}
     assert shop.text(2) == "Added as “Shop (2)”"
     assert dialog.tree.topLevelItem(1).text(2) == "Added"

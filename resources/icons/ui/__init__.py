@@ -1,0 +1,1 @@
+"""The icons of menus, toolbars and buttons (SVG, from Lucide; see README.md)."""
