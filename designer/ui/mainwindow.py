@@ -32,6 +32,7 @@ from .edits import Item, target_of
 from .environments import EnvironmentSwitcher
 from .errors import NoticeBanner
 from .files import FileActions
+from .focus import take_focus_place
 from .interop.export_flow import ExportFlow
 from .interop.import_flow import ImportFlow
 from .menus import create_menus
@@ -182,34 +183,11 @@ class MainWindow(QMainWindow):
             editor.splitter.restoreState(saved)
         current = self.editors.currentIndex()
         self.editors.insertWidget(_CALL, editor)
-        self._take_focus_place(self._call_page, editor)
+        take_focus_place(self._call_page, editor)
         self.editors.removeWidget(self._call_page)
         self._call_page.deleteLater()
         self.editors.setCurrentIndex(current)
         return editor
-
-    @staticmethod
-    def _take_focus_place(placeholder: QWidget, widget: QWidget) -> None:
-        """Move ``widget``'s fields to ``placeholder``'s place in the Tab order.
-
-        A widget made later joins the end of the window's focus chain: Tab would go
-        from the tree to the response panel and reach the call editor last.
-        """
-        tab = Qt.FocusPolicy.TabFocus
-        previous: QWidget = placeholder
-        while (before := previous.previousInFocusChain()) is not None and before is not placeholder:
-            previous = before
-            if previous.focusPolicy() & tab:
-                break
-        fields = []
-        following = widget.nextInFocusChain()
-        while following is not None and following is not widget and widget.isAncestorOf(following):
-            if following.focusPolicy() & tab:
-                fields.append(following)
-            following = following.nextInFocusChain()
-        for field in fields:
-            QWidget.setTabOrder(previous, field)
-            previous = field
 
     # -- environments and secrets --------------------------------------------
 

@@ -346,3 +346,23 @@ def test_choosing_a_call_while_filtered_is_kept_when_the_filter_clears(window) -
     assert pane.current_item() == Item("call", weather.calls[0].id)
     assert pane.view.currentIndex().data() == "Forecast"
     assert window.call_editor.name_edit.text() == "Forecast"
+
+
+def test_the_environments_tab_is_built_when_shown(window) -> None:
+    editor = window.api_editor
+    api = window.doc.workspace.apis[0]
+    window.tree.select(Item("api", api.id))
+    assert editor.findChild(QWidget, "environmentsEditor") is None  # not needed yet
+    row = next(r for r in range(editor.tabs.count()) if "vironments" in editor.tabs.tabText(r))
+    editor.tabs.setCurrentIndex(row)
+    built = editor.tabs.currentWidget()
+    assert built is editor.environments
+    assert built.isVisible()
+    assert editor.tabs.tabText(row) == "En&vironments"
+    # It takes its place in the Tab order, among the API editor's fields, as if it had
+    # been built with them: not at the end of the window, after the response panel.
+    seen, widget = [], editor.name_edit
+    while widget.objectName() != "manualResponseButton":
+        widget = widget.nextInFocusChain()
+        seen.append(widget)
+    assert any(built.isAncestorOf(w) for w in seen)

@@ -11,7 +11,7 @@ undoable.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -46,12 +46,15 @@ from designer.core.secrets import SecretStore
 from designer.ui.commands import EditApi
 from designer.ui.document import Document
 from designer.ui.errors import InlineMessage
+from designer.ui.focus import take_focus_place
 
 from .auth_form import AuthForm
-from .environments_editor import EnvironmentsEditor
 from .params_table import NAME, OPTIONAL, PRIVATE, VALUE
 from .params_widget import ParamsTable
 from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
+
+if TYPE_CHECKING:
+    from .environments_editor import EnvironmentsEditor
 
 __all__ = ["ApiEditor"]
 
@@ -155,11 +158,9 @@ class ApiEditor(QWidget):
         self.params.model.edited.connect(lambda ps, text: self._edit({"parameters": ps}, text))
         for table in (self.headers, self.params):
             table.model.message.connect(self.message)
-        self.environments = EnvironmentsEditor(secrets, self)
-        self.environments.edited.connect(
-            lambda envs, text, merge: self._edit({"environments": envs}, text, merge or None)
-        )
-        self.environments.message.connect(self.message)
+        # The Environments tab is built when it is first shown (see environments).
+        self._environments: EnvironmentsEditor | None = None
+        self._environments_page = QWidget(self)
         self.problem = InlineMessage(self)
         self._lay_out()
         UndoRouter(self).install(self)
@@ -195,7 +196,8 @@ class ApiEditor(QWidget):
         tabs.setObjectName("apiTabs")
         tabs.addTab(self.headers, "Shared heade&rs")  # Alt+H: the Help menu
         tabs.addTab(self.params, "Shared para&meters")
-        tabs.addTab(self.environments, "En&vironments")
+        tabs.addTab(self._environments_page, "En&vironments")
+        tabs.currentChanged.connect(self._tab_shown)
         self.tabs = tabs
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -239,7 +241,8 @@ class ApiEditor(QWidget):
             self.params.model.set_parameters(
                 api.parameters, partial(_shared_ref, api, "param"), owner=api.id
             )
-            self.environments.set_api(api)
+            if self._environments is not None:
+                self._environments.set_api(api)
         finally:
             self._loading = False
         problems = self._doc.problems("api", api.id)
@@ -250,6 +253,48 @@ class ApiEditor(QWidget):
             self.problem.show_error(f"The base URL {url_problem}.")
         else:
             self.problem.clear()
+
+    # -- the Environments tab ------------------------------------------------
+
+    @property
+    def environments(self) -> EnvironmentsEditor:
+        """The Environments tab's editor, built the first time it is needed."""
+        if self._environments is None:
+            self._environments = self._build_environments()
+        return self._environments
+
+    def _build_environments(self) -> EnvironmentsEditor:
+        from .environments_editor import EnvironmentsEditor
+
+        editor = EnvironmentsEditor(self._secrets, self)
+        editor.edited.connect(
+            lambda envs, text, merge: self._edit({"environments": envs}, text, merge or None)
+        )
+        editor.message.connect(self.message)
+        placeholder = self._environments_page
+        tabs, row = self.tabs, self.tabs.indexOf(placeholder)
+        current = tabs.currentIndex()
+        tabs.blockSignals(True)
+        try:
+            tabs.insertTab(row, editor, tabs.tabText(row))
+            tabs.removeTab(row + 1)
+            tabs.setCurrentIndex(current)
+        finally:
+            tabs.blockSignals(False)
+        take_focus_place(placeholder, editor)
+        placeholder.deleteLater()
+        api = self.current()
+        if api is not None:
+            self._loading = True
+            try:
+                editor.set_api(api)
+            finally:
+                self._loading = False
+        return editor
+
+    def _tab_shown(self, row: int) -> None:
+        if self.tabs.widget(row) is self._environments_page:
+            self.environments  # noqa: B018 - built as it is shown
 
     # -- edits ---------------------------------------------------------------
 
