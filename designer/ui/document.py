@@ -66,6 +66,8 @@ def _spare_from_collector(workspace: Workspace) -> None:
     moved out of the collector's reach once, after a collection (so that no
     garbage is moved with them). Small workspaces cost the collector little.
     """
+    if not gc.isenabled():
+        return  # start-up: the application freezes what it built once its window shows
     if sum(len(api.calls) for api in workspace.apis) > LARGE_WORKSPACE_CALLS:
         gc.collect()
         gc.freeze()

@@ -16,7 +16,8 @@ Byte code is compiled once, in a warm-up round, into a temporary cache, as an
 installed application has it (an environment with PYTHONDONTWRITEBYTECODE
 would otherwise recompile the application's modules on every start).
 
-Prints the medians and the ratios; the target is at most 2.5x.
+Prints the medians and the ratios; the targets are at most 2.5x with 500 calls
+and at most 5x with 5,000.
 
 Usage: python tests/perf/bench_startup.py [--calls 500] [--rounds 9]
 """
@@ -39,7 +40,8 @@ sys.path.insert(0, str(ROOT))
 from designer.core import workspace_file  # noqa: E402
 from tests.helpers.workspaces import big_workspace  # noqa: E402
 
-TARGET = 2.5
+#: the issue's targets: ≤ 2.5x the bare window with 500 calls, ≤ 5x with 5,000
+TARGETS = {500: 2.5, 5000: 5.0}
 BARE = """
 from PySide6.QtWidgets import (QApplication, QMainWindow, QSplitter, QTableView, QTextEdit,
                                QTreeView)
@@ -120,13 +122,14 @@ def main() -> int:
         print(f"{shown:<{width}}  median {statistics.median(reported):.3f} s")
     app, bare, floor = medians.values()
     ratio = app / bare
-    verdict = "meets" if ratio <= TARGET else "misses"
-    print(f"ratio: {ratio:.2f}x the bare window ({verdict} the target of {TARGET:g}x)")
+    target = TARGETS.get(args.calls, TARGETS[500] if args.calls <= 500 else TARGETS[5000])
+    verdict = "meets" if ratio <= target else "misses"
+    print(f"ratio: {ratio:.2f}x the bare window ({verdict} the target of {target:g}x)")
     print(
         f"for reference: loading the workspace models alone takes the bare window to "
         f"{floor / bare:.2f}x; the app is {app / floor:.2f}x that"
     )
-    return 0 if ratio <= TARGET else 1
+    return 0 if ratio <= target else 1
 
 
 if __name__ == "__main__":
