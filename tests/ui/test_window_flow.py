@@ -16,6 +16,7 @@ from designer.core.models import Api, Call, Workspace
 from designer.core.structure import ResponseType, Shape
 from designer.ui import workers
 from designer.ui.edits import Item
+from designer.ui.tree import ITEM_ROLE
 from tests.helpers import qtasync
 from tests.helpers.shape_server import ShapeServer, running_shape_server
 
@@ -366,3 +367,39 @@ def test_the_environments_tab_is_built_when_shown(window) -> None:
         widget = widget.nextInFocusChain()
         seen.append(widget)
     assert any(built.isAncestorOf(w) for w in seen)
+
+
+def test_clearing_the_filter_opens_large_apis_one_turn_at_a_time(window, qtbot) -> None:
+    from tests.helpers.workspaces import big_workspace
+
+    pane = window.tree
+    window.doc.replace(big_workspace(600, 300), None)  # two APIs of 300 calls
+    first, second = window.doc.workspace.apis
+    pane.view.expand(pane.model.api_index(second.id))
+    pane.select(Item("call", second.calls[-1].id))
+    QTest.keyClicks(pane.filter_edit, "zz-no-match")
+    assert pane.model.rowCount() == 0
+    pane.filter_edit.clear()
+    # At once: every API shows, the large ones still closed (each takes a turn to lay out).
+    assert pane.model.rowCount() == 2
+    assert not pane.view.isExpanded(pane.model.api_index(second.id))
+    # Then, turn by turn: the current call's API first, with the call selected again.
+    qtbot.waitUntil(lambda: pane.view.isExpanded(pane.model.api_index(second.id)))
+    qtbot.waitUntil(lambda: pane.view.isExpanded(pane.model.api_index(first.id)))
+    assert pane.view.currentIndex().data(ITEM_ROLE) == Item("call", second.calls[-1].id)
+    assert pane.current_item() == Item("call", second.calls[-1].id)
+
+
+def test_typing_again_stops_large_apis_from_opening(window, qtbot) -> None:
+    from tests.helpers.workspaces import big_workspace
+
+    pane = window.tree
+    window.doc.replace(big_workspace(600, 300), None)
+    first = window.doc.workspace.apis[0]
+    assert pane.view.isExpanded(pane.model.api_index(first.id))
+    QTest.keyClicks(pane.filter_edit, "zz")
+    pane.filter_edit.clear()  # the large APIs are to open in the next turns...
+    QTest.keyClicks(pane.filter_edit, "service 1")  # ...but the user types on at once
+    assert pane.model.rowCount() == 1  # Service 1, with its 300 calls: too many to open
+    qtbot.wait(50)
+    assert not pane.view.isExpanded(pane.model.api_index(first.id))

@@ -174,6 +174,10 @@ class WorkspaceTreeModel(QAbstractItemModel):
         api = self._doc.api(self._ids[index.internalId()])
         return api.calls[self._map.source_call(api.id, index.row())]
 
+    def workspace_call_api(self, call_id: str) -> str:
+        """The id of the API holding a call (KeyError if there is none)."""
+        return self._doc.call_row(call_id)[0]
+
     # -- the search box's filter ---------------------------------------------
 
     @property

@@ -79,6 +79,7 @@ class TreePane(QWidget):
         #: the APIs open before the filter was typed, opened again when it is cleared
         self._open_unfiltered: set[str] = set()
         self._open_before_reset: set[str] = set()
+        self._generation = 0
 
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("treeFilter")
@@ -132,6 +133,7 @@ class TreePane(QWidget):
 
     def _before_reset(self) -> None:
         self._resetting = True
+        self._generation += 1  # APIs still waiting to open stay closed
         if self.model.resetting_document:
             return
         self._open_before_reset = self._open_apis()
@@ -170,23 +172,73 @@ class TreePane(QWidget):
             small = [i for i in shown if model.rowCount(i) <= EXPAND_MATCHES_UP_TO]
             opened = {i.data(ITEM_ROLE).id for i in small[:EXPAND_ALL_UP_TO]}
             opened |= {i.data(ITEM_ROLE).id for i in small} & self._open_before_reset
+            large: list[str] = []
         else:
-            opened = set(self._open_unfiltered)
+            # The tree as it was before the filter. An API of hundreds of calls takes
+            # tens of milliseconds to lay out: those open one per turn of the event
+            # loop (the current call's first), so that clearing the filter answers at
+            # once and the window never stalls for all of them together.
+            opened = self._open_unfiltered & self._api_ids()
+            large = [a for a in opened if model.rowCount(model.api_index(a)) > EXPAND_MATCHES_UP_TO]
+            opened -= set(large)
         for api_id in opened & self._api_ids():
             self.view.expand(model.api_index(api_id))
         current = self._current
         try:
-            index = model.item_index(current) if current is not None else QModelIndex()
+            current_api = self._api_of(current)
         except KeyError:  # deleted while the filter hid it
             self._current = None
             QTimer.singleShot(0, lambda: self.currentItemChanged.emit(self._current))
             return
+        if large:
+            large.sort(key=lambda api_id: api_id != current_api)
+            self._open_later(large, self._generation)
+        else:
+            self._select_current()
+
+    def _api_of(self, item: Item | None) -> str | None:
+        if item is None:
+            return None
+        return item.id if item.kind == "api" else self.model.workspace_call_api(item.id)
+
+    def _open_later(self, api_ids: list[str], generation: int) -> None:
+        def step() -> None:
+            if generation != self._generation:
+                return  # the filter changed again meanwhile
+            api_id = api_ids.pop(0)
+            try:
+                self.view.expand(self.model.api_index(api_id))
+                if api_id == self._api_of(self._current):
+                    self._select_current()
+            except KeyError:
+                pass  # removed meanwhile
+            if api_ids:
+                self._open_later(api_ids, generation)
+            else:
+                self._select_current()
+
+        QTimer.singleShot(0, step)
+
+    def _select_current(self) -> None:
+        """Select the current item in the tree, if the tree shows it, without re-announcing it."""
+        current = self._current
+        try:
+            index = self.model.item_index(current) if current is not None else QModelIndex()
+        except KeyError:
+            return
         parent = index.parent()
-        if index.isValid() and (not parent.isValid() or self.view.isExpanded(parent)):
+        if not index.isValid() or (parent.isValid() and not self.view.isExpanded(parent)):
+            return
+        if self.view.currentIndex() == index:
+            return
+        quiet, self._resetting = self._resetting, True  # the same item: nothing to announce
+        try:
             self.view.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
             self.view.scrollTo(index)
+        finally:
+            self._resetting = quiet
 
     def _api_ids(self) -> set[str]:
         return {api.id for api in self.model.workspace.apis}
