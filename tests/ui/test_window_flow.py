@@ -403,3 +403,17 @@ def test_typing_again_stops_large_apis_from_opening(window, qtbot) -> None:
     assert pane.model.rowCount() == 1  # Service 1, with its 300 calls: too many to open
     qtbot.wait(50)
     assert not pane.view.isExpanded(pane.model.api_index(first.id))
+
+
+def test_the_empty_structure_hint_names_the_buttons_as_they_read(window) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    window.tree.select(Item("call", window.doc.workspace.apis[0].calls[0].id))
+    tree = window.response_panel.findChild(QWidget, "responseTree")
+    hint = tree.placeholder
+    initialize = window.call_editor.request_line.initialize.text().replace("&", "")
+    manual = window.findChild(QPushButton, "manualResponseButton").text().replace("&", "")
+    assert f"Press {initialize} (" in hint
+    assert manual.rstrip("…") in hint
+    shortcut = window.response_panel.initializeAction.shortcut().toString()
+    assert shortcut in hint

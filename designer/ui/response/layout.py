@@ -55,7 +55,7 @@ class StructureTree(QTreeView):
     """
 
     #: shown in an empty tree, so the first step is plain
-    placeholder = "No structure yet. Press Initialize call, or Manually enter response…"
+    placeholder = "No structure yet. Press Initialize (Ctrl+Return), or Manually enter response…"
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
         super().paintEvent(event)
