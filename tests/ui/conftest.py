@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMessageBox
 
 from designer.core.secrets import MemorySecretStore
@@ -59,3 +60,12 @@ def _stop_worker_processes():
     workers = sys.modules.get("designer.ui.workers")
     if workers is not None:
         workers.shutdown_workers()
+
+
+@pytest.fixture
+def restored(qapp):
+    """The application, whose style and palette are put back after the test."""
+    style, palette = qapp.style().name() or "fusion", QPalette(qapp.palette())
+    yield qapp
+    qapp.setStyle(style)
+    qapp.setPalette(palette)

@@ -41,14 +41,6 @@ def _opaque_lightness(image: QImage) -> list[int]:
     return [colour.lightness() for colour in _strokes(image)]
 
 
-@pytest.fixture
-def restored(qapp):
-    style, palette = qapp.style().name() or "fusion", QPalette(qapp.palette())
-    yield qapp
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-
-
 def test_the_set_ships_with_its_licence_in_the_installed_resources() -> None:
     folder = importlib.resources.files(ICON_PACKAGE)
     licence = (folder / "LICENSE").read_text("utf-8")

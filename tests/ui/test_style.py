@@ -12,14 +12,6 @@ from designer.ui.style import apply_style, is_dark, message_style
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def restored(qapp):
-    style, palette = qapp.style().name() or "fusion", QPalette(qapp.palette())
-    yield qapp
-    qapp.setStyle(style)
-    qapp.setPalette(palette)
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_scheme_can_be_forced(restored, monkeypatch, qtbot, scheme) -> None:
     monkeypatch.setenv("CD_COLOR_SCHEME", scheme)
