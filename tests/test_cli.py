@@ -408,3 +408,17 @@ def test_every_command_has_a_module_of_its_own_and_shares_public_helpers_only() 
             if isinstance(node, ast.ImportFrom) and node.level == 1:
                 private = [a.name for a in node.names if a.name.startswith("_")]
                 assert private == [], f"{path.name} imports {private} from .{node.module}"
+
+
+def test_infer_run_in_process_leaves_the_garbage_collector_as_it_was(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import gc
+
+    body = tmp_path / "body.json"
+    body.write_bytes(b'{"id": 1}')
+    assert gc.isenabled()
+    code, out, _err = run(capsys, "infer", str(body))
+    assert code == 0
+    assert "id" in out
+    assert gc.isenabled()  # switched off only while it inferred

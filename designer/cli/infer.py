@@ -32,10 +32,15 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     # A short-lived process building millions of objects: the cyclic garbage
     # collector would repeatedly walk them all for nothing (it costs more
     # than parsing). Nothing here creates reference cycles.
+    collecting = gc.isenabled()
     gc.disable()
-    kind = ResponseType(args.type)
-    notes: list[str] = []
-    shape = infer_body(body, _content_type(name, args.content_type), kind, notes=notes)
+    try:
+        kind = ResponseType(args.type)
+        notes: list[str] = []
+        shape = infer_body(body, _content_type(name, args.content_type), kind, notes=notes)
+    finally:
+        if collecting:  # as it was, for a caller that runs the command in its own process
+            gc.enable()
 
     for note in notes:
         stderr_note(note)

@@ -10,6 +10,8 @@ from tests.helpers.workspaces import big_workspace, small_workspace
 
 def test_a_large_workspace_is_frozen_out_of_the_collector(qapp) -> None:
     doc = Document()
+    collecting = gc.isenabled()
+    gc.enable()
     try:
         gc.unfreeze()
         doc.replace(small_workspace(), None)
@@ -29,4 +31,6 @@ def test_a_large_workspace_is_frozen_out_of_the_collector(qapp) -> None:
             gc.enable()
     finally:
         gc.unfreeze()
+        if not collecting:
+            gc.disable()
         doc.deleteLater()
