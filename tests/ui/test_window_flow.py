@@ -417,3 +417,20 @@ def test_the_empty_structure_hint_names_the_buttons_as_they_read(window) -> None
     assert manual.rstrip("…") in hint
     shortcut = window.response_panel.initializeAction.shortcut().toString()
     assert shortcut in hint
+
+
+def test_the_first_call_shown_in_a_small_window_has_its_whole_path(window, qtbot) -> None:
+    # The call editor is built as the first call is shown: its request line must fit
+    # the URL to its final layout, not to the widths its parts had while being built.
+    api = window.doc.workspace.apis[0]
+    window.doc.apply_api_settings(
+        api.model_copy(update={"base_url": "http://127.0.0.1:43483/v1/stores/eu-west/tenants"})
+    )
+    window.resize(1000, 650)
+    qtbot.wait(20)
+    window.tree.select(Item("call", api.calls[0].id))
+    line = window.call_editor.request_line
+    qtbot.waitUntil(lambda: line.path.isVisible())
+    qtbot.wait(20)
+    needed = line.path.fontMetrics().horizontalAdvance(line.path.text())
+    assert line.path.width() >= needed, (line.path.width(), needed)

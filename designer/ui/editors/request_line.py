@@ -107,9 +107,13 @@ class RequestLine(QWidget):
 
     def _room(self) -> int:
         """Width for the base URL: a share of the bar, less whatever the path needs."""
+        # Size hints, not the current widths: when the line is first laid out, its
+        # button and method box may not have their final widths yet, and no later
+        # resize of the line itself would fit the URL again.
         path_needs = self.path.fontMetrics().horizontalAdvance(self.path.text() or "/") + 16
-        bar = self.width() - (self.initialize.width() if self.initialize.isVisible() else 0)
-        free = bar - self.method.width() - path_needs - 16
+        button = self.initialize.sizeHint().width() if self.initialize.isVisibleTo(self) else 0
+        bar = self.width() - button
+        free = bar - self.method.sizeHint().width() - path_needs - 16
         return max(_BASE_MIN, min(int(bar * _BASE_SHARE), free))
 
     def _refit(self) -> None:
