@@ -91,6 +91,29 @@ def test_start_up_leaves_the_keychain_and_http_for_later(tmp_path):
     assert result.stdout.splitlines()[-1] == "0 []"
 
 
+def test_start_up_builds_and_imports_only_what_the_first_api_shows(tmp_path):
+    # A workspace opens on its first API: the call editor, request building, asyncio
+    # and the worker processes are for later (the first call shown or sent).
+    path = tmp_path / "small.workspace.json"
+    workspace_file.save(big_workspace(20), path)
+    later = (
+        "designer.ui.editors.call_editor",
+        "designer.ui.editors.environments_editor",
+        "designer.core.request",
+        "designer.ui.workers",
+        "asyncio",
+        "multiprocessing",
+    )
+    code = (
+        "import sys; from designer import cli; "
+        "code = cli.main([sys.argv[1], '--quit-after-load']); "
+        f"print(code, sorted(m for m in {later!r} if m in sys.modules))"
+    )
+    result = python(tmp_path, "-c", code, str(path))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == "0 []"
+
+
 @pytest.mark.usefixtures("_memory_keyring")
 def test_app_secrets_open_the_keychain_when_first_needed():
     from designer.ui.app import AppSecrets

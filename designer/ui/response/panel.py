@@ -42,7 +42,6 @@ from designer.core.initialize import (
     with_structure,
 )
 from designer.core.models import Api, Call
-from designer.core.request import build_request
 from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
@@ -213,6 +212,9 @@ class ResponsePanel(QWidget):
                 self._set_status(call_id, f"Receiving… {format_size(received)}")
 
         async def run() -> tuple[InferOutcome, ResponseResult]:
+            # Imported with the first request (the window shows without it).
+            from designer.core.request import build_request
+
             # Fails early, with the builder's message, before any token request.
             build_request(api, call, self._secrets, environment=environment)
             # Imported here: authlib and joserfc are not needed until a call runs.
