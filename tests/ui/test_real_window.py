@@ -125,6 +125,9 @@ def test_a_user_renames_initializes_saves_and_resizes_in_the_real_window(
         keys("Return", "ctrl+Return")  # rename, then Initialize the renamed call
         time.sleep(1.0)
         keys("ctrl+s")  # an untitled workspace: the save dialog asks where
+        _wait(lambda: xdotool("search", "--name", "Save workspace as"), "the save dialog")
+        time.sleep(0.3)
+        keys("ctrl+a")
         xdotool("type", "--delay", "10", str(saved))
         keys("Return")
 
