@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from ..models import Parameter, Placement, ValueType
+from ..values import sample_of, type_of
 
 __all__ = [
     "VARIABLE",
@@ -87,21 +88,13 @@ def plain_value(text: str) -> tuple[str, str]:
 
 
 def _leaf(name: str, value: Any) -> Parameter | None:
-    kind = ValueType.TEXT
-    description = ""
-    if isinstance(value, bool):
-        kind, text = ValueType.BOOLEAN, "true" if value else "false"
-    elif isinstance(value, int):
-        kind, text = ValueType.INTEGER, str(value)
-    elif isinstance(value, float):
-        kind, text = ValueType.NUMBER, orjson.dumps(value).decode()
-    elif isinstance(value, str):
+    kind, description = type_of(value), ""
+    if kind is ValueType.TEXT:
         text, description = plain_value(value)
-    else:  # a list, an empty object or null: sent as the JSON written here
-        text = orjson.dumps(value).decode()
-        if VARIABLE.search(text):
+    else:  # lists, empty objects and null are sent as the JSON written here
+        text = sample_of(value)
+        if kind is ValueType.JSON and VARIABLE.search(text):
             return None
-        kind = ValueType.JSON
     return Parameter(
         name=name, value=text, placement=Placement.BODY, type=kind, description=description
     )
