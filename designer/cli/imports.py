@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core import fileio
 from ..core.errors import ImportFormatError, InputError, WorkspaceValidationError
-from ..core.secrets import MemorySecretStore
+from ..core.secrets import RecordingSecretStore
 from ..core.wording import plural
 from .output import MAX_COMMAND_SIZE, stderr_note, stdout_bytes, stdout_text
 
@@ -191,19 +191,6 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.set_defaults(handler=_cmd_import)
 
 
-class _RecordingSecrets(MemorySecretStore):
-    """Remembers the secrets an import found, to store them and tell the user about them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: dict[str, str] = {}
-
-    def set(self, ref: str, value: str) -> None:
-        super().set(ref, value)
-        if value:
-            self.found[ref] = value
-
-
 def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     """``import`` of a curl command: the call joins the API of its base URL, if any."""
     from ..core import workspace_file
@@ -213,7 +200,7 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     if text is None:
         text = args.command
     target: str | None = args.output
-    secrets = _RecordingSecrets()
+    secrets = RecordingSecretStore()
     notes: list[str] = []
     on_conflict = getattr(args, "on_conflict", "keep-both")
     added: list[tuple[Workspace, Api, Call]] = []

@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["MASK", "DeferredSecretStore", "MemorySecretStore", "SecretStore", "mask_secrets"]
+__all__ = [
+    "MASK",
+    "DeferredSecretStore",
+    "MemorySecretStore",
+    "RecordingSecretStore",
+    "SecretStore",
+    "mask_secrets",
+]
 
 #: What a secret is shown as, everywhere, unless the user reveals it.
 MASK = "••••"
@@ -48,6 +55,20 @@ class MemorySecretStore:
 
     def __len__(self) -> int:
         return len(self._values)
+
+
+class RecordingSecretStore(MemorySecretStore):
+    """A memory store that remembers every secret put into it (an import's findings),
+    to store them elsewhere afterwards and tell the user about them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: dict[str, str] = {}
+
+    def set(self, ref: str, value: str) -> None:
+        super().set(ref, value)
+        if value:
+            self.found[ref] = value
 
 
 class DeferredSecretStore:

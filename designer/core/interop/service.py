@@ -68,20 +68,11 @@ class Imported:
 
 def _curl(text: str, source: str) -> ImportResult:
     from ..curl import curl_to_workspace
-    from ..secrets import MemorySecretStore
+    from ..secrets import RecordingSecretStore
 
-    class Recording(MemorySecretStore):
-        def __init__(self) -> None:
-            super().__init__()
-            self.values: dict[str, str] = {}
-
-        def set(self, ref: str, value: str) -> None:
-            super().set(ref, value)
-            self.values[ref] = value
-
-    store = Recording()
+    store = RecordingSecretStore()
     ws, _, _ = curl_to_workspace(text, None, store)
-    return ImportResult("curl", ws.name, ws.apis, secrets=store.values)
+    return ImportResult("curl", ws.name, ws.apis, secrets=store.found)
 
 
 def read_import(

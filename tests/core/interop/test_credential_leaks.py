@@ -16,7 +16,7 @@ import pytest
 from designer.core import workspace_file
 from designer.core.interop.service import merge_import, read_import
 from designer.core.models import Api, ApiKeyHeaderAuth, NoAuth, Placement, Workspace
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets import RecordingSecretStore
 
 VENDOR_HEADERS = [
     "x-goog-api-key",
@@ -29,18 +29,6 @@ VENDOR_HEADERS = [
 ]
 
 
-
-class _Recorded(MemorySecretStore):
-    """A secret store that remembers what an import put into it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: dict[str, str] = {}
-
-    def set(self, ref: str, value: str) -> None:
-        super().set(ref, value)
-        if value:
-            self.found[ref] = value
 
 def canary() -> str:
     return "cnry" + random.token_hex(10)
@@ -257,7 +245,7 @@ def test_curl_into_an_existing_api_keeps_its_auth() -> None:
     command = f"curl https://shop.example.com/v1/orders -H 'Authorization: Bearer {value}'"
     from designer.core.curl import curl_to_workspace
 
-    secrets = _Recorded()
+    secrets = RecordingSecretStore()
     notes: list[str] = []
     out, shop, call = curl_to_workspace(command, ws, secrets, notes)
     assert isinstance(shop.auth, NoAuth)  # not switched to bearer behind the user's back
@@ -307,7 +295,7 @@ def test_curl_on_conflict_replace_or_skip_is_said(
     from designer.core.curl import curl_to_workspace
 
     api = Api(name="Shop", base_url="https://shop.example.com", auth=ApiKeyHeaderAuth(header="K"))
-    secrets, notes = _Recorded(), []
+    secrets, notes = RecordingSecretStore(), []
     command = "curl https://shop.example.com/orders -H 'Authorization: Bearer t0k'"
     _, shop, call = curl_to_workspace(command, Workspace(apis=[api]), secrets, notes, choice)
     assert shop.auth.type == auth_type
