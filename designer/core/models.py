@@ -409,6 +409,17 @@ class GraphQLQuery(_Model):
     operation_name: str = Field("", description="which operation of the document to run")
 
 
+# The serializers Call and Webhook share (``self``: pydantic serializes through methods).
+def _compact_structure(self: Any, structure: Shape | None) -> dict[str, Any] | None:
+    """A call's or webhook's structure as stored: only non-default keys, so that a
+    re-initialize diffs as the lines that changed."""
+    return None if structure is None else shape_to_dict(structure)
+
+
+def _compact_overrides(self: Any, overrides: dict[str, FieldOverride]) -> dict[str, Any]:
+    return {path: override_to_dict(o) for path, o in overrides.items()}
+
+
 class Call(_Model):
     """One request of an API, with its parameters and its inferred response structure."""
 
@@ -437,14 +448,8 @@ class Call(_Model):
             data.pop("graphql")
         return data
 
-    @field_serializer("structure")
-    def _compact_structure(self, structure: Shape | None) -> dict[str, Any] | None:
-        # Only non-default keys, so a re-initialize diffs as the lines that changed.
-        return None if structure is None else shape_to_dict(structure)
-
-    @field_serializer("overrides")
-    def _compact_overrides(self, overrides: dict[str, FieldOverride]) -> dict[str, Any]:
-        return {path: override_to_dict(o) for path, o in overrides.items()}
+    _compact_structure = field_serializer("structure")(_compact_structure)
+    _compact_overrides = field_serializer("overrides")(_compact_overrides)
 
 
 class Webhook(_Model):
@@ -467,13 +472,8 @@ class Webhook(_Model):
     structure: Shape | None = None
     overrides: dict[str, FieldOverride] = Field(default_factory=dict)
 
-    @field_serializer("structure")
-    def _compact_structure(self, structure: Shape | None) -> dict[str, Any] | None:
-        return None if structure is None else shape_to_dict(structure)
-
-    @field_serializer("overrides")
-    def _compact_overrides(self, overrides: dict[str, FieldOverride]) -> dict[str, Any]:
-        return {path: override_to_dict(o) for path, o in overrides.items()}
+    _compact_structure = field_serializer("structure")(_compact_structure)
+    _compact_overrides = field_serializer("overrides")(_compact_overrides)
 
 
 class Api(_Model):
