@@ -13,22 +13,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
+from PySide6.QtGui import QGuiApplication  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "linux"))
+from render_icons import render  # noqa: E402 - the same drawing as the Linux PNG sizes
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = ROOT / "resources" / "icons" / "io.github.connectordesigner.ConnectorDesigner.svg"
-
-
-def render(renderer: QSvgRenderer, size: int) -> QImage:
-    image = QImage(size, size, QImage.Format.Format_ARGB32)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter)
-    painter.end()
-    return image
 
 
 def main(argv: list[str]) -> int:

@@ -17,6 +17,17 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
 
+def render(renderer: QSvgRenderer, size: int) -> QImage:
+    """The SVG drawn on a transparent square of ``size`` pixels."""
+    image = QImage(size, size, QImage.Format.Format_ARGB32)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
 def main(argv: list[str]) -> int:
     svg, out, *sizes = argv
     app = QGuiApplication([])  # noqa: F841 - QSvgRenderer needs one
@@ -25,12 +36,7 @@ def main(argv: list[str]) -> int:
         print(f"render_icons: error: {svg} is not a valid SVG", file=sys.stderr)
         return 1
     for size in map(int, sizes):
-        image = QImage(size, size, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        renderer.render(painter)
-        painter.end()
+        image = render(renderer, size)
         target = Path(out) / f"{size}x{size}" / "apps" / (Path(svg).stem + ".png")
         target.parent.mkdir(parents=True, exist_ok=True)
         if not image.save(str(target)):
