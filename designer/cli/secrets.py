@@ -147,6 +147,7 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_set(args: argparse.Namespace) -> int:
     from ..core import workspace_file
+    from ..core.models import scoped_ref
     from .output import stderr_note
 
     ws = workspace_file.load(args.workspace)
@@ -154,7 +155,7 @@ def _cmd_set(args: argparse.Namespace) -> int:
     env = _environment(ws, secret, args.env)
     store = _keychain(ws)
     value = _read_value(secret.env)
-    ref = secret.ref if env is None else f"{secret.ref}@{env.id}"
+    ref = scoped_ref(secret.ref, env)
     store.set(ref, value)
     where = "" if env is None else f" for environment '{env.name}'"
     stderr_note(f"Stored {secret.env} ({secret.description}){where} in the keychain")
@@ -163,13 +164,13 @@ def _cmd_set(args: argparse.Namespace) -> int:
 
 def _cmd_unset(args: argparse.Namespace) -> int:
     from ..core import workspace_file
+    from ..core.models import scoped_ref
     from .output import stderr_note
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
     env = _environment(ws, secret, args.env)
-    ref = secret.ref if env is None else f"{secret.ref}@{env.id}"
-    _keychain(ws).delete(ref)
+    _keychain(ws).delete(scoped_ref(secret.ref, env))
     where = "" if env is None else f" for environment '{env.name}'"
     stderr_note(f"Removed {secret.env} ({secret.description}){where} from the keychain")
     return 0

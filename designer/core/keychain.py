@@ -172,7 +172,7 @@ def default_store(
 def _known_refs(workspace: Workspace) -> set[str]:
     """Every reference the workspace can use: its secrets and cached tokens, per environment."""
     from .interop.secret_names import required_secrets
-    from .models import secret_ref
+    from .models import scoped_ref, secret_ref
 
     by_api = {api.id: api for api in workspace.apis}
     refs = {s.ref for s in required_secrets(workspace.apis)}
@@ -180,7 +180,7 @@ def _known_refs(workspace: Workspace) -> set[str]:
     scoped = set()
     for ref in refs:
         api = by_api.get(ref.split("/", 1)[0])
-        scoped |= {f"{ref}@{env.id}" for env in (api.environments if api else [])}
+        scoped |= {scoped_ref(ref, env) for env in (api.environments if api else [])}
     return refs | scoped
 
 

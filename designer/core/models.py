@@ -533,4 +533,9 @@ def secret_ref(
     With ``environment``, the reference ends in ``@<environment id>``.
     """
     ref = f"{api.id}/{field}" if call is None else f"{api.id}/{call.id}/{field}"
+    return scoped_ref(ref, environment)
+
+
+def scoped_ref(ref: str, environment: Environment | None) -> str:
+    """``ref`` as one environment's own value (``<ref>@<environment id>``); None: ``ref``."""
     return ref if environment is None else f"{ref}@{environment.id}"

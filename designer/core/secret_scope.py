@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .interop.secret_names import ENV_PREFIX, required_secrets
-from .models import Environment, Workspace
+from .models import Environment, Workspace, scoped_ref
 from .secrets import DeferredSecretStore, SecretStore
 
 __all__ = [
@@ -103,7 +103,7 @@ def _source(store: SecretStore, ref: str, variable: str, env: Environment | None
     if layered is not None and layered.variable_value(variable):
         return "environment variable"
     inner = layered.inner if layered is not None else store
-    if env is not None and inner.get(f"{ref}@{env.id}"):
+    if env is not None and inner.get(scoped_ref(ref, env)):
         return f"environment '{env.name}'"
     return "keychain" if inner.get(ref) else None
 
@@ -159,7 +159,7 @@ class EnvironmentSecrets:
         self.store, self.environment = store, environment
 
     def _scoped(self, ref: str) -> str:
-        return f"{base_ref(ref)}@{self.environment.id}"
+        return scoped_ref(base_ref(ref), self.environment)
 
     def get(self, ref: str) -> str | None:
         return self.store.get(self._scoped(ref)) or self.store.get(base_ref(ref))

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.models import Workspace
+from designer.core.models import Workspace, scoped_ref
 from designer.core.secret_scope import NeededSecret, needed_secrets
 from designer.core.secrets import SecretStore
 
@@ -197,7 +197,7 @@ class SecretsDialog(QDialog):
         api = next((a for a in self._workspace.apis if secret.ref.startswith(a.id + "/")), None)
         env = api.environment(self._environments.get(api.id)) if api is not None else None
         if env is not None and secret.source == f"environment '{env.name}'":
-            return f"{secret.ref}@{env.id}"
+            return scoped_ref(secret.ref, env)
         return secret.ref
 
     def _selected(self) -> None:

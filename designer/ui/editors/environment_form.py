@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from designer.core.base_url import base_url_problem
 from designer.core.interop.secret_names import FIELD_WORDS, RequiredSecret, required_secrets
-from designer.core.models import Api, Environment
+from designer.core.models import Api, Environment, scoped_ref
 from designer.core.secrets import SecretStore
 
 from ..errors import InlineMessage
@@ -158,7 +158,7 @@ class EnvironmentForm(QWidget):
 
     def _ref(self, secret_ref: str) -> str:
         assert self._env is not None
-        return f"{secret_ref}@{self._env.id}"
+        return scoped_ref(secret_ref, self._env)
 
     def set_environment(self, api: Api, env: Environment) -> None:
         """Show ``env`` of ``api``; rows are rebuilt only when the API's shape changed."""
