@@ -15,6 +15,7 @@ from designer.ui.document import Document
 from designer.ui.files import FileActions
 from designer.ui.mainwindow import MainWindow
 from designer.ui.settings import Settings
+from tests.helpers import qtasync
 from tests.helpers.workspaces import small_workspace
 
 
@@ -69,3 +70,9 @@ def restored(qapp):
     yield qapp
     qapp.setStyle(style)
     qapp.setPalette(palette)
+
+
+@pytest.fixture
+def loop(qapp):
+    """qasync's event loop over the test's QApplication, for the app's async work."""
+    yield from qtasync.running_loop(qapp)

@@ -13,16 +13,10 @@ from designer.core.inference import infer_body
 from designer.core.models import Api, Call, Workspace
 from designer.ui.check_dialog import CheckDialog
 from designer.ui.edits import Item
-from tests.helpers import qtasync
 from tests.helpers.drift_server import DriftServer, running_drift_server
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture

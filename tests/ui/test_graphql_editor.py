@@ -12,15 +12,9 @@ from designer.core.demo_server import DemoServer, start_demo_server
 from designer.core.models import Api, Call, Workspace
 from designer.ui import workers
 from designer.ui.edits import Item
-from tests.helpers import qtasync
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture

@@ -17,16 +17,10 @@ from designer.core.webhooks.signature import sign
 from designer.ui.edits import Item
 from designer.ui.listen_dialog import ListenDialog
 from designer.ui.response.structure_model import INCLUDE
-from tests.helpers import qtasync
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000
 CANARY = "whsec_CANARY_dialog_91"
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 def _post(url: str, body: bytes, secret: str) -> None:

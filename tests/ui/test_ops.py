@@ -12,14 +12,8 @@ from PySide6.QtCore import QObject
 from designer.core.errors import BodyParseError, DesignerError, HTTPStatusError
 from designer.ui import ops
 from designer.ui.ops import AsyncOp, run_in_worker
-from tests.helpers import qtasync
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture

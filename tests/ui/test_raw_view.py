@@ -13,15 +13,9 @@ from PySide6.QtWidgets import QPlainTextEdit
 
 from designer.ui import workers
 from designer.ui.response.raw_view import RawBodyPage
-from tests.helpers import qtasync
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -24,7 +24,6 @@ from designer.ui.response import panel as panel_module
 from designer.ui.response.manual_dialog import ManualResponse
 from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.structure_model import INCLUDE, SAMPLE, TYPE
-from tests.helpers import qtasync
 from tests.helpers.servers import free_port
 from tests.helpers.shape_server import ShapeServer
 from tests.helpers.slow_jobs import late_infer_spooled, never_done
@@ -55,11 +54,6 @@ def shape_server() -> Iterator[ShapeServer]:
     server.gate.set()
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture

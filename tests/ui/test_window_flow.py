@@ -17,16 +17,10 @@ from designer.core.structure import ResponseType, Shape
 from designer.ui import workers
 from designer.ui.edits import Item
 from designer.ui.tree import ITEM_ROLE
-from tests.helpers import qtasync
 from tests.helpers.shape_server import ShapeServer, running_shape_server
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture

@@ -5,12 +5,6 @@ from __future__ import annotations
 import pytest
 
 from designer.ui.interop import export_flow, import_flow
-from tests.helpers import qtasync
-
-
-@pytest.fixture
-def loop(qapp):
-    yield from qtasync.running_loop(qapp)
 
 
 @pytest.fixture
