@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,14 +12,12 @@ import xmlschema
 
 from designer import cli
 from designer.core import workspace_file as wf
-from designer.core.demo_server import example_secrets, example_workspace, start_demo_server
-from designer.core.execute import Executor
-from designer.core.initialize import initialize, with_structure
+from designer.core.demo_server import start_demo_server
 from designer.core.interop.service import export_workspace
 from designer.core.models import Api, BearerAuth, Call, Environment, Workspace
-from designer.core.secrets import MemorySecretStore
 from designer.core.structure import FieldOverride, ValueType
 from tests.helpers.drift_server import DriftServer, running_drift_server
+from tests.helpers.workspaces import initialized_example
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit" / "junit.xsd"
 TOKEN = "s3cr3t-token-value"
@@ -287,19 +284,8 @@ def test_concurrency_and_per_host_limits(
 def test_the_demo_api_has_not_drifted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     demo = start_demo_server()
     try:
-        ws = example_workspace(demo.url)
-        store = MemorySecretStore(example_secrets(ws))
+        ws = initialized_example(demo.url)
         api = ws.apis[0]
-
-        async def init_all() -> None:
-            async with Executor() as executor:
-                for index, call in enumerate(api.calls):
-                    if call.name == "Unstable endpoint":
-                        continue
-                    _, outcome = await initialize(executor, api, call, store)
-                    api.calls[index], _ = with_structure(call, outcome.shape)
-
-        asyncio.run(init_all())
         path = tmp_path / "example.json"
         wf.save(ws, path)
         specs = [f"--call=Demo Store/{c.name}" for c in api.calls if c.structure is not None]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -16,14 +15,12 @@ import pytest
 
 from designer import cli
 from designer.core import workspace_file as wf
-from designer.core.demo_server import example_secrets, example_workspace, start_demo_server
-from designer.core.execute import Executor
+from designer.core.demo_server import start_demo_server
 from designer.core.inference import diff
-from designer.core.initialize import initialize, with_structure
 from designer.core.interop.service import export_workspace
 from designer.core.mock_server import MockServer, serve_in_thread
 from designer.core.models import Call, Environment, Workspace
-from designer.core.secrets import MemorySecretStore
+from tests.helpers.workspaces import initialized_example
 
 SECRET_ENV = "CD_SECRET_DEMO_STORE_GET_ACCOUNT_PARAM_X_API_KEY"
 
@@ -33,18 +30,7 @@ def example() -> Iterator[Workspace]:
     """The example workspace with the structures of the demo API's answers."""
     demo = start_demo_server()
     try:
-        ws = example_workspace(demo.url)
-        store = MemorySecretStore(example_secrets(ws))
-        api = ws.apis[0]
-
-        async def init_all() -> None:
-            async with Executor() as executor:
-                for index, call in enumerate(api.calls):
-                    if call.name != "Unstable endpoint":
-                        _, outcome = await initialize(executor, api, call, store)
-                        api.calls[index], _ = with_structure(call, outcome.shape)
-
-        asyncio.run(init_all())
+        ws = initialized_example(demo.url)
         yield ws
     finally:
         demo.stop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from designer.core.models import Api, BearerAuth, Call, Method, Parameter, Placement, Workspace
 
-__all__ = ["big_workspace", "small_workspace"]
+__all__ = ["big_workspace", "initialized_example", "small_workspace"]
 
 
 def small_workspace() -> Workspace:
@@ -58,3 +58,28 @@ def big_workspace(calls: int = 500, per_api: int = 25) -> Workspace:
             )
         apis.append(api)
     return Workspace(name="Big", apis=apis)
+
+
+def initialized_example(url: str) -> Workspace:
+    """The example workspace on the demo API at ``url``, every call initialized against it
+    (but *Unstable endpoint*, which fails one time in three by design)."""
+    import asyncio
+
+    from designer.core.demo_server import example_secrets, example_workspace
+    from designer.core.execute import Executor
+    from designer.core.initialize import initialize, with_structure
+    from designer.core.secrets import MemorySecretStore
+
+    ws = example_workspace(url)
+    store = MemorySecretStore(example_secrets(ws))
+    api = ws.apis[0]
+
+    async def init_all() -> None:
+        async with Executor() as executor:
+            for index, call in enumerate(api.calls):
+                if call.name != "Unstable endpoint":
+                    _, outcome = await initialize(executor, api, call, store)
+                    api.calls[index], _ = with_structure(call, outcome.shape)
+
+    asyncio.run(init_all())
+    return ws

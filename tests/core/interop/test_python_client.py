@@ -20,15 +20,11 @@ from designer.core import workspace_file as wf
 from designer.core.demo_server import (
     DEMO_API_KEY,
     DemoServer,
-    example_secrets,
-    example_workspace,
     start_demo_server,
 )
-from designer.core.execute import Executor
-from designer.core.initialize import initialize, with_structure
 from designer.core.models import Workspace
-from designer.core.secrets import MemorySecretStore
 from designer.core.structure import FieldOverride, ValueType
+from tests.helpers.workspaces import initialized_example
 
 SECRET_ENV = "CD_SECRET_DEMO_STORE_GET_ACCOUNT_PARAM_X_API_KEY"
 
@@ -38,18 +34,8 @@ def demo() -> Iterator[tuple[DemoServer, Workspace]]:
     """The demo API, and the example workspace with the structures of its answers."""
     server = start_demo_server()
     try:
-        ws = example_workspace(server.url)
-        store = MemorySecretStore(example_secrets(ws))
+        ws = initialized_example(server.url)
         api = ws.apis[0]
-
-        async def init_all() -> None:
-            async with Executor() as executor:
-                for index, call in enumerate(api.calls):
-                    if call.name != "Unstable endpoint":
-                        _, outcome = await initialize(executor, api, call, store)
-                        api.calls[index], _ = with_structure(call, outcome.shape)
-
-        asyncio.run(init_all())
         products = next(c for c in api.calls if c.name == "List products")
         products.overrides = {
             "data[].vendor": FieldOverride(include=False),
