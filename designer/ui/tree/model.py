@@ -45,12 +45,10 @@ from designer.ui.edits import Item
 from .badges import method_icon
 from .filter import RowMap, matching_rows
 
-__all__ = ["ITEM_ROLE", "MIME_TYPE", "SEARCH_ROLE", "WorkspaceTreeModel"]
+__all__ = ["ITEM_ROLE", "MIME_TYPE", "WorkspaceTreeModel"]
 
 #: The item (:class:`~designer.ui.edits.Item`) behind an index.
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-#: The text the filter box matches: name, and for calls method and path.
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Drag-and-drop payload: a JSON list of {"kind", "id"} objects.
 MIME_TYPE = "application/x-connector-designer-items"
 
@@ -272,8 +270,6 @@ class WorkspaceTreeModel(QAbstractItemModel):
                 return api.name
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"{api.name}\n{api.base_url or 'no base URL'} · {len(api.calls)} calls"
-            if role == SEARCH_ROLE:
-                return api.name
             if role == ITEM_ROLE:
                 return Item("api", api.id)
             return None
@@ -293,8 +289,6 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return f"{call.method.value} {call.path or '/'}" + _STATE_TIP.get(state, "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{call.method.value} {call.name}"
-        if role == SEARCH_ROLE:
-            return f"{call.name} {call.method.value} {call.path}"
         if role == ITEM_ROLE:
             return Item("call", call.id)
         return None

@@ -181,7 +181,7 @@ class TreePane(QWidget):
             opened = self._open_unfiltered & self._api_ids()
             large = [a for a in opened if model.rowCount(model.api_index(a)) > EXPAND_MATCHES_UP_TO]
             opened -= set(large)
-        for api_id in opened & self._api_ids():
+        for api_id in opened:
             self.view.expand(model.api_index(api_id))
         current = self._current
         try:
