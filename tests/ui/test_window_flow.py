@@ -428,3 +428,21 @@ def test_the_first_call_shown_in_a_small_window_has_its_whole_path(window, qtbot
     qtbot.wait(20)
     needed = line.path.fontMetrics().horizontalAdvance(line.path.text())
     assert line.path.width() >= needed, (line.path.width(), needed)
+
+
+def test_large_apis_reopen_when_the_hidden_current_call_was_deleted(window, qtbot) -> None:
+    from designer.ui import edits
+    from tests.helpers.workspaces import big_workspace
+
+    pane = window.tree
+    window.doc.replace(big_workspace(600, 300), None)
+    first, second = window.doc.workspace.apis
+    pane.view.expand(pane.model.api_index(second.id))
+    doomed = Item("call", second.calls[-1].id)
+    pane.select(doomed)
+    QTest.keyClicks(pane.filter_edit, "zz-no-match")
+    edits.delete(window.doc, [doomed])  # Edit ▸ Delete acts on the call on screen
+    pane.filter_edit.clear()
+    qtbot.waitUntil(lambda: pane.view.isExpanded(pane.model.api_index(second.id)))
+    qtbot.waitUntil(lambda: pane.view.isExpanded(pane.model.api_index(first.id)))
+    assert pane.current_item() is None

@@ -183,13 +183,11 @@ class TreePane(QWidget):
             opened -= set(large)
         for api_id in opened:
             self.view.expand(model.api_index(api_id))
-        current = self._current
         try:
-            current_api = self._api_of(current)
+            current_api = self._api_of(self._current)
         except KeyError:  # deleted while the filter hid it
-            self._current = None
+            self._current = current_api = None
             QTimer.singleShot(0, lambda: self.currentItemChanged.emit(self._current))
-            return
         if large:
             large.sort(key=lambda api_id: api_id != current_api)
             self._open_later(large, self._generation)
