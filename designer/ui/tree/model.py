@@ -197,7 +197,6 @@ class WorkspaceTreeModel(QAbstractItemModel):
     def _begin(self, begin: Callable[..., object], *args: Any) -> None:
         # A change to the rows: the exact bracket when everything is shown; while a
         # filter is on, a reset that matches again once the change is made.
-        self._children.clear()
         self._change_resets = self._map.filtered
         if self._change_resets:
             self.beginResetModel()
@@ -205,16 +204,15 @@ class WorkspaceTreeModel(QAbstractItemModel):
             begin(*args)
 
     def _end(self, end: Callable[[], None]) -> None:
-        self._children.clear()
         if self._change_resets:
             self._change_resets = False
             self._end_reset()
         else:
+            self._children.clear()  # the rows changed (until now the cache held the old ones)
             end()
 
     def _begin_document_reset(self) -> None:
         self.resetting_document = True
-        self._children.clear()
         self.beginResetModel()
 
     def _end_reset(self) -> None:
