@@ -314,8 +314,9 @@ def run(args: argparse.Namespace) -> int:
         restore_hook()
         if demo is not None:
             demo.stop()
-        if "designer.ui.workers" in sys.modules:
-            sys.modules["designer.ui.workers"].shutdown_workers()
+        from .ops import shutdown_workers
+
+        shutdown_workers()  # if any were started
 
 
 def _is_bundle(path: Path | None) -> bool:
