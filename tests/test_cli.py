@@ -225,6 +225,18 @@ def test_import_detects_curl_and_reads_stdin(
     assert wf.loads(out.encode()).apis[0].calls[0].name == "POST /x"
 
 
+def test_import_from_curl_reads_the_command_from_stdin(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "-" is standard input with --from curl too, as the help says, not a command "-".
+    stdin = "curl -H 'Authorization: Bearer sk_live_abc123' https://api.example.com/v1/items\n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+    code, out, err = run(capsys, "import", "--from", "curl", "-", "--no-keychain")
+    assert code == 0, err
+    assert wf.loads(out.encode()).apis[0].calls[0].path == "/v1/items"
+    assert "sk_live_abc123" not in out + err
+
+
 def test_import_refuses_unknown_text(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "import", "wget https://h")
     assert (code, out) == (1, "")

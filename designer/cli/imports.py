@@ -34,11 +34,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     source: str = args.command
     kind: str | None = args.source
-    if kind == "curl" or (kind is None and source != "-" and looks_like_curl(source)):
+    if source != "-" and (kind == "curl" or (kind is None and looks_like_curl(source))):
         return _cmd_import_curl(args)
     if source == "-":
         data = fileio.read_stdin_bytes(MAX_DOCUMENT_SIZE, what="document to import")
-        if kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore")):
+        if kind == "curl" or (
+            kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))
+        ):
             if len(data) > MAX_COMMAND_SIZE:
                 raise InputError("standard input is too long for a curl command")
             args.command = fileio.decode_utf8(data, source="standard input")
