@@ -209,7 +209,7 @@ class _Request:
                     self.skipped["disabled form field"] += 1
                 elif isinstance(entry, dict):
                     if entry.get("type") == "file":
-                        self.skipped["file field"] += 1
+                        raw.files.append(str(entry.get("name", "")))  # never its "fileName"
                         continue
                     raw.form.append(
                         (str(entry.get("name", "")), self.sub(str(entry.get("value", ""))))
@@ -308,9 +308,7 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
-        result = adopt_graphql(
-            build_apis(requests, ImportResult("insomnia", export.workspace, []))
-        )
+        result = adopt_graphql(build_apis(requests, ImportResult("insomnia", export.workspace, [])))
         for name, data in export.subs:
             variables = {**export.base, **data}
             add_environments(result, name, export.requests(variables, [], Counter()))
