@@ -11,8 +11,16 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
 from designer.core import workspace_file as wf
-from designer.core.models import Api, BodyType, Call, Method, Parameter, Placement, ValueType
-from designer.core.models import Workspace
+from designer.core.models import (
+    Api,
+    BodyType,
+    Call,
+    Method,
+    Parameter,
+    Placement,
+    ValueType,
+    Workspace,
+)
 from designer.ui import workers
 from designer.ui.editors.params_table import VALUE
 from designer.ui.edits import Item
