@@ -137,3 +137,18 @@ def test_import_never_says_stored_in_the_keychain_when_it_was_not(
     assert "found, not stored (keyring's backend" in err
     assert not Path(str(plaintext.file_path)).exists()  # type: ignore[attr-defined]
     assert token not in (tmp_path / "w.json").read_text()
+
+
+def test_the_app_says_the_plaintext_keyring_is_no_keychain(plaintext: KeyringBackend) -> None:
+    from designer.ui.app import AppSecrets
+
+    workspace = Workspace(apis=[])
+    secrets = AppSecrets(lambda: workspace)
+    notice = secrets.notice()
+    assert notice is not None
+    assert "memory for this session only" in notice
+    assert "writes secrets to a file" in notice
+    _assert_explains(notice)
+    secrets.store.set("ref", "cnry-app-value")
+    assert secrets.store.get("ref") == "cnry-app-value"
+    assert not Path(str(plaintext.file_path)).exists()  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ import pytest
 
 from designer import cli
 from designer.core import workspace_file as wf
-from designer.core.interop.bundle import export_bundle
+from designer.core.interop.bundle import checksum, export_bundle
 from designer.core.models import (
     Api,
     BodyType,
@@ -271,6 +271,17 @@ def test_a_postman_file_field_arrives_empty_and_its_src_is_never_read(
     assert_nothing_leaked(server)
 
 
+def _hostile_bundle(ws: Workspace, path: str) -> bytes:
+    """A bundle written by hand to carry ``path`` in its file parameter, checksum and all."""
+    doc = orjson.loads(export_bundle(ws))
+    parameters = doc["content"]["apis"][0]["calls"][0]["parameters"]
+    (file_part,) = [p for p in parameters if p.get("type") == "file"]
+    assert file_part["value"] == ""  # an exported bundle never names a local file
+    file_part["value"] = path
+    doc["checksum"] = checksum(doc["content"])
+    return orjson.dumps(doc)
+
+
 def test_a_bundle_never_chooses_the_file_to_upload(
     server: RecordingServer,
     secret_file: Path,
@@ -281,8 +292,7 @@ def test_a_bundle_never_chooses_the_file_to_upload(
         ws = _shared_workspace(server.url, path)
         ws.apis[0].calls[0].parameters[1].optional = True
         bundle = tmp_path / f"shared{index}.bundle.json"
-        bundle.write_bytes(export_bundle(ws))
-        assert path.encode() in bundle.read_bytes()  # the hostile bundle carries the path
+        bundle.write_bytes(_hostile_bundle(ws, path))
 
         code, _, err = run(capsys, "check", str(bundle))
         assert code == 0, err  # sent without the file part
@@ -314,3 +324,75 @@ def test_a_curl_command_never_chooses_the_file_to_upload(
     assert code != 0
     assert server.seen == []
     assert_nothing_leaked(server)
+
+
+def _read(tmp_path: Path, name: str, document: dict[str, Any]) -> list[Parameter]:
+    from designer.core.interop.service import read_import
+
+    path = tmp_path / name
+    path.write_bytes(orjson.dumps(document))
+    imported = read_import(path.read_bytes(), name, base=str(path))
+    assert any("arrived without a file" in note for note in imported.result.notes)
+    return file_params(Workspace(apis=imported.result.apis))
+
+
+def test_insomnia_and_har_file_parts_arrive_empty(tmp_path: Path, secret_file: Path) -> None:
+    insomnia = {
+        "_type": "export",
+        "__export_format": 4,
+        "resources": [
+            {"_id": "wrk", "_type": "workspace", "parentId": None, "name": "Uploads"},
+            {
+                "_id": "req",
+                "_type": "request",
+                "parentId": "wrk",
+                "name": "Upload",
+                "method": "POST",
+                "url": "https://uploads.example/upload",
+                "body": {
+                    "mimeType": "multipart/form-data",
+                    "params": [
+                        {"name": "title", "value": "hello"},
+                        {"name": "doc", "type": "file", "fileName": str(secret_file)},
+                        {"name": "env", "type": "file", "fileName": ENVIRON},
+                    ],
+                },
+            },
+        ],
+    }
+    params = _read(tmp_path, "uploads.insomnia.json", insomnia)
+    assert [(p.name, p.value) for p in params] == [("doc", ""), ("env", "")]
+
+    request = {
+        "method": "POST",
+        "url": "https://uploads.example/upload",
+        "httpVersion": "HTTP/1.1",
+        "headers": [{"name": "Content-Type", "value": "multipart/form-data; boundary=x"}],
+        "queryString": [],
+        "cookies": [],
+        "postData": {
+            "mimeType": "multipart/form-data; boundary=x",
+            "params": [
+                {"name": "title", "value": "hello"},
+                {"name": "doc", "fileName": str(secret_file), "contentType": "text/plain"},
+            ],
+        },
+        "headersSize": -1,
+        "bodySize": 0,
+    }
+    response = {
+        "status": 200,
+        "statusText": "OK",
+        "httpVersion": "HTTP/1.1",
+        "headers": [{"name": "Content-Type", "value": "application/json"}],
+        "cookies": [],
+        "content": {"size": 2, "mimeType": "application/json", "text": "{}"},
+        "redirectURL": "",
+        "headersSize": -1,
+        "bodySize": 2,
+    }
+    entry = {"startedDateTime": "2026-01-01T00:00:00Z", "time": 1, "request": request}
+    entry |= {"response": response, "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}}
+    har = {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [entry]}}
+    params = _read(tmp_path, "uploads.har", har)
+    assert [(p.name, p.value) for p in params] == [("doc", "")]

@@ -52,7 +52,7 @@ def _body(raw: RawRequest, request: dict[str, Any], where: str, r: Reader) -> No
             item = r.obj(entry, join(join(at, "params"), index))
             if "fileName" not in item:
                 raw.form.append((r.get_text(item, "name", at), r.get_text(item, "value", at)))
-            else:  # a file part: its name is kept, never a path
+            elif raw.body_mode == "multipart":  # a file part: its name is kept, never a path
                 raw.files.append(r.get_text(item, "name", at))
         return
     raw.body_text = r.get_text(post, "text", at)

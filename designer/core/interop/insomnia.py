@@ -208,8 +208,11 @@ class _Request:
                 if isinstance(entry, dict) and entry.get("disabled") is True:
                     self.skipped["disabled form field"] += 1
                 elif isinstance(entry, dict):
-                    if entry.get("type") == "file":
+                    if entry.get("type") == "file" and raw.body_mode == "multipart":
                         raw.files.append(str(entry.get("name", "")))  # never its "fileName"
+                        continue
+                    if entry.get("type") == "file":  # a form cannot carry a file
+                        self.skipped["file field"] += 1
                         continue
                     raw.form.append(
                         (str(entry.get("name", "")), self.sub(str(entry.get("value", ""))))
