@@ -22,6 +22,7 @@ from designer.core.models import (
     Workspace,
 )
 from designer.ui import workers
+from designer.ui.check_dialog import check_all_calls
 from designer.ui.editors.params_table import VALUE
 from designer.ui.edits import Item
 from tests.helpers.recording_server import RecordingServer
@@ -83,6 +84,13 @@ def test_the_app_sends_only_the_file_the_user_chose(
     preview.show_request(*window.call_editor.current())
     preview.refresh()
     assert "was not chosen on this machine" in preview.error.text()
+    dialog = check_all_calls(window)  # Call ▸ Check all calls
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.summary.text().startswith("1 call"), timeout=WAIT)
+    (result,) = dialog.results.values()
+    assert result.error is not None
+    assert "was not chosen on this machine" in result.error
+    assert server.seen == []
 
     # The user picks a file with the sample's folder button: that one is sent.
     photo = tmp_path / "photo.txt"
