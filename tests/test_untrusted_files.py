@@ -396,3 +396,26 @@ def test_insomnia_and_har_file_parts_arrive_empty(tmp_path: Path, secret_file: P
     har = {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [entry]}}
     params = _read(tmp_path, "uploads.har", har)
     assert [(p.name, p.value) for p in params] == [("doc", "")]
+
+
+def test_choices_made_while_untitled_are_kept_once_saved_and_links_do_not_pass(
+    tmp_path: Path, secret_file: Path
+) -> None:
+    from designer.core.file_choices import ChosenFiles, record_path
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(b"png")
+    where: dict[str, Path | None] = {"path": None}
+    chosen = ChosenFiles(lambda: where["path"])
+    chosen.choose(str(photo))
+    assert chosen.allows(str(photo))
+    assert not record_path().exists()  # untitled: nothing to key it by yet
+    where["path"] = tmp_path / "ws.json"
+    chosen.save()
+    assert ChosenFiles(tmp_path / "ws.json").allows(str(photo))  # another run, same workspace
+    assert not ChosenFiles(tmp_path / "other.json").allows(str(photo))
+    assert oct(record_path().stat().st_mode & 0o777) == "0o600"
+    # The chosen name, later a link to a private file, is no longer the file chosen.
+    photo.unlink()
+    photo.symlink_to(secret_file)
+    assert not ChosenFiles(tmp_path / "ws.json").allows(str(photo))

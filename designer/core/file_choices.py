@@ -90,9 +90,8 @@ class ChosenFiles:
 
     ``workspace`` gives the workspace file's path (None while it is untitled:
     choices are then kept in memory and recorded once it has a path).
-    ``session`` are files chosen for this run only, such as the command
-    line's ``--param NAME=@PATH``. ``record`` is where choices persist; None
-    keeps them in memory.
+    ``session`` are files chosen for this run only. ``record`` is the file
+    where choices persist (default: :func:`record_path`, read when needed).
     """
 
     def __init__(
@@ -101,7 +100,6 @@ class ChosenFiles:
         *,
         session: Iterable[str] = (),
         record: Path | None = None,
-        persist: bool = True,
     ) -> None:
         if callable(workspace):
             self._workspace = workspace
@@ -110,7 +108,7 @@ class ChosenFiles:
             self._workspace = lambda: fixed
         self._session = {resolve(p) for p in session if p.strip()}
         self._pending: set[str] = set()
-        self._record, self._persist = record, persist
+        self._record = record
 
     def _key(self) -> str | None:
         path = self._workspace()
@@ -118,14 +116,11 @@ class ChosenFiles:
             return None
         return os.path.realpath(os.fspath(path))
 
-    def _record_file(self) -> Path | None:
-        if not self._persist:
-            return None
+    def _record_file(self) -> Path:
         return self._record if self._record is not None else record_path()
 
     def _recorded(self, key: str) -> set[str]:
-        record = self._record_file()
-        return set(_load(record).get(key, ())) if record is not None else set()
+        return set(_load(self._record_file()).get(key, ()))
 
     def allows(self, path_text: str) -> bool:
         """Whether the file ``path_text`` names was chosen by the user for this workspace."""
@@ -155,7 +150,7 @@ class ChosenFiles:
         chose for it holds for the copy too.
         """
         key, record = self._key(), self._record_file()
-        if key is None or record is None:
+        if key is None:
             return
         everything = _load(record)
         known = set(everything.get(key, ()))
