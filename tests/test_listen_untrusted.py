@@ -70,14 +70,16 @@ def _event(n: int) -> bytes:
     return orjson.dumps({"id": f"evt_{n}", "type": "charge.succeeded", "amount": 100 * n})
 
 
-def _capture(shop: Path, keep: Path, requests: list[tuple[bytes, dict[str, str]]]) -> str:
+def _capture(
+    shop: Path, keep: Path, requests: list[tuple[bytes, dict[str, str]]], query: str = ""
+) -> str:
     """Run ``listen --save --keep`` for ``requests``; its output."""
     port = free_port()
     argv = ["listen", str(shop), "--webhook", "Shop/order paid", "--path", "/hooks/stripe"]
     argv += ["--signature", "stripe", "--port", str(port), "--count", str(len(requests))]
     thread, result = _run([*argv, "--keep", str(keep), "--save"])
     for body, headers in requests:
-        assert _post(f"http://127.0.0.1:{port}/hooks/stripe", body, headers) == 200
+        assert _post(f"http://127.0.0.1:{port}/hooks/stripe{query}", body, headers) == 200
     thread.join(10)
     assert "code" in result
     return str(result["code"])
@@ -158,12 +160,12 @@ def test_kept_captures_redact_sender_credentials_but_the_signature_replay_needs(
     keep = tmp_path / "captured.json"
     body = _event(1)
     headers = {**_signed(body, SECRET), **SENDER_SECRETS}
-    _capture(shop, keep, [(body, headers)])
+    _capture(shop, keep, [(body, headers)], "?token=cnry-query-77&shop=acme")
     err = capsys.readouterr().err
     assert "credential headers redacted; kept the Stripe-Signature header for replay" in err
     kept = keep.read_text()
     saved = shop.read_text()
-    for value in SENDER_SECRETS.values():
+    for value in (*SENDER_SECRETS.values(), "cnry-query-77"):
         assert value not in kept
         assert value not in saved
     doc = orjson.loads(kept)
@@ -180,14 +182,17 @@ def test_kept_captures_redact_sender_credentials_but_the_signature_replay_needs(
     assert cli.main([*replay, "--to", f"{backend.url}/hooks"]) == 0
     (seen,) = backend.seen
     assert "x-gitlab-token" not in seen.headers  # a redacted credential is not sent
+    assert seen.query == [("shop", "acme")]
 
 
 def test_the_app_structure_of_a_capture_holds_no_sender_credential() -> None:
     # The app's Listen dialog saves what merge_samples infers.
+    target = "/hooks?token=cnry-query-77&shop=acme"
     sample = CapturedRequest(
-        "POST", "/hooks", tuple(SENDER_SECRETS.items()), b'{"ok": true}', None, ""
+        "POST", target, tuple(SENDER_SECRETS.items()), b'{"ok": true}', None, ""
     )
     text = orjson.dumps(shape_to_dict(merge_samples(None, sample))).decode()
     assert "x-shopify-access-token" in text
-    for value in SENDER_SECRETS.values():
+    assert "acme" in text
+    for value in (*SENDER_SECRETS.values(), "cnry-query-77"):
         assert value not in text

@@ -25,6 +25,7 @@ __all__ = [
     "infer_request",
     "merge_samples",
     "redacted",
+    "redacted_target",
     "samples_from_json",
     "samples_to_json",
 ]
@@ -56,6 +57,18 @@ def redacted(
         (k, REDACTED if is_credential(k, "header") and k.lower() not in kept else v)
         for k, v in headers
     )
+
+
+def redacted_target(target: str) -> str:
+    """``target`` with the value of each credential in its query (``?token=…``) replaced."""
+    path, mark, query = target.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(is_credential(name, "query") for name, _ in pairs):
+        return target
+    from urllib.parse import urlencode
+
+    kept = [(n, REDACTED if is_credential(n, "query") else v) for n, v in pairs]
+    return path + mark + urlencode(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +105,8 @@ def infer_request(sample: CapturedRequest) -> Shape:
         key = name.lower()
         if key not in _TRANSPORT:
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    shape = infer_value({"query": dict(sample.query), "headers": headers})
+    query = {n: REDACTED if is_credential(n, "query") else v for n, v in sample.query}
+    shape = infer_value({"query": query, "headers": headers})
     assert shape.fields is not None
     if sample.body and sample.content_type.lower().startswith("application/x-www-form"):
         # Form posts (Twilio, Slack commands): their fields, not one line of text.
@@ -120,8 +134,9 @@ def merge_samples(previous: Shape | None, sample: CapturedRequest) -> Shape:
 def samples_to_json(samples: list[CapturedRequest], keep: Iterable[str] = ()) -> bytes:
     """Captured requests as a JSON document, to replay later (bodies in Base64).
 
-    Credential headers are redacted, except those in ``keep`` (the signature
-    header a replay checks); ``kept_headers`` says which were kept.
+    Credential headers and query values are redacted, except the headers in
+    ``keep`` (the signature header a replay checks); ``kept_headers`` says
+    which were kept.
     """
     import base64
 
@@ -140,7 +155,7 @@ def samples_to_json(samples: list[CapturedRequest], keep: Iterable[str] = ()) ->
             "samples": [
                 {
                     "method": s.method,
-                    "target": s.target,
+                    "target": redacted_target(s.target),
                     "headers": [list(h) for h in redacted(s.headers, keep)],
                     "body": base64.b64encode(s.body).decode("ascii"),
                     "verified": s.verified,

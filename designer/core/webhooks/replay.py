@@ -14,6 +14,7 @@ was edited, would otherwise come out of the replay as a genuine one.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from ..models import Webhook
 from .capture import REDACTED, CapturedRequest
@@ -69,5 +70,8 @@ def replay_request(
     if hook.signature != "none" and secret:
         headers.append(sign(hook, secret, sample.body))
     query = sample.target.partition("?")[2]
+    if any(v == REDACTED for _, v in sample.query):
+        # A redacted credential of the query was never kept: it is not sent either.
+        query = urlencode([(n, v) for n, v in sample.query if v != REDACTED])
     target = url + (("&" if "?" in url else "?") + query if query else "")
     return httpx.Request(sample.method, target, headers=headers, content=sample.body)
