@@ -22,3 +22,9 @@ def _memory_keyring(request: pytest.FixtureRequest):
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def _state_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Every test records the files the user chose in a folder of its own, never in $HOME."""
+    monkeypatch.setenv("CD_STATE_DIR", str(tmp_path_factory.mktemp("state")))

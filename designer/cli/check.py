@@ -79,8 +79,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
             in_environment(api, store, args.env)
     except (LookupFailed, RequestBuildError) as exc:
         return _usage_error(str(exc))
+    from ..core.file_choices import ChosenFiles
+
     options = CheckOptions(
         environment=args.env,
+        # Only files the user chose for this workspace on this machine are sent.
+        chosen=ChosenFiles(None if loaded.bundle else args.source),
         concurrency=args.concurrency,
         timeout=args.timeout,
         # Room for Retry-After waits and two retries around a slow answer.

@@ -30,6 +30,30 @@ def _values(pairs: list[str]) -> dict[str, str]:
     return values
 
 
+def _chosen_files(path: str, api: Api, call: Call, values: dict[str, str]) -> Any:
+    """The files the user chose: those recorded for the workspace, and ``--param NAME=@PATH``.
+
+    A file given on the command line is the user's choice: it is sent, and
+    recorded for the workspace on this machine so that ``check`` sends it too.
+    ``@`` before a file parameter's path is optional, as in curl's ``-F``.
+    """
+    from ..core.errors import DesignerError
+    from ..core.file_choices import ChosenFiles
+    from ..core.models import ValueType
+
+    files = {p.name for p in [*call.parameters, *api.parameters] if p.type == ValueType.FILE}
+    chosen = ChosenFiles(path)
+    for name in files & values.keys():
+        values[name] = values[name].removeprefix("@")
+        if not values[name].strip():
+            continue
+        try:
+            chosen.choose(values[name])
+        except DesignerError as exc:  # sent all the same: the user named it here
+            stderr_note(f"Note: the choice of {values[name]} is not remembered: {exc}")
+    return chosen
+
+
 def _status_line(response: Any) -> str:
     size = response.size
     shown = f"{size} B" if size < 1024 else f"{size / 1024:.1f} KB"
@@ -105,6 +129,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     api, call = find_call(ws, args.call)
     values = _values(args.param)
     check_param_names(api, call, values)
+    chosen = _chosen_files(path, api, call, values)
     # Environment variables (CD_SECRET_...) first, then the keychain when there is one.
     store, _status = default_store(ws)
     in_environment(api, store, args.env)  # an unknown environment fails before any request
@@ -120,6 +145,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
                 args.env,
                 deadline=args.deadline,
                 retries=args.retry,
+                chosen=chosen,
             )
 
     try:
@@ -165,7 +191,8 @@ def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a value for a parameter instead of its sample (repeatable)",
+        help="a value for a parameter instead of its sample (repeatable); for a file "
+        "parameter, NAME=@PATH sends the file PATH and remembers it for this workspace",
     )
     parser.add_argument(
         "--env",

@@ -92,9 +92,16 @@ def _cmd_listen(args: argparse.Namespace) -> int:
     if args.keep:
         from ..core import fileio
         from ..core.webhooks.capture import samples_to_json
+        from ..core.webhooks.signature import signature_header
 
-        fileio.atomic_write(args.keep, samples_to_json(samples))
-        stderr_note(f"Kept {len(samples)} captured request(s) in {args.keep}")
+        # Only the signature a replay checks is kept; every other credential is redacted.
+        keep = [signature_header(hook)] if hook.signature != "none" else []
+        fileio.atomic_write(args.keep, samples_to_json(samples, keep))
+        shown = f"; kept the {keep[0]} header for replay" if keep else ""
+        stderr_note(
+            f"Kept {len(samples)} captured request(s) in {args.keep}, credential headers "
+            f"redacted{shown}"
+        )
     if args.save:
         _save(args, api, hook, shape, created)
     return 0 if all(s.verified is not False for s in samples) else 1
@@ -194,8 +201,8 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
 
     from ..core import fileio
     from ..core.webhooks.capture import samples_from_json
-    from ..core.webhooks.replay import replay_request
-    from .output import stdout_text
+    from ..core.webhooks.replay import replay_refusal, replay_request
+    from .output import stderr_note, stdout_text
 
     if not args.to:
         raise InputError("--replay needs --to URL: where to send the captured requests")
@@ -204,6 +211,15 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
     failed = 0
     with httpx.Client(timeout=args.timeout) as client:
         for n, sample in enumerate(samples, 1):
+            refusal = replay_refusal(hook, sample, secret, args.tolerance)
+            if refusal is not None and not args.replay_unverified:
+                # Signed anew it would pass for the sender's own: a forgery.
+                stderr_note(
+                    f"[{n}] not replayed: {refusal}; pass --replay-unverified to send it "
+                    f"all the same"
+                )
+                failed += 1
+                continue
             request = replay_request(hook, sample, args.to, secret)
             try:
                 response = client.send(request)
@@ -286,7 +302,14 @@ def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--replay",
         metavar="FILE",
         help="instead of listening, send the requests of FILE (from --keep) to --to, "
-        "signatures recomputed",
+        "signatures recomputed; only those whose own signature verified (within "
+        "--tolerance of when they were received) are sent",
+    )
+    parser.add_argument(
+        "--replay-unverified",
+        action="store_true",
+        help="with --replay: also send, signed anew, the requests whose signature did not "
+        "verify or was stale (a forged request would then pass for the sender's)",
     )
     parser.add_argument("--to", metavar="URL", help="with --replay: where to send them")
     parser.add_argument(

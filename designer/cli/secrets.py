@@ -54,7 +54,8 @@ def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = Tru
                 f"{what}: found, not stored (--no-keychain); set {secret.env} to supply it"
             )
         else:
-            lines.append(f"{what}: found, not stored (no usable keychain); set {secret.env}")
+            why = status.reason if status is not None else "no usable keychain"
+            lines.append(f"{what}: found, not stored ({why}); set {secret.env} to supply it")
     return lines
 
 
@@ -88,14 +89,11 @@ def _environment(ws: Workspace, secret: RequiredSecret, name: str | None) -> Env
 
 
 def _keychain(ws: Workspace) -> Any:
-    from ..core.keychain import open_store
+    from ..core.keychain import KEYCHAIN_HELP, open_store
 
     store, status = open_store(lambda: ws.id)
     if not status.persistent:
-        raise InputError(
-            f"No usable keychain ({status.backend}): set the CD_SECRET_… variable instead, "
-            f"or start a keychain such as GNOME Keyring"
-        )
+        raise InputError(f"Nothing was stored: {status.reason}. To keep secrets, {KEYCHAIN_HELP}")
     return store
 
 

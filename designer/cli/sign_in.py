@@ -53,10 +53,12 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
         raise LookupFailed(f"API '{api.name}' has no environment '{args.env}'")
     store, status = default_store(ws)
     if not status.persistent:
+        from ..core.keychain import KEYCHAIN_HELP
+
         raise InputError(
-            "No usable keychain, so the tokens could not be kept after this command: start a "
-            "keychain (such as GNOME Keyring), or in CI supply the refresh token as "
-            "CD_SECRET_…_AUTH_REFRESH_TOKEN"
+            f"No usable keychain ({status.reason}), so the tokens could not be kept after this "
+            f"command: {KEYCHAIN_HELP} (in CI, the refresh token as "
+            f"CD_SECRET_…_AUTH_REFRESH_TOKEN)"
         )
 
     def open_url(url: str) -> None:

@@ -39,6 +39,7 @@ from .structure import FieldOverride, Shape
 
 if TYPE_CHECKING:
     from .execute import Executor
+    from .file_choices import ChosenFiles
 
 __all__ = [
     "CallResult",
@@ -103,6 +104,8 @@ class CheckOptions:
     #: APIs without the environment use their own settings (the app's switcher), instead
     #: of failing (the command line, where naming a missing environment is a mistake)
     only_where_defined: bool = False
+    #: the files the user chose for the workspace: no other file sample is sent
+    chosen: ChosenFiles | None = None
 
 
 def select_calls(
@@ -211,7 +214,7 @@ async def _send(
         await polite.wait_for(host)
         async with polite.overall, polite.host(host):
             built, response = await Authenticator(store, executor).send(
-                api, call, None, environment
+                api, call, None, environment, chosen=options.chosen
             )
         wait = _retry_after(response)
         if wait is None or attempt >= options.retries:

@@ -13,6 +13,10 @@ A name is compared in lower case with ``-``, ``.`` and spaces read as ``_``
   among them the known vendor headers (``x-goog-api-key``,
   ``x-rapidapi-key``, ``ocp-apim-subscription-key``, ``private-token``,
   ``x-shopify-access-token``, ``x-functions-key``...);
+- :data:`SENDER_HEADERS`: the secret tokens and signatures webhook senders put on
+  their requests (``x-gitlab-token``, ``x-telegram-bot-api-secret-token``,
+  ``x-hub-signature-256``, ``x-shopify-hmac-sha256``...): credentials in a
+  header, though never an API's own key;
 - :data:`CREDENTIAL_PATTERNS`: shell-style patterns for any place
   (``*api_key*``, ``*token*``, ``*secret*``, ``*password*``, ``passwd``,
   ``signature``...);
@@ -38,6 +42,7 @@ __all__ = [
     "CREDENTIAL_PATTERNS",
     "NOT_CREDENTIALS",
     "QUERY_ONLY",
+    "SENDER_HEADERS",
     "Where",
     "is_credential",
     "is_key_header",
@@ -71,6 +76,41 @@ CREDENTIAL_HEADERS = frozenset(
         "x_amz_security_token",
         "x_figma_token",
         "x_auth_key",
+    }
+)
+
+#: Headers webhook senders sign or authenticate their requests with (normalized): a
+#: credential wherever a request is kept, but not the API key of an API being called.
+SENDER_HEADERS = frozenset(
+    {
+        # shared secret tokens, sent as they are
+        "x_gitlab_token",
+        "private_token",
+        "x_shopify_access_token",
+        "x_telegram_bot_api_secret_token",
+        "x_hook_secret",
+        "x_webhook_secret",
+        "x_webhook_token",
+        "x_goog_channel_token",
+        # signatures (HMACs of the body): replayable as they are
+        "stripe_signature",
+        "x_hub_signature",
+        "x_hub_signature_256",
+        "x_shopify_hmac_sha256",
+        "x_slack_signature",
+        "x_twilio_signature",
+        "x_line_signature",
+        "x_signature",
+        "x_signature_256",
+        "x_zm_signature",
+        "x_square_signature",
+        "x_square_hmacsha256_signature",
+        "x_pagerduty_signature",
+        "svix_signature",
+        "webhook_signature",
+        "typeform_signature",
+        "x_mailgun_signature",
+        "x_paddle_signature",
     }
 )
 
@@ -146,7 +186,7 @@ def is_credential(name: str, where: Where = "body") -> bool:
     forms = _forms(name)
     if not forms:
         return False
-    if where in ("header", "cookie") and forms & CREDENTIAL_HEADERS:
+    if where in ("header", "cookie") and forms & (CREDENTIAL_HEADERS | SENDER_HEADERS):
         return True
     if where == "query" and forms & QUERY_ONLY:
         return True

@@ -143,6 +143,8 @@ class _Builder:
     def __init__(self) -> None:
         self.parameters: list[Parameter] = []
         self.credentials: list[_Credential] = []
+        #: file parameters, which arrive without their file
+        self.files: list[str] = []
         self._seen: dict[tuple[Placement, str], Parameter] = {}
 
     def add(self, name: str, value: str, placement: Placement, **extra: Any) -> None:
@@ -192,8 +194,11 @@ def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[st
     if request.form:
         for name, value in request.form:
             if value[:1] == "@":  # a file part; ";type=…" and ";filename=…" are curl's
+                # A pasted command does not choose which local file is sent: the user does.
                 source = value[1:].split(";")[0]
-                builder.add(name, source, Placement.BODY, type=ValueType.FILE)
+                hint = f"a file ({source}) in the curl command: choose the file to send"
+                builder.add(name, "", Placement.BODY, type=ValueType.FILE, description=hint)
+                builder.files.append(name)
             elif value[:1] == "<":  # a text field read from a file
                 source = value[1:].split(";")[0]
                 hint = f"a file ({source}) in the curl command: choose the file to send"
@@ -395,4 +400,11 @@ def curl_to_workspace(
     for ref, value in found.items():
         secrets.set(ref, value)
     api.calls.append(call)
+    if builder.files and notes is not None:
+        names = ", ".join(builder.files)
+        notes.append(
+            f"file parameter{'s' if len(builder.files) > 1 else ''} {names} of '{call.name}' "
+            f"arrived without a file: a pasted command never chooses a local file; choose it "
+            f"with the sample's folder button, or pass --param NAME=@PATH to init"
+        )
     return ws, api, call

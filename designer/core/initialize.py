@@ -23,6 +23,7 @@ from .structure import ResponseType, Shape, ValueType
 
 if TYPE_CHECKING:
     from .execute import Executor
+    from .file_choices import ChosenFiles
 
 __all__ = [
     "InferOutcome",
@@ -212,15 +213,20 @@ async def initialize(
     secrets: SecretStore,
     values: Mapping[str, str] | None = None,
     environment: str | None = None,
+    *,
+    chosen: ChosenFiles | None = None,
 ) -> tuple[ResponseResult, InferOutcome]:
     """Send ``call`` with its sample values (or ``values``) and infer the response's structure.
 
     The API's access token is fetched or renewed first when it has a token
-    endpoint; samples that echo a secret are masked.
+    endpoint; samples that echo a secret are masked. Only the files in
+    ``chosen`` are sent (see :mod:`designer.core.file_choices`).
     """
     from .auth import Authenticator
 
-    built, response = await Authenticator(secrets, executor).send(api, call, values, environment)
+    built, response = await Authenticator(secrets, executor).send(
+        api, call, values, environment, chosen=chosen
+    )
     return response, redact(infer_response(call, response), built.secrets)
 
 
@@ -234,6 +240,7 @@ async def initialize_within(
     *,
     deadline: float | None = None,
     retries: int = 0,
+    chosen: ChosenFiles | None = None,
 ) -> tuple[ResponseResult, InferOutcome]:
     """:func:`initialize`, all attempts within ``deadline`` seconds, retried on 429.
 
@@ -252,7 +259,9 @@ async def initialize_within(
             attempt = 0
             while True:
                 try:
-                    return await initialize(executor, api, call, secrets, values, environment)
+                    return await initialize(
+                        executor, api, call, secrets, values, environment, chosen=chosen
+                    )
                 except RateLimitedError as exc:
                     if attempt >= retries:
                         raise

@@ -6,7 +6,10 @@ id>``; each secret is an entry of that service named by its reference
 usable backend (its *fail* or *null* backend, a locked or unreachable Secret
 Service), :func:`open_store` falls back to memory for the session and says so
 once through :attr:`KeychainStatus.message`: nothing is ever written to disk
-instead.
+instead. Backends that only look like a keychain are refused the same way:
+keyrings.alt's plaintext and encrypted-file keyrings write secrets to a file in
+the home folder. A user who wants one of them anyway names it in
+``CD_KEYRING_BACKEND`` (see :data:`ALLOW_VARIABLE`); nothing else enables it.
 
 :func:`default_store` is what the application and the command line use: the
 keychain (or memory) under environment variables, which win (see
@@ -15,6 +18,7 @@ keychain (or memory) under environment variables, which win (see
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -28,6 +32,8 @@ from .secret_scope import EnvironmentVariableStore
 from .secrets import MemorySecretStore, SecretStore
 
 __all__ = [
+    "ALLOW_VARIABLE",
+    "KEYCHAIN_HELP",
     "SERVICE_PREFIX",
     "KeychainError",
     "KeychainStatus",
@@ -40,6 +46,18 @@ __all__ = [
 
 SERVICE_PREFIX = "connector-designer"
 _UNUSABLE_BACKENDS = ("keyring.backends.fail", "keyring.backends.null")
+#: Backends that keep secrets in a file of their own, not in a keychain (keyrings.alt's
+#: plaintext, encrypted-file and other keyrings): used only when the user names one.
+_FILE_BACKENDS = ("keyrings.alt",)
+#: The variable that names a backend the user accepts although it is no keychain,
+#: e.g. ``keyrings.alt.file.EncryptedKeyring`` (its full name, as the notice gives it).
+ALLOW_VARIABLE = "CD_KEYRING_BACKEND"
+KEYCHAIN_HELP = (
+    "start a Secret Service (GNOME Keyring or KWallet; without a desktop session: "
+    "dbus-run-session -- sh -c 'echo -n PASSWORD | gnome-keyring-daemon --unlock "
+    "--components=secrets; connector-designer …'), or supply each secret in its "
+    "CD_SECRET_… environment variable"
+)
 
 
 class KeychainError(DesignerError):
@@ -58,6 +76,8 @@ class KeychainStatus:
     persistent: bool
     backend: str
     message: str | None = None
+    #: why secrets are not kept (no keychain, a file-backed backend…); None when they are
+    reason: str | None = None
 
 
 class KeyringSecretStore:
@@ -124,37 +144,84 @@ def _backend_name(backend: keyring.backend.KeyringBackend) -> str:
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
-def probe(backend: keyring.backend.KeyringBackend | None = None) -> KeychainStatus:
-    """Whether ``backend`` (keyring's choice by default) can keep secrets."""
-    backend = backend or keyring.get_keyring()
+def _refusal(backend: keyring.backend.KeyringBackend, environ: Mapping[str, str]) -> str | None:
+    """Why ``backend`` is not a keychain to keep secrets in; None when it is one."""
     name = _backend_name(backend)
-    reason = None
-    if name.startswith(_UNUSABLE_BACKENDS) or getattr(backend, "backends", None) == []:
-        reason = "no keychain was found"
-    else:
+    if name.startswith(_UNUSABLE_BACKENDS):
+        return "no keychain was found"
+    if name.startswith(_FILE_BACKENDS) and environ.get(ALLOW_VARIABLE, "").strip() != name:
+        return (
+            f"keyring's backend {name} writes secrets to a file, which is no keychain "
+            f"(set {ALLOW_VARIABLE}={name} to use it all the same)"
+        )
+    return None
+
+
+def _choose(
+    backend: keyring.backend.KeyringBackend, environ: Mapping[str, str]
+) -> tuple[keyring.backend.KeyringBackend | None, str | None]:
+    """The backend to keep secrets in, or None and why there is none.
+
+    keyring's chainer writes to the first of its backends that takes a secret,
+    so a locked keychain would let a plaintext file take it: only the chainer's
+    own keychains are kept, the best of them used.
+    """
+    members = getattr(backend, "backends", None)
+    if not isinstance(members, list):
+        reason = _refusal(backend, environ)
+        return (backend, None) if reason is None else (None, reason)
+    usable = [b for b in members if _refusal(b, environ) is None]
+    if usable:
+        return max(usable, key=lambda b: b.priority), None
+    refused = [_refusal(b, environ) for b in members]
+    return None, next((r for r in refused if r != "no keychain was found"), None) or (
+        "no keychain was found"
+    )
+
+
+def probe(
+    backend: keyring.backend.KeyringBackend | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> KeychainStatus:
+    """Whether ``backend`` (keyring's choice by default) can keep secrets in a keychain."""
+    return _probe(backend, environ)[1]
+
+
+def _probe(
+    backend: keyring.backend.KeyringBackend | None, environ: Mapping[str, str] | None
+) -> tuple[keyring.backend.KeyringBackend | None, KeychainStatus]:
+    backend = backend or keyring.get_keyring()
+    chosen, reason = _choose(backend, os.environ if environ is None else environ)
+    name = _backend_name(chosen or backend)
+    if chosen is not None:
         try:
-            backend.get_password(service_name("probe"), "probe")
+            chosen.get_password(service_name("probe"), "probe")
         except keyring.errors.KeyringError as exc:
             reason = f"the keychain did not answer ({exc or type(exc).__name__})"
-    if reason is None:
-        return KeychainStatus(True, name)
-    return KeychainStatus(
+    if reason is None and chosen is not None:
+        return chosen, KeychainStatus(True, name)
+    return None, KeychainStatus(
         False,
         name,
         f"Secrets are kept in memory for this session only: {reason}. Set them again after "
-        f"a restart, or start a keychain (such as GNOME Keyring or KWallet) to keep them. "
-        f"Secrets are never written to disk.",
+        f"a restart, or, to keep them, {KEYCHAIN_HELP}. Secrets are never written to disk.",
+        reason,
     )
 
 
 def open_store(
     workspace_id: Callable[[], str],
     backend: keyring.backend.KeyringBackend | None = None,
+    environ: Mapping[str, str] | None = None,
 ) -> tuple[SecretStore, KeychainStatus]:
-    """The keychain store, or a session store when no keychain is usable."""
-    status = probe(backend)
-    if status.persistent:
-        return KeyringSecretStore(workspace_id, backend), status
+    """The keychain store, or a session store when no keychain is usable.
+
+    A backend that writes secrets to a file (keyrings.alt) counts as none
+    unless ``CD_KEYRING_BACKEND`` in ``environ`` names it.
+    """
+    chosen, status = _probe(backend, environ)
+    if chosen is not None:
+        return KeyringSecretStore(workspace_id, chosen), status
     return SessionSecretStore(), status
 
 
@@ -165,7 +232,7 @@ def default_store(
 ) -> tuple[EnvironmentVariableStore, KeychainStatus]:
     """Environment variables over the keychain (or memory): the app's and the CLI's store."""
     current: Callable[[], Workspace] = workspace if callable(workspace) else (lambda: workspace)
-    inner, status = open_store(lambda: current().id, backend)
+    inner, status = open_store(lambda: current().id, backend, environ)
     return EnvironmentVariableStore(inner, current, environ), status
 
 

@@ -47,6 +47,8 @@ from .values import BadValue, sent_forms, text_value
 if TYPE_CHECKING:
     import httpx
 
+    from .file_choices import ChosenFiles
+
 __all__ = ["BuiltRequest", "build_request", "missing_placeholders"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
@@ -158,6 +160,7 @@ def build_request(
     environment: str | None = None,
     *,
     files: FileMode = "read",
+    chosen: ChosenFiles | None = None,
 ) -> BuiltRequest:
     """Build the request of ``call``, raising :class:`RequestBuildError` if it can't be.
 
@@ -172,7 +175,9 @@ def build_request(
     ``files`` says what to do with the files of a multipart body: ``"read"``
     them to send, only ``"check"`` that they could be read (a preview, whose
     body then lists the files instead of holding them), or just ``"name"``
-    them (an export, which must not depend on this machine's files).
+    them (an export, which must not depend on this machine's files). Only the
+    files in ``chosen`` (what the user chose for this workspace, see
+    :mod:`designer.core.file_choices`) are read or checked; without it, none.
     """
     api, secrets = in_environment(api, secrets, environment)
     missing = missing_placeholders(api, call)
@@ -183,6 +188,8 @@ def build_request(
         )
     resolved = _resolve(api, call, secrets, values or {})
     resolved.files = files
+    if chosen is not None:
+        resolved.chosen = chosen.allows
     used = resolved.secrets
 
     url = _fill_path(_join_url(api, call), resolved.path)

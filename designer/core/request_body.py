@@ -57,6 +57,9 @@ class Resolved:
     #: how file parts are filled: "read" to send, "check" that each file could be
     #: read (a preview), "name" only (an export names the file, it does not send it)
     files: FileMode = "read"
+    #: whether the user chose the file a sample names (see :mod:`.file_choices`):
+    #: no other file is read or checked
+    chosen: Callable[[str], bool] = field(default=lambda _: False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +171,8 @@ def _multipart(
     for name, value in pairs:
         if resolved.types.get(name) == ValueType.FILE:
             read = _FILE_READERS[resolved.files]
+            if resolved.files != "name" and not resolved.chosen(value):
+                read = _not_chosen
             filename, content, content_type = typed(name, value, read)
             parts.append((name, (filename, content, content_type)))
             files.append((name, value.strip()))
@@ -186,6 +191,12 @@ def _multipart(
 def _unread_file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
     name = value.strip().replace("\\", "/").rsplit("/", 1)[-1]
     return name, b"", mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _not_chosen(kind: ValueType, value: str) -> tuple[str, bytes, str]:
+    from .file_choices import not_chosen_reason
+
+    raise BadValue(not_chosen_reason())
 
 
 _FILE_READERS: dict[str, Callable[[ValueType, str], tuple[str, bytes, str]]] = {

@@ -133,7 +133,11 @@ def check_all_calls(window: MainWindow) -> CheckDialog | None:
         return None
     dialog = CheckDialog(len(calls), window)
     dialog.callChosen.connect(lambda call_id: _select(window, dialog, call_id))
-    options = CheckOptions(environment=window.environments.active, only_where_defined=True)
+    options = CheckOptions(
+        environment=window.environments.active,
+        only_where_defined=True,
+        chosen=window.doc.chosen_files,  # only the files the user chose are sent
+    )
     AsyncOp(
         dialog, lambda: run_check(calls, window.secrets, options, on_result=dialog.add_result)
     ).success(dialog.finish).failure(

@@ -14,6 +14,7 @@ its back.
 from __future__ import annotations
 
 import gc
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,12 +22,15 @@ from PySide6.QtCore import QFileSystemWatcher, QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from designer.core.errors import DesignerError
+from designer.core.file_choices import ChosenFiles
 from designer.core.models import Api, Call, Workspace
 
 if TYPE_CHECKING:
     from designer.core.workspace_lock import Stamp
 
 __all__ = ["Document", "load_workspace", "save_workspace"]
+
+log = logging.getLogger("designer.ui")
 
 
 def load_workspace(path: Path) -> Workspace:
@@ -115,6 +119,8 @@ class Document(QObject):
         self._stamp: Stamp | None = None
         self.watcher = QFileSystemWatcher(self)
         self.watcher.fileChanged.connect(self._file_changed)
+        #: the files the user chose to send for this workspace (kept on this machine)
+        self.chosen_files = ChosenFiles(lambda: self._path)
 
     # -- state ---------------------------------------------------------------
 
@@ -149,6 +155,7 @@ class Document(QObject):
         is now is taken as the version this workspace is based on.
         """
         self.aboutToReset.emit()
+        self.chosen_files.forget()
         self._workspace = workspace
         _spare_from_collector(workspace)
         self._path = path
@@ -184,8 +191,9 @@ class Document(QObject):
             own = target == self._path and not overwrite
             expected = self._stamp if own else current_stamp(target)
             self._stamp = save_checked(self._workspace, target, expected)
-        changed = target != self._path
+        changed, previous = target != self._path, self._path
         self._path = target
+        self._record_chosen_files(previous if changed else None)
         self._forced_dirty = False
         self.undo_stack.setClean()
         if changed:
@@ -193,6 +201,12 @@ class Document(QObject):
         self._emit_dirty()
         self._watch()
         return target
+
+    def _record_chosen_files(self, previous: Path | None) -> None:
+        try:
+            self.chosen_files.save(also_from=previous)
+        except DesignerError as exc:  # the workspace is saved; the files are chosen for now
+            log.warning("The chosen files are not remembered: %s", exc)
 
     def changed_on_disk(self) -> bool:
         """True when the file no longer holds what was opened or saved here."""

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         for page in (empty, self.api_editor, self._call_page):
             self.editors.addWidget(page)
         self.response_panel = _response_panel(executor, secrets, self)
+        self.response_panel.chosen_files = self.doc.chosen_files
         self.response_panel.callEdited.connect(self._apply_response_edit)
         self.response_panel.call_lookup = self._find_call
         # Initialize sits at the end of the request line, like Send in other API clients;

@@ -105,6 +105,15 @@ def test_key_headers(name: str, expected: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    "name", ["X-Hub-Signature-256", "X-Shopify-Hmac-Sha256", "X-Signature-256"]
+)
+def test_webhook_sender_headers_are_credentials_but_no_api_key(name: str) -> None:
+    # Never written to a file, but a curl command carrying one is no API authenticated by it.
+    assert is_credential(name, "header")
+    assert not is_key_header(name)
+
+
+@pytest.mark.parametrize(
     ("name", "expected"),
     [("api_key", True), ("key", True), ("access_token", True), ("password", False)],
 )

@@ -252,8 +252,10 @@ def test_multipart() -> None:
         "-F title=Report -F 'file=@report.pdf;type=application/pdf'"
     )
     assert call.body_type is BodyType.MULTIPART
-    assert params(call) == [("body", "title", "Report"), ("body", "file", "report.pdf")]
+    # A pasted command never chooses a local file: the parameter waits for the user's.
+    assert params(call) == [("body", "title", "Report"), ("body", "file", "")]
     assert [p.type for p in call.parameters] == [ValueType.TEXT, ValueType.FILE]
+    assert "report.pdf" in call.parameters[1].description
 
 
 def test_multipart_text_read_from_a_file_asks_for_it() -> None:

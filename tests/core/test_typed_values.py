@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from designer.core import workspace_file as wf
 from designer.core.errors import RequestBuildError
+from designer.core.file_choices import ChosenFiles
 from designer.core.interop.curl_export import export_curl
 from designer.core.models import (
     Api,
@@ -282,7 +283,7 @@ def test_a_missing_upload_file_is_a_clear_error(tmp_path: Path) -> None:
     )
     api = Api(name="Pets", base_url="http://127.0.0.1:1", calls=[call])
     with pytest.raises(RequestBuildError) as info:
-        build_request(api, call, MemorySecretStore())
+        build_request(api, call, MemorySecretStore(), chosen=ChosenFiles(session=[str(missing)]))
     message = str(info.value)
     assert message.startswith("Parameter 'photo' of call 'Upload' in API 'Pets': '")
     assert message.endswith(f"' cannot be sent as a file: {missing} does not exist: check the path")
@@ -405,14 +406,15 @@ def test_a_preview_checks_files_without_reading_them(tmp_path: Path) -> None:
     fifo = tmp_path / "never-written.bin"
     os.mkfifo(fifo)
     api, call = _upload(str(fifo))
-    built = build_request(api, call, MemorySecretStore(), files="check")
+    chosen = ChosenFiles(session=[str(fifo), str(tmp_path / "gone.png"), str(tmp_path)])
+    built = build_request(api, call, MemorySecretStore(), files="check", chosen=chosen)
     assert built.describe().endswith(f"<multipart body>\ntitle=Tom\nphoto=@{fifo}")
     assert built.multipart_files == (("photo", str(fifo)),)
 
     for path, reason in ((tmp_path / "gone.png", "does not exist"), (tmp_path, "is a folder")):
         api, call = _upload(str(path))
         with pytest.raises(RequestBuildError, match=f"cannot be sent as a file: .*{reason}"):
-            build_request(api, call, MemorySecretStore(), files="check")
+            build_request(api, call, MemorySecretStore(), files="check", chosen=chosen)
 
 
 def test_an_export_names_files_without_looking_for_them() -> None:

@@ -12,6 +12,7 @@ import orjson
 import pytest
 
 from designer.core.execute import ExecutionSettings, Executor, ResponseResult
+from designer.core.file_choices import ChosenFiles
 from designer.core.models import Api, BodyType, Call, Method, Parameter, Placement, ValueType
 from designer.core.request import BuiltRequest, build_request
 from designer.core.secrets import MemorySecretStore
@@ -67,7 +68,7 @@ def test_file_part_on_the_wire(
         ],
     )
     api = Api(name="Files", base_url=httpbin.url, calls=[call])
-    built = build_request(api, call, MemorySecretStore())
+    built = build_request(api, call, MemorySecretStore(), chosen=ChosenFiles(session=[str(notes)]))
     assert b'filename="notes.txt"' in (built.content or b"")
     assert b"Content-Type: text/plain" in (built.content or b"")
     echoed = send(run_async, built)
@@ -88,7 +89,8 @@ def test_binary_file_part_is_previewed_by_name(tmp_path: Path) -> None:
         parameters=[body("title", "Tom"), body("photo", str(image), ValueType.FILE)],
     )
     api = Api(name="Files", base_url="http://127.0.0.1:1", calls=[call])
-    built = build_request(api, call, MemorySecretStore())
+    chosen = ChosenFiles(session=[str(image)])
+    built = build_request(api, call, MemorySecretStore(), chosen=chosen)
     assert b"Content-Type: image/png" in (built.content or b"")
     preview = built.describe()
     assert "title=Tom" in preview

@@ -49,3 +49,19 @@ def test_environment_switcher_lists_names_and_the_secrets_dialog_hides_values(
     texts = [table.item(r, c).text() for r in range(table.rowCount()) for c in range(3)]
     assert not any("v4lue-hidden" in t for t in texts)
     dialog.close()
+
+
+def test_a_key_loaded_without_a_keychain_is_not_said_to_be_in_it(
+    window: Any, qtbot: Any, tmp_path: Any
+) -> None:
+    from designer.core.models import JwtBearerAuth
+
+    api = _set_api(window, auth=JwtBearerAuth())
+    key = tmp_path / "key.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n")
+    messages: list[str] = []
+    form = window.api_editor.auth_form
+    form.message.connect(messages.append)
+    form.load_key(key)  # the test's store is memory only, as without a keychain
+    assert window.secrets.get(secret_ref(api, "auth.private_key")).startswith("-----BEGIN")
+    assert messages == ["Loaded the private key from key.pem for this session only (no keychain)."]

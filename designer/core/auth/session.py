@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import SignInRequiredError
 from ..execute import Executor, ResponseResult
+from ..file_choices import ChosenFiles
 from ..models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
 from ..request import BuiltRequest, build_request, in_environment
 from ..secrets import SecretStore
@@ -104,13 +105,17 @@ class Authenticator:
         values: Mapping[str, str] | None = None,
         environment: str | None = None,
         on_progress: Callable[[int], None] | None = None,
+        chosen: ChosenFiles | None = None,
     ) -> tuple[BuiltRequest, ResponseResult]:
-        """Build and send ``call`` with a valid token; after a 401, renew and retry once."""
+        """Build and send ``call`` with a valid token; after a 401, renew and retry once.
+
+        Only the files in ``chosen`` are read (see :mod:`designer.core.file_choices`).
+        """
         await self.ensure_token(api, environment)
-        built = build_request(api, call, self.store, values, environment)
+        built = build_request(api, call, self.store, values, environment, chosen=chosen)
         response = await self.executor.send(built, on_progress=on_progress)
         if response.status == 401 and api.auth.type in TOKEN_AUTH_TYPES:
             await self.ensure_token(api, environment, force=True)
-            built = build_request(api, call, self.store, values, environment)
+            built = build_request(api, call, self.store, values, environment, chosen=chosen)
             response = await self.executor.send(built, on_progress=on_progress)
         return built, response

@@ -43,7 +43,7 @@ from ..errors import (
     ImportVersionError,
     Problem,
 )
-from ..models import WORKSPACE_FORMAT, WORKSPACE_VERSION, Api, Workspace
+from ..models import WORKSPACE_FORMAT, WORKSPACE_VERSION, Api, ValueType, Workspace
 from ..secrets import mask_secrets
 from .common import ImportResult
 from .reader import Reader, describe, join
@@ -176,7 +176,8 @@ def export_bundle(
     ``samples`` (saved bodies by call id); every value in ``secret_values``
     is masked in them.
     """
-    chosen = list(ws.apis if apis is None else apis)
+    # A file sample is a path on this machine: the bundle names no file (see file_choices).
+    chosen = [_without_file_paths(api) for api in (ws.apis if apis is None else apis)]
     masked = _forms(secret_values)
     content: dict[str, Any] = {
         "name": ws.name,
@@ -206,6 +207,14 @@ def export_bundle(
         "content": content,
     }
     return orjson.dumps(document, option=_OPTIONS)
+
+
+def _without_file_paths(api: Api) -> Api:
+    api = api.model_copy(deep=True)
+    for parameter in (*api.parameters, *(p for call in api.calls for p in call.parameters)):
+        if parameter.type is ValueType.FILE:
+            parameter.value = ""
+    return api
 
 
 # -- import --------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from ..models import (
     Parameter,
     Placement,
     UseAs,
+    ValueType,
     secret_ref,
 )
 from ..structure import Shape
@@ -152,6 +153,18 @@ def _body(raw: RawRequest, parameters: list[Parameter]) -> dict[str, object]:
             parameters.append(
                 Parameter(name=name, value=value, placement=Placement.BODY, description=described)
             )
+        taken = {name for name, _ in raw.form}
+        for name in dict.fromkeys(raw.files):
+            if name and name not in taken:
+                described = raw.descriptions.get(f"body:{name}", "")
+                parameters.append(
+                    Parameter(
+                        name=name,
+                        placement=Placement.BODY,
+                        type=ValueType.FILE,
+                        description=described,
+                    )
+                )
         return {"body_type": BodyType.FORM if raw.body_mode == "form" else BodyType.MULTIPART}
     if raw.body_mode == "none" or not raw.body_text:
         return {}

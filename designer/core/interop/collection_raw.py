@@ -66,6 +66,9 @@ class RawRequest:
     body_mode: str = "none"  # none, json, raw, form, multipart
     body_text: str = ""
     form: list[tuple[str, str]] = field(default_factory=list)
+    #: names of the form's file fields: they arrive as empty file parameters (the
+    #: document's path is never kept; the user chooses the file)
+    files: list[str] = field(default_factory=list)
     auth: RawAuth | None = None
     examples: list[tuple[str, bytes]] = field(default_factory=list)  # content type, body
     description: str = ""

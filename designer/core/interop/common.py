@@ -16,10 +16,20 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from ..errors import ExportError, ImportFormatError, LookupFailed
-from ..models import Api, Call, Parameter, Placement, Workspace, path_placeholders, unique_name
+from ..models import (
+    Api,
+    Call,
+    Parameter,
+    Placement,
+    ValueType,
+    Workspace,
+    path_placeholders,
+    unique_name,
+)
 
 __all__ = [
     "ImportResult",
+    "clear_file_samples",
     "model_errors",
     "effective_parameters",
     "select_apis",
@@ -92,6 +102,52 @@ def tidy_api(api: Api) -> Api:
         names.append(call.name)
         tidy_call(api, call)
     return api
+
+
+#: The description of a file parameter that arrived without its file.
+FILE_HINT = "a file: choose the file to send (an imported document never chooses it)"
+
+
+def clear_file_samples(result: ImportResult) -> None:
+    """Empty every file parameter's sample, and the environments' values for them.
+
+    A document (OpenAPI, Postman, Insomnia, HAR, a bundle, a curl command) is
+    data from someone else: a path in it (``/proc/self/environ``,
+    ``~/.ssh/id_rsa``) must never choose which local file is uploaded. The
+    user chooses the file (see :mod:`designer.core.file_choices`); a note says
+    which parameters wait for one.
+    """
+    emptied: list[str] = []
+    for api in result.apis:
+        shared = {p.name for p in api.parameters if p.type is ValueType.FILE}
+        for parameter in api.parameters:
+            if _clear_file(parameter):
+                emptied.append(f"'{api.name}' {parameter.name}")
+        for environment in api.environments:
+            for name in shared & environment.parameters.keys():
+                environment.parameters[name] = ""
+        for call in api.calls:
+            for parameter in call.parameters:
+                if _clear_file(parameter):
+                    emptied.append(f"'{api.name}/{call.name}' {parameter.name}")
+    if emptied:
+        shown = ", ".join(emptied[:5]) + (
+            f" and {len(emptied) - 5} more" if len(emptied) > 5 else ""
+        )
+        result.notes.append(
+            f"{len(emptied)} file parameter{'s' if len(emptied) > 1 else ''} arrived without "
+            f"a file ({shown}): an imported document never chooses a local file; choose each "
+            f"with the sample's folder button, or pass --param NAME=@PATH to init"
+        )
+
+
+def _clear_file(parameter: Parameter) -> bool:
+    if parameter.type is not ValueType.FILE:
+        return False
+    parameter.value = ""
+    if not parameter.description.strip():
+        parameter.description = FILE_HINT
+    return True
 
 
 def effective_parameters(api: Api, call: Call) -> list[Parameter]:

@@ -52,6 +52,8 @@ def _body(raw: RawRequest, request: dict[str, Any], where: str, r: Reader) -> No
             item = r.obj(entry, join(join(at, "params"), index))
             if "fileName" not in item:
                 raw.form.append((r.get_text(item, "name", at), r.get_text(item, "value", at)))
+            elif raw.body_mode == "multipart":  # a file part: its name is kept, never a path
+                raw.files.append(r.get_text(item, "name", at))
         return
     raw.body_text = r.get_text(post, "text", at)
     raw.body_mode = "json" if "json" in media else "raw"

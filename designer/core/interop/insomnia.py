@@ -208,7 +208,10 @@ class _Request:
                 if isinstance(entry, dict) and entry.get("disabled") is True:
                     self.skipped["disabled form field"] += 1
                 elif isinstance(entry, dict):
-                    if entry.get("type") == "file":
+                    if entry.get("type") == "file" and raw.body_mode == "multipart":
+                        raw.files.append(str(entry.get("name", "")))  # never its "fileName"
+                        continue
+                    if entry.get("type") == "file":  # a form cannot carry a file
                         self.skipped["file field"] += 1
                         continue
                     raw.form.append(
@@ -308,9 +311,7 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
-        result = adopt_graphql(
-            build_apis(requests, ImportResult("insomnia", export.workspace, []))
-        )
+        result = adopt_graphql(build_apis(requests, ImportResult("insomnia", export.workspace, [])))
         for name, data in export.subs:
             variables = {**export.base, **data}
             add_environments(result, name, export.requests(variables, [], Counter()))

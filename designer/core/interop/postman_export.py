@@ -46,6 +46,7 @@ from ..models import (
     OAuth2PasswordAuth,
     Parameter,
     Placement,
+    ValueType,
     Workspace,
     auth_secret_fields,
     secret_ref,
@@ -246,7 +247,13 @@ class _Exporter:
         if kind is BodyType.MULTIPART:
             return {
                 "mode": "formdata",
-                "formdata": [{"key": k, "value": v, "type": "text"} for k, v in by_name.items()],
+                # A file field names no file: a path is this machine's, never the document's.
+                "formdata": [
+                    {"key": p.name, "type": "file"}
+                    if p.type is ValueType.FILE
+                    else {"key": p.name, "value": by_name[p.name], "type": "text"}
+                    for p in {p.name: p for p in params}.values()
+                ],
             }
         if kind is BodyType.RAW and call.body_template:
             raw = _BODY_PLACEHOLDER.sub(

@@ -234,7 +234,8 @@ class _Importer:
                     self.skip("disabled form field")
                     continue
                 if item.get("type") == "file":
-                    self.skip("file field")
+                    raw.files.append(item["key"])  # its "src" is never kept
+                    raw.descriptions[f"body:{item['key']}"] = description(item.get("description"))
                     continue
                 raw.form.append((item["key"], self.sub(self.r.scalar(item.get("value")))))
                 raw.descriptions[f"body:{item['key']}"] = description(item.get("description"))

@@ -19,7 +19,7 @@ from ..errors import ExportError, ImportFormatError, LookupFailed
 from ..models import Api, Call, Workspace
 from . import EXPORT_FORMATS
 from .bundle import SampleResponse, export_bundle, import_bundle
-from .common import ImportResult, select_apis
+from .common import ImportResult, clear_file_samples, select_apis
 from .credentials import hide_credentials
 from .curl_export import export_curl
 from .detect import check_kind, detect_document, looks_like_curl
@@ -92,12 +92,14 @@ def read_import(
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
         result = _curl(text, source)
+        clear_file_samples(result)
         _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
     doc = parse_document(data, source)
     kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
     if kind == "bundle":
         contents = import_bundle(doc, source)
+        clear_file_samples(contents.result)
         _check_base_urls(contents.result.apis, source)
         by_ref = {s.ref: s for s in required_secrets(contents.result.apis)}
         required = []
@@ -112,6 +114,7 @@ def read_import(
         result = import_har(doc, source, keep_static=keep_static)
     else:
         result = _IMPORTERS[kind](doc, source)
+    clear_file_samples(result)
     _check_base_urls(result.apis, source)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))

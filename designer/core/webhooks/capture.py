@@ -9,9 +9,11 @@ optional, a field that was once null becomes nullable.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from ..credential_detector import is_credential
 from ..errors import BodyParseError
 from ..inference import infer_body, infer_value
 from ..inference import merge as merge_shapes
@@ -23,6 +25,7 @@ __all__ = [
     "infer_request",
     "merge_samples",
     "redacted",
+    "redacted_target",
     "samples_from_json",
     "samples_to_json",
 ]
@@ -31,17 +34,41 @@ __all__ = [
 _TRANSPORT = frozenset(
     {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
 )
-#: Headers that carry a credential of the sender: kept by name, never by value, since
-#: structures and kept samples are written to files.
+#: A few headers that carry a credential of the sender; the one credential detector
+#: (:func:`~designer.core.credential_detector.is_credential`) decides for every header.
 CREDENTIAL_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
 )
 REDACTED = "<redacted>"
 
 
-def redacted(headers: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """``headers`` with the value of each credential header replaced by a marker."""
-    return tuple((k, REDACTED if k.lower() in CREDENTIAL_HEADERS else v) for k, v in headers)
+def redacted(
+    headers: tuple[tuple[str, str], ...], keep: Iterable[str] = ()
+) -> tuple[tuple[str, str], ...]:
+    """``headers`` with the value of each credential header replaced by a marker.
+
+    Credentials are what the credential detector says they are (sender tokens
+    such as ``X-Gitlab-Token`` and signatures among them), since structures
+    and kept samples are written to files. ``keep`` names headers kept all the
+    same: the signature header a replay checks.
+    """
+    kept = {name.lower() for name in keep}
+    return tuple(
+        (k, REDACTED if is_credential(k, "header") and k.lower() not in kept else v)
+        for k, v in headers
+    )
+
+
+def redacted_target(target: str) -> str:
+    """``target`` with the value of each credential in its query (``?token=…``) replaced."""
+    path, mark, query = target.partition("?")
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if not any(is_credential(name, "query") for name, _ in pairs):
+        return target
+    from urllib.parse import urlencode
+
+    kept = [(n, REDACTED if is_credential(n, "query") else v) for n, v in pairs]
+    return path + mark + urlencode(kept)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +82,8 @@ class CapturedRequest:
     verified: bool | None = None  # None: the webhook is not signed
     reason: str = ""
     notes: list[str] = field(default_factory=list)
+    #: when it was received (Unix time): a replay checks its signature as of then
+    received_at: float | None = None
 
     @property
     def path(self) -> str:
@@ -76,7 +105,8 @@ def infer_request(sample: CapturedRequest) -> Shape:
         key = name.lower()
         if key not in _TRANSPORT:
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
-    shape = infer_value({"query": dict(sample.query), "headers": headers})
+    query = {n: REDACTED if is_credential(n, "query") else v for n, v in sample.query}
+    shape = infer_value({"query": query, "headers": headers})
     assert shape.fields is not None
     if sample.body and sample.content_type.lower().startswith("application/x-www-form"):
         # Form posts (Twilio, Slack commands): their fields, not one line of text.
@@ -101,29 +131,49 @@ def merge_samples(previous: Shape | None, sample: CapturedRequest) -> Shape:
     return shape if previous is None else merge_shapes(previous, shape)
 
 
-def samples_to_json(samples: list[CapturedRequest]) -> bytes:
-    """Captured requests as a JSON document, to replay later (bodies in Base64)."""
+def samples_to_json(samples: list[CapturedRequest], keep: Iterable[str] = ()) -> bytes:
+    """Captured requests as a JSON document, to replay later (bodies in Base64).
+
+    Credential headers and query values are redacted, except the headers in
+    ``keep`` (the signature header a replay checks); ``kept_headers`` says
+    which were kept.
+    """
     import base64
 
     import orjson
 
+    keep = list(dict.fromkeys(keep))
     return orjson.dumps(
         {
             "format": "connector-designer.webhook-samples",
             "version": 1,
+            "kept_headers": keep,
+            "note": (
+                "credential headers are redacted; "
+                + (f"kept for replay, as its signature: {', '.join(keep)}" if keep else "none kept")
+            ),
             "samples": [
                 {
                     "method": s.method,
-                    "target": s.target,
-                    "headers": [list(h) for h in redacted(s.headers)],
+                    "target": redacted_target(s.target),
+                    "headers": [list(h) for h in redacted(s.headers, keep)],
                     "body": base64.b64encode(s.body).decode("ascii"),
                     "verified": s.verified,
+                    **({"received_at": s.received_at} if s.received_at is not None else {}),
                 }
                 for s in samples
             ],
         },
         option=orjson.OPT_INDENT_2,
     )
+
+
+def _time(value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("a received_at is not a time")
+    return float(value)
 
 
 def samples_from_json(data: bytes, source: str) -> list[CapturedRequest]:
@@ -146,6 +196,7 @@ def samples_from_json(data: bytes, source: str) -> list[CapturedRequest]:
                 tuple((str(k), str(v)) for k, v in s["headers"]),
                 base64.b64decode(s["body"], validate=True),
                 s.get("verified"),
+                received_at=_time(s.get("received_at")),
             )
             for s in doc["samples"]
         ]

@@ -10,6 +10,7 @@ what is listened for, and are not captured.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -81,8 +82,13 @@ class WebhookListener(LocalHttpServer):
             if self.on_ignored is not None:
                 self.on_ignored(method, target)
             return error_reply(405, only)
-        verdict = verify(self.hook, self._secret, dict(headers), body, tolerance=self.tolerance)
-        sample = CapturedRequest(method, target, headers, body, verdict.verified, verdict.reason)
+        now = time.time()
+        verdict = verify(
+            self.hook, self._secret, dict(headers), body, now=now, tolerance=self.tolerance
+        )
+        sample = CapturedRequest(
+            method, target, headers, body, verdict.verified, verdict.reason, received_at=now
+        )
         if not self.done.is_set():
             self.captured.append(sample)
             if self.on_capture is not None:

@@ -3,22 +3,55 @@
 The receiver being built (often a local backend) sees the request as the
 sender made it, with a fresh signature from the stored signing secret: a
 Stripe signature's timestamp is now, so it passes the receiver's tolerance.
+
+Signing anew vouches for the request, so only a request the sender really
+signed is replayed (:func:`replay_refusal`): its kept signature is checked
+again with the secret, as of the time it was received and within the
+tolerance. A request whose signature failed or was stale, or a kept file that
+was edited, would otherwise come out of the replay as a genuine one.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from ..models import Webhook
 from .capture import REDACTED, CapturedRequest
-from .signature import sign, signature_header
+from .signature import DEFAULT_TOLERANCE, sign, signature_header, verify
 
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["replay_request"]
+__all__ = ["replay_refusal", "replay_request"]
 
 _DROPPED = frozenset({"host", "content-length", "connection", "transfer-encoding"})
+
+
+def replay_refusal(
+    hook: Webhook, sample: CapturedRequest, secret: str | None, tolerance: int = DEFAULT_TOLERANCE
+) -> str | None:
+    """Why ``sample`` may not be replayed signed anew; None when its own signature held.
+
+    Its signature is checked again (the ``verified`` a file says is not
+    trusted), as of when it was received and within ``tolerance`` seconds.
+    An unsigned webhook's requests carry no signature to forge.
+    """
+    if hook.signature == "none":
+        return None
+    if not secret:
+        return "no signing secret is set, so its signature cannot be checked"
+    if hook.signature == "stripe" and sample.received_at is None:
+        return "the file does not say when it was received, so its timestamp cannot be checked"
+    verdict = verify(
+        hook,
+        secret,
+        dict(sample.headers),
+        sample.body,
+        now=sample.received_at,
+        tolerance=tolerance,
+    )
+    return None if verdict.verified else f"its signature did not verify: {verdict.reason}"
 
 
 def replay_request(
@@ -37,5 +70,8 @@ def replay_request(
     if hook.signature != "none" and secret:
         headers.append(sign(hook, secret, sample.body))
     query = sample.target.partition("?")[2]
+    if any(v == REDACTED for _, v in sample.query):
+        # A redacted credential of the query was never kept: it is not sent either.
+        query = urlencode([(n, v) for n, v in sample.query if v != REDACTED])
     target = url + (("&" if "?" in url else "?") + query if query else "")
     return httpx.Request(sample.method, target, headers=headers, content=sample.body)

@@ -158,6 +158,7 @@ class ApiEditor(QWidget):
         self.params.model.edited.connect(lambda ps, text: self._edit({"parameters": ps}, text))
         for table in (self.headers, self.params):
             table.model.message.connect(self.message)
+            table.model.chosen_files = doc.chosen_files
         # The Environments tab is built when it is first shown (see environments).
         self._environments: EnvironmentsEditor | None = None
         self._environments_page = QWidget(self)

@@ -251,7 +251,10 @@ class AuthForm(QWidget):
         field = self.fields.get("private_key")
         if isinstance(field, QLineEdit):
             field.setText(text)
-        self.message.emit(f"Loaded the private key from {path.name} into the keychain.")
+        # Only a real keychain is named as one: without it the key lasts for the session.
+        kept = getattr(self._secrets, "is_persistent", False)
+        where = "into the keychain" if kept else "for this session only (no keychain)"
+        self.message.emit(f"Loaded the private key from {path.name} {where}.")
 
     # -- sign-in -------------------------------------------------------------
 

@@ -59,6 +59,7 @@ __all__ = ["CallEditor"]
 def _param_ref(api: Api, call: Call, name: str) -> str:
     return secret_ref(api, f"param.{name}", call)
 
+
 _RESPONSE_LABELS = {
     ResponseType.AUTO: "Detect from Content-Type",
     ResponseType.JSON: "JSON",
@@ -165,6 +166,7 @@ class CallEditor(QWidget):
         self.params = ParamsTable("paramsTable", "Parameters", secrets, parent=self)
         self.params.model.edited.connect(lambda ps, text: self._edit("parameters", ps, text))
         self.params.model.message.connect(self.message)
+        self.params.model.chosen_files = doc.chosen_files
         self.body = BodyEditor(self)
         self.body.edited.connect(
             lambda field, value, text, merge: self._edit(field, value, text, merge=merge)
@@ -185,6 +187,7 @@ class CallEditor(QWidget):
         self.problem = InlineMessage(self)
         self.problem.setObjectName("callProblem")
         self.preview = RequestPreview(secrets, self)
+        self.preview.chosen_files = doc.chosen_files
         self.preview.message.connect(self.message)
         self._lay_out()
         self._set_tab_order()

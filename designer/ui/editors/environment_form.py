@@ -235,4 +235,7 @@ class EnvironmentForm(QWidget):
             return
         self._set_secret(secret, text)
         self.secret_fields[secret.ref].setText(text)
-        self.message.emit(f"Loaded the private key from {path.name} into the keychain.")
+        # Only a real keychain is named as one: without it the key lasts for the session.
+        kept = getattr(self._secrets, "is_persistent", False)
+        where = "into the keychain" if kept else "for this session only (no keychain)"
+        self.message.emit(f"Loaded the private key from {path.name} {where}.")

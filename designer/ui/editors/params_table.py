@@ -24,6 +24,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QWidget
 
+from designer.core.errors import DesignerError
+from designer.core.file_choices import ChosenFiles
 from designer.core.models import Parameter, Placement, ValueType
 from designer.core.secrets import MASK, SecretStore
 from designer.core.values import BadValue, text_value
@@ -109,6 +111,9 @@ class ParamsTableModel(QAbstractTableModel):
         self._params: list[Parameter] = []
         self._ref: SecretRef | None = None
         self._owner: object = None
+        #: where the files the user types or picks as samples are recorded: only
+        #: those may be sent (:mod:`designer.core.file_choices`)
+        self.chosen_files: ChosenFiles | None = None
 
     # -- content -------------------------------------------------------------
 
@@ -130,6 +135,13 @@ class ParamsTableModel(QAbstractTableModel):
             if old != new:
                 self._params[row] = new
                 self._row_changed(row)
+
+    def _choose_file(self, path: str) -> None:
+        assert self.chosen_files is not None
+        try:
+            self.chosen_files.choose(path)
+        except DesignerError as exc:  # chosen for this session all the same
+            self.message.emit(f"The file is not remembered for next time: {exc}")
 
     def column_of(self, field: int) -> int:
         return self.columns.index(field)
@@ -255,6 +267,9 @@ class ParamsTableModel(QAbstractTableModel):
                 self._set_secret(param.name, str(value))
                 self._row_changed(row)
                 return True
+            if param.type == ValueType.FILE and self.chosen_files is not None:
+                # The user typed or picked this file: it may be sent (see file_choices).
+                self._choose_file(str(value))
             return self._replace(
                 row, param.model_copy(update={"value": str(value)}), f"Edit value of '{param.name}'"
             )

@@ -34,6 +34,7 @@ from designer.ui.errors import InlineMessage
 from .widgets import monospace_font
 
 if TYPE_CHECKING:
+    from designer.core.file_choices import ChosenFiles
     from designer.core.request import BuiltRequest
 
 __all__ = ["RequestPreview"]
@@ -50,6 +51,8 @@ class RequestPreview(QWidget):
         self._target: tuple[Api, Call] | None = None
         #: the name of the active environment of an API (the window's switcher sets it)
         self.environment_for: Callable[[Api], str | None] = lambda api: None
+        #: the files the user chose for the workspace: no other file is looked at
+        self.chosen_files: ChosenFiles | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -100,7 +103,14 @@ class RequestPreview(QWidget):
         api, call = self._target
         # Files to upload are checked, not read: the preview is rebuilt after every edit.
         environment = self.environment_for(api)
-        return build_request(api, call, self._secrets, environment=environment, files="check")
+        return build_request(
+            api,
+            call,
+            self._secrets,
+            environment=environment,
+            files="check",
+            chosen=self.chosen_files,
+        )
 
     def refresh(self) -> None:
         self._timer.stop()

@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from designer.core.execute import Executor
+    from designer.core.file_choices import ChosenFiles
 
 __all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "ResponsePanel"]
 
@@ -115,6 +116,8 @@ class ResponsePanel(QWidget):
         self._executor, self._secrets = executor, secrets
         #: the name of the active environment of an API (the window's switcher sets it)
         self.environment_for: Callable[[Api], str | None] = lambda api: None
+        #: the files the user chose for the workspace: no other file is sent
+        self.chosen_files: ChosenFiles | None = None
         #: the API and call of a call id as they are now (the shell reads its document);
         #: a result for a call not on screen is applied to what this returns
         self.call_lookup: Callable[[str], tuple[Api, Call] | None] = self._as_started
@@ -216,13 +219,14 @@ class ResponsePanel(QWidget):
             from designer.core.request import build_request
 
             # Fails early, with the builder's message, before any token request.
-            build_request(api, call, self._secrets, environment=environment)
+            chosen = self.chosen_files  # only the files the user chose are sent
+            build_request(api, call, self._secrets, environment=environment, chosen=chosen)
             # Imported here: authlib and joserfc are not needed until a call runs.
             from designer.core.auth import Authenticator
 
             authenticator = Authenticator(self._secrets, self._executor)
             built, response = await authenticator.send(
-                api, call, environment=environment, on_progress=progress
+                api, call, environment=environment, on_progress=progress, chosen=chosen
             )
             if (running := self._runs.get(call_id)) is not None:
                 running.responded = True
