@@ -2,7 +2,9 @@
 
 Data (a tree, a document, a workspace) goes to standard output, so it can be piped;
 notes and progress go to standard error. Every command uses these, by their public
-names.
+names. Text is made inert on the way (:func:`~designer.core.escaping.inert`): a name
+or message from a document or a server cannot drive the terminal with control
+characters, which are shown as escapes such as ``\x1b``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import orjson
 
 from ..core import fileio
+from ..core.escaping import inert, inert_lines
 from ..core.structure import FieldOverride, Shape, shape_to_dict
 
 __all__ = [
@@ -39,7 +42,8 @@ MAX_COMMAND_SIZE = 16 * fileio.MB
 
 
 def stdout_text(text: str) -> None:
-    sys.stdout.write(text)
+    """Lines of text; control characters but line breaks and tabs are shown as escapes."""
+    sys.stdout.write(inert_lines(text))
     sys.stdout.flush()
 
 
@@ -55,7 +59,8 @@ def stdout_bytes(data: bytes) -> None:
 
 
 def stderr_note(text: str) -> None:
-    sys.stderr.write(f"{PROG}: {text}\n")
+    """One line on standard error; every control character is shown as an escape."""
+    sys.stderr.write(f"{PROG}: {inert(text)}\n")
 
 
 def read_input(name: str, *, limit: int, what: str) -> bytes:

@@ -9,7 +9,8 @@ printer uses it:
   overrides, lone surrogates and the XML non-characters are shown as
   escapes (``\\x1b``), never dropped, so the reader sees something was there.
   :func:`inert_lines` keeps line breaks and tabs, for text made of lines
-  whose parts were already made inert.
+  whose parts were already made inert; :func:`inert_logger` is a logger
+  whose records (messages and tracebacks) are made inert.
 * :func:`python_identifier` and :func:`python_class_name` — names in
   generated Python; :func:`unique_name` makes colliding ones distinct.
 * :func:`python_string` — a Python string literal.
@@ -22,12 +23,14 @@ printer uses it:
 from __future__ import annotations
 
 import keyword
+import logging
 import re
 from collections.abc import Collection, Mapping
 
 __all__ = [
     "inert",
     "inert_lines",
+    "inert_logger",
     "python_class_name",
     "python_docstring",
     "python_identifier",
@@ -68,6 +71,29 @@ def inert(text: str) -> str:
 def inert_lines(text: str) -> str:
     """Like :func:`inert`, but line breaks and tabs are kept (output made of lines)."""
     return _UNSAFE_IN_LINES_RE.sub(_escape, text)
+
+
+class _InertRecords(logging.Filter):
+    """Makes each record's message, traceback and stack inert before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = inert_lines(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = inert_lines(record.exc_text)
+        if record.stack_info:
+            record.stack_info = inert_lines(record.stack_info)
+        return True
+
+
+def inert_logger(name: str) -> logging.Logger:
+    """``logging.getLogger(name)``, its records made inert: messages and tracebacks hold text
+    from documents and servers."""
+    logger = logging.getLogger(name)
+    if not any(isinstance(f, _InertRecords) for f in logger.filters):
+        logger.addFilter(_InertRecords())
+    return logger
 
 
 # -- Python ------------------------------------------------------------------------------
