@@ -352,6 +352,7 @@ class _Writer:
             ),
             96,
             break_on_hyphens=False,
+            break_long_words=False,
         )
         header = (
             f'"""{title}\n\n'

@@ -40,6 +40,8 @@ _RESERVED = frozenset(
     {"model_config", "model_fields", "copy", "dict", "json", "schema", "construct", "validate"}
     | {"date", "datetime", "UUID", "AnyUrl", "Any", "Field", "BaseModel", "ConfigDict"}
 )
+#: Nor the built-in types of annotations: ``int: int = Field(alias="INT")`` cannot be built.
+_TYPE_NAMES = frozenset({"int", "str", "float", "bool", "bytes", "list"})
 
 
 def pascal(text: str) -> str:
@@ -116,7 +118,7 @@ class ModelWriter:
             if chosen is not None and not chosen.include:
                 continue
             attr = identifier(key)
-            while attr in names:
+            while attr in names or attr in _TYPE_NAMES:
                 attr += "_"
             names.add(attr)
             text = self.annotation(child, overrides, where, name + pascal(key))

@@ -125,9 +125,14 @@ def docstring(text: str, indent: int) -> str:
     text = python_docstring(text)
     if len(text) + indent + 6 <= 100:
         return f'{pad}"""{text}"""'
-    # Breaks fall on spaces only (never inside an escape such as \" or \x1b).
+    # Breaks fall on spaces only, never inside an escape such as \" or \x1b.
     wrapped = textwrap.fill(
-        text, 96 - indent, initial_indent=pad, subsequent_indent=pad, break_on_hyphens=False
+        text,
+        96 - indent,
+        initial_indent=pad,
+        subsequent_indent=pad,
+        break_on_hyphens=False,
+        break_long_words=False,
     )
     return f'{pad}"""\n{wrapped}\n{pad}"""'
 

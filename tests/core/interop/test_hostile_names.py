@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import shlex
-import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -24,6 +23,7 @@ from designer.core.interop.python_client import export_python
 from designer.core.models import Api, BodyType, Call, Method, Parameter, Placement, Workspace
 from designer.core.request import build_request
 from designer.core.secrets import MemorySecretStore
+from tests.helpers.hostile import run_curl_script
 from tests.helpers.recording_server import RecordingServer
 
 
@@ -124,22 +124,8 @@ def test_path_parameters_are_percent_encoded_as_the_app_encodes_them(tmp_path: P
 
 
 def _run_commands(script: str, folder: Path) -> list[list[str]]:
-    """Run exported commands in bash (history expansion on, as when pasted), ``curl`` a function
-    that records its arguments; returns each call's arguments."""
-    record = folder / "args"
-    prelude = (
-        "set -o history -o histexpand\n"
-        f"curl() {{ printf '%s\\0' \"$@\" >> {shlex.quote(str(record))}; printf '\\n' >> "
-        f"{shlex.quote(str(record))}; }}\n"
-    )
-    path = folder / "commands.sh"
-    path.write_text(prelude + script, encoding="utf-8")
-    done = subprocess.run(
-        ["bash", "--norc", "--noprofile", str(path)], cwd=folder, capture_output=True, timeout=30
-    )
-    assert done.returncode == 0, done.stderr
-    lines = record.read_bytes().split(b"\0\n") if record.exists() else []
-    return [[a.decode() for a in line.split(b"\0")] for line in lines if line]
+    """The arguments of each curl call of ``script`` run by bash, without ``curl`` itself."""
+    return [words[1:] for words in run_curl_script(script, folder)]
 
 
 def test_a_line_break_in_a_name_stays_in_the_comment(tmp_path: Path) -> None:
@@ -174,5 +160,24 @@ def test_values_are_not_expanded_by_the_shell(tmp_path: Path) -> None:
     assert words == ["curl", *args]
     # The app's Copy as cURL writes the same words.
     copied = build_request(api, call, MemorySecretStore()).to_curl()
-    assert _run_commands("echo first\n" + copied + "\n", tmp_path) == [args, args]
+    assert _run_commands("echo first\n" + copied + "\n", tmp_path) == [args]
     assert not (tmp_path / "ran").exists()
+
+
+@pytest.mark.parametrize("name", ["x" * 95 + '\x1b"\\' + "y" * 95, "a " * 60 + '"""\\x'])
+def test_long_names_wrap_without_splitting_an_escape(tmp_path: Path, name: str) -> None:
+    api = _api("Shop", "https://api.example.com", Call(name=name, path="/p"))
+    module = _load(export_python(Workspace(apis=[api]), [api]), tmp_path, "long_client")
+    docs = [m.__doc__ or "" for m in vars(module.ShopClient).values() if callable(m)]
+    assert any(" ".join(name.split()) in " ".join(doc.split()) for doc in docs)
+
+
+def test_a_field_named_like_a_type_builds_its_model(tmp_path: Path) -> None:
+    from designer.core.inference import infer_value
+
+    call = Call(name="Get", path="/p")
+    call.structure = infer_value({"INT": 1, "Str": "a", "id": 2})
+    api = _api("Shop", "https://api.example.com", call)
+    module = _load(export_python(Workspace(apis=[api]), [api]), tmp_path, "typed_fields")
+    parsed = module.GetResponse.model_validate({"INT": 7, "Str": "b", "id": 3})
+    assert (parsed.int_, parsed.str_, parsed.id) == (7, "b", 3)
