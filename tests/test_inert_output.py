@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -91,7 +92,8 @@ def test_check_table_and_junit_stay_inert_and_well_formed(
     assert 'pri\\x1b]0;pwned\\x07ce\\x0b"]: removed' in out
     schema = xmlschema.XMLSchema(str(JUNIT_XSD))
     schema.validate(str(report))  # well-formed, and JUnit
-    case = schema.to_dict(str(report))["testsuite"][0]["testcase"][0]
+    report_dict: Any = schema.to_dict(str(report))
+    case = report_dict["testsuite"][0]["testcase"][0]
     assert case["@classname"] == "Shop\\x1b]0;pwned\\x07"
     assert case["@name"] == "Get\\x1b]52;c;cm0gLXJmIH4=\\x07 item\\x00"
     assert 'pri\\x1b]0;pwned\\x07ce\\x0b"]: removed' in case["failure"]["$"]
