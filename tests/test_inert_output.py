@@ -126,3 +126,57 @@ def test_logged_records_and_tracebacks_are_inert(caplog: pytest.LogCaptureFixtur
     _assert_inert(text)
     assert "Could not read file\\x9b2J" in text
     assert "ValueError: bad name \\x1b]0;pwned\\x07" in text
+
+
+def _on_a_terminal(argv: list[str]) -> bytes:
+    """What the command writes to standard output when that is a terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "designer", *argv],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+        os.close(follower)
+        follower = -1
+        assert done.returncode == 0, done.stderr
+        out = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closed: everything was read
+                break
+            if not chunk:
+                break
+            out += chunk
+        return out
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+def test_an_export_to_a_terminal_is_inert_and_exact_when_piped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from designer.core.models import BodyType, Method, Parameter, Placement
+
+    header = Parameter(name="X-Note", placement=Placement.HEADER, value=f"a{CSI}b")
+    call = Call(name="Post", method=Method.POST, path="/p", parameters=[header])
+    call.body_type, call.body_template = BodyType.RAW, f"body{TITLE}"
+    path = tmp_path / "ws.json"
+    wf.save(Workspace(apis=[Api(name="Shop", base_url="https://a.example", calls=[call])]), path)
+    shown = _on_a_terminal(["export", str(path), "--to", "curl"]).decode()
+    _assert_inert(shown.replace("\r\n", "\n"))
+    assert "X-Note: a\\x9b2Jb" in shown
+    assert "body\\x1b]0;pwned\\x07" in shown
+    code, piped, _ = run(capsys, "export", str(path), "--to", "curl")
+    assert code == 0
+    assert f"X-Note: a{CSI}b" in piped  # the script itself keeps the values
+    assert f"body{TITLE}" in piped

@@ -48,6 +48,13 @@ def stdout_text(text: str) -> None:
 
 
 def stdout_bytes(data: bytes) -> None:
+    """A document, exactly as it is when piped or redirected; on a terminal, inert.
+
+    A curl script or a YAML document holds names as they are (in quotes), control
+    characters included: on a terminal they are shown as escapes instead.
+    """
+    if sys.stdout.isatty():
+        data = inert_lines(data.decode("utf-8", "replace")).encode("utf-8")
     # Bytes go straight to the buffer so UTF-8 output does not depend on the locale.
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
