@@ -29,6 +29,7 @@ from designer.core.check_report import junit_xml
 from designer.core.inference import infer_value
 from designer.core.inference.diff import Change
 from designer.core.interop.curl_export import export_curl
+from designer.core.interop.postman_import import import_postman
 from designer.core.interop.python_client import export_python
 from designer.core.interop.service import export_workspace
 from designer.core.models import (
@@ -182,6 +183,12 @@ def test_json_documents_hold_every_name_as_it_is(ws: Workspace) -> None:
     assert call_names <= _strings(openapi)
     assert call_names <= _strings(postman)
     assert {a.name for a in ws.apis} <= _strings(postman)
+    # Postman keeps names as they are, so the collection imports back to the same ones
+    # (repeated names are told apart on import, with "(2)": only distinct ones compare).
+    names = [c.name for a in ws.apis for c in a.calls]
+    if len(set(names)) == len(names) and len({a.name for a in ws.apis}) == len(ws.apis):
+        back = import_postman(postman, "hostile.postman_collection.json")
+        assert [c.name for a in back.apis for c in a.calls] == names
     # A JSON Schema is one call's: as the command line picks the only call of a workspace.
     call = ws.apis[0].calls[0]
     one = Workspace(apis=[ws.apis[0].model_copy(update={"calls": [call]})])
