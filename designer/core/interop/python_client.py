@@ -30,10 +30,10 @@ from .secret_names import required_secrets
 
 __all__ = ["export_python", "module_name"]
 
-#: Names an argument of a builder never takes: its locals, and the names its body uses.
+#: Names an argument of a builder never takes: the locals it reads after the arguments,
+#: and the modules and built-ins its body uses.
 _BUILDER_NAMES = frozenset(
-    {"self", "request", "pairs", "text", "token", "envelope", "key", "value", "k", "v"}
-    | {"base64", "importlib", "isinstance", "str", "int", "float", "bool"}
+    {"self", "request", "pairs", "text", "token", "base64", "importlib", "isinstance", "str"}
 )
 #: Names a call's method never takes: those of the client classes themselves.
 _CLIENT_NAMES = frozenset({"close", "aclose", "base_url"})
