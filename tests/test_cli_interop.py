@@ -157,7 +157,7 @@ def test_export_formats(
     code, out, _ = run(capsys, "export", str(workspace), "--to", "postman")
     assert orjson.loads(out)["info"]["name"] == "Rich"
     code, out, _ = run(capsys, "export", str(workspace), "--to", "curl", "--call", "CRM/Search")
-    assert out.startswith('# CRM / Search\ncurl "https://crm.example.org/contacts?q=ana"')
+    assert out.startswith("# CRM / Search\ncurl 'https://crm.example.org/contacts?q=ana'")
     code, out, _ = run(
         capsys, "export", str(workspace), "--to", "jsonschema", "--call", "Shop/List orders"
     )
@@ -192,3 +192,30 @@ def test_schema_of_the_bundle(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "schema", "--bundle")
     assert code == 0
     assert orjson.loads(out)["title"] == "Connector Designer bundle"
+
+
+def test_python_export_into_a_folder_named_with_a_slash(
+    capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path
+) -> None:
+    """The README's ``-o clients/``: the folder is made and the module written inside it."""
+    folder = tmp_path / "clients"
+    code, _, err = run(capsys, "export", str(workspace), "--to", "python", "-o", f"{folder}/")
+    assert code == 0
+    assert folder.is_dir()
+    written = sorted(p.name for p in folder.iterdir())
+    assert written == ["rich_client.py"]
+    compile((folder / "rich_client.py").read_text(), "rich_client.py", "exec")
+    assert f"to {folder}/rich_client.py" in err
+
+
+def test_other_formats_refuse_a_folder(
+    capsys: pytest.CaptureFixture[str], workspace: Path, tmp_path: Path
+) -> None:
+    code, out, err = run(
+        capsys, "export", str(workspace), "--to", "openapi", "-o", f"{tmp_path}/new/"
+    )
+    assert (code, out) == (1, "")
+    assert (
+        err == f"{PREFIX}-o {tmp_path}/new/ names a folder: give the file to write OpenAPI 3.1 to\n"
+    )
+    assert not (tmp_path / "new").exists()

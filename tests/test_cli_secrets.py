@@ -157,7 +157,7 @@ def test_init_names_the_variable_and_the_command(
     assert err == (
         "connector-designer: error: API '127.0.0.1' uses a bearer token but none is set: enter "
         "it in the API's authentication settings or Secrets…, or set "
-        f"CD_SECRET_127_0_0_1_AUTH_TOKEN; or run: connector-designer secrets set {target} "
+        f"CD_SECRET_127_0_0_1_AUTH_TOKEN; or run: connector-designer secrets set '{target}' "
         "CD_SECRET_127_0_0_1_AUTH_TOKEN\n"
     )
 

@@ -18,6 +18,7 @@ import orjson
 
 from ..core import fileio
 from ..core.errors import LookupFailed, RequestBuildError
+from ..core.escaping import inert
 from .options import positive_float, positive_int
 
 if TYPE_CHECKING:
@@ -42,7 +43,8 @@ class _Progress:
             return
         filled = self.WIDTH * self.done // max(self.total, 1)
         bar = "#" * filled + "-" * (self.WIDTH - filled)
-        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {result.name[:40]:<40}")
+        name = inert(result.name)[:40]
+        sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} {name:<40}")
         if self.done == self.total:
             sys.stderr.write("\r" + " " * (self.WIDTH + 55) + "\r")
         sys.stderr.flush()
@@ -51,7 +53,7 @@ class _Progress:
 def _usage_error(message: str) -> int:
     from .output import PROG
 
-    sys.stderr.write(f"{PROG} check: error: {' '.join(message.split())}\n")
+    sys.stderr.write(f"{PROG} check: error: {inert(' '.join(message.split()))}\n")
     return 2
 
 

@@ -35,6 +35,28 @@ def _samples(specs: list[str], ws: Any) -> dict[str, Any]:
     return found
 
 
+def _names_folder(output: str) -> bool:
+    """``-o clients/`` names a folder (made if missing), as does an existing folder."""
+    return output.endswith(("/", os.sep)) or os.path.isdir(output)
+
+
+def _destination(output: str | None, to: str, ws: Any, apis: Any) -> str | None:
+    """The file to write: a Python client goes inside a folder named by ``-o``."""
+    if output is None or not _names_folder(output):
+        return output
+    if to != "python":
+        raise InputError(
+            f"-o {output} names a folder: give the file to write {EXPORT_LABELS[to]} to"
+        )
+    from ..core.interop.python_client import module_name
+
+    try:
+        os.makedirs(output, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"Could not make the folder {output}: {exc.strerror or exc}") from exc
+    return os.path.join(output, module_name(ws, apis))
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
     from ..core import workspace_file
     from ..core.interop.common import select_apis
@@ -64,10 +86,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         secret_values=[v for v in values if v],
         notes=notes,
     )
-    if output is not None and args.to == "python" and os.path.isdir(output):
-        from ..core.interop.python_client import module_name
-
-        output = os.path.join(output, module_name(ws, apis))
+    output = _destination(output, args.to, ws, apis)
     for text in notes:
         stderr_note(f"Note: {text}")
     if output is None:
@@ -117,7 +136,7 @@ def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--output",
         metavar="OUT",
         help="write to this file atomically (default: stdout); OpenAPI is YAML for .yaml/.yml; "
-        "python: a file or a folder",
+        "python: a file, or a folder (made when OUT ends with /)",
     )
     parser.add_argument(
         "--include-samples",

@@ -151,10 +151,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
     try:
         response, outcome = asyncio.run(send())
     except MissingSecretError as exc:
-        import shlex
+        from ..core.escaping import shell_argument
 
         # The core names the variable; only here is the workspace file known.
-        command = f"connector-designer secrets set {shlex.quote(path)} {exc.variable}"
+        command = f"connector-designer secrets set {shell_argument(path)} {exc.variable}"
         raise MissingSecretError(f"{exc}; or run: {command}", exc.variable) from exc
     status = _status_line(response)
     if args.format == "tree":

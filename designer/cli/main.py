@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import NoReturn
 
 from ..core.errors import DesignerError
+from ..core.escaping import inert
 from .output import PROG, stdout_text
 
 Handler = Callable[[argparse.Namespace], int]
@@ -169,7 +170,7 @@ def build_parser() -> Parser:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return inert(" ".join(text.split()))
 
 
 def _fail(message: str, debug: bool) -> int:

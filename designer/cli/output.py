@@ -2,7 +2,9 @@
 
 Data (a tree, a document, a workspace) goes to standard output, so it can be piped;
 notes and progress go to standard error. Every command uses these, by their public
-names.
+names. Text is made inert on the way (:func:`~designer.core.escaping.inert`): a name
+or message from a document or a server cannot drive the terminal with control
+characters, which are shown as escapes such as ``\x1b``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import orjson
 
 from ..core import fileio
+from ..core.escaping import inert, inert_lines
 from ..core.structure import FieldOverride, Shape, shape_to_dict
 
 __all__ = [
@@ -39,11 +42,19 @@ MAX_COMMAND_SIZE = 16 * fileio.MB
 
 
 def stdout_text(text: str) -> None:
-    sys.stdout.write(text)
+    """Lines of text; control characters but line breaks and tabs are shown as escapes."""
+    sys.stdout.write(inert_lines(text))
     sys.stdout.flush()
 
 
 def stdout_bytes(data: bytes) -> None:
+    """A document, exactly as it is when piped or redirected; on a terminal, inert.
+
+    A curl script or a YAML document holds names as they are (in quotes), control
+    characters included: on a terminal they are shown as escapes instead.
+    """
+    if sys.stdout.isatty():
+        data = inert_lines(data.decode("utf-8", "replace")).encode("utf-8")
     # Bytes go straight to the buffer so UTF-8 output does not depend on the locale.
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
@@ -55,7 +66,8 @@ def stdout_bytes(data: bytes) -> None:
 
 
 def stderr_note(text: str) -> None:
-    sys.stderr.write(f"{PROG}: {text}\n")
+    """One line on standard error; every control character is shown as an escape."""
+    sys.stderr.write(f"{PROG}: {inert(text)}\n")
 
 
 def read_input(name: str, *, limit: int, what: str) -> bytes:

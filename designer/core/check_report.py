@@ -3,7 +3,10 @@
 Each call is one row (one JUnit test case): a breaking change is a
 ``<failure>``, a call that could not be checked an ``<error>``; compatible
 and ignored changes are listed in the case's ``<system-out>``. Messages come
-from the core's errors, which never hold secret values.
+from the core's errors, which never hold secret values. Names, messages and
+changes come from documents and servers: every one goes through
+:func:`~.escaping.inert`, so the table cannot drive a terminal and the XML
+stays well-formed (XML 1.0 cannot hold most control characters at all).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from .check import CallResult, Severity
+from .escaping import inert
 from .wording import plural
 
 __all__ = [
@@ -39,7 +43,7 @@ OUTCOME_WORDS = {
 def change_summary(result: CallResult) -> str:
     """What a call's row says: its error, or how many changes of each severity."""
     if result.outcome == "failed":
-        return result.error or "failed"
+        return inert(result.error or "failed")
     if result.outcome == "new":
         return "no stored structure yet"
     parts = []
@@ -67,7 +71,7 @@ def text_report(results: Sequence[CallResult]) -> str:
         http = str(r.status) if r.status is not None else "-"
         rows.append(
             (
-                r.name,
+                inert(r.name),
                 OUTCOME_WORDS[r.outcome],
                 http,
                 f"{r.elapsed * 1000:.0f} ms",
@@ -82,8 +86,8 @@ def text_report(results: Sequence[CallResult]) -> str:
     details = []
     for r in results:
         if r.findings:
-            details.append(f"{r.name}:")
-            details.extend(f"  {f.severity:<10}  {f.change}" for f in r.findings)
+            details.append(f"{inert(r.name)}:")
+            details.extend(f"  {f.severity:<10}  {inert(str(f.change))}" for f in r.findings)
     if details:
         lines += ["", *details]
     lines += ["", summary_line(results)]
@@ -145,11 +149,16 @@ def junit_xml(results: Sequence[CallResult], *, name: str = "connector-designer 
     )
     for r in results:
         case = ET.SubElement(
-            suite, "testcase", classname=r.api.name, name=r.call.name, time=f"{r.elapsed:.3f}"
+            suite,
+            "testcase",
+            classname=inert(r.api.name),
+            name=inert(r.call.name),
+            time=f"{r.elapsed:.3f}",
         )
         if r.outcome == "failed":
-            error = ET.SubElement(case, "error", message=r.error or "failed", type="call failed")
-            error.text = r.error or "failed"
+            message = inert(r.error or "failed")
+            error = ET.SubElement(case, "error", message=message, type="call failed")
+            error.text = message
         elif r.outcome == "breaking":
             breaking = [f for f in r.findings if f.severity == "breaking"]
             failure = ET.SubElement(
@@ -158,11 +167,11 @@ def junit_xml(results: Sequence[CallResult], *, name: str = "connector-designer 
                 message=f"{plural(len(breaking), 'breaking change')}",
                 type="breaking change",
             )
-            failure.text = "\n".join(str(f.change) for f in breaking)
+            failure.text = "\n".join(inert(str(f.change)) for f in breaking)
         others = [f for f in r.findings if f.severity != "breaking"]
         if others or r.outcome == "new":
             out = ET.SubElement(case, "system-out")
-            lines = [f"{f.severity}: {f.change}" for f in others]
+            lines = [f"{f.severity}: {inert(str(f.change))}" for f in others]
             if r.outcome == "new":
                 lines.append("no stored structure yet: the structure was not compared")
             out.text = "\n".join(lines)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import re
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +20,7 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 import orjson
 
 from .errors import MissingSecretError, MissingValueError, PlaceholderError, RequestBuildError
+from .escaping import shell_argument
 from .models import (
     AUTH_SECRET_FIELD,
     TOKEN_AUTH_TYPES,
@@ -112,7 +112,7 @@ class BuiltRequest:
 
         def shown(text: str) -> str:
             # Mask before quoting: quoting may split a secret that holds a quote.
-            return shlex.quote(text if reveal else mask_secrets(text, self.secrets))
+            return shell_argument(text if reveal else mask_secrets(text, self.secrets))
 
         first = ["curl"]
         if self.method == "HEAD":

@@ -10,7 +10,6 @@ application keeps running.
 
 from __future__ import annotations
 
-import logging
 import sys
 import traceback
 from collections.abc import Callable
@@ -19,6 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
+
+from designer.core.escaping import inert_logger
 
 __all__ = [
     "InlineMessage",
@@ -31,8 +32,7 @@ __all__ = [
 
 from .style import message_style
 
-log = logging.getLogger("designer.ui")
-
+log = inert_logger("designer.ui")
 
 
 class InlineMessage(QLabel):

@@ -21,7 +21,6 @@ loop at all: :func:`run_in_worker` awaits it in a process pool.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -30,6 +29,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QWidget
 
 from designer.core.errors import DesignerError
+from designer.core.escaping import inert_logger
 
 if TYPE_CHECKING:
     import asyncio
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["AsyncOp", "run_in_worker", "shutdown_workers"]
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
+log = inert_logger(__name__)
 
 # Strong references to running ops: asyncio keeps only weak references to tasks.
 _running: set[AsyncOp[Any]] = set()

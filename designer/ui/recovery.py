@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,13 +26,14 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from designer.core.escaping import inert_logger
 from designer.core.models import Workspace
 
 from .document import Document
 
 __all__ = ["Recovery", "RecoveryEntry", "default_directory", "find_recoveries"]
 
-log = logging.getLogger("designer.ui")
+log = inert_logger("designer.ui")
 
 FORMAT = "connector-designer.recovery"
 INTERVAL_MS = 30_000

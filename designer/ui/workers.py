@@ -23,7 +23,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import functools
-import logging
 import multiprocessing
 import os
 import signal
@@ -33,11 +32,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from designer.core.errors import DesignerError
+from designer.core.escaping import inert_logger
 
 __all__ = ["WorkerCrashed", "run_in_own_process", "run_in_worker", "shutdown_workers"]
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
+log = inert_logger(__name__)
 
 _pool: cf.Executor | None = None
 _solos: set[cf.Executor] = set()  # one process per job of run_in_own_process

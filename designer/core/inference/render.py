@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import orjson
 
+from ..escaping import inert
 from ..structure import FieldOverride, Shape, ValueType, child_path
 from ..wording import plural
 
@@ -30,7 +31,8 @@ def render_tree(shape: Shape, overrides: Mapping[str, FieldOverride] | None = No
     while stack:
         name, node, path, depth, parent_count = stack.pop()
         override = overrides.get(path)
-        lines.append("  " * depth + _line(name, node, override, parent_count))
+        # A name or sample with a control character cannot forge rows or drive a terminal.
+        lines.append("  " * depth + inert(_line(name, node, override, parent_count)))
         if override is not None and not override.include:
             continue
         children: list[tuple[str, Shape, str, int, int]] = []

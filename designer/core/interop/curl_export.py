@@ -4,17 +4,19 @@ Each command is the request :func:`~designer.core.request.build_request`
 builds, with every secret written as a reference to an environment variable
 (``"${CD_SECRET_SHOP_AUTH_TOKEN}"``, names from :mod:`.secret_names`), so the
 commands can be shared and run once the variables are set. Arguments are in
-double quotes with ``$``, backquotes, backslashes and quotes escaped, so
-nothing but those references is expanded by the shell. Basic authentication
-is written as ``-u "user:${VARIABLE}"`` so that curl encodes it. A required
+single quotes (:func:`~designer.core.escaping.shell_argument`), so nothing but
+those references is expanded by the shell, not even ``!`` in bash or zsh; the
+``# API / call`` comment above each command is kept on one line
+(:func:`~designer.core.escaping.shell_comment`). Basic authentication is
+written as ``-u 'user:'"${VARIABLE}"`` so that curl encodes it. A required
 parameter without a sample value is written as ``<name>``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
+from ..escaping import shell_argument, shell_comment
 from ..models import (
     AUTH_SECRET_FIELD,
     Api,
@@ -56,10 +58,7 @@ class _Sentinels:
 
 
 def _quote(text: str, sentinels: _Sentinels) -> str:
-    escaped = re.sub(r'([\\"$`])', r"\\\1", text)
-    for word, env in sentinels.envs.items():
-        escaped = escaped.replace(word, "${" + env + "}")
-    return f'"{escaped}"'
+    return shell_argument(text, {w: e for w, e in sentinels.envs.items() if w in text})
 
 
 def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
@@ -125,5 +124,8 @@ def export_curl(apis: Sequence[Api], calls: Sequence[tuple[Api, Call]] | None = 
     """
     envs = {s.ref: s.env for s in required_secrets(apis)}
     chosen = list(calls) if calls is not None else [(a, c) for a in apis for c in a.calls]
-    blocks = [f"# {api.name} / {call.name}\n{_command(api, call, envs)}\n" for api, call in chosen]
+    blocks = [
+        f"# {shell_comment(f'{api.name} / {call.name}')}\n{_command(api, call, envs)}\n"
+        for api, call in chosen
+    ]
     return "\n".join(blocks)

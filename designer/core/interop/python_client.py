@@ -20,6 +20,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
+from ..escaping import python_docstring, python_string, unique_name
 from ..keychain import service_name
 from ..models import Api, BodyType, Call, Parameter, Placement, ValueType, Workspace
 from ..structure import ResponseType, Shape
@@ -28,6 +29,14 @@ from .python_template import RUNTIME, SIMPLE_AUTH, client_class, docstring, long
 from .secret_names import required_secrets
 
 __all__ = ["export_python", "module_name"]
+
+#: Names an argument of a builder never takes: the locals it reads after the arguments,
+#: and the modules and built-ins its body uses.
+_BUILDER_NAMES = frozenset(
+    {"self", "request", "pairs", "text", "token", "base64", "importlib", "isinstance", "str"}
+)
+#: Names a call's method never takes: those of the client classes themselves.
+_CLIENT_NAMES = frozenset({"close", "aclose", "base_url"})
 
 _PARAM_TYPES = {
     ValueType.INTEGER: ("int", int),
@@ -52,24 +61,28 @@ def _argument(parameter: Parameter) -> str:
     try:
         if convert is bool:
             default = repr(value.lower() in ("true", "1", "yes"))
+        elif convert is str:
+            default = python_string(parameter.value)
         else:
             default = repr(convert(parameter.value))
     except ValueError:
-        annotation, default = "str", repr(parameter.value)
+        annotation, default = "str", python_string(parameter.value)
     return f"{annotation} = {default}"
 
 
 class _Writer:
-    def __init__(self, ws: Workspace, apis: Sequence[Api]) -> None:
+    def __init__(self, ws: Workspace, apis: Sequence[Api], notes: list[str] | None) -> None:
         self.ws = ws
         self.apis = apis
+        self.notes = notes if notes is not None else []
         self.models = ModelWriter()
         self.secrets = {s.ref: s.env for s in required_secrets(apis)}
         self.xml = False
         self.basic = any(a.auth.type == "basic" for a in apis)
 
     def _secret_expr(self, ref: str) -> str:
-        return f"_secret({self.secrets.get(ref, 'CD_SECRET_UNKNOWN')!r}, {ref!r})"
+        env = self.secrets.get(ref, "CD_SECRET_UNKNOWN")
+        return f"_secret({python_string(env)}, {python_string(ref)})"
 
     def _build(self, api: Api, call: Call, func: str) -> tuple[list[str], list[str]]:
         """The builder function's source, and the signature of the call's methods."""
@@ -77,7 +90,8 @@ class _Writer:
 
         args: list[str] = []
         body = [f"def _build_{func}({{args}}) -> _Request:"]
-        body.append(f"    request = _Request({call.method.value!r}, {call.path!r})")
+        method, path = python_string(call.method.value), python_string(call.path)
+        body.append(f"    request = _Request({method}, {path})")
         sources = [
             (p, secret_ref(api, f"header.{p.name}"), Placement.HEADER) for p in api.headers
         ] + [(p, secret_ref(api, f"param.{p.name}"), p.placement) for p in api.parameters]
@@ -91,24 +105,26 @@ class _Writer:
                 value = self._secret_expr(ref)
             elif parameter.dynamic:
                 arg = identifier(parameter.name)
-                while arg in names or arg in ("self", "request", "pairs", "text", "token"):
+                while arg in names or arg in _BUILDER_NAMES:
                     arg += "_"
                 names.add(arg)
                 args.append(f"{arg}: {_argument(parameter)}")
                 value = arg
             else:
-                value = repr(parameter.value)
+                value = python_string(parameter.value)
             guard = f"if {value} is not None:" if value.isidentifier() else "if True:"
-            name = parameter.name
+            name = python_string(parameter.name)
             if placement is Placement.PATH:
-                line = f"request.path = request.path.replace({'{' + name + '}'!r}, _text({value}))"
+                # Percent-encoded as the app encodes it: a value cannot add path segments.
+                holder = python_string("{" + parameter.name + "}")
+                line = f"request.path = request.path.replace({holder}, _segment({value}))"
             elif placement is Placement.QUERY:
-                line = f"request.params.append(({name!r}, _text({value})))"
+                line = f"request.params.append(({name}, _text({value})))"
             elif placement is Placement.HEADER:
-                line = f"request.headers[{name!r}] = _text({value})"
+                line = f"request.headers[{name}] = _text({value})"
             else:
                 body_pairs = True
-                line = f"pairs.append(({name!r}, {value}))"
+                line = f"pairs.append(({name}, {value}))"
             if guard == "if True:":
                 body.append(f"    {line}")
             else:
@@ -124,9 +140,10 @@ class _Writer:
     def _encode(self, call: Call, has_pairs: bool) -> list[str]:
         if call.graphql is not None:  # the GraphQL envelope; its variables are the pairs
             variables = "_nest([(k, v) for k, v in pairs if v is not None])" if has_pairs else "{}"
-            envelope = f"{{'query': {call.graphql.query!r}, 'variables': {variables}"
+            query = python_string(call.graphql.query)
+            envelope = f"{{'query': {query}, 'variables': {variables}"
             if call.graphql.operation_name:
-                envelope += f", 'operationName': {call.graphql.operation_name!r}"
+                envelope += f", 'operationName': {python_string(call.graphql.operation_name)}"
             if call.method.value == "GET":
                 return [
                     f"    envelope = {envelope}}}",
@@ -138,7 +155,7 @@ class _Writer:
         if call.body_type is BodyType.NONE or (not has_pairs and not template.strip()):
             return []
         if template.strip():
-            fill = [f"    text = {template!r}"]
+            fill = [f"    text = {python_string(template)}"]
             if has_pairs:
                 fill += [
                     "    for key, value in pairs:",
@@ -152,7 +169,7 @@ class _Writer:
             return [
                 *fill,
                 "    request.content = text.encode()",
-                f"    request.headers.setdefault('Content-Type', {media!r})",
+                f"    request.headers.setdefault('Content-Type', {python_string(media)})",
             ]
         if call.body_type is BodyType.JSON:
             return ["    request.json = _nest([(k, v) for k, v in pairs if v is not None])"]
@@ -173,14 +190,16 @@ class _Writer:
             return []
         secret = self._secret_expr(secret_ref(api, f"auth.{AUTH_SECRET_FIELD[auth.type]}"))
         if isinstance(auth, ApiKeyQueryAuth):
-            return [f"    request.params.append(({auth.parameter!r}, {secret}))"]
+            return [f"    request.params.append(({python_string(auth.parameter)}, {secret}))"]
         if isinstance(auth, ApiKeyHeaderAuth):
-            return [f"    request.headers[{auth.header!r}] = {auth.prefix!r} + {secret}"]
+            header, prefix = python_string(auth.header), python_string(auth.prefix)
+            return [f"    request.headers[{header}] = {prefix} + {secret}"]
         if isinstance(auth, BearerAuth):
             return [f"    request.headers['Authorization'] = 'Bearer ' + {secret}"]
         assert isinstance(auth, BasicAuth)
         return [
-            f"    token = base64.b64encode(({auth.username!r} + ':' + {secret}).encode()).decode()",
+            f"    token = base64.b64encode(({python_string(auth.username)} + ':' + {secret})"
+            ".encode()).decode()",
             "    request.headers['Authorization'] = 'Basic ' + token",
         ]
 
@@ -223,19 +242,44 @@ class _Writer:
         ]
         return lines, returns
 
+    def _api_names(self) -> list[tuple[str, str]]:
+        """Each API's prefix of module functions and client class name, distinct in the module.
+
+        Names that differ only by punctuation (``Shop v1``, ``Shop-v1``) would
+        make the same identifiers: the later ones are numbered, with a note.
+        """
+        prefixes: set[str] = set()
+        classes: set[str] = set()
+        out = []
+        for api in self.apis:
+            prefix = unique_name(identifier(api.name), prefixes, separator="_")
+            base = pascal(api.name)
+            cls = unique_name(base, classes, separator="_") + "Client"
+            prefixes.add(prefix)
+            classes.add(cls.removesuffix("Client"))
+            if cls != base + "Client":
+                self.notes.append(
+                    f"API {python_string(api.name)} is the class {cls} in the Python client: "
+                    f"another API's name makes the same identifier"
+                )
+            out.append((prefix, cls))
+        # A model class never takes a client's name.
+        self.models.taken.update(name for _, cls in out for name in (cls, f"Async{cls}"))
+        return out
+
     def module(self) -> str:
         functions: list[str] = []
         classes: list[str] = []
-        for api in self.apis:
+        for api, (stem, cls) in zip(self.apis, self._api_names(), strict=True):
             sync_methods: list[str] = []
             async_methods: list[str] = []
-            taken: set[str] = set()
+            taken: set[str] = set(_CLIENT_NAMES)
             for call in api.calls:
                 func = identifier(call.name)
                 while func in taken:
                     func += "_"
                 taken.add(func)
-                unique = f"{identifier(api.name)}_{func}"
+                unique = f"{stem}_{func}"
                 build, args = self._build(api, call, unique)
                 parse, returns = self._parse(call, unique)
                 functions += ["\n".join(build), "\n".join(parse)]
@@ -252,13 +296,14 @@ class _Writer:
                         f"        request = _build_{unique}({passed})\n"
                         f"        return _parse_{unique}({wait}self._send(request))"
                     )
-            classes.append(client_class(api, sync_methods, async_methods))
-            functions += self._webhook_parsers(api)
+            classes.append(client_class(api, cls, sync_methods, async_methods))
+            functions += self._webhook_parsers(api, stem)
         return self._assemble(functions, classes)
 
-    def _webhook_parsers(self, api: Api) -> list[str]:
+    def _webhook_parsers(self, api: Api, prefix: str) -> list[str]:
         """A ``parse_<api>_<webhook>`` function per webhook with a JSON body structure."""
         out = []
+        taken: set[str] = set()
         for hook in api.webhooks:
             fields = hook.structure.fields if hook.structure is not None else None
             body = fields.get("body") if fields else None
@@ -266,9 +311,10 @@ class _Writer:
                 continue  # no sample yet, or a body that is not JSON
             name = pascal(f"{api.name} {hook.name}") + "Event"
             returns = self.models.annotation(body, hook.overrides, "body", name)
-            func = f"parse_{identifier(api.name)}_{identifier(hook.name)}"
+            func = unique_name(f"parse_{prefix}_{identifier(hook.name)}", taken, separator="_")
+            taken.add(func)
             doc = docstring(
-                f"The body of webhook {hook.name!r} of {api.name} "
+                f"The body of webhook {python_string(hook.name)} of {api.name} "
                 f"({hook.method.value} {hook.path}), checked and typed.",
                 4,
             )
@@ -292,6 +338,7 @@ class _Writer:
         if uses & {"date", "datetime"}:
             imports.append(f"from datetime import {', '.join(sorted(uses & {'date', 'datetime'}))}")
         imports.append(f"from typing import {typing}")
+        imports.append("from urllib.parse import quote")
         if "UUID" in uses:
             imports.append("from uuid import UUID")
         imports.append("from xml.etree import ElementTree")
@@ -299,16 +346,20 @@ class _Writer:
         pydantic = {"BaseModel", "ConfigDict", "TypeAdapter"} | (uses & {"AnyUrl", "Field"})
         imports.append(f"from pydantic import {', '.join(sorted(pydantic))}")
         title = textwrap.fill(
-            f"Typed client of {', '.join(a.name for a in self.apis)}: generated by Connector "
-            f"Designer from workspace {self.ws.name!r}.",
+            python_docstring(
+                f"Typed client of {', '.join(a.name for a in self.apis)}: generated by "
+                f"Connector Designer from workspace {python_string(self.ws.name)}."
+            ),
             96,
+            break_on_hyphens=False,
+            break_long_words=False,
         )
         header = (
             f'"""{title}\n\n'
             "Secrets are read from CD_SECRET_* environment variables, else from the keychain\n"
             'entry the app keeps; none is written here. Regenerate instead of editing.\n"""'
         )
-        constants = [f"KEYCHAIN_SERVICE = {service_name(self.ws.id)!r}"]
+        constants = [f"KEYCHAIN_SERVICE = {python_string(service_name(self.ws.id))}"]
         top = f"{header}\n\n" + "\n".join(imports) + "\n\n" + "\n".join(constants)
         parts = [
             top,
@@ -320,9 +371,12 @@ class _Writer:
         return long_lines("\n\n\n".join(parts)) + "\n"
 
 
-def export_python(ws: Workspace, apis: Sequence[Api]) -> str:
-    """The source of one module with a typed client for ``apis`` of ``ws``."""
-    return _Writer(ws, apis).module()
+def export_python(ws: Workspace, apis: Sequence[Api], notes: list[str] | None = None) -> str:
+    """The source of one module with a typed client for ``apis`` of ``ws``.
+
+    Remarks (an API whose class name had to be numbered) go to ``notes``.
+    """
+    return _Writer(ws, apis, notes).module()
 
 
 def module_name(ws: Workspace, apis: Sequence[Api]) -> str:

@@ -11,10 +11,9 @@ a pydantic attribute) gets a safe name and an alias.
 
 from __future__ import annotations
 
-import keyword
-import re
 from dataclasses import dataclass, field
 
+from ..escaping import python_class_name, python_identifier, python_string, unique_name
 from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path
 
 __all__ = ["ModelWriter", "identifier", "pascal"]
@@ -41,22 +40,18 @@ _RESERVED = frozenset(
     {"model_config", "model_fields", "copy", "dict", "json", "schema", "construct", "validate"}
     | {"date", "datetime", "UUID", "AnyUrl", "Any", "Field", "BaseModel", "ConfigDict"}
 )
+#: Nor the built-in types of annotations: ``int: int = Field(alias="INT")`` cannot be built.
+_TYPE_NAMES = frozenset({"int", "str", "float", "bool", "bytes", "list"})
 
 
 def pascal(text: str) -> str:
     """``list products`` → ``ListProducts``; never empty, never starting with a digit."""
-    words = re.findall(r"[A-Za-z0-9]+", text)
-    name = "".join(w[:1].upper() + w[1:] for w in words) or "Model"
-    return f"M{name}" if name[0].isdigit() else name
+    return python_class_name(text)
 
 
 def identifier(text: str) -> str:
-    """A snake_case Python identifier for ``text``."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    name = "_".join(re.findall(r"[A-Za-z0-9]+", spaced)).lower() or "value"
-    if name[0].isdigit():
-        name = f"n{name}"
-    return f"{name}_" if keyword.iskeyword(name) or name in _RESERVED else name
+    """A snake_case Python identifier for ``text``, never one of the module's own names."""
+    return python_identifier(text, _RESERVED)
 
 
 @dataclass(slots=True)
@@ -68,10 +63,7 @@ class ModelWriter:
     uses: set[str] = field(default_factory=set)
 
     def unique(self, name: str) -> str:
-        candidate, n = name, 1
-        while candidate in self.taken:
-            n += 1
-            candidate = f"{name}{n}"
+        candidate = unique_name(name, self.taken)
         self.taken.add(candidate)
         return candidate
 
@@ -126,7 +118,7 @@ class ModelWriter:
             if chosen is not None and not chosen.include:
                 continue
             attr = identifier(key)
-            while attr in names:
+            while attr in names or attr in _TYPE_NAMES:
                 attr += "_"
             names.add(attr)
             text = self.annotation(child, overrides, where, name + pascal(key))
@@ -134,9 +126,9 @@ class ModelWriter:
                 text += " | None"
             options = []
             if attr != key:
-                options.append(f"alias={key!r}")
+                options.append(f"alias={python_string(key)}")
             if chosen is not None and chosen.label:
-                options.append(f"description={chosen.label!r}")
+                options.append(f"description={python_string(chosen.label)}")
             default = "None" if child.optional else "..."
             if options:
                 lines.append(f"    {attr}: {text} = Field(")

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import textwrap
 
+from ..escaping import python_docstring, python_string
 from ..models import Api
-from .python_models import pascal
 
 __all__ = ["RUNTIME", "SIMPLE_AUTH", "client_class", "docstring", "long_lines", "params"]
 
@@ -40,6 +40,11 @@ def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _segment(value: object) -> str:
+    """A path parameter's value, percent-encoded as one segment ("/" included)."""
+    return quote(_text(value), safe="")
 
 
 def _nest(pairs: list[tuple[str, object]]) -> dict[str, Any]:
@@ -115,10 +120,20 @@ def params(items: list[str], indent: int) -> str:
 
 
 def docstring(text: str, indent: int) -> str:
+    """A docstring whose value is ``text`` (escaped: a name cannot end it), wrapped at 100."""
     pad = " " * indent
+    text = python_docstring(text)
     if len(text) + indent + 6 <= 100:
         return f'{pad}"""{text}"""'
-    wrapped = textwrap.fill(text, 96 - indent, initial_indent=pad, subsequent_indent=pad)
+    # Breaks fall on spaces only, never inside an escape such as \" or \x1b.
+    wrapped = textwrap.fill(
+        text,
+        96 - indent,
+        initial_indent=pad,
+        subsequent_indent=pad,
+        break_on_hyphens=False,
+        break_long_words=False,
+    )
     return f'{pad}"""\n{wrapped}\n{pad}"""'
 
 
@@ -130,12 +145,12 @@ def long_lines(source: str) -> str:
     )
 
 
-def client_class(api: Api, sync: list[str], asynchronous: list[str]) -> str:
-    name = pascal(api.name) + "Client"
+def client_class(api: Api, name: str, sync: list[str], asynchronous: list[str]) -> str:
+    """The sync client class ``name`` and its async twin ``Async<name>``."""
     tail = (
         ""
         if api.auth.type in SIMPLE_AUTH
-        else (f"\n    Authentication ({api.auth.type}) is not generated: pass an httpx ``auth``.")
+        else f" Authentication ({api.auth.type}) is not generated: pass an httpx ``auth``."
     )
     out = []
     for cls, client, prefix, wait, methods in (
@@ -146,10 +161,10 @@ def client_class(api: Api, sync: list[str], asynchronous: list[str]) -> str:
         enter, leave = ("aenter", "aexit") if wait else ("enter", "exit")
         out.append(
             f"class {cls}:\n"
-            f'    """The calls of API {api.name!r}.{tail}"""\n\n'
+            f"{docstring(f'The calls of API {python_string(api.name)}.{tail}', 4)}\n\n"
             f"    def __init__(\n"
             f"        self,\n"
-            f"        base_url: str = {api.base_url!r},\n"
+            f"        base_url: str = {python_string(api.base_url)},\n"
             f"        *,\n"
             f"        client: {client} | None = None,\n"
             f"        auth: httpx.Auth | None = None,\n"

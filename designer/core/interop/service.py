@@ -223,7 +223,7 @@ def export_workspace(
 
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
-        return export_python(ws, apis).encode()
+        return export_python(ws, apis, notes=notes).encode()
     document: Any
     if to == "jsonschema":
         if chosen is None:

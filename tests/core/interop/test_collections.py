@@ -186,7 +186,7 @@ def test_postman_export_round_trip(rich: Workspace) -> None:
 def test_curl_export_runs_in_a_shell(rich: Workspace) -> None:
     text = export_curl(rich.apis)
     assert "${CD_SECRET_SHOP_AUTH_TOKEN}" in text
-    assert '-u "robot:${CD_SECRET_LEGACY_AUTH_PASSWORD}"' in text
+    assert "-u 'robot:'\"${CD_SECRET_LEGACY_AUTH_PASSWORD}\"" in text
     blocks = text.split("\n\n")
     assert len(blocks) == 6
     # Each command parses as shell words and names the right URL.
@@ -194,5 +194,5 @@ def test_curl_export_runs_in_a_shell(rich: Workspace) -> None:
     assert words[:2] == ["curl", "https://shop.example.com/v1/orders/42"]
     one = export_curl(rich.apis, [(rich.apis[0], rich.apis[0].calls[2])])
     assert one.startswith("# Shop / Create order\ncurl -X POST")
-    assert '-H "X-Signature: ${CD_SECRET_SHOP_CREATE_ORDER_PARAM_X_SIGNATURE}"' in one
-    assert '--data-raw "{\\"customer\\":{\\"email\\":\\"ana@example.com\\"}}"' in one
+    assert "-H 'X-Signature: '\"${CD_SECRET_SHOP_CREATE_ORDER_PARAM_X_SIGNATURE}\"" in one
+    assert """--data-raw '{"customer":{"email":"ana@example.com"}}'""" in one
