@@ -11,6 +11,7 @@ import http.server
 import re
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -184,6 +185,42 @@ def test_gzip_bomb_stops_at_the_size_cap(
         f"raise it with --max-size {SETTINGS}\n"
     )
     assert elapsed < 3.0
+
+
+def test_stacked_gzip_is_capped_by_decoded_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
+) -> None:
+    # About 1 KB on the wire, 256 MB once both layers are decoded.
+    server = serve(s.gzip_layers(256 * 1024 * 1024, 2))
+    path = _workspace(tmp_path, server.url)
+    tracemalloc.start()
+    try:
+        code, out, err, elapsed = _init(capsys, path, "--max-size", "1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{PREFIX}Response from {_address(server.port)} is larger than the size cap of 1 MB: "
+        f"raise it with --max-size {SETTINGS}\n"
+    )
+    # The cap, a few decoding pieces and the command's own objects; never the decoded size.
+    assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.1f} MB"
+    assert elapsed < 3.0
+
+
+def test_more_than_two_stacked_codings_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
+) -> None:
+    server = serve(s.gzip_layers(1000, 3))
+    path = _workspace(tmp_path, server.url)
+    code, out, err, elapsed = _init(capsys, path)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{PREFIX}Response from {_address(server.port)} is refused: it stacks 3 compressions "
+        "(gzip, gzip, gzip); at most 2 are accepted\n"
+    )
+    assert elapsed < 2.0
 
 
 def test_429_names_rate_limiting_and_retry_after(

@@ -24,6 +24,7 @@ from typing import TypeVar
 
 import httpx
 
+from .content_coding import BoundedDecoder, CodingError, TooManyCodings
 from .errors import (
     AuthenticationError,
     ConnectError,
@@ -198,14 +199,26 @@ class Executor:
         bodyless = response.request.method == "HEAD"
         if not (encoded or bodyless) and declared.isdigit() and int(declared) > cap:
             raise _too_large(target, cap)
+        if bodyless:
+            return b""
+        try:
+            decoder = BoundedDecoder(response.headers.get("Content-Encoding", ""))
+        except CodingError as exc:
+            raise _undecodable(target, exc) from exc
         chunks: list[bytes] = []
         total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > cap:
-                raise _too_large(target, cap)
-            chunks.append(chunk)
-            if on_progress is not None:
+        # Raw bytes, decoded here a bounded piece at a time: the cap counts decoded
+        # bytes through every coding before they are held.
+        async for raw in response.aiter_raw():
+            try:
+                for chunk in decoder.feed(raw):
+                    total += len(chunk)
+                    if total > cap:
+                        raise _too_large(target, cap)
+                    chunks.append(chunk)
+            except CodingError as exc:
+                raise _undecodable(target, exc) from exc
+            if on_progress is not None and total:
                 on_progress(total)
         return b"".join(chunks)
 
@@ -236,6 +249,17 @@ class _Target:
         self.address = f"{host}:{port}" if port else host
         names = "/".join(n for n in (request.api_name, request.call_name) if n)
         self.call = f" ({names})" if names else ""
+
+
+def _undecodable(target: _Target, exc: CodingError) -> ContentDecodingError:
+    if isinstance(exc, TooManyCodings):
+        return ContentDecodingError(
+            f"Response from {target.address}{target.call} is refused: {exc}"
+        )
+    return ContentDecodingError(
+        f"Response from {target.address}{target.call} has a body that cannot be decompressed "
+        f"({exc}): the server sent a broken Content-Encoding"
+    )
 
 
 def _too_large(target: _Target, cap: int) -> ResponseTooLargeError:
