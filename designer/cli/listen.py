@@ -216,7 +216,7 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
 
 
 def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .options import add_server_options, non_negative_int, positive_float
+    from .options import add_server_options, http_status, non_negative_int, positive_float
 
     parser = subparsers.add_parser(
         "listen",
@@ -271,7 +271,7 @@ def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--status",
-        type=int,
+        type=http_status,
         default=200,
         metavar="CODE",
         help="the status answered (default: %(default)s)",

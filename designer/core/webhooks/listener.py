@@ -29,6 +29,11 @@ class Answer:
     body: str = '{"received": true}'
     content_type: str = "application/json"
 
+    def __post_init__(self) -> None:
+        # Anything else cannot be sent as a final answer: every sender would get none.
+        if not 200 <= self.status <= 599:
+            raise ValueError(f"an answer's status is 200 to 599, not {self.status}")
+
 
 class WebhookListener(LocalHttpServer):
     """Listens for ``hook``; :attr:`done` is set after ``count`` captures (0: never)."""
