@@ -338,3 +338,35 @@ def test_limits_refuse_values_that_make_no_sense(
     code, _, err, _ = _init(capsys, path, option, value)
     assert code == 2
     assert re.search(rf"argument {option}: must be [^,]+, not '{re.escape(value)}'", err)
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_that_is_down_is_named_not_the_api(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    serve: Serve,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    server = serve(s.reply(b"{}"))  # the API itself is up
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    dead = s.free_port()
+    monkeypatch.setenv(variable, f"http://user:CANARY_pw@127.0.0.1:{dead}")
+    path = _workspace(tmp_path, server.url)
+    code, out, err, elapsed = _init(capsys, path)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{PREFIX}Could not connect to the proxy 127.0.0.1:{dead} (set by {variable}), on the "
+        f"way to {_address(server.port)} (connection refused: is the proxy running?): check "
+        f"the proxy, or unset {variable}\n"
+    )
+    assert "CANARY_pw" not in err
+    assert server.connections == 0
+    assert elapsed < 2.0
+    # A host the proxy is bypassed for is reached directly, and its failures are its own.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    code, out, err, _ = _init(capsys, path)
+    assert code == 0, err
+    assert server.connections == 1

@@ -16,6 +16,7 @@ import os
 import socket
 import ssl
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
@@ -249,6 +250,37 @@ class _Target:
         self.address = f"{host}:{port}" if port else host
         names = "/".join(n for n in (request.api_name, request.call_name) if n)
         self.call = f" ({names})" if names else ""
+        self.proxy = _Proxy.for_url(url)
+
+
+class _Proxy:
+    """The proxy the environment sets for a URL (httpx reads the same variables), named
+    without any credentials its URL holds, and the variable that sets it."""
+
+    def __init__(self, address: str, variable: str) -> None:
+        self.address, self.variable = address, variable
+
+    @property
+    def named(self) -> str:
+        return f"the proxy {self.address} (set by {self.variable})"
+
+    @classmethod
+    def for_url(cls, url: httpx.URL) -> _Proxy | None:
+        if url.scheme not in ("http", "https") or not url.host:
+            return None
+        proxies = urllib.request.getproxies()
+        key = url.scheme if proxies.get(url.scheme) else "all"
+        value = proxies.get(key)
+        if not value or urllib.request.proxy_bypass(url.host):
+            return None
+        try:
+            parsed = httpx.URL(value if "://" in value else f"http://{value}")
+        except httpx.InvalidURL:
+            return None
+        host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
+        address = f"{host}:{parsed.port}" if parsed.port else host
+        names = [n for n in os.environ if n.lower() == f"{key}_proxy"]
+        return cls(address, names[0] if names else f"{key.upper()}_PROXY")
 
 
 def _undecodable(target: _Target, exc: CodingError) -> ContentDecodingError:
@@ -301,6 +333,30 @@ def _map_error(
         return TooManyRedirectsError(
             f"{where}{call} redirected more than {settings.max_redirects} times, the "
             f"redirect limit: check the URL or raise it with {LIMIT_OPTIONS['redirects']}"
+        )
+    proxy = target.proxy
+    if proxy is not None and isinstance(exc, httpx.ProxyError):
+        return ConnectError(
+            f"T{proxy.named[1:]} could not reach {where}{call} ({exc}): check the "
+            f"proxy, or unset {proxy.variable}"
+        )
+    if proxy is not None and isinstance(exc, httpx.ConnectTimeout):
+        return RequestTimeoutError(
+            f"Timed out after {_seconds(settings.connect_timeout)} connecting to "
+            f"{proxy.named}, on the way to {where}{call}: check the proxy, or unset "
+            f"{proxy.variable}"
+        )
+    if proxy is not None and isinstance(exc, httpx.ConnectError) and _is_tls(exc) is None:
+        # Every connection goes to the proxy: a failure to connect is the proxy's.
+        if _cause(exc, ConnectionRefusedError) is not None:
+            why = "connection refused: is the proxy running?"
+        elif _cause(exc, socket.gaierror) is not None:
+            why = "its host name does not resolve"
+        else:
+            why = str(exc) or type(exc).__name__
+        return ConnectError(
+            f"Could not connect to {proxy.named}, on the way to {where}{call} ({why}): "
+            f"check the proxy, or unset {proxy.variable}"
         )
     if isinstance(exc, httpx.ConnectTimeout):
         return RequestTimeoutError(
@@ -355,6 +411,10 @@ def _map_error(
             f"check that it speaks HTTP"
         )
     return ExecutionError(f"Request to {where}{call} failed ({exc or type(exc).__name__})")
+
+
+def _is_tls(exc: BaseException) -> ssl.SSLError | None:
+    return _cause(exc, ssl.SSLError)
 
 
 def _cause(exc: BaseException, kind: type[_E]) -> _E | None:
