@@ -158,3 +158,32 @@ def test_the_connection_limit_stays_under_the_open_files_limit() -> None:
     assert 8 <= limit <= 256
     if soft != resource.RLIM_INFINITY:
         assert limit <= max(8, soft // 3)
+
+
+def test_accept_failures_at_the_open_files_limit_are_one_line_a_minute(
+    running: list[RunningMock], caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    from designer.core import local_http
+
+    log = logging.getLogger("asyncio")
+    # A fresh filter: another test may have had its one report this minute.
+    for old in [f for f in log.filters if isinstance(f, local_http._AcceptErrorFilter)]:
+        log.removeFilter(old)
+    _serve(running, _mock())  # starting a server quiets asyncio's report
+    with caplog.at_level(logging.ERROR, logger="asyncio"):
+        for _ in range(1000):
+            try:
+                raise OSError(24, "Too many open files")
+            except OSError as exc:
+                # What asyncio's event loop logs when accept() fails for want of files.
+                log.error("socket.accept() out of system resource\nsocket: x", exc_info=exc)
+        log.error("another asyncio error")
+    reports = [r for r in caplog.records if r.name == "asyncio"]
+    assert [r.getMessage() for r in reports] == [
+        "A local server cannot accept more connections: the open-files limit is reached; "
+        "raise it with 'ulimit -n'",
+        "another asyncio error",
+    ]
+    assert reports[0].exc_info is None
