@@ -182,3 +182,25 @@ def test_an_answer_status_out_of_range_is_refused(
         else f"argument --status: '{status}' is not an HTTP status"
     ), last
     assert "Traceback" not in err
+
+
+def test_requests_elsewhere_are_counted_not_printed_one_by_one(
+    shop: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port = free_port()
+    argv = ["listen", str(shop), "--webhook", "Shop/order paid", "--path", "/hooks/stripe"]
+    thread, result = _run([*argv, "--port", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    _send(f"{base}/probe/first", b"{}", None)  # waits until the listener is up
+    with httpx.Client(timeout=5) as client:
+        answers = [client.get(f"{base}/probe/{n}").status_code for n in range(300)]
+    assert _send(f"{base}/hooks/stripe", _event(1), CANARY) == 200
+    thread.join(10)
+    assert answers == [404] * 300
+    err = [
+        line.removeprefix("connector-designer: ") for line in capsys.readouterr().err.split("\n")
+    ]
+    assert sum(line.startswith("Ignored ") for line in err) == 20
+    assert "Further requests to other paths or methods are counted, not shown" in err
+    assert "301 requests to other paths or methods were ignored in all" in err
+    assert result["code"] == 0

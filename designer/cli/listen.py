@@ -103,7 +103,7 @@ def _cmd_listen(args: argparse.Namespace) -> int:
 def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list[Any]:
     import asyncio
 
-    from ..core.webhooks.listener import Answer, WebhookListener
+    from ..core.webhooks.listener import IGNORED_NOTES, Answer, WebhookListener
     from .options import is_loopback
     from .output import stderr_note, stdout_text
 
@@ -123,6 +123,8 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
 
     def ignored(method: str, target: str) -> None:
         stderr_note(f"Ignored {method} {target}: not the webhook's method and path")
+        if listener.ignored == IGNORED_NOTES:
+            stderr_note("Further requests to other paths or methods are counted, not shown")
 
     listener = WebhookListener(
         hook,
@@ -155,6 +157,8 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
         asyncio.run(serve())
     except KeyboardInterrupt:
         stderr_note(f"Stopped; {len(listener.captured)} request(s) captured")
+    if listener.ignored > IGNORED_NOTES:
+        stderr_note(f"{listener.ignored} requests to other paths or methods were ignored in all")
     return listener.captured
 
 

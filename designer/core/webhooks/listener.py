@@ -18,7 +18,11 @@ from ..models import Webhook
 from .capture import CapturedRequest
 from .signature import DEFAULT_TOLERANCE, verify
 
-__all__ = ["Answer", "WebhookListener"]
+__all__ = ["IGNORED_NOTES", "Answer", "WebhookListener"]
+
+#: How many turned-away requests are reported one by one; the rest are only counted,
+#: so a stranger's flood of requests cannot fill a terminal or the app's log.
+IGNORED_NOTES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,8 @@ class WebhookListener(LocalHttpServer):
         self.answer = answer or Answer()
         self.tolerance = tolerance
         self.captured: list[CapturedRequest] = []
+        #: requests turned away (another path or method), reported or not
+        self.ignored = 0
         self.on_capture = on_capture
         self.on_ignored = on_ignored
         self.done = asyncio.Event()
@@ -79,12 +85,10 @@ class WebhookListener(LocalHttpServer):
         path = target.split("?", 1)[0]
         only = f"This listener captures {self.hook.method.value} {self.path} only"
         if path.rstrip("/") != self.path.rstrip("/"):
-            if self.on_ignored is not None:
-                self.on_ignored(method, target)
+            self._ignore(method, target)
             return error_reply(404, only)
         if method != self.hook.method.value:
-            if self.on_ignored is not None:
-                self.on_ignored(method, target)
+            self._ignore(method, target)
             return error_reply(405, only)
         verdict = verify(self.hook, self._secret, dict(headers), body, tolerance=self.tolerance)
         sample = CapturedRequest(method, target, headers, body, verdict.verified, verdict.reason)
@@ -95,6 +99,11 @@ class WebhookListener(LocalHttpServer):
             if self.count and len(self.captured) >= self.count:
                 self.done.set()
         return Reply(self.answer.status, self.answer.content_type, self.answer.body.encode())
+
+    def _ignore(self, method: str, target: str) -> None:
+        self.ignored += 1
+        if self.on_ignored is not None and self.ignored <= IGNORED_NOTES:
+            self.on_ignored(method, target)
 
     async def respond(self, method: str, target: str, headers: Headers, body: bytes) -> Reply:
         return self.handle(method, target, headers, body)
