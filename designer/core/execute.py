@@ -16,7 +16,6 @@ import os
 import socket
 import ssl
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
@@ -40,6 +39,7 @@ from .errors import (
     TLSError,
     TooManyRedirectsError,
 )
+from .proxies import environment_proxy
 from .redirects import send_following_redirects
 from .request import BuiltRequest
 from .response import ResponseResult
@@ -250,37 +250,7 @@ class _Target:
         self.address = f"{host}:{port}" if port else host
         names = "/".join(n for n in (request.api_name, request.call_name) if n)
         self.call = f" ({names})" if names else ""
-        self.proxy = _Proxy.for_url(url)
-
-
-class _Proxy:
-    """The proxy the environment sets for a URL (httpx reads the same variables), named
-    without any credentials its URL holds, and the variable that sets it."""
-
-    def __init__(self, address: str, variable: str) -> None:
-        self.address, self.variable = address, variable
-
-    @property
-    def named(self) -> str:
-        return f"the proxy {self.address} (set by {self.variable})"
-
-    @classmethod
-    def for_url(cls, url: httpx.URL) -> _Proxy | None:
-        if url.scheme not in ("http", "https") or not url.host:
-            return None
-        proxies = urllib.request.getproxies()
-        key = url.scheme if proxies.get(url.scheme) else "all"
-        value = proxies.get(key)
-        if not value or urllib.request.proxy_bypass(url.host):
-            return None
-        try:
-            parsed = httpx.URL(value if "://" in value else f"http://{value}")
-        except httpx.InvalidURL:
-            return None
-        host = f"[{parsed.host}]" if ":" in parsed.host else parsed.host
-        address = f"{host}:{parsed.port}" if parsed.port else host
-        names = [n for n in os.environ if n.lower() == f"{key}_proxy"]
-        return cls(address, names[0] if names else f"{key.upper()}_PROXY")
+        self.proxy = environment_proxy(url)
 
 
 def _undecodable(target: _Target, exc: CodingError) -> ContentDecodingError:

@@ -342,3 +342,36 @@ def test_custom_token_endpoint(run_async: Run, server: srv.OAuthServer) -> None:
     server.expire_all()
     with pytest.raises(AuthenticationError, match="answered 403"):
         run_send(run_async, api, call, store)
+
+
+def test_a_proxy_that_is_down_is_named_for_the_token_endpoint(
+    run_async: Run, server: srv.OAuthServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers.servers import free_port
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    dead = free_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://someone:CANARY_pw@127.0.0.1:{dead}")
+    auth = OAuth2PasswordAuth(
+        token_url=server.url + "/token", client_id=srv.CLIENT_ID, username=srv.USERNAME
+    )
+    api, call = api_with(auth, server)
+    store = MemorySecretStore(
+        {
+            secret_ref(api, "auth.password"): srv.PASSWORD,
+            secret_ref(api, "auth.client_secret"): srv.CLIENT_SECRET,
+        }
+    )
+    with pytest.raises(AuthenticationError) as info:
+        run_send(run_async, api, call, store)
+    port = server.url.rsplit(":", 1)[1]
+    message = str(info.value)
+    assert message.startswith(
+        f"Could not connect to the proxy 127.0.0.1:{dead} (set by HTTP_PROXY), on the way to "
+        f"the token endpoint 127.0.0.1:{port} of API "
+    ), message
+    assert message.endswith("check the proxy, or unset HTTP_PROXY")
+    assert "CANARY_pw" not in message
+    assert server.state.grants_seen == []
