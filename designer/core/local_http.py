@@ -12,8 +12,8 @@ resource a stranger can hold is bounded: a request head must arrive within
 :attr:`LocalHttpServer.body_timeout`; at most
 :attr:`LocalHttpServer.max_connections` connections are open (kept under the
 open-files limit), and when a new one arrives at the limit the oldest
-connection that has not sent a whole request head is dropped, so slow or
-half-open connections cannot starve a real sender. If the process still
+connection still waiting for a request head (then one still sending a body)
+is dropped, so slow or half-open connections cannot starve a real sender. If the process still
 runs out of file descriptors, asyncio's "socket.accept() out of system
 resource" report becomes one line at most once a minute.
 """
@@ -115,12 +115,16 @@ def _quiet_accept_errors() -> None:
 
 @dataclass(eq=False, slots=True)
 class _Connection:
-    """One open connection: when it opened, and whether a request is being answered."""
+    """One open connection: when it opened, and how far its current request has come."""
 
     task: asyncio.Task[None] | None
     writer: asyncio.StreamWriter
     opened: float = field(default_factory=time.monotonic)
-    busy: bool = False
+    #: _HEAD: waiting for a request head; _BODY: receiving a body; _ANSWERING
+    phase: int = 0
+
+
+_HEAD, _BODY, _ANSWERING = 0, 1, 2
 
 
 class LocalHttpServer:
@@ -137,7 +141,7 @@ class LocalHttpServer:
     def __init__(self, *, max_connections: int | None = None) -> None:
         self._server: asyncio.Server | None = None
         self.url = ""
-        #: connections open at once; at the limit the oldest idle one makes room
+        #: connections open at once; at the limit the oldest waiting one makes room
         self.max_connections = max_connections or default_max_connections()
         self._connections: dict[asyncio.StreamWriter, _Connection] = {}
 
@@ -170,11 +174,12 @@ class LocalHttpServer:
     def _admit(self, writer: asyncio.StreamWriter) -> _Connection | None:
         """Register a new connection, making room at the limit; None: refuse it."""
         if len(self._connections) >= self.max_connections:
-            idle = [c for c in self._connections.values() if not c.busy]
-            if not idle:
+            # Those still waiting for a head go first, then those still sending a body
+            # (a slow-body sender), the oldest first; one being answered stays.
+            waiting = [c for c in self._connections.values() if c.phase != _ANSWERING]
+            if not waiting:
                 return None  # every slot is answering a request: the newcomer may retry
-            oldest = min(idle, key=lambda c: c.opened)
-            self._drop(oldest)
+            self._drop(min(waiting, key=lambda c: (c.phase, c.opened)))
         entry = _Connection(asyncio.current_task(), writer)
         self._connections[writer] = entry
         return entry
@@ -199,6 +204,7 @@ class LocalHttpServer:
                 if request is None:
                     break
                 event, body = request
+                entry.phase = _ANSWERING
                 headers = tuple(
                     (k.decode("latin-1"), v.decode("latin-1")) for k, v in event.headers
                 )
@@ -215,7 +221,7 @@ class LocalHttpServer:
                 if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
                     break
                 conn.start_next_cycle()
-                entry.busy = False
+                entry.phase = _HEAD
         except h11.RemoteProtocolError as exc:
             if conn.our_state in (h11.IDLE, h11.SEND_RESPONSE):
                 reply = error_reply(exc.error_status_hint, "Bad request")
@@ -272,7 +278,7 @@ async def _read_request(
             continue
         if isinstance(event, h11.Request):
             request = event
-            entry.busy = True
+            entry.phase = _BODY
             deadline = loop.time() + body_timeout
         elif isinstance(event, h11.Data):
             size += len(event.data)

@@ -115,6 +115,26 @@ def test_half_open_connections_at_the_limit_make_room_for_a_real_request(
             sock.close()
 
 
+def test_slow_bodies_at_the_limit_make_room_for_a_real_request(
+    running: list[RunningMock],
+) -> None:
+    host, port = _serve(running, _mock(max_connections=20))
+    slow = [socket.create_connection((host, port)) for _ in range(40)]
+    try:
+        for sock in slow:  # whole heads, then a body that never comes
+            sock.sendall(b"POST /ping HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{")
+        time.sleep(0.3)
+        started = time.monotonic()
+        answer = httpx.get(f"http://{host}:{port}/ping", timeout=5)
+        elapsed = time.monotonic() - started
+        assert answer.status_code == 200
+        assert elapsed < 1.0
+        assert sum(_is_open(sock) for sock in slow) <= 20
+    finally:
+        for sock in slow:
+            sock.close()
+
+
 def test_an_answer_that_fails_is_a_500_and_the_server_keeps_serving(
     running: list[RunningMock], monkeypatch: pytest.MonkeyPatch
 ) -> None:
