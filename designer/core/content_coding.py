@@ -67,7 +67,8 @@ class _Zlib:
         self._started = False
 
     def push(self, data: bytes) -> None:
-        self._pending += data
+        if not self._obj.eof:  # bytes after the end are dropped, not kept
+            self._pending += data
 
     def pull(self, limit: int) -> bytes:
         if self._obj.eof:
@@ -105,7 +106,8 @@ class _Brotli:
         self._pending = b""
 
     def push(self, data: bytes) -> None:
-        self._pending += data
+        if not self._obj.is_finished():  # bytes after the end are dropped, not kept
+            self._pending += data
 
     def pull(self, limit: int) -> bytes:
         # Input the decoder holds back (output limit reached) goes first; ours after it.

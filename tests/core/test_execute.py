@@ -474,3 +474,30 @@ def test_cancel_propagates_and_the_executor_stays_usable(
             return (await executor.send(get(fine.url))).status
 
     assert run_async(go()) == 200
+
+
+def test_bytes_after_the_end_of_a_gzip_body_are_not_kept(
+    run_async: Run[ResponseResult], fault_server: StartServer
+) -> None:
+    # A valid gzip body followed by 64 MB the decoder never reads: not held in memory.
+    body = gzip.compress(b'{"ok": true}')
+    block = bytes(MB)
+
+    def behaviour(conn: socket.socket, stop: Any) -> None:
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+            + f"Content-Length: {len(body) + 64 * MB}\r\n\r\n".encode()
+            + body
+        )
+        for _ in range(64):  # sent a block at a time: the server holds no more than one
+            conn.sendall(block)
+
+    server = fault_server(behaviour)
+    tracemalloc.start()
+    try:
+        result = fetch(run_async, get(server.url), ExecutionSettings(max_body_bytes=MB))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert json_of(result) == {"ok": True}
+    assert peak < 16 * MB, f"peak {peak / MB:.1f} MB"
