@@ -11,6 +11,7 @@ import http.server
 import re
 import threading
 import time
+import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -186,6 +187,42 @@ def test_gzip_bomb_stops_at_the_size_cap(
     assert elapsed < 3.0
 
 
+def test_stacked_gzip_is_capped_by_decoded_bytes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
+) -> None:
+    # About 1 KB on the wire, 256 MB once both layers are decoded.
+    server = serve(s.gzip_layers(256 * 1024 * 1024, 2))
+    path = _workspace(tmp_path, server.url)
+    tracemalloc.start()
+    try:
+        code, out, err, elapsed = _init(capsys, path, "--max-size", "1")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{PREFIX}Response from {_address(server.port)} is larger than the size cap of 1 MB: "
+        f"raise it with --max-size {SETTINGS}\n"
+    )
+    # The cap, a few decoding pieces and the command's own objects; never the decoded size.
+    assert peak < 16 * 1024 * 1024, f"peak {peak / 2**20:.1f} MB"
+    assert elapsed < 3.0
+
+
+def test_more_than_two_stacked_codings_are_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
+) -> None:
+    server = serve(s.gzip_layers(1000, 3))
+    path = _workspace(tmp_path, server.url)
+    code, out, err, elapsed = _init(capsys, path)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{PREFIX}Response from {_address(server.port)} is refused: it stacks 3 compressions "
+        "(gzip, gzip, gzip); at most 2 are accepted\n"
+    )
+    assert elapsed < 2.0
+
+
 def test_429_names_rate_limiting_and_retry_after(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
 ) -> None:
@@ -301,3 +338,35 @@ def test_limits_refuse_values_that_make_no_sense(
     code, _, err, _ = _init(capsys, path, option, value)
     assert code == 2
     assert re.search(rf"argument {option}: must be [^,]+, not '{re.escape(value)}'", err)
+
+
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_that_is_down_is_named_not_the_api(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    serve: Serve,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    server = serve(s.reply(b"{}"))  # the API itself is up
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    dead = s.free_port()
+    monkeypatch.setenv(variable, f"http://user:CANARY_pw@127.0.0.1:{dead}")
+    path = _workspace(tmp_path, server.url)
+    code, out, err, elapsed = _init(capsys, path)
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{PREFIX}Could not connect to the proxy 127.0.0.1:{dead} (set by {variable}), on the "
+        f"way to {_address(server.port)} (connection refused: is the proxy running?): check "
+        f"the proxy, or unset {variable}\n"
+    )
+    assert "CANARY_pw" not in err
+    assert server.connections == 0
+    assert elapsed < 2.0
+    # A host the proxy is bypassed for is reached directly, and its failures are its own.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    code, out, err, _ = _init(capsys, path)
+    assert code == 0, err
+    assert server.connections == 1

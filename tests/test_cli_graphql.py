@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import orjson
 import pytest
 
 from designer import cli
 from designer.core import workspace_file as wf
 from designer.core.demo_server import DemoServer, start_demo_server
 from designer.core.models import Api, Workspace
+from tests.helpers.servers import FaultServer, reply
 
 
 @pytest.fixture(scope="module")
@@ -91,3 +94,55 @@ def test_one_line_errors_change_nothing(shop: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert "answered 404 Not Found to the introspection query" in err
     assert shop.read_bytes() == before
+
+
+def _deep_answer(depth: int) -> bytes:
+    """An answer whose one field's type is wrapped ``depth`` times (written out by hand:
+    JSON encoders stop far sooner)."""
+    ref = b'{"kind": "SCALAR", "name": "String", "ofType": null}'
+    for n in range(depth):
+        kind = b"LIST" if n % 2 else b"NON_NULL"
+        ref = b'{"kind": "' + kind + b'", "name": null, "ofType": ' + ref + b"}"
+    marker = b'"MARKER"'
+    answer = orjson.dumps(_schema(_query_type("MARKER"), {"kind": "SCALAR", "name": "String"}))
+    return answer.replace(marker, ref)
+
+
+def _schema(*types: Any) -> dict[str, Any]:
+    return {"data": {"__schema": {"queryType": {"name": "Query"}, "types": list(types)}}}
+
+
+def _query_type(field_type: Any) -> dict[str, Any]:
+    field = {"name": "x", "args": [], "type": field_type, "isDeprecated": False}
+    return {"kind": "OBJECT", "name": "Query", "fields": [field], "interfaces": []}
+
+
+_MALFORMED = {
+    "a type without a name": orjson.dumps(_schema({"kind": "OBJECT"})),
+    "a type nested 900 deep": _deep_answer(900),
+    "no queryType": b'{"data": {"__schema": {"types": []}}}',
+}
+
+
+@pytest.mark.parametrize("answer", _MALFORMED.values(), ids=_MALFORMED.keys())
+def test_a_malformed_introspection_answer_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], answer: bytes
+) -> None:
+    server = FaultServer(reply(answer)).start()
+    try:
+        path = tmp_path / "gql.json"
+        wf.save(Workspace(apis=[Api(name="Shop", base_url=server.url)]), path)
+        before = path.read_bytes()
+        argv = ["graphql", "schema", str(path), "--api", "Shop", "--path", "graphql", "--save"]
+        assert cli.main(argv) == 1
+        out, err = capsys.readouterr()
+    finally:
+        server.stop()
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith(
+        f"connector-designer: error: {server.url}/graphql returned a schema that cannot be read: "
+    ), err
+    assert "unexpected error" not in err
+    assert len(err) < 400
+    assert path.read_bytes() == before

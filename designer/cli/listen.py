@@ -110,7 +110,7 @@ def _cmd_listen(args: argparse.Namespace) -> int:
 def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list[Any]:
     import asyncio
 
-    from ..core.webhooks.listener import Answer, WebhookListener
+    from ..core.webhooks.listener import IGNORED_NOTES, Answer, WebhookListener
     from .options import is_loopback
     from .output import stderr_note, stdout_text
 
@@ -130,6 +130,8 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
 
     def ignored(method: str, target: str) -> None:
         stderr_note(f"Ignored {method} {target}: not the webhook's method and path")
+        if listener.ignored == IGNORED_NOTES:
+            stderr_note("Further requests to other paths or methods are counted, not shown")
 
     listener = WebhookListener(
         hook,
@@ -162,6 +164,8 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
         asyncio.run(serve())
     except KeyboardInterrupt:
         stderr_note(f"Stopped; {len(listener.captured)} request(s) captured")
+    if listener.ignored > IGNORED_NOTES:
+        stderr_note(f"{listener.ignored} requests to other paths or methods were ignored in all")
     return listener.captured
 
 
@@ -232,7 +236,7 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
 
 
 def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .options import add_server_options, non_negative_int, positive_float
+    from .options import add_server_options, http_status, non_negative_int, positive_float
 
     parser = subparsers.add_parser(
         "listen",
@@ -287,7 +291,7 @@ def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--status",
-        type=int,
+        type=http_status,
         default=200,
         metavar="CODE",
         help="the status answered (default: %(default)s)",

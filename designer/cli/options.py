@@ -24,6 +24,7 @@ __all__ = [
     "add_server_options",
     "is_loopback",
     "port_number",
+    "http_status",
     "call_spec",
     "check_param_names",
     "find_call",
@@ -186,6 +187,17 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def http_status(text: str) -> int:
+    """An argparse ``type``: a final HTTP status a server may answer, 200 to 599."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an HTTP status") from None
+    if not 200 <= value <= 599:
+        raise argparse.ArgumentTypeError(f"an answer's status is 200 to 599, not {value}")
+    return value
 
 
 def port_number(text: str) -> int:

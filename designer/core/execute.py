@@ -24,6 +24,7 @@ from typing import TypeVar
 
 import httpx
 
+from .content_coding import BoundedDecoder, CodingError, TooManyCodings
 from .errors import (
     AuthenticationError,
     ConnectError,
@@ -38,6 +39,7 @@ from .errors import (
     TLSError,
     TooManyRedirectsError,
 )
+from .proxies import environment_proxy
 from .redirects import send_following_redirects
 from .request import BuiltRequest
 from .response import ResponseResult
@@ -198,14 +200,26 @@ class Executor:
         bodyless = response.request.method == "HEAD"
         if not (encoded or bodyless) and declared.isdigit() and int(declared) > cap:
             raise _too_large(target, cap)
+        if bodyless:
+            return b""
+        try:
+            decoder = BoundedDecoder(response.headers.get("Content-Encoding", ""))
+        except CodingError as exc:
+            raise _undecodable(target, exc) from exc
         chunks: list[bytes] = []
         total = 0
-        async for chunk in response.aiter_bytes():
-            total += len(chunk)
-            if total > cap:
-                raise _too_large(target, cap)
-            chunks.append(chunk)
-            if on_progress is not None:
+        # Raw bytes, decoded here a bounded piece at a time: the cap counts decoded
+        # bytes through every coding before they are held.
+        async for raw in response.aiter_raw():
+            try:
+                for chunk in decoder.feed(raw):
+                    total += len(chunk)
+                    if total > cap:
+                        raise _too_large(target, cap)
+                    chunks.append(chunk)
+            except CodingError as exc:
+                raise _undecodable(target, exc) from exc
+            if on_progress is not None and total:
                 on_progress(total)
         return b"".join(chunks)
 
@@ -236,6 +250,18 @@ class _Target:
         self.address = f"{host}:{port}" if port else host
         names = "/".join(n for n in (request.api_name, request.call_name) if n)
         self.call = f" ({names})" if names else ""
+        self.proxy = environment_proxy(url)
+
+
+def _undecodable(target: _Target, exc: CodingError) -> ContentDecodingError:
+    if isinstance(exc, TooManyCodings):
+        return ContentDecodingError(
+            f"Response from {target.address}{target.call} is refused: {exc}"
+        )
+    return ContentDecodingError(
+        f"Response from {target.address}{target.call} has a body that cannot be decompressed "
+        f"({exc}): the server sent a broken Content-Encoding"
+    )
 
 
 def _too_large(target: _Target, cap: int) -> ResponseTooLargeError:
@@ -277,6 +303,30 @@ def _map_error(
         return TooManyRedirectsError(
             f"{where}{call} redirected more than {settings.max_redirects} times, the "
             f"redirect limit: check the URL or raise it with {LIMIT_OPTIONS['redirects']}"
+        )
+    proxy = target.proxy
+    if proxy is not None and isinstance(exc, httpx.ProxyError):
+        return ConnectError(
+            f"T{proxy.named[1:]} could not reach {where}{call} ({exc}): check the "
+            f"proxy, or unset {proxy.variable}"
+        )
+    if proxy is not None and isinstance(exc, httpx.ConnectTimeout):
+        return RequestTimeoutError(
+            f"Timed out after {_seconds(settings.connect_timeout)} connecting to "
+            f"{proxy.named}, on the way to {where}{call}: check the proxy, or unset "
+            f"{proxy.variable}"
+        )
+    if proxy is not None and isinstance(exc, httpx.ConnectError) and _is_tls(exc) is None:
+        # Every connection goes to the proxy: a failure to connect is the proxy's.
+        if _cause(exc, ConnectionRefusedError) is not None:
+            why = "connection refused: is the proxy running?"
+        elif _cause(exc, socket.gaierror) is not None:
+            why = "its host name does not resolve"
+        else:
+            why = str(exc) or type(exc).__name__
+        return ConnectError(
+            f"Could not connect to {proxy.named}, on the way to {where}{call} ({why}): "
+            f"check the proxy, or unset {proxy.variable}"
         )
     if isinstance(exc, httpx.ConnectTimeout):
         return RequestTimeoutError(
@@ -331,6 +381,10 @@ def _map_error(
             f"check that it speaks HTTP"
         )
     return ExecutionError(f"Request to {where}{call} failed ({exc or type(exc).__name__})")
+
+
+def _is_tls(exc: BaseException) -> ssl.SSLError | None:
+    return _cause(exc, ssl.SSLError)
 
 
 def _cause(exc: BaseException, kind: type[_E]) -> _E | None:

@@ -36,6 +36,9 @@ from .structure import ResponseType, Shape, ValueType
 
 __all__ = ["MockApi", "MockServer", "RunningMock", "serve_in_thread"]
 
+_STATUS = re.compile(r"[0-9]{3}")
+
+
 @dataclass(frozen=True, slots=True)
 class _Route:
     method: str
@@ -132,8 +135,13 @@ class MockServer(LocalHttpServer):
             return error_reply(404, f"No call of the mock is at {url.path}")
         status = None
         if wanted:
-            if not wanted.isdigit() or not 100 <= int(wanted) <= 599:
-                return error_reply(400, f"X-Mock-Status must be an HTTP status, not {wanted!r}")
+            # Three ASCII digits (str.isdigit() takes "²", which int() refuses), and a final
+            # status: a 1xx cannot end an answer.
+            if not _STATUS.fullmatch(wanted) or not 200 <= int(wanted) <= 599:
+                shown = wanted if len(wanted) <= 20 else wanted[:20] + "…"
+                return error_reply(
+                    400, f"X-Mock-Status must be an HTTP status (200 to 599), not {shown!r}"
+                )
             status = int(wanted)
         return self._reply(route.api, route.call, status)
 
@@ -160,7 +168,6 @@ class MockServer(LocalHttpServer):
         return Reply(status or stored_status, content_type, body, extra)
 
     # -- HTTP --------------------------------------------------------------------------------
-
 
 
 def _stored_status(envelope: Shape) -> int:

@@ -238,7 +238,9 @@ class ListenDialog(QDialog):
         self.listen.setEnabled(True)
         self.cancel.setEnabled(False)
         got = len(self.listener.captured) if self.listener else 0
-        self.url.setText(f"Stopped: {got} request(s) captured.")
+        ignored = self.listener.ignored if self.listener else 0
+        turned_away = f", {ignored} to other paths or methods ignored" if ignored else ""
+        self.url.setText(f"Stopped: {got} request(s) captured{turned_away}.")
         self.save.setEnabled(self.shape is not None)
 
     def _captured(self, sample: CapturedRequest) -> None:

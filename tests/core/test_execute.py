@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
+import tracemalloc
 import zlib
 from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
@@ -361,6 +363,57 @@ def test_deflate_is_decoded(run_async: Run[ResponseResult], fault_server: StartS
     assert json_of(fetch(run_async, get(server.url))) == {"ok": True}
 
 
+def test_raw_deflate_is_decoded(run_async: Run[ResponseResult], fault_server: StartServer) -> None:
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)  # no zlib header
+    body = packer.compress(b'{"ok": true}') + packer.flush()
+    server = fault_server(reply(body, headers={"Content-Encoding": "deflate"}))
+    assert json_of(fetch(run_async, get(server.url))) == {"ok": True}
+
+
+def test_brotli_is_decoded(run_async: Run[ResponseResult], httpbin: Any) -> None:
+    pytest.importorskip("brotlicffi")
+    result = fetch(run_async, get(f"{httpbin.url}/brotli"))
+    assert result.header("Content-Encoding") == "br"
+    assert json_of(result)["brotli"] is True
+
+
+def test_two_stacked_codings_are_undone_in_reverse(
+    run_async: Run[ResponseResult], fault_server: StartServer
+) -> None:
+    brotli = pytest.importorskip("brotlicffi")
+    doc = {"ok": True, "pad": "x" * 300_000}
+    wire = brotli.compress(gzip.compress(orjson.dumps(doc)))
+    server = fault_server(reply(wire, headers={"Content-Encoding": "gzip, br"}))
+    result = fetch(run_async, get(server.url))
+    assert json_of(result) == doc
+    assert result.size == len(orjson.dumps(doc))
+
+
+def test_brotli_bomb_stops_at_the_cap_without_decoding_it_all(
+    run_async: Run[ResponseResult], fault_server: StartServer
+) -> None:
+    brotli = pytest.importorskip("brotlicffi")
+    wire = brotli.compress(bytes(256 * MB), quality=5)  # about 400 bytes
+    server = fault_server(reply(wire, headers={"Content-Encoding": "br"}))
+    tracemalloc.start()
+    try:
+        with pytest.raises(ResponseTooLargeError, match="larger than the size cap of 1 MB"):
+            fetch(run_async, get(server.url), ExecutionSettings(max_body_bytes=MB))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(wire) < 1024
+    assert peak < 16 * MB, f"peak {peak / MB:.1f} MB"
+
+
+def test_an_unknown_coding_is_left_as_it_came(
+    run_async: Run[ResponseResult], fault_server: StartServer
+) -> None:
+    # Misconfigured servers name a charset as the coding; httpx passes those through too.
+    server = fault_server(reply(b'{"ok": 1}', headers={"Content-Encoding": "utf-8"}))
+    assert json_of(fetch(run_async, get(server.url))) == {"ok": 1}
+
+
 def test_read_timeout_applies_between_chunks(
     run_async: Run[ResponseResult], fault_server: StartServer
 ) -> None:
@@ -421,3 +474,30 @@ def test_cancel_propagates_and_the_executor_stays_usable(
             return (await executor.send(get(fine.url))).status
 
     assert run_async(go()) == 200
+
+
+def test_bytes_after_the_end_of_a_gzip_body_are_not_kept(
+    run_async: Run[ResponseResult], fault_server: StartServer
+) -> None:
+    # A valid gzip body followed by 64 MB the decoder never reads: not held in memory.
+    body = gzip.compress(b'{"ok": true}')
+    block = bytes(MB)
+
+    def behaviour(conn: socket.socket, stop: Any) -> None:
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\n"
+            + f"Content-Length: {len(body) + 64 * MB}\r\n\r\n".encode()
+            + body
+        )
+        for _ in range(64):  # sent a block at a time: the server holds no more than one
+            conn.sendall(block)
+
+    server = fault_server(behaviour)
+    tracemalloc.start()
+    try:
+        result = fetch(run_async, get(server.url), ExecutionSettings(max_body_bytes=MB))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert json_of(result) == {"ok": True}
+    assert peak < 16 * MB, f"peak {peak / MB:.1f} MB"

@@ -235,3 +235,34 @@ def test_a_bundle_is_served_with_its_saved_responses(tmp_path: Path) -> None:
             assert _differences(other.structure, shape) == []
     finally:
         running.stop()
+
+
+@pytest.mark.parametrize(
+    ("header", "query"),
+    [
+        (b"\xb2", None),  # "²" in Latin-1: a digit to str.isdigit(), not to int()
+        ("²".encode(), None),
+        (None, "²"),
+        (None, "4" * 5000),  # longer than int() reads
+        (None, "100"),  # a 1xx cannot end an answer: the connection used to drop
+        (b"0404", None),
+    ],
+)
+def test_a_malformed_status_override_is_a_400_and_the_mock_keeps_serving(
+    header: bytes | None, query: str | None
+) -> None:
+    api = Api(name="Shop", base_url="https://shop.example", calls=[Call(name="Ping", path="/ping")])
+    running = serve_in_thread(MockServer([api]))
+    try:
+        url = running.url + "/ping"
+        headers = {"X-Mock-Status": header} if header is not None else {}
+        params = {"__status": query} if query is not None else {}
+        answer = httpx.get(url, headers=headers, params=params, timeout=5)
+        assert answer.status_code == 400
+        message = answer.json()["error"]["message"]
+        assert message.startswith("X-Mock-Status must be an HTTP status (200 to 599), not '")
+        assert len(message) < 120
+        assert httpx.get(url, timeout=5).status_code == 200
+        assert httpx.get(url, params={"__status": "503"}, timeout=5).status_code == 503
+    finally:
+        running.stop()

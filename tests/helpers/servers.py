@@ -18,6 +18,7 @@ import socket
 import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable
 from types import TracebackType
 
@@ -26,6 +27,7 @@ __all__ = [
     "FaultServer",
     "free_port",
     "gzip_bomb",
+    "gzip_layers",
     "huge_body",
     "redirect",
     "reply",
@@ -265,6 +267,23 @@ def gzip_bomb(size: int) -> Behaviour:
     """A small gzip body that decompresses to ``size`` zero bytes."""
     wire = gzip.compress(b"0" * size, compresslevel=9)
     return _raw_reply(wire, {"Content-Encoding": "gzip"})
+
+
+def gzip_layers(size: int, layers: int) -> Behaviour:
+    """``size`` zero bytes gzipped ``layers`` times, each layer named in Content-Encoding.
+
+    Two layers shrink 256 MB to about 1 KB: the first is compressed in pieces, so
+    building the body never holds the decoded size.
+    """
+    packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    block = bytes(1 << 20)
+    parts = [
+        packer.compress(block[: min(len(block), size - n)]) for n in range(0, size, len(block))
+    ]
+    wire = b"".join(parts) + packer.flush()
+    for _ in range(layers - 1):
+        wire = gzip.compress(wire, compresslevel=9)
+    return _raw_reply(wire, {"Content-Encoding": ", ".join(["gzip"] * layers)})
 
 
 def _raw_reply(wire: bytes, headers: dict[str, str]) -> Behaviour:

@@ -109,3 +109,26 @@ def test_serve_mock_adds_a_mock_environment_that_answers(window, loop, server, q
     assert isinstance(_get(qtbot, env.base_url + "/a"), httpx.ConnectError)
     assert action.isChecked() is False
     assert window.doc.workspace.apis[0].environment("mock") is not None
+
+
+def test_the_apps_mock_answers_a_malformed_status_override_and_keeps_serving(
+    window, loop, server, qtbot
+) -> None:
+    _workspace(window, server.url)
+    action = _menu_action(window, "serveMockAction")
+    action.setChecked(True)
+    qtbot.waitUntil(lambda: window.environments.active == "mock", timeout=WAIT)
+    env = window.doc.workspace.apis[0].environment("mock")
+    assert env is not None
+    try:
+        for odd in ("%C2%B2", "%B2", "100"):  # "²" in UTF-8 and in Latin-1, a 1xx
+            answer = _get(qtbot, f"{env.base_url}/a?__status={odd}")
+            assert isinstance(answer, httpx.Response), answer
+            assert answer.status_code == 400
+            assert "must be an HTTP status (200 to 599)" in answer.json()["error"]["message"]
+        answer = _get(qtbot, env.base_url + "/a")
+        assert isinstance(answer, httpx.Response)
+        assert answer.status_code == 200
+    finally:
+        action.setChecked(False)
+        qtbot.waitUntil(lambda: window.mock_control.server is None, timeout=WAIT)

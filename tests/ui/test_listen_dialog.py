@@ -110,3 +110,45 @@ def test_an_existing_webhook_is_chosen_by_name(window, loop, qtbot):
     assert dialog.hook.id not in {h.id for h in hooks}
     assert dialog.path.text() == "/hooks/shop"
     dialog.close()
+
+
+def test_strangers_requests_are_answered_and_counted_not_logged_one_by_one(
+    window, loop, qtbot, secrets
+):
+    api = Api(name="Shop", base_url="https://shop.example")
+    window.doc.replace(Workspace(apis=[api]), None)
+    window.tree.select(Item("api", api.id))
+    window.findChild(QAction, "listenForSampleAction").trigger()
+    dialog = window.findChild(ListenDialog, "listenDialog")
+    dialog.name.setEditText("paid")
+    dialog.path.setText("/hooks/stripe")
+    dialog.scheme.setCurrentIndex(dialog.scheme.findData("stripe"))
+    dialog.secret.setText(CANARY)
+    dialog.count.setValue(5)
+    dialog.listen.click()
+    qtbot.waitUntil(lambda: "http://127.0.0.1:" in dialog.url.text(), timeout=WAIT)
+    url = dialog.url.text().split(": ", 1)[1]
+    base = url.rsplit("/hooks/", 1)[0]
+    answers: list[int] = []
+
+    def strangers() -> None:
+        with httpx.Client(timeout=5) as client:
+            for n in range(200):
+                answers.append(client.get(f"{base}/probe/{n}").status_code)
+            forged = {"Stripe-Signature": b"t=\xb2,v1=00"}
+            answers.append(client.post(url, content=b"{}", headers=forged).status_code)
+
+    sender = threading.Thread(target=strangers)
+    sender.start()
+    qtbot.waitUntil(lambda: len(dialog.listener.captured) == 1, timeout=WAIT)
+    sender.join(10)
+    assert answers == [404] * 200 + [200]
+    log = dialog.log.toPlainText()
+    assert log.count("ignored GET /probe/") == 20
+    assert "signature NOT verified: the Stripe-Signature header has no t= timestamp" in log
+    dialog.cancel.click()
+    qtbot.waitUntil(lambda: dialog.listen.isEnabled(), timeout=WAIT)
+    assert dialog.url.text() == (
+        "Stopped: 1 request(s) captured, 200 to other paths or methods ignored."
+    )
+    dialog.close()

@@ -80,9 +80,11 @@ def panel(qtbot, executor, secrets) -> Iterator[ResponsePanel]:
     widget.callEdited.connect(edits.append)
     # Like the shell, a result is handed back only to the call on screen.
     widget.callEdited.connect(
-        lambda call: widget.set_call(widget._api, call)
-        if widget._call is not None and widget._call.id == call.id
-        else None
+        lambda call: (
+            widget.set_call(widget._api, call)
+            if widget._call is not None and widget._call.id == call.id
+            else None
+        )
     )
     widget.edits = edits  # type: ignore[attr-defined]
     yield widget
@@ -579,3 +581,17 @@ def test_choosing_object_for_a_map_lists_its_fields_on_the_next_initialize(
     _initialize(qtbot, panel)
     assert panel.model.index_for_path("rates.ADX", TYPE).data() == "number"
     assert panel.edits[-1].overrides == {"rates": FieldOverride(type=ValueType.OBJECT)}
+
+
+def test_stacked_compression_is_refused_inline(qtbot, panel) -> None:
+    from tests.helpers import servers as s
+
+    with s.FaultServer(s.gzip_layers(1000, 3)) as stacked:
+        panel.set_call(_api(stacked.url), Call(name="Stacked"))
+        _initialize(qtbot, panel)
+        assert panel.ui.message.text() == (
+            f"Response from 127.0.0.1:{stacked.port} (Test API/Stacked) is refused: it stacks "
+            "3 compressions (gzip, gzip, gzip); at most 2 are accepted"
+        )
+    assert panel.statusLabel.text() == "No response"
+    assert panel.edits == []

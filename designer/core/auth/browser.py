@@ -10,6 +10,7 @@ the listener; nothing is left running.
 from __future__ import annotations
 
 import asyncio
+import hmac
 import secrets
 import webbrowser
 from collections.abc import Callable
@@ -33,34 +34,56 @@ _PAGE = (
 )
 
 
-async def _listen(port: int) -> tuple[asyncio.Server, int, asyncio.Future[dict[str, str]]]:
-    """A one-shot HTTP listener whose future resolves to the redirect's query."""
+async def _listen(
+    port: int, state: str
+) -> tuple[asyncio.Server, int, asyncio.Future[dict[str, str]]]:
+    """A one-shot HTTP listener whose future resolves to the redirect's query.
+
+    Only a request to ``/callback`` carrying ``state`` is the answer: any other
+    request (a stray tab, another program, a forged redirect) is told so and the
+    sign-in keeps waiting.
+    """
     answer: asyncio.Future[dict[str, str]] = asyncio.get_running_loop().create_future()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
-            line = await asyncio.wait_for(reader.readline(), 10)
-            while (await asyncio.wait_for(reader.readline(), 10)).strip():
-                pass  # the headers are not needed
+            async with asyncio.timeout(10):
+                line = await reader.readline()
+                for _ in range(100):  # the headers are not needed
+                    if not (await reader.readline()).strip():
+                        break
             target = line.decode("latin-1").split(" ")[1] if line.count(b" ") >= 2 else "/"
-            query = {k: v[0] for k, v in parse_qs(urlsplit(target).query).items()}
-            done = bool(query) and not answer.done()
-            text = (
-                "Signed in. You can close this tab and return to Connector Designer."
-                if done
-                else "Waiting for the sign-in answer."
+            url = urlsplit(target)
+            query = {k: v[0] for k, v in parse_qs(url.query).items()}
+            given = query.get("state", "").encode("utf-8", "surrogatepass")
+            done = (
+                url.path == "/callback"
+                and hmac.compare_digest(given, state.encode())
+                and not answer.done()
             )
+            if done:
+                status, text = (
+                    "200 OK",
+                    "Signed in. You can close this tab and return to Connector Designer.",
+                )
+            elif answer.done():
+                status, text = "410 Gone", "This sign-in is over. You can close this tab."
+            else:
+                status, text = (
+                    "400 Bad Request",
+                    "This is not the sign-in answer Connector Designer is waiting for.",
+                )
             body = _PAGE.format(text=text).encode()
             writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n"
+                f"HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\n".encode()
                 + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
                 + body
             )
             await writer.drain()
             if done:
                 answer.set_result(query)
-        except (OSError, TimeoutError, IndexError):
-            pass  # a stray or broken connection: keep waiting for the real one
+        except (OSError, TimeoutError, IndexError, ValueError):
+            pass  # a stray, slow or broken connection (a line past the reader's limit)
         finally:
             writer.close()
 
@@ -95,9 +118,9 @@ async def sign_in(
     token_url = _token_url(api, auth.token_url)
     client_secret = _secret(store, api, "client_secret", required=False)
     method = "client_secret_basic" if auth.client_auth == "basic" else "client_secret_post"
-    server, port, answer = await _listen(auth.redirect_port)
-    redirect_uri = f"http://127.0.0.1:{port}/callback"
     state, verifier = secrets.token_urlsafe(24), secrets.token_urlsafe(64)
+    server, port, answer = await _listen(auth.redirect_port, state)
+    redirect_uri = f"http://127.0.0.1:{port}/callback"
     try:
         async with _authlib.AsyncOAuth2Client(
             client_id=auth.client_id,

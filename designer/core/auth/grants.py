@@ -27,6 +27,7 @@ from ..models import (
     OAuth2PasswordAuth,
     secret_ref,
 )
+from ..proxies import environment_proxy
 from ..secrets import SecretStore
 from . import _authlib
 from .tokens import Token
@@ -102,6 +103,14 @@ async def _guarded(api: Api, url: str, fetch: Callable[[], Awaitable[Any]]) -> d
             f"{exc.response.status_code}: check the token URL"
         ) from exc
     except httpx.HTTPError as exc:
+        proxy = environment_proxy(url)
+        if proxy is not None and isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+            # Every connection goes to the proxy: a failure to connect is the proxy's.
+            raise AuthenticationError(
+                f"Could not connect to {proxy.named}, on the way to the token endpoint "
+                f"{where} of API '{api.name}' ({exc or type(exc).__name__}): check the proxy, "
+                f"or unset {proxy.variable}"
+            ) from exc
         raise AuthenticationError(
             f"Could not reach the token endpoint {where} of API '{api.name}' "
             f"({exc or type(exc).__name__}): check the token URL and the network"

@@ -50,10 +50,46 @@ def schema_from_introspection(answer: Any, source: str) -> str:
             f"{source} did not return its GraphQL schema ({why}): the server may have "
             "introspection turned off; ask its owner for the schema file (SDL)"
         )
+    unreadable = f"{source} returned a schema that cannot be read"
+    depth = _type_depth(data["__schema"])
+    if depth > MAX_TYPE_DEPTH:
+        raise InputError(
+            f"{unreadable}: a type is wrapped {depth} times in lists and non-nulls (at most "
+            f"{MAX_TYPE_DEPTH} are read)"
+        )
     try:
-        return print_schema(build_client_schema(cast("IntrospectionQuery", data)))
-    except (TypeError, GraphQLError) as exc:
-        raise InputError(f"{source} returned a schema that cannot be read: {exc}") from exc
+        schema = build_client_schema(cast("IntrospectionQuery", data))
+        if schema.query_type is None:
+            raise InputError(f"{unreadable}: it has no query type")
+        return print_schema(schema)
+    except KeyError as exc:
+        raise InputError(f"{unreadable}: an entry has no {exc}") from exc
+    except RecursionError as exc:  # graphql-core walks types recursively
+        raise InputError(f"{unreadable}: it is nested too deeply") from exc
+    except (TypeError, ValueError, AttributeError, GraphQLError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise InputError(f"{unreadable}: {first}") from exc
+
+
+#: The most list and non-null wrappers one type reference may have. The standard
+#: introspection query asks for seven levels of ``ofType``; real schemas use three or four.
+MAX_TYPE_DEPTH = 32
+
+
+def _type_depth(node: Any) -> int:
+    """The longest ``ofType`` chain anywhere in an introspection answer, walked without
+    recursion (the answer is a stranger's, and may nest as deep as JSON allows)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, depth)
+            for key, value in item.items():
+                stack.append((value, depth + 1 if key == "ofType" else 0))
+        elif isinstance(item, list):
+            stack.extend((value, 0) for value in item)
+    return deepest
 
 
 def schema_of(sdl: str) -> GraphQLSchema:

@@ -19,7 +19,11 @@ from ..models import Webhook
 from .capture import CapturedRequest
 from .signature import DEFAULT_TOLERANCE, verify
 
-__all__ = ["Answer", "WebhookListener"]
+__all__ = ["IGNORED_NOTES", "Answer", "WebhookListener"]
+
+#: How many turned-away requests are reported one by one; the rest are only counted,
+#: so a stranger's flood of requests cannot fill a terminal or the app's log.
+IGNORED_NOTES = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +33,11 @@ class Answer:
     status: int = 200
     body: str = '{"received": true}'
     content_type: str = "application/json"
+
+    def __post_init__(self) -> None:
+        # Anything else cannot be sent as a final answer: every sender would get none.
+        if not 200 <= self.status <= 599:
+            raise ValueError(f"an answer's status is 200 to 599, not {self.status}")
 
 
 class WebhookListener(LocalHttpServer):
@@ -51,6 +60,8 @@ class WebhookListener(LocalHttpServer):
         self.answer = answer or Answer()
         self.tolerance = tolerance
         self.captured: list[CapturedRequest] = []
+        #: requests turned away (another path or method), reported or not
+        self.ignored = 0
         self.on_capture = on_capture
         self.on_ignored = on_ignored
         self.done = asyncio.Event()
@@ -75,12 +86,10 @@ class WebhookListener(LocalHttpServer):
         path = target.split("?", 1)[0]
         only = f"This listener captures {self.hook.method.value} {self.path} only"
         if path.rstrip("/") != self.path.rstrip("/"):
-            if self.on_ignored is not None:
-                self.on_ignored(method, target)
+            self._ignore(method, target)
             return error_reply(404, only)
         if method != self.hook.method.value:
-            if self.on_ignored is not None:
-                self.on_ignored(method, target)
+            self._ignore(method, target)
             return error_reply(405, only)
         now = time.time()
         verdict = verify(
@@ -96,6 +105,11 @@ class WebhookListener(LocalHttpServer):
             if self.count and len(self.captured) >= self.count:
                 self.done.set()
         return Reply(self.answer.status, self.answer.content_type, self.answer.body.encode())
+
+    def _ignore(self, method: str, target: str) -> None:
+        self.ignored += 1
+        if self.on_ignored is not None and self.ignored <= IGNORED_NOTES:
+            self.on_ignored(method, target)
 
     async def respond(self, method: str, target: str, headers: Headers, body: bytes) -> Reply:
         return self.handle(method, target, headers, body)

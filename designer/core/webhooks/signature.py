@@ -18,6 +18,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ __all__ = ["DEFAULT_TOLERANCE", "Verdict", "sign", "signature_header", "verify"]
 
 #: Stripe's own default: five minutes between signing and checking.
 DEFAULT_TOLERANCE = 300
+
+_STAMP = re.compile(r"[0-9]{1,15}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,11 +114,14 @@ def _verify_stripe(
     parts = [p.partition("=") for p in value.split(",")]
     stamps = [v.strip() for k, _, v in parts if k.strip() == "t"]
     signatures = [v.strip() for k, _, v in parts if k.strip() == "v1"]
-    if not stamps or not stamps[0].isdigit() or not signatures:
+    # str.isdigit() takes "²" and int() then fails: only ASCII digits, of a sane length.
+    if not stamps or not _STAMP.fullmatch(stamps[0]) or not signatures:
         return Verdict(False, "the Stripe-Signature header has no t= timestamp or v1= signature")
     stamp = int(stamps[0])
-    expected = _digest(secret, f"{stamp}.".encode() + body).hex()
-    if not any(hmac.compare_digest(s, expected) for s in signatures):
+    expected = _digest(secret, f"{stamp}.".encode() + body).hex().encode()
+    # Compared as bytes: compare_digest refuses text that is not ASCII.
+    given = [s.encode("utf-8", "surrogatepass") for s in signatures]
+    if not any(hmac.compare_digest(s, expected) for s in given):
         return Verdict(False, "the Stripe-Signature does not match the signing secret")
     age = (time.time() if now is None else now) - stamp
     if abs(age) > tolerance:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -231,20 +232,66 @@ def test_authorization_code_with_pkce_then_refresh_then_dead_refresh(
 
 
 def test_sign_in_checks_state(run_async: Run, server: srv.OAuthServer) -> None:
-    api, _ = api_with(code_auth(server), server)
+    """A redirect with another state is turned away; the real one still signs in."""
+    api, call = api_with(code_auth(server), server)
+    store = MemorySecretStore()
+    pages: list[httpx.Response] = []
 
-    def forged(url: str) -> None:
+    def forged_then_real(url: str) -> None:
         redirect = httpx.URL(url).params["redirect_uri"]
-        httpx.get(redirect, params={"code": "x", "state": "forged"})
+        pages.append(httpx.get(redirect, params={"code": "x", "state": "forged"}))
+        pages.append(httpx.get(redirect, params={"code": "x"}))  # no state at all
+        _play_browser(url)
 
     async def go() -> Any:
         async with Executor() as executor:
-            return await Authenticator(MemorySecretStore(), executor).sign_in(
-                api, open_url=forged, wait=10
-            )
+            authenticator = Authenticator(store, executor)
+            await authenticator.sign_in(api, open_url=forged_then_real, wait=10)
+            return await authenticator.send(api, call)
 
-    with pytest.raises(AuthenticationError, match="its state does not match"):
-        run_async(go())
+    _, response = run_async(go())
+    assert response.status == 200
+    assert [p.status_code for p in pages] == [400, 400]
+    assert all("Signed in" not in p.text for p in pages)
+    assert server.state.grants_seen == ["authorization_code"]
+
+
+def test_stray_requests_to_the_redirect_port_do_not_end_the_sign_in(
+    run_async: Run, server: srv.OAuthServer
+) -> None:
+    api, call = api_with(code_auth(server), server)
+    store = MemorySecretStore()
+    pages: list[httpx.Response] = []
+
+    def strays_then_real(url: str) -> None:
+        redirect = httpx.URL(url).params["redirect_uri"]
+        state = httpx.URL(url).params["state"]
+        base = redirect.rsplit("/", 1)[0]
+        for stray in (
+            f"{base}/?sign-in",
+            f"{base}/favicon.ico?x=1",
+            f"{redirect}?sign-in",
+            f"{base}/elsewhere?code=x&state={state}",  # the right state on the wrong path
+        ):
+            pages.append(httpx.get(stray))
+        host, port = httpx.URL(redirect).host, httpx.URL(redirect).port
+        with socket.create_connection((host, port or 80)) as raw:  # a line past the limit
+            raw.sendall(b"GET /callback?" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n")
+            raw.recv(100)
+        _play_browser(url)
+        pages.append(httpx.get(f"{redirect}?code=again&state={state}"))
+
+    async def go() -> Any:
+        async with Executor() as executor:
+            authenticator = Authenticator(store, executor)
+            await authenticator.sign_in(api, open_url=strays_then_real, wait=10)
+            return await authenticator.send(api, call)
+
+    _, response = run_async(go())
+    assert response.status == 200
+    assert [p.status_code for p in pages] == [400, 400, 400, 400, 410]
+    assert all("Signed in" not in p.text for p in pages)
+    assert server.state.grants_seen == ["authorization_code"]
 
 
 def test_sign_in_times_out_and_can_be_cancelled(run_async: Run, server: srv.OAuthServer) -> None:
@@ -295,3 +342,36 @@ def test_custom_token_endpoint(run_async: Run, server: srv.OAuthServer) -> None:
     server.expire_all()
     with pytest.raises(AuthenticationError, match="answered 403"):
         run_send(run_async, api, call, store)
+
+
+def test_a_proxy_that_is_down_is_named_for_the_token_endpoint(
+    run_async: Run, server: srv.OAuthServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers.servers import free_port
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    dead = free_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://someone:CANARY_pw@127.0.0.1:{dead}")
+    auth = OAuth2PasswordAuth(
+        token_url=server.url + "/token", client_id=srv.CLIENT_ID, username=srv.USERNAME
+    )
+    api, call = api_with(auth, server)
+    store = MemorySecretStore(
+        {
+            secret_ref(api, "auth.password"): srv.PASSWORD,
+            secret_ref(api, "auth.client_secret"): srv.CLIENT_SECRET,
+        }
+    )
+    with pytest.raises(AuthenticationError) as info:
+        run_send(run_async, api, call, store)
+    port = server.url.rsplit(":", 1)[1]
+    message = str(info.value)
+    assert message.startswith(
+        f"Could not connect to the proxy 127.0.0.1:{dead} (set by HTTP_PROXY), on the way to "
+        f"the token endpoint 127.0.0.1:{port} of API "
+    ), message
+    assert message.endswith("check the proxy, or unset HTTP_PROXY")
+    assert "CANARY_pw" not in message
+    assert server.state.grants_seen == []
