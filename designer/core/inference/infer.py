@@ -288,7 +288,7 @@ def _map_rule(keys: Sequence[str], types: set[type], chosen: bool) -> bool | Non
     if chosen or (len(keys) <= MAX_FIELDS and keys_name_data(keys)):
         return True
     kinds = types - {_NONE}
-    if not value_kinds_unify(kinds):
+    if not kinds or not value_kinds_unify(kinds):  # all null: no evidence of a map
         return False
     if len(keys) > MAX_FIELDS or keys_look_like_map(keys, kinds == {str}):
         return None
