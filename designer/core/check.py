@@ -14,6 +14,12 @@ after a re-initialize. Each change is classified:
   chose for the field anyway (their override);
 - **ignored**: any change to a field the user excluded (or inside one).
 
+With ``against_spec``, each answer is compared with the call's *documented*
+structure instead (the response schema of the OpenAPI document it was
+imported from; see :mod:`designer.core.inference.spec`): every departure of
+an included field fails the call (outcome ``departs``); a call without a
+documented structure is ``undocumented`` and fails nothing.
+
 Requests are polite: at most ``concurrency`` in flight, at most
 ``per_host`` to one host, and a 429 or 503 answer pauses that host for its
 ``Retry-After`` (bounded by the call's deadline) before the call is retried.
@@ -30,6 +36,7 @@ from urllib.parse import urlsplit
 
 from .errors import DesignerError, LookupFailed
 from .inference import Change, diff
+from .inference.spec import Departure, departures
 from .initialize import infer_response, redact, retry_after, with_structure
 from .models import Api, Call, Workspace
 from .request import in_environment
@@ -53,7 +60,9 @@ __all__ = [
 ]
 
 Severity = Literal["breaking", "compatible", "ignored"]
-Outcome = Literal["unchanged", "changed", "breaking", "failed", "new"]
+Outcome = Literal[
+    "unchanged", "changed", "breaking", "failed", "new", "as-documented", "departs", "undocumented"
+]
 
 _BREAKING_KINDS = frozenset({"removed", "type", "nullable", "optional"})
 #: Statuses that ask the client to come back later.
@@ -80,6 +89,8 @@ class CallResult:
     status: int | None = None
     elapsed: float = 0.0
     shape: Shape | None = None
+    #: with ``against_spec``: where the answer departs from the documented structure
+    departures: list[Departure] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -103,6 +114,8 @@ class CheckOptions:
     #: APIs without the environment use their own settings (the app's switcher), instead
     #: of failing (the command line, where naming a missing environment is a mistake)
     only_where_defined: bool = False
+    #: compare answers with the documented structures rather than the stored ones
+    against_spec: bool = False
 
 
 def select_calls(
@@ -254,6 +267,8 @@ async def _check_one(
             elapsed=time.perf_counter() - started,
         )
     elapsed = time.perf_counter() - started
+    if polite.options.against_spec:
+        return _against_spec(api, call, response.status, elapsed, shape)
     if call.structure is None:
         return CallResult(api, call, "new", status=response.status, elapsed=elapsed, shape=shape)
     findings = classify(call, diff(call.structure, shape))
@@ -263,6 +278,16 @@ async def _check_one(
     elif findings:
         outcome = "changed"
     return CallResult(api, call, outcome, findings, None, response.status, elapsed, shape)
+
+
+def _against_spec(api: Api, call: Call, status: int, elapsed: float, shape: Shape) -> CallResult:
+    if call.documented is None:
+        return CallResult(api, call, "undocumented", status=status, elapsed=elapsed, shape=shape)
+    found = [d for d in departures(call.documented, shape) if not _excluded(d.path, call.overrides)]
+    outcome: Outcome = "departs" if found else "as-documented"
+    return CallResult(
+        api, call, outcome, status=status, elapsed=elapsed, shape=shape, departures=found
+    )
 
 
 async def run_check(
@@ -319,8 +344,9 @@ def _known_secrets(store: SecretStore, api: Api, call: Call) -> list[str]:
 
 
 def exit_code(results: Sequence[CallResult], fail_on: str = "breaking") -> int:
-    """0 when nothing breaking was found (with ``any``: nothing changed), else 1."""
-    bad: set[str] = {"breaking", "failed"}
+    """0 when nothing breaking was found (with ``any``: nothing changed) and no answer
+    departs from its documentation, else 1."""
+    bad: set[str] = {"breaking", "failed", "departs"}
     if fail_on == "any":
         bad.add("changed")
     return 1 if any(r.outcome in bad for r in results) else 0

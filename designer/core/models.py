@@ -25,6 +25,7 @@ from pydantic import (
     WithJsonSchema,
     field_serializer,
     model_serializer,
+    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -420,6 +421,10 @@ def _compact_overrides(self: Any, overrides: dict[str, FieldOverride]) -> dict[s
     return {path: override_to_dict(o) for path, o in overrides.items()}
 
 
+#: What a file stores as a call's documented structure while it equals its structure.
+_SAME_AS_STRUCTURE = "same as structure"
+
+
 class Call(_Model):
     """One request of an API, with its parameters and its inferred response structure."""
 
@@ -439,6 +444,11 @@ class Call(_Model):
     structure: Shape | None = None
     overrides: dict[str, FieldOverride] = Field(default_factory=dict)
     graphql: GraphQLQuery | None = Field(None, description="set for a GraphQL call")
+    documented: Shape | None = Field(
+        None,
+        description="the response structure the API's description documents (an OpenAPI "
+        "import); kept when the call is initialized, to show where real answers depart from it",
+    )
 
     @model_serializer(mode="wrap")
     def _omit_plain(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -446,9 +456,21 @@ class Call(_Model):
         data: dict[str, Any] = handler(self)
         if data.get("graphql", 0) is None:
             data.pop("graphql")
+        if data.get("documented", 0) is None:
+            data.pop("documented")
+        elif data["documented"] == data.get("structure"):
+            # Until the call is initialized its structure is the documented one: said once.
+            data["documented"] = _SAME_AS_STRUCTURE
         return data
 
-    _compact_structure = field_serializer("structure")(_compact_structure)
+    @model_validator(mode="before")
+    @classmethod
+    def _read_documented(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("documented") == _SAME_AS_STRUCTURE:
+            data = {**data, "documented": data.get("structure")}
+        return data
+
+    _compact_structure = field_serializer("structure", "documented")(_compact_structure)
     _compact_overrides = field_serializer("overrides")(_compact_overrides)
 
 

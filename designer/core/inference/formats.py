@@ -45,7 +45,15 @@ from collections.abc import Collection, Sequence
 
 from ..structure import TextFormat
 
-__all__ = ["TIME_WORDS", "detect_format", "detect_unix_time", "meet_formats", "name_says_time"]
+__all__ = [
+    "TIME_WORDS",
+    "UNIX_MILLIS",
+    "UNIX_SECONDS",
+    "detect_format",
+    "detect_unix_time",
+    "meet_formats",
+    "name_says_time",
+]
 
 _MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 _RFC_2822 = (
@@ -140,8 +148,9 @@ TIME_WORDS = frozenset(
         "since", "until", "deadline", "seen", "login", "epoch", "when",
     }
 )  # fmt: skip
-_SECONDS = (631_152_000, 4_102_444_800)  # 1990-01-01 to 2100-01-01, UTC
-_MILLIS = (_SECONDS[0] * 1000, _SECONDS[1] * 1000)
+#: The Unix times detected, in seconds and in milliseconds: 1990-01-01 to 2100-01-01, UTC.
+UNIX_SECONDS = (631_152_000, 4_102_444_800)
+UNIX_MILLIS = (UNIX_SECONDS[0] * 1000, UNIX_SECONDS[1] * 1000)
 _WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _LAST_NAME = re.compile(r'(?:^|\.|\[")((?:[^".\[\]\\]|\\.)*)"?\]?(?:\[\])*$')
 
@@ -171,9 +180,9 @@ def detect_unix_time(values: Sequence[int | float], path: str) -> TextFormat | N
         if not nonzero:
             return None
         low = min(nonzero)
-    if _SECONDS[0] <= low and high < _SECONDS[1]:
+    if UNIX_SECONDS[0] <= low and high < UNIX_SECONDS[1]:
         return TextFormat.UNIX_TIME
-    if _MILLIS[0] <= low and high < _MILLIS[1]:
+    if UNIX_MILLIS[0] <= low and high < UNIX_MILLIS[1]:
         return TextFormat.UNIX_TIME_MS
     return None
 
