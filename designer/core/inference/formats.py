@@ -121,7 +121,7 @@ def detect_format(values: Sequence[str]) -> TextFormat | None:
         return None
     first = values[0]
     for fmt, pattern in _PATTERNS:
-        if pattern.fullmatch(first) is None:
+        if not pattern.fullmatch(first):
             continue
         if all(map(pattern.fullmatch, _distinct(values))):
             return fmt

@@ -356,3 +356,23 @@ def test_the_day_before_the_range_is_no_unix_time() -> None:
     assert detect_unix_time([int(start.timestamp())], "created") is TextFormat.UNIX_TIME
     before = start - timedelta(days=1)
     assert detect_unix_time([int(before.timestamp())], "created") is None
+
+
+def test_plain_text_is_not_checked_value_by_value_against_any_format(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Only a format the first value matches is tried on the others: for plain text none is.
+    from designer.core.inference import formats
+
+    checked: list[int] = []
+    real = formats._distinct
+
+    def spy(values: Any) -> Any:
+        checked.append(len(values))
+        return real(values)
+
+    monkeypatch.setattr(formats, "_distinct", spy)
+    assert detect_format(["Kettle", "10.0.0.1", "::1"]) is None
+    assert checked == []
+    assert detect_format(["::1", "fe80::1"]) is TextFormat.IPV6
+    assert checked == [2]
