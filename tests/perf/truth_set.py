@@ -309,7 +309,8 @@ def score(truth: Shape, example: Any, got: Shape) -> Score:
             continue
         result.fact("list items" if items else "type", _type_ok(t, present, c), path)
         if t.format is not None and format_holds(t.format, present):
-            result.fact("format", c is not None and _same_format(t.format, c.format), path)
+            ok = c is not None and _same_format(t.format, c.format)
+            result.fact("format", ok, f"{path} ({t.format.value})")
         if t.type is ValueType.LIST:
             inner = [v for lst in present if isinstance(lst, list) for v in lst]
             if t.items is not None and inner:
