@@ -425,6 +425,11 @@ def _compact_overrides(self: Any, overrides: dict[str, FieldOverride]) -> dict[s
 _SAME_AS_STRUCTURE = "same as structure"
 
 
+def _documented_schema(schema: dict[str, Any]) -> None:
+    """The file format's schema of ``documented``: a structure, the marker, or null."""
+    schema["anyOf"] = [*schema.get("anyOf", []), {"const": _SAME_AS_STRUCTURE}]
+
+
 class Call(_Model):
     """One request of an API, with its parameters and its inferred response structure."""
 
@@ -448,6 +453,7 @@ class Call(_Model):
         None,
         description="the response structure the API's description documents (an OpenAPI "
         "import); kept when the call is initialized, to show where real answers depart from it",
+        json_schema_extra=_documented_schema,
     )
 
     @model_serializer(mode="wrap")
