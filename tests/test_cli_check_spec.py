@@ -166,3 +166,20 @@ def test_update_and_against_spec_together_is_a_usage_error(
     assert code == 2
     assert err.count("\n") == 1
     assert "--against-spec" in err
+
+
+def test_a_body_beside_status_and_headers_is_compared_as_the_body(
+    server: DriftServer, imported: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ws = wf.load(imported)
+    call = next(c for c in ws.apis[0].calls if c.path == "/charge")
+    call.include_errors = True
+    call.capture_headers = True
+    wf.save(ws, imported)
+    code, out, err = run(capsys, "check", str(imported), "--against-spec")
+    assert code == 0, out + err
+    server.answer("/v1/charge", {**AS_DOCUMENTED, "livemode": False})
+    code, out, _ = run(capsys, "check", str(imported), "--against-spec")
+    assert code == 1
+    assert "body.livemode: in the answer (boolean), not in the spec" in out
+    assert "status_code" not in out

@@ -30,14 +30,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from .errors import DesignerError, LookupFailed
 from .inference import Change, diff
 from .inference.spec import Departure, departures
-from .initialize import infer_response, redact, retry_after, with_structure
+from .initialize import body_shape, infer_response, redact, retry_after, with_structure
 from .models import Api, Call, Workspace
 from .request import in_environment
 from .response import ResponseResult
@@ -56,6 +56,7 @@ __all__ = [
     "exit_code",
     "run_check",
     "select_calls",
+    "spec_departures",
     "updated_workspace",
 ]
 
@@ -280,14 +281,33 @@ async def _check_one(
     return CallResult(api, call, outcome, findings, None, response.status, elapsed, shape)
 
 
-def _against_spec(api: Api, call: Call, status: int, elapsed: float, shape: Shape) -> CallResult:
+def spec_departures(call: Call, shape: Shape) -> list[Departure] | None:
+    """Where ``shape`` (the call's data, inferred from an answer) departs from the call's
+    documented structure, fields the user excluded left out; None when nothing is documented.
+
+    Paths are those of the call's data: under ``body`` when status or headers sit beside it.
+    """
     if call.documented is None:
+        return None
+    body = body_shape(call, shape)
+    found = [] if body is None else departures(call.documented, body)
+    if body is not shape:
+        found = [replace(d, path=_under_body(d.path)) for d in found]
+    return [d for d in found if not _excluded(d.path, call.overrides)]
+
+
+def _against_spec(api: Api, call: Call, status: int, elapsed: float, shape: Shape) -> CallResult:
+    found = spec_departures(call, shape)
+    if found is None:
         return CallResult(api, call, "undocumented", status=status, elapsed=elapsed, shape=shape)
-    found = [d for d in departures(call.documented, shape) if not _excluded(d.path, call.overrides)]
     outcome: Outcome = "departs" if found else "as-documented"
     return CallResult(
         api, call, outcome, status=status, elapsed=elapsed, shape=shape, departures=found
     )
+
+
+def _under_body(path: str) -> str:
+    return "body" + (path if path.startswith("[") else f".{path}" if path else "")
 
 
 async def run_check(

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
 from designer.core.inference import Change, detect_kind, infer_body, summarize
-from designer.core.inference.spec import Departure, departures, summarize_departures
+from designer.core.inference.spec import Departure, summarize_departures
 from designer.core.initialize import (
     InferOutcome,
     infer_response,
@@ -467,12 +467,13 @@ class ResponsePanel(QWidget):
     def _show_departures(self, call: Call) -> list[Departure] | None:
         """Compare the call's structure with its documented one, beside the diff; the
         departures, or None when the call has no documentation or was not initialized."""
+        from designer.core.check import spec_departures
+
         documented, structure = call.documented, call.structure
         initialized = structure is not None and structure != documented
         found = None
-        if documented is not None and structure is not None and initialized:
-            left_out = _excluded(call)
-            found = [d for d in departures(documented, structure) if not _within(d.path, left_out)]
+        if structure is not None and initialized:
+            found = spec_departures(call, structure)
         self.ui.show_departures(
             None if documented is None else (found or []), initialized=initialized
         )
@@ -620,16 +621,6 @@ def _status_text(response: ResponseResult) -> str:
     status = f"{response.status} {response.reason}".strip()
     millis = f"{response.elapsed * 1000:,.0f} ms"
     return f"{status} · {millis} · {format_size(response.size)}"
-
-
-def _excluded(call: Call) -> set[str]:
-    """The paths of the fields the user left out of the call's data."""
-    return {path for path, o in call.overrides.items() if not o.include}
-
-
-def _within(path: str, fields: set[str]) -> bool:
-    """Whether ``path`` is one of ``fields`` or inside one."""
-    return any(path == f or path.startswith((f"{f}.", f"{f}[")) for f in fields)
 
 
 def _summary(previous: Shape | None, changes: list[Change]) -> str:
