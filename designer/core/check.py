@@ -10,8 +10,12 @@ after a re-initialize. Each change is classified:
   or became optional. A field that may now be missing breaks a consumer the
   same way as one that may now be null, so both count (the diff reports
   both, and in Bubble both come out as an empty value);
-- **compatible**: a field was added, or a type changed to the type the user
-  chose for the field anyway (their override);
+- **compatible**: a field was added, a type changed to the type the user
+  chose for the field anyway (their override), or a value gained a format on
+  the same type (``integer`` to ``integer (unix-time)``, ``text`` to ``text
+  (ipv4)``): its values are written as before, and a newer release that
+  detects more formats must not fail a check. Losing or changing a format
+  stays breaking, since a consumer may parse the values by it;
 - **ignored**: any change to a field the user excluded (or inside one).
 
 With ``against_spec``, each answer is compared with the call's *documented*
@@ -154,6 +158,8 @@ def classify(call: Call, changes: Sequence[Change]) -> list[Finding]:
         severity: Severity = "compatible"
         if _excluded(change.path, call.overrides):
             severity = "ignored"
+        elif change.kind == "type" and _format_gained(change):
+            severity = "compatible"
         elif change.kind in _BREAKING_KINDS:
             severity = "breaking"
             chosen = call.overrides.get(change.path)
@@ -166,6 +172,13 @@ def classify(call: Call, changes: Sequence[Change]) -> list[Finding]:
                 severity = "compatible"  # the user already reads it as the new type
         findings.append(Finding(change, severity))
     return findings
+
+
+def _format_gained(change: Change) -> bool:
+    """Whether a type change only adds a format: ``integer`` to ``integer (unix-time)``,
+    ``list of text`` to ``list of text (ipv4)``."""
+    before, after = change.before or "", change.after or ""
+    return bool(before) and after.startswith(f"{before} (") and after.endswith(")")
 
 
 def _retry_after(response: ResponseResult) -> float | None:
