@@ -99,6 +99,8 @@ class ValueMaker:
             return f"192.0.2.{n % 256}"  # TEST-NET-1, RFC 5737
         if fmt is TextFormat.IPV6:
             return f"2001:db8::{n:x}"  # the documentation prefix, RFC 3849
+        if fmt is TextFormat.CIDR:
+            return f"198.51.100.0/{24 + n % 9}"  # TEST-NET-2, RFC 5737
         return f"{self.rng.choice(_WORDS).title()} {self.rng.choice(_WORDS)} {n}"
 
     def _integer(self, shape: Shape, index: int | None, depth: int) -> Any:

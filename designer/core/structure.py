@@ -76,6 +76,7 @@ class TextFormat(StrEnum):
     DATE_TIME_RFC_2822 = "date-time-rfc-2822"
     IPV4 = "ipv4"
     IPV6 = "ipv6"
+    CIDR = "cidr"
     UNIX_TIME = "unix-time"
     UNIX_TIME_MS = "unix-time-ms"
 

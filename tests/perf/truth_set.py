@@ -17,7 +17,8 @@ with what the vendor's schema says. Only facts the example can show count:
   not the product's: jsonschema's format checker (date, date-time, time,
   email, ipv4, ipv6, uuid), an absolute URI with a scheme for ``uri`` (RFC
   3986; Twilio documents relative references such as ``/2010-04-01/…`` as
-  ``uri``), :mod:`email.utils` for RFC 2822 dates; Unix times as documented;
+  ``uri``), :mod:`email.utils` for RFC 2822 dates, :mod:`ipaddress` for CIDR
+  networks; Unix times as documented;
 - **nullability**: where the example holds null and the schema allows it, the
   tool allows null (a type *null* counts);
 - **map/record**: an object documented as a map (``additionalProperties``
@@ -46,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import ipaddress
 import json
 import os
 import shutil
@@ -278,6 +280,11 @@ def format_holds(fmt: TextFormat, values: list[Any]) -> bool:
         return False
     if fmt in (TextFormat.URL, TextFormat.IMAGE_URL):
         return all(urlsplit(v).scheme and urlsplit(v).netloc for v in values)
+    if fmt is TextFormat.CIDR:
+        try:
+            return all(ipaddress.ip_network(v, strict=False) is not None for v in values)
+        except ValueError:
+            return False
     if fmt is TextFormat.DATE_TIME_RFC_2822:
         try:
             return all(parsedate_to_datetime(v) is not None for v in values)

@@ -14,6 +14,9 @@ Text formats:
   US zone such as ``EST``), as Twilio writes ``Fri, 18 Oct 2019 17:02:00 +0000``;
 - ``ipv4`` and ``ipv6``: addresses as :mod:`ipaddress` reads them (no leading zeros
   in IPv4, which some parsers read as octal; IPv6 in any of its compressed forms);
+- ``cidr``: an IPv4 or IPv6 network with its prefix length (``10.10.10.0/24``,
+  ``::/0``), as :func:`ipaddress.ip_network` reads it (host bits may be set, as in
+  ``192.168.1.5/24``: firewall rules and interfaces are written so);
 - ``uuid``, ``email``, ``url`` and ``image-url``.
 
 **Unix times.** Integers and numbers are dates (``unix-time``: seconds since
@@ -64,6 +67,21 @@ _RFC_2822 = (
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
 
 
+class _Network:
+    """Matches networks in CIDR notation: a cheap character test, then :mod:`ipaddress`."""
+
+    _CANDIDATE = re.compile(r"[0-9A-Fa-f:.]+/\d{1,3}")
+
+    def fullmatch(self, text: str) -> bool:
+        if self._CANDIDATE.fullmatch(text) is None:
+            return False
+        try:
+            ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return False
+        return True
+
+
 class _IPv6:
     """Matches IPv6 addresses: a cheap character test, then :mod:`ipaddress` decides."""
 
@@ -85,7 +103,7 @@ _DATE = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 _TIME = r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:[Zz]|[+-](?:[01]\d|2[0-3]):[0-5]\d)"
 
 # Order matters only for speed: the first value picks the candidate.
-_PATTERNS: tuple[tuple[TextFormat, re.Pattern[str] | _IPv6], ...] = (
+_PATTERNS: tuple[tuple[TextFormat, re.Pattern[str] | _IPv6 | _Network], ...] = (
     (TextFormat.DATE_TIME, re.compile(rf"{_DATE}[Tt]{_TIME}")),
     (TextFormat.DATE, re.compile(_DATE)),
     (TextFormat.TIME, re.compile(_TIME)),
@@ -112,6 +130,7 @@ _PATTERNS: tuple[tuple[TextFormat, re.Pattern[str] | _IPv6], ...] = (
     (TextFormat.DATE_TIME_RFC_2822, re.compile(_RFC_2822)),
     (TextFormat.IPV4, re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")),
     (TextFormat.IPV6, _IPv6()),
+    (TextFormat.CIDR, _Network()),
 )
 
 

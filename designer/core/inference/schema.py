@@ -19,6 +19,7 @@ Mapping choices:
   Milliseconds have no published name; a tool reading ``unix-time`` would be
   off by a factor of 1,000, so they carry no ``format`` but
   ``x-format: unix-time-ms``. ``ipv4`` and ``ipv6`` are JSON Schema's own;
+  networks in CIDR notation are ``format: cidr`` as in DigitalOcean's;
 - text holding JSON is described with ``contentMediaType`` and
   ``contentSchema``;
 - what JSON Schema has no word for uses ``x-`` keywords: ``x-truncated`` for
@@ -65,6 +66,7 @@ _FORMATS = {
     TextFormat.DATE_TIME_RFC_2822: "date-time-rfc-2822",
     TextFormat.IPV4: "ipv4",
     TextFormat.IPV6: "ipv6",
+    TextFormat.CIDR: "cidr",
     TextFormat.UNIX_TIME: "unix-time",
 }
 #: Formats written only as ``x-format`` (see the module's mapping choices).

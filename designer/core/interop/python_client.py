@@ -304,7 +304,7 @@ class _Writer:
         imports.append("from xml.etree import ElementTree")
         imports += ["", "import httpx"]
         pydantic = {"BaseModel", "ConfigDict", "TypeAdapter"} | (
-            uses & {"AnyUrl", "Field", "BeforeValidator", "PlainSerializer"}
+            uses & {"AnyUrl", "Field", "BeforeValidator", "PlainSerializer", "IPvAnyInterface"}
         )
         imports.append(_from_import("pydantic", sorted(pydantic)))
         title = textwrap.fill(

@@ -5,12 +5,14 @@ field's path (``ListProductsDataItemPrice``); fields keep the user's choices:
 excluded fields are left out, a type or format override wins over the
 inferred one, optional fields default to None, nullable ones accept None.
 Formats map to the types pydantic parses: ``date``, ``datetime``, ``UUID``,
-``AnyUrl``, ``IPv4Address``, ``IPv6Address``. Dates written another way than
-ISO 8601 are ``datetime`` too, through annotated types the module defines
-(:data:`FORMAT_ALIASES`), which read the value as written and write it back
-the same way when a model is dumped to JSON: ``UnixTime`` (integer seconds),
-``UnixTimeNumber`` (seconds with a fraction), ``UnixTimeMs`` (integer
-milliseconds), ``Rfc2822DateTime`` (``Fri, 18 Oct 2019 17:02:00 +0000``).
+``AnyUrl``, ``IPv4Address``, ``IPv6Address``, ``IPvAnyInterface`` (for CIDR
+text: an interface keeps host bits as written, a network would refuse them).
+Dates written another way than ISO 8601 are ``datetime`` too, through
+annotated types the module defines (:data:`FORMAT_ALIASES`), which read the
+value as written and write it back the same way when a model is dumped to
+JSON: ``UnixTime`` (integer seconds), ``UnixTimeNumber`` (seconds with a
+fraction), ``UnixTimeMs`` (integer milliseconds), ``Rfc2822DateTime``
+(``Fri, 18 Oct 2019 17:02:00 +0000``).
 A field whose name is not a Python identifier (or would shadow
 a pydantic attribute) gets a safe name and an alias.
 """
@@ -33,6 +35,7 @@ _FORMAT_TYPES = {
     TextFormat.IMAGE_URL: "AnyUrl",
     TextFormat.IPV4: "IPv4Address",
     TextFormat.IPV6: "IPv6Address",
+    TextFormat.CIDR: "IPvAnyInterface",
     TextFormat.DATE_TIME_RFC_2822: "Rfc2822DateTime",
 }
 _NUMBER_FORMAT_TYPES = {
@@ -108,6 +111,7 @@ _RESERVED = frozenset(
     {"model_config", "model_fields", "copy", "dict", "json", "schema", "construct", "validate"}
     | {"date", "datetime", "UUID", "AnyUrl", "Any", "Field", "BaseModel", "ConfigDict"}
     | {"IPv4Address", "IPv6Address", "Annotated", "BeforeValidator", "PlainSerializer", "email"}
+    | {"IPvAnyInterface"}
     | set(FORMAT_ALIASES)
 )
 

@@ -8,7 +8,7 @@ against the real API:
   make the value nullable), ``format`` (``uri`` is a URL, ``x-format:
   image-url`` an image URL; ``unix-time`` on an integer or number a Unix time,
   ``x-format: unix-time-ms`` one in milliseconds; ``date-time-rfc-2822``,
-  ``ipv4``, ``ipv6``), ``properties`` with ``required`` (the others are
+  ``ipv4``, ``ipv6``, ``cidr``), ``properties`` with ``required`` (the others are
   optional), ``items``, ``enum`` and ``const`` without a type; an object
   with an ``additionalProperties`` schema and no ``properties`` is a map;
 - ``allOf`` merges its members' fields (required in any member is required);
@@ -78,6 +78,7 @@ _FORMATS = {
     "http-date": TextFormat.DATE_TIME_RFC_2822,
     "ipv4": TextFormat.IPV4,
     "ipv6": TextFormat.IPV6,
+    "cidr": TextFormat.CIDR,
 }
 #: Unix times, on integers and numbers: Stripe writes ``unix-time``, others ``unixtime``
 #: or ``timestamp``; milliseconds are ``x-format: unix-time-ms`` (see the exporter).

@@ -172,6 +172,17 @@ def test_text_that_is_no_ip_address(text: str) -> None:
     assert detect_format([text]) not in (TextFormat.IPV4, TextFormat.IPV6)
 
 
+def test_networks_in_cidr_notation_of_either_version() -> None:
+    body = {
+        "vpc": {"ip_range": "10.10.10.0/24"},
+        "firewall": {"sources": {"addresses": ["0.0.0.0/0", "::/0", "192.168.1.5/24"]}},
+    }
+    assert label(body, "vpc.ip_range") == "text (cidr)"
+    assert label(body, "firewall.sources.addresses[]") == "text (cidr)"
+    for text in ("10/20", "1/2", "10.0.0.0/33", "::/129", "10.0.0.0", "a/b", "2024/03"):
+        assert detect_format([text]) is not TextFormat.CIDR, text
+
+
 def test_a_mix_of_v4_and_v6_addresses_is_plain_text() -> None:
     assert detect_format(["10.0.0.1", "::1"]) is None
     a, b = infer_value({"ip": "10.0.0.1"}), infer_value({"ip": "::1"})
@@ -187,6 +198,7 @@ BODY = {
     "date_created": "Fri, 18 Oct 2019 17:02:00 +0000",
     "ip_address": "10.128.192.124",
     "ipv6_address": "2604:a880:0:1010::1",
+    "ip_range": "10.10.10.0/24",
 }
 
 
@@ -200,6 +212,8 @@ def test_the_json_schema_export_writes_the_formats_vendors_write() -> None:
     assert props["date_created"] == {"type": "string", "format": "date-time-rfc-2822"}
     assert props["ip_address"] == {"type": "string", "format": "ipv4"}
     assert props["ipv6_address"] == {"type": "string", "format": "ipv6"}
+    # No name for networks in JSON Schema: DigitalOcean's.
+    assert props["ip_range"] == {"type": "string", "format": "cidr"}
     jsonschema.Draft202012Validator.check_schema(schema)
     checker = jsonschema.Draft202012Validator.FORMAT_CHECKER
     jsonschema.Draft202012Validator(schema, format_checker=checker).validate(
@@ -282,6 +296,7 @@ def test_mock_values_are_written_in_the_detected_encoding() -> None:
         "date_created": RFC_2822[0],
         "ip": "10.0.0.1",
         "ipv6": "::1",
+        "ip_range": "10.10.10.0/24",
     }
     shape = infer_value(body)
     for _path, child in walk(shape):
@@ -334,20 +349,33 @@ def test_dates_round_trip_through_detection_export_and_import(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.ip_addresses(v=4), min_size=1, max_size=4), st.ip_addresses(v=6))
+@given(
+    st.lists(st.ip_addresses(v=4), min_size=1, max_size=4),
+    st.ip_addresses(v=6),
+    st.ip_addresses(),
+    st.integers(0, 32),
+)
 def test_addresses_round_trip_in_any_written_form(
-    v4: list[ipaddress.IPv4Address], v6: ipaddress.IPv6Address
+    v4: list[ipaddress.IPv4Address],
+    v6: ipaddress.IPv6Address,
+    host: ipaddress.IPv4Address | ipaddress.IPv6Address,
+    prefix: int,
 ) -> None:
+    network = ipaddress.ip_interface(f"{host}/{prefix}")
     body = {
         "v4": [str(a) for a in v4],
         "v6": [str(v6), v6.exploded],
+        "networks": [str(network), str(network.network)],
     }
     shape = infer_value(body)
     assert node(shape, "v4[]").format is TextFormat.IPV4
     assert node(shape, "v6[]").format is TextFormat.IPV6
+    assert node(shape, "networks[]").format is TextFormat.CIDR
     back = _json_schema_round_trip(body)
     assert node(back, "v4[]").format is TextFormat.IPV4
     assert node(back, "v6[]").format is TextFormat.IPV6
+    assert node(back, "networks[]").format is TextFormat.CIDR
+    assert ipaddress.ip_interface(body["networks"][0]) == network
     assert [ipaddress.ip_address(t) for t in body["v4"]] == v4
 
 

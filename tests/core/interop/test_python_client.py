@@ -196,6 +196,7 @@ def test_dates_and_addresses_are_parsed_and_written_back_as_they_came(tmp_path: 
         "date_created": "Fri, 18 Oct 2019 17:02:00 +0000",
         "ip_address": "10.128.192.124",
         "ipv6_address": "2604:a880:0:1010::1",
+        "ip_range": "192.168.1.5/24",
         "canceled_at": None,
     }
     call = Call(
@@ -241,6 +242,7 @@ def test_dates_and_addresses_are_parsed_and_written_back_as_they_came(tmp_path: 
     assert event.date_created == datetime.fromisoformat("2019-10-18T17:02:00+00:00")
     assert event.ip_address == ipaddress.IPv4Address("10.128.192.124")
     assert isinstance(event.ipv6_address, ipaddress.IPv6Address)
+    assert event.ip_range == ipaddress.IPv4Interface("192.168.1.5/24")
     assert isinstance(event.canceled_at, datetime)
     # Dumped to JSON, every value is written back in the encoding it came in.
     assert json.loads(event.model_dump_json()) == wire[0]
