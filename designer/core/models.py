@@ -22,10 +22,12 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_serializer,
+    field_validator,
     model_serializer,
-    model_validator,
 )
 from pydantic_core import PydanticCustomError
 
@@ -469,12 +471,15 @@ class Call(_Model):
             data["documented"] = _SAME_AS_STRUCTURE
         return data
 
-    @model_validator(mode="before")
+    @field_validator("documented", mode="wrap")
     @classmethod
-    def _read_documented(cls, data: Any) -> Any:
-        if isinstance(data, dict) and data.get("documented") == _SAME_AS_STRUCTURE:
-            data = {**data, "documented": data.get("structure")}
-        return data
+    def _read_documented(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        if isinstance(value, str) and value == _SAME_AS_STRUCTURE:
+            # The structure validated just before: shared, not validated a second time.
+            return info.data.get("structure")
+        return handler(value)
 
     _compact_structure = field_serializer("structure", "documented")(_compact_structure)
     _compact_overrides = field_serializer("overrides")(_compact_overrides)

@@ -579,7 +579,9 @@ def test_a_documented_structure_is_written_once_until_answers_replace_the_struct
     assert stored["documented"] == "same as structure"
     validator = jsonschema.Draft202012Validator(wf.json_schema())
     validator.validate(orjson.loads(path.read_bytes()))
-    assert wf.load(path).apis[0].calls[0].documented == api.calls[0].structure
+    loaded = wf.load(path).apis[0].calls[0]
+    assert loaded.documented == api.calls[0].structure
+    assert loaded.documented is loaded.structure  # read once, not validated twice
     # Initialized: the answer's structure and the documentation are both kept.
     initialized, _ = with_structure(api.calls[0], infer_value({"id": 7, "extra": True}))
     ws.apis[0].calls[0] = initialized
