@@ -6,6 +6,11 @@ sample values and compares each response's structure with the stored one
 JUnit XML, and exits with 0 when nothing breaking was found, 1 when a change
 is breaking or a call failed, 2 on a usage error (an unknown API, call or
 environment included). The workspace is written only with ``--update``.
+
+``--against-spec`` compares each answer with the structure the call's OpenAPI
+document describes instead, and exits with 1 when one departs from it: fields
+the spec lacks, required fields the answer lacks, other types or formats,
+nulls the spec does not allow (see :mod:`designer.core.inference.spec`).
 """
 
 from __future__ import annotations
@@ -72,6 +77,11 @@ def _cmd_check(args: argparse.Namespace) -> int:
     loaded = load_connectors(args.source)
     if args.update and loaded.bundle:
         return _usage_error("--update writes a workspace file; a bundle is never changed")
+    if args.update and args.against_spec:
+        return _usage_error(
+            "--update saves drifted structures; --against-spec compares with the documented "
+            "ones and changes nothing: use one or the other"
+        )
     ws = loaded.workspace
     try:
         calls = select_calls(ws, args.api, args.call)
@@ -91,6 +101,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         # Room for Retry-After waits and two retries around a slow answer.
         deadline=max(120.0, 4 * args.timeout),
+        against_spec=args.against_spec,
     )
     results = asyncio.run(run_check(calls, store, options, on_result=_Progress(len(calls))))
     if args.format == "json":
@@ -169,6 +180,12 @@ def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
         choices=("breaking", "any"),
         default="breaking",
         help="exit with 1 on breaking changes (default), or on any change",
+    )
+    parser.add_argument(
+        "--against-spec",
+        action="store_true",
+        help="compare each answer with the response schema of the OpenAPI document the call "
+        "was imported from; exit with 1 when one departs from it",
     )
     parser.add_argument(
         "--update",

@@ -10,9 +10,19 @@ after a re-initialize. Each change is classified:
   or became optional. A field that may now be missing breaks a consumer the
   same way as one that may now be null, so both count (the diff reports
   both, and in Bubble both come out as an empty value);
-- **compatible**: a field was added, or a type changed to the type the user
-  chose for the field anyway (their override);
+- **compatible**: a field was added, a type changed to the type the user
+  chose for the field anyway (their override), or a value gained a format on
+  the same type (``integer`` to ``integer (unix-time)``, ``text`` to ``text
+  (ipv4)``): its values are written as before, and a newer release that
+  detects more formats must not fail a check. Losing or changing a format
+  stays breaking, since a consumer may parse the values by it;
 - **ignored**: any change to a field the user excluded (or inside one).
+
+With ``against_spec``, each answer is compared with the call's *documented*
+structure instead (the response schema of the OpenAPI document it was
+imported from; see :mod:`designer.core.inference.spec`): every departure of
+an included field fails the call (outcome ``departs``); a call without a
+documented structure is ``undocumented`` and fails nothing.
 
 Requests are polite: at most ``concurrency`` in flight, at most
 ``per_host`` to one host, and a 429 or 503 answer pauses that host for its
@@ -24,13 +34,14 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from .errors import DesignerError, LookupFailed
 from .inference import Change, diff
-from .initialize import infer_response, redact, retry_after, with_structure
+from .inference.spec import Departure, departures
+from .initialize import body_shape, infer_response, redact, retry_after, with_structure
 from .models import Api, Call, Workspace
 from .request import in_environment
 from .response import ResponseResult
@@ -50,11 +61,14 @@ __all__ = [
     "exit_code",
     "run_check",
     "select_calls",
+    "spec_departures",
     "updated_workspace",
 ]
 
 Severity = Literal["breaking", "compatible", "ignored"]
-Outcome = Literal["unchanged", "changed", "breaking", "failed", "new"]
+Outcome = Literal[
+    "unchanged", "changed", "breaking", "failed", "new", "as-documented", "departs", "undocumented"
+]
 
 _BREAKING_KINDS = frozenset({"removed", "type", "nullable", "optional"})
 #: Statuses that ask the client to come back later.
@@ -81,6 +95,8 @@ class CallResult:
     status: int | None = None
     elapsed: float = 0.0
     shape: Shape | None = None
+    #: with ``against_spec``: where the answer departs from the documented structure
+    departures: list[Departure] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -106,6 +122,8 @@ class CheckOptions:
     only_where_defined: bool = False
     #: the files the user chose for the workspace: no other file sample is sent
     chosen: ChosenFiles | None = None
+    #: compare answers with the documented structures rather than the stored ones
+    against_spec: bool = False
 
 
 def select_calls(
@@ -143,6 +161,8 @@ def classify(call: Call, changes: Sequence[Change]) -> list[Finding]:
         severity: Severity = "compatible"
         if _excluded(change.path, call.overrides):
             severity = "ignored"
+        elif change.kind == "type" and _format_gained(change):
+            severity = "compatible"
         elif change.kind in _BREAKING_KINDS:
             severity = "breaking"
             chosen = call.overrides.get(change.path)
@@ -155,6 +175,13 @@ def classify(call: Call, changes: Sequence[Change]) -> list[Finding]:
                 severity = "compatible"  # the user already reads it as the new type
         findings.append(Finding(change, severity))
     return findings
+
+
+def _format_gained(change: Change) -> bool:
+    """Whether a type change only adds a format: ``integer`` to ``integer (unix-time)``,
+    ``list of text`` to ``list of text (ipv4)``."""
+    before, after = change.before or "", change.after or ""
+    return bool(before) and after.startswith(f"{before} (") and after.endswith(")")
 
 
 def _retry_after(response: ResponseResult) -> float | None:
@@ -257,6 +284,8 @@ async def _check_one(
             elapsed=time.perf_counter() - started,
         )
     elapsed = time.perf_counter() - started
+    if polite.options.against_spec:
+        return _against_spec(api, call, response.status, elapsed, shape)
     if call.structure is None:
         return CallResult(api, call, "new", status=response.status, elapsed=elapsed, shape=shape)
     findings = classify(call, diff(call.structure, shape))
@@ -266,6 +295,35 @@ async def _check_one(
     elif findings:
         outcome = "changed"
     return CallResult(api, call, outcome, findings, None, response.status, elapsed, shape)
+
+
+def spec_departures(call: Call, shape: Shape) -> list[Departure] | None:
+    """Where ``shape`` (the call's data, inferred from an answer) departs from the call's
+    documented structure, fields the user excluded left out; None when nothing is documented.
+
+    Paths are those of the call's data: under ``body`` when status or headers sit beside it.
+    """
+    if call.documented is None:
+        return None
+    body = body_shape(call, shape)
+    found = [] if body is None else departures(call.documented, body)
+    if body is not shape:
+        found = [replace(d, path=_under_body(d.path)) for d in found]
+    return [d for d in found if not _excluded(d.path, call.overrides)]
+
+
+def _against_spec(api: Api, call: Call, status: int, elapsed: float, shape: Shape) -> CallResult:
+    found = spec_departures(call, shape)
+    if found is None:
+        return CallResult(api, call, "undocumented", status=status, elapsed=elapsed, shape=shape)
+    outcome: Outcome = "departs" if found else "as-documented"
+    return CallResult(
+        api, call, outcome, status=status, elapsed=elapsed, shape=shape, departures=found
+    )
+
+
+def _under_body(path: str) -> str:
+    return "body" + (path if path.startswith("[") else f".{path}" if path else "")
 
 
 async def run_check(
@@ -322,8 +380,9 @@ def _known_secrets(store: SecretStore, api: Api, call: Call) -> list[str]:
 
 
 def exit_code(results: Sequence[CallResult], fail_on: str = "breaking") -> int:
-    """0 when nothing breaking was found (with ``any``: nothing changed), else 1."""
-    bad: set[str] = {"breaking", "failed"}
+    """0 when nothing breaking was found (with ``any``: nothing changed) and no answer
+    departs from its documentation, else 1."""
+    bad: set[str] = {"breaking", "failed", "departs"}
     if fail_on == "any":
         bad.add("changed")
     return 1 if any(r.outcome in bad for r in results) else 0

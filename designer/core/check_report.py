@@ -17,6 +17,7 @@ from xml.etree import ElementTree as ET
 
 from .check import CallResult, Severity
 from .escaping import inert
+from .inference.spec import summarize_departures
 from .wording import plural
 
 __all__ = [
@@ -37,6 +38,9 @@ OUTCOME_WORDS = {
     "breaking": "BREAKING",
     "failed": "FAILED",
     "new": "new",
+    "as-documented": "as documented",
+    "departs": "DEPARTS",
+    "undocumented": "no spec",
 }
 
 
@@ -46,6 +50,10 @@ def change_summary(result: CallResult) -> str:
         return inert(result.error or "failed")
     if result.outcome == "new":
         return "no stored structure yet"
+    if result.outcome == "undocumented":
+        return "no documented structure: import the call from an OpenAPI document"
+    if result.outcome in ("as-documented", "departs"):
+        return summarize_departures(result.departures)
     parts = []
     for severity in _SEVERITIES:
         n = result.count(severity)
@@ -88,6 +96,9 @@ def text_report(results: Sequence[CallResult]) -> str:
         if r.findings:
             details.append(f"{inert(r.name)}:")
             details.extend(f"  {f.severity:<10}  {inert(str(f.change))}" for f in r.findings)
+        if r.departures:
+            details.append(f"{inert(r.name)}:")
+            details.extend(f"  {d.kind:<12}  {inert(str(d))}" for d in r.departures)
     if details:
         lines += ["", *details]
     lines += ["", summary_line(results)]
@@ -118,6 +129,21 @@ def json_report(results: Sequence[CallResult]) -> dict[str, Any]:
                     }
                     for f in r.findings
                 ],
+                **(
+                    {
+                        "departures": [
+                            {
+                                "kind": d.kind,
+                                "path": d.path,
+                                "documented": d.documented,
+                                "actual": d.actual,
+                            }
+                            for d in r.departures
+                        ]
+                    }
+                    if r.outcome in ("as-documented", "departs")
+                    else {}
+                ),
             }
             for r in results
         ],
@@ -126,7 +152,7 @@ def json_report(results: Sequence[CallResult]) -> dict[str, Any]:
 
 def junit_xml(results: Sequence[CallResult], *, name: str = "connector-designer check") -> bytes:
     """JUnit XML with one test case per call (the API is its class name)."""
-    failures = sum(1 for r in results if r.outcome == "breaking")
+    failures = sum(1 for r in results if r.outcome in ("breaking", "departs"))
     errors = sum(1 for r in results if r.outcome == "failed")
     total = sum(r.elapsed for r in results)
     suites = ET.Element(
@@ -168,12 +194,22 @@ def junit_xml(results: Sequence[CallResult], *, name: str = "connector-designer 
                 type="breaking change",
             )
             failure.text = "\n".join(inert(str(f.change)) for f in breaking)
+        elif r.outcome == "departs":
+            failure = ET.SubElement(
+                case,
+                "failure",
+                message=inert(summarize_departures(r.departures)),
+                type="departs from the spec",
+            )
+            failure.text = "\n".join(inert(str(d)) for d in r.departures)
         others = [f for f in r.findings if f.severity != "breaking"]
-        if others or r.outcome == "new":
+        if others or r.outcome in ("new", "undocumented"):
             out = ET.SubElement(case, "system-out")
             lines = [f"{f.severity}: {inert(str(f.change))}" for f in others]
             if r.outcome == "new":
                 lines.append("no stored structure yet: the structure was not compared")
+            if r.outcome == "undocumented":
+                lines.append("no documented structure: the answer was not compared")
             out.text = "\n".join(lines)
     ET.indent(suites)
     data: bytes = ET.tostring(suites, encoding="utf-8", xml_declaration=True)

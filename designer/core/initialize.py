@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "InferOutcome",
+    "body_shape",
     "infer_response",
     "initialize",
     "initialize_within",
@@ -162,6 +163,14 @@ def object_kinds(call: Call) -> dict[str, ValueType]:
         return kinds
     # The body sits under a "body" field beside the status and headers fields.
     return {path[4:].lstrip("."): kind for path, kind in kinds.items() if _in_body(path)}
+
+
+def body_shape(call: Call, shape: Shape) -> Shape | None:
+    """The structure of the response body within ``shape``, the call's data: the data
+    itself, or its ``body`` field when status or headers sit beside the body."""
+    if not (call.include_errors or call.capture_headers):
+        return shape
+    return (shape.fields or {}).get("body")
 
 
 def _in_body(path: str) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -32,6 +33,8 @@ __all__ = ["ValueMaker", "to_xml"]
 
 _WORDS = ["alpha", "bravo", "delta", "lima", "oscar", "sierra", "tango", "zulu"]
 _EPOCH = datetime(2024, 1, 1, 9, 0, tzinfo=UTC)
+#: Units per second of the Unix-time formats.
+_UNIX_SCALE = {TextFormat.UNIX_TIME: 1, TextFormat.UNIX_TIME_MS: 1000}
 #: Deeper than this, objects and lists come out empty (structures are bounded anyway).
 MAX_DEPTH = 64
 
@@ -90,19 +93,34 @@ class ValueMaker:
             return f"https://example.com/{self.rng.choice(_WORDS)}/{n}"
         if fmt is TextFormat.IMAGE_URL:
             return f"https://example.com/images/{n}.png"
+        if fmt is TextFormat.DATE_TIME_RFC_2822:
+            return format_datetime(moment)
+        if fmt is TextFormat.IPV4:
+            return f"192.0.2.{n % 256}"  # TEST-NET-1, RFC 5737
+        if fmt is TextFormat.IPV6:
+            return f"2001:db8::{n:x}"  # the documentation prefix, RFC 3849
+        if fmt is TextFormat.CIDR:
+            return f"198.51.100.0/{24 + n % 9}"  # TEST-NET-2, RFC 5737
         return f"{self.rng.choice(_WORDS).title()} {self.rng.choice(_WORDS)} {n}"
 
     def _integer(self, shape: Shape, index: int | None, depth: int) -> Any:
         sample = self._sample(shape)
         if isinstance(sample, int) and not isinstance(sample, bool):
             return sample
+        if shape.format in _UNIX_SCALE:
+            return round(self._moment().timestamp() * _UNIX_SCALE[shape.format])
         return self.rng.randint(1, 1000)
 
     def _number(self, shape: Shape, index: int | None, depth: int) -> Any:
         sample = self._sample(shape)
         if isinstance(sample, int | float) and not isinstance(sample, bool):
             return float(sample)  # 3 would read back as an integer
+        if shape.format in _UNIX_SCALE:
+            return self._moment().timestamp() * _UNIX_SCALE[shape.format] + 0.5
         return self.rng.randint(100, 99_999) / 100 + 0.005
+
+    def _moment(self) -> datetime:
+        return _EPOCH + timedelta(minutes=self.rng.randint(0, 525_600))
 
     def _boolean(self, shape: Shape, index: int | None, depth: int) -> Any:
         sample = self._sample(shape)

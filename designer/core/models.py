@@ -22,8 +22,11 @@ from pydantic import (
     ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
     WithJsonSchema,
     field_serializer,
+    field_validator,
     model_serializer,
 )
 from pydantic_core import PydanticCustomError
@@ -420,6 +423,15 @@ def _compact_overrides(self: Any, overrides: dict[str, FieldOverride]) -> dict[s
     return {path: override_to_dict(o) for path, o in overrides.items()}
 
 
+#: What a file stores as a call's documented structure while it equals its structure.
+_SAME_AS_STRUCTURE = "same as structure"
+
+
+def _documented_schema(schema: dict[str, Any]) -> None:
+    """The file format's schema of ``documented``: a structure, the marker, or null."""
+    schema["anyOf"] = [*schema.get("anyOf", []), {"const": _SAME_AS_STRUCTURE}]
+
+
 class Call(_Model):
     """One request of an API, with its parameters and its inferred response structure."""
 
@@ -439,6 +451,12 @@ class Call(_Model):
     structure: Shape | None = None
     overrides: dict[str, FieldOverride] = Field(default_factory=dict)
     graphql: GraphQLQuery | None = Field(None, description="set for a GraphQL call")
+    documented: Shape | None = Field(
+        None,
+        description="the response structure the API's description documents (an OpenAPI "
+        "import); kept when the call is initialized, to show where real answers depart from it",
+        json_schema_extra=_documented_schema,
+    )
 
     @model_serializer(mode="wrap")
     def _omit_plain(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -446,9 +464,24 @@ class Call(_Model):
         data: dict[str, Any] = handler(self)
         if data.get("graphql", 0) is None:
             data.pop("graphql")
+        if data.get("documented", 0) is None:
+            data.pop("documented")
+        elif data["documented"] == data.get("structure"):
+            # Until the call is initialized its structure is the documented one: said once.
+            data["documented"] = _SAME_AS_STRUCTURE
         return data
 
-    _compact_structure = field_serializer("structure")(_compact_structure)
+    @field_validator("documented", mode="wrap")
+    @classmethod
+    def _read_documented(
+        cls, value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo
+    ) -> Any:
+        if isinstance(value, str) and value == _SAME_AS_STRUCTURE:
+            # The structure validated just before: shared, not validated a second time.
+            return info.data.get("structure")
+        return handler(value)
+
+    _compact_structure = field_serializer("structure", "documented")(_compact_structure)
     _compact_overrides = field_serializer("overrides")(_compact_overrides)
 
 

@@ -29,9 +29,11 @@ __all__ = [
     "ResponseType",
     "Sample",
     "Shape",
+    "NUMBER_FORMATS",
     "TextFormat",
     "ValueType",
     "child_path",
+    "format_applies",
 ]
 
 Sample = str | int | float | bool | None
@@ -54,7 +56,15 @@ class ValueType(StrEnum):
 
 
 class TextFormat(StrEnum):
-    """A format detected on text values; detected only when every value matches."""
+    """A format detected on values; detected only when every value matches.
+
+    Most are formats of text. ``unix-time`` and ``unix-time-ms`` are dates
+    written as numbers (seconds or milliseconds since 1970, UTC): they apply to
+    integers and numbers, so the original encoding is kept beside the meaning.
+    ``date-time-rfc-2822`` is a date written as e-mail and HTTP headers write
+    it (``Fri, 18 Oct 2019 17:02:00 +0000``; RFC 1123 and HTTP-date are forms
+    of it). The name stays ``TextFormat`` because files and exports spell it.
+    """
 
     DATE = "date"
     DATE_TIME = "date-time"
@@ -63,6 +73,23 @@ class TextFormat(StrEnum):
     URL = "url"
     IMAGE_URL = "image-url"
     UUID = "uuid"
+    DATE_TIME_RFC_2822 = "date-time-rfc-2822"
+    IPV4 = "ipv4"
+    IPV6 = "ipv6"
+    CIDR = "cidr"
+    UNIX_TIME = "unix-time"
+    UNIX_TIME_MS = "unix-time-ms"
+
+
+#: Formats of integers and numbers: Unix times; every other format is a format of text.
+NUMBER_FORMATS = frozenset({TextFormat.UNIX_TIME, TextFormat.UNIX_TIME_MS})
+
+
+def format_applies(kind: ValueType, fmt: TextFormat) -> bool:
+    """Whether values of type ``kind`` can have format ``fmt``."""
+    if fmt in NUMBER_FORMATS:
+        return kind is ValueType.INTEGER or kind is ValueType.NUMBER
+    return kind is ValueType.TEXT
 
 
 class ResponseType(StrEnum):
@@ -107,9 +134,9 @@ class Shape:
 
     @property
     def label(self) -> str:
-        """The type as users read it: ``text (date)``, ``list of object``."""
-        if self.type is ValueType.TEXT and self.format is not None:
-            return f"text ({self.format.value})"
+        """The type as users read it: ``text (date)``, ``integer (unix-time)``, ``list of text``."""
+        if self.format is not None and format_applies(self.type, self.format):
+            return f"{self.type.value} ({self.format.value})"
         if self.type is ValueType.LIST or self.type is ValueType.MAP:
             inner = self.items.label if self.items is not None else ValueType.UNKNOWN.value
             return f"{self.type.value} of {inner}"

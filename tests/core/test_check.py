@@ -104,3 +104,18 @@ def test_update_touches_only_changed_and_new_calls() -> None:
     assert calls[1].overrides["a"].label == "A"
     assert calls[2].structure is not None
     assert ws.apis[0].calls[1].structure == changed.structure  # the original is untouched
+
+
+def test_a_format_gained_on_the_same_type_is_compatible_and_a_format_lost_is_breaking() -> None:
+    # Stored by a release that knew no Unix times or addresses; detected now.
+    old = _shape({"created": 1, "ip": "x", "ips": ["x"], "at": "2024-01-01"})
+    new = _shape({"created": 1741476542, "ip": "10.0.0.1", "ips": ["10.0.0.1"], "at": "tomorrow"})
+    call = Call(name="c", structure=old)
+    severities = {f.change.path: f.severity for f in classify(call, diff(old, new))}
+    assert severities == {
+        "created": "compatible",
+        "ip": "compatible",
+        "ips": "compatible",
+        "ips[]": "compatible",
+        "at": "breaking",  # a date no longer: a consumer parsing dates breaks
+    }

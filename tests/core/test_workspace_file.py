@@ -545,3 +545,52 @@ def test_a_map_structure_and_a_map_override_round_trip_in_a_version_1_file() -> 
     again = wf.loads(data, source="maps.json")
     assert wf.dumps(again) == data
     assert again.apis[0].calls[-1].structure == shape
+
+
+def test_a_documented_structure_is_written_once_until_answers_replace_the_structure(
+    tmp_path: Path,
+) -> None:
+    from designer.core.inference import infer_value
+    from designer.core.initialize import with_structure
+    from designer.core.interop.openapi_import import import_openapi
+
+    schema = {"type": "object", "properties": {"id": {"type": "string"}}}
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "T", "version": "1"},
+        "paths": {
+            "/x": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {"application/json": {"schema": schema}},
+                        }
+                    }
+                }
+            }
+        },
+    }
+    (api,) = import_openapi(doc, "doc.json").apis
+    ws = Workspace(name="W", apis=[api])
+    path = tmp_path / "w.json"
+    wf.save(ws, path)
+    stored = orjson.loads(path.read_bytes())["apis"][0]["calls"][0]
+    assert stored["documented"] == "same as structure"
+    validator = jsonschema.Draft202012Validator(wf.json_schema())
+    validator.validate(orjson.loads(path.read_bytes()))
+    loaded = wf.load(path).apis[0].calls[0]
+    assert loaded.documented == api.calls[0].structure
+    assert loaded.documented is loaded.structure  # read once, not validated twice
+    # Initialized: the answer's structure and the documentation are both kept.
+    initialized, _ = with_structure(api.calls[0], infer_value({"id": 7, "extra": True}))
+    ws.apis[0].calls[0] = initialized
+    wf.save(ws, path)
+    stored = orjson.loads(path.read_bytes())["apis"][0]["calls"][0]
+    assert stored["documented"]["fields"]["id"]["type"] == "text"
+    assert stored["structure"]["fields"]["id"]["type"] == "integer"
+    validator.validate(orjson.loads(path.read_bytes()))
+    back = wf.load(path).apis[0].calls[0]
+    assert back.documented is not None
+    assert back.structure is not None
+    assert "extra" not in (back.documented.fields or {})

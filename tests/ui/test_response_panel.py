@@ -595,3 +595,70 @@ def test_stacked_compression_is_refused_inline(qtbot, panel) -> None:
         )
     assert panel.statusLabel.text() == "No response"
     assert panel.edits == []
+
+
+def test_the_answer_is_shown_against_the_spec_beside_the_diff(qtbot, panel, tmp_path) -> None:
+    from designer.core.interop.openapi_import import import_openapi
+    from tests.helpers.drift_server import running_drift_server
+
+    schema = {
+        "type": "object",
+        "required": ["id", "amount", "created"],
+        "properties": {
+            "id": {"type": "string"},
+            "amount": {"type": "integer"},
+            "created": {"type": "integer", "format": "unix-time"},
+            "status": {"type": "string"},
+        },
+    }
+    with running_drift_server() as server:
+        doc = {
+            "openapi": "3.1.0",
+            "info": {"title": "Payments", "version": "1"},
+            "servers": [{"url": server.url}],
+            "paths": {
+                "/charge": {
+                    "get": {
+                        "summary": "Get charge",
+                        "responses": {
+                            "200": {
+                                "description": "ok",
+                                "content": {"application/json": {"schema": schema}},
+                            }
+                        },
+                    }
+                }
+            },
+        }
+        (api,) = import_openapi(doc, "payments.json").apis
+        call = api.calls[0]
+        panel.set_call(api, call)
+        tab = panel.ui.tabs
+        assert tab.isTabEnabled(panel.ui.specTab)
+        assert "Initialize the call" in panel.ui.specSummary.text()
+        server.answer(
+            "/charge",
+            {"id": "ch_1", "created": "2025-03-08T23:29:02Z", "status": None, "livemode": False},
+        )
+        _initialize(qtbot, panel)
+    summary = panel.ui.summaryLabel.text()
+    assert "Against the spec: 1 field not in the spec" in summary
+    assert "1 required field missing" in summary
+    table = panel.ui.spec
+    rows = {
+        table.item(r, 0).text(): [table.item(r, c).text() for c in range(1, 4)]
+        for r in range(table.rowCount())
+    }
+    assert rows["livemode"] == ["not in the spec", "—", "boolean"]
+    assert rows["amount"] == ["required, missing", "integer", "—"]
+    assert rows["created"] == ["other type", "integer (unix-time)", "text (date-time)"]
+    assert rows["status"] == ["null not allowed", "text", "null"]
+    assert "departs from the spec" in panel.ui.specSummary.text()
+    # The documented structure stays on the call the panel hands back.
+    assert panel.edits[-1].documented is not None
+    tab.setCurrentIndex(panel.ui.specTab)
+    panel.grab().save(str(tmp_path / "against-spec.png"))
+    assert (tmp_path / "against-spec.png").stat().st_size > 0
+    # A call that was not imported from a spec has nothing to compare with.
+    panel.set_call(api, Call(name="Other", path="/other"))
+    assert not tab.isTabEnabled(panel.ui.specTab)

@@ -331,3 +331,20 @@ def test_a_map_in_a_view_after_a_change_of_mind(qtmodeltester, qapp) -> None:
     model.setData(model.index_for_path("permissions", TYPE), "map")
     _fetch_all(model)
     qtmodeltester.check(model, force_py=True)
+
+
+def test_a_unix_time_reads_as_a_dated_integer_and_can_be_chosen_or_undone(qtbot, qapp) -> None:
+    model = StructureModel()
+    model.set_structure(infer_value({"created": 1741476542, "count": 1741476542}))
+    created = model.index_for_path("created", TYPE)
+    assert created.data() == "integer (unix-time)"
+    assert "integer (unix-time-ms)" in presentation.TYPE_CHOICES
+    assert "text (unix-time)" not in presentation.TYPE_CHOICES
+    with qtbot.waitSignal(model.overridesEdited) as signal:
+        assert model.setData(created, "integer")
+    assert signal.args[0] == {"created": FieldOverride(type=ValueType.INTEGER)}
+    count = model.index_for_path("count", TYPE)
+    with qtbot.waitSignal(model.overridesEdited) as signal:
+        assert model.setData(count, "integer (unix-time)")
+    assert signal.args[0]["count"] == FieldOverride(ValueType.INTEGER, TextFormat.UNIX_TIME)
+    assert count.data() == "integer (unix-time)"

@@ -28,7 +28,7 @@ import orjson
 
 from ..jsonvalues import DROP, sample_value
 from ..structure import Sample, Shape, ValueType, child_path
-from .formats import detect_format
+from .formats import detect_format, detect_unix_time
 from .maps import (
     MAX_FIELDS,
     MAX_NODES,
@@ -136,6 +136,7 @@ class _Engine:
         elif types == {int, float}:
             present = list(filter(_not_none, values)) if nullable else values
             shape = Shape(type=ValueType.NUMBER, samples=_samples(present))
+            shape.format = detect_unix_time(present, path)
         else:
             shape = self._mixed(types, values, depth, path)
         shape.count = count
@@ -147,7 +148,9 @@ class _Engine:
         numeric = {int, float} & types
         if len(numeric) == 2:
             nums = [v for v in values if type(v) is int or type(v) is float]
-            variants.append(Shape(type=ValueType.NUMBER, count=len(nums), samples=_samples(nums)))
+            number = Shape(type=ValueType.NUMBER, count=len(nums), samples=_samples(nums))
+            number.format = detect_unix_time(nums, path)
+            variants.append(number)
             types = types - numeric
         for kind in types:
             group = [v for v in values if type(v) is kind]
@@ -167,9 +170,13 @@ class _Engine:
         if kind is bool:
             return Shape(type=ValueType.BOOLEAN, samples=_samples(values))
         if kind is int:
-            return Shape(type=ValueType.INTEGER, samples=_samples(values))
+            shape = Shape(type=ValueType.INTEGER, samples=_samples(values))
+            shape.format = detect_unix_time(values, path)
+            return shape
         if kind is float:
-            return Shape(type=ValueType.NUMBER, samples=_samples(values))
+            shape = Shape(type=ValueType.NUMBER, samples=_samples(values))
+            shape.format = detect_unix_time(values, path)
+            return shape
         if kind is Truncated:
             inner = {v.kind for v in values}
             vtype = ValueType.OBJECT if inner == {dict} else ValueType.LIST
@@ -288,7 +295,7 @@ def _map_rule(keys: Sequence[str], types: set[type], chosen: bool) -> bool | Non
     if chosen or (len(keys) <= MAX_FIELDS and keys_name_data(keys)):
         return True
     kinds = types - {_NONE}
-    if not value_kinds_unify(kinds):
+    if not kinds or not value_kinds_unify(kinds):  # all null: no evidence of a map
         return False
     if len(keys) > MAX_FIELDS or keys_look_like_map(keys, kinds == {str}):
         return None

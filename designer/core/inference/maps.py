@@ -28,10 +28,17 @@ of these holds:
 
 Values **unify** when, nulls aside, they are all of one kind (numbers, text,
 booleans, lists or objects); objects must also share at least one field
-present in all of them (or be empty, or be maps themselves). Rules 2 and 3
-need unifying values; rule 1 does not, since keys that are dates or ids say
-enough (``{"2024-03-01": 5, "2024-03-02": "n/a"}`` is a map of integer or
-text).
+present in all of them (or be maps themselves). Rules 2 and 3 need unifying
+values; rule 1 does not, since keys that are dates or ids say enough
+(``{"2024-03-01": 5, "2024-03-02": "n/a"}`` is a map of integer or text).
+
+Rules 2 and 3 also need **evidence** in the values: values that are all null,
+all empty text, all empty objects or all empty lists say nothing about what
+the object holds, so they never make a map. Such an object (Stripe's dispute
+``evidence``: 27 named fields, all null in a sample) stays a record of
+nullable (or empty) fields, and a later sample fills them in. For text the
+evidence is read from the samples kept (up to two distinct values among the
+first 50), so that inferring at once and merging judge alike.
 
 Keys are judged as a set and values as a multiset, so the order of keys and
 of list items never changes the decision. Merging samples re-applies the
@@ -132,9 +139,20 @@ def value_kinds_unify(kinds: Collection[type]) -> bool:
 
 
 def values_unify(merged: Shape) -> bool:
-    """Whether ``merged``, the merged shape of a would-be map's values, is one kind of value."""
-    if merged.type in (ValueType.MIXED, ValueType.UNKNOWN):
+    """Whether ``merged``, the merged shape of a would-be map's values, is one kind of value
+    and shows it: values that are all null or all empty are no evidence (see above)."""
+    vtype = merged.type
+    if vtype in (ValueType.MIXED, ValueType.UNKNOWN, ValueType.NULL):
         return False
-    if merged.type is ValueType.OBJECT and merged.fields and merged.count > 1:
-        return any(not child.optional for child in merged.fields.values())
+    if vtype is ValueType.OBJECT:
+        if merged.fields is None:
+            return True  # truncated: nothing known inside
+        if not merged.fields:
+            return False
+        return merged.count <= 1 or any(not child.optional for child in merged.fields.values())
+    if vtype is ValueType.TEXT:
+        return merged.samples != [""]
+    if vtype is ValueType.LIST:
+        items = merged.items
+        return items is not None and (items.count > 0 or items.truncated)
     return True

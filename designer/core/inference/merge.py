@@ -12,7 +12,7 @@ values), and two records whose fields together read as a map (see
 
 from __future__ import annotations
 
-from ..structure import Sample, Shape, ValueType
+from ..structure import Sample, Shape, TextFormat, ValueType
 from .formats import meet_formats
 from .maps import MAX_FIELDS, could_be_map, keys_look_like_map, keys_name_data, values_unify
 
@@ -79,11 +79,18 @@ def _merge_same(a: Shape, b: Shape) -> Shape:
     if a.type is not b.type and {a.type, b.type} <= _OBJECTS:
         return _merge_map(a, b)
     if a.type is not b.type:  # integer and number
-        return Shape(type=ValueType.NUMBER, samples=_samples(a.samples, b.samples))
+        return Shape(
+            type=ValueType.NUMBER,
+            format=_meet_number_formats(a, b),
+            samples=_samples(a.samples, b.samples),
+        )
     result = Shape(type=a.type, samples=_samples(a.samples, b.samples))
     result.truncated = a.truncated or b.truncated
     if a.type is ValueType.TEXT:
         result.format = meet_formats(a.format, b.format)
+    elif a.type in _NUMERIC:
+        result.format = _meet_number_formats(a, b)
+    if a.type is ValueType.TEXT:
         if a.embedded is not None and b.embedded is not None:
             result.embedded = merge(a.embedded, b.embedded)
     elif a.type is ValueType.OBJECT:
@@ -96,6 +103,16 @@ def _merge_same(a: Shape, b: Shape) -> Shape:
     if a.size is not None and b.size is not None:
         result.size = max(a.size, b.size)
     return result
+
+
+def _meet_number_formats(a: Shape, b: Shape) -> TextFormat | None:
+    """The format of numbers merged: a sample of only zeros ("never", in a Unix-time
+    field) does not undo the other's format, as inferring both at once would not."""
+    if a.format is None and set(a.samples) <= {0}:
+        return b.format
+    if b.format is None and set(b.samples) <= {0}:
+        return a.format
+    return meet_formats(a.format, b.format)
 
 
 def _merge_fields(a: Shape, b: Shape) -> dict[str, Shape] | None:

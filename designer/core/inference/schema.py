@@ -9,8 +9,17 @@ Mapping choices:
   ``additionalProperties`` holding the schema of its values and no
   ``properties``; a record the user marked as a map is written the same way,
   its values being the merge of its fields;
-- detected text formats become ``format`` (``url`` and ``image-url`` become
-  ``uri``, the latter with ``x-format: image-url``);
+- detected formats become ``format`` (``url`` and ``image-url`` become
+  ``uri``, the latter with ``x-format: image-url``). Formats JSON Schema does
+  not define are written under the name a vendor already publishes, since
+  ``format`` is an open vocabulary (unknown names are annotations, which
+  validators and OpenAPI tools pass over): Unix times in seconds are
+  ``{"type": "integer", "format": "unix-time"}`` as in Stripe's OpenAPI
+  document, RFC 2822 dates ``format: date-time-rfc-2822`` as in Twilio's.
+  Milliseconds have no published name; a tool reading ``unix-time`` would be
+  off by a factor of 1,000, so they carry no ``format`` but
+  ``x-format: unix-time-ms``. ``ipv4`` and ``ipv6`` are JSON Schema's own;
+  networks in CIDR notation are ``format: cidr`` as in DigitalOcean's;
 - text holding JSON is described with ``contentMediaType`` and
   ``contentSchema``;
 - what JSON Schema has no word for uses ``x-`` keywords: ``x-truncated`` for
@@ -28,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path
+from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path, format_applies
 from .merge import map_values
 
 __all__ = ["SCHEMA_DIALECT", "to_json_schema"]
@@ -54,7 +63,14 @@ _FORMATS = {
     TextFormat.URL: "uri",
     TextFormat.IMAGE_URL: "uri",
     TextFormat.UUID: "uuid",
+    TextFormat.DATE_TIME_RFC_2822: "date-time-rfc-2822",
+    TextFormat.IPV4: "ipv4",
+    TextFormat.IPV6: "ipv6",
+    TextFormat.CIDR: "cidr",
+    TextFormat.UNIX_TIME: "unix-time",
 }
+#: Formats written only as ``x-format`` (see the module's mapping choices).
+_X_FORMATS = frozenset({TextFormat.IMAGE_URL, TextFormat.UNIX_TIME_MS})
 
 
 def to_json_schema(
@@ -99,8 +115,8 @@ class _Exporter:
         if override is not None:
             if override.type is not None:
                 vtype = override.type
-                fmt = override.format if vtype is ValueType.TEXT else None
-            elif override.format is not None and vtype is ValueType.TEXT:
+                fmt = override.format
+            elif override.format is not None:
                 fmt = override.format
             if override.label:
                 target["title"] = override.label
@@ -118,9 +134,10 @@ class _Exporter:
         if json_type is None:  # unknown, or a mixed override: anything goes
             return
         target["type"] = [json_type, "null"] if node.nullable and json_type != "null" else json_type
-        if fmt is not None and vtype is ValueType.TEXT:
-            target["format"] = _FORMATS[fmt]
-            if fmt is TextFormat.IMAGE_URL:
+        if fmt is not None and format_applies(vtype, fmt):
+            if fmt in _FORMATS:
+                target["format"] = _FORMATS[fmt]
+            if fmt in _X_FORMATS:
                 target["x-format"] = fmt.value
         if node.truncated:
             target["x-truncated"] = True

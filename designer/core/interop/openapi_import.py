@@ -15,7 +15,8 @@
   dotted names; lists and free-form objects as JSON values, binary
   multipart parts as files), filled from the media example; anything else a
   JSON template from the example.
-- The schema of the first success response becomes the call's structure
+- The schema of the first success response becomes the call's structure, and stays
+  as its documented structure once real answers replace it (see :mod:`..inference.spec`)
   (see :mod:`.schema_shape`).
 - Security requirements become each API's authentication (see
   :mod:`.openapi_security`).
@@ -348,9 +349,14 @@ class _Importer:
             entry = r.obj(content[media], join(join(at, "content"), media))
             schema = entry.get("schema")
             schema_at = join(join(join(at, "content"), media), "schema")
+        shape = response_shape(schema, schema_at, self.resolver)
         return {
             "response_type": response_type_of(media),
-            "structure": response_shape(schema, schema_at, self.resolver),
+            "structure": shape,
+            # Kept apart from the structure, which real answers replace: the documentation
+            # to compare them with (see inference.spec). Shared, not copied: structures are
+            # replaced whole, never edited in place.
+            "documented": shape,
         }
 
 

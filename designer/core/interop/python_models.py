@@ -5,7 +5,15 @@ field's path (``ListProductsDataItemPrice``); fields keep the user's choices:
 excluded fields are left out, a type or format override wins over the
 inferred one, optional fields default to None, nullable ones accept None.
 Formats map to the types pydantic parses: ``date``, ``datetime``, ``UUID``,
-``AnyUrl``. A field whose name is not a Python identifier (or would shadow
+``AnyUrl``, ``IPv4Address``, ``IPv6Address``, ``IPvAnyInterface`` (for CIDR
+text: an interface keeps host bits as written, a network would refuse them).
+Dates written another way than ISO 8601 are ``datetime`` too, through
+annotated types the module defines (:data:`FORMAT_ALIASES`), which read the
+value as written and write it back the same way when a model is dumped to
+JSON: ``UnixTime`` (integer seconds), ``UnixTimeNumber`` (seconds with a
+fraction), ``UnixTimeMs`` (integer milliseconds), ``Rfc2822DateTime``
+(``Fri, 18 Oct 2019 17:02:00 +0000``).
+A field whose name is not a Python identifier (or would shadow
 a pydantic attribute) gets a safe name and an alias.
 """
 
@@ -16,7 +24,7 @@ from dataclasses import dataclass, field
 from ..escaping import python_class_name, python_identifier, python_string, unique_name
 from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path
 
-__all__ = ["ModelWriter", "identifier", "pascal"]
+__all__ = ["FORMAT_ALIASES", "ModelWriter", "identifier", "pascal"]
 
 _FORMAT_TYPES = {
     TextFormat.DATE: "date",
@@ -24,6 +32,68 @@ _FORMAT_TYPES = {
     TextFormat.UUID: "UUID",
     TextFormat.URL: "AnyUrl",
     TextFormat.IMAGE_URL: "AnyUrl",
+    TextFormat.IPV4: "IPv4Address",
+    TextFormat.IPV6: "IPv6Address",
+    TextFormat.CIDR: "IPvAnyInterface",
+    TextFormat.DATE_TIME_RFC_2822: "Rfc2822DateTime",
+}
+_NUMBER_FORMAT_TYPES = {
+    (ValueType.INTEGER, TextFormat.UNIX_TIME): "UnixTime",
+    (ValueType.NUMBER, TextFormat.UNIX_TIME): "UnixTimeNumber",
+    (ValueType.INTEGER, TextFormat.UNIX_TIME_MS): "UnixTimeMs",
+    (ValueType.NUMBER, TextFormat.UNIX_TIME_MS): "UnixTimeMs",
+}
+#: The module source of each annotated date type: what it needs imported, and its code.
+FORMAT_ALIASES: dict[str, tuple[frozenset[str], str]] = {
+    "UnixTime": (
+        frozenset({"datetime", "Annotated", "PlainSerializer"}),
+        "def _to_unix_time(value: datetime) -> int:\n"
+        "    return int(value.timestamp())\n\n\n"
+        "#: Seconds since 1970 (UTC), read as a datetime and written back as seconds.\n"
+        'UnixTime = Annotated[datetime, PlainSerializer(_to_unix_time, when_used="json")]',
+    ),
+    "UnixTimeNumber": (
+        frozenset({"datetime", "Annotated", "PlainSerializer"}),
+        "def _to_unix_time_number(value: datetime) -> float:\n"
+        "    return value.timestamp()\n\n\n"
+        "#: Seconds since 1970 (UTC) with a fraction, read as a datetime and written back so.\n"
+        "UnixTimeNumber = Annotated[\n"
+        '    datetime, PlainSerializer(_to_unix_time_number, when_used="json")\n'
+        "]",
+    ),
+    "UnixTimeMs": (
+        frozenset({"datetime", "Any", "Annotated", "BeforeValidator", "PlainSerializer"}),
+        "def _from_unix_time_ms(value: Any) -> Any:\n"
+        "    if isinstance(value, int | float) and not isinstance(value, bool):\n"
+        "        return value / 1000\n"
+        "    return value\n\n\n"
+        "def _to_unix_time_ms(value: datetime) -> int:\n"
+        "    return round(value.timestamp() * 1000)\n\n\n"
+        "#: Milliseconds since 1970 (UTC), read as a datetime and written back as milliseconds.\n"
+        "UnixTimeMs = Annotated[\n"
+        "    datetime,\n"
+        "    BeforeValidator(_from_unix_time_ms),\n"
+        '    PlainSerializer(_to_unix_time_ms, when_used="json"),\n'
+        "]",
+    ),
+    "Rfc2822DateTime": (
+        frozenset({"datetime", "Any", "Annotated", "BeforeValidator", "PlainSerializer", "email"}),
+        "def _from_rfc_2822(value: Any) -> Any:\n"
+        "    if isinstance(value, str):\n"
+        "        try:\n"
+        "            return email.utils.parsedate_to_datetime(value)\n"
+        "        except (TypeError, ValueError):\n"
+        "            return value  # pydantic says what is wrong with it\n"
+        "    return value\n\n\n"
+        "def _to_rfc_2822(value: datetime) -> str:\n"
+        "    return email.utils.format_datetime(value)\n\n\n"
+        "#: A date as e-mail and HTTP write it (RFC 2822), read as a datetime, written back so.\n"
+        "Rfc2822DateTime = Annotated[\n"
+        "    datetime,\n"
+        "    BeforeValidator(_from_rfc_2822),\n"
+        '    PlainSerializer(_to_rfc_2822, when_used="json"),\n'
+        "]",
+    ),
 }
 _SCALARS = {
     ValueType.TEXT: "str",
@@ -39,6 +109,9 @@ _SCALARS = {
 _RESERVED = frozenset(
     {"model_config", "model_fields", "copy", "dict", "json", "schema", "construct", "validate"}
     | {"date", "datetime", "UUID", "AnyUrl", "Any", "Field", "BaseModel", "ConfigDict"}
+    | {"IPv4Address", "IPv6Address", "Annotated", "BeforeValidator", "PlainSerializer", "email"}
+    | {"IPvAnyInterface"}
+    | set(FORMAT_ALIASES)
 )
 #: Nor the built-in types of annotations: ``int: int = Field(alias="INT")`` cannot be built.
 _TYPE_NAMES = frozenset({"int", "str", "float", "bool", "bytes", "list"})
@@ -97,6 +170,10 @@ class ModelWriter:
         if kind is ValueType.TEXT and fmt in _FORMAT_TYPES:
             self.uses.add(_FORMAT_TYPES[fmt])
             return _FORMAT_TYPES[fmt]
+        if fmt is not None and (kind, fmt) in _NUMBER_FORMAT_TYPES:
+            alias = _NUMBER_FORMAT_TYPES[(kind, fmt)]
+            self.uses.add(alias)
+            return alias
         text = _SCALARS.get(kind, "Any")
         if text == "Any":
             self.uses.add("Any")

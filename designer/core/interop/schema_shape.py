@@ -6,7 +6,9 @@ against the real API:
 
 - ``type`` (a name or a list; ``"null"`` and OpenAPI 3.0's ``nullable``
   make the value nullable), ``format`` (``uri`` is a URL, ``x-format:
-  image-url`` an image URL), ``properties`` with ``required`` (the others are
+  image-url`` an image URL; ``unix-time`` on an integer or number a Unix time,
+  ``x-format: unix-time-ms`` one in milliseconds; ``date-time-rfc-2822``,
+  ``ipv4``, ``ipv6``, ``cidr``), ``properties`` with ``required`` (the others are
   optional), ``items``, ``enum`` and ``const`` without a type; an object
   with an ``additionalProperties`` schema and no ``properties`` is a map;
 - ``allOf`` merges its members' fields (required in any member is required);
@@ -67,6 +69,27 @@ _FORMATS = {
     "uri": TextFormat.URL,
     "url": TextFormat.URL,
     "uuid": TextFormat.UUID,
+    # Dates as e-mail and HTTP write them (Twilio), and the names other documents use.
+    "date-time-rfc-2822": TextFormat.DATE_TIME_RFC_2822,
+    "date-time-rfc2822": TextFormat.DATE_TIME_RFC_2822,
+    "rfc2822": TextFormat.DATE_TIME_RFC_2822,
+    "date-time-rfc-1123": TextFormat.DATE_TIME_RFC_2822,
+    "date-time-rfc1123": TextFormat.DATE_TIME_RFC_2822,
+    "http-date": TextFormat.DATE_TIME_RFC_2822,
+    "ipv4": TextFormat.IPV4,
+    "ipv6": TextFormat.IPV6,
+    "cidr": TextFormat.CIDR,
+}
+#: Unix times, on integers and numbers: Stripe writes ``unix-time``, others ``unixtime``
+#: or ``timestamp``; milliseconds are ``x-format: unix-time-ms`` (see the exporter).
+_NUMBER_FORMATS = {
+    "unix-time": TextFormat.UNIX_TIME,
+    "unixtime": TextFormat.UNIX_TIME,
+    "unix-timestamp": TextFormat.UNIX_TIME,
+    "timestamp": TextFormat.UNIX_TIME,
+    "unix-time-ms": TextFormat.UNIX_TIME_MS,
+    "unixtime-ms": TextFormat.UNIX_TIME_MS,
+    "timestamp-ms": TextFormat.UNIX_TIME_MS,
 }
 
 
@@ -247,11 +270,17 @@ class _Converter:
                 shape.format = TextFormat.IMAGE_URL
             elif isinstance(fmt, str) and fmt in _FORMATS:
                 shape.format = _FORMATS[fmt]
+            elif isinstance(schema.get("x-format"), str) and schema["x-format"] in _FORMATS:
+                shape.format = _FORMATS[schema["x-format"]]
             if "contentSchema" in schema and schema.get("contentMediaType") == "application/json":
                 embedded = self.convert(
                     schema["contentSchema"], join(where, "contentSchema"), depth + 1, frame
                 )
                 shape.embedded = embedded
+        elif vtype in (ValueType.INTEGER, ValueType.NUMBER):
+            fmt = schema.get("x-format", schema.get("format"))
+            if isinstance(fmt, str) and fmt in _NUMBER_FORMATS:
+                shape.format = _NUMBER_FORMATS[fmt]
         if vtype in (ValueType.TEXT, ValueType.BINARY):
             if isinstance(schema.get("x-content-type"), str):
                 shape.content_type = schema["x-content-type"]

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.inference.spec import Departure, summarize_departures
 from designer.core.response import ResponseResult
 
 from ..errors import InlineMessage
@@ -41,6 +42,15 @@ _EMPTY, _CONTENT = 0, 1
 _EXPAND_DEPTH = 2
 #: Shares of the width (less the Include column) that Type and Sample take, up to a cap.
 _TYPE_SHARE, _SAMPLE_SHARE = 0.3, 0.28
+_SPEC_COLUMNS = ("Field", "Departure", "The spec says", "The answer holds")
+_NO_SPEC = "No documented structure: calls imported from an OpenAPI document have one"
+_DEPARTURE_WORDS = {
+    "undocumented": "not in the spec",
+    "missing": "required, missing",
+    "type": "other type",
+    "format": "other format",
+    "nullable": "null not allowed",
+}
 
 
 class StructureTree(QTreeView):
@@ -180,10 +190,34 @@ class PanelLayout:
         )
         self.headers.horizontalHeader().setStretchLastSection(True)
 
+        self.spec = named(QTableWidget(0, len(_SPEC_COLUMNS), panel), "specDepartures")
+        self.spec.setHorizontalHeaderLabels(list(_SPEC_COLUMNS))
+        self.spec.setAccessibleName("Where the answer departs from the spec")
+        self.spec.verticalHeader().hide()
+        self.spec.verticalHeader().setDefaultSectionSize(self.spec.fontMetrics().height() + 8)
+        self.spec.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.spec.setAlternatingRowColors(True)
+        self.spec.setWordWrap(False)
+        self.spec.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.spec.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        for section in range(len(_SPEC_COLUMNS) - 1):
+            self.spec.horizontalHeader().setSectionResizeMode(
+                section, QHeaderView.ResizeMode.ResizeToContents
+            )
+        self.spec.horizontalHeader().setStretchLastSection(True)
+        self.specSummary = named(QLabel(panel), "specSummary")
+        self.specSummary.setWordWrap(True)
+        self.specPage = QWidget(panel)
+        spec_column = QVBoxLayout(self.specPage)
+        spec_column.setContentsMargins(4, 4, 4, 4)
+        spec_column.addWidget(self.specSummary)
+        spec_column.addWidget(self.spec, 1)
+
         self.tabs = named(QTabWidget(panel), "responseTabs")
         self.tabs.addTab(self.tree, "&Structure")
         self.tabs.addTab(self.raw, "&Raw")
         self.tabs.addTab(self.headers, "He&aders")  # Alt+H opens the Help menu
+        self.specTab = self.tabs.addTab(self.specPage, "Against s&pec")
 
         content = QWidget(panel)
         column = QVBoxLayout(content)
@@ -225,6 +259,43 @@ class PanelLayout:
         for row, (name, value) in enumerate(response.headers):
             self.headers.setItem(row, 0, QTableWidgetItem(name))
             self.headers.setItem(row, 1, QTableWidgetItem(value))
+
+    def show_departures(self, found: list[Departure] | None, *, initialized: bool) -> None:
+        """Where the answer departs from the documented structure; None: nothing documented."""
+        self.spec.setRowCount(0)
+        if found is None:
+            self.tabs.setTabEnabled(self.specTab, False)
+            self.tabs.setTabToolTip(self.specTab, _NO_SPEC)
+            self.specSummary.setText(_NO_SPEC)
+            return
+        self.tabs.setTabEnabled(self.specTab, True)
+        if not initialized:
+            text = "Initialize the call to compare its real answer with the spec."
+            self.tabs.setTabToolTip(self.specTab, text)
+            self.specSummary.setText(text)
+            return
+        summary = summarize_departures(found)
+        self.tabs.setTabToolTip(self.specTab, f"The last answer against the spec: {summary}")
+        if not found:
+            self.specSummary.setText("The last answer is as the spec documents it.")
+            return
+        self.specSummary.setText(
+            f"The last answer departs from the spec: {summary}. The docs may be wrong, "
+            "or the call's sample values differ from what the spec assumes."
+        )
+        self.spec.setRowCount(len(found))
+        for row, departure in enumerate(found):
+            cells = (
+                departure.path or "(response)",
+                _DEPARTURE_WORDS[departure.kind],
+                departure.documented or "—",
+                departure.actual or "—",
+            )
+            for section, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(departure))
+                self.spec.setItem(row, section, item)
+        self.spec.setCurrentCell(-1, -1)  # no focus frame on the first cell until clicked
 
     def show_pasted(self, body: bytes, kind: str) -> None:
         self.raw.show_body(body, kind)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
 from designer.core.inference import Change, detect_kind, infer_body, summarize
+from designer.core.inference.spec import Departure, summarize_departures
 from designer.core.initialize import (
     InferOutcome,
     infer_response,
@@ -191,6 +192,7 @@ class ResponsePanel(QWidget):
             self.ui.message.clear()
             self._show_kept(call)
             self._show_state(call)
+        self._show_departures(call)
         self._update_actions()
         if not self._warmed:
             # Start a worker process now, so the first Initialize does not wait for one.
@@ -459,8 +461,27 @@ class ResponsePanel(QWidget):
             # Changed fields deeper than the first levels are opened too; a bounded
             # number, so a response that changed everywhere stays quick to show.
             self.ui.reveal([c.path for c in changes[:_REVEAL_CHANGES]])
+            found = self._show_departures(updated)
+            if found is not None:
+                summary += f" Against the spec: {summarize_departures(found)}."
+                self._notes[call_id] = summary
             self.ui.summaryLabel.setText(summary)
         self.callEdited.emit(updated)
+
+    def _show_departures(self, call: Call) -> list[Departure] | None:
+        """Compare the call's structure with its documented one, beside the diff; the
+        departures, or None when the call has no documentation or was not initialized."""
+        from designer.core.check import spec_departures
+
+        documented, structure = call.documented, call.structure
+        initialized = structure is not None and structure != documented
+        found = None
+        if structure is not None and initialized:
+            found = spec_departures(call, structure)
+        self.ui.show_departures(
+            None if documented is None else (found or []), initialized=initialized
+        )
+        return found
 
     def _failed(self, call_id: str, exc: DesignerError) -> None:
         running = self._runs.get(call_id)

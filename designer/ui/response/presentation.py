@@ -15,7 +15,14 @@ from PySide6.QtGui import QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
 from designer.core.inference import Change
-from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType
+from designer.core.structure import (
+    NUMBER_FORMATS,
+    FieldOverride,
+    Shape,
+    TextFormat,
+    ValueType,
+    format_applies,
+)
 
 __all__ = [
     "CHOICES_ROLE",
@@ -34,12 +41,15 @@ __all__ = [
 ]
 
 _SCALARS = (ValueType.TEXT, ValueType.INTEGER, ValueType.NUMBER, ValueType.BOOLEAN)
-#: What the Type combo box offers for a value: plain types and text with a format.
+#: What the Type combo box offers for a value: plain types, text with a format, and
+#: integers and numbers that are Unix times.
 TYPE_CHOICES: tuple[str, ...] = (
     "text",
-    *(f"text ({fmt.value})" for fmt in TextFormat),
+    *(f"text ({fmt.value})" for fmt in TextFormat if fmt not in NUMBER_FORMATS),
     "integer",
+    *(f"integer ({fmt.value})" for fmt in TextFormat if fmt in NUMBER_FORMATS),
     "number",
+    *(f"number ({fmt.value})" for fmt in TextFormat if fmt in NUMBER_FORMATS),
     "boolean",
 )
 #: What it offers for an object or a map: whether its keys are field names or data.
@@ -74,8 +84,8 @@ def type_choices(shape: Shape) -> tuple[str, ...]:
 
 
 def _label(kind: ValueType, fmt: TextFormat | None) -> str:
-    if kind is ValueType.TEXT and fmt is not None:
-        return f"text ({fmt.value})"
+    if fmt is not None and format_applies(kind, fmt):
+        return f"{kind.value} ({fmt.value})"
     return kind.value
 
 
@@ -92,9 +102,8 @@ def parse_choice(choice: str) -> tuple[ValueType, TextFormat | None] | None:
     """The type and format a combo-box entry stands for, or None if it names none."""
     if choice not in TYPE_CHOICES and choice not in OBJECT_CHOICES:
         return None
-    if choice.startswith("text ("):
-        return ValueType.TEXT, TextFormat(choice[6:-1])
-    return ValueType(choice), None
+    kind, _, fmt = choice.partition(" (")
+    return ValueType(kind), TextFormat(fmt[:-1]) if fmt else None
 
 
 def field_text(name: str, override: FieldOverride | None) -> str:

@@ -372,3 +372,86 @@ def test_detection_is_independent_of_key_item_and_sample_order(
     assert _kinds(merged) == _kinds(at_once)
     for sample in wrapped:
         check(to_json_schema(merged), sample)
+
+
+# -- maps need evidence -------------------------------------------------------------------------
+
+EVIDENCE_FIELDS = [
+    "access_activity_log",
+    "billing_address",
+    "cancellation_policy",
+    "cancellation_policy_disclosure",
+    "cancellation_rebuttal",
+    "customer_communication",
+    "customer_email_address",
+    "customer_name",
+    "customer_purchase_ip",
+    "customer_signature",
+    "duplicate_charge_documentation",
+    "duplicate_charge_explanation",
+    "duplicate_charge_id",
+    "product_description",
+    "receipt",
+    "refund_policy",
+    "refund_policy_disclosure",
+    "refund_refusal_explanation",
+    "service_date",
+    "service_documentation",
+    "shipping_address",
+    "shipping_carrier",
+    "shipping_date",
+    "shipping_documentation",
+    "shipping_tracking_number",
+    "uncategorized_file",
+    "uncategorized_text",
+]
+
+
+def test_a_record_whose_values_are_all_null_is_a_record_of_nullable_fields() -> None:
+    # Stripe's dispute evidence: 27 named fields, every one null in the sample.
+    body = {"id": "dp_1", "evidence": dict.fromkeys(EVIDENCE_FIELDS)}
+    evidence = node(infer_value(body), "evidence")
+    assert evidence.type is ValueType.OBJECT
+    assert list(evidence.fields or ()) == EVIDENCE_FIELDS
+    assert all(f.type is ValueType.NULL for f in (evidence.fields or {}).values())
+    schema = to_json_schema(infer_value(body))
+    assert set(schema["properties"]["evidence"]["properties"]) == set(EVIDENCE_FIELDS)
+    # A later sample fills the fields in: they become nullable text, still a record.
+    filled = dict.fromkeys(EVIDENCE_FIELDS, "text")
+    merged = node(
+        merge(infer_value(body), infer_value({"id": "dp_2", "evidence": filled})), "evidence"
+    )
+    assert merged.type is ValueType.OBJECT
+    assert (merged.fields or {})["receipt"].label == "text"
+    assert (merged.fields or {})["receipt"].nullable
+    at_once = node(infer_values([body, {"id": "dp_2", "evidence": filled}]), "evidence")
+    assert at_once.type is ValueType.OBJECT
+
+
+@pytest.mark.parametrize(
+    "empty", [None, "", {}, []], ids=["null", "empty text", "empty object", "empty list"]
+)
+def test_many_fields_that_are_all_empty_are_no_evidence_of_a_map(empty: object) -> None:
+    fields = [f"setting_{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(60)]
+    body = {"settings": {name: empty for name in fields}}
+    settings_node = node(infer_value(body), "settings")
+    assert settings_node.type is ValueType.OBJECT
+    assert list(settings_node.fields or ()) == fields
+    # Two samples merged judge the same way as one.
+    merged = node(merge(infer_value(body), infer_value(body)), "settings")
+    assert merged.type is ValueType.OBJECT
+
+
+def test_many_fields_with_values_to_show_are_still_a_map() -> None:
+    fields = [f"setting_{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(60)]
+    # Mostly empty, but the values that are there are one kind: evidence enough.
+    body = {name: ("on" if i == 3 else "") for i, name in enumerate(fields)}
+    assert infer_value(body).label == "map of text"
+    nulls = {f"k{i}": (None if i % 2 else {"v": i}) for i in range(30)}
+    assert infer_value(nulls).type is ValueType.MAP
+
+
+def test_keys_that_are_data_make_a_map_even_of_nulls() -> None:
+    # Rule 1: the keys are the evidence (a time series with no readings yet).
+    body = {"2024-03-01": None, "2024-03-02": None, "2024-03-03": None}
+    assert infer_value(body).type is ValueType.MAP

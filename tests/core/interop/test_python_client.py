@@ -180,3 +180,69 @@ def test_graphql_calls_send_the_envelope_and_return_typed_data(
     assert isinstance(result, BaseModel)
     assert len(result.products) == 3  # type: ignore[attr-defined]
     assert isinstance(result.products[0].price.amount, float)  # type: ignore[attr-defined]
+
+
+def test_dates_and_addresses_are_parsed_and_written_back_as_they_came(tmp_path: Path) -> None:
+    import ipaddress
+    import json
+
+    from designer.core.inference import infer_value
+    from designer.core.models import Api, Call
+
+    body = {
+        "created": 1741476542,
+        "period_end": 1741476542.5,
+        "updated_at": 1741476542123,
+        "date_created": "Fri, 18 Oct 2019 17:02:00 +0000",
+        "ip_address": "10.128.192.124",
+        "ipv6_address": "2604:a880:0:1010::1",
+        "ip_range": "192.168.1.5/24",
+        "canceled_at": None,
+    }
+    call = Call(
+        name="Get event",
+        path="/event",
+        structure=infer_value([body, {**body, "canceled_at": 1741476600}]),
+    )
+    ws = Workspace(
+        name="Events", apis=[Api(name="Events", base_url="http://127.0.0.1:1", calls=[call])]
+    )
+    workspace = tmp_path / "events.json"
+    wf.save(ws, workspace)
+    module = tmp_path / "events_client.py"
+    assert cli.main(["export", str(workspace), "--to", "python", "-o", str(module)]) == 0
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(module)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    assert mypy.returncode == 0, mypy.stdout + mypy.stderr
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--select", "E,F,I,B,PIE,UP,W"]
+        + ["--line-length", "100", str(module)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ruff.returncode == 0, ruff.stdout + ruff.stderr
+    events = _load(module)
+    model = next(
+        v
+        for k, v in vars(events).items()
+        if isinstance(v, type) and issubclass(v, BaseModel) and k.startswith("GetEvent")
+    )
+    wire = [{**body, "canceled_at": 1741476600}]
+    (event,) = events.TypeAdapter(list[model]).validate_json(json.dumps(wire))
+    assert event.created == datetime(2025, 3, 8, 23, 29, 2, tzinfo=event.created.tzinfo)
+    assert event.created.utcoffset().total_seconds() == 0
+    assert isinstance(event.period_end, datetime)
+    assert event.updated_at.microsecond == 123000
+    assert event.date_created == datetime.fromisoformat("2019-10-18T17:02:00+00:00")
+    assert event.ip_address == ipaddress.IPv4Address("10.128.192.124")
+    assert isinstance(event.ipv6_address, ipaddress.IPv6Address)
+    assert event.ip_range == ipaddress.IPv4Interface("192.168.1.5/24")
+    assert isinstance(event.canceled_at, datetime)
+    # Dumped to JSON, every value is written back in the encoding it came in.
+    assert json.loads(event.model_dump_json()) == wire[0]
