@@ -30,9 +30,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..base_url import base_url_problem
 from ..errors import ImportVersionError
 from ..models import Call, Environment, Method, Parameter, Placement, UseAs, new_id, unique_name
 from .common import ImportResult, model_errors, tidy_api
+from .notes import Notes
 from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
     Body,
@@ -105,7 +107,7 @@ class _Importer:
         self.doc = doc
         self.version = _version(doc, self.r)
         self.resolver = Resolver(doc, self.r, base)
-        self.notes: set[str] = set()
+        self.notes = Notes()
         self.environments: list[Environment] = []
         if self.version == 2:
             self.schemes = self.r.get_obj(doc, "securityDefinitions", "$")
@@ -185,7 +187,7 @@ class _Importer:
                     names.append(name)
                     api.environments.append(env.model_copy(update={"name": name, "id": new_id()}))
         result = ImportResult("openapi", title, [tidy_api(api) for api in apis])
-        result.notes = sorted(self.notes | self.resolver.notes)
+        result.notes = self.notes.lines(self.resolver.notes)
         return result
 
     def _servers(self, node: dict[str, Any], where: str, inherited: str | None) -> str | None:
@@ -195,6 +197,17 @@ class _Importer:
         if not servers:
             return inherited
         first = _server_url(servers[0], join(join(where, "servers"), 0), self.r)
+        problem = base_url_problem(first) if first else None
+        if problem is not None and first.endswith(":"):
+            problem = base_url_problem(first + "//")
+        if problem is not None:
+            # "https://" for a presigned URL the API hands out: no base URL to keep.
+            self.notes.at(
+                f"server URLs that cannot be a base URL ({problem}) were left out: set the "
+                f"base URL of those calls",
+                join(join(where, "servers"), 0),
+            )
+            first = ""
         others = []
         for i, server in enumerate(servers[1:], 1):
             at = join(join(where, "servers"), i)
@@ -208,8 +221,9 @@ class _Importer:
                 f"URL, the others are environments"
             )
         elif others:
-            self.notes.add(
-                f"{where}.servers lists {len(servers)} servers: the first ({first!r}) is used"
+            self.notes.at(
+                "paths or operations list several servers: the first of each is used",
+                f"{where}.servers",
             )
         return first
 
