@@ -34,6 +34,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     source: str = args.command
     kind: str | None = args.source
+    if source != "-" and kind == "curl" and not looks_like_curl(source) and os.path.isfile(source):
+        # "import FILE --from curl": the command as saved from the docs.
+        data = read_source(source, what="curl command")
+        if len(data) > MAX_COMMAND_SIZE:
+            raise InputError(f"{source} is too long for a curl command")
+        return _cmd_import_curl(args, text=fileio.decode_utf8(data, source=source))
     if source != "-" and (kind == "curl" or (kind is None and looks_like_curl(source))):
         return _cmd_import_curl(args)
     if source == "-":
@@ -150,7 +156,8 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "command",
         metavar="SOURCE",
-        help="the file to import, - for stdin, or the whole curl command as one argument",
+        help="the file to import (with --from curl, a file holding the command), - for stdin, "
+        "or the whole curl command as one argument",
     )
     parser.add_argument(
         "-o",

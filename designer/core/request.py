@@ -425,7 +425,8 @@ def _apply_auth(
     elif isinstance(auth, BearerAuth):
         name, value = "Authorization", f"Bearer {credential}"
     elif isinstance(auth, BasicAuth):
-        token = base64.b64encode(f"{auth.username}:{credential}".encode()).decode("ascii")
+        user = f"{credential}:" if auth.key_as_username else f"{auth.username}:{credential}"
+        token = base64.b64encode(user.encode()).decode("ascii")
         used.add(token)
         name, value = "Authorization", f"Basic {token}"
     else:  # pragma: no cover - a new auth type must be handled above

@@ -96,7 +96,10 @@ class _Exporter:
         if isinstance(a, BearerAuth):
             return {"type": "bearer", "bearer": [_kv("token", self.secret(api))]}
         if isinstance(a, BasicAuth):
-            pairs = [_kv("username", a.username), _kv("password", self.secret(api))]
+            if a.key_as_username:  # the key is the user name; the password is empty
+                pairs = [_kv("username", self.secret(api)), _kv("password", "")]
+            else:
+                pairs = [_kv("username", a.username), _kv("password", self.secret(api))]
             return {"type": "basic", "basic": pairs}
         if isinstance(a, ApiKeyHeaderAuth | ApiKeyQueryAuth):
             name = a.header if isinstance(a, ApiKeyHeaderAuth) else a.parameter

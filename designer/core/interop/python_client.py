@@ -179,6 +179,11 @@ class _Writer:
         if isinstance(auth, BearerAuth):
             return [f"    request.headers['Authorization'] = 'Bearer ' + {secret}"]
         assert isinstance(auth, BasicAuth)
+        if auth.key_as_username:
+            return [
+                f"    token = base64.b64encode(({secret} + ':').encode()).decode()",
+                "    request.headers['Authorization'] = 'Basic ' + token",
+            ]
         return [
             f"    token = base64.b64encode(({auth.username!r} + ':' + {secret}).encode()).decode()",
             "    request.headers['Authorization'] = 'Basic ' + token",

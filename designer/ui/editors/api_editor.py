@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -124,6 +125,13 @@ class ApiEditor(QWidget):
             edit = self._line(f"auth_{field}", accessible, tip)
             edit.textEdited.connect(lambda text, f=field: self._edit_auth_field(f, text))
             self.auth_fields[field] = edit
+        self.key_as_username = QCheckBox("The key is the user name (empty password)", self)
+        self.key_as_username.setObjectName("authKeyAsUsername")
+        self.key_as_username.setToolTip(
+            "Send the secret as the Basic user name with an empty password, as 'curl -u KEY:' "
+            "does (Stripe and others)"
+        )
+        self.key_as_username.toggled.connect(lambda on: self._edit_auth_flag("key_as_username", on))
         self.secret = SecretField(self)
         self.secret.setObjectName("authSecret")
         self.secret.textEdited.connect(self._edit_secret)
@@ -188,6 +196,7 @@ class ApiEditor(QWidget):
             ("username", "U&sername:"),
         ):
             form.addRow(label, self.auth_fields[field])
+        form.addRow("", self.key_as_username)
         form.addRow(self.secret_label, self.secret)
         form.addRow(self.auth_form)
         form.addRow("CA &bundle:", self.ca_bundle)
@@ -327,20 +336,36 @@ class ApiEditor(QWidget):
         if not simple:
             self.auth_form.set_api(api)
         self.form.setRowVisible(self.auth_note, auth.type == "none")
+        key_user = isinstance(auth, BasicAuth) and auth.key_as_username
         for field, edit in self.auth_fields.items():
             shown = simple and field in type(auth).model_fields
+            shown = shown and not (field == "username" and key_user)
             self.form.setRowVisible(edit, shown)
             if shown:
                 set_text_keeping_cursor(edit, getattr(auth, field))
+        self.form.setRowVisible(self.key_as_username, isinstance(auth, BasicAuth))
+        self.key_as_username.blockSignals(True)
+        self.key_as_username.setChecked(key_user)
+        self.key_as_username.blockSignals(False)
         secret = AUTH_SECRET_FIELD.get(auth.type)
         self.form.setRowVisible(self.secret, secret is not None)
         if secret is not None:
-            self.secret_label.setText(_SECRET_LABELS[secret])
-            self.secret.setAccessibleName(secret.capitalize())
-            self.secret.setToolTip(
-                f"The {secret}; kept in the secret store, never in the workspace file"
+            words = "key" if key_user else secret
+            self.secret_label.setText(_SECRET_LABELS[words])
+            self.secret.setAccessibleName(words.capitalize())
+            variable = api.secret_variables.get(f"auth.{secret}")
+            # A secret the docs name as $VARIABLE is read from it when sent: say so.
+            self.secret.setReadOnly(variable is not None)
+            self.secret.setPlaceholderText(
+                f"read from ${variable} when a request is sent" if variable else ""
             )
-            value = self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
+            self.secret.setToolTip(
+                f"The {words}, read from the environment variable {variable} when a request "
+                f"is sent; never stored"
+                if variable
+                else f"The {words}; kept in the secret store, never in the workspace file"
+            )
+            value = "" if variable else self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
             set_text_keeping_cursor(self.secret, value)
 
     def _change_auth_type(self, row: int) -> None:
@@ -355,6 +380,12 @@ class ApiEditor(QWidget):
             return  # these need a name; leaving it blank keeps the last one
         auth = api.auth.model_copy(update={field: text})
         self._edit({"auth": auth}, "Edit authentication", f"auth.{field}")
+
+    def _edit_auth_flag(self, field: str, on: bool) -> None:
+        api = self.current()
+        if api is None or field not in type(api.auth).model_fields:
+            return
+        self._edit({"auth": api.auth.model_copy(update={field: on})}, "Edit authentication")
 
     def _edit_secret(self, text: str) -> None:
         api = self.current()
