@@ -71,12 +71,18 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from ..core.interop.service import merge_import, read_import
     from .output import stderr_note, stdout_bytes, stdout_text
 
+    environment = None
+    if args.env_file:
+        from ..core.interop.postman_env import read_environments
+
+        environment = read_environments(args.env_file)
     imported = read_import(
         data,
         name,
         kind,
         base=None if name == "<stdin>" else name,
         keep_static=args.keep_static,
+        environment=environment,
     )
     target: str | None = args.output
     if target is None:
@@ -196,6 +202,14 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="HAR: keep static assets (images, fonts, CSS, JS) and CORS preflight requests, "
         "which are skipped by default",
+    )
+    parser.add_argument(
+        "--env-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Postman: an environment file whose values the collection's {{variables}} take "
+        "(repeatable; a later file wins); secret values go to the keychain, never the file",
     )
     parser.set_defaults(handler=_cmd_import)
 

@@ -370,7 +370,11 @@ def _fill_path(url: str, path_values: Mapping[str, str]) -> str:
         if name not in path_values:
             # A blank optional path parameter: the segment is left empty.
             return ""
-        return quote(path_values[name], safe="")
+        value = path_values[name]
+        if match.start() == 0 and re.match(r"^https?://", value, re.IGNORECASE):
+            # "{host}/v1": the whole server comes from a value, sent as a URL.
+            return value.rstrip("/")
+        return quote(value, safe="")
 
     return _PLACEHOLDER.sub(replace, url)
 
