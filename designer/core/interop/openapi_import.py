@@ -30,10 +30,23 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
 from ..base_url import base_url_problem
 from ..errors import ImportVersionError
-from ..models import Call, Environment, Method, Parameter, Placement, UseAs, new_id, unique_name
+from ..models import (
+    BodyType,
+    Call,
+    Environment,
+    Method,
+    Parameter,
+    Placement,
+    UseAs,
+    new_id,
+    unique_name,
+)
 from .common import ImportResult, model_errors, tidy_api
+from .graphql_import import graphql_call
 from .notes import Notes
 from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
@@ -156,11 +169,15 @@ class _Importer:
                 for raw, at in [(first, op_where), *zip(alternatives, places, strict=True)]:
                     op = r.obj(raw, at)
                     op_server = server if self.version == 2 else self._servers(op, at, server)
-                    call = self._call(path, method, op, at, shared, item_where)
+                    # A GraphQL endpoint an export wrote lists its calls under x-graphql.
+                    calls = self._graphql_calls(path, op, at) or [
+                        self._call(path, method, op, at, shared, item_where)
+                    ]
                     security = op.get("security", global_security)
                     key = self.security.requirement(security, join(at, "security"))
                     tags = [t for t in r.get_list(op, "tags", at) if isinstance(t, str)]
-                    groups.setdefault(op_server or "", []).append((call, key, tags))
+                    for call in calls:
+                        groups.setdefault(op_server or "", []).append((call, key, tags))
         apis = [
             api
             for base, items in groups.items()
@@ -278,6 +295,47 @@ class _Importer:
             **self._response(op, where),
         )
         return call
+
+    def _graphql_calls(self, path: str, op: dict[str, Any], where: str) -> list[Call]:
+        """One GraphQL call per entry of the operation's ``x-graphql.operations``."""
+        extension = op.get("x-graphql")
+        if not isinstance(extension, dict):
+            return []
+        at = join(join(where, "x-graphql"), "operations")
+        calls = []
+        for index, raw in enumerate(self.r.get_list(extension, "operations", at)):
+            entry = self.r.obj(raw, join(at, index))
+            query = self.r.get_text(entry, "query", join(at, index))
+            if not query.strip():
+                continue
+            variables = self.r.get_obj(entry, "variables", join(at, index))
+            samples = {
+                name: spec["example"]
+                for name, spec in variables.items()
+                if isinstance(spec, dict) and "example" in spec
+            }
+            envelope = {"query": query, "variables": samples}
+            if isinstance(entry.get("operationName"), str):
+                envelope["operationName"] = entry["operationName"]
+            name = self.r.get_text(entry, "name", join(at, index)) or f"GraphQL {index + 1}"
+            plain = Call(
+                name=" ".join(name.split())[:120],
+                method=Method.POST,
+                path=path,
+                body_type=BodyType.JSON,
+                body_template=orjson.dumps(envelope).decode(),
+            )
+            call = graphql_call(plain)
+            if call is None:
+                self.notes.at("GraphQL operations that do not parse were left out", join(at, index))
+                continue
+            data = entry.get("data")
+            if isinstance(data, dict) and data:
+                # A GraphQL call's structure is that of the answer's data.
+                structure = schema_to_shape(data, join(join(at, index), "data"), self.resolver)
+                call = call.model_copy(update={"structure": structure})
+            calls.append(call)
+        return calls
 
     def _body(self, op: dict[str, Any], where: str) -> Body:
         if "requestBody" not in op:
