@@ -1,7 +1,8 @@
 """Import OpenAPI 3.0 and 3.1 and Swagger 2.0 documents (JSON or YAML) as APIs.
 
-- Operations become calls (name: ``summary``, else ``operationId``, else
-  method and path), grouped into one API per server URL; with one server
+- Operations become calls (name: ``summary`` when it is short, else
+  ``operationId``, else method and path; a long summary starts the
+  description), grouped into one API per server URL; with one server
   the API is named after ``info.title`` and described by ``info.description``,
   with several after their tag or host. Server variables take their
   defaults; of several servers the first is used, with a note.
@@ -104,6 +105,29 @@ def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     if not host:
         return base_path
     return f"{(schemes or ['https'])[0]}://{host}{base_path}"
+
+
+#: A summary longer than this (or on several lines) is a paragraph, not a name.
+MAX_NAME_LENGTH = 80
+
+
+def _name_and_description(summary: str, operation_id: str, description: str) -> tuple[str, str]:
+    """A call's name as a person would write it, and its description.
+
+    The summary names the call when it is short; a paragraph-long summary
+    (as some vendors write) becomes the start of the description, and the
+    operation id (else method and path, by the caller) names the call.
+    """
+    short = " ".join(summary.split())
+    if short and len(short) <= MAX_NAME_LENGTH and "\n" not in summary.strip():
+        return short, description
+    name = " ".join(operation_id.split())[:MAX_NAME_LENGTH]
+    if not short:
+        return name, description
+    summary = summary.strip()
+    if description.strip().startswith(summary):
+        return name, description
+    return name, f"{summary}\n\n{description}".strip()
 
 
 def _api_name(base: str, items: list[Item], title: str, groups: int) -> str:
@@ -276,11 +300,15 @@ class _Importer:
         body = (
             self._swagger_body(raw_body, op, where) if self.version == 2 else self._body(op, where)
         )
-        name = r.get_text(op, "summary", where) or r.get_text(op, "operationId", where)
+        name, description = _name_and_description(
+            r.get_text(op, "summary", where),
+            r.get_text(op, "operationId", where),
+            r.get_text(op, "description", where),
+        )
         use_as = op.get("x-use-as")
         call = Call(
-            name=" ".join(name.split())[:120] or f"{method.upper()} {path}",
-            description=r.get_text(op, "description", where),
+            name=name or f"{method.upper()} {path}",
+            description=description,
             method=Method(method.upper()),
             path=path,
             use_as=UseAs(use_as)
