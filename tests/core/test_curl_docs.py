@@ -133,3 +133,20 @@ def test_a_variable_credential_reaches_a_real_server(httpbin: Any) -> None:
 
     result = asyncio.run(send())
     assert orjson.loads(result.body)["headers"]["Authorization"] == "Bearer t0ken-from-env"
+
+
+def test_a_call_secret_read_from_a_variable_follows_the_call_through_a_merge() -> None:
+    from designer.core.interop.merge import OnConflict, merge_apis
+
+    first, _, old_call = curl_to_workspace("curl https://h/x -d q=1", None, MemorySecretStore())
+    secrets = MemorySecretStore()
+    again, api, call = curl_to_workspace(
+        "curl 'https://h/x' -d 'api_key=$SHOP_KEY' -d q=1", None, secrets
+    )
+    assert secrets._values == {}
+    assert api.secret_variables == {f"{call.id}/param.api_key": "SHOP_KEY"}
+    merged = merge_apis(first, again.apis, OnConflict.REPLACE).workspace
+    (api,) = merged.apis
+    assert api.calls[0].id == old_call.id  # the replaced call's id is kept
+    assert api.secret_variables == {f"{old_call.id}/param.api_key": "SHOP_KEY"}
+    assert [s.env for s in required_secrets(merged.apis)] == ["SHOP_KEY"]
