@@ -90,6 +90,10 @@ def _basic(user: str) -> _Credential:
         # than not), never written to the file; it is encoded when sent.
         auth: Any = BasicAuth(key_as_username=True)
         return _Credential(auth, username, Placement.HEADER, "Authorization", f"Basic {token}")
+    if _has_variable(username):
+        # "-u $USER:$PASS": the user name is not a secret, so no variable can stand for it
+        # in the file; it is left to fill in rather than sent as the text "$USER".
+        username = ""
     auth = BasicAuth(username=username)
     return _Credential(auth, password, Placement.HEADER, "Authorization", f"Basic {token}")
 
@@ -346,6 +350,7 @@ def curl_to_workspace(
     given workspace is not modified: the returned one is a changed copy, and
     the returned API and call are the objects inside it.
     """
+    notes = notes if notes is not None else []
     request = parse_curl(command)
     try:
         parts = urlsplit(request.url)
@@ -401,6 +406,12 @@ def curl_to_workspace(
     if user is None and parts.username is not None:
         user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
     if user is not None:
+        name, colon, password = user.partition(":")
+        if colon and password and _has_variable(name):
+            notes.append(
+                f"the user name {name!r} is a shell variable: enter the user name in the "
+                f"API's authentication"
+            )
         credential = _basic(user)
         credential.rank = 1
         builder.credentials.append(credential)
@@ -422,7 +433,6 @@ def curl_to_workspace(
         parameters=builder.parameters,
         **body,
     )
-    notes = notes if notes is not None else []
     cookies = [c for c in builder.credentials if c.auth is None]
     for cookie in cookies:
         _keep_secret(api, f"param.{cookie.name}", call, cookie.value, secrets, notes)

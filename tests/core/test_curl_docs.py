@@ -150,3 +150,14 @@ def test_a_call_secret_read_from_a_variable_follows_the_call_through_a_merge() -
     assert api.calls[0].id == old_call.id  # the replaced call's id is kept
     assert api.secret_variables == {f"{old_call.id}/param.api_key": "SHOP_KEY"}
     assert [s.env for s in required_secrets(merged.apis)] == ["SHOP_KEY"]
+
+
+def test_user_and_password_as_variables() -> None:
+    secrets = MemorySecretStore()
+    notes: list[str] = []
+    ws, api, _ = curl_to_workspace("curl -u $API_USER:$API_PASS https://h/x", None, secrets, notes)
+    assert api.auth == BasicAuth(username="")  # never the text "$API_USER"
+    assert api.secret_variables == {"auth.password": "API_PASS"}
+    assert secrets._values == {}
+    assert any("'$API_USER' is a shell variable" in n for n in notes)
+    assert b"$API_USER" not in wf.dumps(ws)
