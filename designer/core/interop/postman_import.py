@@ -51,6 +51,7 @@ from .collection_auth import OAuth2Settings, oauth2_credential
 from .collection_values import VARIABLE, resolve_variables, with_example
 from .common import ImportResult, model_errors
 from .graphql_import import adopt_graphql
+from .notes import Notes
 from .postman_env import PostmanEnvironment
 from .reader import Reader, join
 
@@ -101,6 +102,7 @@ class _Importer:
         self.secret_values = {name: self.vars[name] for name in secret if self.vars.get(name)}
         self.requests: list[RawRequest] = []
         self.notes: list[str] = []
+        self.grouped = Notes()  # one line per kind of remark made at many places
         self.skipped: dict[str, int] = {}
 
     def skip(self, what: str, count: int = 1) -> None:
@@ -151,9 +153,10 @@ class _Importer:
             if found is not None:
                 return found
             kind = f"OAuth 2.0 {grant}"
-        self.notes.append(
-            f"{where}: {kind!r} authentication is not supported: its requests were imported "
-            f"without authentication; set it by hand"
+        self.grouped.at(
+            f"{kind!r} authentication is not supported: its requests were imported without "
+            f"authentication; set it by hand",
+            where,
         )
         return RawAuth(NoAuth(), "")
 
@@ -377,7 +380,7 @@ class _Importer:
         skipped = [plural(count, what) for what, count in self.skipped.items()]
         if skipped:
             self.notes.append(f"not imported: {', '.join(skipped)}")
-        result.notes = list(dict.fromkeys([*self.notes, *result.notes]))
+        result.notes = list(dict.fromkeys([*self.notes, *self.grouped.lines(), *result.notes]))
         return result
 
 

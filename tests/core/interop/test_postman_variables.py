@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
 import pytest
 
 from designer import cli
@@ -26,6 +27,7 @@ from .conftest import DATA
 COLLECTION = DATA / "terms.postman_collection.json"
 PRODUCTION = DATA / "terms.postman_environment.json"
 STAGING = DATA / "terms-staging.postman_environment.json"
+POSTMAN = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
 
 def _import(*env_files: Path) -> tuple[Api, dict[str, str]]:
@@ -116,3 +118,22 @@ def test_env_file_errors_are_one_line(capsys: pytest.CaptureFixture[str], tmp_pa
             "petstore-3.0.yaml",
             environment=read_environments([str(PRODUCTION)]),
         )
+
+
+def test_an_unsupported_auth_on_many_requests_is_one_note() -> None:
+    items = [
+        {
+            "name": f"Request {i}",
+            "request": {
+                "method": "GET",
+                "url": "https://api.example/x",
+                "auth": {"type": "oauth1", "oauth1": []},
+            },
+        }
+        for i in range(9)
+    ]
+    doc = {"info": {"name": "Social", "schema": POSTMAN}, "item": items}
+    notes = read_import(orjson.dumps(doc), "social.json").result.notes
+    (note,) = [n for n in notes if "oauth1" in n]
+    assert "9 places" in note
+    assert "and 6 more" in note
