@@ -133,14 +133,19 @@ def _replace(window, **update):
     )
 
 
-def test_a_secret_read_from_a_variable_is_shown_as_such(window, editor, secrets):
+def test_a_secret_read_from_a_variable_is_shown_as_such(window, editor, secrets, monkeypatch):
     secrets.set(secret_ref(shop(window), "auth.token"), "stored-token")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
     _replace(window, secret_variables={"auth.token": "OPENAI_API_KEY"})
     assert editor.secret.isReadOnly()
     assert editor.secret.text() == ""
     assert editor.secret.placeholderText() == "read from $OPENAI_API_KEY when a request is sent"
+    # Started from the desktop, without the variable: the token can be entered here.
+    monkeypatch.delenv("OPENAI_API_KEY")
     _replace(window, secret_variables={})
+    _replace(window, secret_variables={"auth.token": "OPENAI_API_KEY"})
     assert not editor.secret.isReadOnly()
+    assert editor.secret.placeholderText() == "$OPENAI_API_KEY is not set: enter the token here"
     assert editor.secret.text() == "stored-token"
 
 

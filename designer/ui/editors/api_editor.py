@@ -10,6 +10,7 @@ undoable.
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -354,19 +355,26 @@ class ApiEditor(QWidget):
             self.secret_label.setText(_SECRET_LABELS[words])
             self.secret.setAccessibleName(words.capitalize())
             variable = api.secret_variables.get(f"auth.{secret}")
-            # A secret the docs name as $VARIABLE is read from it when sent: say so.
-            self.secret.setReadOnly(variable is not None)
-            self.secret.setPlaceholderText(
-                f"read from ${variable} when a request is sent" if variable else ""
-            )
-            self.secret.setToolTip(
-                f"The {words}, read from the environment variable {variable} when a request "
-                f"is sent; never stored"
-                if variable
-                else f"The {words}; kept in the secret store, never in the workspace file"
-            )
-            value = "" if variable else self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
-            set_text_keeping_cursor(self.secret, value)
+            # A secret the docs name as $VARIABLE is read from it when a request is sent;
+            # when the app was started without it, it can be entered here instead.
+            from_env = variable is not None and bool(os.environ.get(variable))
+            self.secret.setReadOnly(from_env)
+            if variable is None:
+                placeholder = ""
+                tip = f"The {words}; kept in the secret store, never in the workspace file"
+            elif from_env:
+                placeholder = f"read from ${variable} when a request is sent"
+                tip = f"The {words}, read from the environment variable {variable}; never stored"
+            else:
+                placeholder = f"${variable} is not set: enter the {words} here"
+                tip = (
+                    f"The {words}: read from the environment variable {variable} when it is "
+                    f"set; else what is entered here, kept in the secret store"
+                )
+            self.secret.setPlaceholderText(placeholder)
+            self.secret.setToolTip(tip)
+            stored = self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
+            set_text_keeping_cursor(self.secret, "" if from_env else stored)
 
     def _change_auth_type(self, row: int) -> None:
         api = self.current()
