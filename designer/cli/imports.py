@@ -34,6 +34,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     source: str = args.command
     kind: str | None = args.source
+    if source != "-" and kind == "curl" and not looks_like_curl(source) and os.path.isfile(source):
+        # "import FILE --from curl": the command as saved from the docs.
+        data = read_source(source, what="curl command")
+        if len(data) > MAX_COMMAND_SIZE:
+            raise InputError(f"{source} is too long for a curl command")
+        return _cmd_import_curl(args, text=fileio.decode_utf8(data, source=source))
     if source != "-" and (kind == "curl" or (kind is None and looks_like_curl(source))):
         return _cmd_import_curl(args)
     if source == "-":
@@ -65,12 +71,18 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from ..core.interop.service import merge_import, read_import
     from .output import stderr_note, stdout_bytes, stdout_text
 
+    environment = None
+    if args.env_file:
+        from ..core.interop.postman_env import read_environments
+
+        environment = read_environments(args.env_file)
     imported = read_import(
         data,
         name,
         kind,
         base=None if name == "<stdin>" else name,
         keep_static=args.keep_static,
+        environment=environment,
     )
     target: str | None = args.output
     if target is None:
@@ -150,7 +162,8 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "command",
         metavar="SOURCE",
-        help="the file to import, - for stdin, or the whole curl command as one argument",
+        help="the file to import (with --from curl, a file holding the command), - for stdin, "
+        "or the whole curl command as one argument",
     )
     parser.add_argument(
         "-o",
@@ -189,6 +202,14 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         action="store_true",
         help="HAR: keep static assets (images, fonts, CSS, JS) and CORS preflight requests, "
         "which are skipped by default",
+    )
+    parser.add_argument(
+        "--env-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="Postman: an environment file whose values the collection's {{variables}} take "
+        "(repeatable; a later file wins); secret values go to the keychain, never the file",
     )
     parser.set_defaults(handler=_cmd_import)
 

@@ -22,7 +22,7 @@ import orjson
 from .credential_detector import is_key_header, is_key_query, is_placeholder
 from .curl_parse import CurlRequest, parse_curl
 from .errors import CurlParseError
-from .interop.credentials import hide_call_credentials
+from .interop.credentials import hide_call_credentials, is_secret_parameter
 from .models import (
     AUTH_SECRET_FIELD,
     Api,
@@ -46,7 +46,7 @@ from .models import (
 from .secrets import SecretStore
 from .values import sample_of, type_of
 
-__all__ = ["CurlRequest", "curl_to_workspace", "parse_curl"]
+__all__ = ["CurlRequest", "curl_to_workspace", "parse_curl", "shell_variable"]
 
 
 # -- mapping onto the model --------------------------------------------------------------
@@ -68,14 +68,32 @@ class _Credential:
     rank: int = 0
 
 
+_SHELL_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+
+
+def shell_variable(value: str) -> str | None:
+    """The variable ``value`` is, as docs write it (``$OPENAI_API_KEY``, ``${TOKEN}``)."""
+    match = _SHELL_VARIABLE.fullmatch(value.strip())
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _has_variable(value: str) -> bool:
+    return _SHELL_VARIABLE.search(value) is not None
+
+
 def _basic(user: str) -> _Credential:
     username, colon, password = user.partition(":")
     token = base64.b64encode(user.encode()).decode()
     if colon and not password:
-        # "-u sk_test_123:" (Stripe and others): the user name *is* the secret key,
-        # so it must not become BasicAuth's user name, which is saved in the file.
-        auth: Any = ApiKeyHeaderAuth(header="Authorization", prefix="Basic ")
-        return _Credential(auth, token, Placement.HEADER, "Authorization", f"Basic {token}")
+        # "-u sk_test_123:" (Stripe and others), "-u user:": Basic with an empty
+        # password, whose user name is kept as the secret (it is the key more often
+        # than not), never written to the file; it is encoded when sent.
+        auth: Any = BasicAuth(key_as_username=True)
+        return _Credential(auth, username, Placement.HEADER, "Authorization", f"Basic {token}")
+    if _has_variable(username):
+        # "-u $USER:$PASS": the user name is not a secret, so no variable can stand for it
+        # in the file; it is left to fill in rather than sent as the text "$USER".
+        username = ""
     auth = BasicAuth(username=username)
     return _Credential(auth, password, Placement.HEADER, "Authorization", f"Basic {token}")
 
@@ -160,7 +178,11 @@ class _Builder:
         for name, value in pairs:
             if not name:
                 continue
-            if is_key_query(name) and value and not is_placeholder(value):
+            if (
+                is_key_query(name)
+                and value
+                and (not is_placeholder(value) or shell_variable(value))
+            ):
                 auth = ApiKeyQueryAuth(parameter=name)
                 self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value, 3))
             else:
@@ -261,9 +283,8 @@ def _apply_credentials(
                 )
             api.auth = credential.auth
         if api.auth == credential.auth:
-            ref = secret_ref(api, f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}")
-            if credential.secret and secrets.get(ref) is None:
-                secrets.set(ref, credential.secret)
+            field = f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}"
+            _keep_secret(api, field, None, credential.secret, secrets, notes)
             continue
         # The API already authenticates differently: keep that, and send this
         # credential as the command did, as a private parameter of the call.
@@ -288,7 +309,36 @@ def _apply_credentials(
                 dynamic=False,
             )
         )
-        secrets.set(secret_ref(api, f"param.{credential.name}", call), credential.value)
+        _keep_secret(api, f"param.{credential.name}", call, credential.value, secrets, notes)
+
+
+def _keep_secret(
+    api: Api, field: str, call: Call | None, value: str, secrets: SecretStore, notes: list[str]
+) -> None:
+    """Store a secret of the command, or refer to the variable it names (``$TOKEN``).
+
+    A variable is read when the request is sent (see ``Api.secret_variables``);
+    its name is never stored as the secret's value.
+    """
+    key = field if call is None else f"{call.id}/{field}"
+    variable = shell_variable(value)
+    if variable is not None:
+        api.secret_variables[key] = variable
+        notes.append(
+            f"API '{api.name}': {field.partition('.')[2]} is read from the environment "
+            f"variable {variable} when a request is sent"
+        )
+        return
+    if _has_variable(value):
+        notes.append(
+            f"API '{api.name}': {field.partition('.')[2]} holds a shell variable inside other "
+            f"text ({_SHELL_VARIABLE.sub('$…', value)[:60]!r}): it was not stored; enter it "
+            f"in the app"
+        )
+        return
+    ref = secret_ref(api, field, call)
+    if value and secrets.get(ref) is None:
+        secrets.set(ref, value)
 
 
 def curl_to_workspace(
@@ -305,6 +355,7 @@ def curl_to_workspace(
     given workspace is not modified: the returned one is a changed copy, and
     the returned API and call are the objects inside it.
     """
+    notes = notes if notes is not None else []
     request = parse_curl(command)
     try:
         parts = urlsplit(request.url)
@@ -346,7 +397,7 @@ def curl_to_workspace(
         lowered = name.lower()
         if lowered == "authorization":
             builder.credentials.append(_authorization(name, value))
-        elif is_key_header(name) and not is_placeholder(value):
+        elif is_key_header(name) and (not is_placeholder(value) or shell_variable(value)):
             auth = ApiKeyHeaderAuth(header=name)
             builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value, 2))
         elif lowered == "content-type":
@@ -360,6 +411,12 @@ def curl_to_workspace(
     if user is None and parts.username is not None:
         user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
     if user is not None:
+        name, colon, password = user.partition(":")
+        if colon and password and _has_variable(name):
+            notes.append(
+                f"the user name {name!r} is a shell variable: enter the user name in the "
+                f"API's authentication"
+            )
         credential = _basic(user)
         credential.rank = 1
         builder.credentials.append(credential)
@@ -383,22 +440,26 @@ def curl_to_workspace(
     )
     cookies = [c for c in builder.credentials if c.auth is None]
     for cookie in cookies:
-        secrets.set(secret_ref(api, f"param.{cookie.name}", call), cookie.value)
+        _keep_secret(api, f"param.{cookie.name}", call, cookie.value, secrets, notes)
     keys = [c for c in builder.credentials if c.auth is not None]
     _apply_credentials(
-        api,
-        call,
-        keys,
-        secrets,
-        new_api=new_api,
-        notes=notes if notes is not None else [],
-        on_conflict=on_conflict,
+        api, call, keys, secrets, new_api=new_api, notes=notes, on_conflict=on_conflict
     )
+    # "-d api_key=$KEY": a private parameter read from that variable when sent.
+    for parameter in call.parameters:
+        variable = shell_variable(parameter.value)
+        if variable is not None and is_secret_parameter(parameter):
+            parameter.value, parameter.private, parameter.dynamic = "", True, False
+            _keep_secret(api, f"param.{parameter.name}", call, f"${variable}", secrets, notes)
     # Passwords, client secrets and tokens in the query or the body: private too.
     found: dict[str, str] = {}
     hide_call_credentials(api, call, found)
+    prefix = f"{api.id}/{call.id}/"
     for ref, value in found.items():
-        secrets.set(ref, value)
+        if ref.startswith(prefix):
+            _keep_secret(api, ref.removeprefix(prefix), call, value, secrets, notes)
+        else:
+            secrets.set(ref, value)
     api.calls.append(call)
     if builder.files and notes is not None:
         names = ", ".join(builder.files)

@@ -95,6 +95,10 @@ def path_placeholders(path: str) -> list[str]:
     return [m.strip() for m in _PLACEHOLDER.findall(path)]
 
 
+#: An environment variable's name, as shells and CI systems accept it.
+_VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
@@ -260,10 +264,27 @@ class BearerAuth(_Model):
 
 
 class BasicAuth(_Model):
-    """HTTP Basic authentication; the password is a secret."""
+    """HTTP Basic authentication; the password is a secret.
+
+    With ``key_as_username`` the secret is an API key sent as the user name
+    with an empty password (``curl -u sk_test_…:``, as Stripe documents it):
+    the key is kept as the secret and encoded when sent, never written as
+    ``username``.
+    """
 
     type: Literal["basic"] = "basic"
     username: str = ""
+    key_as_username: bool = Field(
+        False, description="the secret is an API key sent as the user name, password empty"
+    )
+
+    @model_serializer(mode="wrap")
+    def _omit_default(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Files of basic auth without a key as user name stay as they were.
+        data: dict[str, Any] = handler(self)
+        if not data.get("key_as_username", True):
+            data.pop("key_as_username", None)
+        return data
 
 
 class _TokenEndpoint(_Model):
@@ -524,12 +545,19 @@ class Api(_Model):
     ca_bundle: str = Field("", description="CA certificates to trust, for private servers")
     webhooks: list[Webhook] = Field(default_factory=list, description="inbound endpoints")
     graphql_schema: str = Field("", description="the GraphQL schema (SDL), from introspection")
+    secret_variables: dict[str, Annotated[str, Field(pattern=_VARIABLE)]] = Field(
+        default_factory=dict,
+        description=(
+            "secrets read from these environment variables when a request is sent, by secret "
+            "field ('auth.token', '<call id>/param.<name>'): the docs' $OPENAI_API_KEY"
+        ),
+    )
 
     @model_serializer(mode="wrap")
     def _omit_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # Files of APIs that use none of these stay byte-identical to version 1 ones.
         data: dict[str, Any] = handler(self)
-        for key in ("environments", "ca_bundle", "webhooks", "graphql_schema"):
+        for key in ("environments", "ca_bundle", "webhooks", "graphql_schema", "secret_variables"):
             if not data.get(key, True):
                 data.pop(key, None)
         return data

@@ -377,7 +377,11 @@ def _fill_path(url: str, path_values: Mapping[str, str]) -> str:
         if name not in path_values:
             # A blank optional path parameter: the segment is left empty.
             return ""
-        return quote(path_values[name], safe="")
+        value = path_values[name]
+        if match.start() == 0 and re.match(r"^https?://", value, re.IGNORECASE):
+            # "{host}/v1": the whole server comes from a value, sent as a URL.
+            return value.rstrip("/")
+        return quote(value, safe="")
 
     return _PLACEHOLDER.sub(replace, url)
 
@@ -432,7 +436,8 @@ def _apply_auth(
     elif isinstance(auth, BearerAuth):
         name, value = "Authorization", f"Bearer {credential}"
     elif isinstance(auth, BasicAuth):
-        token = base64.b64encode(f"{auth.username}:{credential}".encode()).decode("ascii")
+        user = f"{credential}:" if auth.key_as_username else f"{auth.username}:{credential}"
+        token = base64.b64encode(user.encode()).decode("ascii")
         used.add(token)
         name, value = "Authorization", f"Basic {token}"
     else:  # pragma: no cover - a new auth type must be handled above

@@ -134,10 +134,14 @@ class EnvironmentVariableStore:
         return self._environ.get(variable) or None
 
     def _variable(self, ref: str) -> str | None:
-        if not any(k.startswith(ENV_PREFIX) for k in self._environ):
+        workspace = self._workspace()
+        named = any(api.secret_variables for api in workspace.apis)
+        if not named and not any(k.startswith(ENV_PREFIX) for k in self._environ):
             return None
-        # Names follow API and call names, which the user may have just edited.
-        return variable_names(self._workspace()).get(base_ref(ref))
+        # Names follow API and call names, which the user may have just edited; a
+        # secret the API reads from a variable of its own ($OPENAI_API_KEY) is read
+        # from that one, at the moment of sending.
+        return variable_names(workspace).get(base_ref(ref))
 
     def get(self, ref: str) -> str | None:
         variable = self._variable(ref)

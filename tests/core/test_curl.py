@@ -328,9 +328,9 @@ def test_colon_placeholders_become_path_parameters() -> None:
         ),
         (
             "curl -u sk_test_123: https://h",
-            ApiKeyHeaderAuth(header="Authorization", prefix="Basic "),
-            "auth.key",
-            base64.b64encode(b"sk_test_123:").decode(),
+            BasicAuth(key_as_username=True),
+            "auth.password",
+            "sk_test_123",
         ),
         (
             "curl -H 'Authorization: Token abc' https://h",

@@ -122,3 +122,44 @@ def test_base_url_is_checked_while_typing(window, editor, qtbot, url, message):
     editor.base_url.selectAll()
     qtbot.keyClicks(editor.base_url, "http://[::1]:8080/v1")
     assert not editor.problem.isVisible()
+
+
+def _replace(window, **update):
+    from designer.ui.commands import EditApi
+
+    before = shop(window)
+    window.doc.undo_stack.push(
+        EditApi(window.doc, before, before.model_copy(update=update), "Edit")
+    )
+
+
+def test_a_secret_read_from_a_variable_is_shown_as_such(window, editor, secrets, monkeypatch):
+    secrets.set(secret_ref(shop(window), "auth.token"), "stored-token")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-env")
+    _replace(window, secret_variables={"auth.token": "OPENAI_API_KEY"})
+    assert editor.secret.isReadOnly()
+    assert editor.secret.text() == ""
+    assert editor.secret.placeholderText() == "read from $OPENAI_API_KEY when a request is sent"
+    # Started from the desktop, without the variable: the token can be entered here.
+    monkeypatch.delenv("OPENAI_API_KEY")
+    _replace(window, secret_variables={})
+    _replace(window, secret_variables={"auth.token": "OPENAI_API_KEY"})
+    assert not editor.secret.isReadOnly()
+    assert editor.secret.placeholderText() == "$OPENAI_API_KEY is not set: enter the token here"
+    assert editor.secret.text() == "stored-token"
+
+
+def test_basic_with_the_key_as_user_name(window, editor, qtbot):
+    from designer.core.models import BasicAuth
+
+    _replace(window, auth=BasicAuth(key_as_username=True))
+    assert editor.key_as_username.isVisible()
+    assert editor.key_as_username.isChecked()
+    assert not editor.auth_fields["username"].isVisible()
+    assert editor.secret_label.text() == "&Key:"
+    editor.key_as_username.click()
+    assert shop(window).auth == BasicAuth()
+    assert editor.auth_fields["username"].isVisible()
+    assert editor.secret_label.text() == "&Password:"
+    window.doc.undo_stack.undo()
+    assert shop(window).auth == BasicAuth(key_as_username=True)

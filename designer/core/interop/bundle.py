@@ -324,6 +324,14 @@ def import_bundle(doc: Any, source: str) -> BundleContents:
     notes = []
     if samples or content.get("samples") is not None:
         notes.append(SAMPLES_WARNING)
+    for api in apis:
+        # A shared file must not read what the user did not expect from their environment.
+        if api.secret_variables:
+            named = ", ".join(sorted(set(api.secret_variables.values())))
+            notes.append(
+                f"API {api.name!r} reads its secrets from the environment variables {named} "
+                f"when it sends a request"
+            )
     result = ImportResult("bundle", name or "Imported", apis, notes=notes)
     return BundleContents(result, list(content.get("secrets") or []), samples)
 

@@ -76,6 +76,8 @@ _DROPPED = {
     "accept-language", "dnt", "priority",
 }  # fmt: skip
 _VARIABLE = VARIABLE
+_ENCODED_MARK = re.compile(r"%(?:7[BbDd]|3[CcEe])")
+_PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}|\{([A-Za-z_][\w.\-]*)\}|<([A-Za-z_][\w.\-]*)>")
 _SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 
@@ -89,10 +91,12 @@ def _split(url: str) -> tuple[str, str, str]:
     if parts.scheme.lower() in ("http", "https") and parts.hostname:
         origin = f"{parts.scheme.lower()}://{parts.netloc.rpartition('@')[2]}"
         return origin, parts.path, parts.query
-    # No origin: a leading unresolved {{variable}} stands for it.
-    rest = re.sub(r"^\s*\{\{[^{}]*\}\}", "", url)
+    # No origin: a leading unresolved {{variable}} stands for it, and stays the
+    # origin (a base URL parameter to fill), so no segment after it is lost.
+    leading = re.match(r"^\s*(\{\{[^{}]*\}\})", url)
+    rest = url[leading.end() :] if leading else url
     path, _, query = rest.partition("?")
-    return "", path.split("#", 1)[0], query
+    return (leading.group(1) if leading else ""), path.split("#", 1)[0], query
 
 
 def _segments(path: str) -> list[str]:
@@ -119,12 +123,16 @@ def _literal(text: str) -> str:
 def _path(path: str, raw: RawRequest, parameters: list[Parameter]) -> str:
     def placeholder(name: str) -> str:
         name = name.strip()
+        # ":order_id" whose value is "{{order_id}}", empty: blank, to be filled in.
+        value, note = plain_value(raw.path_values.get(name, ""))
+        if any(p.name == name and p.placement is Placement.PATH for p in parameters):
+            return "{" + name + "}"
         parameters.append(
             Parameter(
                 name=name,
-                value=raw.path_values.get(name, ""),
+                value=value,
                 placement=Placement.PATH,
-                description=raw.descriptions.get(f":{name}", ""),
+                description=_join(raw.descriptions.get(f":{name}", ""), note),
             )
         )
         return "{" + name + "}"
@@ -134,11 +142,13 @@ def _path(path: str, raw: RawRequest, parameters: list[Parameter]) -> str:
         if segment.startswith(":") and segment[1:].strip():
             out.append(placeholder(segment[1:]))
             continue
-        # {{name}} anywhere in the segment: "celeb_{{username}}" is "celeb_{username}".
+        # {{name}}, {name} or <name> anywhere in the segment, as docs write them:
+        # "celeb_{{username}}" is "celeb_{username}"; "%7Bid%7D" is "{id}" too.
+        segment = _ENCODED_MARK.sub(lambda m: unquote(m.group(0)), segment)
         pieces, last = [], 0
-        for match in _VARIABLE.finditer(segment):
+        for match in _PLACEHOLDER.finditer(segment):
             pieces.append(_literal(segment[last : match.start()]))
-            pieces.append(placeholder(match.group(1)))
+            pieces.append(placeholder(match.group(1) or match.group(2) or match.group(3)))
             last = match.end()
         pieces.append(_literal(segment[last:]))
         out.append("".join(pieces))

@@ -66,7 +66,7 @@ def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
     user = None
     if isinstance(api.auth, BasicAuth):
         password = sentinels.get(secret_ref(api, f"auth.{AUTH_SECRET_FIELD['basic']}")) or ""
-        user = f"{api.auth.username}:{password}"
+        user = f"{password}:" if api.auth.key_as_username else f"{api.auth.username}:{password}"
         api = api.model_copy(update={"auth": NoAuth()})
     blank = {
         p.name

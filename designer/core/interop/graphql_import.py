@@ -12,8 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from graphql import GraphQLError, parse, print_ast
-from graphql.language import NonNullTypeNode, OperationDefinitionNode
 
 from ..gql.envelope import graphql_value_type
 from ..models import BodyType, Call, GraphQLQuery, Parameter, Placement, ValueType
@@ -68,6 +66,10 @@ def graphql_call(call: Call) -> Call | None:
     body = _envelope(call)
     if body is None:
         return None
+    # graphql-core is loaded only for a GraphQL body: most imports have none.
+    from graphql import GraphQLError, parse, print_ast
+    from graphql.language import NonNullTypeNode, OperationDefinitionNode
+
     try:
         document = parse(body["query"])
     except GraphQLError:

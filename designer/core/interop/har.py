@@ -18,16 +18,24 @@ import base64
 import binascii
 from collections import Counter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from ..errors import ImportVersionError
 from ..urls import with_default_scheme
 from ..wording import plural
-from .collection import RawRequest, build_apis
+from .collection import RawParam, RawRequest, build_apis
 from .common import ImportResult, model_errors
 from .reader import Reader, join
 
 __all__ = ["import_har"]
+
+
+#: What the browser adds for its cache (conditional requests) and for one connection
+#: (hop-by-hop, RFC 9110 7.6.1): not part of the call, and stale as soon as recorded.
+_RECORDING_HEADERS = frozenset(
+    "if-none-match if-modified-since if-match if-unmodified-since if-range connection "
+    "keep-alive proxy-connection proxy-authenticate te trailer transfer-encoding upgrade".split()
+)
 
 
 def _headers(node: dict[str, Any], where: str, r: Reader) -> list[tuple[str, str]]:
@@ -35,8 +43,35 @@ def _headers(node: dict[str, Any], where: str, r: Reader) -> list[tuple[str, str
     for index, entry in enumerate(r.get_list(node, "headers", where)):
         at = join(join(where, "headers"), index)
         h = r.obj(entry, at)
-        headers.append((r.get_text(h, "name", at), r.get_text(h, "value", at)))
+        name = r.get_text(h, "name", at)
+        if name.strip().lower() not in _RECORDING_HEADERS:
+            headers.append((name, r.get_text(h, "value", at)))
     return headers
+
+
+def _query(url: str) -> list[RawParam]:
+    return [RawParam(n, v) for n, v in parse_qsl(urlsplit(url).query, keep_blank_values=True) if n]
+
+
+def _more_query(raw: RawRequest, url: str) -> None:
+    """Add the query parameters of another request to the same path (the union of all)."""
+    listed = raw.query if raw.query is not None else []
+    names = {p.name for p in listed}
+    current = _query(url)
+    for param in current:
+        if param.name not in names:
+            # Not in the earlier requests: optional, with the value it was sent with.
+            names.add(param.name)
+            listed.append(RawParam(param.name, param.value, _NOT_ALWAYS, optional=True))
+    present = {p.name for p in current}
+    for param in listed:
+        if param.name not in present and not param.optional:
+            param.optional = True
+            param.description = _NOT_ALWAYS
+    raw.query = listed
+
+
+_NOT_ALWAYS = "not in every recorded request to this path"
 
 
 def _body(raw: RawRequest, request: dict[str, Any], where: str, r: Reader) -> None:
@@ -164,8 +199,11 @@ def import_har(doc: Any, source: str, *, keep_static: bool = False) -> ImportRes
                 url=url,
                 headers=headers,
             )
+            raw.query = _query(url)
             _body(raw, request, at, r)
             by_call[key] = raw
+        else:
+            _more_query(raw, url)
         example = _response(entry, where, r)
         if example is not None:
             raw.examples.append(example)

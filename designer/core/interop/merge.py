@@ -147,6 +147,7 @@ def merge_apis(
         else:
             merged.apis.append(api)
         _unique_ids(api, used_ids, outcome.ids)
+        _remap_variables(api, outcome.ids)
     _check(merged, source)
     return outcome
 
@@ -173,6 +174,15 @@ def _unique_ids(api: Api, used: set[str], ids: dict[str, str]) -> None:
             ids[item.id] = fresh
             item.id = fresh
         used.add(item.id)
+
+
+def _remap_variables(api: Api, ids: Mapping[str, str]) -> None:
+    """A call's secret read from a variable (``<call id>/param.x``) follows the call's new id."""
+    if any("/" in key for key in api.secret_variables):
+        api.secret_variables = {
+            remap_ref(key, ids) if "/" in key else key: variable
+            for key, variable in api.secret_variables.items()
+        }
 
 
 def remap_ref(ref: str, ids: Mapping[str, str]) -> str:

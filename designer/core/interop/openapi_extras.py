@@ -46,6 +46,8 @@ def _variables(call: Call) -> dict[str, Any]:
             schema = value_type_schema(p.type)
             if p.graphql_type:
                 schema["x-graphql-type"] = p.graphql_type
+            if p.value and not p.private:
+                schema["example"] = p.value  # the sample, as the call keeps it
             out[p.name] = schema
     return out
 

@@ -1,7 +1,8 @@
 """Import OpenAPI 3.0 and 3.1 and Swagger 2.0 documents (JSON or YAML) as APIs.
 
-- Operations become calls (name: ``summary``, else ``operationId``, else
-  method and path), grouped into one API per server URL; with one server
+- Operations become calls (name: ``summary`` when it is short, else
+  ``operationId``, else method and path; a long summary starts the
+  description), grouped into one API per server URL; with one server
   the API is named after ``info.title`` and described by ``info.description``,
   with several after their tag or host. Server variables take their
   defaults; of several servers the first is used, with a note.
@@ -31,9 +32,24 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
+
+from ..base_url import base_url_problem
 from ..errors import ImportVersionError
-from ..models import Call, Environment, Method, Parameter, Placement, UseAs, new_id, unique_name
+from ..models import (
+    BodyType,
+    Call,
+    Environment,
+    Method,
+    Parameter,
+    Placement,
+    UseAs,
+    new_id,
+    unique_name,
+)
 from .common import ImportResult, model_errors, tidy_api
+from .graphql_import import graphql_call
+from .notes import Notes
 from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
     Body,
@@ -92,6 +108,29 @@ def _swagger_base(doc: dict[str, Any], r: Reader) -> str:
     return f"{(schemes or ['https'])[0]}://{host}{base_path}"
 
 
+#: A summary longer than this (or on several lines) is a paragraph, not a name.
+MAX_NAME_LENGTH = 80
+
+
+def _name_and_description(summary: str, operation_id: str, description: str) -> tuple[str, str]:
+    """A call's name as a person would write it, and its description.
+
+    The summary names the call when it is short; a paragraph-long summary
+    (as some vendors write) becomes the start of the description, and the
+    operation id (else method and path, by the caller) names the call.
+    """
+    short = " ".join(summary.split())
+    if short and len(short) <= MAX_NAME_LENGTH and "\n" not in summary.strip():
+        return short, description
+    name = " ".join(operation_id.split())[:MAX_NAME_LENGTH]
+    if not short:
+        return name, description
+    summary = summary.strip()
+    if description.strip().startswith(summary):
+        return name, description
+    return name, f"{summary}\n\n{description}".strip()
+
+
 def _api_name(base: str, items: list[Item], title: str, groups: int) -> str:
     """The document's title; with several servers, the tag or the URL of this one."""
     if groups > 1:
@@ -106,7 +145,7 @@ class _Importer:
         self.doc = doc
         self.version = _version(doc, self.r)
         self.resolver = Resolver(doc, self.r, base)
-        self.notes: set[str] = set()
+        self.notes = Notes()
         self.environments: list[Environment] = []
         if self.version == 2:
             self.schemes = self.r.get_obj(doc, "securityDefinitions", "$")
@@ -155,11 +194,15 @@ class _Importer:
                 for raw, at in [(first, op_where), *zip(alternatives, places, strict=True)]:
                     op = r.obj(raw, at)
                     op_server = server if self.version == 2 else self._servers(op, at, server)
-                    call = self._call(path, method, op, at, shared, item_where)
+                    # A GraphQL endpoint an export wrote lists its calls under x-graphql.
+                    calls = self._graphql_calls(path, op, at) or [
+                        self._call(path, method, op, at, shared, item_where)
+                    ]
                     security = op.get("security", global_security)
                     key = self.security.requirement(security, join(at, "security"))
                     tags = [t for t in r.get_list(op, "tags", at) if isinstance(t, str)]
-                    groups.setdefault(op_server or "", []).append((call, key, tags))
+                    for call in calls:
+                        groups.setdefault(op_server or "", []).append((call, key, tags))
         apis = [
             api
             for base, items in groups.items()
@@ -186,7 +229,7 @@ class _Importer:
                     names.append(name)
                     api.environments.append(env.model_copy(update={"name": name, "id": new_id()}))
         result = ImportResult("openapi", title, [tidy_api(api) for api in apis])
-        result.notes = sorted(self.notes | self.resolver.notes)
+        result.notes = self.notes.lines(self.resolver.notes)
         return result
 
     def _servers(self, node: dict[str, Any], where: str, inherited: str | None) -> str | None:
@@ -196,6 +239,17 @@ class _Importer:
         if not servers:
             return inherited
         first = _server_url(servers[0], join(join(where, "servers"), 0), self.r)
+        problem = base_url_problem(first) if first else None
+        if problem is not None and first.endswith(":"):
+            problem = base_url_problem(first + "//")
+        if problem is not None:
+            # "https://" for a presigned URL the API hands out: no base URL to keep.
+            self.notes.at(
+                f"server URLs that cannot be a base URL ({problem}) were left out: set the "
+                f"base URL of those calls",
+                join(join(where, "servers"), 0),
+            )
+            first = ""
         others = []
         for i, server in enumerate(servers[1:], 1):
             at = join(join(where, "servers"), i)
@@ -209,8 +263,9 @@ class _Importer:
                 f"URL, the others are environments"
             )
         elif others:
-            self.notes.add(
-                f"{where}.servers lists {len(servers)} servers: the first ({first!r}) is used"
+            self.notes.at(
+                "paths or operations list several servers: the first of each is used",
+                f"{where}.servers",
             )
         return first
 
@@ -246,11 +301,15 @@ class _Importer:
         body = (
             self._swagger_body(raw_body, op, where) if self.version == 2 else self._body(op, where)
         )
-        name = r.get_text(op, "summary", where) or r.get_text(op, "operationId", where)
+        name, description = _name_and_description(
+            r.get_text(op, "summary", where),
+            r.get_text(op, "operationId", where),
+            r.get_text(op, "description", where),
+        )
         use_as = op.get("x-use-as")
         call = Call(
-            name=" ".join(name.split())[:120] or f"{method.upper()} {path}",
-            description=r.get_text(op, "description", where),
+            name=name or f"{method.upper()} {path}",
+            description=description,
             method=Method(method.upper()),
             path=path,
             use_as=UseAs(use_as)
@@ -265,6 +324,47 @@ class _Importer:
             **self._response(op, where),
         )
         return call
+
+    def _graphql_calls(self, path: str, op: dict[str, Any], where: str) -> list[Call]:
+        """One GraphQL call per entry of the operation's ``x-graphql.operations``."""
+        extension = op.get("x-graphql")
+        if not isinstance(extension, dict):
+            return []
+        at = join(join(where, "x-graphql"), "operations")
+        calls = []
+        for index, raw in enumerate(self.r.get_list(extension, "operations", at)):
+            entry = self.r.obj(raw, join(at, index))
+            query = self.r.get_text(entry, "query", join(at, index))
+            if not query.strip():
+                continue
+            variables = self.r.get_obj(entry, "variables", join(at, index))
+            samples = {
+                name: spec["example"]
+                for name, spec in variables.items()
+                if isinstance(spec, dict) and "example" in spec
+            }
+            envelope = {"query": query, "variables": samples}
+            if isinstance(entry.get("operationName"), str):
+                envelope["operationName"] = entry["operationName"]
+            name = self.r.get_text(entry, "name", join(at, index)) or f"GraphQL {index + 1}"
+            plain = Call(
+                name=" ".join(name.split())[:120],
+                method=Method.POST,
+                path=path,
+                body_type=BodyType.JSON,
+                body_template=orjson.dumps(envelope).decode(),
+            )
+            call = graphql_call(plain)
+            if call is None:
+                self.notes.at("GraphQL operations that do not parse were left out", join(at, index))
+                continue
+            data = entry.get("data")
+            if isinstance(data, dict) and data:
+                # A GraphQL call's structure is that of the answer's data.
+                structure = schema_to_shape(data, join(join(at, index), "data"), self.resolver)
+                call = call.model_copy(update={"structure": structure})
+            calls.append(call)
+        return calls
 
     def _body(self, op: dict[str, Any], where: str) -> Body:
         if "requestBody" not in op:

@@ -19,6 +19,7 @@ from ..models import (
 )
 from ..models import ValueType as ParamType
 from ..structure import ResponseType, Shape, ValueType
+from .notes import Notes
 from .reader import Reader, join
 from .refs import Resolver
 from .schema_shape import schema_to_shape
@@ -80,7 +81,7 @@ def sample_value(reader: Reader, *candidates: Any, kind: ParamType = ParamType.T
 
 
 def read_parameter(
-    raw: Any, where: str, resolver: Resolver, notes: set[str]
+    raw: Any, where: str, resolver: Resolver, notes: Notes
 ) -> tuple[Parameter | None, dict[str, Any]]:
     """The parameter at ``where``; None for a body/form one (returned raw) or an unsupported one."""
     r = resolver.reader
@@ -93,7 +94,7 @@ def read_parameter(
     if placement in ("body", "formData"):
         return None, p
     if placement == "cookie":
-        notes.add(f"cookie parameters (such as {name!r}) are not imported: send them as a header")
+        notes.at("cookie parameters are not imported: send them as a header", where)
         return None, {}
     if placement not in _PLACEMENTS:
         raise r.fail(join(where, "in"), f"must be path, query, header or cookie, not {placement!r}")

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Api, Auth, Call, NoAuth, Parameter, Placement
+from .notes import Notes
 from .openapi_auth import auth_from_scheme
 from .reader import join
 from .refs import Resolver
@@ -36,7 +37,7 @@ class Security:
     """Reads requirements and schemes; ``default`` is the document's own requirement."""
 
     def __init__(
-        self, schemes: dict[str, Any], resolver: Resolver, version: int, notes: set[str]
+        self, schemes: dict[str, Any], resolver: Resolver, version: int, notes: Notes
     ) -> None:
         self.schemes = schemes
         self.resolver = resolver
@@ -60,9 +61,10 @@ class Security:
         for i, option in options:
             for name in option:
                 if name not in self.schemes:
-                    self.notes.add(
-                        f"{join(where, i)} names security scheme {name!r}, which is not "
-                        f"defined: it was left out; set that authentication by hand"
+                    self.notes.at(
+                        f"security scheme {name!r}, which is not defined, was left out: set "
+                        f"that authentication by hand",
+                        join(where, i),
                     )
         chosen = next((r for _, r in options if all(n in self.schemes for n in r)), options[0][1])
         names = tuple(str(n) for n in chosen if n in self.schemes)

@@ -15,9 +15,10 @@
   a placeholder inside a segment (``celeb_{username}``), which Postman's
   ``:name`` cannot express, becomes a ``{{name}}`` collection variable with
   the sample. Blank optional parameters are included but disabled, as
-  Postman documents optional ones. Descriptions are kept everywhere.
-- JSON bodies carry typed values (``7``, ``true``); a call's structure is
-  written as a saved example response (:mod:`.postman_examples`).
+  Postman documents optional ones; blank optional body fields are left out
+  (a body has no "disabled"). Descriptions are kept everywhere.
+- JSON bodies carry typed values (``7``, ``true``, lists as lists); a call's
+  structure is written as a saved example response (:mod:`.postman_examples`).
 - Each request has a test that its status is 2xx, unless the call includes
   errors as data, so a newman run reports calls that fail.
 """
@@ -97,7 +98,10 @@ class _Exporter:
         if isinstance(a, BearerAuth):
             return {"type": "bearer", "bearer": [_kv("token", self.secret(api))]}
         if isinstance(a, BasicAuth):
-            pairs = [_kv("username", a.username), _kv("password", self.secret(api))]
+            if a.key_as_username:  # the key is the user name; the password is empty
+                pairs = [_kv("username", self.secret(api)), _kv("password", "")]
+            else:
+                pairs = [_kv("username", a.username), _kv("password", self.secret(api))]
             return {"type": "basic", "basic": pairs}
         if isinstance(a, ApiKeyHeaderAuth | ApiKeyQueryAuth):
             name = a.header if isinstance(a, ApiKeyHeaderAuth) else a.parameter
@@ -224,6 +228,10 @@ class _Exporter:
         self, call: Call, params: list[Parameter], values: dict[int, str]
     ) -> dict[str, Any] | None:
         kind = call.body_type
+        if call.graphql is None and not call.body_template.strip():
+            # An optional field with no sample is left out, as a request leaves it out:
+            # "" in an integer or list field is what a validating server rejects.
+            params = [p for p in params if not (p.optional and not values[id(p)].strip())]
         by_name = {p.name: values[id(p)] for p in params}
         if call.graphql is not None:
             from .graphql_import import postman_graphql_body

@@ -33,7 +33,17 @@ from typing import Any
 import orjson
 
 from ..errors import ImportVersionError
-from ..models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
+from ..models import (
+    ApiKeyHeaderAuth,
+    ApiKeyQueryAuth,
+    BasicAuth,
+    BearerAuth,
+    Call,
+    NoAuth,
+    Parameter,
+    Placement,
+    secret_ref,
+)
 from ..urls import has_scheme, with_default_scheme
 from ..wording import plural
 from .collection import RawAuth, RawParam, RawRequest, build_apis
@@ -41,6 +51,8 @@ from .collection_auth import OAuth2Settings, oauth2_credential
 from .collection_values import VARIABLE, resolve_variables, with_example
 from .common import ImportResult, model_errors
 from .graphql_import import adopt_graphql
+from .notes import Notes
+from .postman_env import PostmanEnvironment
 from .reader import Reader, join
 
 __all__ = ["import_postman"]
@@ -57,13 +69,17 @@ _OAUTH2_FIELDS = {
 }
 
 
-def _variables(doc: dict[str, Any], r: Reader) -> dict[str, str]:
+def _variables(
+    doc: dict[str, Any], r: Reader, environment: PostmanEnvironment | None = None
+) -> dict[str, str]:
     found = {}
     for index, entry in enumerate(r.get_list(doc, "variable", "$")):
         item = r.obj(entry, join("$.variable", index))
         key = item.get("key", item.get("id"))
         if isinstance(key, str) and key and item.get("disabled") is not True:
             found[key] = r.scalar(item.get("value"))
+    if environment is not None:  # as in Postman: the environment's values win
+        found.update(environment.values)
     # Resolve variables that refer to others ({{host}}/{{version}}), without looping.
     return resolve_variables(found)
 
@@ -76,12 +92,17 @@ def description(node: Any) -> str:
 
 
 class _Importer:
-    def __init__(self, doc: dict[str, Any], source: str) -> None:
+    def __init__(
+        self, doc: dict[str, Any], source: str, environment: PostmanEnvironment | None = None
+    ) -> None:
         self.r = Reader(source)
         self.doc = doc
-        self.vars = _variables(doc, self.r)
+        self.vars = _variables(doc, self.r, environment)
+        secret = environment.secret if environment is not None else set()
+        self.secret_values = {name: self.vars[name] for name in secret if self.vars.get(name)}
         self.requests: list[RawRequest] = []
         self.notes: list[str] = []
+        self.grouped = Notes()  # one line per kind of remark made at many places
         self.skipped: dict[str, int] = {}
 
     def skip(self, what: str, count: int = 1) -> None:
@@ -132,9 +153,10 @@ class _Importer:
             if found is not None:
                 return found
             kind = f"OAuth 2.0 {grant}"
-        self.notes.append(
-            f"{where}: {kind!r} authentication is not supported: its requests were imported "
-            f"without authentication; set it by hand"
+        self.grouped.at(
+            f"{kind!r} authentication is not supported: its requests were imported without "
+            f"authentication; set it by hand",
+            where,
         )
         return RawAuth(NoAuth(), "")
 
@@ -355,10 +377,11 @@ class _Importer:
                     self.request(item, at, group, prefix, auth)
             stack.extend(reversed(batch))
         result = build_apis(self.requests, ImportResult("postman", name, []), descriptions)
+        _keep_secret_values(result, self.secret_values)
         skipped = [plural(count, what) for what, count in self.skipped.items()]
         if skipped:
             self.notes.append(f"not imported: {', '.join(skipped)}")
-        result.notes = list(dict.fromkeys([*self.notes, *result.notes]))
+        result.notes = list(dict.fromkeys([*self.notes, *self.grouped.lines(), *result.notes]))
         return result
 
 
@@ -374,8 +397,39 @@ def orjson_text(value: Any) -> str:
     return orjson.dumps(graphql, option=orjson.OPT_INDENT_2).decode()
 
 
-def import_postman(doc: Any, source: str) -> ImportResult:
-    """The APIs of a Postman collection v2.0 or v2.1."""
+def _keep_secret_values(result: ImportResult, secrets: dict[str, str]) -> None:
+    """Values of an environment's ``secret`` variables never stay in a parameter or body."""
+    if not secrets:
+        return
+    for api in result.apis:
+        places: list[tuple[list[Parameter], str, Call | None]] = [
+            (api.headers, "header", None),
+            (api.parameters, "param", None),
+        ]
+        places += [(call.parameters, "param", call) for call in api.calls]
+        for params, kind, call in places:
+            for parameter in params:
+                if parameter.private or not any(v in parameter.value for v in secrets.values()):
+                    continue
+                result.secrets[secret_ref(api, f"{kind}.{parameter.name}", call)] = parameter.value
+                parameter.value, parameter.private, parameter.dynamic = "", True, False
+        for call in api.calls:
+            for name, value in secrets.items():
+                if value in call.body_template:
+                    call.body_template = call.body_template.replace(value, f"<{name}>")
+                    if not any(p.name == name for p in call.parameters):
+                        call.parameters.append(
+                            Parameter(
+                                name=name, placement=Placement.BODY, private=True, dynamic=False
+                            )
+                        )
+                    result.secrets[secret_ref(api, f"param.{name}", call)] = value
+
+
+def import_postman(
+    doc: Any, source: str, environment: PostmanEnvironment | None = None
+) -> ImportResult:
+    """The APIs of a Postman collection v2.0 or v2.1, with an environment's values if given."""
     r = Reader(source)
     with model_errors(source):
-        return adopt_graphql(_Importer(r.obj(doc, "$"), source).run())
+        return adopt_graphql(_Importer(r.obj(doc, "$"), source, environment).run())

@@ -197,6 +197,11 @@ class _Writer:
         if isinstance(auth, BearerAuth):
             return [f"    request.headers['Authorization'] = 'Bearer ' + {secret}"]
         assert isinstance(auth, BasicAuth)
+        if auth.key_as_username:
+            return [
+                f"    token = base64.b64encode(({secret} + ':').encode()).decode()",
+                "    request.headers['Authorization'] = 'Basic ' + token",
+            ]
         return [
             f"    token = base64.b64encode(({python_string(auth.username)} + ':' + {secret})"
             ".encode()).decode()",

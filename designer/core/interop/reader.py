@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from ..errors import ImportFormatError
@@ -39,22 +40,34 @@ class Reader:
     def __init__(self, source: str, error: type[ImportFormatError] = ImportFormatError) -> None:
         self.source = source
         self._error = error
+        #: Set by a document whose JSON References may stand anywhere (OpenAPI):
+        #: follows a ``{"$ref": …}`` object to what it points at.
+        self.deref: Callable[[Any, str], Any] | None = None
 
     def fail(self, where: str, message: str) -> ImportFormatError:
         """An error at ``where``; raise it."""
         return self._error(f"{self.source}: {where}: {message}")
 
+    def _follow(self, value: Any, where: str) -> Any:
+        if self.deref is not None and isinstance(value, dict):
+            if isinstance(value.get("$ref"), str):
+                return self.deref(value, where)
+        return value
+
     def obj(self, value: Any, where: str) -> dict[str, Any]:
+        value = self._follow(value, where)
         if not isinstance(value, dict):
             raise self.fail(where, f"must be an object, not {describe(value)}")
         return value
 
     def lst(self, value: Any, where: str) -> list[Any]:
+        value = self._follow(value, where)
         if not isinstance(value, list):
             raise self.fail(where, f"must be a list, not {describe(value)}")
         return value
 
     def text(self, value: Any, where: str) -> str:
+        value = self._follow(value, where)
         if not isinstance(value, str):
             raise self.fail(where, f"must be text, not {describe(value)}")
         return value

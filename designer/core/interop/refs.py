@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import DesignerError, ImportReferenceError
+from .notes import Notes
 from .reader import Reader, join
 
 __all__ = ["Resolver", "pointer_path"]
@@ -55,10 +56,17 @@ class Resolver:
         self.reader = reader
         self.root = Path(base).resolve().parent if base is not None else None
         self.memo: dict[str, Any] = {}
-        self.notes: set[str] = set()
+        self.notes = Notes()
         self._cache: dict[str, Any] = {}
         self._files: dict[str, Any] = {}
         self._original: dict[str, str] = {}
+        # A reference may stand in place of any map, list or value (``paths``,
+        # ``properties``, ``securitySchemes``, a description): every checked
+        # read through the reader follows it.
+        reader.deref = self._deref
+
+    def _deref(self, node: Any, where: str) -> Any:
+        return self.resolve(node, where)[0]
 
     def _fail(self, where: str, message: str) -> ImportReferenceError:
         return ImportReferenceError(f"{self.reader.source}: {where}: {message}")
@@ -77,12 +85,10 @@ class Resolver:
         """
         seen: list[str] = []
         pointer: str | None = None
-        while isinstance(node, dict) and "$ref" in node:
-            ref = node["$ref"]
+        # A '$ref' that is not text is a key of a map (a property so named), not a reference.
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
             at = join(where, "$ref")
-            if not isinstance(ref, str):
-                raise self.reader.fail(at, "must be text such as '#/components/schemas/Pet'")
-            ref = self._canonical(ref, "")
+            ref = self._canonical(node["$ref"], "")
             if ref in seen:
                 chain = " -> ".join([*seen, ref])
                 raise self._fail(

@@ -174,7 +174,7 @@ class _Converter:
         self.base = 0
 
     def convert(self, schema: Any, where: str, depth: int, frame: _Frame) -> Shape:
-        if isinstance(schema, dict) and "$ref" in schema:
+        if isinstance(schema, dict) and isinstance(schema.get("$ref"), str):
             return self._reference(schema, where, depth, frame)
         frame.add(1, depth + 1)
         if isinstance(schema, bool) or schema == {}:

@@ -80,7 +80,9 @@ class RequiredSecret:
 def _auth_words(api: Api, name: str) -> str:
     what = FIELD_WORDS.get(name, name.replace("_", " "))
     username = getattr(api.auth, "username", "")
-    if name == "password" and username:
+    if name == "password" and getattr(api.auth, "key_as_username", False):
+        what = "API key (sent as the Basic user name)"
+    elif name == "password" and username:
         what = f"password of user {username!r}"
     return what
 
@@ -132,11 +134,15 @@ def required_secrets(apis: Iterable[Api]) -> list[RequiredSecret]:
     for api in apis:
         for field, call, description, optional in secret_fields(api):
             parts = [snake(api.name)] + ([snake(call.name)] if call is not None else [])
-            base = ENV_PREFIX + "_".join([*parts, _field_name(api, field)])
-            env, n = base, 1
-            while env in taken:
-                n += 1
-                env = f"{base}_{n}"
+            named = api.secret_variables.get(field if call is None else f"{call.id}/{field}")
+            if named:
+                env = named  # the variable the docs name ($OPENAI_API_KEY): shared on purpose
+            else:
+                base = ENV_PREFIX + "_".join([*parts, _field_name(api, field)])
+                env, n = base, 1
+                while env in taken:
+                    n += 1
+                    env = f"{base}_{n}"
             taken.add(env)
             found.append(
                 RequiredSecret(

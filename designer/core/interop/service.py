@@ -8,14 +8,14 @@ the secret store; callers save the workspace and store the secrets.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
 
 from .. import fileio
-from ..errors import ExportError, ImportFormatError, LookupFailed
+from ..errors import ExportError, ImportFormatError, InputError, LookupFailed
 from ..models import Api, Call, Workspace
 from . import EXPORT_FORMATS
 from .bundle import SampleResponse, export_bundle, import_bundle
@@ -28,6 +28,7 @@ from .insomnia import import_insomnia
 from .merge import MergeOutcome, OnConflict, merge_apis, remap_ref
 from .openapi_export import export_openapi, response_schema
 from .openapi_import import import_openapi
+from .postman_env import PostmanEnvironment
 from .postman_export import export_postman
 from .postman_import import import_postman
 from .secret_names import RequiredSecret, required_secrets
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 _JSON = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-_IMPORTERS = {
+_IMPORTERS: dict[str, Callable[[Any, str], ImportResult]] = {
     "openapi": import_openapi,
     "postman": import_postman,
     "har": import_har,
@@ -82,12 +83,14 @@ def read_import(
     *,
     base: str | None = None,
     keep_static: bool = False,
+    environment: PostmanEnvironment | None = None,
 ) -> Imported:
     """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
 
     ``base`` is the path of the file read, when there is one: an OpenAPI
     document's references to other files are read from its folder tree.
     ``keep_static`` keeps a HAR recording's static assets and CORS preflights.
+    ``environment`` holds the values of Postman environment files for a collection.
     """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
@@ -108,8 +111,15 @@ def read_import(
             if known is not None:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
+    if environment is not None and kind != "postman":
+        raise InputError(
+            f"{source} is {kind}, not a Postman collection: environment files apply to "
+            f"Postman collections only"
+        )
     if kind == "openapi":
         result = import_openapi(doc, source, base)
+    elif kind == "postman":
+        result = import_postman(doc, source, environment)
     elif kind == "har":
         result = import_har(doc, source, keep_static=keep_static)
     else:

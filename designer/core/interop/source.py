@@ -225,8 +225,28 @@ def _yaml_error(exc: yaml.MarkedYAMLError, source: str, text: str) -> ImportPars
     return _fail(source, where, f"not valid YAML: {_one_line(problem)}; fix the document there")
 
 
+#: Where a YAML anchor (&a), alias (*a) or tag (!t) could start: at a line's start or after
+#: white space or a flow indicator. A text with none of them (most split spec files) has
+#: no alias to expand and no tag, so the event scan is skipped.
+_NODE_PROPERTY = re.compile(r"(?:^|[\s\[{,:])[&*!]")
+#: A document separator (several documents) or the start of nesting too deep to read.
+_SEPARATOR = re.compile(r"^(?:---|\.\.\.)", re.MULTILINE)
+_DEEP_INDENT = re.compile(r"^[ \t?:\-]{" + str(MAX_DEPTH) + "}", re.MULTILINE)
+
+
+def _needs_scan(text: str) -> bool:
+    """Whether the event scan could find something: cheap checks in C, most files pass."""
+    return (
+        _NODE_PROPERTY.search(text) is not None
+        or _SEPARATOR.search(text) is not None
+        or text.count("[") + text.count("{") >= MAX_DEPTH
+        or _DEEP_INDENT.search(text) is not None
+    )
+
+
 def _parse_yaml(text: str, source: str) -> Any:
-    _scan_yaml(text, source)
+    if _needs_scan(text):
+        _scan_yaml(text, source)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as exc:

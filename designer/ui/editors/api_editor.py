@@ -10,11 +10,13 @@ undoable.
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -124,6 +126,13 @@ class ApiEditor(QWidget):
             edit = self._line(f"auth_{field}", accessible, tip)
             edit.textEdited.connect(lambda text, f=field: self._edit_auth_field(f, text))
             self.auth_fields[field] = edit
+        self.key_as_username = QCheckBox("The key is the user name (empty password)", self)
+        self.key_as_username.setObjectName("authKeyAsUsername")
+        self.key_as_username.setToolTip(
+            "Send the secret as the Basic user name with an empty password, as 'curl -u KEY:' "
+            "does (Stripe and others)"
+        )
+        self.key_as_username.toggled.connect(lambda on: self._edit_auth_flag("key_as_username", on))
         self.secret = SecretField(self)
         self.secret.setObjectName("authSecret")
         self.secret.textEdited.connect(self._edit_secret)
@@ -189,6 +198,7 @@ class ApiEditor(QWidget):
             ("username", "U&sername:"),
         ):
             form.addRow(label, self.auth_fields[field])
+        form.addRow("", self.key_as_username)
         form.addRow(self.secret_label, self.secret)
         form.addRow(self.auth_form)
         form.addRow("CA &bundle:", self.ca_bundle)
@@ -328,21 +338,44 @@ class ApiEditor(QWidget):
         if not simple:
             self.auth_form.set_api(api)
         self.form.setRowVisible(self.auth_note, auth.type == "none")
+        key_user = isinstance(auth, BasicAuth) and auth.key_as_username
         for field, edit in self.auth_fields.items():
             shown = simple and field in type(auth).model_fields
+            shown = shown and not (field == "username" and key_user)
             self.form.setRowVisible(edit, shown)
             if shown:
                 set_text_keeping_cursor(edit, getattr(auth, field))
+        self.form.setRowVisible(self.key_as_username, isinstance(auth, BasicAuth))
+        self.key_as_username.blockSignals(True)
+        self.key_as_username.setChecked(key_user)
+        self.key_as_username.blockSignals(False)
         secret = AUTH_SECRET_FIELD.get(auth.type)
         self.form.setRowVisible(self.secret, secret is not None)
         if secret is not None:
-            self.secret_label.setText(_SECRET_LABELS[secret])
-            self.secret.setAccessibleName(secret.capitalize())
-            self.secret.setToolTip(
-                f"The {secret}; kept in the secret store, never in the workspace file"
-            )
-            value = self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
-            set_text_keeping_cursor(self.secret, value)
+            words = "key" if key_user else secret
+            self.secret_label.setText(_SECRET_LABELS[words])
+            self.secret.setAccessibleName(words.capitalize())
+            variable = api.secret_variables.get(f"auth.{secret}")
+            # A secret the docs name as $VARIABLE is read from it when a request is sent;
+            # when the app was started without it, it can be entered here instead.
+            from_env = variable is not None and bool(os.environ.get(variable))
+            self.secret.setReadOnly(from_env)
+            if variable is None:
+                placeholder = ""
+                tip = f"The {words}; kept in the secret store, never in the workspace file"
+            elif from_env:
+                placeholder = f"read from ${variable} when a request is sent"
+                tip = f"The {words}, read from the environment variable {variable}; never stored"
+            else:
+                placeholder = f"${variable} is not set: enter the {words} here"
+                tip = (
+                    f"The {words}: read from the environment variable {variable} when it is "
+                    f"set; else what is entered here, kept in the secret store"
+                )
+            self.secret.setPlaceholderText(placeholder)
+            self.secret.setToolTip(tip)
+            stored = self._secrets.get(secret_ref(api, f"auth.{secret}")) or ""
+            set_text_keeping_cursor(self.secret, "" if from_env else stored)
 
     def _change_auth_type(self, row: int) -> None:
         api = self.current()
@@ -356,6 +389,12 @@ class ApiEditor(QWidget):
             return  # these need a name; leaving it blank keeps the last one
         auth = api.auth.model_copy(update={field: text})
         self._edit({"auth": auth}, "Edit authentication", f"auth.{field}")
+
+    def _edit_auth_flag(self, field: str, on: bool) -> None:
+        api = self.current()
+        if api is None or field not in type(api.auth).model_fields:
+            return
+        self._edit({"auth": api.auth.model_copy(update={field: on})}, "Edit authentication")
 
     def _edit_secret(self, text: str) -> None:
         api = self.current()

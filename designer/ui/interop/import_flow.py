@@ -61,6 +61,9 @@ class ImportFlow(QObject):
         self._window = window
         self._op: AsyncOp[Imported] | None = None
         self._last_dir: Path | None = None
+        # The file being imported and the environment files chosen for it.
+        self._path: Path | None = None
+        self._env_files: tuple[str, ...] = ()
 
     # -- starting ------------------------------------------------------------
 
@@ -81,11 +84,13 @@ class ImportFlow(QObject):
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
-    def import_file(self, path: Path) -> None:
+    def import_file(self, path: Path, env_files: tuple[str, ...] = ()) -> None:
         self._last_dir = path.parent
-        self._read(lambda: run_in_worker(jobs.read_file, str(path)), path.name)
+        self._path, self._env_files = path, env_files
+        self._read(lambda: run_in_worker(jobs.read_file, str(path), env_files), path.name)
 
     def import_curl(self, command: str) -> None:
+        self._path, self._env_files = None, ()
         self._read(lambda: run_in_worker(jobs.read_curl, command), "the curl command")
 
     # -- drag and drop -------------------------------------------------------
@@ -139,12 +144,30 @@ class ImportFlow(QObject):
         # The preview pulls in the merge planner; load it with the first import.
         from .preview_dialog import ImportPreviewDialog
 
-        dialog = ImportPreviewDialog(imported, self._window.doc.workspace, source, self._window)
+        dialog = ImportPreviewDialog(
+            imported,
+            self._window.doc.workspace,
+            source,
+            self._window,
+            env_files=[Path(p).name for p in self._env_files],
+        )
         dialog.accepted.connect(lambda: self._apply(dialog, imported, source))
-        dialog.rejected.connect(lambda: self.message.emit("Import cancelled; nothing was changed."))
+        dialog.rejected.connect(
+            lambda: (
+                None
+                if dialog.chosen_env_file
+                else self.message.emit("Import cancelled; nothing was changed.")
+            )
+        )
+        dialog.envFileChosen.connect(self._with_env_file)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
         self.previewShown.emit(dialog)
+
+    def _with_env_file(self, env_file: str) -> None:
+        """Read the same collection again, with one more environment file."""
+        if self._path is not None:
+            self.import_file(self._path, (*self._env_files, env_file))
 
     def _apply(self, dialog: ImportPreviewDialog, imported: Imported, source: str) -> None:
         doc = self._window.doc

@@ -25,12 +25,21 @@ if TYPE_CHECKING:
 __all__ = ["ExportRequest", "read_curl", "read_file", "write_export"]
 
 
-def read_file(path: str) -> Imported:
-    """Read and check the document at ``path``; its format is detected."""
+def read_file(path: str, env_files: tuple[str, ...] = ()) -> Imported:
+    """Read and check the document at ``path``; its format is detected.
+
+    ``env_files`` are Postman environment files whose values a collection's
+    variables take.
+    """
     from designer.core.interop.service import read_import
     from designer.core.interop.source import read_source
 
-    return read_import(read_source(path), Path(path).name, base=path)
+    environment = None
+    if env_files:
+        from designer.core.interop.postman_env import read_environments
+
+        environment = read_environments(list(env_files))
+    return read_import(read_source(path), Path(path).name, base=path, environment=environment)
 
 
 def read_curl(command: str) -> Imported:

@@ -11,16 +11,19 @@ and then the caller merges with :meth:`ImportPreviewDialog.choices`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -59,7 +62,14 @@ _MAX_NOTES = 12
 
 
 class ImportPreviewDialog(QDialog):
-    """Shows ``imported`` against ``workspace``; the choices are read after it is accepted."""
+    """Shows ``imported`` against ``workspace``; the choices are read after it is accepted.
+
+    For a Postman collection it offers to add an environment file, whose
+    values the collection's variables take: ``envFileChosen`` carries its
+    path, and the dialog closes for the collection to be read again with it.
+    """
+
+    envFileChosen = Signal(str)
 
     def __init__(
         self,
@@ -67,8 +77,11 @@ class ImportPreviewDialog(QDialog):
         workspace: Workspace,
         source: str,
         parent: QWidget | None = None,
+        *,
+        env_files: list[str] | None = None,
     ) -> None:
         super().__init__(parent)
+        self.chosen_env_file = ""
         self.setObjectName("importPreview")
         self.setWindowTitle(f"Import {source}")
         self._imported, self._workspace = imported, workspace
@@ -101,6 +114,8 @@ class ImportPreviewDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
         layout.addWidget(self.tree, 1)
+        if imported.kind == "postman":
+            layout.addLayout(self._build_env_files(env_files or []))
         if imported.required:
             layout.addWidget(self._build_secrets())
         if imported.result.notes:
@@ -196,6 +211,37 @@ class ImportPreviewDialog(QDialog):
         hint.setEnabled(False)  # drawn in the disabled colour: a hint, not content
         form.addRow(hint)
         return group
+
+    def _build_env_files(self, names: list[str]) -> QHBoxLayout:
+        row = QHBoxLayout()
+        label = named(QLabel(self), "importEnvFiles")
+        label.setWordWrap(True)
+        label.setText(
+            f"Environment files: {', '.join(names)}."
+            if names
+            else "No environment file: variables defined only in one are left to fill in."
+        )
+        button = named(QPushButton("Add &environment file…", self), "importEnvFile")
+        button.setToolTip(
+            "A Postman environment file (exported from Postman's Environments) whose values "
+            "the collection's {{variables}} take; its secrets go to the keychain"
+        )
+        button.clicked.connect(self._choose_env_file)
+        row.addWidget(label, 1)
+        row.addWidget(button)
+        return row
+
+    def _choose_env_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self,
+            "Add a Postman environment file",
+            "",
+            "Postman environments (*.json);;All files (*)",
+        )
+        if name:
+            self.chosen_env_file = name
+            self.reject()
+            self.envFileChosen.emit(name)
 
     def _build_notes(self) -> QGroupBox:
         group = QGroupBox("Notes from the import", self)

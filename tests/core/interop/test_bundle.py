@@ -230,3 +230,20 @@ def test_a_map_travels_in_a_bundle(rich: Workspace) -> None:
     assert rates.type is ValueType.MAP
     assert rates.items is not None
     assert rates.items.type is ValueType.NUMBER
+
+
+def test_a_bundle_says_which_environment_variables_its_apis_read() -> None:
+    from designer.core.interop.bundle import export_bundle, import_bundle
+    from designer.core.models import Api, BearerAuth, Workspace
+
+    api = Api(
+        name="AI",
+        base_url="https://api.ai.example",
+        auth=BearerAuth(),
+        secret_variables={"auth.token": "OPENAI_API_KEY"},
+    )
+    data = export_bundle(Workspace(apis=[api]))
+    contents = import_bundle(orjson.loads(data), "ai.bundle.json")
+    assert contents.result.apis[0].secret_variables == {"auth.token": "OPENAI_API_KEY"}
+    assert [s["env"] for s in contents.manifest] == ["OPENAI_API_KEY"]
+    assert any("OPENAI_API_KEY" in note for note in contents.result.notes)

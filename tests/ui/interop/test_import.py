@@ -335,3 +335,28 @@ def test_browser_capture_import_skips_static_assets(window, qtbot, loop, monkeyp
     assert len(api.calls) == 5
     dialog.grab().save("/tmp/har-import-preview.png")
     dialog.reject()
+
+
+def test_a_postman_environment_file_is_offered_and_used(
+    window, qtbot, loop, monkeypatch, secrets
+) -> None:
+    from PySide6.QtWidgets import QPushButton
+
+    dialog = open_preview(window, qtbot, monkeypatch, DATA / "terms.postman_collection.json")
+    label = dialog.findChild(QLabel, "importEnvFiles")
+    assert label.text().startswith("No environment file")
+    choose_file(monkeypatch, DATA / "terms.postman_environment.json")
+    with qtbot.waitSignal(window.importer.previewShown, timeout=WORKER_TIMEOUT) as blocker:
+        dialog.findChild(QPushButton, "importEnvFile").click()
+    again = blocker.args[0]
+    assert again is not dialog
+    assert "Import cancelled" not in window.statusBar().currentMessage()
+    label = again.findChild(QLabel, "importEnvFiles")
+    assert label.text() == "Environment files: terms.postman_environment.json."
+    found = again.secret_fields["CD_SECRET_TERMS_AUTH_TOKEN"].text()
+    assert found == "tok-prod-123"
+    again.import_button.click()
+    terms = next(a for a in window.doc.workspace.apis if a.name == "Terms")
+    assert terms.base_url == "https://api.terms.example"
+    assert secrets.get(f"{terms.id}/auth.token") == "tok-prod-123"
+    assert "tok-prod-123" not in _snapshot(window).decode()
