@@ -3,7 +3,8 @@
 A curl command is recognised by its first word; a document by the keys only
 its format has: ``format: connector-designer.bundle``, ``openapi`` or
 ``swagger``, Postman's ``info.schema`` (or ``info._postman_id`` with
-``item``), HAR's ``log.entries``, Insomnia's ``__export_format``.
+``item``), HAR's ``log.entries``, Insomnia's ``__export_format`` (v4) or
+``type: collection.insomnia.rest/5.0`` (v5).
 
 A Postman collection v1 (top-level ``requests`` and ``order``, no
 ``info.schema``) is refused with the way out: export it again as v2.1. A
@@ -88,6 +89,10 @@ def detect_document(doc: Any, source: str) -> str:
         if isinstance(doc.get("log"), dict) and "entries" in doc["log"]:
             return "har"
         if "__export_format" in doc or doc.get("_type") == "export":
+            return "insomnia"
+        from .insomnia_v5 import is_insomnia_v5
+
+        if is_insomnia_v5(doc):
             return "insomnia"
     raise ImportFormatError(
         f"{source}: $: cannot tell the format: it is not a bundle, OpenAPI or Swagger document, "

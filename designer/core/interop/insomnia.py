@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -39,7 +39,7 @@ from .graphql_import import adopt_graphql
 from .insomnia_envs import add_environments
 from .reader import Reader, join
 
-__all__ = ["import_insomnia"]
+__all__ = ["import_insomnia", "import_resources"]
 
 _MAX_GROUP_DEPTH = 50
 _OAUTH2_FIELDS = {
@@ -82,7 +82,7 @@ def _flatten(data: dict[str, Any], r: Reader) -> dict[str, str]:
 class _Reader:
     """One pass over the export's resources, shared by every environment's import."""
 
-    def __init__(self, top: dict[str, Any], source: str) -> None:
+    def __init__(self, resources: Iterable[tuple[Any, str]], source: str) -> None:
         self.r = Reader(source)
         self.by_id: dict[str, tuple[dict[str, Any], str]] = {}
         self.workspace = "Insomnia"
@@ -92,8 +92,7 @@ class _Reader:
         self.skipped: Counter[str] = Counter()
         r = self.r
         environments = []
-        for index, value in enumerate(r.get_list(top, "resources", "$")):
-            where = join("$.resources", index)
+        for value, where in resources:
             item = r.obj(value, where)
             kind = r.get_text(item, "_type", where)
             self.by_id[r.get_text(item, "_id", where)] = (item, where)
@@ -193,6 +192,12 @@ class _Request:
             auth=self.auth(),
             description=r.get_text(item, "description", where),
         )
+        for index, entry in enumerate(r.get_list(item, "pathParameters", where)):
+            p = r.obj(entry, join(join(where, "pathParameters"), index))
+            name = r.get_text(p, "name", where)
+            if name:
+                raw.path_values[name] = self.text(p, "value", where)
+                raw.descriptions[f":{name}"] = r.get_text(p, "description", where)
         if query:  # the URL's own query (rare in Insomnia) comes first
             raw.query = [RawParam(k, v) for k, v in _query_of(url)] + query
         self.body(raw)
@@ -301,16 +306,22 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
             f"{source}: $.__export_format: only Insomnia v4 exports are supported (found "
             f"{top.get('__export_format')!r}): export again with 'Insomnia v4' as the format"
         )
-    export = _Reader(top, source)
+    resources = r.get_list(top, "resources", "$")
+    return import_resources(
+        ((value, join("$.resources", index)) for index, value in enumerate(resources)), source
+    )
+
+
+def import_resources(resources: Iterable[tuple[Any, str]], source: str) -> ImportResult:
+    """The APIs of Insomnia resources in v4's shape, each with the place it was read from."""
+    export = _Reader(resources, source)
     default = dict(export.base)
     if export.subs:
         default.update(export.subs[0][1])
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
-        result = adopt_graphql(
-            build_apis(requests, ImportResult("insomnia", export.workspace, []))
-        )
+        result = adopt_graphql(build_apis(requests, ImportResult("insomnia", export.workspace, [])))
         for name, data in export.subs:
             variables = {**export.base, **data}
             add_environments(result, name, export.requests(variables, [], Counter()))

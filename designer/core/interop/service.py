@@ -25,6 +25,7 @@ from .curl_export import export_curl
 from .detect import check_kind, detect_document, looks_like_curl
 from .har import import_har
 from .insomnia import import_insomnia
+from .insomnia_v5 import import_insomnia_v5, is_insomnia_v5
 from .merge import MergeOutcome, OnConflict, merge_apis, remap_ref
 from .openapi_export import export_openapi, response_schema
 from .openapi_import import import_openapi
@@ -82,21 +83,26 @@ def read_import(
     *,
     base: str | None = None,
     keep_static: bool = False,
+    env_files: Sequence[tuple[bytes, str]] = (),
 ) -> Imported:
     """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
 
     ``base`` is the path of the file read, when there is one: an OpenAPI
     document's references to other files are read from its folder tree.
     ``keep_static`` keeps a HAR recording's static assets and CORS preflights.
+    ``env_files`` are environment files (contents and names) read with the
+    import: Insomnia v5 environment files for an Insomnia v5 collection.
     """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
+        _no_env_files(env_files, source, "curl")
         result = _curl(text, source)
         _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
     doc = parse_document(data, source)
     kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
     if kind == "bundle":
+        _no_env_files(env_files, source, kind)
         contents = import_bundle(doc, source)
         _check_base_urls(contents.result.apis, source)
         by_ref = {s.ref: s for s in required_secrets(contents.result.apis)}
@@ -110,9 +116,26 @@ def read_import(
         result = import_openapi(doc, source, base)
     elif kind == "har":
         result = import_har(doc, source, keep_static=keep_static)
+    elif kind == "insomnia" and is_insomnia_v5(doc):
+        envs = [(parse_document(env, name), name) for env, name in env_files]
+        result = import_insomnia_v5(doc, source, base, envs)
+        env_files = ()
     else:
         result = _IMPORTERS[kind](doc, source)
-    _check_base_urls(result.apis, source)
+    _no_env_files(env_files, source, kind)
+    return _checked(kind, result, source)
+
+
+def _no_env_files(env_files: Sequence[tuple[bytes, str]], source: str, kind: str) -> None:
+    if env_files:
+        raise ImportFormatError(
+            f"{env_files[0][1]}: an environment file is read with an Insomnia v5 collection "
+            f"only, and {source} is not one ({kind})"
+        )
+
+
+def _checked(kind: str, result: ImportResult, source: str | None = None) -> Imported:
+    _check_base_urls(result.apis, source or result.name)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
 
