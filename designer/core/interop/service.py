@@ -22,7 +22,7 @@ from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
 from .credentials import hide_credentials
 from .curl_export import export_curl
-from .detect import check_kind, detect_document, looks_like_curl
+from .detect import check_kind, detect_document, looks_like_bru, looks_like_curl
 from .har import import_har
 from .insomnia import import_insomnia
 from .insomnia_v5 import import_insomnia_v5, is_insomnia_v5
@@ -32,7 +32,7 @@ from .openapi_import import import_openapi
 from .postman_export import export_postman
 from .postman_import import import_postman
 from .secret_names import RequiredSecret, required_secrets
-from .source import parse_document
+from .source import MAX_DOCUMENT_SIZE, parse_document
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -40,6 +40,7 @@ __all__ = [
     "export_workspace",
     "find_call",
     "merge_import",
+    "read_bruno_folder",
     "read_import",
 ]
 
@@ -99,6 +100,14 @@ def read_import(
         result = _curl(text, source)
         _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
+    if kind == "bruno" or (kind is None and looks_like_bru(data[:65536].decode("utf-8", "ignore"))):
+        from .bruno_import import import_bru_file
+
+        if len(data) > MAX_DOCUMENT_SIZE:
+            parse_document(data, source)  # the same one-line refusal as any document
+        _no_env_files(env_files, source, "bruno")
+        text = fileio.decode_utf8(data, source=source)
+        return _checked("bruno", import_bru_file(text, source), source)
     doc = parse_document(data, source)
     kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
     if kind == "bundle":
@@ -138,6 +147,19 @@ def _checked(kind: str, result: ImportResult, source: str | None = None) -> Impo
     _check_base_urls(result.apis, source or result.name)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
+
+
+def read_bruno_folder(path: str) -> Imported:
+    """Read and check the Bruno collection in the folder ``path`` (or of its ``bruno.json``)."""
+    from pathlib import Path
+
+    from .bruno_import import import_bruno_folder
+
+    folder = Path(path)
+    if folder.name == "bruno.json" and folder.is_file():
+        folder = folder.parent
+    result = import_bruno_folder(folder)
+    return _checked("bruno", result, folder.name or str(folder))
 
 
 def _check_base_urls(apis: Sequence[Api], source: str) -> None:
