@@ -80,7 +80,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from ..core.interop.bundle import SAMPLES_WARNING
 
         stderr_note(f"Warning: {SAMPLES_WARNING}")
-    if args.to in ("bundle", "curl", "postman", "python") and secrets:
+    if args.to in ("bundle", "curl", "postman", "python", "insomnia") and secrets:
         names = ", ".join(s.env for s in secrets)
         stderr_note(f"Secrets are not included; they are named {names}")
     return 0
@@ -89,7 +89,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export APIs as a bundle, OpenAPI, Postman, curl, JSON Schema or a Python client",
+        help="export APIs as a bundle, OpenAPI, Postman, Insomnia, curl, JSON Schema or a "
+        "Python client",
         description=(
             "Export a workspace's APIs (all, or those named with --api) for a teammate or "
             "another tool. Secrets are never written: exports name them by environment "
@@ -109,7 +110,7 @@ def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--call",
         metavar="API/CALL",
-        help="only this call (curl, openapi, postman); for jsonschema, optional when "
+        help="only this call (curl, openapi, postman, insomnia); for jsonschema, optional when "
         "the workspace has one call",
     )
     parser.add_argument(

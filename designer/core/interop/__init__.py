@@ -16,5 +16,6 @@ EXPORT_LABELS = {
     "curl": "curl commands",
     "jsonschema": "a JSON Schema",
     "python": "a typed Python client",
+    "insomnia": "an Insomnia v5 collection",
 }
 EXPORT_FORMATS = tuple(EXPORT_LABELS)

@@ -4,8 +4,8 @@ Request groups directly under the workspace become APIs, deeper groups are
 kept in call names; requests directly under the workspace form an API named
 after the workspace.
 
-Environments: the base environment's variables, overridden by the first
-sub-environment's and by the folders' own, are substituted
+Environments: the base environment's variables (the first sub-environment's
+where the base has none), overridden by the folders' own, are substituted
 (``{{ _.baseUrl }}`` or ``{{ baseUrl }}``, nested objects as
 ``{{ _.api.host }}``, variables that refer to others resolved). Each
 sub-environment (dev, prod) becomes an environment of every API, with the
@@ -315,9 +315,9 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
 def import_resources(resources: Iterable[tuple[Any, str]], source: str) -> ImportResult:
     """The APIs of Insomnia resources in v4's shape, each with the place it was read from."""
     export = _Reader(resources, source)
-    default = dict(export.base)
-    if export.subs:
-        default.update(export.subs[0][1])
+    # What Insomnia sends with no sub-environment chosen: the base environment's
+    # values; the first sub-environment fills in those the base leaves undefined.
+    default = {**(export.subs[0][1] if export.subs else {}), **export.base}
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
@@ -327,7 +327,8 @@ def import_resources(resources: Iterable[tuple[Any, str]], source: str) -> Impor
             add_environments(result, name, export.requests(variables, [], Counter()))
     if len(export.subs) > 1:
         result.notes.append(
-            f"the APIs use the values of sub-environment {export.subs[0][0]!r}; "
+            f"the APIs use the base environment's values, and those of sub-environment "
+            f"{export.subs[0][0]!r} where it has none; "
             f"{plural(len(export.subs), 'sub-environment')} became environments"
         )
     tags = export.skipped.pop("template tag", 0)

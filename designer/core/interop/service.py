@@ -260,6 +260,12 @@ def export_workspace(
     if to == "curl":
         calls = [chosen] if chosen is not None else None
         return export_curl(apis, calls).encode()
+    if to == "insomnia":
+        from .insomnia_export import export_insomnia
+
+        if chosen is not None:
+            apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
+        return export_insomnia(ws, apis, notes=notes)
     if to == "python":
         from .python_client import export_python
 
