@@ -10,10 +10,12 @@ The files are read with :mod:`.bru` and become requests for
 - requests directly in the collection form an API named after it; each
   top-level folder is an API, deeper folders are kept in call names; requests
   keep Bruno's order (``meta.seq``);
-- ``{{variables}}`` are substituted from the collection's, the folders' and
-  the request's ``vars:pre-request`` and from the first environment (by file
-  name); every environment becomes an environment of each API, with the base
-  URL and credentials it gives. ``vars:secret`` names no value, and
+- ``{{variables}}`` are substituted as Bruno ranks them: the collection's
+  ``vars:pre-request``, then the environment's, then the folders' and the
+  request's. The APIs take the collection's values (what Bruno sends with no
+  environment chosen), and the first environment's (by file name) where the
+  collection has none; every environment becomes an environment of each API,
+  with the base URL and credentials it gives. ``vars:secret`` names no value, and
   ``{{process.env.NAME}}`` reads the user's ``.env``: both are left blank;
 - the body the request selects (``body: json``) is read: JSON, text, XML,
   SPARQL, form, multipart (text fields) and GraphQL (with its variables);
@@ -437,6 +439,7 @@ def _finish(
     environments: list[tuple[str, dict[str, str]]],
     skipped: Counter[str],
     source: str,
+    collection_vars: dict[str, str] | None = None,
 ) -> ImportResult:
     kept = []
     for item in found:
@@ -445,7 +448,11 @@ def _finish(
             skipped[other] += 1
         else:
             kept.append(item)
-    default = dict(environments[0][1]) if environments else {}
+    # What Bruno sends with no environment chosen: the collection's variables; the
+    # first environment fills in those the collection leaves undefined. A chosen
+    # environment wins over the collection's variables.
+    own = collection_vars or {}
+    default = {**(environments[0][1] if environments else {}), **own}
     notes: list[str] = []
     requests = _requests(kept, default, notes, skipped)
     if not requests:
@@ -453,10 +460,12 @@ def _finish(
     with model_errors(source):
         result = adopt_graphql(build_apis(requests, ImportResult("bruno", name, [])))
         for env_name, values in environments:
-            add_environments(result, env_name, _requests(kept, values, [], Counter()))
+            variables = {**own, **values}
+            add_environments(result, env_name, _requests(kept, variables, [], Counter()))
     if len(environments) > 1:
         result.notes.append(
-            f"the APIs use the values of environment {environments[0][0]!r}; each of the "
+            f"the APIs use the collection's variables, and those of environment "
+            f"{environments[0][0]!r} where it has none; each of the "
             f"{plural(len(environments), 'environment')} became an environment of the APIs"
         )
     if skipped:
@@ -489,8 +498,11 @@ def import_bruno_folder(path: str | os.PathLike[str]) -> ImportResult:
     blocks = folder.read(collection) if collection.is_file() else []
     scope = _scope(blocks, None, folder.skipped)
     scope.name = name
+    # The collection's variables rank below an environment's, unlike a folder's.
+    collection_vars, scope.variables = scope.variables, {}
     folder.walk(root, scope, "", [], 0)
-    result = _finish(name, folder.found, _environments(folder), folder.skipped, shown)
+    environments = _environments(folder)
+    result = _finish(name, folder.found, environments, folder.skipped, shown, collection_vars)
     if scope.description:
         for api in result.apis:
             api.description = api.description or scope.description

@@ -37,6 +37,7 @@ from .source import MAX_DOCUMENT_SIZE, parse_document
 __all__ = [
     "EXPORT_FORMATS",
     "Imported",
+    "export_files",
     "export_workspace",
     "find_call",
     "merge_import",
@@ -260,6 +261,8 @@ def export_workspace(
     if to == "curl":
         calls = [chosen] if chosen is not None else None
         return export_curl(apis, calls).encode()
+    if to == "bruno":
+        raise ExportError("A Bruno collection is a folder of files: choose a folder to write")
     if to == "insomnia":
         from .insomnia_export import export_insomnia
 
@@ -301,3 +304,26 @@ def export_workspace(
 
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
     return orjson.dumps(document, option=_JSON)
+
+
+def export_files(
+    ws: Workspace,
+    to: str,
+    *,
+    api_names: Sequence[str] | None = None,
+    call: str | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, bytes]:
+    """The files of ``ws`` (or the chosen APIs or call) exported as the folder format ``to``.
+
+    Paths are relative to the folder, with ``/`` between parts.
+    """
+    apis = select_apis(ws, api_names)
+    if call is not None:
+        api, chosen = find_call(ws, call)
+        apis = [api.model_copy(update={"calls": [chosen]})]
+    if to == "bruno":
+        from .bruno_export import export_bruno
+
+        return export_bruno(ws, apis, notes=notes)
+    raise ExportError(f"'{to}' is not exported as a folder")
