@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["register_import"]
 
 
-_FORMATS = ("bundle", "openapi", "postman", "har", "insomnia", "curl")
+_FORMATS = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "bruno")
 
 
 def _is_command(text: str) -> bool:
@@ -35,7 +35,13 @@ def _cmd_import(args: argparse.Namespace) -> int:
     source: str = args.command
     kind: str | None = args.source
     if source != "-" and (kind == "curl" or (kind is None and looks_like_curl(source))):
+        if args.env_file:
+            raise InputError("--env-file applies to an Insomnia v5 collection, not a curl command")
         return _cmd_import_curl(args)
+    if source != "-" and kind in (None, "bruno") and _bruno_folder(source):
+        if args.api is not None or args.name is not None:
+            raise InputError("--api and --name apply to a curl command; other imports keep names")
+        return _import_bruno_folder(args, source)
     if source == "-":
         data = fileio.read_stdin_bytes(MAX_DOCUMENT_SIZE, what="document to import")
         if kind == "curl" or (
@@ -60,10 +66,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str | None) -> int:
-    from ..core import workspace_file
-    from ..core.interop.merge import OnConflict
-    from ..core.interop.service import merge_import, read_import
-    from .output import stderr_note, stdout_bytes, stdout_text
+    from ..core.interop.service import read_import
+    from ..core.interop.source import read_source
 
     imported = read_import(
         data,
@@ -71,7 +75,35 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
         kind,
         base=None if name == "<stdin>" else name,
         keep_static=args.keep_static,
+        env_files=[(read_source(path, "environment file"), path) for path in args.env_file],
     )
+    return _merge_and_report(args, imported, name)
+
+
+def _bruno_folder(source: str) -> bool:
+    """A folder, or a collection's bruno.json: both name a Bruno collection."""
+    return os.path.isdir(source) or (
+        os.path.basename(source) == "bruno.json" and os.path.isfile(source)
+    )
+
+
+def _import_bruno_folder(args: argparse.Namespace, source: str) -> int:
+    from ..core.interop.service import read_bruno_folder
+
+    if args.env_file:
+        raise InputError(
+            "--env-file applies to an Insomnia v5 collection; a Bruno collection brings "
+            "its environments"
+        )
+    return _merge_and_report(args, read_bruno_folder(source), source)
+
+
+def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -> int:
+    from ..core import workspace_file
+    from ..core.interop.merge import OnConflict
+    from ..core.interop.service import merge_import
+    from .output import stderr_note, stdout_bytes, stdout_text
+
     target: str | None = args.output
     if target is None:
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
@@ -132,7 +164,8 @@ def _report(
 def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import a bundle, OpenAPI, Postman, HAR, Insomnia file or a curl command",
+        help="import a bundle, OpenAPI, Postman, HAR, Insomnia or Bruno file, a Bruno "
+        "collection folder or a curl command",
         description=(
             "Import APIs from a file, or a call from a curl command. The format is detected "
             "unless --from names it. Everything is checked before the workspace changes; "
@@ -150,7 +183,8 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "command",
         metavar="SOURCE",
-        help="the file to import, - for stdin, or the whole curl command as one argument",
+        help="the file to import (a Bruno collection: its folder), - for stdin, or the whole "
+        "curl command as one argument",
     )
     parser.add_argument(
         "-o",
@@ -183,6 +217,14 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         "--name",
         metavar="NAME",
         help="curl: the name of the call (default: its method and path)",
+    )
+    parser.add_argument(
+        "--env-file",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="an environment file read with the import (repeatable): Insomnia v5 environment "
+        "files add their sub-environments to an Insomnia v5 collection",
     )
     parser.add_argument(
         "--keep-static",
