@@ -70,8 +70,8 @@ def test_import_a_bruno_collection_folder(
     target = tmp_path / "ws.json"
     code, out, err = run(capsys, "import", str(where), "-o", str(target), "--no-keychain")
     assert code == 0, err
-    assert "Imported 9 calls" in out
-    assert [a.name for a in wf.load(target).apis] == ["Shop API", "Orders", "Catalog"]
+    assert "Imported 10 calls" in out
+    assert [a.name for a in wf.load(target).apis] == ["Shop API", "Orders", "Catalog", "Accounts"]
     assert "tok_local_123" not in target.read_text()
 
 

@@ -11,7 +11,9 @@ A ``.bru`` file is neither JSON nor YAML. Each block is a name and braces:
 - text blocks (``body:json``, ``body:text``, ``body:xml``, ``body:graphql``,
   ``body:graphql:vars``, ``script:*``, ``tests``, ``docs``) hold raw text,
   each line indented by two spaces;
-- list blocks (``vars:secret [ ... ]`` in environment files) hold names.
+- list blocks (``vars:secret [ ... ]`` in environment files) hold names, and
+  a dictionary value may be a list too (``tags: [`` one a line ``]``);
+- an environment file ends with a bare ``color: #e6194b`` line.
 
 A block ends at a line that starts with its closing brace, so braces inside
 indented text never end it. :func:`parse_bru` reads a file into
@@ -47,6 +49,7 @@ TEXT_BLOCKS = frozenset(
     }
 )
 _HEADER = re.compile(r"^([A-Za-z][\w:.\-]*)[ \t]*([{\[])[ \t]*$")
+_TOP_PAIR = re.compile(r"^(color):(.*)$")
 _ANNOTATION = re.compile(r"^@([^\s():]+)(?:\((.*)\))?$")
 _DELIMITER = "'''"
 _QUOTED_KEY = re.compile(r'^(~?)"((?:\\"|[^"])*)"[ \t]*:')
@@ -131,7 +134,16 @@ def _dictionary(lines: list[str], first: int, source: str) -> list[Pair]:
             key, value = key.strip(), value.strip()
             enabled = not key.startswith("~")
             key = key.removeprefix("~")
-        if value == _DELIMITER or value.startswith(_DELIMITER + " @"):
+        if value == "[":  # a list value (meta's tags), one item a line
+            items: list[str] = []
+            while index < len(lines) and lines[index].strip() != "]":
+                items.append(lines[index].strip().rstrip(","))
+                index += 1
+            if index >= len(lines):
+                raise _fail(source, number, f"the list of {key!r} opens [ but never closes it")
+            index += 1
+            value = ", ".join(item for item in items if item)
+        elif value == _DELIMITER or value.startswith(_DELIMITER + " @"):
             body: list[str] = []
             while index < len(lines) and lines[index].strip() != _DELIMITER:
                 body.append(lines[index])
@@ -168,6 +180,12 @@ def parse_bru(text: str, source: str) -> list[Block]:
         line = lines[index]
         index += 1
         if not line.strip():
+            continue
+        top = _TOP_PAIR.match(line.rstrip())
+        if top is not None:  # an environment's "color: #e6194b"
+            blocks.append(
+                Block(top.group(1), [Pair(top.group(1), top.group(2).strip())], line=index)
+            )
             continue
         header = _HEADER.match(line.rstrip())
         if header is None or line[:1].isspace():

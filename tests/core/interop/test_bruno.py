@@ -16,6 +16,7 @@ from designer.core.models import (
     BearerAuth,
     BodyType,
     NoAuth,
+    OAuth2ClientCredentialsAuth,
     Placement,
     secret_ref,
 )
@@ -27,15 +28,18 @@ SHOP = DATA / "bruno" / "shop"
 
 def test_bru_blocks_are_read_as_bruno_writes_them() -> None:
     text = (
-        "meta {\n  name: Create order\n  seq: 1\n}\n\n"
+        "meta {\n  name: Create order\n  seq: 1\n  tags: [\n    smoke\n    orders\n  ]\n}\n\n"
         "params:query {\n  q: a b: c\n  @description('How many')\n  ~limit: 10\n"
         '  "odd key: x": 1\n}\n\n'
         'body:json {\n  {\n    "a": {\n      "b": 1\n    }\n  }\n}\n\n'
         "vars:pre-request {\n  note: '''\n    line one\n      indented\n  '''\n}\n\n"
         "vars:secret [\n  token,\n  ~old\n]\n"
+        "color: #e6194b\n"
     )
     blocks = {b.name: b for b in parse_bru(text, "x.bru")}
     assert blocks["meta"].get("name") == "Create order"
+    assert blocks["meta"].get("tags") == "smoke, orders"
+    assert blocks["color"].get("color") == "#e6194b"
     query = blocks["params:query"].pairs
     assert [(p.key, p.value, p.enabled, p.description) for p in query] == [
         ("q", "a b: c", True, ""),
@@ -91,7 +95,7 @@ def test_a_collection_folder_imports_folders_auth_bodies_and_environments() -> N
     result = imported.result
     apis = {a.name: a for a in result.apis}
     # Requests at the root form the collection's API; folders in folder.bru's order.
-    assert list(apis) == ["Shop API", "Orders", "Catalog"]
+    assert list(apis) == ["Shop API", "Orders", "Catalog", "Accounts"]
     orders = apis["Orders"]
     # {{base_url}} is "{{host}}/{{api_version}}": environment and collection variables.
     assert orders.base_url == "http://localhost:4010/v2"
@@ -137,6 +141,16 @@ def test_a_collection_folder_imports_folders_auth_bodies_and_environments() -> N
     feed = catalog["Feed"]
     assert (feed.body_type, feed.content_type) == (BodyType.RAW, "application/xml")
     assert '<item sku="A-100"/>' in feed.body_template
+    accounts = apis["Accounts"].auth
+    assert isinstance(accounts, OAuth2ClientCredentialsAuth)
+    assert (accounts.token_url, accounts.client_id, accounts.scope, accounts.client_auth) == (
+        "http://localhost:4010/oauth/token",
+        "shop-app",
+        "accounts:read",
+        "body",
+    )
+    client_secret = secret_ref(apis["Accounts"], "auth.client_secret")
+    assert result.secrets[client_secret] == "cs_bru_789"
     root = {c.name: c for c in apis["Shop API"].calls}
     assert root["Ping"].method == "PURGE"
     assert isinstance(apis["Shop API"].auth, NoAuth)
@@ -148,7 +162,7 @@ def test_a_collection_folder_imports_folders_auth_bodies_and_environments() -> N
 
 def test_choosing_bruno_json_imports_its_folder() -> None:
     imported = read_bruno_folder(str(SHOP / "bruno.json"))
-    assert [a.name for a in imported.result.apis] == ["Shop API", "Orders", "Catalog"]
+    assert [a.name for a in imported.result.apis] == ["Shop API", "Orders", "Catalog", "Accounts"]
 
 
 def test_a_single_bru_file_is_detected_and_imported() -> None:

@@ -32,10 +32,10 @@ def test_the_import_dialog_offers_bruno_and_insomnia_v5() -> None:
 
 def test_choosing_a_bruno_json_imports_the_collection(window, qtbot, loop, monkeypatch) -> None:
     dialog = open_preview(window, qtbot, monkeypatch, BRUNO / "bruno.json")
-    assert _top_level(dialog) == ["Shop API", "Orders", "Catalog"]
+    assert _top_level(dialog) == ["Shop API", "Orders", "Catalog", "Accounts"]
     assert "CD_SECRET_ORDERS_AUTH_TOKEN" in dialog.secret_fields
     dialog.import_button.click()
-    assert tree_names(window)[-3:] == ["Shop API", "Orders", "Catalog"]
+    assert tree_names(window)[-4:] == ["Shop API", "Orders", "Catalog", "Accounts"]
 
 
 def test_an_insomnia_v5_collection_imports(window, qtbot, loop, monkeypatch) -> None:
@@ -64,7 +64,7 @@ def test_dropping_a_bruno_folder_imports_it(window, qtbot, loop) -> None:
     )
     with qtbot.waitSignal(window.importer.previewShown, timeout=WORKER_TIMEOUT) as blocker:
         QApplication.sendEvent(window, drop)
-    assert _top_level(blocker.args[0]) == ["Shop API", "Orders", "Catalog"]
+    assert _top_level(blocker.args[0]) == ["Shop API", "Orders", "Catalog", "Accounts"]
 
 
 @pytest.fixture
