@@ -137,16 +137,18 @@ class _Exporter:
         if isinstance(
             a, OAuth2ClientCredentialsAuth | OAuth2PasswordAuth | OAuth2AuthorizationCodeAuth
         ):
+            placement = "body" if a.client_auth == "body" else "basic_auth_header"
             pairs = [
                 Pair("grant_type", _GRANTS[a.type]),
                 Pair("access_token_url", a.token_url),
                 Pair("client_id", a.client_id),
                 Pair("client_secret", r.secret(api, "auth.client_secret")),
                 Pair("scope", a.scope),
-                Pair(
-                    "credentials_placement",
-                    "body" if a.client_auth == "body" else "basic_auth_header",
-                ),
+                Pair("credentials_placement", placement),
+                Pair("token_placement", "header"),
+                Pair("token_header_prefix", "Bearer"),
+                Pair("auto_fetch_token", "true"),
+                Pair("auto_refresh_token", "true"),
             ]
             if isinstance(a, OAuth2PasswordAuth):
                 pairs += [

@@ -26,12 +26,13 @@ from designer.core.models import (
     Environment,
     GraphQLQuery,
     Method,
+    OAuth2ClientCredentialsAuth,
     Parameter,
     Placement,
     ValueType,
     Workspace,
 )
-from tests.helpers.echo import EchoServer
+from tests.helpers.echo import TOKEN, EchoServer
 
 from .conftest import rich_workspace
 
@@ -99,6 +100,16 @@ def _workspace(origin: str = "https://example.com") -> Workspace:
                     ],
                 ),
             ],
+        )
+    )
+    ws.apis.append(
+        Api(
+            name="Accounts",
+            base_url=f"{origin}/accounts",
+            auth=OAuth2ClientCredentialsAuth(
+                token_url=f"{origin}/oauth/token", client_id="app", scope="read", client_auth="body"
+            ),
+            calls=[Call(name="Me", path="/me")],
         )
     )
     return ws
@@ -183,7 +194,11 @@ def test_bru_run_sends_every_request_as_designed(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
         sent = {(r.method, urlsplit(r.target).path): r for r in echo.recorded}
     calls = sum(len(a.calls) for a in ws.apis)
-    assert len(echo.recorded) == calls
+    assert len(echo.recorded) == calls + 1  # and one token request
+    token = sent[("POST", "/oauth/token")]
+    secret = names["CD_SECRET_ACCOUNTS_AUTH_CLIENT_SECRET"]
+    assert ("client_secret", secret) in parse_qsl(token.body.decode())
+    assert sent[("GET", "/accounts/me")].headers["authorization"] == f"Bearer {TOKEN}"
     # The staging environment's base URL wins over the collection's.
     listing = sent[("GET", "/staging/orders")]
     assert parse_qsl(urlsplit(listing.target).query) == [("page", "1"), ("q", "a b&c=d")]
