@@ -251,6 +251,7 @@ _OTHER_KINDS = {
     "graphql_subscription": "GraphQL subscription",
     "unit_test": "unit test",
     "unit_test_suite": "unit test suite",
+    "script": "script",  # v5's pre-request and after-response scripts, which are not run
 }
 
 

@@ -119,6 +119,11 @@ class _Tree:
             raise r.fail(where, f"folders nest more than {_MAX_DEPTH} levels deep")
         items = [(r.obj(v, join(where, i)), join(where, i)) for i, v in enumerate(values)]
         for item, item_where in _sorted(items):
+            scripts = item.get("scripts")
+            if isinstance(scripts, dict) and any(
+                isinstance(v, str) and v.strip() for v in scripts.values()
+            ):
+                yield {"_type": "script", "_id": f"{item_where}.scripts"}, item_where
             meta = r.get_obj(item, "meta", item_where)
             description = r.get_text(meta, "description", join(item_where, "meta"))
             own = item_where  # unique, unlike meta.id, which copies may share
