@@ -55,6 +55,7 @@ from .collection_values import VARIABLE, resolve_variables, without_variables
 from .common import ImportResult, model_errors
 from .graphql_import import adopt_graphql
 from .insomnia_envs import add_environments
+from .source import MAX_DOCUMENT_SIZE
 
 __all__ = ["import_bru_file", "import_bruno_folder", "is_bruno_folder"]
 
@@ -318,11 +319,12 @@ def _auth(mode: str, block: Block | None, sub: Callable[[str], str]) -> RawAuth 
     return None
 
 
-def _read(path: Path, shown: str) -> list[Block]:
+def _read(path: Path, shown: str) -> tuple[list[Block], int]:
+    """The blocks of the file at ``path``, and its size."""
     from .source import read_source
 
     data = read_source(path, what="Bruno file")
-    return parse_bru(fileio.decode_utf8(data, source=shown), shown)
+    return parse_bru(fileio.decode_utf8(data, source=shown), shown), len(data)
 
 
 def _seq(blocks: list[Block]) -> float:
@@ -350,6 +352,7 @@ class _Folder:
     def __init__(self, root: Path, shown: str) -> None:
         self.root, self.shown = root, shown
         self.files = 0
+        self.size = 0
         self.skipped: Counter[str] = Counter()
         self.found: list[_Found] = []
         self.ignored: set[str] = set(_SKIPPED_DIRS)
@@ -361,7 +364,14 @@ class _Folder:
                 f"{self.shown}: more than {MAX_FILES} files: this is not a Bruno collection "
                 f"to import"
             )
-        return _read(path, f"{self.shown}/{path.relative_to(self.root).as_posix()}")
+        blocks, size = _read(path, f"{self.shown}/{path.relative_to(self.root).as_posix()}")
+        self.size += size
+        if self.size > MAX_DOCUMENT_SIZE:
+            raise ImportFormatError(
+                f"{self.shown}: its .bru files hold more than "
+                f"{fileio.format_size(MAX_DOCUMENT_SIZE)}: this is not a Bruno collection to import"
+            )
+        return blocks
 
     def walk(self, folder: Path, scope: _Scope, group: str, path: list[str], depth: int) -> None:
         if depth > _MAX_DEPTH:
@@ -477,7 +487,16 @@ def _finish(
 
 def import_bruno_folder(path: str | os.PathLike[str]) -> ImportResult:
     """The APIs of the Bruno collection in the folder ``path``."""
-    root = Path(path)
+    try:
+        return _import_folder(Path(path))
+    except OSError as exc:  # a folder that cannot be listed, a file that vanished
+        where = exc.filename or os.fspath(path)
+        raise ImportFormatError(
+            f"{where}: cannot be read ({exc.strerror or exc}): check the collection's folder"
+        ) from exc
+
+
+def _import_folder(root: Path) -> ImportResult:
     shown = root.name or str(root)
     config_path = root / "bruno.json"
     if not config_path.is_file():

@@ -204,3 +204,17 @@ def test_links_out_of_the_collection_are_not_followed(tmp_path: Path) -> None:
     names = {c.name for a in read_bruno_folder(str(collection)).result.apis for c in a.calls}
     assert "Secret" not in names
     assert "Ping" in names
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [("MAX_FILES", 3, "more than 3 files"), ("MAX_DOCUMENT_SIZE", 2000, "hold more than")],
+)
+def test_a_folder_too_big_to_be_a_collection_is_refused(
+    monkeypatch: pytest.MonkeyPatch, limit: str, value: int, message: str
+) -> None:
+    from designer.core.interop import bruno_import
+
+    monkeypatch.setattr(bruno_import, limit, value)
+    with pytest.raises(ImportFormatError, match=message):
+        read_bruno_folder(str(SHOP))
