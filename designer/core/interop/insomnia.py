@@ -248,6 +248,7 @@ _INHERIT = "inherit"
 _OTHER_KINDS = {
     "grpc_request": "gRPC request",
     "websocket_request": "WebSocket request",
+    "socketio_request": "Socket.IO request",
     "graphql_subscription": "GraphQL subscription",
     "unit_test": "unit test",
     "unit_test_suite": "unit test suite",

@@ -146,7 +146,9 @@ class _Tree:
             elif "reflectionApi" in item or "protoMethodName" in item:
                 yield {"_type": "grpc_request", "_id": own}, item_where
             elif "method" not in item:
-                yield {"_type": "websocket_request", "_id": own}, item_where
+                socket_io = str(meta.get("id", "")).startswith("socketio-req")
+                other = "socketio_request" if socket_io else "websocket_request"
+                yield {"_type": other, "_id": own}, item_where
             else:
                 request = {
                     **item,

@@ -69,7 +69,8 @@ def test_a_collection_is_detected_and_read_with_folders_auth_and_environments() 
     text = "\n".join(result.notes)
     # The place of the request in the v5 file, not in an intermediate form.
     assert "$.collection[2]: 'digest' authentication is not supported" in text
-    assert "not imported: 1 script, 1 gRPC request, 1 WebSocket request" in text
+    assert "not imported: 1 script, 1 gRPC request, 1 Socket.IO request" in text
+    assert "1 WebSocket request" in text
     assert "1 disabled header, 1 disabled form field" in text
 
 
