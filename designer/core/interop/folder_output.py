@@ -45,13 +45,21 @@ def write_folder(target: str | os.PathLike[str], files: Mapping[str, bytes]) -> 
     temp = parent / f".{folder.name}.{secrets.token_hex(4)}.tmp"
     try:
         temp.mkdir()
+        written = []
         for name, data in files.items():
             path = temp.joinpath(*_inside(name).parts)
             path.parent.mkdir(parents=True, exist_ok=True)
-            with open(path, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
+            path.write_bytes(data)
+            written.append(path)
+        # On disk before the rename, so the folder never appears with empty files; one
+        # sync for all of them (a Bruno collection is hundreds of small files, and an
+        # fsync each took seconds).
+        if hasattr(os, "sync"):
+            os.sync()
+        else:  # pragma: no cover - Windows has no sync(); fsync each file there
+            for path in written:
+                with open(path, "rb+") as stream:
+                    os.fsync(stream.fileno())
         if folder.is_dir():
             folder.rmdir()  # empty, checked above
         os.replace(temp, folder)

@@ -230,4 +230,7 @@ def export_insomnia(ws: Workspace, apis: Sequence[Api], *, notes: list[str] | No
         "collection": folders,
         "environments": exporter.environments(),
     }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100).encode()
+    # libyaml's emitter when PyYAML has it: several times faster on large workspaces.
+    dumper = yaml.CSafeDumper if yaml.__with_libyaml__ else yaml.SafeDumper
+    text = yaml.dump(document, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
+    return text.encode()
