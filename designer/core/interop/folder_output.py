@@ -42,12 +42,13 @@ def write_folder(target: str | os.PathLike[str], files: Mapping[str, bytes]) -> 
     parent = folder.resolve().parent
     if not parent.is_dir():
         raise ExportError(f"{parent} does not exist: create it first, or name another folder")
+    relative = {name: _inside(name).parts for name in files}  # all checked before writing
     temp = parent / f".{folder.name}.{secrets.token_hex(4)}.tmp"
     try:
         temp.mkdir()
         written = []
         for name, data in files.items():
-            path = temp.joinpath(*_inside(name).parts)
+            path = temp.joinpath(*relative[name])
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
             written.append(path)

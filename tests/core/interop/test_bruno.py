@@ -218,3 +218,58 @@ def test_a_folder_too_big_to_be_a_collection_is_refused(
     monkeypatch.setattr(bruno_import, limit, value)
     with pytest.raises(ImportFormatError, match=message):
         read_bruno_folder(str(SHOP))
+
+
+def _request(verb: str, *blocks: str) -> bytes:
+    meta = "meta {\n  name: One\n  type: http\n  seq: 1\n}\n\n"
+    return (meta + verb + "\n\n" + "\n\n".join(blocks) + "\n").encode()
+
+
+@pytest.mark.parametrize(
+    ("auth", "expected"),
+    [
+        ("auth:bearer {\n  token: t-1\n}", ("bearer", "t-1")),
+        ("auth:basic {\n  username: ana\n  password: p-2\n}", ("basic", "p-2")),
+        (
+            "auth:apikey {\n  key: X-Key\n  value: k-3\n  placement: header\n}",
+            ("api_key_header", "k-3"),
+        ),
+        (
+            "auth:apikey {\n  key: api_key\n  value: k-4\n  placement: queryparams\n}",
+            ("api_key_query", "k-4"),
+        ),
+    ],
+)
+def test_request_auth_modes(auth: str, expected: tuple[str, str]) -> None:
+    mode = auth.split(" ", 1)[0].split(":")[1]
+    verb = f"get {{\n  url: https://api.example.com/x\n  body: none\n  auth: {mode}\n}}"
+    result = read_import(_request(verb, auth), "one.bru").result
+    (api,) = result.apis
+    assert api.auth.type == expected[0]
+    assert list(result.secrets.values()) == [expected[1]]
+
+
+def test_unsupported_auth_is_named_and_left_out() -> None:
+    verb = "get {\n  url: https://api.example.com/x\n  body: none\n  auth: awsv4\n}"
+    block = "auth:awsv4 {\n  accessKeyId: AKIA\n  secretAccessKey: s\n}"
+    result = read_import(_request(verb, block), "one.bru").result
+    assert result.apis[0].auth.type == "none"
+    assert "AWS Signature v4 authentication is not supported" in "\n".join(result.notes)
+    assert not result.secrets
+
+
+@pytest.mark.parametrize(
+    ("mode", "block", "content_type"),
+    [
+        ("text", "body:text {\n  hello {{name}}\n}", "text/plain"),
+        ("sparql", "body:sparql {\n  SELECT * WHERE { ?s ?p ?o }\n}", "application/sparql-query"),
+    ],
+)
+def test_raw_bodies_keep_their_type(mode: str, block: str, content_type: str) -> None:
+    verb = f"post {{\n  url: https://api.example.com/x\n  body: {mode}\n  auth: none\n}}"
+    (api,) = read_import(_request(verb, block), "one.bru").result.apis
+    (call,) = api.calls
+    assert (call.body_type, call.content_type) == (BodyType.RAW, content_type)
+    # An undefined variable in a raw body becomes a body parameter, never literal text.
+    if mode == "text":
+        assert call.body_template == "hello <name>"

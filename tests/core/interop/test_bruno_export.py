@@ -225,3 +225,34 @@ def test_bru_run_sends_every_request_as_designed(tmp_path: Path) -> None:
     assert ("GET", "/catalog/people/celeb_ana") in sent
     typed = sent[("PATCH", "/catalog/items/9")].json()
     assert typed == {"qty": 3, "gift": True}  # typed, the blank optional field left out
+
+
+def test_a_failed_write_leaves_no_folder_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from designer.core.errors import SaveError
+    from designer.core.interop.folder_output import write_folder
+
+    written: list[Path] = []
+    real = Path.write_bytes
+
+    def flaky(self: Path, data: bytes) -> int:
+        if len(written) == 3:
+            raise OSError(28, "No space left on device")
+        written.append(self)
+        return real(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", flaky)
+    target = tmp_path / "collection"
+    with pytest.raises(SaveError, match="No space left on device"):
+        write_folder(target, export_bruno(_workspace(), _workspace().apis))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_path_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    from designer.core.errors import ExportError
+    from designer.core.interop.folder_output import write_folder
+
+    with pytest.raises(ExportError, match="outside its folder"):
+        write_folder(tmp_path / "c", {"../escape.bru": b"x"})
+    assert list(tmp_path.iterdir()) == []
