@@ -63,6 +63,8 @@ __all__ = ["import_bru_file", "import_bruno_folder", "is_bruno_folder"]
 MAX_FILES = 5000
 _MAX_DEPTH = 30
 _SKIPPED_DIRS = {"node_modules", ".git", "environments"}
+#: The files that hold a folder's or the collection's settings, not a request.
+_SCOPE_FILES = ("folder.bru", "collection.bru")
 _METHODS = ("get", "post", "put", "delete", "patch", "options", "head", "connect", "trace")
 _RAW_TYPES = {"text": "text/plain", "xml": "application/xml", "sparql": "application/sparql-query"}
 _NOT_RUN = {
@@ -124,7 +126,7 @@ def _scope(blocks: list[Block], parent: _Scope | None, skipped: Counter[str]) ->
         scope.auth_mode = mode
         scope.auth = by_name.get(f"auth:{mode}")
     docs = by_name.get("docs")
-    scope.description = docs.text or "" if docs is not None else ""
+    scope.description = (docs.text or "") if docs is not None else ""
     _count_not_run(blocks, skipped)
     return scope
 
@@ -381,15 +383,7 @@ class _Folder:
         for entry in entries:
             if entry.is_symlink():
                 continue  # never read outside the collection
-            if (
-                entry.is_file()
-                and entry.suffix == ".bru"
-                and entry.name
-                not in (
-                    "folder.bru",
-                    "collection.bru",
-                )
-            ):
+            if entry.is_file() and entry.suffix == ".bru" and entry.name not in _SCOPE_FILES:
                 files.append((self.read(entry), entry.relative_to(self.root).as_posix()))
         files.sort(key=lambda f: _seq(f[0]))
         for blocks, shown in files:
