@@ -21,7 +21,9 @@ environments. What v5 adds is read here:
   :func:`import_insomnia_v5`'s ``environments``).
 
 Mock servers (``mock.insomnia.rest``) and MCP clients are not APIs to call
-and are refused; gRPC and WebSocket requests are counted in a note.
+and are refused. gRPC, WebSocket and Socket.IO requests, scripts and a design
+document's unit tests are counted in a note; the cookie jar (cookies of past
+responses, which may be sessions) is not read.
 """
 
 from __future__ import annotations
