@@ -19,7 +19,14 @@ from typing import Any, Final
 
 from ..errors import ImportFormatError
 
-__all__ = ["FORMATS", "check_kind", "detect_document", "looks_like_bru", "looks_like_curl"]
+__all__ = [
+    "FORMATS",
+    "check_kind",
+    "detect_document",
+    "format_name",
+    "looks_like_bru",
+    "looks_like_curl",
+]
 
 #: Every format ``import`` reads, as named by ``--from``.
 FORMATS: Final = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "bruno")
@@ -47,6 +54,11 @@ _NAMES = {
     "curl": "a curl command",
     "bruno": "a Bruno request or collection",
 }
+
+
+def format_name(kind: str) -> str:
+    """How messages name the format ``kind`` ("an OpenAPI or Swagger document")."""
+    return _NAMES.get(kind, kind)
 
 
 def _postman_v1(doc: dict[str, Any]) -> bool:

@@ -22,7 +22,7 @@ from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
 from .credentials import hide_credentials
 from .curl_export import export_curl
-from .detect import check_kind, detect_document, looks_like_bru, looks_like_curl
+from .detect import check_kind, detect_document, format_name, looks_like_bru, looks_like_curl
 from .har import import_har
 from .insomnia import import_insomnia
 from .insomnia_v5 import import_insomnia_v5, is_insomnia_v5
@@ -101,7 +101,13 @@ def read_import(
         result = _curl(text, source)
         _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
-    if kind == "bruno" or (kind is None and looks_like_bru(data[:65536].decode("utf-8", "ignore"))):
+    bru = looks_like_bru(data[:65536].decode("utf-8", "ignore"))
+    if kind not in (None, "bruno") and bru:
+        raise ImportFormatError(
+            f"{source}: --from {kind} does not match the file: it is a Bruno request, not "
+            f"{format_name(kind)}; use --from bruno or leave --from out"
+        )
+    if kind == "bruno" or bru:
         from .bruno_import import import_bru_file
 
         if len(data) > MAX_DOCUMENT_SIZE:

@@ -273,3 +273,10 @@ def test_raw_bodies_keep_their_type(mode: str, block: str, content_type: str) ->
     # An undefined variable in a raw body becomes a body parameter, never literal text.
     if mode == "text":
         assert call.body_template == "hello <name>"
+
+
+def test_from_another_format_on_a_bru_file_says_what_it_is() -> None:
+    data = read_source(SHOP / "Orders" / "Create order.bru")
+    with pytest.raises(ImportFormatError, match="it is a Bruno request, not an Insomnia export"):
+        read_import(data, "order.bru", "insomnia")
+    assert read_import(data, "order.bru", "bruno").kind == "bruno"
