@@ -7,6 +7,7 @@ given the way CI gives them, as ``CD_SECRET_...`` environment variables.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -218,7 +219,9 @@ def test_bru_run_sends_every_request_as_designed(tmp_path: Path) -> None:
     )
     echo_call = sent[("POST", "/legacy/echo")]
     assert echo_call.body == b"hello world"
-    assert echo_call.headers["authorization"].startswith("Basic ")
+    scheme, _, token = echo_call.headers["authorization"].partition(" ")
+    password = names["CD_SECRET_LEGACY_AUTH_PASSWORD"]
+    assert (scheme, base64.b64decode(token).decode()) == ("Basic", f"robot:{password}")
     graphql = sent[("POST", "/catalog/graphql")].json()
     assert isinstance(graphql, dict)
     assert graphql["variables"] == {"term": "lamp", "first": 5}
