@@ -242,20 +242,21 @@ def export_bruno(
             name = _file_name(call.name, taken)
             files[f"{folder}/{name}.bru"] = exporter.request(api, index).encode()
     r = exporter.requests
-    variables = [Pair(r.base_var(api), api.base_url) for api in apis]
-    names = {p.key for p in variables}
-    variables += [Pair(k, v) for k, v in r.inner.items() if k not in names]
-    files["collection.bru"] = write_bru([Block("vars:pre-request", variables)]).encode()
     environments: dict[str, list[Pair]] = {}
     for api in apis:
         for env in api.environments:
             values = environments.setdefault(env.name, [])
             if env.base_url:
-                values.append(Pair(r.base_var(api), env.base_url))
+                values.append(Pair(r.base_var(api), r.base_url(api, env.base_url)))
     env_files: set[str] = set()
     for name, values in environments.items():
         file = _file_name(name, env_files)
         files[f"environments/{file}.bru"] = write_bru([Block("vars", values)]).encode()
+    # Last: the variables the URLs above use (placeholders inside a segment or a host).
+    variables = [Pair(r.base_var(api), r.base_url(api)) for api in apis]
+    names = {p.key for p in variables}
+    variables += [Pair(k, v) for k, v in r.inner.items() if k not in names]
+    files["collection.bru"] = write_bru([Block("vars:pre-request", variables)]).encode()
     config = {
         "version": "1",
         "name": title,

@@ -173,16 +173,15 @@ class _Exporter:
 
     def environments(self) -> dict[str, Any]:
         r = self.requests
-        data: dict[str, str] = {r.base_var(api): api.base_url for api in self.apis}
+        data: dict[str, str] = {r.base_var(api): r.base_url(api) for api in self.apis}
         data.update({s.env: "" for s in required_secrets(self.apis)})
-        data.update({k: v for k, v in r.inner.items() if k not in data})
         names: list[str] = []
         for api in self.apis:
             names.extend(e.name for e in api.environments if e.name not in names)
         subs = []
         for index, name in enumerate(names):
             values = {
-                r.base_var(api): env.base_url
+                r.base_var(api): r.base_url(api, env.base_url)
                 for api in self.apis
                 for env in api.environments
                 if env.name == name and env.base_url
@@ -194,6 +193,8 @@ class _Exporter:
                     "data": values,
                 }
             )
+        # Last: the variables the URLs use (placeholders inside a segment or a host).
+        data.update({k: v for k, v in r.inner.items() if k not in data})
         base: dict[str, Any] = {
             "name": "Base Environment",
             "meta": {"id": _id("env", self.ws.id)},

@@ -102,6 +102,21 @@ class Requests:
         """The name of the variable holding ``api``'s base URL."""
         return f"base_url_{snake(api.name).lower()}" if self.several else "base_url"
 
+    def base_url(self, api: Api, url: str | None = None) -> str:
+        """``api``'s base URL (or ``url``, an environment's) as the tool sends it.
+
+        A shared placeholder (``https://{region}.example.com``) becomes a variable,
+        whose sample (the shared parameter's) is collected in :attr:`inner`.
+        """
+        samples = {p.name: p.value for p in api.parameters if p.placement is Placement.PATH}
+
+        def variable(match: re.Match[str]) -> str:
+            name = match.group(1).strip()
+            self.inner.setdefault(name, samples.get(name, ""))
+            return self.var(name)
+
+        return re.sub(r"\{([^{}/]+)\}", variable, api.base_url if url is None else url)
+
     def secret(self, api: Api, field_name: str, call: Call | None = None) -> str:
         """A reference to the variable of a secret field (``auth.token``, ``param.X``)."""
         ref = secret_ref(api, field_name, call)

@@ -113,6 +113,14 @@ def _workspace(origin: str = "https://example.com") -> Workspace:
             calls=[Call(name="Me", path="/me")],
         )
     )
+    ws.apis.append(
+        Api(
+            name="Tenants",
+            base_url=origin + "/{tenant}/t",
+            parameters=[Parameter(name="tenant", value="acme", placement=Placement.PATH)],
+            calls=[Call(name="Ping", path="/ping")],
+        )
+    )
     return ws
 
 
@@ -144,6 +152,10 @@ def test_the_folder_imports_back_the_same(tmp_path: Path) -> None:
     assert list(back) == [a.name for a in ws.apis]
     for api in ws.apis:
         again = back[api.name]
+        if api.name == "Tenants":
+            # A shared placeholder is a variable with its sample, substituted again.
+            assert again.base_url == "https://example.com/acme/t"
+            continue
         assert again.base_url == api.base_url
         assert again.auth.type == api.auth.type
         assert [c.name for c in again.calls] == [c.name for c in api.calls]
@@ -226,6 +238,7 @@ def test_bru_run_sends_every_request_as_designed(tmp_path: Path) -> None:
     assert isinstance(graphql, dict)
     assert graphql["variables"] == {"term": "lamp", "first": 5}
     assert ("GET", "/catalog/people/celeb_ana") in sent
+    assert ("GET", "/acme/t/ping") in sent  # the shared placeholder of the base URL
     typed = sent[("PATCH", "/catalog/items/9")].json()
     assert typed == {"qty": 3, "gift": True}  # typed, the blank optional field left out
 

@@ -137,3 +137,19 @@ def test_insomnia_export_imports_back_the_same() -> None:
     search = back[3].calls[0]
     assert search.graphql == ws.apis[3].calls[0].graphql
     assert imported.result.secrets == {}  # only variables were written
+
+
+def test_a_placeholder_in_the_base_url_is_an_environment_variable() -> None:
+    api = Api(
+        name="Regional",
+        base_url="https://{region}.api.example.com/v1",
+        parameters=[Parameter(name="region", value="eu", placement=Placement.PATH)],
+        environments=[Environment(name="us", base_url="https://{region}.us.example.com/v1")],
+        calls=[Call(name="Ping", path="/ping")],
+    )
+    document = yaml.safe_load(export_workspace(Workspace(apis=[api]), "insomnia"))
+    environments = document["environments"]
+    assert environments["data"]["base_url"] == "https://{{ _.region }}.api.example.com/v1"
+    assert environments["data"]["region"] == "eu"
+    us = environments["subEnvironments"][0]["data"]
+    assert us == {"base_url": "https://{{ _.region }}.us.example.com/v1"}
