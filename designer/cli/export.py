@@ -1,5 +1,5 @@
-"""``export``: write a workspace as a bundle, OpenAPI, Postman, curl, JSON Schema or a
-typed Python client.
+"""``export``: write a workspace as a bundle, OpenAPI, Postman, Insomnia, a Bruno collection
+folder, curl, JSON Schema or a typed Python client.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from ..core import fileio
 from ..core.errors import InputError
-from ..core.interop import EXPORT_FORMATS, EXPORT_LABELS
+from ..core.interop import EXPORT_FORMATS, EXPORT_LABELS, FOLDER_FORMATS
 from ..core.wording import plural
 from .options import call_spec, find_call
 from .output import stderr_note, stdout_bytes
@@ -75,6 +75,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     values = [os.environ.get(s.env, "") for s in secrets]
     output: str | None = args.output
     notes: list[str] = []
+    if args.to in FOLDER_FORMATS:
+        return _export_folder(args, ws, apis, chosen, secrets)
     data = export_workspace(
         ws,
         args.to,
@@ -99,16 +101,45 @@ def _cmd_export(args: argparse.Namespace) -> int:
         from ..core.interop.bundle import SAMPLES_WARNING
 
         stderr_note(f"Warning: {SAMPLES_WARNING}")
-    if args.to in ("bundle", "curl", "postman", "python") and secrets:
+    if args.to in ("bundle", "curl", "postman", "python", "insomnia") and secrets:
         names = ", ".join(s.env for s in secrets)
         stderr_note(f"Secrets are not included; they are named {names}")
+    return 0
+
+
+def _export_folder(
+    args: argparse.Namespace, ws: Any, apis: list[Any], chosen: str | None, secrets: list[Any]
+) -> int:
+    """``export --to bruno``: a folder of files, written all at once."""
+    from ..core.interop.folder_output import write_folder
+    from ..core.interop.service import export_files
+
+    if args.output is None:
+        raise InputError(
+            f"--to {args.to} writes a folder of files: name a new folder with -o FOLDER"
+        )
+    if args.include_samples:
+        raise InputError("--include-samples applies to a bundle only")
+    notes: list[str] = []
+    files = export_files(ws, args.to, api_names=args.api, call=chosen, notes=notes)
+    for text in notes:
+        stderr_note(f"Note: {text}")
+    write_folder(args.output, files)
+    calls = sum(len(a.calls) for a in apis) if chosen is None else 1
+    stderr_note(f"Wrote {EXPORT_LABELS[args.to]} of {plural(calls, 'call')} to {args.output}")
+    if secrets:
+        names = ", ".join(s.env for s in secrets)
+        stderr_note(
+            f"Secrets are not included; Bruno reads them from the environment variables {names}"
+        )
     return 0
 
 
 def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "export",
-        help="export APIs as a bundle, OpenAPI, Postman, curl, JSON Schema or a Python client",
+        help="export APIs as a bundle, OpenAPI, Postman, Insomnia, Bruno, curl, JSON Schema or "
+        "a Python client",
         description=(
             "Export a workspace's APIs (all, or those named with --api) for a teammate or "
             "another tool. Secrets are never written: exports name them by environment "
@@ -128,15 +159,15 @@ def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--call",
         metavar="API/CALL",
-        help="only this call (curl, openapi, postman); for jsonschema, optional when "
-        "the workspace has one call",
+        help="only this call (curl, openapi, postman, insomnia, bruno); for jsonschema, optional "
+        "when the workspace has one call",
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="OUT",
         help="write to this file atomically (default: stdout); OpenAPI is YAML for .yaml/.yml; "
-        "python: a file, or a folder (made when OUT ends with /)",
+        "python: a file, or a folder (made when OUT ends with /); bruno: a new folder (required)",
     )
     parser.add_argument(
         "--include-samples",

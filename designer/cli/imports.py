@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["register_import"]
 
 
-_FORMATS = ("bundle", "openapi", "postman", "har", "insomnia", "curl")
+_FORMATS = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "bruno")
 
 
 def _is_command(text: str) -> bool:
@@ -41,7 +41,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
             raise InputError(f"{source} is too long for a curl command")
         return _cmd_import_curl(args, text=fileio.decode_utf8(data, source=source))
     if source != "-" and (kind == "curl" or (kind is None and looks_like_curl(source))):
+        if args.env_file:
+            raise InputError(
+                "--env-file applies to a Postman or Insomnia v5 collection, not a curl command"
+            )
         return _cmd_import_curl(args)
+    if source != "-" and kind in (None, "bruno") and _bruno_folder(source):
+        if args.api is not None or args.name is not None:
+            raise InputError("--api and --name apply to a curl command; other imports keep names")
+        return _import_bruno_folder(args, source)
     if source == "-":
         data = fileio.read_stdin_bytes(MAX_DOCUMENT_SIZE, what="document to import")
         if kind == "curl" or (
@@ -66,24 +74,44 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str | None) -> int:
-    from ..core import workspace_file
-    from ..core.interop.merge import OnConflict
-    from ..core.interop.service import merge_import, read_import
-    from .output import stderr_note, stdout_bytes, stdout_text
+    from ..core.interop.service import read_import
+    from ..core.interop.source import read_source
 
-    environment = None
-    if args.env_file:
-        from ..core.interop.postman_env import read_environments
-
-        environment = read_environments(args.env_file)
     imported = read_import(
         data,
         name,
         kind,
         base=None if name == "<stdin>" else name,
         keep_static=args.keep_static,
-        environment=environment,
+        env_files=[(read_source(path, "environment file"), path) for path in args.env_file],
     )
+    return _merge_and_report(args, imported, name)
+
+
+def _bruno_folder(source: str) -> bool:
+    """A folder, or a collection's bruno.json: both name a Bruno collection."""
+    return os.path.isdir(source) or (
+        os.path.basename(source) == "bruno.json" and os.path.isfile(source)
+    )
+
+
+def _import_bruno_folder(args: argparse.Namespace, source: str) -> int:
+    from ..core.interop.service import read_bruno_folder
+
+    if args.env_file:
+        raise InputError(
+            "--env-file applies to an Insomnia v5 collection; a Bruno collection brings "
+            "its environments"
+        )
+    return _merge_and_report(args, read_bruno_folder(source), source)
+
+
+def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -> int:
+    from ..core import workspace_file
+    from ..core.interop.merge import OnConflict
+    from ..core.interop.service import merge_import
+    from .output import stderr_note, stdout_bytes, stdout_text
+
     target: str | None = args.output
     if target is None:
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
@@ -144,7 +172,8 @@ def _report(
 def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="import a bundle, OpenAPI, Postman, HAR, Insomnia file or a curl command",
+        help="import a bundle, OpenAPI, Postman, HAR, Insomnia or Bruno file, a Bruno "
+        "collection folder or a curl command",
         description=(
             "Import APIs from a file, or a call from a curl command. The format is detected "
             "unless --from names it. Everything is checked before the workspace changes; "
@@ -162,8 +191,8 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "command",
         metavar="SOURCE",
-        help="the file to import (with --from curl, a file holding the command), - for stdin, "
-        "or the whole curl command as one argument",
+        help="the file to import (with --from curl, a file holding the command; a Bruno "
+        "collection: its folder), - for stdin, or the whole curl command as one argument",
     )
     parser.add_argument(
         "-o",
@@ -198,18 +227,20 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
         help="curl: the name of the call (default: its method and path)",
     )
     parser.add_argument(
-        "--keep-static",
-        action="store_true",
-        help="HAR: keep static assets (images, fonts, CSS, JS) and CORS preflight requests, "
-        "which are skipped by default",
-    )
-    parser.add_argument(
         "--env-file",
         action="append",
         default=[],
         metavar="FILE",
-        help="Postman: an environment file whose values the collection's {{variables}} take "
-        "(repeatable; a later file wins); secret values go to the keychain, never the file",
+        help="an environment file read with the import (repeatable): a Postman environment "
+        "gives the values a collection's {{variables}} take (a later file wins; secret values go "
+        "to the keychain, never the file); Insomnia v5 environment files add their "
+        "sub-environments to an Insomnia v5 collection",
+    )
+    parser.add_argument(
+        "--keep-static",
+        action="store_true",
+        help="HAR: keep static assets (images, fonts, CSS, JS) and CORS preflight requests, "
+        "which are skipped by default",
     )
     parser.set_defaults(handler=_cmd_import)
 

@@ -1,4 +1,4 @@
-"""Import and export: portable bundles, OpenAPI, Postman, HAR, Insomnia and cURL.
+"""Import and export: portable bundles, OpenAPI, Postman, HAR, Insomnia, Bruno and cURL.
 
 One module per format; :mod:`.source` reads documents safely for all of them,
 :mod:`.detect` tells formats apart, and :mod:`.merge` merges what an importer
@@ -16,5 +16,9 @@ EXPORT_LABELS = {
     "curl": "curl commands",
     "jsonschema": "a JSON Schema",
     "python": "a typed Python client",
+    "insomnia": "an Insomnia v5 collection",
+    "bruno": "a Bruno collection folder",
 }
+#: The formats whose export is a folder of files rather than one file.
+FOLDER_FORMATS = ("bruno",)
 EXPORT_FORMATS = tuple(EXPORT_LABELS)

@@ -3,7 +3,9 @@
 A curl command is recognised by its first word; a document by the keys only
 its format has: ``format: connector-designer.bundle``, ``openapi`` or
 ``swagger``, Postman's ``info.schema`` (or ``info._postman_id`` with
-``item``), HAR's ``log.entries``, Insomnia's ``__export_format``.
+``item``), HAR's ``log.entries``, Insomnia's ``__export_format`` (v4) or
+``type: collection.insomnia.rest/5.0`` (v5). A Bruno ``.bru`` file is
+neither JSON nor YAML: it is recognised by its first block (``meta {``).
 
 A Postman collection v1 (top-level ``requests`` and ``order``, no
 ``info.schema``) is refused with the way out: export it again as v2.1. A
@@ -17,10 +19,24 @@ from typing import Any, Final
 
 from ..errors import ImportFormatError
 
-__all__ = ["FORMATS", "check_kind", "detect_document", "looks_like_curl"]
+__all__ = [
+    "FORMATS",
+    "check_kind",
+    "detect_document",
+    "format_name",
+    "looks_like_bru",
+    "looks_like_curl",
+]
 
 #: Every format ``import`` reads, as named by ``--from``.
-FORMATS: Final = ("bundle", "openapi", "postman", "har", "insomnia", "curl")
+FORMATS: Final = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "bruno")
+
+
+def looks_like_bru(text: str) -> bool:
+    """Whether ``text`` is a Bruno ``.bru`` file: its first line opens a block (``meta {``)."""
+    from .bru import looks_like_bru as bru
+
+    return bru(text)
 
 
 def looks_like_curl(text: str) -> bool:
@@ -36,7 +52,13 @@ _NAMES = {
     "har": "a HAR file",
     "insomnia": "an Insomnia export",
     "curl": "a curl command",
+    "bruno": "a Bruno request or collection",
 }
+
+
+def format_name(kind: str) -> str:
+    """How messages name the format ``kind`` ("an OpenAPI or Swagger document")."""
+    return _NAMES.get(kind, kind)
 
 
 def _postman_v1(doc: dict[str, Any]) -> bool:
@@ -89,7 +111,11 @@ def detect_document(doc: Any, source: str) -> str:
             return "har"
         if "__export_format" in doc or doc.get("_type") == "export":
             return "insomnia"
+        from .insomnia_v5 import is_insomnia_v5
+
+        if is_insomnia_v5(doc):
+            return "insomnia"
     raise ImportFormatError(
         f"{source}: $: cannot tell the format: it is not a bundle, OpenAPI or Swagger document, "
-        f"Postman collection, HAR file or Insomnia export; pass --from if it is one"
+        f"Postman collection, HAR file, Insomnia export or Bruno request; pass --from if it is one"
     )

@@ -4,8 +4,8 @@ Request groups directly under the workspace become APIs, deeper groups are
 kept in call names; requests directly under the workspace form an API named
 after the workspace.
 
-Environments: the base environment's variables, overridden by the first
-sub-environment's and by the folders' own, are substituted
+Environments: the base environment's variables (the first sub-environment's
+where the base has none), overridden by the folders' own, are substituted
 (``{{ _.baseUrl }}`` or ``{{ baseUrl }}``, nested objects as
 ``{{ _.api.host }}``, variables that refer to others resolved). Each
 sub-environment (dev, prod) becomes an environment of every API, with the
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
@@ -39,7 +39,7 @@ from .graphql_import import adopt_graphql
 from .insomnia_envs import add_environments
 from .reader import Reader, join
 
-__all__ = ["import_insomnia"]
+__all__ = ["import_insomnia", "import_resources"]
 
 _MAX_GROUP_DEPTH = 50
 _OAUTH2_FIELDS = {
@@ -82,7 +82,7 @@ def _flatten(data: dict[str, Any], r: Reader) -> dict[str, str]:
 class _Reader:
     """One pass over the export's resources, shared by every environment's import."""
 
-    def __init__(self, top: dict[str, Any], source: str) -> None:
+    def __init__(self, resources: Iterable[tuple[Any, str]], source: str) -> None:
         self.r = Reader(source)
         self.by_id: dict[str, tuple[dict[str, Any], str]] = {}
         self.workspace = "Insomnia"
@@ -92,8 +92,7 @@ class _Reader:
         self.skipped: Counter[str] = Counter()
         r = self.r
         environments = []
-        for index, value in enumerate(r.get_list(top, "resources", "$")):
-            where = join("$.resources", index)
+        for value, where in resources:
             item = r.obj(value, where)
             kind = r.get_text(item, "_type", where)
             self.by_id[r.get_text(item, "_id", where)] = (item, where)
@@ -193,6 +192,12 @@ class _Request:
             auth=self.auth(),
             description=r.get_text(item, "description", where),
         )
+        for index, entry in enumerate(r.get_list(item, "pathParameters", where)):
+            p = r.obj(entry, join(join(where, "pathParameters"), index))
+            name = r.get_text(p, "name", where)
+            if name:
+                raw.path_values[name] = self.text(p, "value", where)
+                raw.descriptions[f":{name}"] = r.get_text(p, "description", where)
         if query:  # the URL's own query (rare in Insomnia) comes first
             raw.query = [RawParam(k, v) for k, v in _query_of(url)] + query
         self.body(raw)
@@ -246,9 +251,11 @@ _INHERIT = "inherit"
 _OTHER_KINDS = {
     "grpc_request": "gRPC request",
     "websocket_request": "WebSocket request",
+    "socketio_request": "Socket.IO request",
     "graphql_subscription": "GraphQL subscription",
     "unit_test": "unit test",
     "unit_test_suite": "unit test suite",
+    "script": "script",  # v5's pre-request and after-response scripts, which are not run
 }
 
 
@@ -304,10 +311,18 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
             f"{source}: $.__export_format: only Insomnia v4 exports are supported (found "
             f"{top.get('__export_format')!r}): export again with 'Insomnia v4' as the format"
         )
-    export = _Reader(top, source)
-    default = dict(export.base)
-    if export.subs:
-        default.update(export.subs[0][1])
+    resources = r.get_list(top, "resources", "$")
+    return import_resources(
+        ((value, join("$.resources", index)) for index, value in enumerate(resources)), source
+    )
+
+
+def import_resources(resources: Iterable[tuple[Any, str]], source: str) -> ImportResult:
+    """The APIs of Insomnia resources in v4's shape, each with the place it was read from."""
+    export = _Reader(resources, source)
+    # What Insomnia sends with no sub-environment chosen: the base environment's
+    # values; the first sub-environment fills in those the base leaves undefined.
+    default = {**(export.subs[0][1] if export.subs else {}), **export.base}
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
@@ -317,7 +332,8 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
             add_environments(result, name, export.requests(variables, [], Counter()))
     if len(export.subs) > 1:
         result.notes.append(
-            f"the APIs use the values of sub-environment {export.subs[0][0]!r}; "
+            f"the APIs use the base environment's values, and those of sub-environment "
+            f"{export.subs[0][0]!r} where it has none; "
             f"{plural(len(export.subs), 'sub-environment')} became environments"
         )
     tags = export.skipped.pop("template tag", 0)

@@ -18,7 +18,7 @@ from ..errors import ImportFormatError
 from .reader import Reader, join
 from .source import read_document
 
-__all__ = ["PostmanEnvironment", "read_environment", "read_environments"]
+__all__ = ["PostmanEnvironment", "environment_of", "read_environment", "read_environments"]
 
 
 @dataclass(slots=True)
@@ -59,6 +59,18 @@ def _environment(doc: Any, source: str) -> PostmanEnvironment:
 def read_environment(path: str | os.PathLike[str]) -> PostmanEnvironment:
     """The values of the Postman environment file at ``path``."""
     return _environment(read_document(path), os.fspath(path))
+
+
+def environment_of(
+    documents: list[tuple[Any, str]], base: PostmanEnvironment | None = None
+) -> PostmanEnvironment:
+    """The values of parsed environment files (document, name), over ``base``'s, in order."""
+    merged = PostmanEnvironment()
+    if base is not None:
+        merged.update(base)
+    for doc, name in documents:
+        merged.update(_environment(doc, name))
+    return merged
 
 
 def read_environments(paths: list[str]) -> PostmanEnvironment:

@@ -22,9 +22,10 @@ from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, clear_file_samples, select_apis
 from .credentials import hide_credentials
 from .curl_export import export_curl
-from .detect import check_kind, detect_document, looks_like_curl
+from .detect import check_kind, detect_document, format_name, looks_like_bru, looks_like_curl
 from .har import import_har
 from .insomnia import import_insomnia
+from .insomnia_v5 import import_insomnia_v5, is_insomnia_v5
 from .merge import MergeOutcome, OnConflict, merge_apis, remap_ref
 from .openapi_export import export_openapi, response_schema
 from .openapi_import import import_openapi
@@ -32,14 +33,16 @@ from .postman_env import PostmanEnvironment
 from .postman_export import export_postman
 from .postman_import import import_postman
 from .secret_names import RequiredSecret, required_secrets
-from .source import parse_document
+from .source import MAX_DOCUMENT_SIZE, parse_document
 
 __all__ = [
     "EXPORT_FORMATS",
     "Imported",
+    "export_files",
     "export_workspace",
     "find_call",
     "merge_import",
+    "read_bruno_folder",
     "read_import",
 ]
 
@@ -84,6 +87,7 @@ def read_import(
     base: str | None = None,
     keep_static: bool = False,
     environment: PostmanEnvironment | None = None,
+    env_files: Sequence[tuple[bytes, str]] = (),
 ) -> Imported:
     """Parse and check ``data`` (named ``source``) of format ``kind`` (detected when None).
 
@@ -91,16 +95,34 @@ def read_import(
     document's references to other files are read from its folder tree.
     ``keep_static`` keeps a HAR recording's static assets and CORS preflights.
     ``environment`` holds the values of Postman environment files for a collection.
+    ``env_files`` are environment files (contents and names) read with the
+    import: Insomnia v5 environment files for an Insomnia v5 collection.
     """
     if kind == "curl" or (kind is None and looks_like_curl(data[:4096].decode("utf-8", "ignore"))):
         text = fileio.decode_utf8(data, source=source)
+        _no_env_files(env_files, source, "curl")
         result = _curl(text, source)
         clear_file_samples(result)
         _check_base_urls(result.apis, source)
         return Imported("curl", result, required_secrets(result.apis))
+    bru = looks_like_bru(data[:65536].decode("utf-8", "ignore"))
+    if kind not in (None, "bruno") and bru:
+        raise ImportFormatError(
+            f"{source}: --from {kind} does not match the file: it is a Bruno request, not "
+            f"{format_name(kind)}; use --from bruno or leave --from out"
+        )
+    if kind == "bruno" or bru:
+        from .bruno_import import import_bru_file
+
+        if len(data) > MAX_DOCUMENT_SIZE:
+            parse_document(data, source)  # the same one-line refusal as any document
+        _no_env_files(env_files, source, "bruno")
+        text = fileio.decode_utf8(data, source=source)
+        return _checked("bruno", import_bru_file(text, source), source)
     doc = parse_document(data, source)
     kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
     if kind == "bundle":
+        _no_env_files(env_files, source, kind)
         contents = import_bundle(doc, source)
         clear_file_samples(contents.result)
         _check_base_urls(contents.result.apis, source)
@@ -111,6 +133,13 @@ def read_import(
             if known is not None:
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
+    if env_files and kind == "postman":
+        from .postman_env import environment_of
+
+        environment = environment_of(
+            [(parse_document(env, name), name) for env, name in env_files], environment
+        )
+        env_files = ()
     if environment is not None and kind != "postman":
         raise InputError(
             f"{source} is {kind}, not a Postman collection: environment files apply to "
@@ -122,12 +151,42 @@ def read_import(
         result = import_postman(doc, source, environment)
     elif kind == "har":
         result = import_har(doc, source, keep_static=keep_static)
+    elif kind == "insomnia" and is_insomnia_v5(doc):
+        envs = [(parse_document(env, name), name) for env, name in env_files]
+        result = import_insomnia_v5(doc, source, base, envs)
+        env_files = ()
     else:
         result = _IMPORTERS[kind](doc, source)
+    _no_env_files(env_files, source, kind)
+    return _checked(kind, result, source)
+
+
+def _no_env_files(env_files: Sequence[tuple[bytes, str]], source: str, kind: str) -> None:
+    if env_files:
+        raise ImportFormatError(
+            f"{env_files[0][1]}: an environment file is read with a Postman or an Insomnia v5 "
+            f"collection only, and {source} is not one ({kind})"
+        )
+
+
+def _checked(kind: str, result: ImportResult, source: str | None = None) -> Imported:
     clear_file_samples(result)
-    _check_base_urls(result.apis, source)
+    _check_base_urls(result.apis, source or result.name)
     hide_credentials(result)
     return Imported(kind, result, required_secrets(result.apis))
+
+
+def read_bruno_folder(path: str) -> Imported:
+    """Read and check the Bruno collection in the folder ``path`` (or of its ``bruno.json``)."""
+    from pathlib import Path
+
+    from .bruno_import import import_bruno_folder
+
+    folder = Path(path)
+    if folder.name == "bruno.json" and folder.is_file():
+        folder = folder.parent
+    result = import_bruno_folder(folder)
+    return _checked("bruno", result, folder.name or str(folder))
 
 
 def _check_base_urls(apis: Sequence[Api], source: str) -> None:
@@ -228,6 +287,14 @@ def export_workspace(
     if to == "curl":
         calls = [chosen] if chosen is not None else None
         return export_curl(apis, calls).encode()
+    if to == "bruno":
+        raise ExportError("A Bruno collection is a folder of files: choose a folder to write")
+    if to == "insomnia":
+        from .insomnia_export import export_insomnia
+
+        if chosen is not None:
+            apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
+        return export_insomnia(ws, apis, notes=notes)
     if to == "python":
         from .python_client import export_python
 
@@ -263,3 +330,26 @@ def export_workspace(
 
         return yaml.safe_dump(document, sort_keys=False, allow_unicode=True).encode()
     return orjson.dumps(document, option=_JSON)
+
+
+def export_files(
+    ws: Workspace,
+    to: str,
+    *,
+    api_names: Sequence[str] | None = None,
+    call: str | None = None,
+    notes: list[str] | None = None,
+) -> dict[str, bytes]:
+    """The files of ``ws`` (or the chosen APIs or call) exported as the folder format ``to``.
+
+    Paths are relative to the folder, with ``/`` between parts.
+    """
+    apis = select_apis(ws, api_names)
+    if call is not None:
+        api, chosen = find_call(ws, call)
+        apis = [api.model_copy(update={"calls": [chosen]})]
+    if to == "bruno":
+        from .bruno_export import export_bruno
+
+        return export_bruno(ws, apis, notes=notes)
+    raise ExportError(f"'{to}' is not exported as a folder")

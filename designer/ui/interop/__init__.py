@@ -1,4 +1,4 @@
-"""File ▸ Import… and File ▸ Export…: bundles, OpenAPI, Postman, HAR, Insomnia and cURL.
+"""File ▸ Import… and File ▸ Export…: bundles, OpenAPI, Postman, HAR, Insomnia, Bruno and cURL.
 
 The flows read, merge and write through :mod:`designer.core.interop.service`;
 this package only asks (file dialogs, the import preview, the export choices)

@@ -66,6 +66,18 @@ FORMATS = (
         ".postman_collection.json",
     ),
     ExportFormat(
+        "insomnia",
+        "&Insomnia v5 collection: YAML, one folder per API",
+        "Insomnia collections (*.insomnia.yaml *.yaml *.yml)",
+        ".insomnia.yaml",
+    ),
+    ExportFormat(
+        "bruno",
+        "&Bruno collection: a new folder, runs with bru run",
+        "Bruno collection folder (*)",
+        "",
+    ),
+    ExportFormat(
         "curl",
         "c&URL commands: one per call, secrets as environment variables",
         "Shell scripts (*.sh);;Text files (*.txt)",
@@ -83,6 +95,8 @@ _TIPS = {
     "bundle": "The APIs with their calls, auth and structures; secrets are never written",
     "openapi": "For API tools and documentation; responses carry the inferred schemas",
     "postman": "For Postman or newman; secrets become collection variables left empty",
+    "insomnia": "For Insomnia; secrets become empty variables of the base environment",
+    "bruno": "A folder for Bruno or bru run; secrets are read from CD_SECRET_… variables",
     "curl": "A shell script to run the calls; set the CD_SECRET_… variables first",
     "jsonschema": "The inferred structure of one call's response, for validators",
 }

@@ -36,12 +36,14 @@ __all__ = ["IMPORT_FILTERS", "ImportFlow"]
 
 IMPORT_FILTERS = ";;".join(
     [
-        "Everything Connector Designer imports (*.json *.yaml *.yml *.har)",
+        "Everything Connector Designer imports (*.json *.yaml *.yml *.har *.bru)",
         "Connector bundles (*.json)",
         "OpenAPI and Swagger (*.json *.yaml *.yml)",
         "Postman collections (*.json)",
         "HAR recordings (*.har *.json)",
-        "Insomnia exports (*.json *.yaml *.yml)",
+        "Insomnia exports, v4 and v5 (*.json *.yaml *.yml)",
+        # A Bruno collection is a folder: its bruno.json stands for it.
+        "Bruno collections and requests (bruno.json *.bru)",
         "All files (*)",
     ]
 )
@@ -97,7 +99,7 @@ class ImportFlow(QObject):
 
     @staticmethod
     def dropped_file(event: QDragEnterEvent | QDropEvent) -> Path | None:
-        """The one local file a drag carries, or None."""
+        """The one local file (or folder: a Bruno collection) a drag carries, or None."""
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         files = [Path(url.toLocalFile()) for url in urls if url.isLocalFile()]
         return files[0] if len(files) == 1 else None

@@ -28,12 +28,14 @@ __all__ = ["ExportRequest", "read_curl", "read_file", "write_export"]
 def read_file(path: str, env_files: tuple[str, ...] = ()) -> Imported:
     """Read and check the document at ``path``; its format is detected.
 
-    ``env_files`` are Postman environment files whose values a collection's
-    variables take.
+    A folder, or a ``bruno.json``, is a Bruno collection. ``env_files`` are
+    Postman environment files whose values a collection's variables take.
     """
-    from designer.core.interop.service import read_import
+    from designer.core.interop.service import read_bruno_folder, read_import
     from designer.core.interop.source import read_source
 
+    if Path(path).is_dir() or Path(path).name == "bruno.json":
+        return read_bruno_folder(path)
     environment = None
     if env_files:
         from designer.core.interop.postman_env import read_environments
@@ -65,9 +67,17 @@ def write_export(
     """Export ``ws`` as asked and write it atomically to ``path``; returns the size written.
 
     ``secret_values`` are only used to mask them in sample values of a bundle.
+    A folder format (a Bruno collection) creates the folder ``path``, all at once.
     """
-    from designer.core.interop.service import export_workspace
+    from designer.core.interop import FOLDER_FORMATS
+    from designer.core.interop.service import export_files, export_workspace
 
+    if request.to in FOLDER_FORMATS:
+        from designer.core.interop.folder_output import write_folder
+
+        files = export_files(ws, request.to, api_names=list(request.api_names), call=request.call)
+        write_folder(path, files)
+        return sum(len(data) for data in files.values())
     data = export_workspace(
         ws,
         request.to,

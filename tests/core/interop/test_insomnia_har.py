@@ -79,7 +79,7 @@ def test_insomnia_environments_variables_and_auth() -> None:
     assert "'digest' authentication is not supported" in text
     assert "not imported: 1 gRPC request, 1 disabled header, 1 file field" in text
     assert "left blank: 1 value with template tags ({% ... %}), which are not" in text
-    assert "values of sub-environment 'dev'; 2 sub-environments became environments" in text
+    assert "sub-environment 'dev' where it has none; 2 sub-environments became environments" in text
 
 
 def test_browser_capture_keeps_only_the_api_calls() -> None:
