@@ -38,8 +38,11 @@ from designer.core.models import (
     Placement,
     ResponseType,
     UseAs,
+    default_placement,
+    default_use_as,
     path_placeholders,
     secret_ref,
+    with_parameters,
 )
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditCall
@@ -58,6 +61,7 @@ __all__ = ["CallEditor"]
 
 def _param_ref(api: Api, call: Call, name: str) -> str:
     return secret_ref(api, f"param.{name}", call)
+
 
 _RESPONSE_LABELS = {
     ResponseType.AUTO: "Detect from Content-Type",
@@ -163,7 +167,7 @@ class CallEditor(QWidget):
         )
 
         self.params = ParamsTable("paramsTable", "Parameters", secrets, parent=self)
-        self.params.model.edited.connect(lambda ps, text: self._edit("parameters", ps, text))
+        self.params.model.edited.connect(self._edit_parameters)
         self.params.model.message.connect(self.message)
         self.body = BodyEditor(self)
         self.body.edited.connect(
@@ -303,6 +307,7 @@ class CallEditor(QWidget):
             self.include_errors.setChecked(call.include_errors)
             self.body.load(call)
             self.graphql.load(api, call)
+            self.params.model.default_placement = default_placement(call.method)
             self.params.model.set_parameters(
                 call.parameters,
                 partial(_param_ref, api, call),
@@ -342,7 +347,41 @@ class CallEditor(QWidget):
             self.message.emit("A call needs a method; the old one was kept.")
             self._reload()
             return
-        self._edit("method", Method(text), f"Change method to {text}")
+        found = self.current()
+        if self._loading or found is None or found[1].method == text:
+            return
+        call, method = found[1], Method(text)
+        after = call.model_copy()
+        after.method = method
+        # Use as follows the method when it moves between reading and writing,
+        # as an import sets it: a POST made by hand is an action.
+        use_as = default_use_as(method)
+        note = ""
+        if use_as != call.use_as and default_use_as(call.method) == call.use_as:
+            after.use_as = use_as
+            note = f"Use as set to {use_as.value.capitalize()} for a {text} call."
+            note += " Change it back here if the call only reads data."
+        self._push(call, after, f"Change method to {text}")
+        if note:
+            self.path_note.show_note(note)
+            self.message.emit(note)
+
+    def _edit_parameters(self, params: list[Parameter], text: str) -> None:
+        """Apply a new parameter list; a body parameter on a call without a body gives
+        it a JSON body in the same undo step, and says so."""
+        found = self.current()
+        if self._loading or found is None or found[1].parameters == params:
+            return
+        call = found[1]
+        after = with_parameters(call, params)
+        self._push(call, after, text)
+        if after.body_type != call.body_type:
+            note = (
+                "Body type set to JSON: body parameters are sent as a JSON object "
+                "(Edit ▸ Undo, or the Body tab, to change it)."
+            )
+            self.path_note.show_note(note)
+            self.message.emit(note)
 
     def _edit_name(self, text: str) -> None:
         # A name that is empty or taken is not applied; leaving the field

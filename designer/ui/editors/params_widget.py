@@ -159,9 +159,7 @@ class ParamsTable(QWidget):
             return
         header = self.view.horizontalHeader()
         name, value = self.model.column_of(NAME), self.model.column_of(VALUE)
-        others = sum(
-            header.sectionSize(c) for c in range(header.count()) if c not in (name, value)
-        )
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c not in (name, value))
         width = name_width(
             self.view.viewport().width() - others,
             wanted=self.view.sizeHintForColumn(name),

@@ -1,0 +1,89 @@
+"""Where the call editor's parts meet: body placement and body type, method and defaults,
+the path and its parameters."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QWidget
+
+from designer.core.models import BodyType, Method, Placement, UseAs
+from designer.ui.editors.params_table import PLACEMENT, VALUE
+from designer.ui.edits import Item
+
+
+def current(window):
+    return window.current_call()[1]
+
+
+def show(window, name: str) -> QWidget:
+    shop = window.doc.workspace.apis[0]
+    window.tree.select(Item("call", next(c.id for c in shop.calls if c.name == name)))
+    editor = window.findChild(QWidget, "callEditor")
+    assert current(window).name == name
+    return editor
+
+
+def test_a_body_placement_gives_the_call_a_json_body_in_one_undo_step(window):
+    editor = show(window, "Get order")  # GET, body None
+    model = editor.params.model
+    row = model.add_parameter()
+    assert current(window).parameters[row].placement == Placement.QUERY  # a GET: query
+    assert current(window).body_type == BodyType.NONE
+    model.setData(model.index(row, PLACEMENT), "body")
+    call = current(window)
+    assert call.parameters[row].placement == Placement.BODY
+    assert call.body_type == BodyType.JSON
+    assert "Body type set to JSON" in editor.path_note.text()
+    assert editor.path_note.isVisible()
+    assert editor.body_type.currentData() == BodyType.JSON
+    window.doc.undo_stack.undo()  # placement and body type together
+    call = current(window)
+    assert call.parameters[row].placement == Placement.QUERY
+    assert call.body_type == BodyType.NONE
+
+
+def test_the_body_tab_says_when_body_parameters_are_not_sent(window):
+    editor = show(window, "Create order")
+    editor.params.model.add_parameter()
+    assert current(window).body_type == BodyType.JSON
+    editor.body_type.setCurrentIndex(editor.body_type.findData(BodyType.NONE))
+    editor.body_type.activated.emit(editor.body_type.currentIndex())
+    assert current(window).body_type == BodyType.NONE  # the user's choice stands
+    assert "body parameters 'param1' are not sent" in editor.body.hint.text()
+
+
+def test_post_parameters_default_to_the_body(window):
+    editor = show(window, "Create order")  # POST /orders, no parameters
+    editor.params.add_row()
+    call = current(window)
+    assert [(p.name, p.placement) for p in call.parameters] == [("param1", Placement.BODY)]
+    assert call.body_type == BodyType.JSON
+
+
+@pytest.mark.parametrize(
+    ("method", "use_as"),
+    [("POST", UseAs.ACTION), ("PUT", UseAs.ACTION), ("DELETE", UseAs.ACTION), ("HEAD", UseAs.DATA)],
+)
+def test_a_writing_method_makes_the_call_an_action(window, method, use_as):
+    editor = show(window, "Get order")
+    assert current(window).use_as == UseAs.DATA
+    editor.method.setEditText(method)
+    editor._edit_method()
+    assert current(window).method == Method(method)
+    assert current(window).use_as == use_as
+    assert editor.use_as.currentData() == use_as
+    window.doc.undo_stack.undo()
+    assert (current(window).method, current(window).use_as) == (Method.GET, UseAs.DATA)
+
+
+def test_a_use_as_chosen_by_hand_is_kept_when_the_method_changes(window):
+    editor = show(window, "Create order")  # POST, made as Data
+    editor.method.setEditText("PATCH")
+    editor._edit_method()
+    # Data on a POST was not the default: the user's choice is kept.
+    assert current(window).use_as == UseAs.DATA
+    assert current(window).parameters == []
+    model = editor.params.model
+    model.add_parameter()
+    model.setData(model.index(0, VALUE), "3")
+    assert current(window).parameters[0].value == "3"
