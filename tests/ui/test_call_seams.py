@@ -4,6 +4,7 @@ the path and its parameters."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 
 from designer.core.models import BodyType, Method, Placement, UseAs
@@ -87,3 +88,27 @@ def test_a_use_as_chosen_by_hand_is_kept_when_the_method_changes(window):
     model.add_parameter()
     model.setData(model.index(0, VALUE), "3")
     assert current(window).parameters[0].value == "3"
+
+
+def test_a_retyped_path_placeholder_keeps_its_sample(window, qtbot):
+    editor = show(window, "Get order")  # /orders/{id}, sample 42
+    editor.path_edit.setFocus()
+    editor.path_edit.end(False)
+    for _ in range(3):  # "id}" erased
+        qtbot.keyClick(editor.path_edit, Qt.Key.Key_Backspace)
+    assert current(window).path == "/orders/{"
+    assert current(window).parameters == []
+    assert "Removed path parameter 'id'" in editor.path_note.text()
+    qtbot.keyClicks(editor.path_edit, "order_id}")
+    call = current(window)
+    assert call.path == "/orders/{order_id}"
+    assert [(p.name, p.value, p.placement) for p in call.parameters] == [
+        ("order_id", "42", Placement.PATH)
+    ]
+    assert "Renamed path parameter 'id' to 'order_id', keeping its sample" in (
+        editor.path_note.text()
+    )
+    assert editor.params.model.data(editor.params.model.index(0, VALUE)) == "42"
+    window.doc.undo_stack.undo()  # the typing is one step
+    assert current(window).path == "/orders/{id}"
+    assert [(p.name, p.value) for p in current(window).parameters] == [("id", "42")]

@@ -35,15 +35,14 @@ from designer.core.models import (
     Call,
     Method,
     Parameter,
-    Placement,
     ResponseType,
     UseAs,
     default_placement,
     default_use_as,
-    path_placeholders,
     secret_ref,
     with_parameters,
 )
+from designer.core.path_edit import Parked, edit_path
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditCall
 from designer.ui.document import Document
@@ -97,6 +96,8 @@ class CallEditor(QWidget):
         self._doc, self._secrets = doc, secrets
         self._call_id: str | None = None
         self._loading = False
+        #: path parameters whose placeholder was erased while editing this call's path
+        self._parked: tuple[Parked, ...] = ()
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("callName")
@@ -265,6 +266,7 @@ class CallEditor(QWidget):
     def set_call(self, call_id: str | None) -> None:
         if call_id != self._call_id:
             self.path_note.clear()
+            self._parked = ()
         self._call_id = call_id
         self._reload()
 
@@ -400,30 +402,32 @@ class CallEditor(QWidget):
         """Apply a new path, keeping the path parameters in step with its placeholders.
 
         A workspace whose path placeholders and path parameters disagree does
-        not load again, so a placeholder typed adds its parameter and one
-        deleted removes it, in the same undo step as the text.
+        not load, so a placeholder typed adds its parameter and one deleted
+        parks it, in the same undo step as the text; a placeholder retyped
+        keeps its parameter's sample and flags (see :mod:`designer.core.path_edit`).
         """
         found = self.current()
         if self._loading or found is None:
             return
         api, call = found
-        placeholders = path_placeholders(path)
-        kept = [
-            p for p in call.parameters if p.placement != Placement.PATH or p.name in placeholders
-        ]
-        removed = [p.name for p in call.parameters if p not in kept]
-        have = {p.name for p in (*api.parameters, *kept) if p.placement == Placement.PATH}
-        added = [n for n in dict.fromkeys(placeholders) if n and n not in have]
-        params = kept + [Parameter(name=n, placement=Placement.PATH) for n in added]
-        after = call.model_copy(update={"path": path, "parameters": params})
-        self._push(call, after, "Edit path", (call.id, "path"))
+        edit = edit_path(api, call, path, self._parked)
+        self._parked = edit.parked
+        self._push(call, edit.call, "Edit path", (call.id, "path"))
         notes = []
-        if added:
+        if edit.renamed:
+            pairs = ", ".join(f"'{a}' to '{b}'" for a, b in edit.renamed)
+            notes.append(f"Renamed path parameter {pairs}, keeping its sample.")
+        if edit.restored:
+            notes.append(f"Path parameter {_quoted(edit.restored)} is back, with its sample.")
+        if edit.added:
             notes.append(
-                f"Added path parameter {_quoted(added)}; give it a sample value in Parameters."
+                f"Added path parameter {_quoted(edit.added)}; give it a sample value in Parameters."
             )
-        if removed:
-            notes.append(f"Removed path parameter {_quoted(removed)}, no longer in the path.")
+        if edit.removed:
+            notes.append(
+                f"Removed path parameter {_quoted(edit.removed)}, no longer in the path "
+                "(type it back to restore it)."
+            )
         if notes:
             self.path_note.show_note(" ".join(notes))
 
