@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         editor.request_line.set_initialize_action(self.response_panel.initializeAction)
         editor.message.connect(self.show_message)
         editor.preview.environment_for = self.environments.environment_for
+        editor.preview.apis_for_names = lambda: list(self.doc.workspace.apis)
         editor.graphql.executor = self.executor
         editor.graphql.environment_for = self.environments.environment_for
         saved = self.settings.splitter_state("call")
