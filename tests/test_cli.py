@@ -378,7 +378,7 @@ def test_huge_workspace_is_refused_quickly(
 @pytest.mark.parametrize(
     ("command", "text"),
     [
-        ("curl -H 'Accept: x https://h", "unbalanced quotes"),
+        ("curl -H 'Accept: x https://h", "the ' at line 1, column 9"),
         ("curl --frobnicate https://h", "--frobnicate is not supported"),
         ("curl -X POST", "has no URL"),
     ],
