@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from designer.core.models import BodyType, Method, Placement, UseAs
 from designer.ui.editors.params_table import PLACEMENT, VALUE
@@ -112,3 +112,34 @@ def test_a_retyped_path_placeholder_keeps_its_sample(window, qtbot):
     window.doc.undo_stack.undo()  # the typing is one step
     assert current(window).path == "/orders/{id}"
     assert [(p.name, p.value) for p in current(window).parameters] == [("id", "42")]
+
+
+def test_the_note_under_the_path_does_not_move_the_form_and_goes_away(window, qtbot):
+    editor = show(window, "Get order")
+    qtbot.waitUntil(lambda: editor.description.isVisible())
+    before = editor.description.mapTo(editor, editor.description.rect().topLeft())
+    tabs_before = editor.tabs.mapTo(editor, editor.tabs.rect().topLeft())
+    editor._note_timer.setInterval(200)
+    editor.path_edit.end(False)
+    qtbot.keyClicks(editor.path_edit, "/lines/{line}")
+    assert editor.path_note.isVisible()
+    assert "Added path parameter 'line'" in window.statusBar().currentMessage()
+    qtbot.wait(50)  # laid out again
+    assert editor.description.mapTo(editor, editor.description.rect().topLeft()) == before
+    assert editor.tabs.mapTo(editor, editor.tabs.rect().topLeft()) == tabs_before
+    qtbot.waitUntil(lambda: not editor.path_note.isVisible(), timeout=3000)
+    assert editor.description.mapTo(editor, editor.description.rect().topLeft()) == before
+
+
+def test_tab_goes_from_the_tab_bar_into_the_parameters(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    editor = show(window, "Get order")
+    editor.tabs.tabBar().setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is editor.tabs.tabBar())
+    qtbot.keyClick(editor.tabs.tabBar(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is editor.params.view
+    # Alt+P is the Parameters tab's alone (Response is Alt+O).
+    labels = [w.text() for w in editor.findChildren(QLabel) if "&" in w.text()]
+    assert "Resp&onse:" in labels
+    assert not [t for t in labels if "&p" in t.lower()]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -55,7 +56,10 @@ from .preview import RequestPreview
 from .request_line import RequestLine
 from .widgets import UndoRouter, set_text_keeping_cursor
 
-__all__ = ["CallEditor"]
+__all__ = ["NOTE_SECONDS", "CallEditor"]
+
+#: How long a note under the request line stays.
+NOTE_SECONDS = 12
 
 
 def _param_ref(api: Api, call: Call, name: str) -> str:
@@ -147,7 +151,24 @@ class CallEditor(QWidget):
         self.path_edit.setAccessibleName("Path")
         self.path_edit.setPlaceholderText("/orders/{id}")
         self.path_edit.textEdited.connect(self._edit_path)
+        # A one-line note under the request line ("Added path parameter…"): its room is
+        # kept while it is hidden, so showing it never pushes the form down under the
+        # pointer, and it goes away by itself. The status bar has the same text.
         self.path_note = InlineMessage(self)
+        self.path_note.setObjectName("callNote")
+        self.path_note.setWordWrap(False)
+        self.path_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._note_slot = QWidget(self)
+        slot = QVBoxLayout(self._note_slot)
+        slot.setContentsMargins(0, 0, 0, 0)
+        slot.addWidget(self.path_note)
+        self.path_note.show_note("Xg")  # the height of a one-line note, kept for it
+        self._note_slot.setFixedHeight(self.path_note.sizeHint().height())
+        self.path_note.clear()
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SECONDS * 1000)
+        self._note_timer.timeout.connect(self.path_note.clear)
         self.description = QLineEdit(self)
         self.description.setAccessibleName("Description")
         self.description.setToolTip("What the call is for, for the people who use the connector")
@@ -209,6 +230,10 @@ class CallEditor(QWidget):
             self.capture_headers,
             self.include_errors,
             self.tabs,
+            # Into the Parameters page: from the tab bar, Tab reaches the table.
+            self.params.view,
+            self.params.add_button,
+            self.params.remove_button,
         ]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -219,11 +244,11 @@ class CallEditor(QWidget):
         form.addRow("&Name:", self.name_edit)
         self.request_line = RequestLine(self.method, self.path_edit, self)
         form.addRow(_buddy("&Request:", self.method, self), self.request_line)
-        form.addRow("", self.path_note)
+        form.addRow(self._note_slot)
         kinds = QHBoxLayout()
         kinds.addWidget(self.use_as)
         kinds.addSpacing(12)
-        response_label = QLabel("Res&ponse:", self)
+        response_label = QLabel("Resp&onse:", self)
         response_label.setBuddy(self.response_type)
         kinds.addWidget(response_label)
         kinds.addWidget(self.response_type)
@@ -365,8 +390,7 @@ class CallEditor(QWidget):
             note += " Change it back here if the call only reads data."
         self._push(call, after, f"Change method to {text}")
         if note:
-            self.path_note.show_note(note)
-            self.message.emit(note)
+            self._note(note)
 
     def _edit_parameters(self, params: list[Parameter], text: str) -> None:
         """Apply a new parameter list; a body parameter on a call without a body gives
@@ -382,8 +406,7 @@ class CallEditor(QWidget):
                 "Body type set to JSON: body parameters are sent as a JSON object "
                 "(Edit ▸ Undo, or the Body tab, to change it)."
             )
-            self.path_note.show_note(note)
-            self.message.emit(note)
+            self._note(note)
 
     def _edit_name(self, text: str) -> None:
         # A name that is empty or taken is not applied; leaving the field
@@ -429,7 +452,13 @@ class CallEditor(QWidget):
                 "(type it back to restore it)."
             )
         if notes:
-            self.path_note.show_note(" ".join(notes))
+            self._note(" ".join(notes))
+
+    def _note(self, text: str) -> None:
+        self.path_note.show_note(text)
+        self.path_note.setToolTip(text)
+        self.message.emit(text)
+        self._note_timer.start()
 
 
 def _quoted(names: list[str]) -> str:
