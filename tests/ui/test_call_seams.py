@@ -143,3 +143,26 @@ def test_tab_goes_from_the_tab_bar_into_the_parameters(window, qtbot):
     labels = [w.text() for w in editor.findChildren(QLabel) if "&" in w.text()]
     assert "Resp&onse:" in labels
     assert not [t for t in labels if "&p" in t.lower()]
+
+
+def test_no_two_mnemonics_of_the_call_view_share_a_letter(window):
+    import re
+
+    from PySide6.QtWidgets import QAbstractButton, QTabWidget
+
+    show(window, "Get order")
+    letters: dict[str, list[str]] = {}
+    for menu in window.menuBar().actions():
+        letters.setdefault(re.search(r"&(\w)", menu.text()).group(1).lower(), []).append(
+            menu.text()
+        )
+    texts = [w.text() for w in window.findChildren(QLabel) if w.isVisible() and w.buddy()]
+    texts += [w.text() for w in window.findChildren(QAbstractButton) if w.isVisible()]
+    for tabs in window.findChildren(QTabWidget):
+        if tabs.isVisible():
+            texts += [tabs.tabText(i) for i in range(tabs.count())]
+    for text in texts:
+        found = re.search(r"&(\w)", text.replace("&&", ""))
+        if found:
+            letters.setdefault(found.group(1).lower(), []).append(text)
+    assert {k: v for k, v in letters.items() if len(v) > 1} == {}

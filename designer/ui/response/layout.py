@@ -182,7 +182,7 @@ class PanelLayout:
 
         self.tabs = named(QTabWidget(panel), "responseTabs")
         self.tabs.addTab(self.tree, "&Structure")
-        self.tabs.addTab(self.raw, "&Raw")
+        self.tabs.addTab(self.raw, "Ra&w")  # Alt+R is the call editor's Request
         self.tabs.addTab(self.headers, "He&aders")  # Alt+H opens the Help menu
 
         content = QWidget(panel)
