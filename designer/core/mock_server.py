@@ -36,6 +36,7 @@ from .structure import ResponseType, Shape, ValueType
 
 __all__ = ["MockApi", "MockServer", "RunningMock", "serve_in_thread"]
 
+
 @dataclass(frozen=True, slots=True)
 class _Route:
     method: str
@@ -160,7 +161,6 @@ class MockServer(LocalHttpServer):
         return Reply(status or stored_status, content_type, body, extra)
 
     # -- HTTP --------------------------------------------------------------------------------
-
 
 
 def _stored_status(envelope: Shape) -> int:

@@ -34,7 +34,6 @@ from .style import message_style
 log = logging.getLogger("designer.ui")
 
 
-
 class InlineMessage(QLabel):
     """A one-line (wrapping) message shown under the widget it concerns; hidden when empty."""
 

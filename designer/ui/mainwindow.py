@@ -42,6 +42,7 @@ from .tree import TreePane
 
 if TYPE_CHECKING:
     from .editors.call_editor import CallEditor
+    from .editors.webhook_editor import WebhookEditor
     from .menus import WindowActions
     from .mock_control import MockControl
     from .response.panel import ResponsePanel
@@ -52,7 +53,7 @@ APP_TITLE = "Connector Designer"
 #: Smallest widths of the three columns and of the window: below them labels would clip.
 _TREE_MIN_WIDTH, _EDITOR_MIN_WIDTH, _PANEL_MIN_WIDTH = 190, 380, 330
 _WINDOW_MIN_SIZE = (960, 600)
-_EMPTY, _API, _CALL = range(3)
+_EMPTY, _API, _CALL, _WEBHOOK = range(4)
 
 
 def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> ResponsePanel:
@@ -103,7 +104,8 @@ class MainWindow(QMainWindow):
         empty.setEnabled(False)  # drawn in the disabled colour: a hint, not content
         self.editors = QStackedWidget(self)
         self.editors.setObjectName("editorStack")
-        for page in (empty, self.api_editor, self._call_page):
+        self._webhook_editor: WebhookEditor | None = None
+        for page in (empty, self.api_editor, self._call_page, QWidget(self)):
             self.editors.addWidget(page)
         self.response_panel = _response_panel(executor, secrets, self)
         self.response_panel.callEdited.connect(self._apply_response_edit)
@@ -168,6 +170,24 @@ class MainWindow(QMainWindow):
         if self._call_editor is None:
             self._call_editor = self._build_call_editor()
         return self._call_editor
+
+    @property
+    def webhook_editor(self) -> WebhookEditor:
+        """The editor of the selected webhook, built the first time one is shown."""
+        if self._webhook_editor is None:
+            from .editors.webhook_editor import WebhookEditor
+            from .listen_dialog import listen_for_sample
+
+            editor = WebhookEditor(self.doc, self.secrets, self)
+            editor.message.connect(self.show_message)
+            editor.listenRequested.connect(lambda: listen_for_sample(self))
+            placeholder = self.editors.widget(_WEBHOOK)
+            assert placeholder is not None  # the page made in __init__
+            self.editors.insertWidget(_WEBHOOK, editor)
+            self.editors.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._webhook_editor = editor
+        return self._webhook_editor
 
     def _build_call_editor(self) -> CallEditor:
         from .editors.call_editor import CallEditor
@@ -289,6 +309,8 @@ class MainWindow(QMainWindow):
         item = self.tree.current_item()
         if item is None:
             return None
+        if item.kind == "webhook":
+            return self.doc.find_webhook(item.id)[0]
         return self.doc.api(item.id) if item.kind == "api" else self.doc.find_call(item.id)[0]
 
     def _show_item(self, item: Item | None) -> None:
@@ -297,6 +319,12 @@ class MainWindow(QMainWindow):
             if self._call_editor is not None:
                 self._call_editor.set_call(None)
             self.response_panel.set_call(None, None)
+        elif item.kind == "webhook":
+            self.webhook_editor.set_webhook(item.id)
+            self.editors.setCurrentIndex(_WEBHOOK)
+            if self._call_editor is not None:
+                self._call_editor.set_call(None)
+            self.response_panel.set_call(self.doc.find_webhook(item.id)[0], None)
         elif item.kind == "api":
             self.api_editor.set_api(item.id)
             self.editors.setCurrentIndex(_API)

@@ -308,9 +308,7 @@ def import_insomnia(doc: Any, source: str) -> ImportResult:
     notes: list[str] = []
     requests = export.requests(default, notes, export.skipped)
     with model_errors(source):
-        result = adopt_graphql(
-            build_apis(requests, ImportResult("insomnia", export.workspace, []))
-        )
+        result = adopt_graphql(build_apis(requests, ImportResult("insomnia", export.workspace, [])))
         for name, data in export.subs:
             variables = {**export.base, **data}
             add_environments(result, name, export.requests(variables, [], Counter()))

@@ -197,7 +197,7 @@ class TreePane(QWidget):
     def _api_of(self, item: Item | None) -> str | None:
         if item is None:
             return None
-        return item.id if item.kind == "api" else self.model.workspace_call_api(item.id)
+        return self.model.api_of(item)
 
     def _open_later(self, api_ids: list[str], generation: int) -> None:
         def step() -> None:
