@@ -259,6 +259,7 @@ def create_menus(window: MainWindow) -> WindowActions:
             actions.delete,
         ]
     )
+    tree.set_add_actions(actions.add_api, actions.add_call)
     # Add API and Add Call work anywhere in the window; add_tree_actions narrowed them.
     for action in (actions.add_api, actions.add_call):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
