@@ -97,7 +97,9 @@ class MainWindow(QMainWindow):
         # workspace opens on its first API, and the editor's parts cost start-up time.
         self._call_editor: CallEditor | None = None
         self._call_page = QWidget(self)
-        empty = QLabel("Select an API or a call in the tree, or add an API with Add API under the tree.")
+        empty = QLabel(
+            "Select an API or a call in the tree, or add an API with Add API under the tree."
+        )
         empty.setObjectName("emptyEditor")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setWordWrap(True)
