@@ -271,6 +271,13 @@ def run(args: argparse.Namespace) -> int:
             window.doc.replace(loaded, workspace.resolve())
             settings.add_recent(workspace)
         wants_example = getattr(args, "example", False) or settings.first_launch
+        last = settings.last_workspace()
+        if workspace is None and bundle is None and not wants_example and last is not None:
+            # Started with no file: the workspace of last time, as it was saved.
+            reopened, _why = _read(last)
+            if reopened is not None:
+                window.doc.replace(reopened, last.resolve())
+                workspace = last
         if workspace is None and bundle is None and wants_example:
             demo = _open_example(window, secrets)
         window.show()

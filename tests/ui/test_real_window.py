@@ -310,7 +310,9 @@ def test_a_post_with_two_body_parameters_reaches_the_server_as_typed_json(
     ]
 
 
-def test_a_saved_copy_of_the_example_works_after_a_restart(display: str, tmp_path: Path) -> None:
+def test_a_saved_copy_of_the_example_reopens_and_works_after_a_restart(
+    display: str, tmp_path: Path
+) -> None:
     saved = tmp_path / "my-example.workspace.json"
     app = RunningApp(display, tmp_path, "--example")
     try:
@@ -327,8 +329,10 @@ def test_a_saved_copy_of_the_example_works_after_a_restart(display: str, tmp_pat
         app.kill()
     assert b"127.0.0.1:" not in saved.read_bytes()
 
-    app = RunningApp(display, tmp_path, str(saved))
+    # Started with no file, as from the desktop: the workspace of last time reopens.
+    app = RunningApp(display, tmp_path)
     try:
+        assert "my-example" in app.xdotool("getwindowname", app.window)
         app.focus_tree()
         app.keys("Down", "Down", "Down")  # Demo Store > List products, Get product, Get order
         app.keys("ctrl+Return")
