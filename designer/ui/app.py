@@ -262,6 +262,10 @@ def run(args: argparse.Namespace) -> int:
     keychain = AppSecrets(lambda: holder[0].doc.workspace)
     secrets = keychain.store
     settings = Settings()
+    if settings.theme != "system":
+        from .style import set_theme
+
+        set_theme(app, settings.theme)
     executor = LazyExecutor(settings.network)
     window = MainWindow(settings, secrets, executor)
     holder.append(window)

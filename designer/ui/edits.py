@@ -220,7 +220,12 @@ def move(doc: Document, items: Sequence[Item], api_id: str | None, row: int) -> 
 
 
 def target_of(command: QUndoCommand | None) -> Item | None:
-    """The API or call a command changed, to select and reveal after Undo or Redo."""
+    """The API or call a command changed, to select and reveal after Undo or Redo.
+
+    Of a macro (Delete, Duplicate, Move), its first command's.
+    """
+    while command is not None and command.childCount():
+        command = command.child(0)
     if isinstance(command, InsertApi | RemoveApi | MoveApi | EditApi):
         return Item("api", command.api_id)
     if isinstance(command, InsertCall | RemoveCall | MoveCall | EditCall):

@@ -254,7 +254,14 @@ class MainWindow(QMainWindow):
             if (env := self.environments.environment_for(api)) is not None
         }
         dialog = SecretsDialog(self.doc.workspace, self.secrets, active, self.keychain_notice, self)
+        # A secret set there changes what the call sends: its preview is built again.
+        dialog.finished.connect(lambda _result: self._refresh_preview())
         dialog.open()
+
+    def _refresh_preview(self) -> None:
+        found = self.current_call()
+        if self._call_editor is not None and found is not None:
+            self._call_editor.preview.show_request(*found)
 
     def show_keychain_notice(self, message: str) -> None:
         """Say, in a banner above the editors, that secrets will not outlive the session.

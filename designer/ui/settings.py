@@ -145,6 +145,16 @@ class Settings:
             self._store.setValue(f"network/{name}", value)
 
     @property
+    def theme(self) -> str:
+        """View ▸ Theme: "system" (the default), "light" or "dark"."""
+        value = self._store.value("view/theme", "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._store.setValue("view/theme", value)
+
+    @property
     def first_launch(self) -> bool:
         """True until a workspace has been opened or saved once."""
         return not self._store.contains("files/recent")

@@ -67,7 +67,7 @@ def _param_ref(api: Api, call: Call, name: str) -> str:
 
 
 _RESPONSE_LABELS = {
-    ResponseType.AUTO: "Detect from Content-Type",
+    ResponseType.AUTO: "Auto-detect",  # short: the editor is narrow; the tooltip says how
     ResponseType.JSON: "JSON",
     ResponseType.XML: "XML",
     ResponseType.TEXT: "Text",
@@ -121,7 +121,7 @@ class CallEditor(QWidget):
         self.response_type = _combo(
             self,
             "Response type",
-            "How the response body is read",
+            "How the response body is read; Auto-detect reads it by its Content-Type",
             [(v, k) for k, v in _RESPONSE_LABELS.items()],
         )
         self.response_type.activated.connect(
