@@ -267,7 +267,9 @@ def run(args: argparse.Namespace) -> int:
 
         set_theme(app, settings.theme)
     executor = LazyExecutor(settings.network)
-    window = MainWindow(settings, secrets, executor)
+    from designer.core.response_history import default_folder
+
+    window = MainWindow(settings, secrets, executor, history_dir=default_folder())
     holder.append(window)
     demo = loop = None
     try:

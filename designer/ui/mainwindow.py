@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
         executor: Any,
         recovery_dir: Path | None = None,
         parent: QWidget | None = None,
+        history_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -112,6 +113,10 @@ class MainWindow(QMainWindow):
         self.response_panel = _response_panel(executor, secrets, self)
         self.response_panel.callEdited.connect(self._apply_response_edit)
         self.response_panel.call_lookup = self._find_call
+        if history_dir is not None:
+            from designer.core.response_history import ResponseHistory
+
+            self.response_panel.history = ResponseHistory(history_dir)
         # Initialize sits at the end of the request line, like Send in other API clients;
         # the panel's own button (same action) would only repeat it beside.
         self.response_panel.initializeButton.hide()

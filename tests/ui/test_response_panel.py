@@ -80,9 +80,11 @@ def panel(qtbot, executor, secrets) -> Iterator[ResponsePanel]:
     widget.callEdited.connect(edits.append)
     # Like the shell, a result is handed back only to the call on screen.
     widget.callEdited.connect(
-        lambda call: widget.set_call(widget._api, call)
-        if widget._call is not None and widget._call.id == call.id
-        else None
+        lambda call: (
+            widget.set_call(widget._api, call)
+            if widget._call is not None and widget._call.id == call.id
+            else None
+        )
     )
     widget.edits = edits  # type: ignore[attr-defined]
     yield widget
@@ -579,3 +581,43 @@ def test_choosing_object_for_a_map_lists_its_fields_on_the_next_initialize(
     _initialize(qtbot, panel)
     assert panel.model.index_for_path("rates.ADX", TYPE).data() == "number"
     assert panel.edits[-1].overrides == {"rates": FieldOverride(type=ValueType.OBJECT)}
+
+
+def test_earlier_responses_are_kept_between_runs_and_can_be_shown_and_cleared(
+    qtbot, panel, demo, executor, secrets, tmp_path
+) -> None:
+    from designer.core.response_history import ResponseHistory
+
+    folder = tmp_path / "cache" / "responses"
+    panel.history = ResponseHistory(folder)
+    api, order = _demo_call(demo, "Get order")
+    first = order.model_copy(
+        update={"parameters": [p.model_copy(update={"value": "1001"}) for p in order.parameters]}
+    )
+    panel.set_call(api, first)
+    _initialize(qtbot, panel)
+    second = first.model_copy(
+        update={"parameters": [p.model_copy(update={"value": "1002"}) for p in first.parameters]}
+    )
+    panel.set_call(api, second)
+    _initialize(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.historyCombo.count() == 2)
+
+    # The next run of the app: a new panel over the same cache folder.
+    again = ResponsePanel(executor, secrets)
+    qtbot.addWidget(again)
+    again.history = ResponseHistory(folder)
+    again.show()
+    again.set_call(api, second)
+    assert again.historyCombo.count() == 2
+    assert again.historyCombo.itemText(0).startswith("Today ")
+    assert again.statusLabel.text().startswith("Response of Today ")
+    qtbot.waitUntil(lambda: '"id": 1002' in again.ui.raw.text.toPlainText())
+    again.historyCombo.setCurrentIndex(1)
+    again.historyCombo.activated.emit(1)
+    qtbot.waitUntil(lambda: '"id": 1001' in again.ui.raw.text.toPlainText())
+    assert again.ui.headers.rowCount() >= 3
+    qtbot.mouseClick(again.clearHistoryButton, Qt.MouseButton.LeftButton)
+    assert not again.historyCombo.isEnabled()
+    assert ResponseHistory(folder).entries(api.id, second.id) == []
+    again.shutdown()
