@@ -147,6 +147,9 @@ class TreePane(QWidget):
         foot.setSpacing(4)
         for button in (self.add_api_button, self.add_call_button):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            # As in a toolbar: Tab goes from the tree to the editor; the keyboard has
+            # Ctrl+Shift+A and Ctrl+Shift+N (named in the tooltips).
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.hide()  # until set_add_actions
             foot.addWidget(button)
         foot.addStretch(1)
