@@ -147,9 +147,6 @@ class TreePane(QWidget):
         foot.setSpacing(4)
         for button in (self.add_api_button, self.add_call_button):
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            # As in a toolbar: Tab goes from the tree to the editor; the keyboard has
-            # Ctrl+Shift+A and Ctrl+Shift+N (named in the tooltips).
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.hide()  # until set_add_actions
             foot.addWidget(button)
         foot.addStretch(1)
@@ -160,6 +157,11 @@ class TreePane(QWidget):
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
         layout.addLayout(foot)
+        # Tab: filter, the add buttons, then the tree, from which Tab goes on to the editor
+        # (the buttons are also Ctrl+Shift+A and Ctrl+Shift+N, named in their tooltips).
+        QWidget.setTabOrder(self.filter_edit, self.add_api_button)
+        QWidget.setTabOrder(self.add_api_button, self.add_call_button)
+        QWidget.setTabOrder(self.add_call_button, self.view)
 
     def set_add_actions(self, add_api: QAction, add_call: QAction) -> None:
         """Show buttons for ``add_api`` and ``add_call`` under the tree; offer them on its
