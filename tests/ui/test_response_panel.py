@@ -621,3 +621,20 @@ def test_earlier_responses_are_kept_between_runs_and_can_be_shown_and_cleared(
     assert not again.historyCombo.isEnabled()
     assert ResponseHistory(folder).entries(api.id, second.id) == []
     again.shutdown()
+
+
+def test_a_field_that_became_optional_is_marked_in_its_type_cell(
+    qtbot, panel, shape_server
+) -> None:
+    shape_server.serve({"data": [{"id": 1, "nick": "A"}, {"id": 2, "nick": "B"}]})
+    panel.set_call(_api(shape_server.url), Call(name="List"))
+    _initialize(qtbot, panel)
+    shape_server.serve({"data": [{"id": 1, "nick": "A"}, {"id": 2}]})
+    _initialize(qtbot, panel)
+    nick_type = panel.model.index_for_path("data[].nick", TYPE)
+    assert nick_type.data() == "text · optional"
+    assert nick_type.data(Qt.ItemDataRole.BackgroundRole) is not None
+    # The row itself stays plain: many fields may become optional at once.
+    assert panel.model.index_for_path("data[].nick").data(Qt.ItemDataRole.BackgroundRole) is None
+    steady = panel.model.index_for_path("data[].id", TYPE)
+    assert steady.data(Qt.ItemDataRole.BackgroundRole) is None
