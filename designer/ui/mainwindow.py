@@ -142,8 +142,9 @@ class MainWindow(QMainWindow):
         self.notice_banner = NoticeBanner(central)
         self.notice_banner.setObjectName("keychainNotice")
         self.notice_banner.dismissed.connect(self._dismiss_keychain_notice)
-        layout.addWidget(self.notice_banner)
-        layout.addWidget(self.splitter)
+        # The banner as tall as its text; the rest of the height is the editors'.
+        layout.addWidget(self.notice_banner, 0)
+        layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.actions = create_menus(self)

@@ -105,3 +105,17 @@ def test_hint_text_is_readable_in_both_schemes(window, restored, monkeypatch):
         palette = restored.palette()
         hint = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
         assert contrast(hint, palette.color(QPalette.ColorRole.Window)) >= 4.5, scheme
+
+
+def test_the_keychain_banner_is_as_tall_as_its_text(window, qtbot):
+    window.resize(1280, 800)
+    shop = window.doc.workspace.apis[0]
+    window.tree.select(Item("api", shop.id))  # the API editor: a short form
+    window.show_keychain_notice(
+        "Secrets are kept in memory for this session only: no keychain was found."
+    )
+    banner = window.notice_banner
+    qtbot.waitUntil(banner.isVisible)
+    qtbot.wait(50)
+    assert banner.height() <= banner.sizeHint().height() + 8
+    assert window.splitter.height() > 600
