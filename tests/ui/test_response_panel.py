@@ -638,3 +638,28 @@ def test_a_field_that_became_optional_is_marked_in_its_type_cell(
     assert panel.model.index_for_path("data[].nick").data(Qt.ItemDataRole.BackgroundRole) is None
     steady = panel.model.index_for_path("data[].id", TYPE)
     assert steady.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_type_and_sample_columns_fit_what_they_show(qtbot, panel, shape_server) -> None:
+    panel.resize(560, 600)  # the panel's width in a 1280x800 window
+    shape_server.serve(
+        {
+            "data": [
+                {"released": "2024-02-26T10:00:00Z", "rating": 2.5, "tags": ["a", "b"]},
+                {"tags": ["c"]},
+            ]
+        }
+    )
+    panel.set_call(_api(shape_server.url), Call(name="List"))
+    _initialize(qtbot, panel)
+    tree = panel.responseTree
+    tree.expandAll()
+    qtbot.wait(50)
+    head = tree.header()
+    for path in ("data[].released", "data[].rating"):
+        index = panel.model.index_for_path(path, TYPE)
+        text = index.data()
+        assert "·" in text  # e.g. "text (date-time) · optional"
+        needed = tree.fontMetrics().horizontalAdvance(text) + 6  # the cell's margins
+        assert head.sectionSize(TYPE) >= needed, f"{text!r} is cut"
+    assert head.length() <= tree.viewport().width()

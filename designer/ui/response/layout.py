@@ -7,7 +7,7 @@ application's automation and tests use.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,7 +40,7 @@ _EMPTY, _CONTENT = 0, 1
 #: Levels opened after an Initialize: the top fields and the fields of list items.
 _EXPAND_DEPTH = 2
 #: Shares of the width (less the Include column) that Type and Sample take, up to a cap.
-_TYPE_SHARE, _SAMPLE_SHARE = 0.3, 0.28
+_TYPE_SHARE, _SAMPLE_SHARE = 0.36, 0.3
 
 
 class StructureTree(QTreeView):
@@ -49,9 +49,10 @@ class StructureTree(QTreeView):
     In a tree view the arrow keys open and close nodes rather than move between
     columns, so Space toggles the row's Include box and F2 edits its Type.
 
-    Column widths follow the width of the view only, never the call shown, so
-    they stay put from call to call: Include fits its box, Type and Sample take
-    a share up to a cap (the tooltip shows them whole), Field the rest.
+    Column widths: Include fits its box; Type and Sample are as wide as what
+    they show (the rows laid out), within a share of the view and a cap (the
+    tooltip shows a longer one whole); Field takes the rest. They are fitted
+    again when the view is resized, a structure is shown or a node opened.
     """
 
     #: shown in an empty tree, so the first step is plain
@@ -72,12 +73,28 @@ class StructureTree(QTreeView):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt API
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged):
+                signal.connect(self._fit_soon)
+        self.expanded.connect(self._fit_soon)
+
+    def _fit_soon(self, *_: object) -> None:
+        QTimer.singleShot(0, self, self.fit_columns)  # once the rows are laid out
+
     def fit_columns(self) -> None:
         head = self.header()
         rest = max(0, self.viewport().width() - head.sectionSize(INCLUDE))
         em = self.fontMetrics().horizontalAdvance("m")
-        kind = min(int(rest * _TYPE_SHARE), 14 * em)
-        sample = min(int(rest * _SAMPLE_SHARE), 22 * em)
+
+        def width(column: int, share: float, cap: int) -> int:
+            content = self.sizeHintForColumn(column) if self.model() is not None else 0
+            least = max(6 * em, head.sectionSizeHint(column))
+            return min(max(content, least), cap, max(least, int(rest * share)))
+
+        kind = width(TYPE, _TYPE_SHARE, 20 * em)
+        sample = width(SAMPLE, _SAMPLE_SHARE, 22 * em)
         head.resizeSection(TYPE, kind)
         head.resizeSection(SAMPLE, sample)
         head.resizeSection(FIELD, max(rest - kind - sample, 4 * em))
