@@ -67,6 +67,17 @@ def test_a_saved_webhook_shows_under_its_api_and_opens_its_editor(window, qtbot,
     assert "whsec_123" not in window.doc.workspace.model_dump_json()
     window.doc.undo_stack.undo()
     assert window.doc.workspace.apis[0].webhooks[0].path == "/hooks/paid"
+    # Its structure is edited as a call's: unticking Include is an undoable edit.
+    from PySide6.QtCore import Qt
+
+    from designer.ui.response.structure_model import INCLUDE
+
+    model = editor.structure_model
+    amount = model.index_for_path("amount", INCLUDE)
+    model.setData(amount, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert window.doc.workspace.apis[0].webhooks[0].overrides["amount"].include is False
+    window.doc.undo_stack.undo()
+    assert "amount" not in window.doc.workspace.apis[0].webhooks[0].overrides
 
 
 def test_deleting_a_webhook_node_removes_it_and_undo_brings_it_back(window):

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QLabel,
@@ -29,7 +30,8 @@ from designer.ui.commands import EditApi
 from designer.ui.document import Document
 
 from ..response.layout import StructureTree
-from ..response.structure_model import StructureModel
+from ..response.structure_model import TYPE, StructureModel
+from ..response.type_delegate import TypeDelegate
 from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
 
 __all__ = ["WebhookEditor"]
@@ -97,10 +99,19 @@ class WebhookEditor(QWidget):
         self.secret.setPlaceholderText("kept in the keychain, never in the workspace")
         self.secret.editingFinished.connect(self._store_secret)
         self.structure_model = StructureModel(self)
+        self.structure_model.overridesEdited.connect(self._edit_overrides)
         self.structure = StructureTree(self)
         self.structure.setObjectName("webhookEditorStructure")
         self.structure.setAccessibleName("Webhook structure")
         self.structure.setModel(self.structure_model)
+        # Types and Include are edited as a call's are (Space, F2, a double-click).
+        self.structure.setItemDelegateForColumn(TYPE, TypeDelegate(self.structure))
+        self.structure.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.structure.setToolTip("Space: include or exclude the field · F2: change its type")
         self.structure.placeholder = (
             "No sample yet: press Listen for a sample and send a request to the URL it shows."
         )
@@ -193,6 +204,9 @@ class WebhookEditor(QWidget):
         hooks = [edited if h.id == hook.id else h for h in api.webhooks]
         after = before.model_copy(update={"webhooks": hooks})
         self._doc.undo_stack.push(EditApi(self._doc, before, after, text, (hook.id, field)))
+
+    def _edit_overrides(self, overrides: dict[str, Any]) -> None:
+        self._edit("overrides", dict(overrides), "Edit webhook structure")
 
     def _store_secret(self) -> None:
         ref = self._secret_ref()
