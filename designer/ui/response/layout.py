@@ -40,7 +40,8 @@ _EMPTY, _CONTENT = 0, 1
 #: Levels opened after an Initialize: the top fields and the fields of list items.
 _EXPAND_DEPTH = 2
 #: Shares of the width (less the Include column) that Type and Sample take, up to a cap.
-_TYPE_SHARE, _SAMPLE_SHARE = 0.36, 0.3
+#: Of the width, what Field names may take before Type and Sample are fitted.
+_FIELD_SHARE = 0.4
 
 
 class StructureTree(QTreeView):
@@ -49,10 +50,12 @@ class StructureTree(QTreeView):
     In a tree view the arrow keys open and close nodes rather than move between
     columns, so Space toggles the row's Include box and F2 edits its Type.
 
-    Column widths: Include fits its box; Type and Sample are as wide as what
-    they show (the rows laid out), within a share of the view and a cap (the
-    tooltip shows a longer one whole); Field takes the rest. They are fitted
-    again when the view is resized, a structure is shown or a node opened.
+    Column widths: Include fits its box; Field names take what they need up to
+    a share of the view; Type and Sample are as wide as what they show within
+    what is left and a cap (the tooltip shows a longer one whole); Field takes
+    the rest. They are fitted again when the view is resized, a structure is
+    shown or a node opened, and only grow: a call with shorter values shown
+    next does not make them jump.
     """
 
     #: shown in an empty tree, so the first step is plain
@@ -73,6 +76,11 @@ class StructureTree(QTreeView):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: the widest content seen in each column, by column
+        self._seen: dict[int, int] = {}
+
     def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt API
         super().setModel(model)
         if model is not None:
@@ -87,14 +95,24 @@ class StructureTree(QTreeView):
         head = self.header()
         rest = max(0, self.viewport().width() - head.sectionSize(INCLUDE))
         em = self.fontMetrics().horizontalAdvance("m")
+        if self.model() is not None:
+            # The widest seen so far: a call with shorter values does not make the
+            # columns jump (they only grow, up to their caps).
+            for column in (FIELD, TYPE, SAMPLE):
+                seen = self._seen.get(column, 0)
+                self._seen[column] = max(seen, self.sizeHintForColumn(column))
 
-        def width(column: int, share: float, cap: int) -> int:
-            content = self.sizeHintForColumn(column) if self.model() is not None else 0
-            least = max(6 * em, head.sectionSizeHint(column))
-            return min(max(content, least), cap, max(least, int(rest * share)))
+        def least(column: int) -> int:
+            return max(6 * em, head.sectionSizeHint(column))
 
-        kind = width(TYPE, _TYPE_SHARE, 20 * em)
-        sample = width(SAMPLE, _SAMPLE_SHARE, 22 * em)
+        # Field names first (up to a share), then Type, then Sample, each as wide as
+        # its content within what is left; Field takes whatever remains.
+        field = min(max(self._seen.get(FIELD, 0), least(FIELD)), int(rest * _FIELD_SHARE))
+        room = rest - field
+        kind = min(max(self._seen.get(TYPE, 0), least(TYPE)), 20 * em, room - least(SAMPLE))
+        kind = max(kind, min(least(TYPE), room // 2))
+        sample = min(max(self._seen.get(SAMPLE, 0), least(SAMPLE)), 22 * em, room - kind)
+        sample = max(sample, min(least(SAMPLE), room - kind))
         head.resizeSection(TYPE, kind)
         head.resizeSection(SAMPLE, sample)
         head.resizeSection(FIELD, max(rest - kind - sample, 4 * em))
