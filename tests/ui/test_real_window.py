@@ -253,13 +253,14 @@ def _calls(path: Path) -> dict[str, dict[str, object]]:
     return {call["name"]: call for api in doc["apis"] for call in api["calls"]}
 
 
-def _one_api_file(path: Path, base_url: str, call: dict[str, object]) -> Path:
+def _one_api_file(path: Path, base_url: str, call: dict[str, object], **more: object) -> Path:
+    api = {"id": "journeyapi01", "name": "Shop", "base_url": base_url, "calls": [call], **more}
     doc = {
         "format": "connector-designer.workspace",
         "version": 1,
         "id": "journeyshop1",
         "name": "Shop",
-        "apis": [{"id": "journeyapi01", "name": "Shop", "base_url": base_url, "calls": [call]}],
+        "apis": [api],
     }
     path.write_bytes(orjson.dumps(doc))
     return path
@@ -381,3 +382,33 @@ def test_a_retyped_path_placeholder_keeps_its_sample(display: str, tmp_path: Pat
     call = _calls(saved)["Get user"]
     assert call["path"] == "/users/{id}"
     assert [(p["name"], p["value"]) for p in call["parameters"]] == [("id", "42")]  # type: ignore[attr-defined]
+
+
+def test_a_saved_webhook_is_in_the_tree_and_its_editor_changes_it(
+    display: str, tmp_path: Path
+) -> None:
+    saved = _one_api_file(
+        tmp_path / "hooks.workspace.json",
+        "https://shop.invalid/v1",
+        {"id": "listorders01", "name": "List orders", "path": "/orders"},
+        webhooks=[{"id": "orderpaid001", "name": "Order paid", "path": "/hooks/paid"}],
+    )
+    app = RunningApp(display, tmp_path, str(saved))
+    try:
+        app.focus_tree()
+        app.keys("Down", "Down")  # the API's call, then its webhook
+        app.keys("alt+p", "ctrl+a")  # the webhook editor's Path
+        app.type("/hooks/stripe")
+        app.save_until(
+            saved,
+            lambda: (
+                orjson.loads(saved.read_bytes())["apis"][0]["webhooks"][0]["path"]
+                == "/hooks/stripe"
+            ),
+            "the edited webhook",
+        )
+        app.quit()
+    finally:
+        app.kill()
+    hook = orjson.loads(saved.read_bytes())["apis"][0]["webhooks"][0]
+    assert (hook["name"], hook["path"]) == ("Order paid", "/hooks/stripe")

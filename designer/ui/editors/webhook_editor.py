@@ -125,7 +125,7 @@ class WebhookEditor(QWidget):
         form.addRow("&Method:", self.method)
         form.addRow("&Path:", self.path)
         form.addRow("Si&gnature:", self.signature)
-        form.addRow("Signature &header:", self.header)
+        form.addRow("Signature hea&der:", self.header)  # Alt+H: the Help menu
         form.addRow("Signing &secret:", self.secret)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
