@@ -171,6 +171,47 @@ def test_validate_semantic_problems(capsys: pytest.CaptureFixture[str], tmp_path
     ]
 
 
+def test_validate_reports_a_body_parameter_that_would_not_be_sent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    doc = {
+        "format": "connector-designer.workspace",
+        "version": 1,
+        "id": "w1",
+        "name": "Shop",
+        "apis": [
+            {
+                "id": "a1",
+                "name": "Shop",
+                "calls": [
+                    {
+                        "id": "c1",
+                        "name": "Create order",
+                        "method": "POST",
+                        "path": "/orders",
+                        "parameters": [
+                            {"name": "sku", "placement": "query"},
+                            {"name": "quantity", "placement": "body", "type": "integer"},
+                        ],
+                    }
+                ],
+            }
+        ],
+    }
+    path = tmp_path / "ws.json"
+    path.write_bytes(orjson.dumps(doc))
+    code, out, _ = run(capsys, "validate", str(path))
+    assert code == 1
+    assert out == (
+        f"{path}: $.apis[0].calls[0].parameters[1]: body parameter 'quantity' of call "
+        "'Create order' of API 'Shop' is not sent: the call has no body (body_type 'none'); "
+        "set body_type to 'json' or change its placement\n"
+    )
+    doc["apis"][0]["calls"][0]["body_type"] = "json"  # type: ignore[index]
+    path.write_bytes(orjson.dumps(doc))
+    assert run(capsys, "validate", str(path))[:2] == (0, f"{path}: valid (1 API, 1 call)\n")
+
+
 def test_validate_stdin(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -337,7 +378,7 @@ def test_huge_workspace_is_refused_quickly(
 @pytest.mark.parametrize(
     ("command", "text"),
     [
-        ("curl -H 'Accept: x https://h", "unbalanced quotes"),
+        ("curl -H 'Accept: x https://h", "the ' at line 1, column 9"),
         ("curl --frobnicate https://h", "--frobnicate is not supported"),
         ("curl -X POST", "has no URL"),
     ],

@@ -22,6 +22,11 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         stdout_text("".join(f"{source}: {problem}\n" for problem in problems))
         return 1
     ws = workspace_file.loads(data, source=source)
+    # It loads, but would not do what it says: reported like a problem.
+    advisories = workspace_file.advisories(ws)
+    if advisories:
+        stdout_text("".join(f"{source}: {problem}\n" for problem in advisories))
+        return 1
     calls = sum(len(api.calls) for api in ws.apis)
     stdout_text(f"{source}: valid ({plural(len(ws.apis), 'API')}, {plural(calls, 'call')})\n")
     return 0
@@ -32,7 +37,9 @@ def register_validate(subparsers: argparse._SubParsersAction[Parser]) -> None:
         "validate",
         help="check a workspace file and list every problem",
         description=(
-            "Check a workspace file and print every problem with its JSON path. "
+            "Check a workspace file and print every problem with its JSON path, "
+            "including mistakes that let it open but change what a call sends "
+            "(a body parameter of a call without a body). "
             "Exits with 1 when there are problems."
         ),
     )

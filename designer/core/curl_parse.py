@@ -8,6 +8,7 @@ silently lost. Mapping the request onto the model is :mod:`designer.core.curl`.
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -119,6 +120,65 @@ def _redirects(command: str, i: int) -> bool:
     return before == "" or before[-1].isspace()
 
 
+def _where(text: str, index: int) -> str:
+    """``line L, column C (near '…')`` of ``text[index]``, for messages."""
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    near = text[max(0, index - 15) : index + 15].replace("\n", " ")
+    return f"line {line}, column {column} (near “{near.strip()}”)"
+
+
+def _unclosed_quote(text: str) -> str:
+    """Which quote of ``text`` is never closed, and where."""
+    opened, quote_char, i = -1, "", 0
+    while i < len(text):
+        c = text[i]
+        if quote_char:
+            if c == quote_char:
+                quote_char = ""
+            elif c == "\\" and quote_char == '"':
+                i += 1
+        elif c in "'\"":
+            quote_char, opened = c, i
+        elif c == "\\":
+            i += 1
+        i += 1
+    if not quote_char:  # shlex and this scan disagree: say what both agree on
+        return (
+            "The curl command has unbalanced quotes: a ' or \" is never closed; "
+            "copy the whole command again"
+        )
+    return (
+        f"The curl command has a stray quote: the {quote_char} at {_where(text, opened)} "
+        f"is never closed; copy the whole command again or remove the quote"
+    )
+
+
+def _lost_line_break(text: str) -> str | None:
+    """A backslash followed by spaces outside quotes: a continuation whose line break was
+    lost in copying (``curl URL \\ -H …`` on one line). Named with where it is."""
+    quote_char, i = "", 0
+    while i < len(text):
+        c = text[i]
+        if quote_char:
+            if c == quote_char:
+                quote_char = ""
+            elif c == "\\" and quote_char == '"':
+                i += 1
+        elif c in "'\"":
+            quote_char = c
+        elif c == "\\" and re.match(r"[ \t]+(-|$)", text[i + 1 :]):
+            return (
+                f"The curl command lost its line breaks: the \\ at {_where(text, i)} should end "
+                f"a line. Paste the command again with its line breaks, or remove the \\ "
+                f"characters between the options"
+            )
+        elif c == "\\":
+            i += 1
+        i += 1
+    return None
+
+
 def _tokens(command: str) -> list[str]:
     text = command.strip()
     for prompt in ("$ ", "% ", "> "):
@@ -126,10 +186,10 @@ def _tokens(command: str) -> list[str]:
     try:
         tokens = shlex.split(_prepare(text))
     except ValueError as exc:
-        raise CurlParseError(
-            "The curl command has unbalanced quotes: a ' or \" is never closed; "
-            "copy the whole command again"
-        ) from exc
+        raise CurlParseError(_unclosed_quote(text)) from exc
+    lost = _lost_line_break(text)
+    if lost:
+        raise CurlParseError(lost)
     if not tokens or tokens[0].lower() not in ("curl", "curl.exe"):
         first = tokens[0] if tokens else ""
         raise CurlParseError(

@@ -37,14 +37,22 @@ from .models import Workspace, secret_ref
 
 __all__ = [
     "DEMO_API_KEY",
+    "DEMO_SERVER",
     "EXAMPLE_PATH",
     "DemoServer",
     "example_secrets",
     "example_workspace",
+    "resolve_demo_server",
+    "served_demo",
     "start_demo_server",
+    "stop_served_demo",
 ]
 
 DEMO_API_KEY = "demo-key"
+#: What the example's base URL holds instead of the demo API's address: the port
+#: changes with every start, so a saved copy of the example names the server this way,
+#: and it is resolved when a request is built (:func:`resolve_demo_server`).
+DEMO_SERVER = "{demo_server}"
 #: The bundled example: resources/ ships inside the package as designer.resources.
 EXAMPLE_PATH = importlib.resources.files("designer.resources") / "examples/example.workspace.json"
 MAX_BIG_ITEMS = 200_000
@@ -247,6 +255,11 @@ class DemoServer:
         )
         self._thread.start()
 
+    @property
+    def serving(self) -> bool:
+        """Whether it still answers (:meth:`stop` was not called)."""
+        return self._thread.is_alive()
+
     def stop(self) -> None:
         """Stop serving and release the port; safe to call twice."""
         if self._thread.is_alive():
@@ -272,11 +285,46 @@ def start_demo_server(port: int = 0, *, bearer_token: str | None = None) -> Demo
     return DemoServer(httpd)
 
 
-def example_workspace(url: str) -> Workspace:
-    """The bundled example workspace, with its demo API pointed at ``url``."""
+_served: DemoServer | None = None
+_served_lock = threading.Lock()
+
+
+def served_demo() -> DemoServer:
+    """The demo API this process serves, started on first use (on a free port)."""
+    global _served
+    with _served_lock:
+        if _served is None or not _served.serving:
+            _served = start_demo_server()
+        return _served
+
+
+def stop_served_demo() -> None:
+    """Stop the demo API :func:`served_demo` started, if it did."""
+    global _served
+    with _served_lock:
+        server, _served = _served, None
+    if server is not None:
+        server.stop()
+
+
+def resolve_demo_server(url: str) -> str:
+    """``url`` with :data:`DEMO_SERVER` replaced by the address of the demo API, which is
+    started if need be; any other URL as it is."""
+    if DEMO_SERVER not in url:
+        return url
+    return url.replace(DEMO_SERVER, served_demo().url.rstrip("/"))
+
+
+def example_workspace(url: str | None = None) -> Workspace:
+    """The bundled example workspace, with its demo API pointed at ``url``.
+
+    Without ``url`` its base URL names :data:`DEMO_SERVER`, so the workspace
+    (and any saved copy of it) calls whichever demo API the app serves.
+    """
     workspace = workspace_file.loads(EXAMPLE_PATH.read_bytes(), source=str(EXAMPLE_PATH))
+    base = DEMO_SERVER if url is None else url.rstrip("/")
     for api in workspace.apis:
-        api.base_url = url.rstrip("/") + "/v1"
+        api.base_url = base + "/v1"
     return workspace
 
 

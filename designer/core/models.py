@@ -63,10 +63,14 @@ __all__ = [
     "Webhook",
     "Workspace",
     "auth_secret_fields",
+    "default_placement",
+    "default_use_as",
     "new_id",
     "path_placeholders",
     "unique_name",
+    "unsent_body_parameters",
     "secret_ref",
+    "with_parameters",
 ]
 
 WORKSPACE_FORMAT: Final = "connector-designer.workspace"
@@ -595,6 +599,40 @@ def secret_ref(
     """
     ref = f"{api.id}/{field}" if call is None else f"{api.id}/{call.id}/{field}"
     return scoped_ref(ref, environment)
+
+
+#: Methods that send their parameters in a body and change something, by default.
+_WRITING_METHODS: Final = frozenset({Method.POST, Method.PUT, Method.PATCH})
+
+
+def default_placement(method: Method) -> Placement:
+    """Where a new parameter of a call with ``method`` goes: the body of a POST, PUT or
+    PATCH, the query string otherwise."""
+    return Placement.BODY if method in _WRITING_METHODS else Placement.QUERY
+
+
+def default_use_as(method: Method) -> UseAs:
+    """*Action* for a method that changes something (POST, PUT, PATCH, DELETE), else *Data*."""
+    return UseAs.ACTION if method in _WRITING_METHODS or method is Method.DELETE else UseAs.DATA
+
+
+def unsent_body_parameters(call: Call) -> list[str]:
+    """The names of ``call``'s body parameters that are not sent: it has no body.
+
+    A GraphQL call sends its body parameters as variables, whatever its body type.
+    """
+    if call.graphql is not None or call.body_type is not BodyType.NONE:
+        return []
+    return [p.name for p in call.parameters if p.placement is Placement.BODY]
+
+
+def with_parameters(call: Call, parameters: list[Parameter]) -> Call:
+    """``call`` with ``parameters``: a parameter placed in the body implies a body, so a
+    call without one gets a JSON body (the body type stays as it is otherwise)."""
+    after = call.model_copy(update={"parameters": parameters})
+    if unsent_body_parameters(after):
+        after.body_type = BodyType.JSON
+    return after
 
 
 def scoped_ref(ref: str, environment: Environment | None) -> str:

@@ -180,6 +180,7 @@ def build_request(
     :mod:`designer.core.file_choices`) are read or checked; without it, none.
     """
     api, secrets = in_environment(api, secrets, environment)
+    api = _with_demo_server(api)
     missing = missing_placeholders(api, call)
     if missing:
         raise PlaceholderError(
@@ -245,6 +246,16 @@ def in_environment(
             f"choose one of them or add it"
         )
     return _overridden(api, env), EnvironmentSecrets(secrets, env)
+
+
+def _with_demo_server(api: Api) -> Api:
+    """``api`` with the demo API's address in place of ``{demo_server}`` in its base URL
+    (see :func:`designer.core.demo_server.resolve_demo_server`)."""
+    if "{demo_server}" not in api.base_url:
+        return api
+    from .demo_server import resolve_demo_server  # only the example needs it
+
+    return api.model_copy(update={"base_url": resolve_demo_server(api.base_url)})
 
 
 def _overridden(api: Api, env: Environment) -> Api:

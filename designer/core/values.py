@@ -55,7 +55,7 @@ _EXPECTED = {
     ValueType.INTEGER: ("a whole number", "digits only, like 7 or -3"),
     ValueType.NUMBER: ("a number", "like 7.5, -3 or 1e3"),
     ValueType.BOOLEAN: ("a yes/no value", "true or false"),
-    ValueType.JSON: ("JSON", "a JSON value such as [1, 2], {\"a\": 1} or null"),
+    ValueType.JSON: ("JSON", 'a JSON value such as [1, 2], {"a": 1} or null'),
 }
 
 

@@ -44,12 +44,14 @@ from .models import (
     Placement,
     Workspace,
     path_placeholders,
+    unsent_body_parameters,
 )
 from .validation_messages import describe, problems_from, show
 
 __all__ = [
     "MAX_WORKSPACE_SIZE",
     "MIGRATIONS",
+    "advisories",
     "document_stepwise",
     "dumps",
     "json_schema",
@@ -361,6 +363,26 @@ def _call_problems(api: Api, call: Call, at: str) -> list[Problem]:
                     f"{call.path!r}: add {{{p.name}}} to the path or change its placement",
                 )
             )
+    return found
+
+
+def advisories(ws: Workspace) -> list[Problem]:
+    """Mistakes that do not stop ``ws`` from loading, but make a call other than it looks:
+    a body parameter of a call without a body, which is never sent."""
+    found: list[Problem] = []
+    for a, api in enumerate(ws.apis):
+        for c, call in enumerate(api.calls):
+            unsent = set(unsent_body_parameters(call))
+            for index, p in enumerate(call.parameters):
+                if p.placement is Placement.BODY and p.name in unsent:
+                    found.append(
+                        Problem(
+                            f"$.apis[{a}].calls[{c}].parameters[{index}]",
+                            f"body parameter {p.name!r} of call {call.name!r} of API "
+                            f"{api.name!r} is not sent: the call has no body (body_type "
+                            f"'none'); set body_type to 'json' or change its placement",
+                        )
+                    )
     return found
 
 

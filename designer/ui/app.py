@@ -131,10 +131,12 @@ class AppSecrets:
 
 def _open_example(window: Any, secrets: Any) -> Any:
     """Open the bundled example against a freshly started demo API; returns the server."""
-    from designer.core.demo_server import example_secrets, example_workspace, start_demo_server
+    from designer.core.demo_server import example_secrets, example_workspace, served_demo
 
-    server = start_demo_server()
-    workspace = example_workspace(server.url)
+    # Started now, so the first Initialize does not wait; the workspace names it
+    # {demo_server}, so a saved copy calls whichever demo API the app serves then.
+    server = served_demo()
+    workspace = example_workspace()
     # The store files secrets under the open workspace's id: the example must be
     # open first, or the demo key lands under the blank start-up workspace's id,
     # where nothing finds it (and each launch leaves one more such entry).
@@ -260,8 +262,14 @@ def run(args: argparse.Namespace) -> int:
     keychain = AppSecrets(lambda: holder[0].doc.workspace)
     secrets = keychain.store
     settings = Settings()
+    if settings.theme != "system":
+        from .style import set_theme
+
+        set_theme(app, settings.theme)
     executor = LazyExecutor(settings.network)
-    window = MainWindow(settings, secrets, executor)
+    from designer.core.response_history import default_folder
+
+    window = MainWindow(settings, secrets, executor, history_dir=default_folder())
     holder.append(window)
     demo = loop = None
     try:
@@ -269,6 +277,13 @@ def run(args: argparse.Namespace) -> int:
             window.doc.replace(loaded, workspace.resolve())
             settings.add_recent(workspace)
         wants_example = getattr(args, "example", False) or settings.first_launch
+        last = settings.last_workspace()
+        if workspace is None and bundle is None and not wants_example and last is not None:
+            # Started with no file: the workspace of last time, as it was saved.
+            reopened, _why = _read(last)
+            if reopened is not None:
+                window.doc.replace(reopened, last.resolve())
+                workspace = last
         if workspace is None and bundle is None and wants_example:
             demo = _open_example(window, secrets)
         window.show()
@@ -312,8 +327,10 @@ def run(args: argparse.Namespace) -> int:
         if loop is not None and not loop.is_closed():
             loop.close()
         restore_hook()
-        if demo is not None:
-            demo.stop()
+        if demo is not None or "designer.core.demo_server" in sys.modules:
+            from designer.core.demo_server import stop_served_demo
+
+            stop_served_demo()  # started with the example, or by a saved copy's first call
         from .ops import shutdown_workers
 
         shutdown_workers()  # if any were started

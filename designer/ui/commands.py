@@ -34,7 +34,6 @@ _EDIT_API_ID = 1
 _EDIT_CALL_ID = 2
 
 
-
 class InsertApi(QUndoCommand):
     def __init__(self, doc: Document, row: int, api: Api, text: str = "Add API") -> None:
         super().__init__(text)

@@ -23,7 +23,7 @@ from PySide6.QtGui import QUndoStack
 
 from designer.core.errors import DesignerError
 from designer.core.file_choices import ChosenFiles
-from designer.core.models import Api, Call, Workspace
+from designer.core.models import Api, Call, Webhook, Workspace
 
 if TYPE_CHECKING:
     from designer.core.workspace_lock import Stamp
@@ -262,6 +262,14 @@ class Document(QObject):
         a, c = self._call_position(call_id)
         api = self._workspace.apis[a]
         return api, api.calls[c]
+
+    def find_webhook(self, hook_id: str) -> tuple[Api, Webhook]:
+        """The API holding the webhook ``hook_id``, and the webhook; KeyError if none."""
+        for api in self._workspace.apis:
+            for hook in api.webhooks:
+                if hook.id == hook_id:
+                    return api, hook
+        raise KeyError(hook_id)
 
     def call_row(self, call_id: str) -> tuple[str, int]:
         """The id of the API holding the call, and the call's row in it."""

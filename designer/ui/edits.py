@@ -45,9 +45,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Item:
-    """A node of the tree: an API or a call, by id."""
+    """A node of the tree: an API, a call or a webhook, by id."""
 
-    kind: Literal["api", "call"]
+    kind: Literal["api", "call", "webhook"]
     id: str
 
 
@@ -126,6 +126,7 @@ def _copy_api_secrets(secrets: SecretStore, src: Api, dst: Api) -> None:
 def duplicate(doc: Document, secrets: SecretStore, items: Sequence[Item]) -> list[Item]:
     """Copy APIs and calls next to their originals, with their secrets; returns the copies."""
     copies: list[Item] = []
+    items = [i for i in items if i.kind in ("api", "call")]
     doc.undo_stack.beginMacro("Duplicate")
     try:
         for item in items:
@@ -154,10 +155,18 @@ def delete(doc: Document, items: Sequence[Item]) -> None:
     """Delete APIs and calls; a call inside a deleted API goes with it."""
     api_ids = {i.id for i in items if i.kind == "api"}
     calls = [i for i in items if i.kind == "call" and doc.call_row(i.id)[0] not in api_ids]
-    if not api_ids and not calls:
+    hooks = [i.id for i in items if i.kind == "webhook"]
+    hooks = [h for h in hooks if doc.find_webhook(h)[0].id not in api_ids]
+    if not api_ids and not calls and not hooks:
         return
     doc.undo_stack.beginMacro("Delete" if len(items) > 1 else f"Delete {items[0].kind}")
     try:
+        for hook_id in hooks:
+            api = doc.find_webhook(hook_id)[0]
+            settings = api.model_copy(update={"calls": []})
+            kept = [h for h in api.webhooks if h.id != hook_id]
+            after = settings.model_copy(update={"webhooks": kept})
+            doc.undo_stack.push(EditApi(doc, settings, after, "Delete webhook"))
         for item in calls:
             doc.undo_stack.push(RemoveCall(doc, item.id))
         for api_id in api_ids:
@@ -211,7 +220,12 @@ def move(doc: Document, items: Sequence[Item], api_id: str | None, row: int) -> 
 
 
 def target_of(command: QUndoCommand | None) -> Item | None:
-    """The API or call a command changed, to select and reveal after Undo or Redo."""
+    """The API or call a command changed, to select and reveal after Undo or Redo.
+
+    Of a macro (Delete, Duplicate, Move), its first command's.
+    """
+    while command is not None and command.childCount():
+        command = command.child(0)
     if isinstance(command, InsertApi | RemoveApi | MoveApi | EditApi):
         return Item("api", command.api_id)
     if isinstance(command, InsertCall | RemoveCall | MoveCall | EditCall):

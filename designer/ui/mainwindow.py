@@ -42,6 +42,7 @@ from .tree import TreePane
 
 if TYPE_CHECKING:
     from .editors.call_editor import CallEditor
+    from .editors.webhook_editor import WebhookEditor
     from .menus import WindowActions
     from .mock_control import MockControl
     from .response.panel import ResponsePanel
@@ -52,7 +53,7 @@ APP_TITLE = "Connector Designer"
 #: Smallest widths of the three columns and of the window: below them labels would clip.
 _TREE_MIN_WIDTH, _EDITOR_MIN_WIDTH, _PANEL_MIN_WIDTH = 190, 380, 330
 _WINDOW_MIN_SIZE = (960, 600)
-_EMPTY, _API, _CALL = range(3)
+_EMPTY, _API, _CALL, _WEBHOOK = range(4)
 
 
 def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> ResponsePanel:
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         executor: Any,
         recovery_dir: Path | None = None,
         parent: QWidget | None = None,
+        history_dir: Path | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
@@ -96,19 +98,26 @@ class MainWindow(QMainWindow):
         # workspace opens on its first API, and the editor's parts cost start-up time.
         self._call_editor: CallEditor | None = None
         self._call_page = QWidget(self)
-        empty = QLabel("Select an API or a call in the tree, or add an API with Edit ▸ Add API.")
+        empty = QLabel(
+            "Select an API or a call in the tree, or add an API with Add API under the tree."
+        )
         empty.setObjectName("emptyEditor")
         empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         empty.setWordWrap(True)
         empty.setEnabled(False)  # drawn in the disabled colour: a hint, not content
         self.editors = QStackedWidget(self)
         self.editors.setObjectName("editorStack")
-        for page in (empty, self.api_editor, self._call_page):
+        self._webhook_editor: WebhookEditor | None = None
+        for page in (empty, self.api_editor, self._call_page, QWidget(self)):
             self.editors.addWidget(page)
         self.response_panel = _response_panel(executor, secrets, self)
         self.response_panel.chosen_files = self.doc.chosen_files
         self.response_panel.callEdited.connect(self._apply_response_edit)
         self.response_panel.call_lookup = self._find_call
+        if history_dir is not None:
+            from designer.core.response_history import ResponseHistory
+
+            self.response_panel.history = ResponseHistory(history_dir)
         # Initialize sits at the end of the request line, like Send in other API clients;
         # the panel's own button (same action) would only repeat it beside.
         self.response_panel.initializeButton.hide()
@@ -134,8 +143,9 @@ class MainWindow(QMainWindow):
         self.notice_banner = NoticeBanner(central)
         self.notice_banner.setObjectName("keychainNotice")
         self.notice_banner.dismissed.connect(self._dismiss_keychain_notice)
-        layout.addWidget(self.notice_banner)
-        layout.addWidget(self.splitter)
+        # The banner as tall as its text; the rest of the height is the editors'.
+        layout.addWidget(self.notice_banner, 0)
+        layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
         self.actions = create_menus(self)
@@ -170,6 +180,24 @@ class MainWindow(QMainWindow):
             self._call_editor = self._build_call_editor()
         return self._call_editor
 
+    @property
+    def webhook_editor(self) -> WebhookEditor:
+        """The editor of the selected webhook, built the first time one is shown."""
+        if self._webhook_editor is None:
+            from .editors.webhook_editor import WebhookEditor
+            from .listen_dialog import listen_for_sample
+
+            editor = WebhookEditor(self.doc, self.secrets, self)
+            editor.message.connect(self.show_message)
+            editor.listenRequested.connect(lambda: listen_for_sample(self))
+            placeholder = self.editors.widget(_WEBHOOK)
+            assert placeholder is not None  # the page made in __init__
+            self.editors.insertWidget(_WEBHOOK, editor)
+            self.editors.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self._webhook_editor = editor
+        return self._webhook_editor
+
     def _build_call_editor(self) -> CallEditor:
         from .editors.call_editor import CallEditor
 
@@ -177,6 +205,7 @@ class MainWindow(QMainWindow):
         editor.request_line.set_initialize_action(self.response_panel.initializeAction)
         editor.message.connect(self.show_message)
         editor.preview.environment_for = self.environments.environment_for
+        editor.preview.apis_for_names = lambda: list(self.doc.workspace.apis)
         editor.graphql.executor = self.executor
         editor.graphql.environment_for = self.environments.environment_for
         saved = self.settings.splitter_state("call")
@@ -232,7 +261,14 @@ class MainWindow(QMainWindow):
             if (env := self.environments.environment_for(api)) is not None
         }
         dialog = SecretsDialog(self.doc.workspace, self.secrets, active, self.keychain_notice, self)
+        # A secret set there changes what the call sends: its preview is built again.
+        dialog.finished.connect(lambda _result: self._refresh_preview())
         dialog.open()
+
+    def _refresh_preview(self) -> None:
+        found = self.current_call()
+        if self._call_editor is not None and found is not None:
+            self._call_editor.preview.show_request(*found)
 
     def show_keychain_notice(self, message: str) -> None:
         """Say, in a banner above the editors, that secrets will not outlive the session.
@@ -289,6 +325,8 @@ class MainWindow(QMainWindow):
         item = self.tree.current_item()
         if item is None:
             return None
+        if item.kind == "webhook":
+            return self.doc.find_webhook(item.id)[0]
         return self.doc.api(item.id) if item.kind == "api" else self.doc.find_call(item.id)[0]
 
     def _show_item(self, item: Item | None) -> None:
@@ -297,6 +335,12 @@ class MainWindow(QMainWindow):
             if self._call_editor is not None:
                 self._call_editor.set_call(None)
             self.response_panel.set_call(None, None)
+        elif item.kind == "webhook":
+            self.webhook_editor.set_webhook(item.id)
+            self.editors.setCurrentIndex(_WEBHOOK)
+            if self._call_editor is not None:
+                self._call_editor.set_call(None)
+            self.response_panel.set_call(self.doc.find_webhook(item.id)[0], None)
         elif item.kind == "api":
             self.api_editor.set_api(item.id)
             self.editors.setCurrentIndex(_API)

@@ -241,6 +241,8 @@ def create_menus(window: MainWindow) -> WindowActions:
     edit_menu.addSeparator()
     edit_menu.addAction(actions.secrets)
     edit_menu.addAction(actions.network)
+    view_menu = bar.addMenu("&View")
+    _add_theme_menu(window, view_menu)
     call_menu = bar.addMenu("&Call")
     call_menu.addAction(actions.initialize)
     call_menu.addSeparator()
@@ -259,11 +261,40 @@ def create_menus(window: MainWindow) -> WindowActions:
             actions.delete,
         ]
     )
+    tree.set_add_actions(actions.add_api, actions.add_call)
     # Add API and Add Call work anywhere in the window; add_tree_actions narrowed them.
     for action in (actions.add_api, actions.add_call):
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
     window.addActions([actions.add_api, actions.add_call])
     return actions
+
+
+def _add_theme_menu(window: MainWindow, menu: QMenu) -> None:
+    """View ▸ Theme: System, Light, Dark; kept in the settings and applied at once."""
+    from PySide6.QtGui import QActionGroup
+    from PySide6.QtWidgets import QApplication
+
+    from .style import set_theme
+
+    themes = menu.addMenu("&Theme")
+    themes.setObjectName("themeMenu")
+    group = QActionGroup(themes)
+    group.setExclusive(True)
+    current = window.settings.theme
+
+    def choose(key: str) -> None:
+        window.settings.theme = key
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            set_theme(app, key)
+
+    for key, label in (("system", "&System"), ("light", "&Light"), ("dark", "&Dark")):
+        action = themes.addAction(label)
+        action.setObjectName(f"theme_{key}")
+        action.setCheckable(True)
+        action.setChecked(key == current)
+        action.triggered.connect(lambda _=False, k=key: choose(k))
+        group.addAction(action)
 
 
 def _network_settings(window: MainWindow) -> None:

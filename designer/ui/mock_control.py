@@ -100,6 +100,7 @@ class MockControl(QObject):
         server, self.server = self.server, None
         if server is None:
             return
+
         def stopped(_result: object) -> None:
             self.window.show_message("Mock API stopped")
 

@@ -107,6 +107,13 @@ class Settings:
     def _set_recent(self, paths: list[Path]) -> None:
         self._store.setValue("files/recent", [str(p) for p in paths[:MAX_RECENT]])
 
+    def last_workspace(self) -> Path | None:
+        """The workspace opened or saved last, if it is still there: reopened at start."""
+        for path in self.recent_files():
+            if path.is_file():
+                return path
+        return None
+
     def add_recent(self, path: Path) -> None:
         path = path.resolve()
         self._set_recent([path, *(p for p in self.recent_files() if p != path)])
@@ -136,6 +143,16 @@ class Settings:
     def set_network(self, limits: NetworkLimits) -> None:
         for name, value in limits._asdict().items():
             self._store.setValue(f"network/{name}", value)
+
+    @property
+    def theme(self) -> str:
+        """View ▸ Theme: "system" (the default), "light" or "dark"."""
+        value = self._store.value("view/theme", "system")
+        return value if value in ("system", "light", "dark") else "system"
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._store.setValue("view/theme", value)
 
     @property
     def first_launch(self) -> bool:

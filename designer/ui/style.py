@@ -3,7 +3,10 @@
 The app uses Qt's Fusion style everywhere, so what the screenshots show is
 what users see, and so a dark palette applies to every widget. The colour
 scheme follows the system's (Qt 6.5's ``styleHints().colorScheme()``) and
-changes with it while the app runs; ``CD_COLOR_SCHEME=light|dark`` forces one.
+changes with it while the app runs, unless View ▸ Theme chose Light or Dark
+(:func:`set_theme`); ``CD_COLOR_SCHEME=light|dark`` forces one over both.
+The keyboard focus is outlined in the highlight colour, two pixels wide, so it
+can be followed from field to field.
 Buttons of dialogs carry no stock icons: some desktop themes add a mix of
 icons (a leaf on OK) that belong to no set of ours. The icons Qt draws on
 its own (a line edit's clear button, a message box's warning) come from the
@@ -15,7 +18,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette
+from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
     QApplication,
     QProxyStyle,
@@ -28,7 +31,19 @@ from PySide6.QtWidgets import QWidget as _QWidget
 
 from .icons import icon, on_highlight
 
-__all__ = ["PRIMARY_BUTTON_STYLE", "apply_style", "dark_palette", "is_dark", "message_style"]
+__all__ = [
+    "PRIMARY_BUTTON_STYLE",
+    "THEMES",
+    "apply_style",
+    "dark_palette",
+    "is_dark",
+    "message_style",
+    "set_theme",
+]
+
+#: View ▸ Theme's choices: follow the system, or always light, or always dark.
+THEMES = ("system", "light", "dark")
+_theme = "system"
 
 _SCHEME_VARIABLE = "CD_COLOR_SCHEME"
 
@@ -94,6 +109,14 @@ class _Style(QProxyStyle):
             option = QStyleOptionMenuItem(option)
             option.icon = on_highlight(option.icon)
         super().drawControl(element, option, painter, widget)
+        # Fusion marks a focused tab, check box or radio button faintly or not at all.
+        state = option.state
+        if (
+            element in _FRAMED_WHEN_FOCUSED
+            and state & QStyle.StateFlag.State_HasFocus
+            and state & QStyle.StateFlag.State_KeyboardFocusChange
+        ):
+            _focus_frame(painter, option)
 
     def drawPrimitive(  # noqa: N802 - Qt's name
         self,
@@ -102,6 +125,10 @@ class _Style(QProxyStyle):
         painter: QPainter,
         widget: _QWidget | None = None,
     ) -> None:
+        if element == QStyle.PrimitiveElement.PE_FrameFocusRect:
+            # Fusion's focus frame is a faint dotted line: one that can be seen instead.
+            _focus_frame(painter, option)
+            return
         super().drawPrimitive(element, option, painter, widget)
         # Fusion outlines check boxes in a shade darker than the window: on a dark
         # palette an unticked box would vanish into the background.
@@ -113,6 +140,22 @@ class _Style(QProxyStyle):
             painter.drawRoundedRect(QRectF(option.rect).adjusted(1.5, 1.5, -1.5, -1.5), 2, 2)
             painter.restore()
 
+
+def _focus_frame(painter: QPainter, option: QStyleOption) -> None:
+    """A two-pixel frame in the highlight colour around ``option.rect``."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Highlight), 2))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.drawRoundedRect(QRectF(option.rect).adjusted(1, 1, -1, -1), 3, 3)
+    painter.restore()
+
+
+_FRAMED_WHEN_FOCUSED = (
+    QStyle.ControlElement.CE_TabBarTabShape,
+    QStyle.ControlElement.CE_CheckBox,
+    QStyle.ControlElement.CE_RadioButton,
+)
 
 _CHECK_BOXES = (
     QStyle.PrimitiveElement.PE_IndicatorCheckBox,
@@ -163,11 +206,30 @@ def _wants_dark(app: QGuiApplication) -> bool:
     forced = os.environ.get(_SCHEME_VARIABLE, "").strip().lower()
     if forced in ("light", "dark"):
         return forced == "dark"
+    if _theme in ("light", "dark"):
+        return _theme == "dark"
     return app.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
+#: The colour of hint text (labels drawn disabled: "Select an API…", dialog hints), light
+#: and dark: at least 4.5:1 against the window, where Fusion's greys give 1.6:1.
+_HINT_TEXT = {False: "#62666b", True: "#a3a6ab"}
+
+
 def _apply_palette(app: QApplication) -> None:
-    app.setPalette(dark_palette() if _wants_dark(app) else app.style().standardPalette())
+    dark = _wants_dark(app)
+    palette = dark_palette() if dark else app.style().standardPalette()
+    palette.setColor(
+        QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText, QColor(_HINT_TEXT[dark])
+    )
+    app.setPalette(palette)
+
+
+def set_theme(app: QApplication, theme: str) -> None:
+    """Follow the system's colour scheme (``"system"``), or keep to ``"light"`` or ``"dark"``."""
+    global _theme
+    _theme = theme if theme in THEMES else "system"
+    _apply_palette(app)
 
 
 def apply_style(app: QApplication) -> None:

@@ -107,7 +107,12 @@ def test_header_without_value_and_removed_header() -> None:
         ("wget https://h", "Not a curl command: it starts with 'wget' instead of 'curl'"),
         ("curl -X POST", "The curl command has no URL"),
         ("curl https://a https://b", "more than one URL ('https://a', 'https://b')"),
-        ("curl -H 'Accept: x https://h", "unbalanced quotes"),
+        ("curl -H 'Accept: x https://h", "the ' at line 1, column 9"),
+        (
+            "curl 'https://h/x' \\ -H 'Accept: x' \\ -H 'B: y'",
+            "lost its line breaks: the \\ at line 1, column 20",
+        ),
+        ("curl https://h/x \\\n  -H 'A: b' \\  --compressed", "line 2, column 13"),
         ("curl --frobnicate https://h", "The curl option --frobnicate is not supported"),
         ("curl -sZq -Q x https://h", "The curl option -Q is not supported"),
         ("curl https://h -H", "The curl option -H needs a value"),

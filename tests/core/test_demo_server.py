@@ -173,3 +173,23 @@ def test_every_example_call_reaches_its_endpoint(server: DemoServer, client: htt
     assert statuses.pop("Unstable endpoint") == 500
     assert statuses.pop("Create order") == 201
     assert set(statuses.values()) == {200}, statuses
+
+
+def test_a_saved_copy_of_the_example_calls_whichever_demo_api_is_served(tmp_path) -> None:
+    from designer.core import workspace_file
+    from designer.core.demo_server import DEMO_SERVER, served_demo, stop_served_demo
+
+    saved = tmp_path / "copy.workspace.json"
+    workspace_file.save(example_workspace(), saved)
+    assert b"127.0.0.1:" not in saved.read_bytes()  # no port of today's server
+    stop_served_demo()  # as after a restart: no demo API is being served
+    try:
+        api = workspace_file.load(saved).apis[0]
+        assert api.base_url == DEMO_SERVER + "/v1"
+        call = next(c for c in api.calls if c.name == "Get order")
+        request = build_request(api, call, MemorySecretStore())
+        assert request.url.startswith(served_demo().url + "/v1/orders/")
+        with httpx.Client(timeout=10) as c:
+            assert c.send(request.to_httpx()).status_code == 200
+    finally:
+        stop_served_demo()

@@ -106,7 +106,7 @@ def test_preview_shows_the_request_or_what_is_missing(window, editor, secrets, q
     assert "/orders/7" in preview.text.toPlainText()
 
 
-def test_copy_as_curl_masks_secrets(window, editor, secrets, qtbot):
+def test_copy_as_curl_writes_secrets_as_variables(window, editor, secrets, qtbot):
     secrets.set(secret_ref(window.doc.workspace.apis[0], "auth.token"), "tok-123")
     editor.preview.show_request(*window.current_call())
     qtbot.waitUntil(lambda: editor.preview.copy_button.isEnabled())
@@ -114,7 +114,27 @@ def test_copy_as_curl_masks_secrets(window, editor, secrets, qtbot):
     command = QGuiApplication.clipboard().text()
     assert command.startswith("curl ")
     assert "tok-123" not in command
-    assert "Copied" in window.statusBar().currentMessage()
+    assert "••••" not in command  # a masked value cannot run
+    # The same variable the CLI's curl export and the bundles use.
+    assert '-H "Authorization: Bearer ${CD_SECRET_SHOP_AUTH_TOKEN}"' in command
+    assert "set CD_SECRET_SHOP_AUTH_TOKEN before" in window.statusBar().currentMessage()
+
+
+def test_copy_as_curl_with_secrets_asks_first(window, editor, secrets, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    secrets.set(secret_ref(window.doc.workspace.apis[0], "auth.token"), "tok-123")
+    editor.preview.show_request(*window.current_call())
+    qtbot.waitUntil(lambda: editor.preview.copy_revealed_button.isEnabled())
+    QGuiApplication.clipboard().setText("before")
+    answers = iter([QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Yes])
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: next(answers))
+    qtbot.mouseClick(editor.preview.copy_revealed_button, Qt.MouseButton.LeftButton)
+    assert QGuiApplication.clipboard().text() == "before"  # cancelled: nothing copied
+    qtbot.mouseClick(editor.preview.copy_revealed_button, Qt.MouseButton.LeftButton)
+    command = QGuiApplication.clipboard().text()
+    assert "Authorization: Bearer tok-123" in command
+    assert "https://shop.example.com/v1/orders/42" in command
 
 
 def test_body_and_options(window, editor, qtbot):

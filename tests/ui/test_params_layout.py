@@ -102,3 +102,34 @@ def test_a_name_width_the_user_drags_to_stays_until_another_call(window, qtbot) 
     window.tree.select(Item("call", api.calls[0].id))
     QApplication.processEvents()
     assert header.sectionSize(name) == fitted
+
+
+def test_tick_box_columns_are_titled_in_words_where_there_is_room(window, qtbot) -> None:
+    view = _show_list_products(window, qtbot, (1920, 1080))
+    window.splitter.setSizes([240, 1100, 560])  # a wide editor
+    qtbot.waitUntil(lambda: view.viewport().width() > 900)
+    QApplication.processEvents()
+    header = view.horizontalHeader()
+    assert header.words
+    for field in (DYNAMIC, PRIVATE, OPTIONAL):
+        _title_fits(view, field)  # "Dynamic", "Private", "Optional" whole
+    _title_fits(view, NAME)
+    _title_fits(view, VALUE)
+    assert header.length() <= view.viewport().width()
+    window.splitter.setSizes([240, 420, 1240])  # narrow again: icons
+    qtbot.waitUntil(lambda: not header.words)
+
+
+def test_the_type_box_shows_its_choice_whole_in_a_narrow_column(window, qtbot) -> None:
+    from PySide6.QtWidgets import QComboBox
+
+    from designer.ui.editors.params_table import TYPE
+
+    view = _show_list_products(window, qtbot, (1000, 650))
+    index = view.model().index(0, view.model().column_of(TYPE))
+    view.setCurrentIndex(index)
+    view.edit(index)
+    combo = view.findChild(QComboBox, "paramTypeCombo")
+    qtbot.waitUntil(lambda: combo is not None and combo.isVisible())
+    assert combo.currentText() == "Text"
+    assert combo.width() >= combo.sizeHint().width()  # "Text ▾", not "Te"

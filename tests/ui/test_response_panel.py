@@ -662,3 +662,85 @@ def test_the_answer_is_shown_against_the_spec_beside_the_diff(qtbot, panel, tmp_
     # A call that was not imported from a spec has nothing to compare with.
     panel.set_call(api, Call(name="Other", path="/other"))
     assert not tab.isTabEnabled(panel.ui.specTab)
+
+
+def test_earlier_responses_are_kept_between_runs_and_can_be_shown_and_cleared(
+    qtbot, panel, demo, executor, secrets, tmp_path
+) -> None:
+    from designer.core.response_history import ResponseHistory
+
+    folder = tmp_path / "cache" / "responses"
+    panel.history = ResponseHistory(folder)
+    api, order = _demo_call(demo, "Get order")
+    first = order.model_copy(
+        update={"parameters": [p.model_copy(update={"value": "1001"}) for p in order.parameters]}
+    )
+    panel.set_call(api, first)
+    _initialize(qtbot, panel)
+    second = first.model_copy(
+        update={"parameters": [p.model_copy(update={"value": "1002"}) for p in first.parameters]}
+    )
+    panel.set_call(api, second)
+    _initialize(qtbot, panel)
+    qtbot.waitUntil(lambda: panel.historyCombo.count() == 2)
+
+    # The next run of the app: a new panel over the same cache folder.
+    again = ResponsePanel(executor, secrets)
+    qtbot.addWidget(again)
+    again.history = ResponseHistory(folder)
+    again.show()
+    again.set_call(api, second)
+    assert again.historyCombo.count() == 2
+    assert again.historyCombo.itemText(0).startswith("Today ")
+    assert again.statusLabel.text().startswith("Response of Today ")
+    qtbot.waitUntil(lambda: '"id": 1002' in again.ui.raw.text.toPlainText())
+    again.historyCombo.setCurrentIndex(1)
+    again.historyCombo.activated.emit(1)
+    qtbot.waitUntil(lambda: '"id": 1001' in again.ui.raw.text.toPlainText())
+    assert again.ui.headers.rowCount() >= 3
+    qtbot.mouseClick(again.clearHistoryButton, Qt.MouseButton.LeftButton)
+    assert not again.historyCombo.isEnabled()
+    assert ResponseHistory(folder).entries(api.id, second.id) == []
+    again.shutdown()
+
+
+def test_a_field_that_became_optional_is_marked_in_its_type_cell(
+    qtbot, panel, shape_server
+) -> None:
+    shape_server.serve({"data": [{"id": 1, "nick": "A"}, {"id": 2, "nick": "B"}]})
+    panel.set_call(_api(shape_server.url), Call(name="List"))
+    _initialize(qtbot, panel)
+    shape_server.serve({"data": [{"id": 1, "nick": "A"}, {"id": 2}]})
+    _initialize(qtbot, panel)
+    nick_type = panel.model.index_for_path("data[].nick", TYPE)
+    assert nick_type.data() == "text · optional"
+    assert nick_type.data(Qt.ItemDataRole.BackgroundRole) is not None
+    # The row itself stays plain: many fields may become optional at once.
+    assert panel.model.index_for_path("data[].nick").data(Qt.ItemDataRole.BackgroundRole) is None
+    steady = panel.model.index_for_path("data[].id", TYPE)
+    assert steady.data(Qt.ItemDataRole.BackgroundRole) is None
+
+
+def test_type_and_sample_columns_fit_what_they_show(qtbot, panel, shape_server) -> None:
+    panel.resize(560, 600)  # the panel's width in a 1280x800 window
+    shape_server.serve(
+        {
+            "data": [
+                {"released": "2024-02-26T10:00:00Z", "rating": 2.5, "tags": ["a", "b"]},
+                {"tags": ["c"]},
+            ]
+        }
+    )
+    panel.set_call(_api(shape_server.url), Call(name="List"))
+    _initialize(qtbot, panel)
+    tree = panel.responseTree
+    tree.expandAll()
+    qtbot.wait(50)
+    head = tree.header()
+    for path in ("data[].released", "data[].rating"):
+        index = panel.model.index_for_path(path, TYPE)
+        text = index.data()
+        assert "·" in text  # e.g. "text (date-time) · optional"
+        needed = tree.fontMetrics().horizontalAdvance(text) + 6  # the cell's margins
+        assert head.sectionSize(TYPE) >= needed, f"{text!r} is cut"
+    assert head.length() <= tree.viewport().width()

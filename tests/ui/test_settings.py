@@ -74,3 +74,15 @@ def test_settings_file_and_its_folder_are_private(tmp_path):
     if os.name == "posix":
         assert stat.S_IMODE((folder / "settings.ini").stat().st_mode) == 0o600
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_the_last_workspace_is_the_latest_one_still_there(settings, tmp_path):
+    s = Settings(settings)
+    assert s.last_workspace() is None
+    older, newer = tmp_path / "older.json", tmp_path / "newer.json"
+    older.write_text("{}")
+    s.add_recent(older)
+    s.add_recent(newer)  # saved, then deleted or moved away
+    assert s.last_workspace() == older
+    newer.write_text("{}")
+    assert s.last_workspace() == newer

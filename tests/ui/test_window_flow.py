@@ -287,7 +287,7 @@ def test_the_filter_follows_renames_while_it_is_on(window, qtbot) -> None:
 
 
 def test_no_label_or_tab_takes_a_menu_bar_shortcut(window) -> None:
-    """Alt+F, Alt+E, Alt+C and Alt+H open the menus, whatever is shown."""
+    """Alt+F, Alt+E, Alt+V, Alt+C and Alt+H open the menus, whatever is shown."""
     import re
 
     from PySide6.QtWidgets import QLabel, QTabBar
@@ -297,7 +297,7 @@ def test_no_label_or_tab_takes_a_menu_bar_shortcut(window) -> None:
         for action in window.menuBar().actions()
         if "&" in action.text()
     }
-    assert menus == {"f", "e", "c", "h"}
+    assert menus == {"f", "e", "v", "c", "h"}
     for item in (window.doc.workspace.apis[0], window.doc.workspace.apis[0].calls[0]):
         kind = "api" if item is window.doc.workspace.apis[0] else "call"
         window.tree.select(Item(kind, item.id))
@@ -348,12 +348,12 @@ def test_the_environments_tab_is_built_when_shown(window) -> None:
     api = window.doc.workspace.apis[0]
     window.tree.select(Item("api", api.id))
     assert editor.findChild(QWidget, "environmentsEditor") is None  # not needed yet
-    row = next(r for r in range(editor.tabs.count()) if "vironments" in editor.tabs.tabText(r))
+    row = next(r for r in range(editor.tabs.count()) if "onments" in editor.tabs.tabText(r))
     editor.tabs.setCurrentIndex(row)
     built = editor.tabs.currentWidget()
     assert built is editor.environments
     assert built.isVisible()
-    assert editor.tabs.tabText(row) == "En&vironments"
+    assert editor.tabs.tabText(row) == "Envir&onments"
     # It takes its place in the Tab order, among the API editor's fields, as if it had
     # been built with them: not at the end of the window, after the response panel.
     seen, widget = [], editor.name_edit

@@ -31,7 +31,7 @@ from ..request import build_request
 from .common import effective_parameters
 from .secret_names import required_secrets
 
-__all__ = ["export_curl"]
+__all__ = ["curl_command", "export_curl"]
 
 _CONTINUATION = " \\\n  "
 
@@ -113,6 +113,23 @@ def _as_text(api: Api, call: Call, names: set[str]) -> tuple[Api, Call]:
         api.model_copy(update={"parameters": retyped(api.parameters)}),
         call.model_copy(update={"parameters": retyped(call.parameters)}),
     )
+
+
+def curl_command(
+    apis: Sequence[Api], api: Api, call: Call, environment: str | None = None
+) -> tuple[str, list[str]]:
+    """The curl command of ``call`` as :func:`export_curl` writes it, and the variables it
+    reads (``CD_SECRET_…``), named over ``apis``. With ``environment``, that environment's
+    base URL and shared values are used; its secrets are read from the API's variables.
+    """
+    from ..request import in_environment
+    from ..secrets import MemorySecretStore
+
+    envs = {s.ref: s.env for s in required_secrets(apis)}
+    if environment is not None:
+        api = in_environment(api, MemorySecretStore(), environment)[0]  # same ids, same refs
+    command = _command(api, call, envs)
+    return command, [env for env in envs.values() if "${" + env + "}" in command]
 
 
 def export_curl(apis: Sequence[Api], calls: Sequence[tuple[Api, Call]] | None = None) -> str:

@@ -207,7 +207,7 @@ class ApiEditor(QWidget):
         tabs.setObjectName("apiTabs")
         tabs.addTab(self.headers, "Shared heade&rs")  # Alt+H: the Help menu
         tabs.addTab(self.params, "Shared para&meters")
-        tabs.addTab(self._environments_page, "En&vironments")
+        tabs.addTab(self._environments_page, "Envir&onments")  # Alt+V: the View menu
         tabs.currentChanged.connect(self._tab_shown)
         self.tabs = tabs
         layout = QVBoxLayout(self)

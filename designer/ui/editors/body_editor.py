@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.models import BodyType, Call
+from designer.core.models import BodyType, Call, unsent_body_parameters
 
 from .widgets import monospace_font, set_text_keeping_cursor
 
@@ -108,7 +108,15 @@ class BodyEditor(QWidget):
         self.template.setEnabled(call.body_type in _TEMPLATED)
         self.content_type.setEnabled(call.body_type == BodyType.RAW)
         self.content_type.setPlaceholderText(_SENT_AS[call.body_type])
-        self.hint.setText(_HINTS[call.body_type])
+        unsent = unsent_body_parameters(call)
+        if unsent:
+            names = ", ".join(f"'{n}'" for n in unsent)
+            self.hint.setText(
+                f"No body is sent, so the body parameters {names} are not sent either: "
+                "choose JSON, Form or Multipart, or move them to the query."
+            )
+        else:
+            self.hint.setText(_HINTS[call.body_type])
 
     def _template_changed(self) -> None:
         if not self._loading:

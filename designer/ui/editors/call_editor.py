@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -35,12 +36,14 @@ from designer.core.models import (
     Call,
     Method,
     Parameter,
-    Placement,
     ResponseType,
     UseAs,
-    path_placeholders,
+    default_placement,
+    default_use_as,
     secret_ref,
+    with_parameters,
 )
+from designer.core.path_edit import Parked, edit_path
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditCall
 from designer.ui.document import Document
@@ -53,7 +56,10 @@ from .preview import RequestPreview
 from .request_line import RequestLine
 from .widgets import UndoRouter, set_text_keeping_cursor
 
-__all__ = ["CallEditor"]
+__all__ = ["NOTE_SECONDS", "CallEditor"]
+
+#: How long a note under the request line stays.
+NOTE_SECONDS = 12
 
 
 def _param_ref(api: Api, call: Call, name: str) -> str:
@@ -61,7 +67,7 @@ def _param_ref(api: Api, call: Call, name: str) -> str:
 
 
 _RESPONSE_LABELS = {
-    ResponseType.AUTO: "Detect from Content-Type",
+    ResponseType.AUTO: "Auto-detect",  # short: the editor is narrow; the tooltip says how
     ResponseType.JSON: "JSON",
     ResponseType.XML: "XML",
     ResponseType.TEXT: "Text",
@@ -94,6 +100,8 @@ class CallEditor(QWidget):
         self._doc, self._secrets = doc, secrets
         self._call_id: str | None = None
         self._loading = False
+        #: path parameters whose placeholder was erased while editing this call's path
+        self._parked: tuple[Parked, ...] = ()
 
         self.name_edit = QLineEdit(self)
         self.name_edit.setObjectName("callName")
@@ -113,7 +121,7 @@ class CallEditor(QWidget):
         self.response_type = _combo(
             self,
             "Response type",
-            "How the response body is read",
+            "How the response body is read; Auto-detect reads it by its Content-Type",
             [(v, k) for k, v in _RESPONSE_LABELS.items()],
         )
         self.response_type.activated.connect(
@@ -143,7 +151,24 @@ class CallEditor(QWidget):
         self.path_edit.setAccessibleName("Path")
         self.path_edit.setPlaceholderText("/orders/{id}")
         self.path_edit.textEdited.connect(self._edit_path)
+        # A one-line note under the request line ("Added path parameter…"): its room is
+        # kept while it is hidden, so showing it never pushes the form down under the
+        # pointer, and it goes away by itself. The status bar has the same text.
         self.path_note = InlineMessage(self)
+        self.path_note.setObjectName("callNote")
+        self.path_note.setWordWrap(False)
+        self.path_note.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self._note_slot = QWidget(self)
+        slot = QVBoxLayout(self._note_slot)
+        slot.setContentsMargins(0, 0, 0, 0)
+        slot.addWidget(self.path_note)
+        self.path_note.show_note("Xg")  # the height of a one-line note, kept for it
+        self._note_slot.setFixedHeight(self.path_note.sizeHint().height())
+        self.path_note.clear()
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SECONDS * 1000)
+        self._note_timer.timeout.connect(self.path_note.clear)
         self.description = QLineEdit(self)
         self.description.setAccessibleName("Description")
         self.description.setToolTip("What the call is for, for the people who use the connector")
@@ -164,7 +189,7 @@ class CallEditor(QWidget):
         )
 
         self.params = ParamsTable("paramsTable", "Parameters", secrets, parent=self)
-        self.params.model.edited.connect(lambda ps, text: self._edit("parameters", ps, text))
+        self.params.model.edited.connect(self._edit_parameters)
         self.params.model.message.connect(self.message)
         self.params.model.chosen_files = doc.chosen_files
         self.body = BodyEditor(self)
@@ -207,6 +232,10 @@ class CallEditor(QWidget):
             self.capture_headers,
             self.include_errors,
             self.tabs,
+            # Into the Parameters page: from the tab bar, Tab reaches the table.
+            self.params.view,
+            self.params.add_button,
+            self.params.remove_button,
         ]
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
@@ -217,11 +246,11 @@ class CallEditor(QWidget):
         form.addRow("&Name:", self.name_edit)
         self.request_line = RequestLine(self.method, self.path_edit, self)
         form.addRow(_buddy("&Request:", self.method, self), self.request_line)
-        form.addRow("", self.path_note)
+        form.addRow(self._note_slot)
         kinds = QHBoxLayout()
         kinds.addWidget(self.use_as)
         kinds.addSpacing(12)
-        response_label = QLabel("Res&ponse:", self)
+        response_label = QLabel("Resp&onse:", self)
         response_label.setBuddy(self.response_type)
         kinds.addWidget(response_label)
         kinds.addWidget(self.response_type)
@@ -264,6 +293,7 @@ class CallEditor(QWidget):
     def set_call(self, call_id: str | None) -> None:
         if call_id != self._call_id:
             self.path_note.clear()
+            self._parked = ()
         self._call_id = call_id
         self._reload()
 
@@ -306,6 +336,7 @@ class CallEditor(QWidget):
             self.include_errors.setChecked(call.include_errors)
             self.body.load(call)
             self.graphql.load(api, call)
+            self.params.model.default_placement = default_placement(call.method)
             self.params.model.set_parameters(
                 call.parameters,
                 partial(_param_ref, api, call),
@@ -345,7 +376,39 @@ class CallEditor(QWidget):
             self.message.emit("A call needs a method; the old one was kept.")
             self._reload()
             return
-        self._edit("method", Method(text), f"Change method to {text}")
+        found = self.current()
+        if self._loading or found is None or found[1].method == text:
+            return
+        call, method = found[1], Method(text)
+        after = call.model_copy()
+        after.method = method
+        # Use as follows the method when it moves between reading and writing,
+        # as an import sets it: a POST made by hand is an action.
+        use_as = default_use_as(method)
+        note = ""
+        if use_as != call.use_as and default_use_as(call.method) == call.use_as:
+            after.use_as = use_as
+            note = f"Use as set to {use_as.value.capitalize()} for a {text} call."
+            note += " Change it back here if the call only reads data."
+        self._push(call, after, f"Change method to {text}")
+        if note:
+            self._note(note)
+
+    def _edit_parameters(self, params: list[Parameter], text: str) -> None:
+        """Apply a new parameter list; a body parameter on a call without a body gives
+        it a JSON body in the same undo step, and says so."""
+        found = self.current()
+        if self._loading or found is None or found[1].parameters == params:
+            return
+        call = found[1]
+        after = with_parameters(call, params)
+        self._push(call, after, text)
+        if after.body_type != call.body_type:
+            note = (
+                "Body type set to JSON: body parameters are sent as a JSON object "
+                "(Edit ▸ Undo, or the Body tab, to change it)."
+            )
+            self._note(note)
 
     def _edit_name(self, text: str) -> None:
         # A name that is empty or taken is not applied; leaving the field
@@ -364,32 +427,40 @@ class CallEditor(QWidget):
         """Apply a new path, keeping the path parameters in step with its placeholders.
 
         A workspace whose path placeholders and path parameters disagree does
-        not load again, so a placeholder typed adds its parameter and one
-        deleted removes it, in the same undo step as the text.
+        not load, so a placeholder typed adds its parameter and one deleted
+        parks it, in the same undo step as the text; a placeholder retyped
+        keeps its parameter's sample and flags (see :mod:`designer.core.path_edit`).
         """
         found = self.current()
         if self._loading or found is None:
             return
         api, call = found
-        placeholders = path_placeholders(path)
-        kept = [
-            p for p in call.parameters if p.placement != Placement.PATH or p.name in placeholders
-        ]
-        removed = [p.name for p in call.parameters if p not in kept]
-        have = {p.name for p in (*api.parameters, *kept) if p.placement == Placement.PATH}
-        added = [n for n in dict.fromkeys(placeholders) if n and n not in have]
-        params = kept + [Parameter(name=n, placement=Placement.PATH) for n in added]
-        after = call.model_copy(update={"path": path, "parameters": params})
-        self._push(call, after, "Edit path", (call.id, "path"))
+        edit = edit_path(api, call, path, self._parked)
+        self._parked = edit.parked
+        self._push(call, edit.call, "Edit path", (call.id, "path"))
         notes = []
-        if added:
+        if edit.renamed:
+            pairs = ", ".join(f"'{a}' to '{b}'" for a, b in edit.renamed)
+            notes.append(f"Renamed path parameter {pairs}, keeping its sample.")
+        if edit.restored:
+            notes.append(f"Path parameter {_quoted(edit.restored)} is back, with its sample.")
+        if edit.added:
             notes.append(
-                f"Added path parameter {_quoted(added)}; give it a sample value in Parameters."
+                f"Added path parameter {_quoted(edit.added)}; give it a sample value in Parameters."
             )
-        if removed:
-            notes.append(f"Removed path parameter {_quoted(removed)}, no longer in the path.")
+        if edit.removed:
+            notes.append(
+                f"Removed path parameter {_quoted(edit.removed)}, no longer in the path "
+                "(type it back to restore it)."
+            )
         if notes:
-            self.path_note.show_note(" ".join(notes))
+            self._note(" ".join(notes))
+
+    def _note(self, text: str) -> None:
+        self.path_note.show_note(text)
+        self.path_note.setToolTip(text)
+        self.message.emit(text)
+        self._note_timer.start()
 
 
 def _quoted(names: list[str]) -> str:

@@ -60,6 +60,13 @@ class ComboDelegate(QStyledItemDelegate):
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
+    def updateEditorGeometry(self, editor: QWidget, option: Any, index: Index) -> None:  # noqa: N802
+        # A column sized to "Text" would show "Te▾": the box takes the width it needs,
+        # over the next cells if it must, while it is open.
+        rect = option.rect
+        rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+        editor.setGeometry(rect)
+
 
 class TypeDelegate(ComboDelegate):
     """A combo box of value types; the choice is committed as soon as it is made."""

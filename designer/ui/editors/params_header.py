@@ -4,8 +4,10 @@ At 1000×650 the call editor is under 400 pixels wide, and seven columns
 titled in words left the two that matter, *Name* and *Sample value*, too
 narrow to read. The tick-box columns (*Dynamic*, *Private*, *Optional*) are
 therefore headed by an icon of the app's set, as narrow as a tick box, with
-the title in the tooltip; the model still gives the title as the header's
-text, for screen readers and scripts. *Type* and *Placement* are as wide as
+the title in the tooltip, when the table is narrow; where there is room
+(:meth:`ParamsHeader.set_words`) they are headed by their titles in words. The
+model gives the title as the header's text either way, for screen readers
+and scripts. *Type* and *Placement* are as wide as
 their content, *Sample value* takes the rest, and *Name* is as wide as its
 longest name within bounds that keep both titles whole.
 """
@@ -29,17 +31,30 @@ class ParamsHeader(QHeaderView):
     def __init__(self, icons: dict[int, str], parent: QWidget | None = None) -> None:
         super().__init__(Qt.Orientation.Horizontal, parent)
         self._icons = dict(icons)  # logical section -> icon name
+        #: the tick-box columns are headed by their titles (there is room), not icons
+        self.words = False
+
+    def set_words(self, words: bool) -> None:
+        """Head the tick-box columns with their titles (True) or their icons (False)."""
+        if words != self.words:
+            self.words = words
+            self.headerDataChanged(Qt.Orientation.Horizontal, 0, self.count() - 1)
+            self.resizeSections()  # the columns sized to their content, now
+            self.viewport().update()
+
+    def icon_sections(self) -> list[int]:
+        return list(self._icons)
 
     def initStyleOptionForIndex(self, option: QStyleOptionHeader, logicalIndex: int) -> None:  # noqa: N802, N803 - Qt's names
         super().initStyleOptionForIndex(option, logicalIndex)
-        if (name := self._icons.get(logicalIndex)) is not None:
+        if not self.words and (name := self._icons.get(logicalIndex)) is not None:
             option.text = ""
             option.icon = icon(name)
             option.iconAlignment = Qt.AlignmentFlag.AlignCenter
 
     def sectionSizeFromContents(self, logicalIndex: int) -> QSize:  # noqa: N802, N803 - Qt's names
         size = super().sectionSizeFromContents(logicalIndex)
-        if logicalIndex not in self._icons:
+        if logicalIndex not in self._icons or self.words:
             return size
         style = self.style()
         side = style.pixelMetric(QStyle.PixelMetric.PM_SmallIconSize, None, self)

@@ -107,7 +107,7 @@ class ParamsTableModel(QAbstractTableModel):
         self.columns = tuple(columns)
         self._titles = {**_TITLES, VALUE: value_title}
         self._secrets = secrets
-        self._default_placement = default_placement
+        self.default_placement = default_placement
         self._params: list[Parameter] = []
         self._ref: SecretRef | None = None
         self._owner: object = None
@@ -343,7 +343,7 @@ class ParamsTableModel(QAbstractTableModel):
             n += 1
         row = len(self._params)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._params.append(Parameter(name=f"param{n}", placement=self._default_placement))
+        self._params.append(Parameter(name=f"param{n}", placement=self.default_placement))
         self.endInsertRows()
         self.edited.emit(self.parameters(), "Add parameter")
         return row

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,6 +38,8 @@ from .params_table import (
 
 __all__ = ["ParamsTable"]
 
+#: Room kept for reading a sample before the tick-box columns take words for titles.
+_SAMPLE_ROOM = 160
 #: The icons that head the tick-box columns (their titles are in the tooltips).
 _FLAG_ICONS = {DYNAMIC: "variable", PRIVATE: "lock", OPTIONAL: "circle-dashed"}
 
@@ -159,9 +162,9 @@ class ParamsTable(QWidget):
             return
         header = self.view.horizontalHeader()
         name, value = self.model.column_of(NAME), self.model.column_of(VALUE)
-        others = sum(
-            header.sectionSize(c) for c in range(header.count()) if c not in (name, value)
-        )
+        if isinstance(header, ParamsHeader):
+            header.set_words(self._words_fit(header, name, value))
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c not in (name, value))
         width = name_width(
             self.view.viewport().width() - others,
             wanted=self.view.sizeHintForColumn(name),
@@ -173,6 +176,27 @@ class ParamsTable(QWidget):
             header.resizeSection(name, width)
         finally:
             self._fitting = False
+
+    def _words_fit(self, header: ParamsHeader, name: int, value: int) -> bool:
+        """Whether the tick-box columns can be titled in words and Name and Sample value
+        still have room for their titles and a readable sample."""
+        icons = header.icon_sections()
+        if not icons:
+            return False
+        metrics = header.fontMetrics()
+        margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+        words = sum(
+            metrics.horizontalAdvance(str(self.model.headerData(c, Qt.Orientation.Horizontal)))
+            + 4 * margin
+            for c in icons
+        )
+        rest = sum(
+            header.sectionSize(c)
+            for c in range(header.count())
+            if c not in (name, value) and c not in icons
+        )
+        least = header.sectionSizeHint(name) + max(header.sectionSizeHint(value), _SAMPLE_ROOM)
+        return self.view.viewport().width() - rest - words >= least
 
     def add_row(self) -> None:
         row = self.model.add_parameter()

@@ -20,6 +20,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -36,6 +37,7 @@ from .widgets import monospace_font
 if TYPE_CHECKING:
     from designer.core.file_choices import ChosenFiles
     from designer.core.request import BuiltRequest
+    from designer.core.request_body import FileMode
 
 __all__ = ["RequestPreview"]
 
@@ -49,6 +51,10 @@ class RequestPreview(QWidget):
         super().__init__(parent)
         self._secrets = secrets
         self._target: tuple[Api, Call] | None = None
+        #: every API of the workspace, which names the CD_SECRET_… variables (set by the window)
+        self.apis_for_names: Callable[[], list[Api]] = lambda: (
+            [self._target[0]] if self._target is not None else []
+        )
         #: the name of the active environment of an API (the window's switcher sets it)
         self.environment_for: Callable[[Api], str | None] = lambda api: None
         #: the files the user chose for the workspace: no other file is looked at
@@ -65,8 +71,18 @@ class RequestPreview(QWidget):
         title.setFont(font)
         self.copy_button = QPushButton("Copy as cURL", self)
         self.copy_button.setObjectName("copyCurlButton")
-        self.copy_button.setToolTip("Copy the request as a curl command; secrets stay masked")
+        self.copy_button.setToolTip(
+            "Copy the request as a curl command that runs: secrets are written as "
+            "${CD_SECRET_…} variables, to set before running it"
+        )
         self.copy_button.clicked.connect(self.copy_curl)
+        self.copy_revealed_button = QPushButton("With secrets…", self)
+        self.copy_revealed_button.setObjectName("copyCurlRevealedButton")
+        self.copy_revealed_button.setAccessibleName("Copy as cURL with the secrets")
+        self.copy_revealed_button.setToolTip(
+            "Copy the curl command with the secret values written out, after asking"
+        )
+        self.copy_revealed_button.clicked.connect(self.copy_curl_revealed)
 
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("requestPreview")
@@ -83,6 +99,7 @@ class RequestPreview(QWidget):
         top.addWidget(title)
         top.addStretch(1)
         top.addWidget(self.copy_button)
+        top.addWidget(self.copy_revealed_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
@@ -95,7 +112,7 @@ class RequestPreview(QWidget):
         self._target = (api, call) if api is not None and call is not None else None
         self._timer.start()
 
-    def _build(self) -> BuiltRequest:
+    def _build(self, files: FileMode = "check") -> BuiltRequest:
         # request.py pulls in httpx; importing it here keeps it off the start-up path.
         from designer.core.request import build_request
 
@@ -108,7 +125,7 @@ class RequestPreview(QWidget):
             call,
             self._secrets,
             environment=environment,
-            files="check",
+            files=files,
             chosen=self.chosen_files,
         )
 
@@ -117,7 +134,7 @@ class RequestPreview(QWidget):
         if self._target is None:
             self.text.clear()
             self.error.clear()
-            self.copy_button.setEnabled(False)
+            self._enable_copy(False)
             return
         try:
             built = self._build()
@@ -125,22 +142,61 @@ class RequestPreview(QWidget):
             self.error.show_error(str(exc))
             self.text.clear()
             self.text.hide()  # the message takes the preview's place
-            self.copy_button.setEnabled(False)
+            self._enable_copy(False)
             return
         self.error.clear()
         self.text.show()
         text = built.describe()
         if self.text.toPlainText() != text:
             self.text.setPlainText(text)
-        self.copy_button.setEnabled(True)
+        self._enable_copy(True, bool(built.secrets))
+
+    def _enable_copy(self, on: bool, secrets: bool = False) -> None:
+        self.copy_button.setEnabled(on)
+        self.copy_revealed_button.setEnabled(on and secrets)
 
     def copy_curl(self) -> None:
+        """Copy the command as the curl export writes it: secrets as ``${CD_SECRET_…}``."""
         if self._target is None:
             return
+        from designer.core.interop.curl_export import curl_command
+
+        api, call = self._target
         try:
-            command = self._build().to_curl()
+            command, variables = curl_command(
+                self.apis_for_names(), api, call, self.environment_for(api)
+            )
         except DesignerError as exc:
             self.message.emit(f"Could not copy as cURL: {exc}")
             return
         QGuiApplication.clipboard().setText(command)
-        self.message.emit("Copied the request as a curl command (secrets masked).")
+        if variables:
+            self.message.emit(
+                "Copied the request as a curl command; set "
+                + ", ".join(variables)
+                + " before running it."
+            )
+        else:
+            self.message.emit("Copied the request as a curl command.")
+
+    def copy_curl_revealed(self) -> None:
+        """Copy the command with the secret values in it, once the user has said so."""
+        if self._target is None:
+            return
+        answer = QMessageBox.warning(
+            self,
+            "Copy with secrets",
+            "The command will hold this call's secrets in plain text, and anything "
+            "you paste it into can read them. Copy it anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            built = self._build(files="name")
+        except DesignerError as exc:
+            self.message.emit(f"Could not copy as cURL: {exc}")
+            return
+        QGuiApplication.clipboard().setText(built.to_curl(reveal=True))
+        self.message.emit("Copied the request as a curl command, with its secrets.")

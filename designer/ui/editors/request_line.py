@@ -45,7 +45,10 @@ class _BaseUrl(QLabel):
 
     def set_url(self, url: str, room: int) -> None:
         self._url = url
-        self.setToolTip(f"The API's base URL: {url}" if url else "The API has no base URL")
+        tip = f"The API's base URL: {url}" if url else "The API has no base URL"
+        if "{demo_server}" in url:
+            tip += "\n{demo_server} is the demo API the app serves itself, on whatever port it has"
+        self.setToolTip(tip)
         self.fit(room)
 
     def fit(self, room: int) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..editors.widgets import monospace_font
+from ..errors import InlineMessage
 from ..naming import named
 
 __all__ = ["CurlDialog"]
@@ -20,7 +21,7 @@ __all__ = ["CurlDialog"]
 class CurlDialog(QDialog):
     """Asks for a curl command; :meth:`command` is the pasted text."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, text: str = "", problem: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("curlImportDialog")
         self.setWindowTitle("Import cURL command")
@@ -51,8 +52,16 @@ class CurlDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.edit, 1)
+        #: why the last try failed, shown over the text it was about (kept for correcting)
+        self.problem = InlineMessage(self)
+        self.problem.setObjectName("curlImportProblem")
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
         self.resize(640, 320)
+        if text:
+            self.edit.setPlainText(text)
+        if problem:
+            self.problem.show_error(problem)
 
     def command(self) -> str:
         return self.edit.toPlainText().strip()

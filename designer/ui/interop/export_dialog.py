@@ -84,6 +84,12 @@ FORMATS = (
         ".sh",
     ),
     ExportFormat(
+        "python",
+        "P&ython client: a typed module with one function per call",
+        "Python modules (*.py)",
+        "_client.py",
+    ),
+    ExportFormat(
         "jsonschema",
         "&JSON Schema of the selected call's response",
         "JSON Schema (*.schema.json *.json)",
@@ -99,6 +105,8 @@ _TIPS = {
     "bruno": "A folder for Bruno or bru run; secrets are read from CD_SECRET_… variables",
     "curl": "A shell script to run the calls; set the CD_SECRET_… variables first",
     "jsonschema": "The inferred structure of one call's response, for validators",
+    "python": "A Python module (httpx) to call the APIs from code; secrets are read from "
+    "the CD_SECRET_… environment variables",
 }
 
 
@@ -246,6 +254,11 @@ class ExportDialog(QDialog):
         """A file name for the save dialog: the one API exported, or the workspace."""
         fmt = self.export_format()
         names = self.checked_apis()
+        if fmt.key == "python":
+            from designer.core.interop.python_client import module_name
+
+            chosen = [a for a in self._workspace.apis if a.name in names]
+            return module_name(self._workspace, chosen)  # an importable module name
         if fmt.key == "jsonschema" and self._current is not None:
             stem = self._current[1].name
         elif len(names) == 1:

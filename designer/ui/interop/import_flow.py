@@ -9,6 +9,7 @@ imported is one message, and the workspace is left as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,10 +80,11 @@ class ImportFlow(QObject):
         if name:
             self.import_file(Path(name))
 
-    def paste_curl(self) -> None:
-        """Ask for a curl command, then import it."""
-        dialog = CurlDialog(self._window)
-        dialog.accepted.connect(lambda: self.import_curl(dialog.command()))
+    def paste_curl(self, text: str = "", problem: str = "") -> None:
+        """Ask for a curl command, then import it; ``text`` and ``problem``: the command of
+        a try that failed, shown again with why, to be corrected rather than pasted anew."""
+        dialog = CurlDialog(self._window, text, problem)
+        dialog.accepted.connect(lambda: self.import_curl(dialog.edit.toPlainText()))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
 
@@ -93,7 +95,11 @@ class ImportFlow(QObject):
 
     def import_curl(self, command: str) -> None:
         self._path, self._env_files = None, ()
-        self._read(lambda: run_in_worker(jobs.read_curl, command), "the curl command")
+        self._read(
+            lambda: run_in_worker(jobs.read_curl, command.strip()),
+            "the curl command",
+            retry=lambda problem: self.paste_curl(command, problem),
+        )
 
     # -- drag and drop -------------------------------------------------------
 
@@ -121,7 +127,7 @@ class ImportFlow(QObject):
 
     # -- reading, previewing, applying ---------------------------------------
 
-    def _read(self, factory: Any, source: str) -> None:
+    def _read(self, factory: Any, source: str, retry: Callable[[str], None] | None = None) -> None:
         if self._op is not None and self._op.running:
             self.message.emit("Still reading the previous import; try again when it is shown.")
             return
@@ -129,12 +135,17 @@ class ImportFlow(QObject):
         op: AsyncOp[Imported] = AsyncOp(self, factory)
         op.success(lambda imported: self._preview(imported, source))
         # Later, not inside the task: the message box runs a nested event loop.
-        op.failure(lambda exc: QTimer.singleShot(0, self, lambda: self._failed(source, exc)))
+        op.failure(lambda exc: QTimer.singleShot(0, self, lambda: self._failed(source, exc, retry)))
         self._op = op.run()
 
-    def _failed(self, source: str, exc: DesignerError) -> None:
+    def _failed(
+        self, source: str, exc: DesignerError, retry: Callable[[str], None] | None = None
+    ) -> None:
         self.message.emit(f"Could not import {source}; nothing was changed.")
         text = str(exc).removesuffix(_CLI_ONLY).rstrip(".")
+        if retry is not None:  # what the user typed comes back, with what is wrong in it
+            retry(f"{text}.")
+            return
         show_error(
             self._window,
             "Could not import",

@@ -7,7 +7,7 @@ application's automation and tests use.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,8 +40,7 @@ __all__ = ["PanelLayout", "StructureTree"]
 _EMPTY, _CONTENT = 0, 1
 #: Levels opened after an Initialize: the top fields and the fields of list items.
 _EXPAND_DEPTH = 2
-#: Shares of the width (less the Include column) that Type and Sample take, up to a cap.
-_TYPE_SHARE, _SAMPLE_SHARE = 0.3, 0.28
+#: The columns of the Against spec tab.
 _SPEC_COLUMNS = ("Field", "Departure", "The spec says", "The answer holds")
 _NO_SPEC = "No documented structure: calls imported from an OpenAPI document have one"
 _DEPARTURE_WORDS = {
@@ -51,6 +50,8 @@ _DEPARTURE_WORDS = {
     "format": "other format",
     "nullable": "null not allowed",
 }
+#: Of the width, what Field names may take before Type and Sample are fitted.
+_FIELD_SHARE = 0.4
 
 
 class StructureTree(QTreeView):
@@ -59,9 +60,12 @@ class StructureTree(QTreeView):
     In a tree view the arrow keys open and close nodes rather than move between
     columns, so Space toggles the row's Include box and F2 edits its Type.
 
-    Column widths follow the width of the view only, never the call shown, so
-    they stay put from call to call: Include fits its box, Type and Sample take
-    a share up to a cap (the tooltip shows them whole), Field the rest.
+    Column widths: Include fits its box; Field names take what they need up to
+    a share of the view; Type and Sample are as wide as what they show within
+    what is left and a cap (the tooltip shows a longer one whole); Field takes
+    the rest. They are fitted again when the view is resized, a structure is
+    shown or a node opened, and only grow: a call with shorter values shown
+    next does not make them jump.
     """
 
     #: shown in an empty tree, so the first step is plain
@@ -82,12 +86,43 @@ class StructureTree(QTreeView):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        #: the widest content seen in each column, by column
+        self._seen: dict[int, int] = {}
+
+    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt API
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged):
+                signal.connect(self._fit_soon)
+        self.expanded.connect(self._fit_soon)
+
+    def _fit_soon(self, *_: object) -> None:
+        QTimer.singleShot(0, self, self.fit_columns)  # once the rows are laid out
+
     def fit_columns(self) -> None:
         head = self.header()
         rest = max(0, self.viewport().width() - head.sectionSize(INCLUDE))
         em = self.fontMetrics().horizontalAdvance("m")
-        kind = min(int(rest * _TYPE_SHARE), 14 * em)
-        sample = min(int(rest * _SAMPLE_SHARE), 22 * em)
+        if self.model() is not None:
+            # The widest seen so far: a call with shorter values does not make the
+            # columns jump (they only grow, up to their caps).
+            for column in (FIELD, TYPE, SAMPLE):
+                seen = self._seen.get(column, 0)
+                self._seen[column] = max(seen, self.sizeHintForColumn(column))
+
+        def least(column: int) -> int:
+            return max(6 * em, head.sectionSizeHint(column))
+
+        # Field names first (up to a share), then Type, then Sample, each as wide as
+        # its content within what is left; Field takes whatever remains.
+        field = min(max(self._seen.get(FIELD, 0), least(FIELD)), int(rest * _FIELD_SHARE))
+        room = rest - field
+        kind = min(max(self._seen.get(TYPE, 0), least(TYPE)), 20 * em, room - least(SAMPLE))
+        kind = max(kind, min(least(TYPE), room // 2))
+        sample = min(max(self._seen.get(SAMPLE, 0), least(SAMPLE)), 22 * em, room - kind)
+        sample = max(sample, min(least(SAMPLE), room - kind))
         head.resizeSection(TYPE, kind)
         head.resizeSection(SAMPLE, sample)
         head.resizeSection(FIELD, max(rest - kind - sample, 4 * em))
@@ -215,7 +250,7 @@ class PanelLayout:
 
         self.tabs = named(QTabWidget(panel), "responseTabs")
         self.tabs.addTab(self.tree, "&Structure")
-        self.tabs.addTab(self.raw, "&Raw")
+        self.tabs.addTab(self.raw, "Ra&w")  # Alt+R is the call editor's Request
         self.tabs.addTab(self.headers, "He&aders")  # Alt+H opens the Help menu
         self.specTab = self.tabs.addTab(self.specPage, "Against s&pec")
 

@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
@@ -58,6 +66,7 @@ if TYPE_CHECKING:
 
     from designer.core.execute import Executor
     from designer.core.file_choices import ChosenFiles
+    from designer.core.response_history import HistoryEntry, ResponseHistory
 
 __all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "ResponsePanel"]
 
@@ -167,6 +176,10 @@ class ResponsePanel(QWidget):
         self.cancelButton.clicked.connect(self.cancel)
         self.ui.manualButton.clicked.connect(self.enter_manually)
         self.model.overridesEdited.connect(self._overrides_edited)
+        #: the responses kept between runs (the window gives it the cache folder's)
+        self.history: ResponseHistory | None = None
+        self._history_entries: list[HistoryEntry] = []
+        self._build_history_bar()
         self.set_call(None, None)
 
     # -- the selected call ------------------------------------------------------------
@@ -179,6 +192,8 @@ class ResponsePanel(QWidget):
         if call is None:
             self.ui.show_empty()
             self._update_actions()
+            if hasattr(self, "historyCombo"):
+                self._fill_history()
             return
         self.ui.show_content()
         if same and previous is not None and call.structure == previous.structure:
@@ -198,6 +213,89 @@ class ResponsePanel(QWidget):
             # Start a worker process now, so the first Initialize does not wait for one.
             self._warmed = True
             QTimer.singleShot(500, _warm_up_workers)
+
+    # -- responses kept between runs ---------------------------------------------------
+
+    def _build_history_bar(self) -> None:
+        """Above the raw body: which response it is, earlier ones, and Clear."""
+        self.historyCombo = QComboBox(self)
+        self.historyCombo.setObjectName("responseHistory")
+        self.historyCombo.setAccessibleName("Response shown")
+        self.historyCombo.setToolTip(
+            "The last responses of this call, kept in the app's cache folder (not in the "
+            "workspace file), secrets masked: choose one to see it again"
+        )
+        self.historyCombo.activated.connect(self._show_history_entry)
+        self.clearHistoryButton = QPushButton("Clear", self)
+        self.clearHistoryButton.setObjectName("clearHistoryButton")
+        self.clearHistoryButton.setAccessibleName("Clear the kept responses of this call")
+        self.clearHistoryButton.setToolTip("Forget the kept responses of this call")
+        self.clearHistoryButton.clicked.connect(self.clear_history)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        label = QLabel("Response:", self)
+        label.setBuddy(self.historyCombo)
+        bar.addWidget(label)
+        bar.addWidget(self.historyCombo, 1)
+        bar.addWidget(self.clearHistoryButton)
+        layout = self.ui.raw.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertLayout(0, bar)
+        self._fill_history()
+
+    def _fill_history(self) -> None:
+        """List the kept responses of the call on screen, newest first."""
+        call, api = self._call, self._api
+        entries: list[HistoryEntry] = []
+        if self.history is not None and call is not None and api is not None:
+            entries = self.history.entries(api.id, call.id)
+        self._history_entries = entries
+        self.historyCombo.clear()
+        for entry in entries:
+            self.historyCombo.addItem(entry.label())
+        if not entries:
+            self.historyCombo.addItem("No response kept yet")
+        self.historyCombo.setEnabled(bool(entries))
+        self.clearHistoryButton.setEnabled(bool(entries))
+
+    def _show_history_entry(self, row: int) -> None:
+        if not 0 <= row < len(self._history_entries):
+            return
+        entry = self._history_entries[row]
+        response = ResponseResult(
+            status=entry.status,
+            reason=entry.reason,
+            http_version="",
+            url=entry.url,
+            elapsed=0.0,
+            headers=entry.headers,
+            body=entry.body,
+            content_type=entry.content_type,
+            charset=entry.charset,
+        )
+        self.ui.show_response(response, entry.kind)
+        cut = " (body cut to the size kept)" if entry.truncated else ""
+        self.statusLabel.setText(f"Response of {entry.label()}{cut}")
+
+    def clear_history(self) -> None:
+        """Forget the kept responses of the call on screen."""
+        if self.history is not None and self._api is not None and self._call is not None:
+            self.history.clear(self._api.id, self._call.id)
+        self._fill_history()
+
+    async def _remember(
+        self, api_id: str, call_id: str, response: ResponseResult, kind: str, secrets: Any
+    ) -> None:
+        if self.history is None:
+            return
+        import asyncio
+
+        try:
+            await asyncio.to_thread(self.history.add, api_id, call_id, response, kind, secrets)
+        except OSError:
+            return  # a cache folder that cannot be written costs the history, not the call
+        if self._shown(call_id):
+            self._fill_history()
 
     # -- Initialize -------------------------------------------------------------------
 
@@ -235,6 +333,7 @@ class ResponsePanel(QWidget):
             status, kind = _status_text(response), _kind(call, response)
             self._set_status(call_id, status)
             self._show_response(call_id, response, kind, status)
+            await self._remember(api.id, call_id, response, kind, built.secrets)
             return redact(await self._infer(call, response), built.secrets), response
 
         self._start(call_id, run, self._initialized)
@@ -346,7 +445,11 @@ class ResponsePanel(QWidget):
             total -= oldest.size
 
     def _show_kept(self, call: Call) -> None:
+        self._fill_history()
         kept = self._kept.get(call.id)
+        if kept is None and self._history_entries:
+            self._show_history_entry(0)  # the last response, from an earlier run
+            return
         if kept is None:
             self.ui.show_response(None)
             self.statusLabel.setText("Initialized earlier" if call.structure else "Not initialized")

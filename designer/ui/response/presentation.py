@@ -59,13 +59,18 @@ CHOICES_ROLE = Qt.ItemDataRole.UserRole + 1
 _OBJECTS = (ValueType.OBJECT, ValueType.MAP)
 _SAMPLE_CHARS = 120
 # Translucent, so they read on light and dark palettes alike. Fields that only
-# became optional or nullable are named in the tooltip, not coloured: merging a
-# sample can make most fields optional, and a tree all in colour says nothing.
+# became optional or nullable are marked in their Type cell alone, in a fainter
+# blue (and named in the tooltip): merging a sample can make most fields
+# optional, and a tree all in colour would say nothing.
 _CHANGE_COLOURS = {
     "added": QColor(46, 160, 67, 70),
     "type": QColor(230, 150, 0, 80),
     "removed": QColor(215, 58, 73, 60),
+    "optional": QColor(56, 139, 253, 55),
+    "nullable": QColor(56, 139, 253, 55),
 }
+#: The changes marked in the Type cell only.
+TYPE_CELL_CHANGES = frozenset({"optional", "nullable"})
 _CHANGE_WORDS = {
     "added": "Added since the previous initialize",
     "optional": "Became optional since the previous initialize",

@@ -343,7 +343,9 @@ class StructureModel(QAbstractItemModel):
             )
         if role == Qt.ItemDataRole.BackgroundRole:
             change = self._changes.get(node.path)
-            return None if change is None else present.change_brush(change)
+            if change is None or (change.kind in present.TYPE_CELL_CHANGES and column != TYPE):
+                return None
+            return present.change_brush(change)
         if role == Qt.ItemDataRole.ForegroundRole and self._excluded(node):
             return present.excluded_brush()
         if role == Qt.ItemDataRole.FontRole and column == TYPE and override and override.type:

@@ -37,7 +37,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from designer.core.models import Api, Call, Workspace
+from designer.core.models import Api, Call, Webhook, Workspace
 from designer.ui import edits
 from designer.ui.document import Document
 from designer.ui.edits import Item
@@ -53,6 +53,8 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 MIME_TYPE = "application/x-connector-designer-items"
 
 _API = 0  # internal id of API rows
+#: Added to an API's key in the internal id of its webhooks' rows (after its calls).
+_HOOK = 1 << 30
 #: What the tree shows before the name of a call that is running or whose last attempt
 #: failed (before it, so that eliding a long name never hides it).
 _STATE_PREFIX = {"busy": "↻ ", "failed": "⚠ "}
@@ -68,6 +70,10 @@ _ITEM_FLAGS = (
 _API_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemIsDropEnabled
 # A call never has children: the view then does not ask each call row for its row count.
 _CALL_FLAGS = _ITEM_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
+# A webhook is edited in its editor: not renamed in place, not dragged.
+_HOOK_FLAGS = (
+    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+)
 
 
 class WorkspaceTreeModel(QAbstractItemModel):
@@ -92,7 +98,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
         self._change_resets = False
         #: shown API row -> (number of calls shown, key of the API): the view asks for
         #: every call's index several times as it lays out an opened API
-        self._children: dict[int, tuple[int, int]] = {}
+        self._children: dict[int, tuple[int, int, int]] = {}
+        #: the webhooks of each API as the rows show them
+        self._hooks: dict[str, list[str]] = {
+            a.id: [h.id for h in a.webhooks] for a in doc.workspace.apis
+        }
         self._rematch = QTimer(self)
         self._rematch.setSingleShot(True)
         self._rematch.setInterval(0)
@@ -148,6 +158,12 @@ class WorkspaceTreeModel(QAbstractItemModel):
         """The item's index; invalid while the filter hides it. KeyError if it is gone."""
         if item.kind == "api":
             return self.api_index(item.id)
+        if item.kind == "webhook":
+            api, _hook = self._doc.find_webhook(item.id)
+            if self._map.filtered or not self.api_index(api.id).isValid():
+                return QModelIndex()  # webhooks show when no filter is on
+            row = len(api.calls) + next(i for i, h in enumerate(api.webhooks) if h.id == item.id)
+            return self.createIndex(row, 0, self._key(api.id) | _HOOK)
         api_id, row = self._doc.call_row(item.id)
         if self._map.filtered:
             if self._map.shown_api(self._doc.api_row(api_id)) is None:
@@ -163,14 +179,31 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return None
         if index.internalId() == _API:
             return Item("api", self._api_at(index.row()).id)
+        if index.internalId() & _HOOK:
+            return Item("webhook", self._hook_at(index).id)
         return Item("call", self._call_at(index).id)
 
     def _api_at(self, shown: int) -> Api:
         return self._doc.workspace.apis[self._map.source_api(shown)]
 
+    def _hooks_shown(self, api: Api) -> int:
+        return 0 if self._map.filtered else len(api.webhooks)
+
+    def _hook_at(self, index: Index) -> Webhook:
+        api = self._doc.api(self._ids[index.internalId() & ~_HOOK])
+        return api.webhooks[index.row() - len(api.calls)]
+
     def _call_at(self, index: Index) -> Call:
         api = self._doc.api(self._ids[index.internalId()])
         return api.calls[self._map.source_call(api.id, index.row())]
+
+    def api_of(self, item: Item) -> str:
+        """The id of the API an item is or belongs to (KeyError if it is gone)."""
+        if item.kind == "api":
+            return item.id
+        if item.kind == "webhook":
+            return self._doc.find_webhook(item.id)[0].id
+        return self._doc.call_row(item.id)[0]
 
     def workspace_call_api(self, call_id: str) -> str:
         """The id of the API holding a call (KeyError if there is none)."""
@@ -218,6 +251,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
     def _end_reset(self) -> None:
         workspace = self._doc.workspace
         self._map = RowMap(workspace, matching_rows(workspace, self._filter_text))
+        self._hooks = {a.id: [h.id for h in a.webhooks] for a in workspace.apis}
         self._children.clear()
         self.endResetModel()
         self.resetting_document = False
@@ -238,15 +272,21 @@ class WorkspaceTreeModel(QAbstractItemModel):
         if children is None:
             api = self._api_at(parent.row())
             count = self._map.call_count(api.id, len(api.calls))
-            children = self._children[parent.row()] = (count, self._key(api.id))
-        if row >= children[0]:
+            children = self._children[parent.row()] = (
+                count,
+                self._key(api.id),
+                count + self._hooks_shown(api),
+            )
+        if row >= children[2]:
             return QModelIndex()
+        if row >= children[0]:  # after the calls: the API's webhooks
+            return self.createIndex(row, column, children[1] | _HOOK)
         return self.createIndex(row, column, children[1])
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid() or index.internalId() == _API:
             return QModelIndex()
-        return self.api_index(self._ids[index.internalId()])
+        return self.api_index(self._ids[index.internalId() & ~_HOOK])
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         if not parent.isValid():
@@ -254,7 +294,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         if parent.column() > 0 or parent.internalId() != _API:
             return 0
         api = self._api_at(parent.row())
-        return self._map.call_count(api.id, len(api.calls))
+        return self._map.call_count(api.id, len(api.calls)) + self._hooks_shown(api)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 1
@@ -271,6 +311,8 @@ class WorkspaceTreeModel(QAbstractItemModel):
             if role == ITEM_ROLE:
                 return Item("api", api.id)
             return None
+        if index.internalId() & _HOOK:
+            return self._hook_data(self._hook_at(index), role)
         call = self._call_at(index)
         state = self._states.get(call.id, "")
         if role == Qt.ItemDataRole.DisplayRole:
@@ -289,6 +331,21 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return f"{call.method.value} {call.name}"
         if role == ITEM_ROLE:
             return Item("call", call.id)
+        return None
+
+    def _hook_data(self, hook: Webhook, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return hook.name
+        if role == Qt.ItemDataRole.DecorationRole:
+            return method_icon("HOOK")
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return (
+                f"Webhook: {hook.method.value} {hook.path}\nA request the service sends to the app"
+            )
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return f"Webhook {hook.name}"
+        if role == ITEM_ROLE:
+            return Item("webhook", hook.id)
         return None
 
     @property
@@ -328,7 +385,9 @@ class WorkspaceTreeModel(QAbstractItemModel):
         # rather than four enum operations a row.
         if not index.isValid():
             return _ROOT_FLAGS
-        return _API_FLAGS if index.internalId() == _API else _CALL_FLAGS
+        if index.internalId() == _API:
+            return _API_FLAGS
+        return _HOOK_FLAGS if index.internalId() & _HOOK else _CALL_FLAGS
 
     # -- drag and drop -------------------------------------------------------
 
@@ -410,8 +469,20 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     def _api_changed(self, api_id: str) -> None:
         index = self.api_index(api_id)
+        hooks = [h.id for h in self._doc.api(api_id).webhooks]
+        if hooks != self._hooks.get(api_id, []) and not self._map.filtered:
+            # Webhooks come and go with the API's settings, after the change: the rows
+            # are laid out again (the view keeps what was open and selected).
+            self.beginResetModel()
+            self._end_reset()
+            return
         if index.isValid():
             self.dataChanged.emit(index, index)
+            if hooks and not self._map.filtered:  # a renamed webhook
+                first = len(self._doc.api(api_id).calls)
+                self.dataChanged.emit(
+                    self.index(first, 0, index), self.index(first + len(hooks) - 1, 0, index)
+                )
         self._match_later()
 
     def _call_changed(self, api_id: str, call_id: str) -> None:

@@ -7,9 +7,18 @@ has focus, so Delete in a text field never deletes an API.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLineEdit,
+    QMenu,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.ui.document import Document
 from designer.ui.edits import Item
@@ -48,7 +57,28 @@ class ApiTreeView(QTreeView):
             QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
         )
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        # Built on request: on an item, every action; on the empty space below the
+        # items, what makes sense there (adding an API or a call).
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
+        #: the adding actions offered on empty space (set with add_tree_actions)
+        self.empty_space_actions: list[QAction] = []
+        #: the menu last shown (for tests and automation)
+        self.context_menu: QMenu | None = None
+
+    def _context_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        menu.setObjectName("treeContextMenu")
+        on_item = self.indexAt(pos).isValid()
+        for action in self.actions() if on_item else self.empty_space_actions:
+            if action.isSeparator() and not on_item:
+                continue
+            if action.text() == "Find":
+                continue
+            menu.addAction(action)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.context_menu = menu
+        menu.popup(self.viewport().mapToGlobal(pos))
 
     def add_tree_actions(self, actions: list[QAction | None]) -> None:
         """Actions for the context menu, whose shortcuts apply while the tree has focus."""
@@ -59,6 +89,9 @@ class ApiTreeView(QTreeView):
             else:
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
+
+    def set_empty_space_actions(self, actions: list[QAction]) -> None:
+        self.empty_space_actions = list(actions)
 
 
 class TreePane(QWidget):
@@ -103,11 +136,52 @@ class TreePane(QWidget):
         find.triggered.connect(self.focus_filter)
         self.addAction(find)
 
+        # The visible way to add: buttons at the tree's foot (given their actions by
+        # set_add_actions), as well as the Edit menu, the shortcuts and the context menu.
+        self.add_api_button = QToolButton(self)
+        self.add_api_button.setObjectName("addApiButton")
+        self.add_call_button = QToolButton(self)
+        self.add_call_button.setObjectName("addCallButton")
+        foot = QHBoxLayout()
+        foot.setContentsMargins(0, 0, 0, 0)
+        foot.setSpacing(4)
+        for button in (self.add_api_button, self.add_call_button):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.hide()  # until set_add_actions
+            foot.addWidget(button)
+        foot.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.view)
+        layout.addLayout(foot)
+        # Tab: filter, the add buttons, then the tree, from which Tab goes on to the editor
+        # (the buttons are also Ctrl+Shift+A and Ctrl+Shift+N, named in their tooltips).
+        QWidget.setTabOrder(self.filter_edit, self.add_api_button)
+        QWidget.setTabOrder(self.add_api_button, self.add_call_button)
+        QWidget.setTabOrder(self.add_call_button, self.view)
+
+    def set_add_actions(self, add_api: QAction, add_call: QAction) -> None:
+        """Show buttons for ``add_api`` and ``add_call`` under the tree; offer them on its
+        empty space too."""
+        for button, action, text in (
+            (self.add_api_button, add_api, "Add API"),
+            (self.add_call_button, add_call, "Add call"),
+        ):
+            # Not the action as the button's default: its "&" would give the button a
+            # second Alt shortcut. Its state and tooltip are followed instead.
+            button.setIcon(icon("plus"))
+            button.setText(text)
+            button.setAccessibleName(text)
+            keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            button.setToolTip(f"{action.toolTip()} ({keys})" if keys else action.toolTip())
+            button.clicked.connect(action.trigger)
+            action.changed.connect(lambda b=button, a=action: b.setEnabled(a.isEnabled()))
+            button.setEnabled(action.isEnabled())
+            button.show()
+        self.view.set_empty_space_actions([add_api, add_call])
 
     def focus_filter(self) -> None:
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -197,7 +271,7 @@ class TreePane(QWidget):
     def _api_of(self, item: Item | None) -> str | None:
         if item is None:
             return None
-        return item.id if item.kind == "api" else self.model.workspace_call_api(item.id)
+        return self.model.api_of(item)
 
     def _open_later(self, api_ids: list[str], generation: int) -> None:
         def step() -> None:

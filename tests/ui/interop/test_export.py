@@ -174,3 +174,24 @@ def test_a_failed_export_is_one_message(rich, qtbot, loop, monkeypatch, tmp_path
     assert title == "Could not export"
     assert text.endswith("Nothing was written; an existing file is unchanged.")
     assert not target.exists()
+
+
+def test_export_python_client_imports_and_reads_secrets_from_variables(
+    rich, qtbot, loop, monkeypatch, tmp_path
+) -> None:
+    import ast
+
+    def configure(dialog: ExportDialog) -> None:
+        assert dialog.format_buttons["python"].isEnabled()
+        dialog.set_format("python")
+        dialog.set_api_checked("CRM", False)
+        dialog.set_api_checked("Legacy", False)
+        assert dialog.suggested_name() == "shop_client.py"
+
+    text = _export(rich, qtbot, monkeypatch, tmp_path, "shop_client.py", configure).decode()
+    tree = ast.parse(text)  # a module Python reads
+    classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
+    methods = [f.name for f in classes["ShopClient"].body if isinstance(f, ast.FunctionDef)]
+    assert {"list_orders", "get_order", "create_order"} <= set(methods)  # one per call
+    assert "CRMClient" not in classes  # only the API chosen
+    assert "CD_SECRET_SHOP_AUTH_TOKEN" in text

@@ -360,3 +360,36 @@ def test_a_postman_environment_file_is_offered_and_used(
     assert terms.base_url == "https://api.terms.example"
     assert secrets.get(f"{terms.id}/auth.token") == "tok-prod-123"
     assert "tok-prod-123" not in _snapshot(window).decode()
+
+
+def test_a_failed_curl_import_gives_the_command_back_with_what_is_wrong(
+    window, qtbot, loop
+) -> None:
+    window.actions.import_curl.trigger()
+    first = window.findChild(CurlDialog, "curlImportDialog")
+    # Copied from a page that lost the line breaks after each continuation.
+    pasted = "curl 'https://api.example.com/v1/items' \\ -H 'Accept: application/json'"
+    first.edit.setPlainText(pasted)
+    before = window.doc.workspace
+    first.ok_button.click()
+
+    def reopened() -> CurlDialog | None:
+        found = [
+            d
+            for d in window.findChildren(CurlDialog, "curlImportDialog")
+            if d is not first and d.isVisible()
+        ]
+        return found[0] if found else None
+
+    qtbot.waitUntil(lambda: reopened() is not None, timeout=WORKER_TIMEOUT)
+    again = reopened()
+    assert again.edit.toPlainText() == pasted  # nothing to paste again
+    assert again.problem.isVisible()
+    assert "lost its line breaks: the \\ at line 1, column 41" in again.problem.text()
+    assert window.doc.workspace is before
+    # Corrected in place, it imports.
+    again.edit.setPlainText(pasted.replace(" \\ ", " "))
+    with qtbot.waitSignal(window.importer.previewShown, timeout=WORKER_TIMEOUT) as blocker:
+        again.ok_button.click()
+    assert blocker.args[0].tree.topLevelItem(0).child(0).text(1) == "GET /v1/items"
+    blocker.args[0].reject()
