@@ -54,8 +54,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
             )
         data = read_source(source)
         name = source
-    if args.api is not None or args.name is not None:
-        raise InputError("--api and --name apply to a curl command; other imports keep their names")
+    updating = args.on_conflict == "update"
+    if (args.api is not None and not updating) or args.name is not None:
+        raise InputError(
+            "--api and --name apply to a curl command (and --api to --on-conflict update); "
+            "other imports keep their names"
+        )
+    if updating:
+        from .import_update import update_from_document
+
+        return update_from_document(args, data, name, kind)
+    if args.dry_run or args.prefer is not None:
+        raise InputError("--dry-run and --prefer apply to --on-conflict update")
     return _import_document(args, data, name, kind)
 
 
@@ -63,6 +73,7 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
     from ..core import workspace_file
     from ..core.interop.merge import OnConflict
     from ..core.interop.service import merge_import, read_import
+    from ..core.interop.sync import relative_location
     from .output import stderr_note, stdout_bytes, stdout_text
 
     imported = read_import(
@@ -73,6 +84,9 @@ def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str
         keep_static=args.keep_static,
     )
     target: str | None = args.output
+    for api in imported.result.apis:
+        if api.source is not None:
+            api.source.location = relative_location(api.source.location, target)
     if target is None:
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
         stdout_bytes(workspace_file.dumps(merged.outcome.workspace))
@@ -161,12 +175,25 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     )
     parser.add_argument(
         "--on-conflict",
-        choices=("replace", "keep-both", "skip"),
+        choices=("replace", "keep-both", "skip", "update"),
         default="keep-both",
         help="what to do with an imported API whose name is taken (default: keep-both, "
-        "which renames it 'Name (2)'); for a curl command into an existing API, what to do "
-        "with a credential of another kind than the API's auth (keep-both: a private "
-        "parameter of the call; replace: it becomes the API's auth; skip: left out)",
+        "which renames it 'Name (2)'; update: take in the document's changes and keep your "
+        "own work, see --api, --dry-run and --prefer); for a curl command into an existing "
+        "API, what to do with a credential of another kind than the API's auth (keep-both: "
+        "a private parameter of the call; replace: it becomes the API's auth; skip: left out)",
+    )
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="update: print what would change, and change nothing",
+    )
+    parser.add_argument(
+        "--prefer",
+        choices=("mine", "document"),
+        default=None,
+        help="update: when you and the document both changed the same thing, keep yours "
+        "(default; the exit code is then 1 and the conflicts are listed) or take the document's",
     )
     parser.add_argument(
         "--no-keychain",
@@ -177,7 +204,8 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
     parser.add_argument(
         "--api",
         metavar="NAME",
-        help="curl: the name of the new API (default: the host name)",
+        help="curl: the name of the new API (default: the host name); update: the API to "
+        "update (default: the one imported from the same file, else of the same name)",
     )
     parser.add_argument(
         "--name",
@@ -197,8 +225,10 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     """``import`` of a curl command: the call joins the API of its base URL, if any."""
     from ..core import workspace_file
     from ..core.curl import curl_to_workspace
+    from .import_update import check_not_curl
     from .options import name_imported_call
 
+    check_not_curl(args)
     if text is None:
         text = args.command
     target: str | None = args.output

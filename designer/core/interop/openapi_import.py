@@ -31,7 +31,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ImportVersionError
-from ..models import Call, Environment, Method, Parameter, Placement, UseAs, new_id, unique_name
+from ..models import (
+    Call,
+    CallOrigin,
+    Environment,
+    Method,
+    Parameter,
+    Placement,
+    UseAs,
+    new_id,
+    unique_name,
+)
 from .common import ImportResult, model_errors, tidy_api
 from .openapi_export import ALTERNATIVES
 from .openapi_parts import (
@@ -245,7 +255,8 @@ class _Importer:
         body = (
             self._swagger_body(raw_body, op, where) if self.version == 2 else self._body(op, where)
         )
-        name = r.get_text(op, "summary", where) or r.get_text(op, "operationId", where)
+        operation_id = r.get_text(op, "operationId", where)
+        name = r.get_text(op, "summary", where) or operation_id
         use_as = op.get("x-use-as")
         call = Call(
             name=" ".join(name.split())[:120] or f"{method.upper()} {path}",
@@ -261,6 +272,7 @@ class _Importer:
             body_type=body.body_type,
             body_template=body.template,
             content_type=body.content_type,
+            origin=CallOrigin(key=f"operation:{operation_id}") if operation_id else None,
             **self._response(op, where),
         )
         return call

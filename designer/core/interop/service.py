@@ -8,6 +8,7 @@ the secret store; callers save the workspace and store the secrets.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,7 +17,7 @@ import orjson
 
 from .. import fileio
 from ..errors import ExportError, ImportFormatError, LookupFailed
-from ..models import Api, Call, Workspace
+from ..models import Api, Call, CallOrigin, Workspace
 from . import EXPORT_FORMATS
 from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, select_apis
@@ -32,6 +33,7 @@ from .postman_export import export_postman
 from .postman_import import import_postman
 from .secret_names import RequiredSecret, required_secrets
 from .source import parse_document
+from .sync import stamp_source
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -96,8 +98,13 @@ def read_import(
         return Imported("curl", result, required_secrets(result.apis))
     doc = parse_document(data, source)
     kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
+    location = "" if base is None else os.path.abspath(base)
     if kind == "bundle":
         contents = import_bundle(doc, source)
+        for api in contents.result.apis:
+            for call in api.calls:
+                call.origin = CallOrigin(key=f"call:{call.id}")
+        stamp_source(contents.result.apis, kind, location, data)
         _check_base_urls(contents.result.apis, source)
         by_ref = {s.ref: s for s in required_secrets(contents.result.apis)}
         required = []
@@ -114,6 +121,7 @@ def read_import(
         result = _IMPORTERS[kind](doc, source)
     _check_base_urls(result.apis, source)
     hide_credentials(result)
+    stamp_source(result.apis, kind, location, data)
     return Imported(kind, result, required_secrets(result.apis))
 
 
