@@ -192,6 +192,7 @@ class _Request:
             headers=headers,
             auth=self.auth(),
             description=r.get_text(item, "description", where),
+            identity="request:" + r.get_text(item, "_id", where) if item.get("_id") else "",
         )
         if query:  # the URL's own query (rare in Insomnia) comes first
             raw.query = [RawParam(k, v) for k, v in _query_of(url)] + query

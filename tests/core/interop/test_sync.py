@@ -231,3 +231,35 @@ def test_the_source_is_remembered_beside_the_workspace_never_with_credentials(
     saved = orjson.loads(workspace_file.dumps(Workspace(apis=[api])))
     assert saved["apis"][0]["source"]["location"] == str(spec)
     assert saved["apis"][0]["calls"][0]["origin"]["key"].startswith("operation:")
+
+
+CONDUIT = CORPUS / "realworld_Conduit.postman_collection.json"
+
+
+@pytest.mark.skipif(not CONDUIT.is_file(), reason=f"the public corpus is not at {CORPUS}")
+def test_a_postman_request_is_matched_by_its_place_in_the_folders(tmp_path: Path) -> None:
+    v1 = orjson.loads(CONDUIT.read_bytes())
+    path = tmp_path / "conduit.json"
+    path.write_bytes(orjson.dumps(v1))
+    imported = read_import(path.read_bytes(), str(path), base=str(path))
+    ws = merge_import(None, imported).outcome.workspace
+    api = next(a for a in ws.apis if any(c.name == "Current User" for c in a.calls))
+    mine = next(c for c in api.calls if c.name == "Current User")
+    assert mine.origin is not None
+    assert mine.origin.key == "request:Auth/Current User"
+    mine.name = "Me"  # renamed here: still the same request
+    v2 = copy.deepcopy(v1)
+    auth = next(i for i in v2["item"] if i["name"] == "Auth")
+    current = next(i for i in auth["item"] if i["name"] == "Current User")
+    current["request"]["description"] = "The signed-in user, as of version 2."
+    path.write_bytes(orjson.dumps(v2))
+    (incoming,) = [
+        a
+        for a in read_import(path.read_bytes(), str(path), base=str(path)).result.apis
+        if a.name == api.name
+    ]
+    updated, report = update_api(api, incoming)
+    call = next(c for c in updated.calls if c.id == mine.id)
+    assert (call.name, call.description) == ("Me", "The signed-in user, as of version 2.")
+    assert [(c.call, c.kind) for c in report.calls] == [("Me", "changed")]
+    assert len(updated.calls) == len(api.calls)
