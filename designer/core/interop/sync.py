@@ -38,7 +38,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,9 +50,11 @@ from .common import tidy_call
 
 __all__ = [
     "CallChange",
+    "Preference",
     "Conflict",
     "UpdateReport",
     "call_key",
+    "counterpart",
     "relative_location",
     "resolve_location",
     "stamp_source",
@@ -60,6 +62,9 @@ __all__ = [
 ]
 
 _PLACEHOLDER = re.compile(r"\{[^{}/]*\}")
+
+#: Whose value wins a conflict: the document's for all (True), none (False), or those named.
+Preference = bool | Collection[tuple[str, str]]
 
 
 def _fingerprint(value: Any) -> str:
@@ -138,6 +143,24 @@ def stamp_source(apis: Iterable[Api], kind: str, location: str, data: bytes) -> 
         )
         for call in api.calls:
             call.origin = CallOrigin(key=call_key(call), base=_call_facets(call))
+
+
+def counterpart(api: Api, candidates: Sequence[Api]) -> Api | None:
+    """Which of a document's freshly imported APIs is the next version of ``api``.
+
+    By the name the document gave it at the last import (one document may make
+    several APIs, e.g. one per security scheme), else the only one, else by name.
+    """
+    if api.source is not None and api.source.name:
+        for candidate in candidates:
+            if candidate.source is not None and candidate.source.name == api.source.name:
+                return candidate
+    if len(candidates) == 1:
+        return candidates[0]
+    for candidate in candidates:
+        if candidate.name.casefold() == api.name.casefold():
+            return candidate
+    return None
 
 
 def relative_location(location: str, workspace_path: str | None) -> str:
@@ -248,9 +271,14 @@ class UpdateReport:
 class _Merge:
     """One three-way merge of an API: the facets' verdicts and the new base."""
 
-    def __init__(self, report: UpdateReport, prefer_document: bool) -> None:
+    def __init__(self, report: UpdateReport, prefer_document: Preference) -> None:
         self.report = report
         self.prefer_document = prefer_document
+
+    def takes_document(self, call: str, label: str) -> bool:
+        if isinstance(self.prefer_document, bool):
+            return self.prefer_document
+        return (call, label) in self.prefer_document
 
     def facet(
         self,
@@ -272,10 +300,12 @@ class _Merge:
         previous = None if base is None else base.get(name)
         if theirs == mine:
             return False
-        if previous is None or previous == mine or self.prefer_document:
+        if previous is None or previous == mine:
             return True
         if previous == theirs:
             return False
+        if self.takes_document(call, label):
+            return True
         self.report.conflicts.append(Conflict(call, label, shown[0], shown[1]))
         new_base[name] = previous  # asked again next time, until the user chooses
         return False
@@ -490,12 +520,13 @@ def _merge_call(
 
 
 def update_api(
-    current: Api, incoming: Api, *, prefer_document: bool = False
+    current: Api, incoming: Api, *, prefer_document: Preference = False
 ) -> tuple[Api, UpdateReport]:
     """``current`` updated from ``incoming`` (a fresh import, stamped), and a report.
 
     Nothing is modified in place. ``prefer_document`` resolves every conflict
-    in favour of the document.
+    in favour of the document (True), or those named by ``(call, facet)`` as in
+    :class:`Conflict` (a set, as the app's preview lets the user choose one by one).
     """
     report = UpdateReport(current.name)
     merge = _Merge(report, prefer_document)

@@ -184,7 +184,8 @@ def test_a_change_made_on_both_sides_is_a_conflict_until_the_user_chooses(
         Workspace(id="w", apis=[api])
     )
     # The user takes the document's version.
-    chosen, report = update_api(again, _read(spec, v2).result.apis[0], prefer_document=True)
+    choice = {("findPets", "parameter 'limit'")}
+    chosen, report = update_api(again, _read(spec, v2).result.apis[0], prefer_document=choice)
     assert report.conflicts == []
     limit = _param(_call(chosen, "operation:findPets"), "limit")
     assert limit.description == "page size (theirs)"
