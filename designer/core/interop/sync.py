@@ -38,8 +38,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import orjson
@@ -290,7 +291,7 @@ class _Merge:
         *,
         label: str,
         call: str,
-        shown: tuple[str, str],
+        shown: Callable[[], tuple[str, str]],
     ) -> bool:
         """Whether to take the document's value of one doc-owned facet; records conflicts.
 
@@ -306,9 +307,31 @@ class _Merge:
             return False
         if self.takes_document(call, label):
             return True
-        self.report.conflicts.append(Conflict(call, label, shown[0], shown[1]))
+        self.report.conflicts.append(Conflict(call, label, *shown()))
         new_base[name] = previous  # asked again next time, until the user chooses
         return False
+
+
+def _shown_spec(own: Parameter, doc: Parameter) -> tuple[str, str]:
+    return (
+        f"{own.type.value}, {_short(own.description)}",
+        f"{doc.type.value}, {_short(doc.description)}",
+    )
+
+
+def _shown_required(own: Parameter, doc: Parameter) -> tuple[str, str]:
+    return (
+        "optional" if own.optional else "required",
+        "optional" if doc.optional else "required",
+    )
+
+
+def _shown_text(own: str, doc: str) -> tuple[str, str]:
+    return _short(own), _short(doc)
+
+
+def _fixed(pair: tuple[str, str]) -> Callable[[], tuple[str, str]]:
+    return lambda: pair
 
 
 def _short(value: object) -> str:
@@ -407,10 +430,7 @@ def _merge_parameters(
             _param_spec(doc),
             label=f"parameter '{name}'",
             call=call,
-            shown=(
-                f"{own.type.value}, {_short(own.description)}",
-                f"{doc.type.value}, {_short(doc.description)}",
-            ),
+            shown=partial(_shown_spec, own, doc),
         ):
             if own.type is not doc.type:
                 details.append(f"parameter '{name}' is now {doc.type.value}")
@@ -427,10 +447,7 @@ def _merge_parameters(
             doc_required,
             label=f"whether parameter '{name}' is required",
             call=call,
-            shown=(
-                "optional" if own.optional else "required",
-                "optional" if doc.optional else "required",
-            ),
+            shown=partial(_shown_required, own, doc),
         ):
             details.append(f"parameter '{name}' now {'optional' if doc.optional else 'required'}")
             update["optional"] = doc.optional
@@ -466,7 +483,7 @@ def _merge_call(
             _fingerprint(doc),
             label=words,
             call=label,
-            shown=(_short(own), _short(doc)),
+            shown=partial(_shown_text, own, doc),
         ):
             details.append(
                 f"{words} changed" if name == "description" else f"{words} {_short(doc)}"
@@ -482,7 +499,7 @@ def _merge_call(
         _fingerprint(doc_body),
         label="body",
         call=label,
-        shown=(_short(mine.body_type.value), _short(theirs.body_type.value)),
+        shown=lambda: (_short(mine.body_type.value), _short(theirs.body_type.value)),
     ):
         details.append("body changed")
         update.update(
@@ -491,15 +508,16 @@ def _merge_call(
             body_template=theirs.body_template,
         )
     # The user's own: a renamed call and an initialized structure stay the user's.
-    facets = _call_facets(mine)
-    if base is not None and facets["name"] == base.get("name") and mine.name != theirs.name:
+    if base is not None and base.get("name") == _fingerprint(mine.name) != new_base["name"]:
         details.append(f"renamed {_short(theirs.name)}")
         update["name"] = theirs.name
-    if facets["response"] != new_base["response"]:
-        if base is not None and facets["response"] == base.get("response"):
+    if base is not None and new_base["response"] != base.get("response"):
+        # The document's response changed (only then is the user's structure looked at).
+        structure = None if mine.structure is None else shape_to_dict(mine.structure)
+        if _fingerprint([mine.response_type.value, structure]) == base.get("response"):
             details.append("documented response changed")
             update.update(response_type=theirs.response_type, structure=theirs.structure)
-        elif base is not None and new_base["response"] != base.get("response"):
+        else:
             report.notes.append(
                 f"call '{label}': the documented response changed; your structure is kept"
             )
@@ -513,7 +531,7 @@ def _merge_call(
         call=label,
         details=details,
     )
-    if [p.model_dump() for p in parameters] != [p.model_dump() for p in mine.parameters]:
+    if parameters != mine.parameters:
         update["parameters"] = parameters
     update["origin"] = CallOrigin(key=theirs.origin.key, base=new_base)
     return mine.model_copy(update=update), details
@@ -557,7 +575,7 @@ def update_api(
             _fingerprint(doc),
             label=words,
             call="",
-            shown=shown,
+            shown=_fixed(shown),
         ):
             report.api_changes.append(
                 f"{words} changed" if name == "description" else f"{words} {shown[1]}"
@@ -630,9 +648,10 @@ def _unique_names(calls: list[Call], originals: set[int]) -> None:
     """Added or renamed calls whose names are taken become ``Name (2)``; the user's keep theirs."""
     from .common import unique_name
 
-    taken: list[str] = [c.name for c in calls if id(c) in originals]
+    taken = {c.name.casefold() for c in calls if id(c) in originals}
     for call in calls:
         if id(call) in originals:
             continue
-        call.name = unique_name(call.name, taken)
-        taken.append(call.name)
+        if call.name.casefold() in taken:
+            call.name = unique_name(call.name, taken)
+        taken.add(call.name.casefold())

@@ -84,7 +84,8 @@ def test_update_from_source_previews_then_applies_as_one_undo_step(
 
     assert _limit(window).optional is False
     gone = next(c for c in window.doc.workspace.apis[0].calls if c.name == "deletePet")
-    assert gone.origin is not None and gone.origin.gone
+    assert gone.origin is not None
+    assert gone.origin.gone
     model = window.tree.model
     api_index = model.index(0, 0)
     rows_in_tree = [model.index(r, 0, api_index) for r in range(model.rowCount(api_index))]
@@ -113,7 +114,8 @@ def test_a_conflict_is_offered_and_the_users_choice_is_applied(
 
     dialog = _open_preview(window, qtbot)
     (choice,) = dialog.findChildren(QCheckBox, "conflictChoice")
-    assert "take the document's" in choice.text() and "'theirs'" in choice.text()
+    assert "take the document's" in choice.text()
+    assert "'theirs'" in choice.text()
     choice.setChecked(True)
     dialog.accept()
 
