@@ -264,3 +264,25 @@ def test_a_postman_request_is_matched_by_its_place_in_the_folders(tmp_path: Path
     assert (call.name, call.description) == ("Me", "The signed-in user, as of version 2.")
     assert [(c.call, c.kind) for c in report.calls] == [("Me", "changed")]
     assert len(updated.calls) == len(api.calls)
+
+
+def test_a_teammates_next_bundle_updates_calls_by_their_ids(tmp_path: Path) -> None:
+    from designer.core.interop.bundle import export_bundle
+
+    from .conftest import rich_workspace
+
+    sender = rich_workspace()
+    path = tmp_path / "team.bundle.json"
+    path.write_bytes(export_bundle(sender, sender.apis[:1]))
+    mine = merge_import(None, read_import(path.read_bytes(), str(path), base=str(path)))
+    (api,) = mine.outcome.workspace.apis
+    assert api.calls[0].origin is not None
+    assert api.calls[0].origin.key == f"call:{sender.apis[0].calls[0].id}"
+    api.calls[0].name = "Renamed by me"
+    sender.apis[0].calls[0].description = "Now documented by the sender."
+    path.write_bytes(export_bundle(sender, sender.apis[:1]))
+    incoming = read_import(path.read_bytes(), str(path), base=str(path)).result.apis[0]
+    updated, report = update_api(api, incoming)
+    assert updated.calls[0].name == "Renamed by me"
+    assert updated.calls[0].description == "Now documented by the sender."
+    assert [(c.call, c.kind) for c in report.calls] == [("Renamed by me", "changed")]
