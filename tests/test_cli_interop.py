@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 from designer import cli
 from designer.core import workspace_file as wf
 from tests.core.interop.conftest import DATA, rich_workspace
+from tests.helpers.sync_records import without_sync_records
 
 PREFIX = "connector-designer: error: "
 
@@ -67,7 +68,9 @@ def test_import_reports_secrets_from_the_environment(
     ) in err
     assert "CD_SECRET_CRM_AUTH_KEY (The API key of API 'CRM'): needed, not set" in err
     assert "tok-from-env" not in err + out + target.read_text()
-    assert wf.load(target).apis == rich_workspace_apis(bundle)
+    assert without_sync_records(wf.load(target).apis) == without_sync_records(
+        rich_workspace_apis(bundle)
+    )
 
 
 def _ws(tmp_path: Path) -> Path:
@@ -219,3 +222,104 @@ def test_other_formats_refuse_a_folder(
         err == f"{PREFIX}-o {tmp_path}/new/ names a folder: give the file to write OpenAPI 3.1 to\n"
     )
     assert not (tmp_path / "new").exists()
+
+
+# --- import --on-conflict update -------------------------------------------------------------
+
+
+def _petstore(path: Path, *, limit_required: bool = False, limit_text: str = "") -> Path:
+    import yaml
+
+    from tests.core.interop.test_sync import PETSTORE
+
+    if not PETSTORE.is_file():
+        pytest.skip(f"the public spec corpus is not at {PETSTORE.parent}")
+    doc = yaml.safe_load(PETSTORE.read_text())
+    limit = doc["paths"]["/pets"]["get"]["parameters"][1]
+    limit["required"] = limit_required
+    if limit_text:
+        limit["description"] = limit_text
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+def test_update_from_the_cli_previews_applies_and_reports_conflicts(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = _petstore(tmp_path / "petstore.yaml")
+    target = tmp_path / "ws.json"
+    assert run(capsys, "import", str(spec), "-o", str(target))[0] == 0
+    ws = wf.load(target)
+    assert ws.apis[0].source is not None
+    assert ws.apis[0].source.location == "petstore.yaml"
+    limit = next(p for c in ws.apis[0].calls for p in c.parameters if p.name == "limit")
+    limit.value = "25"
+    wf.save(ws, target)
+    saved = target.read_bytes()
+
+    _petstore(spec, limit_required=True)
+    code, out, err = run(
+        capsys, "import", str(spec), "-o", str(target), "--on-conflict", "update", "--dry-run"
+    )
+    assert code == 0, err
+    assert "Would update API 'Swagger Petstore'" in out
+    assert "1 call changed" in out
+    assert "~ findPets: parameter 'limit' now required" in out
+    assert out.endswith("Dry run: nothing was changed\n")
+    assert target.read_bytes() == saved
+
+    code, out, err = run(capsys, "import", str(spec), "-o", str(target), "--on-conflict", "update")
+    assert code == 0, err
+    limit = next(
+        p for c in wf.load(target).apis[0].calls for p in c.parameters if p.name == "limit"
+    )
+    assert (limit.optional, limit.value) == (False, "25")
+
+    # Both sides change the description: exit 1, the user's kept, the document's offered.
+    ws = wf.load(target)
+    limit = next(p for c in ws.apis[0].calls for p in c.parameters if p.name == "limit")
+    limit.description = "ours"
+    wf.save(ws, target)
+    _petstore(spec, limit_required=True, limit_text="theirs")
+    args = ("import", str(spec), "-o", str(target), "--on-conflict", "update")
+    code, out, err = run(capsys, *args)
+    assert code == 1
+    assert "! call 'findPets': parameter 'limit' was changed both here" in out
+    assert "--prefer document" in err
+    code, out, err = run(capsys, *args, "--prefer", "document")
+    assert code == 0, err
+    limit = next(
+        p for c in wf.load(target).apis[0].calls for p in c.parameters if p.name == "limit"
+    )
+    assert (limit.description, limit.value) == ("theirs", "25")
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ((), "--on-conflict update needs the workspace to update: add -o WORKSPACE"),
+        (("-o", "{ws}", "--api", "Nope"), "no API named 'Nope' in"),
+    ],
+)
+def test_update_usage_errors_exit_2_and_change_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, extra: tuple[str, ...], message: str
+) -> None:
+    spec = _petstore(tmp_path / "petstore.yaml")
+    target = tmp_path / "ws.json"
+    assert run(capsys, "import", str(spec), "-o", str(target))[0] == 0
+    saved = target.read_bytes()
+    argv = [a.replace("{ws}", str(target)) for a in extra]
+    code, out, err = run(capsys, "import", str(spec), "--on-conflict", "update", *argv)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1
+    assert target.read_bytes() == saved
+
+
+def test_dry_run_and_prefer_belong_to_update(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    spec = _petstore(tmp_path / "petstore.yaml")
+    code, _, err = run(capsys, "import", str(spec), "--dry-run")
+    assert code == 1
+    assert "--dry-run and --prefer apply to --on-conflict update" in err

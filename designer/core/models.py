@@ -38,12 +38,14 @@ __all__ = [
     "WORKSPACE_VERSION",
     "Api",
     "ApiKeyHeaderAuth",
+    "ApiSource",
     "ApiKeyQueryAuth",
     "Auth",
     "BasicAuth",
     "BearerAuth",
     "BodyType",
     "Call",
+    "CallOrigin",
     "ClientCertificateAuth",
     "CustomTokenAuth",
     "Environment",
@@ -437,6 +439,51 @@ class GraphQLQuery(_Model):
     operation_name: str = Field("", description="which operation of the document to run")
 
 
+class CallOrigin(_Model):
+    """Where a call came from in its API's source document (see :class:`ApiSource`).
+
+    ``key`` is the call's identity in the source, which survives renames on
+    either side: ``operation:<operationId>``, ``request:<id>`` (Postman,
+    Insomnia), ``file:<path>`` (Bruno), ``call:<id>`` (a bundle), else the
+    method and path template. ``base`` holds short fingerprints of what the
+    source said, facet by facet, when the call was last imported or updated:
+    an update compares the user's call and the new document against it to
+    tell the user's changes from the document's (:mod:`designer.core.interop.sync`).
+    """
+
+    key: str = Field(min_length=1, description="the call's identity in the source document")
+    base: dict[str, str] = Field(
+        default_factory=dict,
+        description="fingerprints of what the source said at the last import or update",
+    )
+    gone: bool = Field(False, description="the source no longer has this call")
+
+    @model_serializer(mode="wrap")
+    def _omit_present(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("gone"):
+            data.pop("gone", None)
+        return data
+
+
+class ApiSource(_Model):
+    """The document an API was imported from, so that it can be updated from its next version.
+
+    ``location`` is a path, relative to the workspace file when the document
+    lies beside it; it is never a URL with credentials, and it is empty when the
+    document came from standard input or a paste.
+    """
+
+    format: str = Field(min_length=1, description="openapi, postman, insomnia, bruno, bundle…")
+    name: str = Field("", description="the API's name as the document gave it")
+    location: str = Field("", description="the document's path, relative to the workspace")
+    fingerprint: str = Field("", description="SHA-256 (first 16 hex digits) of what was read")
+    base: dict[str, str] = Field(
+        default_factory=dict,
+        description="fingerprints of the API's own settings at the last import or update",
+    )
+
+
 # The serializers Call and Webhook share (``self``: pydantic serializes through methods).
 def _compact_structure(self: Any, structure: Shape | None) -> dict[str, Any] | None:
     """A call's or webhook's structure as stored: only non-default keys, so that a
@@ -482,6 +529,7 @@ class Call(_Model):
         "import); kept when the call is initialized, to show where real answers depart from it",
         json_schema_extra=_documented_schema,
     )
+    origin: CallOrigin | None = Field(None, description="set for a call imported from a document")
 
     @model_serializer(mode="wrap")
     def _omit_plain(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -494,6 +542,8 @@ class Call(_Model):
         elif data["documented"] == data.get("structure"):
             # Until the call is initialized its structure is the documented one: said once.
             data["documented"] = _SAME_AS_STRUCTURE
+        if data.get("origin", 0) is None:
+            data.pop("origin")
         return data
 
     @field_validator("documented", mode="wrap")
@@ -556,12 +606,20 @@ class Api(_Model):
             "field ('auth.token', '<call id>/param.<name>'): the docs' $OPENAI_API_KEY"
         ),
     )
+    source: ApiSource | None = Field(None, description="the document the API was imported from")
 
     @model_serializer(mode="wrap")
     def _omit_unused(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # Files of APIs that use none of these stay byte-identical to version 1 ones.
         data: dict[str, Any] = handler(self)
-        for key in ("environments", "ca_bundle", "webhooks", "graphql_schema", "secret_variables"):
+        for key in (
+            "environments",
+            "ca_bundle",
+            "webhooks",
+            "graphql_schema",
+            "secret_variables",
+            "source",
+        ):
             if not data.get(key, True):
                 data.pop(key, None)
         return data

@@ -35,6 +35,7 @@ from .files import FileActions
 from .focus import take_focus_place
 from .interop.export_flow import ExportFlow
 from .interop.import_flow import ImportFlow
+from .interop.update_flow import UpdateFlow
 from .menus import create_menus
 from .recovery import Recovery
 from .settings import Settings
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.recovery = Recovery(self.doc, recovery_dir, parent=self)
         self.files = FileActions(self, self.doc, settings, self.recovery)
         self.importer, self.exporter = ImportFlow(self), ExportFlow(self)
+        self.updater = UpdateFlow(self)
 
         self.tree = TreePane(self.doc, self)
         self.api_editor = ApiEditor(self.doc, secrets, self)
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
             self.files,
             self.importer,
             self.exporter,
+            self.updater,
             self.tree.model,
             self.api_editor,
         ):

@@ -45,6 +45,7 @@ _ICONS = {
     "save": "save",
     "import_": "download",
     "import_curl": "terminal",
+    "update_from_source": "refresh-cw",
     "export": "upload",
     "undo": "undo-2",
     "redo": "redo-2",
@@ -69,6 +70,7 @@ class WindowActions:
     import_: QAction
     import_curl: QAction
     export: QAction
+    update_from_source: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -84,7 +86,7 @@ class WindowActions:
     def update_enabled(self) -> None:
         item = self.window.tree.current_item()
         self.add_call.setEnabled(bool(self.window.doc.workspace.apis))
-        for action in (self.duplicate, self.rename, self.delete):
+        for action in (self.duplicate, self.rename, self.delete, self.update_from_source):
             action.setEnabled(item is not None)
 
 
@@ -172,6 +174,12 @@ def create_menus(window: MainWindow) -> WindowActions:
             window.importer.paste_curl,
             tip="Import a call from a pasted curl command",
         ),
+        update_from_source=_action(
+            window,
+            "&Update from Source…",
+            window.updater.start,
+            tip="Take in the new version of the selected API's document, keeping your work",
+        ),
         export=_action(
             window,
             "&Export…",
@@ -208,6 +216,7 @@ def create_menus(window: MainWindow) -> WindowActions:
         ),
     )
     actions.secrets.setObjectName("secretsAction")
+    actions.update_from_source.setObjectName("updateFromSourceAction")
     actions.network = _action(
         window,
         "&Network Settings…",
@@ -229,7 +238,9 @@ def create_menus(window: MainWindow) -> WindowActions:
     file_menu.addSeparator()
     file_menu.addActions([actions.save, actions.save_as])
     file_menu.addSeparator()
-    file_menu.addActions([actions.import_, actions.import_curl, actions.export])
+    file_menu.addActions(
+        [actions.import_, actions.import_curl, actions.update_from_source, actions.export]
+    )
     file_menu.addSeparator()
     file_menu.addAction(actions.quit)
     edit_menu = bar.addMenu("&Edit")
@@ -257,6 +268,7 @@ def create_menus(window: MainWindow) -> WindowActions:
             None,
             actions.rename,
             actions.duplicate,
+            actions.update_from_source,
             None,
             actions.delete,
         ]

@@ -207,6 +207,8 @@ class _Request:
                 )
             ],
             description=(docs.text or "") if docs is not None else "",
+            # The .bru file's place in the collection: its identity for updates.
+            identity="file:" + "/".join([*path, Path(self.source).name]),
         )
         query = self.by_name.get("params:query") or self.by_name.get("query")
         if query is not None:

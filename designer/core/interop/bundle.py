@@ -122,7 +122,11 @@ def _api_docs(apis: Sequence[Api], masked: set[str] | None) -> list[dict[str, An
 
     doc = orjson.loads(dumps(Workspace(apis=list(apis))))
     for api in doc["apis"]:
+        # Where the sender's APIs were imported from is the sender's: the teammate's
+        # import records the bundle itself as the source.
+        api.pop("source", None)
         for call in api["calls"]:
+            call.pop("origin", None)
             if call.get("structure") is not None:
                 _strip_samples(call["structure"], masked)
         for hook in api.get("webhooks", []):  # captured from senders: as private as responses

@@ -40,6 +40,7 @@ from ..models import (
     BearerAuth,
     BodyType,
     Call,
+    CallOrigin,
     NoAuth,
     Parameter,
     Placement,
@@ -294,6 +295,7 @@ class _Builder:
             path=path,
             parameters=parameters,
             structure=_structure(raw, self.result.notes),
+            origin=CallOrigin(key=raw.identity) if raw.identity else None,
             **body,
         )
 

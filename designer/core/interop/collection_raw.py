@@ -77,6 +77,8 @@ class RawRequest:
     query: list[RawParam] | None = None
     #: Descriptions of headers (by lower-case name) and path variables (by name).
     descriptions: dict[str, str] = field(default_factory=dict)
+    #: The request's identity in its document (``request:<id>``), kept for updates.
+    identity: str = ""
 
 
 # Schemes whose value is computed per request: no fixed credential to keep.

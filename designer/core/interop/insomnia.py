@@ -191,6 +191,7 @@ class _Request:
             headers=headers,
             auth=self.auth(),
             description=r.get_text(item, "description", where),
+            identity="request:" + r.get_text(item, "_id", where) if item.get("_id") else "",
         )
         for index, entry in enumerate(r.get_list(item, "pathParameters", where)):
             p = r.obj(entry, join(join(where, "pathParameters"), index))

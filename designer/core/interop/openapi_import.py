@@ -39,6 +39,7 @@ from ..errors import ImportVersionError
 from ..models import (
     BodyType,
     Call,
+    CallOrigin,
     Environment,
     Method,
     Parameter,
@@ -301,9 +302,10 @@ class _Importer:
         body = (
             self._swagger_body(raw_body, op, where) if self.version == 2 else self._body(op, where)
         )
+        operation_id = r.get_text(op, "operationId", where)
         name, description = _name_and_description(
             r.get_text(op, "summary", where),
-            r.get_text(op, "operationId", where),
+            operation_id,
             r.get_text(op, "description", where),
         )
         use_as = op.get("x-use-as")
@@ -321,6 +323,7 @@ class _Importer:
             body_type=body.body_type,
             body_template=body.template,
             content_type=body.content_type,
+            origin=CallOrigin(key=f"operation:{operation_id}") if operation_id else None,
             **self._response(op, where),
         )
         return call

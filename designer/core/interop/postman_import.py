@@ -303,6 +303,8 @@ class _Importer:
             url="",
             description=description(request.get("description"))
             or description(item.get("description")),
+            # Postman's request id, else its place in the folders: an update's identity.
+            identity="request:" + (r.get_text(item, "id", where) or f"{group}/{prefix}{name}"),
         )
         self.headers(request, raw, at)
         self.url(raw, request.get("url", ""), join(at, "url"))

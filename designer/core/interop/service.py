@@ -8,6 +8,7 @@ the secret store; callers save the workspace and store the secrets.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,7 +17,7 @@ import orjson
 
 from .. import fileio
 from ..errors import ExportError, ImportFormatError, InputError, LookupFailed
-from ..models import Api, Call, Workspace
+from ..models import Api, Call, CallOrigin, Workspace
 from . import EXPORT_FORMATS
 from .bundle import SampleResponse, export_bundle, import_bundle
 from .common import ImportResult, clear_file_samples, select_apis
@@ -34,6 +35,7 @@ from .postman_export import export_postman
 from .postman_import import import_postman
 from .secret_names import RequiredSecret, required_secrets
 from .source import MAX_DOCUMENT_SIZE, parse_document
+from .sync import stamp_source
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -118,13 +120,19 @@ def read_import(
             parse_document(data, source)  # the same one-line refusal as any document
         _no_env_files(env_files, source, "bruno")
         text = fileio.decode_utf8(data, source=source)
-        return _checked("bruno", import_bru_file(text, source), source)
+        location = "" if base is None else os.path.abspath(base)
+        return _checked("bruno", import_bru_file(text, source), source, location, data)
     doc = parse_document(data, source)
     kind = check_kind(doc, source, kind) if kind else detect_document(doc, source)
+    location = "" if base is None else os.path.abspath(base)
     if kind == "bundle":
         _no_env_files(env_files, source, kind)
         contents = import_bundle(doc, source)
         clear_file_samples(contents.result)
+        for api in contents.result.apis:
+            for call in api.calls:
+                call.origin = CallOrigin(key=f"call:{call.id}")
+        stamp_source(contents.result.apis, kind, location, data)
         _check_base_urls(contents.result.apis, source)
         by_ref = {s.ref: s for s in required_secrets(contents.result.apis)}
         required = []
@@ -158,7 +166,7 @@ def read_import(
     else:
         result = _IMPORTERS[kind](doc, source)
     _no_env_files(env_files, source, kind)
-    return _checked(kind, result, source)
+    return _checked(kind, result, source, location, data)
 
 
 def _no_env_files(env_files: Sequence[tuple[bytes, str]], source: str, kind: str) -> None:
@@ -169,10 +177,17 @@ def _no_env_files(env_files: Sequence[tuple[bytes, str]], source: str, kind: str
         )
 
 
-def _checked(kind: str, result: ImportResult, source: str | None = None) -> Imported:
+def _checked(
+    kind: str,
+    result: ImportResult,
+    source: str | None = None,
+    location: str = "",
+    data: bytes = b"",
+) -> Imported:
     clear_file_samples(result)
     _check_base_urls(result.apis, source or result.name)
     hide_credentials(result)
+    stamp_source(result.apis, kind, location, data)
     return Imported(kind, result, required_secrets(result.apis))
 
 
@@ -186,7 +201,10 @@ def read_bruno_folder(path: str) -> Imported:
     if folder.name == "bruno.json" and folder.is_file():
         folder = folder.parent
     result = import_bruno_folder(folder)
-    return _checked("bruno", result, folder.name or str(folder))
+    # The folder is the source; its fingerprint is that of the folder's path (its
+    # files are many: an update reads them all again anyway).
+    location = os.path.abspath(folder)
+    return _checked("bruno", result, folder.name or str(folder), location, location.encode())
 
 
 def _check_base_urls(apis: Sequence[Api], source: str) -> None:

@@ -17,12 +17,13 @@ from designer.core import fileio
 
 if TYPE_CHECKING:
     from designer.core.interop.service import Imported
-    from designer.core.models import Workspace
+    from designer.core.interop.sync import UpdateReport
+    from designer.core.models import Api, Workspace
 
 # The interop package (every importer and exporter) is imported inside the
 # jobs: the main window imports this module at start-up, the jobs run later.
 
-__all__ = ["ExportRequest", "read_curl", "read_file", "write_export"]
+__all__ = ["ExportRequest", "SourceUpdate", "read_curl", "read_file", "read_update", "write_export"]
 
 
 def read_file(path: str, env_files: tuple[str, ...] = ()) -> Imported:
@@ -42,6 +43,36 @@ def read_file(path: str, env_files: tuple[str, ...] = ()) -> Imported:
 
         environment = read_environments(list(env_files))
     return read_import(read_source(path), Path(path).name, base=path, environment=environment)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceUpdate:
+    """An API's next version read from its source, and the API updated from it (not applied)."""
+
+    incoming: Api
+    updated: Api
+    report: UpdateReport
+
+
+def read_update(path: str, api: Api, workspace_path: str | None) -> SourceUpdate:
+    """Read the document at ``path`` and update ``api`` from it (see :mod:`.sync`)."""
+    from designer.core.errors import ImportFormatError
+    from designer.core.interop.service import read_import
+    from designer.core.interop.source import read_source
+    from designer.core.interop.sync import counterpart, relative_location, update_api
+
+    name = Path(path).name
+    imported = read_import(read_source(path), name, base=path)
+    incoming = counterpart(api, imported.result.apis)
+    if incoming is None:
+        names = ", ".join(repr(a.name) for a in imported.result.apis[:5])
+        raise ImportFormatError(
+            f"{name} holds no API like '{api.name}' (it holds {names}): choose its own document"
+        )
+    assert incoming.source is not None
+    incoming.source.location = relative_location(incoming.source.location, workspace_path)
+    updated, report = update_api(api, incoming)
+    return SourceUpdate(incoming, updated, report)
 
 
 def read_curl(command: str) -> Imported:

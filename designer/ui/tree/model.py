@@ -59,6 +59,7 @@ _HOOK = 1 << 30
 #: failed (before it, so that eliding a long name never hides it).
 _STATE_PREFIX = {"busy": "↻ ", "failed": "⚠ "}
 _STATE_TIP = {"busy": "\nInitializing…", "failed": "\nThe last Initialize failed"}
+_GONE_TIP = "\nGone from the API's source document: delete it, or keep it as your own"
 Index = QModelIndex | QPersistentModelIndex
 _ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled  # APIs can be dropped among the APIs
 _ITEM_FLAGS = (
@@ -321,14 +322,17 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return call.name
         if role == Qt.ItemDataRole.DecorationRole:
             return method_icon(call.method.value)
-        if role == Qt.ItemDataRole.FontRole and state:
+        gone = call.origin is not None and call.origin.gone
+        if role == Qt.ItemDataRole.FontRole and (state or gone):
             font = QFont()
             font.setItalic(state == "busy")
+            font.setStrikeOut(gone)  # gone from its API's source document
             return font
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{call.method.value} {call.path or '/'}" + _STATE_TIP.get(state, "")
+            tip = f"{call.method.value} {call.path or '/'}" + _STATE_TIP.get(state, "")
+            return tip + (_GONE_TIP if gone else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{call.method.value} {call.name}"
+            return f"{call.method.value} {call.name}" + (", gone from the source" if gone else "")
         if role == ITEM_ROLE:
             return Item("call", call.id)
         return None

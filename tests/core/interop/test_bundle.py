@@ -26,6 +26,7 @@ from designer.core.interop.merge import OnConflict, merge_apis, plan_merge
 from designer.core.interop.service import merge_import, read_import
 from designer.core.models import Workspace
 from designer.core.structure import ValueType
+from tests.helpers.sync_records import without_sync_records
 
 from .conftest import rich_workspace
 
@@ -33,7 +34,9 @@ from .conftest import rich_workspace
 def _without_samples(ws: Workspace) -> bytes:
     doc = orjson.loads(workspace_file.dumps(ws))
     for api in doc["apis"]:
+        api.pop("source", None)
         for call in api["calls"]:
+            call.pop("origin", None)
             stack = [call["structure"]] if call["structure"] else []
             while stack:
                 node = stack.pop()
@@ -73,7 +76,8 @@ def test_round_trip_with_samples_is_equal(rich: Workspace) -> None:
     data = export_bundle(rich, include_samples=True)
     imported = read_import(data, "team.bundle.json")
     merged = merge_import(None, imported)
-    assert merged.outcome.workspace.apis == rich.apis
+    assert without_sync_records(merged.outcome.workspace.apis) == rich.apis
+    assert {a.source.format for a in merged.outcome.workspace.apis if a.source} == {"bundle"}
     assert imported.result.notes == [SAMPLES_WARNING]
     assert [s.env for s in imported.required][0] == "CD_SECRET_SHOP_AUTH_TOKEN"
 
