@@ -173,7 +173,9 @@ def test_a_single_bru_file_is_detected_and_imported() -> None:
     (call,) = api.calls
     assert (call.name, call.method, call.path) == ("Create order", "POST", "/orders")
     # Nothing defines {{base_url}} in a lone file: the user fills it in.
-    assert "the URLs have no host" in "\n".join(imported.result.notes)
+    assert "its base URL uses base_url, not defined in the document" in "\n".join(
+        imported.result.notes
+    )
 
 
 @pytest.mark.parametrize(
