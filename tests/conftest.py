@@ -11,6 +11,7 @@ import pytest
 
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.leaks import LeakWatch
+from tests.helpers.servers import refusing_port
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -26,6 +27,13 @@ def _memory_keyring(request: pytest.FixtureRequest):
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def refused_port() -> Iterator[int]:
+    """A port on 127.0.0.1 where connections are refused for the whole test."""
+    with refusing_port() as port:
+        yield port
 
 
 # -- Nothing a test starts outlives it ------------------------------------------------

@@ -39,7 +39,6 @@ from designer.core.request import BuiltRequest, build_request
 from designer.core.secrets import MemorySecretStore
 from tests.helpers.servers import (
     FaultServer,
-    free_port,
     huge_body,
     reply,
     reset_mid_body,
@@ -374,8 +373,8 @@ def test_read_timeout_applies_between_chunks(
     assert result.elapsed >= 0.7
 
 
-def test_refused_connection(run_async: Run[ResponseResult]) -> None:
-    port = free_port()
+def test_refused_connection(run_async: Run[ResponseResult], refused_port: int) -> None:
+    port = refused_port
     with pytest.raises(ConnectionRefusedError_) as info:
         fetch(run_async, get(f"http://127.0.0.1:{port}/"))
     assert str(info.value) == (

@@ -12,13 +12,14 @@ request head has been read; the server closes the connection afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import select
 import socket
 import struct
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "gzip_bomb",
     "huge_body",
     "redirect",
+    "refusing_port",
     "reply",
     "reset_mid_body",
     "sequence",
@@ -145,11 +147,24 @@ def _head(status: str = "200 OK", headers: dict[str, str] | None = None) -> byte
 
 
 def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on: connecting to it is refused."""
+    """A port on 127.0.0.1 that nothing listens on now (another program may take it
+    later: to have connections refused, use :func:`refusing_port`)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections for as long as the block runs.
+
+    It is bound, so no other program can start listening on it meanwhile, but
+    not listening, so a connection gets a reset (refused) at once.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 def reply(
