@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-__all__ = ["LeakWatch", "Running"]
+import pytest
+
+__all__ = ["LeakCheck", "LeakWatch", "Running"]
 
 #: How long a thread or process that was just told to stop may take to end
 #: before it counts as left running. Only a leak ever waits this long.
@@ -178,10 +182,95 @@ class LeakWatch:
         lines = []
         for thing in still_running(new):
             owner = self.owners.get(thing)
-            started = owner.what if owner else "no test (collection or a plugin)"
+            started = owner.what if owner else _NO_TEST
             lines.append(f"{thing.describe()}, started by {started}")
         return lines
 
     def report(self) -> list[str]:
         found, self.found = self.found, []
         return found
+
+
+_NO_TEST = "no test (collection or a plugin)"
+
+
+class LeakCheck:
+    """The pytest plugin: what a test left running is an error at its teardown; what a
+    module- or session-scoped fixture left, an error at the teardown of the test that
+    finalized it; anything else still running after the last test fails the run."""
+
+    def __init__(self) -> None:
+        self.watch: LeakWatch | None = None
+        self.test = _NO_TEST  # "test NODEID" while a test runs
+
+    def _attribute_to_test(self) -> None:
+        if self.watch is not None:
+            self.watch.started_by(self.test)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        self.watch = LeakWatch()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_setup(self, item: pytest.Item) -> Iterator[None]:
+        self.test = f"test {item.nodeid}"
+        try:
+            return (yield)
+        finally:
+            self._attribute_to_test()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        try:
+            return (yield)
+        finally:
+            self._attribute_to_test()
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_teardown(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Iterator[None]:
+        try:
+            return (yield)
+        finally:
+            self._attribute_to_test()
+            self.test = _NO_TEST
+            if self.watch is not None:
+                self.watch.check_test(item.nodeid)
+                if leaks := self.watch.report():
+                    pytest.fail("\n".join(leaks), pytrace=False)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_fixture_setup(
+        self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+    ) -> Iterator[Any]:
+        if fixturedef.scope == "function" or self.watch is None:
+            return (yield)
+        self._attribute_to_test()  # what the test's narrower fixtures started so far
+        try:
+            return (yield)
+        finally:
+            self.watch.started_by(
+                f"fixture {fixturedef.argname!r} ({fixturedef.scope} scope)", key=id(fixturedef)
+            )
+
+    def pytest_fixture_post_finalizer(
+        self, fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest
+    ) -> None:
+        if fixturedef.scope != "function" and self.watch is not None:
+            self._attribute_to_test()
+            self.watch.check_fixture(id(fixturedef), fixturedef.argname)
+
+    @pytest.hookimpl(trylast=True)  # after the session-scoped fixtures are finalized
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if self.watch is None:
+            return
+        lines = self.watch.report() + self.watch.left_at_exit()
+        if not lines:
+            return
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.ensure_newline()
+            reporter.write_sep("=", "left running after the last test", red=True)
+            for line in lines:
+                reporter.write_line(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
