@@ -15,7 +15,6 @@ import pytest
 from designer import cli
 from designer.core import workspace_file as wf
 from designer.core.models import Api, Call, Parameter, Placement, Workspace
-from tests.helpers.servers import free_port
 
 PREFIX = "connector-designer: error: "
 BODY = b'{"data": [{"id": 1, "email": "a@example.com"}, {"id": 2, "email": null, "extra": true}]}'
@@ -160,8 +159,8 @@ def test_init_failures_are_one_line_and_change_nothing(
     assert path.read_bytes() == before
 
 
-def test_init_refused_connection_in_a_real_process(tmp_path: Path) -> None:
-    port = free_port()
+def test_init_refused_connection_in_a_real_process(tmp_path: Path, refused_port: int) -> None:
+    port = refused_port
     path = _workspace(tmp_path, f"http://127.0.0.1:{port}", Call(name="down", path="/x"))
     result = subprocess.run(
         [sys.executable, "-m", "designer", "init", str(path)],

@@ -3,6 +3,11 @@
 Each case asserts the exit code, the exact message and how long the command
 took. The process is warmed up first, so the time measured is the network's,
 not the import of the command's modules.
+
+A limit is never fired early, so the lower bounds are exact. The upper bounds
+only have to tell the limit that should end the call from the next thing that
+would (a longer limit, or a server that never stops): they sit halfway or more
+from it, since a loaded machine delays any step by a second or more.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ def _init(
     return code, out, err, elapsed
 
 
+#: Well below the default read timeout (30 s), the next limit that would end a call
+#: that hangs, and far above what an answered call takes even on a loaded machine.
+PROMPTLY = 10.0
+
+
 def _address(port: int) -> str:
     return f"127.0.0.1:{port} (Shop/Fetch)"
 
@@ -82,8 +92,8 @@ def test_trickle_stops_at_the_deadline(
         f"{PREFIX}No complete response from 'Shop/Fetch' within the deadline of 2 s: "
         f"raise it with --deadline {SETTINGS} or try again\n"
     )
-    # Per-read timeouts never fire (a byte every 0.2 s); the deadline does, on time.
-    assert 2.0 <= elapsed < 3.0
+    # Per-read timeouts never fire (a byte every 0.2 s, for 200 s); the deadline does.
+    assert 2.0 <= elapsed < PROMPTLY
     print(f"trickle: deadline 2 s, init ended after {elapsed:.2f} s")
     assert path.read_bytes() == before
 
@@ -93,13 +103,13 @@ def test_never_answering_server_hits_the_read_timeout(
 ) -> None:
     server = serve(s.stall(send_head=False))
     path = _workspace(tmp_path, server.url)
-    code, out, err, elapsed = _init(capsys, path, "--timeout", "1", "--deadline", "5")
+    code, out, err, elapsed = _init(capsys, path, "--timeout", "1", "--deadline", "30")
     assert (code, out) == (1, "")
     assert err == (
         f"{PREFIX}Timed out after 1 s waiting for {_address(server.port)}: "
         f"raise the read timeout with --timeout {SETTINGS} or try again\n"
     )
-    assert 1.0 <= elapsed < 2.0
+    assert 1.0 <= elapsed < PROMPTLY
 
 
 def test_never_answering_server_hits_the_deadline_first(
@@ -110,7 +120,7 @@ def test_never_answering_server_hits_the_deadline_first(
     code, _, err, elapsed = _init(capsys, path, "--timeout", "30", "--deadline", "1")
     assert code == 1
     assert err.startswith(f"{PREFIX}No complete response from 'Shop/Fetch' within the deadline")
-    assert 1.0 <= elapsed < 2.0
+    assert 1.0 <= elapsed < PROMPTLY
 
 
 def test_reset_mid_body(capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve) -> None:
@@ -122,7 +132,7 @@ def test_reset_mid_body(capsys: pytest.CaptureFixture[str], tmp_path: Path, serv
         f"{PREFIX}Connection to {_address(server.port)} was lost while receiving the "
         f"response: try again\n"
     )
-    assert elapsed < 2.0
+    assert elapsed < PROMPTLY
 
 
 def test_truncated_body_is_a_lost_connection(
@@ -136,7 +146,7 @@ def test_truncated_body_is_a_lost_connection(
         f"{PREFIX}Connection to {_address(server.port)} was lost while receiving the "
         f"response: try again\n"
     )
-    assert elapsed < 2.0
+    assert elapsed < PROMPTLY
 
 
 def test_short_content_length_keeps_the_stored_structure(
@@ -164,7 +174,7 @@ def test_short_content_length_keeps_the_stored_structure(
     kept = wf.load(path).apis[0].calls[0].structure
     assert kept is not None
     assert kept.type is ValueType.OBJECT
-    assert elapsed < 2.0
+    assert elapsed < PROMPTLY
 
     code, _, err, _ = _init(capsys, path, "--save", "--force")
     assert code == 0, err
@@ -184,7 +194,7 @@ def test_gzip_bomb_stops_at_the_size_cap(
         f"{PREFIX}Response from {_address(server.port)} is larger than the size cap of 1 MB: "
         f"raise it with --max-size {SETTINGS}\n"
     )
-    assert elapsed < 3.0
+    assert elapsed < PROMPTLY
 
 
 def test_stacked_gzip_is_capped_by_decoded_bytes(
@@ -226,18 +236,18 @@ def test_more_than_two_stacked_codings_are_refused(
 def test_429_names_rate_limiting_and_retry_after(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
 ) -> None:
-    limited = s.reply(b"{}", status="429 Too Many Requests", headers={"Retry-After": "7"})
+    limited = s.reply(b"{}", status="429 Too Many Requests", headers={"Retry-After": "60"})
     server = serve(limited)
     path = _workspace(tmp_path, server.url)
     code, out, err, elapsed = _init(capsys, path)
     assert (code, out) == (1, "")
     assert err == (
         f"{PREFIX}Call 'Fetch' returned 429 Too Many Requests: the server is rate limiting "
-        "requests; it asks to wait 7 s (Retry-After). Try again later, or use --retry N to "
+        "requests; it asks to wait 60 s (Retry-After). Try again later, or use --retry N to "
         "wait and retry automatically\n"
     )
     assert "credentials" not in err
-    assert elapsed < 1.0
+    assert elapsed < PROMPTLY  # did not wait
 
 
 def test_retry_waits_for_retry_after(
@@ -250,23 +260,23 @@ def test_retry_waits_for_retry_after(
     assert code == 0, err
     assert "ok: boolean  = true" in out
     assert server.connections == 2
-    assert 1.0 <= elapsed < 2.0
+    assert 1.0 <= elapsed < PROMPTLY
 
 
 def test_retry_after_past_the_deadline_fails_at_once(
     capsys: pytest.CaptureFixture[str], tmp_path: Path, serve: Serve
 ) -> None:
-    limited = s.reply(b"{}", status="429 Too Many Requests", headers={"Retry-After": "30"})
+    limited = s.reply(b"{}", status="429 Too Many Requests", headers={"Retry-After": "60"})
     server = serve(limited)
     path = _workspace(tmp_path, server.url)
-    code, _, err, elapsed = _init(capsys, path, "--retry", "3", "--deadline", "5")
+    code, _, err, elapsed = _init(capsys, path, "--retry", "3", "--deadline", "20")
     assert code == 1
     assert err == (
-        f"{PREFIX}Call 'Fetch' is rate limited: the server asks to wait 30 s (Retry-After), "
-        f"past the deadline of 5 s; raise it with --deadline {SETTINGS} or try again later\n"
+        f"{PREFIX}Call 'Fetch' is rate limited: the server asks to wait 60 s (Retry-After), "
+        f"past the deadline of 20 s; raise it with --deadline {SETTINGS} or try again later\n"
     )
     assert server.connections == 1
-    assert elapsed < 1.0
+    assert elapsed < PROMPTLY  # did not wait for the deadline
 
 
 def test_redirect_loop_stops_at_the_redirect_limit(
@@ -281,7 +291,7 @@ def test_redirect_loop_stops_at_the_redirect_limit(
         f"check the URL or raise it with --max-redirects {SETTINGS}\n"
     )
     assert server.connections == 4
-    assert elapsed < 2.0
+    assert elapsed < PROMPTLY
 
 
 def test_cross_origin_redirect_is_followed(
@@ -294,7 +304,7 @@ def test_cross_origin_redirect_is_followed(
     assert code == 0, err
     assert "moved: boolean  = true" in out
     assert other.connections == 1
-    assert elapsed < 2.0
+    assert elapsed < PROMPTLY
 
 
 @pytest.fixture
@@ -324,7 +334,7 @@ def test_tls_to_a_plain_port(
         "speak TLS on this port; check whether the base URL should start with http:// "
         "instead of https://\n"
     )
-    assert elapsed < 2.0
+    assert elapsed < PROMPTLY
 
 
 @pytest.mark.parametrize(

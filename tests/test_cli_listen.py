@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from pathlib import Path
@@ -15,7 +16,6 @@ from designer import cli
 from designer.core import workspace_file as wf
 from designer.core.models import Api, Webhook, Workspace
 from designer.core.webhooks.signature import sign
-from tests.helpers.servers import free_port
 
 CANARY = "whsec_CANARY_7d41c0ffee"
 ENV = "CD_SECRET_SHOP_WEBHOOK_ORDER_PAID_SIGNING_SECRET"
@@ -30,23 +30,45 @@ def shop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _run(argv: list[str]) -> tuple[threading.Thread, dict[str, Any]]:
-    result: dict[str, Any] = {}
-    thread = threading.Thread(target=lambda: result.setdefault("code", cli.main(argv)))
-    thread.start()
-    return thread, result
+class _Listener:
+    """``listen`` running in a thread, on port 0: the system picks a free port, which
+    the command announces once it listens (a port picked beforehand could be taken
+    by another program before the command bound it)."""
+
+    def __init__(self, capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+        self.capsys, self.out, self.err = capsys, "", ""
+        self.result: dict[str, Any] = {}
+        # A daemon: a test that fails before the last request cannot hang the run.
+        self.thread = threading.Thread(
+            target=lambda: self.result.setdefault("code", cli.main([*argv, "--port", "0"])),
+            daemon=True,
+        )
+        self.thread.start()
+        deadline = time.monotonic() + 60
+        while (found := re.search(r"Listening on (http://127\.0\.0\.1:\d+)", self.read())) is None:
+            assert self.thread.is_alive(), f"listen ended before it listened: {self.err}"
+            assert time.monotonic() < deadline, "listen did not start listening"
+            time.sleep(0.02)
+        self.url = found.group(1)
+
+    def read(self) -> str:
+        out, err = self.capsys.readouterr()
+        self.out, self.err = self.out + out, self.err + err
+        return self.out
+
+    def code(self) -> int:
+        """The exit code, once the command has ended (it ends after --count requests)."""
+        self.thread.join(60)
+        assert not self.thread.is_alive(), "listen did not end"
+        self.read()
+        return int(self.result["code"])
 
 
 def _send(url: str, body: bytes, secret: str | None) -> int:
     headers = {"Content-Type": "application/json"}
     if secret:
         headers.update([sign(HOOK, secret, body)])
-    for _ in range(100):  # until the listener is up
-        try:
-            return httpx.post(url, content=body, headers=headers).status_code
-        except httpx.ConnectError:
-            time.sleep(0.05)
-    raise AssertionError("the listener never came up")
+    return httpx.post(url, content=body, headers=headers).status_code
 
 
 def _event(n: int, **extra: Any) -> bytes:
@@ -56,17 +78,15 @@ def _event(n: int, **extra: Any) -> bytes:
 def test_listen_captures_verifies_saves_and_replays(
     shop: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    port = free_port()
     keep = tmp_path / "captured.json"
     argv = ["listen", str(shop), "--webhook", "Shop/order paid", "--path", "/hooks/stripe"]
-    argv += ["--signature", "stripe", "--port", str(port), "--count", "2", "--save"]
-    thread, result = _run([*argv, "--keep", str(keep), "--status", "202"])
-    url = f"http://127.0.0.1:{port}/hooks/stripe"
+    argv += ["--signature", "stripe", "--count", "2", "--save"]
+    listener = _Listener(capsys, [*argv, "--keep", str(keep), "--status", "202"])
+    url = f"{listener.url}/hooks/stripe"
     assert _send(url, _event(1), CANARY) == 202
     assert _send(url, _event(2, coupon=None), CANARY) == 202
-    thread.join(10)
-    assert result["code"] == 0
-    captured = capsys.readouterr()
+    assert listener.code() == 0
+    captured = listener
     assert captured.out.startswith(f"Listening on {url} for the next 2 POST request(s)")
     assert "[1] POST /hooks/stripe · " in captured.out
     assert "signature verified" in captured.out
@@ -77,22 +97,14 @@ def test_listen_captures_verifies_saves_and_replays(
     assert "Added webhook 'Shop/order paid'" in captured.err
 
     # Replay to a second listener: signatures recomputed from the stored secret.
-    port2 = free_port()
-    thread, result = _run(
-        ["listen", str(shop), "--webhook", "Shop/order paid", "--port", str(port2), "--count", "2"]
+    second = _Listener(
+        capsys, ["listen", str(shop), "--webhook", "Shop/order paid", "--count", "2"]
     )
-    for _ in range(100):
-        try:
-            httpx.get(f"http://127.0.0.1:{port2}/")
-            break
-        except httpx.ConnectError:
-            time.sleep(0.05)
-    to = f"http://127.0.0.1:{port2}/hooks/stripe"
+    to = f"{second.url}/hooks/stripe"
     replay = ["listen", str(shop), "--webhook", "Shop/order paid", "--replay", str(keep)]
     assert cli.main([*replay, "--to", to]) == 0
-    thread.join(10)
-    assert result["code"] == 0
-    out = capsys.readouterr()
+    assert second.code() == 0
+    out = second
     assert "→ 200 (signed anew)" in out.out
     assert out.out.count("signature verified") == 2
 
@@ -102,13 +114,11 @@ def test_listen_captures_verifies_saves_and_replays(
 
 
 def test_wrong_secret_is_reported_and_fails(shop: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    port = free_port()
     argv = ["listen", str(shop), "--webhook", "Shop/order paid", "--path", "/hooks/stripe"]
-    thread, result = _run([*argv, "--signature", "stripe", "--port", str(port)])
-    assert _send(f"http://127.0.0.1:{port}/hooks/stripe", _event(1), "whsec_wrong") == 200
-    thread.join(10)
-    assert result["code"] == 1
-    out = capsys.readouterr()
+    listener = _Listener(capsys, [*argv, "--signature", "stripe"])
+    assert _send(f"{listener.url}/hooks/stripe", _event(1), "whsec_wrong") == 200
+    assert listener.code() == 1
+    out = listener
     assert (
         "signature NOT verified: the Stripe-Signature does not match the signing secret" in out.out
     )

@@ -215,10 +215,10 @@ def test_an_unknown_param_is_refused_with_a_suggestion_and_the_list(
 
 
 def test_a_param_of_the_api_is_accepted_before_any_request(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, refused_port: int
 ) -> None:
     # Nothing listens: reaching the network proves the name was accepted.
-    port = free_port()
+    port = refused_port
     api = Api(
         name="Bin",
         base_url=f"http://127.0.0.1:{port}",

@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +24,6 @@ import pytest
 from designer import cli
 from designer.cli.main import _gui_parser as gui_parser
 from designer.core.demo_server import start_demo_server
-from tests.helpers.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -309,24 +307,28 @@ def _first_line(out: str, err: str) -> str:
 def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
     lines = walkthrough(README.read_text(encoding="utf-8"))
     assert len(lines) >= 4, "the Command line section lost its walk-through"
-    port = str(free_port())
     env = _environment(tmp_path)
     work = tmp_path / "work"
     work.mkdir()
     background: list[subprocess.Popen[str]] = []
-    # The README starts the demo API itself; should it stop doing so, the test serves it.
+    # The README starts the demo API itself, on port 0 here (the system picks a free
+    # one, which it announces); should it stop doing so, the test serves it.
+    port: str | None = None
     demo = None
     if not any("demo_server" in line.command for line in lines):
-        demo = start_demo_server(int(port))
+        demo = start_demo_server(0)
+        port = demo.url.rsplit(":", 1)[1]
     try:
         for line in lines:
             where = f"README.md line {line.number}: {line.command}"
             assert line.expected is not None, (
                 f'{where}: end it with a comment quoting its first line of output, # "…"'
             )
-            command = line.command.replace(f":{README_PORT}", f":{port}")
-            command = command.replace(f"demo_server {README_PORT}", f"demo_server {port}")
-            expected = line.expected.replace(f":{README_PORT}", f":{port}")
+            command = line.command.replace(f"demo_server {README_PORT}", "demo_server 0")
+            # Until the server has said which port it has, its address can be any.
+            actual = port or "…"
+            command = command.replace(f":{README_PORT}", f":{actual}")
+            expected = line.expected.replace(f":{README_PORT}", f":{actual}")
             if command.endswith("&"):
                 # A server: started in the background, it must announce itself.
                 process = subprocess.Popen(
@@ -343,7 +345,9 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
                 assert first_line_matches(expected, first), (
                     f"{where}: printed {first!r}, not {expected!r}"
                 )
-                _wait_for_port(int(port))
+                announced = re.search(r"127\.0\.0\.1:(\d+)", first)
+                assert announced, f"{where}: printed {first!r}, which names no address"
+                port = announced.group(1)
                 continue
             done = subprocess.run(
                 ["bash", "-o", "pipefail", "-c", command],
@@ -369,15 +373,3 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
             process.wait(timeout=10)
             if process.stdout is not None:
                 process.stdout.close()
-
-
-def _wait_for_port(port: int) -> None:
-    import socket
-
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")

@@ -137,6 +137,9 @@ class AsyncOp(Generic[T]):
             self._deliver(self._on_success, result)
             return result
         finally:
+            # Done here, not only in the task's done callback: that one runs a turn of
+            # the loop later, and never if the loop is closed in between.
+            _running.discard(self)
             self._deliver(self._on_finally)
 
     def _deliver(self, callback: Callable[..., None] | None, *args: Any) -> None:

@@ -5,7 +5,9 @@ to a recovery file in the user data directory (never next to the user's
 file, which may be under version control). The timer's writes happen in a
 thread of their own: the window takes a snapshot (copies of lists, no deep
 copy) and the thread turns it into JSON one call at a time and writes it, so
-autosaving a workspace of thousands of calls never stalls typing. A clean save or close removes
+autosaving a workspace of thousands of calls never stalls typing. The thread
+ends with its write, so nothing is left running between writes or after the
+window has closed. A clean save or close removes
 the file, so a recovery file that survives is evidence of a crash.
 
 The workspace models have no secret fields, so a recovery file holds no
@@ -18,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -143,7 +146,6 @@ class Recovery(QObject):
         # returns to the same index with different content.
         self._changes = 0
         self._written_changes = -1
-        self._thread: ThreadPoolExecutor | None = None
         self._pending: Future[None] | None = None
         self._background_done.connect(self._after_background_write)
         doc.undo_stack.indexChanged.connect(self._count_change)
@@ -179,11 +181,8 @@ class Recovery(QObject):
         if self._written == self.file_for() and self._written_changes == self._changes:
             return  # nothing changed since the last write
         target, changes = self.file_for(), self._changes
-        if self._thread is None:
-            self._thread = ThreadPoolExecutor(1, thread_name_prefix="recovery")
-        pending = self._thread.submit(
-            _write_file, self._directory, target, self._meta(), _snapshot(doc.workspace)
-        )
+        job = (self._directory, target, self._meta(), _snapshot(doc.workspace))
+        pending: Future[None] = Future()
         self._pending = pending
 
         def done(future: Future[None]) -> None:  # in the writing thread
@@ -193,6 +192,16 @@ class Recovery(QObject):
             self._background_done.emit(target, changes, error is not None)
 
         pending.add_done_callback(done)
+
+        def write() -> None:  # one write at a time: the timer waits for this one's report
+            try:
+                _write_file(*job)
+            except BaseException as exc:  # noqa: BLE001 - reported by done()
+                pending.set_exception(exc)
+            else:
+                pending.set_result(None)
+
+        threading.Thread(target=write, name="recovery").start()
 
     def _after_background_write(self, target: Path, changes: int, failed: bool) -> None:
         if self._pending is None:

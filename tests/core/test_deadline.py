@@ -40,7 +40,9 @@ def test_deadline_stops_a_trickling_body(run_async: Any, fault_server: Any) -> N
             return time.monotonic() - started
 
     elapsed = run_async(go())
-    assert 1.0 <= elapsed < 1.5
+    # Never early; the upper bound only tells the deadline from the trickle's
+    # 1000 s, with room for a loaded machine.
+    assert 1.0 <= elapsed < 10.0
     # The transfer stopped: the server sees the client hang up.
     assert server.served.wait(5)
 

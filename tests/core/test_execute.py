@@ -41,7 +41,6 @@ from designer.core.request import BuiltRequest, build_request
 from designer.core.secrets import MemorySecretStore
 from tests.helpers.servers import (
     FaultServer,
-    free_port,
     huge_body,
     reply,
     reset_mid_body,
@@ -420,15 +419,16 @@ def test_read_timeout_applies_between_chunks(
     slow = fault_server(trickle(chunks=3, interval=1.0))
     with pytest.raises(RequestTimeoutError, match="Timed out after 0.3 s"):
         fetch(run_async, get(slow.url), ExecutionSettings(read_timeout=0.3))
-    # A steady trickle may take longer than the timeout in total.
-    steady = fault_server(trickle(chunks=8, interval=0.1))
-    result = fetch(run_async, get(steady.url), ExecutionSettings(read_timeout=0.5))
-    assert result.body == b"x" * 8
-    assert result.elapsed >= 0.7
+    # A steady trickle may take longer than the timeout in total. (The gaps are
+    # far below the timeout, so a loaded machine's delays never reach it.)
+    steady = fault_server(trickle(chunks=16, interval=0.1))
+    result = fetch(run_async, get(steady.url), ExecutionSettings(read_timeout=1.2))
+    assert result.body == b"x" * 16
+    assert result.elapsed > 1.2
 
 
-def test_refused_connection(run_async: Run[ResponseResult]) -> None:
-    port = free_port()
+def test_refused_connection(run_async: Run[ResponseResult], refused_port: int) -> None:
+    port = refused_port
     with pytest.raises(ConnectionRefusedError_) as info:
         fetch(run_async, get(f"http://127.0.0.1:{port}/"))
     assert str(info.value) == (

@@ -16,6 +16,7 @@ Use it from a test module as::
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,10 +42,12 @@ def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:
             task.cancel()
-        # Let cancelled tasks unwind (their finally blocks) before the loop goes.
-        for _ in range(50):
-            if all(t.done() for t in pending):
-                break
+        # Let cancelled tasks unwind (their finally blocks) before the loop goes, and
+        # their done callbacks run (a turn later): however long a loaded machine takes.
+        deadline = time.monotonic() + 10
+        while not all(t.done() for t in pending) and time.monotonic() < deadline:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        for _ in range(3):
             app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
         # Not loop.stop(): it calls QApplication.exit(), after which every
         # nested QEventLoop (qtbot.wait) returns at once for the rest of the session.

@@ -12,6 +12,7 @@ request head has been read; the server closes the connection afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import select
 import socket
@@ -19,7 +20,7 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "gzip_layers",
     "huge_body",
     "redirect",
+    "refusing_port",
     "reply",
     "reset_mid_body",
     "sequence",
@@ -147,11 +149,24 @@ def _head(status: str = "200 OK", headers: dict[str, str] | None = None) -> byte
 
 
 def free_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on: connecting to it is refused."""
+    """A port on 127.0.0.1 that nothing listens on now (another program may take it
+    later: to have connections refused, use :func:`refusing_port`)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
     return port
+
+
+@contextlib.contextmanager
+def refusing_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that refuses connections for as long as the block runs.
+
+    It is bound, so no other program can start listening on it meanwhile, but
+    not listening, so a connection gets a reset (refused) at once.
+    """
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
 
 
 def reply(

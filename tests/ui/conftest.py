@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMessageBox
 
 from designer.core.secrets import MemorySecretStore
+from designer.ui import ops
 from designer.ui.app import LazyExecutor
 from designer.ui.document import Document
 from designer.ui.files import FileActions
@@ -54,13 +53,13 @@ def window(qtbot, settings, secrets, tmp_path, monkeypatch):
     return win
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(autouse=True)
 def _stop_worker_processes():
-    """The response panel warms up worker processes; stop them before the interpreter exits."""
+    """A response panel warms up the worker pool as soon as it shows a call, and jobs
+    start processes of their own: each test stops those it started, as quitting the
+    app does, so none outlives it (or the run, which prints a traceback at exit)."""
     yield
-    workers = sys.modules.get("designer.ui.workers")
-    if workers is not None:
-        workers.shutdown_workers()
+    ops.shutdown_workers()
 
 
 @pytest.fixture

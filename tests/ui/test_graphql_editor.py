@@ -97,7 +97,6 @@ def test_load_schema_complete_check_and_add_a_call(window, demo, loop, closing, 
     window.resize(1100, 760)
     qtbot.wait(50)
     window.grab().save(str(tmp_path / "graphql-editor.png"))
-    window.grab().save("/tmp/graphql-editor.png")
 
 
 def test_a_failed_introspection_is_shown_inline(window, demo, loop, closing, qtbot):

@@ -55,7 +55,8 @@ def test_listen_capture_cancel_and_save(window, loop, qtbot, secrets, tmp_path):
     )
     sender.start()
     qtbot.waitUntil(lambda: len(dialog.listener.captured) == 2, timeout=WAIT)
-    sender.join(5)
+    sender.join(30)
+    assert not sender.is_alive()
     log = dialog.log.toPlainText()
     assert "[1] POST /hooks/github · " in log
     assert "signature verified" in log
@@ -66,7 +67,7 @@ def test_listen_capture_cancel_and_save(window, loop, qtbot, secrets, tmp_path):
     assert index.isValid()
     dialog.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     window.resize(1000, 700)
-    dialog.grab().save("/tmp/listen-dialog.png")
+    dialog.grab().save(str(tmp_path / "listen-dialog.png"))
 
     dialog.cancel.click()  # Cancel before the count is reached
     qtbot.waitUntil(lambda: dialog.listen.isEnabled(), timeout=WAIT)

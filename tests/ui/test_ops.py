@@ -55,6 +55,21 @@ def test_success_then_finally(qtbot, loop, parent) -> None:
     assert not op.running
 
 
+def test_an_op_counts_as_running_until_its_work_ends_not_a_loop_turn_later(
+    qtbot, loop, parent
+) -> None:
+    # Its task's done callback runs a turn of the loop later, or never when the loop
+    # closes first; an op left counted as running made later waits for all ops hang.
+    seen: list[bool] = []
+
+    async def work() -> int:
+        return 1
+
+    op = AsyncOp(parent, work).finally_(lambda: seen.append(op in ops._running)).run()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [False]
+
+
 def test_designer_error_goes_to_failure(qtbot, loop, parent) -> None:
     events: list[str] = []
 

@@ -38,6 +38,18 @@ def test_timer_writes_when_dirty(doc, tmp_path, qtbot):
     recovery.timer.stop()
 
 
+def test_no_thread_is_left_running_between_autosaves(doc, tmp_path, qtbot):
+    import threading
+
+    recovery = Recovery(doc, tmp_path, interval_ms=60_000)
+    edits.add_api(doc)
+    _autosave(recovery, qtbot)
+    assert any(tmp_path.iterdir())
+    # The writing thread ended with its write: an idle window (or a closed one) keeps none.
+    qtbot.waitUntil(lambda: not [t for t in threading.enumerate() if t.name.startswith("recovery")])
+    recovery.timer.stop()
+
+
 def test_no_secret_reaches_the_recovery_file(doc, tmp_path, secrets):
     from designer.core.models import secret_ref
 

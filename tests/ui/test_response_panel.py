@@ -24,7 +24,6 @@ from designer.ui.response import panel as panel_module
 from designer.ui.response.manual_dialog import ManualResponse
 from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.structure_model import INCLUDE, SAMPLE, TYPE
-from tests.helpers.servers import free_port
 from tests.helpers.shape_server import ShapeServer
 from tests.helpers.slow_jobs import late_infer_spooled, never_done
 
@@ -246,8 +245,8 @@ def test_overrides_survive_a_reinitialize(qtbot, panel, shape_server) -> None:
     assert panel.ui.summaryLabel.text() == "Re-initialized: no changes."
 
 
-def test_refused_connection_is_explained_inline(qtbot, panel) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
+def test_refused_connection_is_explained_inline(qtbot, panel, refused_port) -> None:
+    url = f"http://127.0.0.1:{refused_port}"
     panel.set_call(_api(url), Call(name="Nothing there"))
     _initialize(qtbot, panel)
     message = panel.ui.message

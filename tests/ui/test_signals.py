@@ -36,6 +36,14 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
+def _wait_for_exit(pids: list[int], timeout: float = 20.0) -> list[int]:
+    """Those of ``pids`` still running after up to ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and any(_running(pid) for pid in pids):
+        time.sleep(0.05)
+    return [pid for pid in pids if _running(pid)]
+
+
 def _start_app(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
     home = tmp_path / "home"
     env = dict(
@@ -68,16 +76,18 @@ def _start_app(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[int]]:
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
 def test_signal_quits_cleanly_without_leaks(tmp_path: Path, signum: int) -> None:
     app, children = _start_app(tmp_path)
-    started = time.monotonic()
     app.send_signal(signum)
     try:
-        code = app.wait(10)
+        # Quitting does not wait for a busy worker (it is stopped); the bound only
+        # keeps a hang from stalling the run, and is generous for a loaded machine.
+        code = app.wait(30)
     finally:
         app.kill()
+        app.wait()
     assert code == 0
-    assert time.monotonic() - started < 5
-    time.sleep(1.0)  # the resource tracker reports leaks as it exits
-    assert [c for c in children if _running(c)] == []
+    # The workers and the resource tracker (which reports leaks as it exits) end
+    # with the app; once they have, everything they printed is in the file.
+    assert _wait_for_exit(children) == []
     err = (tmp_path / "stderr.txt").read_text()
     assert "leaked" not in err
     assert "Traceback" not in err
@@ -87,10 +97,9 @@ def test_workers_die_with_a_killed_app(tmp_path: Path) -> None:
     app, children = _start_app(tmp_path)
     app.send_signal(signal.SIGKILL)
     app.wait(10)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and any(_running(c) for c in children):
-        time.sleep(0.1)
-    assert [c for c in children if _running(c)] == []
+    # They notice within a second (they poll for their parent), or a little later on a
+    # loaded machine.
+    assert _wait_for_exit(children) == []
 
 
 def test_signal_without_a_display_keeps_unsaved_work_for_recovery(window, qtbot, tmp_path):

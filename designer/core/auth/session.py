@@ -11,6 +11,7 @@ used for every call.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -32,8 +33,12 @@ __all__ = ["Authenticator"]
 class Authenticator:
     """Gets and renews the access tokens of APIs; tokens live in ``store``."""
 
-    def __init__(self, store: SecretStore, executor: Executor) -> None:
+    def __init__(
+        self, store: SecretStore, executor: Executor, *, clock: Callable[[], float] = time.time
+    ) -> None:
         self.store, self.executor = store, executor
+        #: The time (epoch seconds) a cached token's expiry is compared with.
+        self.clock = clock
         self._locks: dict[tuple[str, str | None], asyncio.Lock] = {}
 
     def _options(self, api: Api) -> ClientOptions:
@@ -54,7 +59,7 @@ class Authenticator:
         lock = self._locks.setdefault((api.id, environment), asyncio.Lock())
         async with lock:
             cached = load_token(store, scoped)
-            if cached is not None and not force and not cached.expires_soon():
+            if cached is not None and not force and not cached.expires_soon(now=self.clock()):
                 return cached
             token = await self._renew(scoped, store)
             save_token(store, scoped, token)

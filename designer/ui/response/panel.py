@@ -212,7 +212,13 @@ class ResponsePanel(QWidget):
         if not self._warmed:
             # Start a worker process now, so the first Initialize does not wait for one.
             self._warmed = True
-            QTimer.singleShot(500, _warm_up_workers)
+            QTimer.singleShot(500, self, self._warm_up_workers)
+
+    def _warm_up_workers(self) -> None:
+        # Not for a window closed in the meantime: the app may be quitting, and
+        # a pool started after its workers were stopped would outlive it.
+        if self.isVisible():
+            _warm_up_workers()
 
     # -- responses kept between runs ---------------------------------------------------
 

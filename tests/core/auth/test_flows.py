@@ -57,10 +57,16 @@ def api_with(auth: Any, server: srv.OAuthServer) -> tuple[Api, Call]:
     return Api(name="Auth test", base_url=server.url, auth=auth, calls=[call]), call
 
 
-def run_send(run_async: Run, api: Api, call: Call, store: MemorySecretStore) -> Any:
+def run_send(
+    run_async: Run,
+    api: Api,
+    call: Call,
+    store: MemorySecretStore,
+    clock: Callable[[], float] = time.time,
+) -> Any:
     async def go() -> Any:
         async with Executor(ExecutionSettings()) as executor:
-            return await Authenticator(store, executor).send(api, call)
+            return await Authenticator(store, executor, clock=clock).send(api, call)
 
     return run_async(go())
 
@@ -149,8 +155,13 @@ def test_password_grant_refreshes_before_expiry_and_keeps_headers(
     )
     assert run_send(run_async, api, call, store)[1].status == 200
     assert store.get(refresh_ref(api))
-    time.sleep(2.5)  # past three quarters of the 3 s lifetime: refreshed before sending
-    assert run_send(run_async, api, call, store)[1].status == 200
+    token = load_token(store, api)
+    assert token is not None
+    assert token.expires_at is not None
+    # 2.5 s after it was issued, past three quarters of its 3 s lifetime (the
+    # authenticator's clock moves on instead of the test sleeping): refreshed first.
+    later = token.expires_at - 3 + 2.5
+    assert run_send(run_async, api, call, store, lambda: later)[1].status == 200
     assert server.state.grants_seen == ["password", "refresh_token"]
     assert [h.get("X-Tenant") for h in server.state.token_headers] == ["acme", "acme"]
 

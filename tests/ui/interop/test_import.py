@@ -323,7 +323,9 @@ def test_dragging_text_or_several_files_is_refused(window, tmp_path) -> None:
         assert not enter.isAccepted()
 
 
-def test_browser_capture_import_skips_static_assets(window, qtbot, loop, monkeypatch) -> None:
+def test_browser_capture_import_skips_static_assets(
+    window, qtbot, loop, monkeypatch, tmp_path
+) -> None:
     """The app imports HAR captures with the default: API calls only, and says what it left out."""
     dialog = open_preview(window, qtbot, monkeypatch, DATA / "browser-capture.har")
     notes = dialog.findChild(QGroupBox, "importNotes")
@@ -333,7 +335,7 @@ def test_browser_capture_import_skips_static_assets(window, qtbot, loop, monkeyp
     assert "5 CORS preflight requests" in text
     (api,) = dialog._imported.result.apis
     assert len(api.calls) == 5
-    dialog.grab().save("/tmp/har-import-preview.png")
+    dialog.grab().save(str(tmp_path / "har-import-preview.png"))
     dialog.reject()
 
 
