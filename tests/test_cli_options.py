@@ -149,7 +149,8 @@ def test_api_and_name_are_refused_for_documents(
     code, _, err = run(capsys, "import", str(source), "-o", str(target), "--api", "Pets")
     assert code == 1
     assert one_line_error(err) == (
-        "--api and --name apply to a curl command; other imports keep their names"
+        "--api and --name apply to a curl command (and --api to --on-conflict update); "
+        "other imports keep their names"
     )
     assert not target.exists()
 

@@ -306,8 +306,8 @@ def test_curl_export_writes_typed_bodies_and_file_parts(tmp_path: Path) -> None:
     # The blank required integer is a placeholder to fill in, so it stays quoted.
     assert sent["pending"] == "<pending>"
     # The file is named, not read: it need not exist on this machine.
-    assert '--form-string "title=Cat"' in text
-    assert '-F "photo=@~/cats/tom.png"' in text
+    assert "--form-string 'title=Cat'" in text
+    assert "-F 'photo=@~/cats/tom.png'" in text
 
 
 # -- the file ------------------------------------------------------------------------------

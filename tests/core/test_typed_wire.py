@@ -75,7 +75,7 @@ def test_file_part_on_the_wire(
     assert echoed["form"] == {"count": "3", "public": "true"}
     assert echoed["files"] == {"notes": "first line\nsecond line\n"}
     assert built.multipart_files == (("notes", str(notes)),)
-    assert f"-F notes=@{notes}" in built.to_curl()
+    assert f"-F 'notes=@{notes}'" in built.to_curl()
 
 
 def test_binary_file_part_is_previewed_by_name(tmp_path: Path) -> None:

@@ -116,7 +116,7 @@ def test_copy_as_curl_writes_secrets_as_variables(window, editor, secrets, qtbot
     assert "tok-123" not in command
     assert "••••" not in command  # a masked value cannot run
     # The same variable the CLI's curl export and the bundles use.
-    assert '-H "Authorization: Bearer ${CD_SECRET_SHOP_AUTH_TOKEN}"' in command
+    assert "-H 'Authorization: Bearer '\"${CD_SECRET_SHOP_AUTH_TOKEN}\"" in command
     assert "set CD_SECRET_SHOP_AUTH_TOKEN before" in window.statusBar().currentMessage()
 
 

@@ -39,5 +39,12 @@ def test_a_right_click_on_empty_tree_space_offers_to_add(window, qtbot):
     on_item = view.visualRect(window.tree.model.index(0, 0)).center()
     view.customContextMenuRequested.emit(on_item)
     texts = [a.text() for a in view.context_menu.actions() if not a.isSeparator()]
-    assert texts == ["Add &API", "Add &Call", "Re&name", "&Duplicate", "De&lete"]
+    assert texts == [
+        "Add &API",
+        "Add &Call",
+        "Re&name",
+        "&Duplicate",
+        "&Update from Source…",
+        "De&lete",
+    ]
     view.context_menu.close()

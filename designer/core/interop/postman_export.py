@@ -52,6 +52,7 @@ from ..models import (
     auth_secret_fields,
     secret_ref,
 )
+from ..request_body import nest_dotted
 from .common import effective_parameters
 from .postman_examples import example_response, typed_value
 from .secret_names import required_secrets, snake
@@ -248,7 +249,7 @@ class _Exporter:
                     p.name: values[id(p)] if p.private else typed_value(p, values[id(p)])
                     for p in params
                 }
-                raw = orjson.dumps(_nest(typed), option=orjson.OPT_INDENT_2).decode()
+                raw = orjson.dumps(nest_dotted(typed.items()), option=orjson.OPT_INDENT_2).decode()
             return {"mode": "raw", "raw": raw, "options": {"raw": {"language": "json"}}}
         if kind is BodyType.FORM:
             return {"mode": "urlencoded", "urlencoded": [_kv(k, v) for k, v in by_name.items()]}
@@ -300,18 +301,6 @@ def _media(call: Call) -> str:
     if call.body_type is BodyType.RAW:
         return call.content_type.strip() or "text/plain; charset=utf-8"
     return ""  # Postman writes form content types itself
-
-
-def _nest(pairs: dict[str, Any]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for name, value in pairs.items():
-        *parents, leaf = name.split(".")
-        node = root
-        for part in parents:
-            child = node.setdefault(part, {})
-            node = child if isinstance(child, dict) else {}
-        node[leaf] = value
-    return root
 
 
 def export_postman(

@@ -35,6 +35,7 @@ from ..models import (
     Placement,
     secret_ref,
 )
+from ..request_body import nest_dotted
 from .common import effective_parameters
 from .postman_examples import typed_value
 from .secret_names import required_secrets, snake
@@ -74,18 +75,6 @@ class ExportedRequest:
     operation_name: str = ""
     description: str = ""
     expect_success: bool = True
-
-
-def _nest(pairs: dict[str, Any]) -> dict[str, Any]:
-    root: dict[str, Any] = {}
-    for name, value in pairs.items():
-        *parents, leaf = name.split(".")
-        node = root
-        for part in parents:
-            child = node.setdefault(part, {})
-            node = child if isinstance(child, dict) else {}
-        node[leaf] = value
-    return root
 
 
 class Requests:
@@ -214,7 +203,9 @@ class Requests:
                     for p in params
                     if not (p.optional and not values[id(p)].strip())
                 }
-                out.body_text = orjson.dumps(_nest(typed), option=orjson.OPT_INDENT_2).decode()
+                out.body_text = orjson.dumps(
+                    nest_dotted(typed.items()), option=orjson.OPT_INDENT_2
+                ).decode()
             out.body, out.content_type = "json", "application/json"
         elif kind in (BodyType.FORM, BodyType.MULTIPART):
             out.body = "form" if kind is BodyType.FORM else "multipart"

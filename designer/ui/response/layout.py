@@ -252,7 +252,7 @@ class PanelLayout:
         self.tabs.addTab(self.tree, "&Structure")
         self.tabs.addTab(self.raw, "Ra&w")  # Alt+R is the call editor's Request
         self.tabs.addTab(self.headers, "He&aders")  # Alt+H opens the Help menu
-        self.specTab = self.tabs.addTab(self.specPage, "Against s&pec")
+        self.specTab = self.tabs.addTab(self.specPage, "A&gainst spec")  # Alt+P: Parameters
 
         content = QWidget(panel)
         column = QVBoxLayout(content)
