@@ -519,8 +519,12 @@ def _merge_call(
             update.update(response_type=theirs.response_type, structure=theirs.structure)
         else:
             report.notes.append(
-                f"call '{label}': the documented response changed; your structure is kept"
+                f"call '{label}': the documented response changed; your structure is kept, "
+                f"and the Against spec tab compares it with the new one"
             )
+    if base is None or new_base["response"] != base.get("response"):
+        # The documented structure is the document's own, beside the user's structure.
+        update["documented"] = theirs.documented
     parameters = _merge_parameters(
         merge,
         base,

@@ -129,6 +129,9 @@ def test_update_keeps_the_users_work_and_takes_the_documents(
         "seen",
     }
     assert by_id.overrides == {"tag": FieldOverride(include=False)}
+    # The new documented structure shows beside the user's (for the Against spec tab).
+    assert by_id.documented is not None
+    assert "microchip" in by_id.documented.fields
     assert add.overrides["name"].label == "Pet name"
     assert [e.name for e in api.environments] == ["staging"]
     assert any(c.name == "Health" and c.origin is None for c in api.calls)
