@@ -331,6 +331,10 @@ def _usage(message: str) -> int:
     return 2
 
 
+class _NoSuchApi(Exception):
+    """``--api`` names no API of the workspace: a usage error, found on the file as it is."""
+
+
 def _find(ws: Workspace, incoming: Api, wanted: str | None, workspace_path: str) -> int | None:
     """The index of the API ``incoming`` updates: named, else the same source file, else name."""
     from ..core.interop.sync import resolve_location
@@ -339,7 +343,7 @@ def _find(ws: Workspace, incoming: Api, wanted: str | None, workspace_path: str)
         for i, api in enumerate(ws.apis):
             if api.name.casefold() == wanted.casefold():
                 return i
-        return None
+        raise _NoSuchApi(wanted)
     assert incoming.source is not None
     here = incoming.source.location
     if here:
@@ -421,26 +425,27 @@ def _update_from_document(args: argparse.Namespace, imported: Imported, name: st
             api.source.location = relative_location(api.source.location, target)
     prefer_document = args.prefer == "document"
     exists = os.path.exists(target)
-    if args.api is not None and exists:
-        ws = workspace_file.load(target)
-        if not any(a.name.casefold() == args.api.casefold() for a in ws.apis):
-            return _usage(f"no API named '{args.api}' in {target}: --api names the API to update")
-    elif args.api is not None:
+    if args.api is not None and not exists:
         return _usage(f"{target} does not exist: there is no API '{args.api}' to update")
     outcome: list[tuple[Workspace, list[UpdateReport], list[str]]] = []
-    if args.dry_run:
-        current = workspace_file.load(target) if exists else Workspace(name=imported.result.name)
-        outcome.append(_apply(current, imported, args.api, target, prefer_document))
-    else:
-        from ..core.workspace_lock import update
+    try:
+        if args.dry_run:
+            current = (
+                workspace_file.load(target) if exists else Workspace(name=imported.result.name)
+            )
+            outcome.append(_apply(current, imported, args.api, target, prefer_document))
+        else:
+            from ..core.workspace_lock import update
 
-        def change(workspace: Workspace | None) -> Workspace:
-            # Under the workspace's lock, on the file as it is now.
-            base = workspace if workspace is not None else Workspace(name=imported.result.name)
-            outcome.append(_apply(base, imported, args.api, target, prefer_document))
-            return outcome[-1][0]
+            def change(workspace: Workspace | None) -> Workspace:
+                # Under the workspace's lock, on the file as it is now; raising saves nothing.
+                base = workspace if workspace is not None else Workspace(name=imported.result.name)
+                outcome.append(_apply(base, imported, args.api, target, prefer_document))
+                return outcome[-1][0]
 
-        update(target, change)
+            update(target, change)
+    except _NoSuchApi:
+        return _usage(f"no API named '{args.api}' in {target}: --api names the API to update")
     _, reports, added = outcome[-1]
     verb = "Would update" if args.dry_run else "Updated"
     for report in reports:

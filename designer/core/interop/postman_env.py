@@ -18,7 +18,7 @@ from ..errors import ImportFormatError
 from .reader import Reader, join
 from .source import read_document
 
-__all__ = ["PostmanEnvironment", "environment_of", "read_environment", "read_environments"]
+__all__ = ["PostmanEnvironment", "environment_of", "read_environments"]
 
 
 @dataclass(slots=True)
@@ -56,11 +56,6 @@ def _environment(doc: Any, source: str) -> PostmanEnvironment:
     return found
 
 
-def read_environment(path: str | os.PathLike[str]) -> PostmanEnvironment:
-    """The values of the Postman environment file at ``path``."""
-    return _environment(read_document(path), os.fspath(path))
-
-
 def environment_of(
     documents: list[tuple[Any, str]], base: PostmanEnvironment | None = None
 ) -> PostmanEnvironment:
@@ -75,7 +70,4 @@ def environment_of(
 
 def read_environments(paths: list[str]) -> PostmanEnvironment:
     """The values of several environment files, a later file's over an earlier one's."""
-    merged = PostmanEnvironment()
-    for path in paths:
-        merged.update(read_environment(path))
-    return merged
+    return environment_of([(read_document(path), path) for path in paths])
