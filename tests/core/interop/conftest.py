@@ -14,13 +14,39 @@ from designer.core.models import (
     BearerAuth,
     BodyType,
     Call,
+    GraphQLQuery,
     Method,
     Parameter,
     Placement,
     Workspace,
 )
+from designer.core.structure import ValueType
 
 DATA = Path(__file__).parents[2] / "data" / "interop"
+
+
+def graphql_search_call(*, first_optional: bool = False) -> Call:
+    """A GraphQL call with a required text variable and an integer one, as exports meet them."""
+    return Call(
+        name="Search",
+        method=Method.POST,
+        path="/graphql",
+        graphql=GraphQLQuery(
+            query="query Search($term: String!, $first: Int) { products { id } }",
+            operation_name="Search",
+        ),
+        parameters=[
+            Parameter(name="term", value="lamp", placement=Placement.BODY, graphql_type="String!"),
+            Parameter(
+                name="first",
+                value="5",
+                placement=Placement.BODY,
+                type=ValueType.INTEGER,
+                graphql_type="Int",
+                optional=first_optional,
+            ),
+        ],
+    )
 
 
 def rich_workspace() -> Workspace:

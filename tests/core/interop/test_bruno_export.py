@@ -25,7 +25,6 @@ from designer.core.models import (
     BodyType,
     Call,
     Environment,
-    GraphQLQuery,
     Method,
     OAuth2ClientCredentialsAuth,
     Parameter,
@@ -35,7 +34,7 @@ from designer.core.models import (
 )
 from tests.helpers.echo import TOKEN, EchoServer
 
-from .conftest import rich_workspace
+from .conftest import graphql_search_call, rich_workspace
 
 BRU = shutil.which("bru")
 
@@ -52,30 +51,7 @@ def _workspace(origin: str = "https://example.com") -> Workspace:
             name="Catalog",
             base_url=f"{origin}/catalog",
             calls=[
-                Call(
-                    name="Search",
-                    method=Method.POST,
-                    path="/graphql",
-                    graphql=GraphQLQuery(
-                        query="query Search($term: String!, $first: Int) { products { id } }",
-                        operation_name="Search",
-                    ),
-                    parameters=[
-                        Parameter(
-                            name="term",
-                            value="lamp",
-                            placement=Placement.BODY,
-                            graphql_type="String!",
-                        ),
-                        Parameter(
-                            name="first",
-                            value="5",
-                            placement=Placement.BODY,
-                            type=ValueType.INTEGER,
-                            graphql_type="Int",
-                        ),
-                    ],
-                ),
+                graphql_search_call(),
                 Call(
                     name="Celebrity / profile",
                     path="/people/celeb_{username}",

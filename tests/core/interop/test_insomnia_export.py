@@ -11,16 +11,13 @@ from designer.core.models import (
     BodyType,
     Call,
     Environment,
-    GraphQLQuery,
-    Method,
     OAuth2ClientCredentialsAuth,
     Parameter,
     Placement,
-    ValueType,
     Workspace,
 )
 
-from .conftest import rich_workspace
+from .conftest import graphql_search_call, rich_workspace
 
 
 def _workspace() -> Workspace:
@@ -37,31 +34,7 @@ def _workspace() -> Workspace:
                 token_url="https://auth.example.com/token", client_id="app", scope="read"
             ),
             calls=[
-                Call(
-                    name="Search",
-                    method=Method.POST,
-                    path="/graphql",
-                    graphql=GraphQLQuery(
-                        query="query Search($term: String!, $first: Int) { products { id } }",
-                        operation_name="Search",
-                    ),
-                    parameters=[
-                        Parameter(
-                            name="term",
-                            value="lamp",
-                            placement=Placement.BODY,
-                            graphql_type="String!",
-                        ),
-                        Parameter(
-                            name="first",
-                            value="5",
-                            placement=Placement.BODY,
-                            type=ValueType.INTEGER,
-                            graphql_type="Int",
-                            optional=True,
-                        ),
-                    ],
-                ),
+                graphql_search_call(first_optional=True),
                 Call(
                     name="Celebrity",
                     path="/people/celeb_{username}",
