@@ -117,15 +117,13 @@ def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -
     from ..core import workspace_file
     from ..core.interop.merge import OnConflict
     from ..core.interop.service import merge_import
-    from ..core.interop.sync import relative_location
+    from ..core.interop.sync import locate_sources
     from .output import stderr_note, stdout_bytes, stdout_text
 
+    target: str | None = args.output
+    locate_sources(imported.result.apis, target)
     if args.on_conflict == "update":
         return _update_from_document(args, imported, name)
-    target: str | None = args.output
-    for api in imported.result.apis:
-        if api.source is not None:
-            api.source.location = relative_location(api.source.location, target)
     if target is None:
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
         stdout_bytes(workspace_file.dumps(merged.outcome.workspace))
@@ -410,7 +408,6 @@ def _apply(
 
 def _update_from_document(args: argparse.Namespace, imported: Imported, name: str) -> int:
     from ..core import workspace_file
-    from ..core.interop.sync import relative_location
     from ..core.models import Workspace
 
     target: str | None = args.output
@@ -420,9 +417,6 @@ def _update_from_document(args: argparse.Namespace, imported: Imported, name: st
         return _usage(
             f"--api names one API to update, but {name} holds {len(imported.result.apis)}"
         )
-    for api in imported.result.apis:
-        if api.source is not None:
-            api.source.location = relative_location(api.source.location, target)
     prefer_document = args.prefer == "document"
     exists = os.path.exists(target)
     if args.api is not None and not exists:

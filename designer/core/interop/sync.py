@@ -56,6 +56,7 @@ __all__ = [
     "UpdateReport",
     "call_key",
     "counterpart",
+    "locate_sources",
     "relative_location",
     "resolve_location",
     "stamp_source",
@@ -175,6 +176,13 @@ def relative_location(location: str, workspace_path: str | None) -> str:
     except ValueError:  # pragma: no cover - another drive on Windows
         return absolute
     return absolute if relative.startswith(os.pardir) else relative
+
+
+def locate_sources(apis: Iterable[Api], workspace_path: str | None) -> None:
+    """Record the sources of freshly imported ``apis`` as seen from the workspace file."""
+    for api in apis:
+        if api.source is not None:
+            api.source.location = relative_location(api.source.location, workspace_path)
 
 
 def resolve_location(location: str, workspace_path: str | None) -> str:

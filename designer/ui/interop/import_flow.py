@@ -186,7 +186,9 @@ class ImportFlow(QObject):
         doc = self._window.doc
         try:
             from designer.core.interop.service import merge_import
+            from designer.core.interop.sync import locate_sources
 
+            locate_sources(imported.result.apis, str(doc.path) if doc.path else None)
             merged = merge_import(doc.workspace, imported, dialog.choices(), source=source)
         except DesignerError as exc:
             self._failed(source, exc)

@@ -59,7 +59,7 @@ def read_update(path: str, api: Api, workspace_path: str | None) -> SourceUpdate
     from designer.core.errors import ImportFormatError
     from designer.core.interop.service import read_import
     from designer.core.interop.source import read_source
-    from designer.core.interop.sync import counterpart, relative_location, update_api
+    from designer.core.interop.sync import counterpart, locate_sources, update_api
 
     name = Path(path).name
     imported = read_import(read_source(path), name, base=path)
@@ -69,8 +69,7 @@ def read_update(path: str, api: Api, workspace_path: str | None) -> SourceUpdate
         raise ImportFormatError(
             f"{name} holds no API like '{api.name}' (it holds {names}): choose its own document"
         )
-    assert incoming.source is not None
-    incoming.source.location = relative_location(incoming.source.location, workspace_path)
+    locate_sources([incoming], workspace_path)
     updated, report = update_api(api, incoming)
     return SourceUpdate(incoming, updated, report)
 

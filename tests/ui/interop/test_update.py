@@ -154,3 +154,22 @@ def test_a_document_that_cannot_be_read_changes_nothing(
     assert title == "Could not update from source"
     assert text.endswith("Nothing was changed.")
     assert workspace_file.dumps(window.doc.workspace) == before
+
+
+def test_an_import_in_the_app_remembers_its_source_beside_the_workspace(
+    window, qtbot, loop, tmp_path, monkeypatch
+) -> None:
+    from tests.helpers.interop_gui import open_preview
+
+    saved = tmp_path / "ws.json"
+    workspace_file.save(window.doc.workspace, saved)
+    window.files.load(saved, ask=False)
+    spec = tmp_path / "specs" / "petstore.yaml"
+    spec.parent.mkdir()
+    _write(spec)
+
+    dialog = open_preview(window, qtbot, monkeypatch, spec)
+    dialog.import_button.click()
+
+    (api,) = [a for a in window.doc.workspace.apis if a.source is not None]
+    assert api.source.location == "specs/petstore.yaml"
