@@ -13,11 +13,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtGui import QGuiApplication  # noqa: E402
-from PySide6.QtSvg import QSvgRenderer  # noqa: E402
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtSvg import QSvgRenderer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "linux"))
-from render_icons import render  # noqa: E402 - the same drawing as the Linux PNG sizes
+from render_icons import render
 
 ROOT = Path(__file__).resolve().parents[1]
 SVG = ROOT / "resources" / "icons" / "io.github.connectordesigner.ConnectorDesigner.svg"

@@ -319,7 +319,7 @@ def plain_http() -> Iterator[int]:
 
 
 class _Quiet(http.server.BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

@@ -1,4 +1,6 @@
-"""Lint and types are part of the suite: ruff on everything, mypy --strict on all of designer/."""
+"""Lint, formatting and types are part of the suite.
+
+ruff (lint and format) on everything, mypy --strict on all of designer/."""
 
 from __future__ import annotations
 
@@ -17,6 +19,11 @@ def _run(*argv: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_finds_nothing() -> None:
     result = _run("ruff", "check", "--no-cache", "designer", "tests")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_changes_nothing() -> None:
+    result = _run("ruff", "format", "--check", "--no-cache", "designer", "tests")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

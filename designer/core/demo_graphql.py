@@ -114,7 +114,7 @@ class _Root:
     """Resolvers, looked up by field name on the root value."""
 
     @staticmethod
-    def products(_info: Any, page: int = 1, perPage: int = 20, category: str | None = None) -> Any:  # noqa: N803 - GraphQL names
+    def products(_info: Any, page: int = 1, perPage: int = 20, category: str | None = None) -> Any:
         per_page = max(1, min(100, perPage))
         first = (max(1, page) - 1) * per_page + 1
         numbers = range(first, min(first + per_page, demo_data.PRODUCT_COUNT + 1))
@@ -129,13 +129,13 @@ class _Root:
         return None
 
     @staticmethod
-    def order(_info: Any, id: int) -> Any:  # noqa: A002 - the GraphQL argument's name
+    def order(_info: Any, id: int) -> Any:
         if id not in demo_data.ORDER_IDS:
             raise GraphQLError(f"No order with id {id}; orders 1001 to 1040 exist")
         return _order(id)
 
     @staticmethod
-    def createOrder(_info: Any, input: dict[str, Any]) -> Any:  # noqa: N802, A002
+    def createOrder(_info: Any, input: dict[str, Any]) -> Any:
         created = _order(1001)
         created.update(id=1041, status="pending")
         created["lines"] = [{**created["lines"][0], "quantity": input["quantity"]}]

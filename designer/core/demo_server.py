@@ -154,7 +154,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "DemoStore/1.0"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Silenced: request lines on stderr would clutter the app's console."""
 
     def _base(self) -> str:
@@ -237,10 +237,10 @@ class _Handler(BaseHTTPRequestHandler):
             # The client cancelled the download; nothing to clean up.
             self.close_connection = True
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server naming
+    def do_GET(self) -> None:
         self._reply("GET")
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server naming
+    def do_POST(self) -> None:
         self._reply("POST")
 
 

@@ -233,7 +233,7 @@ class ConnectError(ExecutionError):
     """No connection could be made."""
 
 
-class ConnectionRefusedError_(ConnectError):  # noqa: N801 - the builtin name is taken
+class ConnectionRefusedError_(ConnectError):
     """The host answered but refused the connection."""
 
 
@@ -285,7 +285,7 @@ class RateLimitedError(HTTPStatusError):
         super().__init__(message, 429)
 
 
-class CancelledError_(ExecutionError):  # noqa: N801 - asyncio.CancelledError is taken
+class CancelledError_(ExecutionError):
     """The user cancelled the request."""
 
 

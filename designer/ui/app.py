@@ -217,7 +217,7 @@ def _preload_core() -> None:
     Request building (``designer.core.request``, ~14 ms) is left out: it is needed
     when a call is first shown or sent, not to show the window.
     """
-    import designer.core.initialize  # noqa: F401
+    import designer.core.initialize
     import designer.core.workspace_file  # noqa: F401
 
 

@@ -41,7 +41,7 @@ _COLOURS = {"breaking": "#c62828", "failed": "#c62828", "changed": "#9a6700"}
 class CheckDialog(QDialog):
     """The results of a check, one row per call; ``callChosen`` carries a call id."""
 
-    callChosen = Signal(str)  # noqa: N815 - Qt signal naming
+    callChosen = Signal(str)
 
     def __init__(self, total: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)

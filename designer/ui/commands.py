@@ -162,7 +162,7 @@ class _MergingEdit(QUndoCommand):
     def id(self) -> int:
         return self._MERGE_ID if self._merge_key is not None else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+    def mergeWith(self, other: QUndoCommand) -> bool:
         if type(other) is not type(self):
             return False
         assert isinstance(other, _MergingEdit)

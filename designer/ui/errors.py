@@ -34,6 +34,7 @@ from .style import message_style
 
 log = inert_logger("designer.ui")
 
+
 class InlineMessage(QLabel):
     """A one-line (wrapping) message shown under the widget it concerns; hidden when empty."""
 

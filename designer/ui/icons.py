@@ -109,7 +109,7 @@ class _TintedSvgEngine(QIconEngine):
     def key(self) -> str:
         return "connector-designer-tinted-svg"
 
-    def iconName(self) -> str:  # noqa: N802 - Qt's name
+    def iconName(self) -> str:
         return self._name
 
 

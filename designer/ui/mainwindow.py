@@ -404,13 +404,13 @@ class MainWindow(QMainWindow):
 
     # -- files dropped on the window -----------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         self.importer.drag_enter(event)
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt's name
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         self.importer.drag_enter(event)
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+    def dropEvent(self, event: QDropEvent) -> None:
         self.importer.drop(event)
 
     # -- closing -------------------------------------------------------------
@@ -420,7 +420,7 @@ class MainWindow(QMainWindow):
         self._unasked = True
         self.close()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         unasked = getattr(self, "_unasked", False)
         if not unasked and not self.files.maybe_save():
             event.ignore()

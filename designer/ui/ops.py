@@ -130,7 +130,7 @@ class AsyncOp(Generic[T]):
             else:
                 self._deliver(self._on_failure, exc)
             return None
-        except Exception as exc:  # noqa: BLE001 - this is the last line of defence
+        except Exception as exc:
             self._deliver(_report_unexpected, exc, self._parent)
             return None
         else:
@@ -149,7 +149,7 @@ class AsyncOp(Generic[T]):
             return
         try:
             callback(*args)
-        except Exception as exc:  # noqa: BLE001 - a broken callback must not kill the loop
+        except Exception as exc:
             _report_unexpected(exc, self._parent)
 
     def _parent_destroyed(self, *_args: object) -> None:

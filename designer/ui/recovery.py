@@ -196,7 +196,7 @@ class Recovery(QObject):
         def write() -> None:  # one write at a time: the timer waits for this one's report
             try:
                 _write_file(*job)
-            except BaseException as exc:  # noqa: BLE001 - reported by done()
+            except BaseException as exc:
                 pending.set_exception(exc)
             else:
                 pending.set_result(None)
@@ -251,7 +251,7 @@ class Recovery(QObject):
             # a crash's: let it end (a moment), then remove what it wrote.
             try:
                 pending.result()
-            except Exception:  # noqa: BLE001 - it was logged where it failed
+            except Exception:
                 pass
             self.file_for().unlink(missing_ok=True)
         if self._written is not None:

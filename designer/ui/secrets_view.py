@@ -157,7 +157,7 @@ class SecretsDialog(QDialog):
         room = self.table.viewport().width() - header.sectionSize(2) - _MIN_DESCRIPTION
         header.resizeSection(1, max(80, min(self.table.sizeHintForColumn(1), room)))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
             self._fit_columns()
         return super().eventFilter(watched, event)

@@ -70,9 +70,9 @@ _STANDARD_ICONS = {
 class _Style(QProxyStyle):
     """Fusion, without the platform's stock icons on dialog buttons, with the app's icons."""
 
-    def standardIcon(  # noqa: N802 - Qt's name
+    def standardIcon(
         self,
-        standardIcon: QStyle.StandardPixmap,  # noqa: N803 - Qt's name
+        standardIcon: QStyle.StandardPixmap,
         option: QStyleOption | None = None,
         widget: _QWidget | None = None,
     ) -> QIcon:
@@ -80,18 +80,18 @@ class _Style(QProxyStyle):
             return icon(name)
         return super().standardIcon(standardIcon, option, widget)
 
-    def styleHint(  # noqa: N802 - Qt's name
+    def styleHint(
         self,
         hint: QStyle.StyleHint,
         option: QStyleOption | None = None,
         widget: _QWidget | None = None,
-        returnData: QStyleHintReturn | None = None,  # noqa: N803 - Qt's name
+        returnData: QStyleHintReturn | None = None,
     ) -> int:
         if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
             return 0
         return super().styleHint(hint, option, widget, returnData)
 
-    def drawControl(  # noqa: N802 - Qt's name
+    def drawControl(
         self,
         element: QStyle.ControlElement,
         option: QStyleOption,
@@ -118,7 +118,7 @@ class _Style(QProxyStyle):
         ):
             _focus_frame(painter, option)
 
-    def drawPrimitive(  # noqa: N802 - Qt's name
+    def drawPrimitive(
         self,
         element: QStyle.PrimitiveElement,
         option: QStyleOption,

@@ -67,7 +67,7 @@ class _Raised:
 def _call(fn: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]) -> T | _Raised:
     try:
         return fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - re-raised in the parent by run_in_worker
+    except Exception as exc:
         return _Raised(exc)
 
 

@@ -8,11 +8,11 @@
 
 import os.path
 
-defines = globals().get("defines", {})  # noqa: F821 - provided by dmgbuild
+defines = globals().get("defines", {})
 application = defines.get("app", "dist/Connector Designer.app")
 appname = os.path.basename(application)
 
-format = "UDZO"  # noqa: A001 - dmgbuild's setting name: zlib-compressed, read-only
+format = "UDZO"
 filesystem = "HFS+"
 size = None  # computed from the contents
 files = [application]

@@ -20,7 +20,7 @@ from designer.core.response import ResponseResult
 from designer.core.structure import FieldOverride, ValueType
 
 
-def _shape(value: object):  # noqa: ANN202 - a Shape
+def _shape(value: object):
     return infer_body(orjson.dumps(value), "application/json")
 
 

@@ -62,7 +62,6 @@ def test_a_method_that_is_no_token_is_refused(method: str) -> None:
         Call(name="c", method=method)
 
 
-
 # -- importers keep custom methods ---------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ Run = Callable[[Any], ResponseResult]
 class _Handler(http.server.BaseHTTPRequestHandler):
     seen: list[tuple[str, bool]]
 
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+    def do_GET(self) -> None:
         peer = self.connection.getpeercert()  # type: ignore[attr-defined]
         self.seen.append((self.path, bool(peer)))
         parts = urlsplit(self.path)

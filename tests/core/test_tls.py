@@ -22,7 +22,7 @@ Run = Callable[[Any], ResponseResult]
 
 
 class _Hello(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the standard library's name
+    def do_GET(self) -> None:
         peer = self.connection.getpeercert()  # type: ignore[attr-defined]
         body = b'{"client": "%s"}' % (b"yes" if peer else b"no")
         self.send_response(200)

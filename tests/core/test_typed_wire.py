@@ -115,7 +115,7 @@ class _EchoHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 

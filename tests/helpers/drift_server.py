@@ -24,7 +24,7 @@ __all__ = ["DriftServer", "running_drift_server"]
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def setup(self) -> None:
@@ -33,7 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
         # client's delayed ACK add ~40 ms to every answer on a kept-alive connection.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         server: DriftServer = self.server  # type: ignore[assignment]
         with server.lock:
             server.in_flight += 1

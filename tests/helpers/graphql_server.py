@@ -39,13 +39,13 @@ _BOOKS = [
 
 class _Root:
     @staticmethod
-    def book(_info: Any, id: str) -> Any:  # noqa: A002
+    def book(_info: Any, id: str) -> Any:
         if id == "missing":
             raise GraphQLError("Book 'missing' was withdrawn")
         return next((b for b in _BOOKS if b["id"] == id), None)
 
     @staticmethod
-    def books(_info: Any, limit: int, filter: dict[str, Any] | None = None) -> Any:  # noqa: A002
+    def books(_info: Any, limit: int, filter: dict[str, Any] | None = None) -> Any:
         found = _BOOKS
         if filter and filter.get("minPages") is not None:
             found = [b for b in found if (b["pages"] or 0) >= filter["minPages"]]
@@ -65,7 +65,7 @@ class GraphQLServer:
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
             def _answer(self, payload: dict[str, Any]) -> None:
@@ -95,14 +95,14 @@ class GraphQLServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 payload = orjson.loads(self.rfile.read(length))
                 payload["_method"] = "POST"
                 payload["_content_type"] = self.headers.get("Content-Type")
                 self._answer(payload)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 query = {k: v[0] for k, v in parse_qs(urlsplit(self.path).query).items()}
                 payload: dict[str, Any] = dict(query)
                 if "variables" in query:

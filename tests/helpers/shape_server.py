@@ -14,10 +14,10 @@ __all__ = ["ShapeServer", "running_shape_server"]
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         server: ShapeServer = self.server  # type: ignore[assignment]
         server.gate.wait()
         self.send_response(server.status)

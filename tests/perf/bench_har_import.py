@@ -26,8 +26,8 @@ from typing import Any
 import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-from designer.core.interop.service import merge_import, read_import  # noqa: E402
-from designer.core.interop.source import read_source  # noqa: E402
+from designer.core.interop.service import merge_import, read_import
+from designer.core.interop.source import read_source
 
 APP = "https://app.example.com"
 

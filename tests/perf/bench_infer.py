@@ -33,7 +33,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bodies import cached_body, cached_map_body  # noqa: E402
+from bodies import cached_body, cached_map_body
 
 ORJSON_ONLY = "import orjson, sys; orjson.loads(open(sys.argv[1], 'rb').read())"
 ORJSON_NO_GC = "import gc; gc.disable(); " + ORJSON_ONLY

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from designer.core.models import Api, BodyType, Call, Parameter, Placement, ValueType  # noqa: E402
-from designer.core.request import build_request  # noqa: E402
-from designer.core.secrets import MemorySecretStore  # noqa: E402
+from designer.core.models import Api, BodyType, Call, Parameter, Placement, ValueType
+from designer.core.request import build_request
+from designer.core.secrets import MemorySecretStore
 
 _SAMPLES = [
     (ValueType.INTEGER, "198772"),

@@ -24,9 +24,9 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import (  # noqa: E402
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QFileDialog,
@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (  # noqa: E402
     QTreeView,
 )
 
-from designer.core.secrets import MemorySecretStore  # noqa: E402
-from designer.ui.app import LazyExecutor, _open_example  # noqa: E402
-from designer.ui.files import FileActions  # noqa: E402
-from designer.ui.mainwindow import MainWindow  # noqa: E402
-from designer.ui.settings import Settings  # noqa: E402
-from designer.ui.style import apply_style  # noqa: E402
+from designer.core.secrets import MemorySecretStore
+from designer.ui.app import LazyExecutor, _open_example
+from designer.ui.files import FileActions
+from designer.ui.mainwindow import MainWindow
+from designer.ui.settings import Settings
+from designer.ui.style import apply_style
 
 ROOT = Path(__file__).resolve().parents[2]
 PETSTORE = ROOT / "tests" / "data" / "interop" / "petstore-3.0.yaml"
@@ -146,8 +146,10 @@ async def scenes(window: MainWindow, out: Path) -> None:
     api, call = window.current_call() or (None, None)
     assert api is not None
     assert call is not None
-    missing = [p.model_copy(update={"value": "9999"}) if p.placement == "path" else p
-               for p in call.parameters]
+    missing = [
+        p.model_copy(update={"value": "9999"}) if p.placement == "path" else p
+        for p in call.parameters
+    ]
     window.doc.apply_call(api.id, call.model_copy(update={"parameters": missing}))
     await pump()
     button.click()

@@ -163,7 +163,7 @@ def _await(qtbot, coro):
     async def runner() -> None:
         try:
             box["result"] = await coro
-        except Exception as exc:  # noqa: BLE001 - handed to the assertion
+        except Exception as exc:
             box["error"] = exc
 
     task = asyncio.ensure_future(runner())

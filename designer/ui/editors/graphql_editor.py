@@ -101,7 +101,7 @@ class QueryEdit(QPlainTextEdit):
             cursor.insertText(completion[-missing:])
         self.setTextCursor(cursor)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         popup = self._popup()
         keys = (Qt.Key.Key_Enter, Qt.Key.Key_Return, Qt.Key.Key_Escape, Qt.Key.Key_Tab)
         if popup.isVisible() and event.key() in keys:

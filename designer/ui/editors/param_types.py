@@ -52,15 +52,15 @@ TYPE_TIPS = {
 class ComboDelegate(QStyledItemDelegate):
     """A delegate whose editor is a combo box of item data; the choice is the model's value."""
 
-    def setEditorData(self, editor: QWidget, index: Index) -> None:  # noqa: N802
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
 
-    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:  # noqa: N802
+    def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
         assert isinstance(editor, QComboBox)
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
-    def updateEditorGeometry(self, editor: QWidget, option: Any, index: Index) -> None:  # noqa: N802
+    def updateEditorGeometry(self, editor: QWidget, option: Any, index: Index) -> None:
         # A column sized to "Text" would show "Te▾": the box takes the width it needs,
         # over the next cells if it must, while it is open.
         rect = option.rect
@@ -71,7 +71,7 @@ class ComboDelegate(QStyledItemDelegate):
 class TypeDelegate(ComboDelegate):
     """A combo box of value types; the choice is committed as soon as it is made."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setObjectName("paramTypeCombo")
         combo.setAccessibleName("Value type")

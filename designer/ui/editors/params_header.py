@@ -45,14 +45,14 @@ class ParamsHeader(QHeaderView):
     def icon_sections(self) -> list[int]:
         return list(self._icons)
 
-    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logicalIndex: int) -> None:  # noqa: N802, N803 - Qt's names
+    def initStyleOptionForIndex(self, option: QStyleOptionHeader, logicalIndex: int) -> None:
         super().initStyleOptionForIndex(option, logicalIndex)
         if not self.words and (name := self._icons.get(logicalIndex)) is not None:
             option.text = ""
             option.icon = icon(name)
             option.iconAlignment = Qt.AlignmentFlag.AlignCenter
 
-    def sectionSizeFromContents(self, logicalIndex: int) -> QSize:  # noqa: N802, N803 - Qt's names
+    def sectionSizeFromContents(self, logicalIndex: int) -> QSize:
         size = super().sectionSizeFromContents(logicalIndex)
         if logicalIndex not in self._icons or self.words:
             return size

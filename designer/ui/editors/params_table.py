@@ -160,13 +160,13 @@ class ParamsTableModel(QAbstractTableModel):
 
     # -- QAbstractTableModel -------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._params)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:  # noqa: N802
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.columns):
             return None
         field = self.columns[section]
@@ -250,7 +250,7 @@ class ParamsTableModel(QAbstractTableModel):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base | Qt.ItemFlag.ItemIsEditable
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if not index.isValid():
             return False
         row, field = index.row(), self.columns[index.column()]
@@ -364,7 +364,7 @@ class ParamsTableModel(QAbstractTableModel):
 class PlacementDelegate(ComboDelegate):
     """A combo box of placements; the choice is committed as soon as it is made."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
         combo = QComboBox(parent)
         combo.setAccessibleName("Placement")
         for placement in Placement:
@@ -376,7 +376,7 @@ class PlacementDelegate(ComboDelegate):
 class SampleDelegate(QStyledItemDelegate):
     """Edits a private parameter's sample in a password field, and a file's with a chooser."""
 
-    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:  # noqa: N802
+    def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
         editor = super().createEditor(parent, option, index)
         if isinstance(editor, QLineEdit) and index.data(PRIVATE_ROLE):
             editor.setEchoMode(QLineEdit.EchoMode.Password)

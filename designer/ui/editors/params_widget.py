@@ -146,7 +146,7 @@ class ParamsTable(QWidget):
         layout.addWidget(self.view)
         layout.addLayout(buttons)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
             self._fit_columns()
         return False

@@ -122,6 +122,6 @@ class RequestLine(QWidget):
     def _refit(self) -> None:
         self.base.fit(self._room())
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._refit()

@@ -95,7 +95,7 @@ class LazyHighlighter(QSyntaxHighlighter):
             block = block.next()
         return count
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt API
+    def highlightBlock(self, text: str) -> None:
         number = self.currentBlock().blockNumber()
         if number not in self._wanted:
             return  # not asked for: inserted text stays plain (and cheap)

@@ -71,7 +71,7 @@ class StructureTree(QTreeView):
     #: shown in an empty tree, so the first step is plain
     placeholder = "No structure yet. Press Initialize (Ctrl+Return), or Manually enter response…"
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self.model() is None or self.model().rowCount() > 0:
             return
@@ -82,7 +82,7 @@ class StructureTree(QTreeView):
         painter.drawText(area, int(flags), self.placeholder)
         painter.end()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.fit_columns()
 
@@ -91,7 +91,7 @@ class StructureTree(QTreeView):
         #: the widest content seen in each column, by column
         self._seen: dict[int, int] = {}
 
-    def setModel(self, model: QAbstractItemModel | None) -> None:  # noqa: N802 - Qt API
+    def setModel(self, model: QAbstractItemModel | None) -> None:
         super().setModel(model)
         if model is not None:
             for signal in (model.modelReset, model.layoutChanged):
@@ -127,7 +127,7 @@ class StructureTree(QTreeView):
         head.resizeSection(SAMPLE, sample)
         head.resizeSection(FIELD, max(rest - kind - sample, 4 * em))
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         index = self.currentIndex()
         plain = event.modifiers() == Qt.KeyboardModifier.NoModifier
         if index.isValid() and plain and event.key() == Qt.Key.Key_Space:

@@ -87,7 +87,7 @@ def _pretty_xml(body: bytes) -> str | None:
 
     try:
         document = minidom.parseString(body)
-    except Exception:  # noqa: BLE001 - any parse failure means "show it as text"
+    except Exception:
         return None
     text: str = document.toprettyxml(indent="  ")
     return "\n".join(line for line in text.splitlines() if line.strip()) + "\n"

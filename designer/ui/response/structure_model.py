@@ -248,16 +248,16 @@ class StructureModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(node.parent.row, FIELD, node.parent)
 
-    def rowCount(self, parent: AnyIndex = _TOP) -> int:  # noqa: N802 - Qt API
+    def rowCount(self, parent: AnyIndex = _TOP) -> int:
         if parent.column() > 0:
             return 0
         node = self._node(parent)
         return 0 if node is None else len(node.children)
 
-    def columnCount(self, parent: AnyIndex = _TOP) -> int:  # noqa: N802 - Qt API
+    def columnCount(self, parent: AnyIndex = _TOP) -> int:
         return len(COLUMNS)
 
-    def hasChildren(self, parent: AnyIndex = _TOP) -> bool:  # noqa: N802 - Qt API
+    def hasChildren(self, parent: AnyIndex = _TOP) -> bool:
         if parent.column() > 0:
             return False
         node = self._node(parent)
@@ -267,13 +267,13 @@ class StructureModel(QAbstractItemModel):
             return False  # the row of a field that is gone
         return bool(node.children) or _has_children(node.shape) or node.path in self._removed
 
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802 - Qt API
+    def canFetchMore(self, parent: AnyIndex) -> bool:
         if parent.column() > 0:
             return False
         node = self._node(parent)
         return node is not None and bool(node.specs(self._removed, self._overrides))
 
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802 - Qt API
+    def fetchMore(self, parent: AnyIndex) -> None:
         node = self._node(parent)
         # Views and model checkers may ask for more from inside the insert signals.
         if node is None or not node.specs(self._removed, self._overrides) or self._fetching:
@@ -292,7 +292,7 @@ class StructureModel(QAbstractItemModel):
         finally:
             self._fetching = False
 
-    def headerData(  # noqa: N802 - Qt API
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -367,7 +367,7 @@ class StructureModel(QAbstractItemModel):
             return f"{node.path}: removed (was {change.before})"
         return None
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         node = self._node(index) if index.isValid() else None
         if node is None or node.removed is not None:
             return False

@@ -17,7 +17,7 @@ __all__ = ["TypeDelegate"]
 class TypeDelegate(QStyledItemDelegate):
     """Edits a node's type with a combo box; choosing commits at once, as in Bubble."""
 
-    def createEditor(  # noqa: N802 - Qt API
+    def createEditor(
         self,
         parent: QWidget,
         option: QStyleOptionViewItem,
@@ -36,14 +36,12 @@ class TypeDelegate(QStyledItemDelegate):
         self.commitData.emit(combo)
         self.closeEditor.emit(combo, QStyledItemDelegate.EndEditHint.NoHint)
 
-    def setEditorData(  # noqa: N802 - Qt API
-        self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
-    ) -> None:
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
         assert isinstance(editor, QComboBox)
         current = index.data(Qt.ItemDataRole.EditRole)
         editor.setCurrentIndex(max(0, editor.findText(str(current))))
 
-    def setModelData(  # noqa: N802 - Qt API
+    def setModelData(
         self,
         editor: QWidget,
         model: QAbstractItemModel,

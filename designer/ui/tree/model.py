@@ -289,7 +289,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.api_index(self._ids[index.internalId() & ~_HOOK])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if not parent.isValid():
             return self._map.api_count(len(self._doc.workspace.apis))
         if parent.column() > 0 or parent.internalId() != _API:
@@ -297,7 +297,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         api = self._api_at(parent.row())
         return self._map.call_count(api.id, len(api.calls)) + self._hooks_shown(api)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 1
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -374,7 +374,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
     def call_state(self, call_id: str) -> str:
         return self._states.get(call_id, "")
 
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         item = self.item(index)
         if item is None or role != Qt.ItemDataRole.EditRole:
             return False
@@ -395,16 +395,16 @@ class WorkspaceTreeModel(QAbstractItemModel):
 
     # -- drag and drop -------------------------------------------------------
 
-    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDropActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.MoveAction
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [MIME_TYPE]
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         items = [self.item(i) for i in indexes if i.isValid() and i.column() == 0]
         payload = [{"kind": i.kind, "id": i.id} for i in items if i is not None]
         mime = QMimeData()
@@ -439,7 +439,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         mime: QMimeData,
         action: Qt.DropAction,
         row: int,
-        column: int,  # noqa: N802
+        column: int,
         parent: Index,
     ) -> bool:
         items = self._decode(mime)
@@ -454,7 +454,7 @@ class WorkspaceTreeModel(QAbstractItemModel):
         mime: QMimeData,
         action: Qt.DropAction,
         row: int,
-        column: int,  # noqa: N802
+        column: int,
         parent: Index,
     ) -> bool:
         # The move happens here, as one undoable command. The view then asks

@@ -13,7 +13,7 @@ from designer.core.inference import infer_value
 from designer.core.structure import Shape
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "perf"))
-import truth_set  # noqa: E402
+import truth_set
 
 
 def tree(schema: dict[str, Any]) -> Shape:

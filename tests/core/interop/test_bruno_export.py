@@ -171,7 +171,7 @@ def test_bru_run_sends_every_request_as_designed(tmp_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CD_SECRET_")}
         env.update({s.env: f"secret-{i}" for i, s in enumerate(required_secrets(ws.apis))})
         names = {s.env: f"secret-{i}" for i, s in enumerate(required_secrets(ws.apis))}
-        done = subprocess.run(  # noqa: S603 - the CLI found on PATH, fixed arguments
+        done = subprocess.run(
             [str(BRU), "run", "--env", "staging"],
             cwd=folder,
             env=env,

@@ -29,7 +29,6 @@ VENDOR_HEADERS = [
 ]
 
 
-
 def canary() -> str:
     return "cnry" + random.token_hex(10)
 
