@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from . import cli
+from designer import cli
 
 
 def main() -> None:

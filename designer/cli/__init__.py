@@ -7,7 +7,7 @@ uses by their public names. The commands use the core only, never Qt.
 
 from __future__ import annotations
 
-from .main import COMMANDS, Parser, build_parser, main
-from .output import PROG
+from designer.cli.main import COMMANDS, Parser, build_parser, main
+from designer.cli.output import PROG
 
 __all__ = ["COMMANDS", "PROG", "Parser", "build_parser", "main"]

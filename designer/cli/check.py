@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..core import fileio
-from ..core.errors import LookupFailed, RequestBuildError
-from ..core.escaping import inert
-from .options import positive_float, positive_int
+from designer.cli.options import positive_float, positive_int
+from designer.core import fileio
+from designer.core.errors import LookupFailed, RequestBuildError
+from designer.core.escaping import inert
 
 if TYPE_CHECKING:
-    from ..core.check import CallResult
+    from designer.core.check import CallResult
 
 __all__ = ["register_check"]
 
@@ -56,7 +56,7 @@ class _Progress:
 
 
 def _usage_error(message: str) -> int:
-    from .output import PROG
+    from designer.cli.output import PROG
 
     sys.stderr.write(f"{PROG} check: error: {inert(' '.join(message.split()))}\n")
     return 2
@@ -65,14 +65,20 @@ def _usage_error(message: str) -> int:
 def _cmd_check(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..core import workspace_file
-    from ..core.check import CheckOptions, exit_code, run_check, select_calls, updated_workspace
-    from ..core.check_report import json_report, junit_xml, text_report
-    from ..core.connectors_file import load_connectors
-    from ..core.keychain import default_store
-    from ..core.request import in_environment
-    from ..core.wording import plural
-    from .output import stderr_note, stdout_bytes, stdout_text
+    from designer.cli.output import stderr_note, stdout_bytes, stdout_text
+    from designer.core import workspace_file
+    from designer.core.check import (
+        CheckOptions,
+        exit_code,
+        run_check,
+        select_calls,
+        updated_workspace,
+    )
+    from designer.core.check_report import json_report, junit_xml, text_report
+    from designer.core.connectors_file import load_connectors
+    from designer.core.keychain import default_store
+    from designer.core.request import in_environment
+    from designer.core.wording import plural
 
     loaded = load_connectors(args.source)
     if args.update and loaded.bundle:
@@ -91,7 +97,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             in_environment(api, store, args.env)
     except (LookupFailed, RequestBuildError) as exc:
         return _usage_error(str(exc))
-    from ..core.file_choices import ChosenFiles
+    from designer.core.file_choices import ChosenFiles
 
     options = CheckOptions(
         environment=args.env,

@@ -16,8 +16,8 @@ __all__ = ["register_demo_server"]
 
 
 def _cmd_demo_server(args: argparse.Namespace) -> int:
-    from ..core.demo_server import start_demo_server
-    from .output import stdout_text
+    from designer.cli.output import stdout_text
+    from designer.core.demo_server import start_demo_server
 
     server = start_demo_server(args.port, bearer_token=args.require_token)
     needs = " (requests need the bearer token given)" if args.require_token else ""

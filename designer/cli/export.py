@@ -8,18 +8,18 @@ import argparse
 import os
 from typing import Any
 
-from ..core import fileio
-from ..core.errors import InputError
-from ..core.interop import EXPORT_FORMATS, EXPORT_LABELS, FOLDER_FORMATS
-from ..core.wording import plural
-from .options import call_spec, find_call
-from .output import stderr_note, stdout_bytes
+from designer.cli.options import call_spec, find_call
+from designer.cli.output import stderr_note, stdout_bytes
+from designer.core import fileio
+from designer.core.errors import InputError
+from designer.core.interop import EXPORT_FORMATS, EXPORT_LABELS, FOLDER_FORMATS
+from designer.core.wording import plural
 
 __all__ = ["register_export"]
 
 
 def _samples(specs: list[str], ws: Any) -> dict[str, Any]:
-    from ..core.interop.bundle import MAX_SAMPLE_SIZE, SampleResponse
+    from designer.core.interop.bundle import MAX_SAMPLE_SIZE, SampleResponse
 
     found = {}
     for spec in specs:
@@ -48,7 +48,7 @@ def _destination(output: str | None, to: str, ws: Any, apis: Any) -> str | None:
         raise InputError(
             f"-o {output} names a folder: give the file to write {EXPORT_LABELS[to]} to"
         )
-    from ..core.interop.python_client import module_name
+    from designer.core.interop.python_client import module_name
 
     try:
         os.makedirs(output, exist_ok=True)
@@ -58,10 +58,10 @@ def _destination(output: str | None, to: str, ws: Any, apis: Any) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
-    from ..core.interop.common import select_apis
-    from ..core.interop.secret_names import required_secrets
-    from ..core.interop.service import export_workspace
+    from designer.core import workspace_file
+    from designer.core.interop.common import select_apis
+    from designer.core.interop.secret_names import required_secrets
+    from designer.core.interop.service import export_workspace
 
     ws = workspace_file.load(args.workspace)
     if args.sample and not args.include_samples:
@@ -98,7 +98,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         calls = sum(len(a.calls) for a in apis) if chosen is None else 1
         stderr_note(f"Wrote {EXPORT_LABELS[args.to]} of {plural(calls, 'call')} to {output}")
     if args.include_samples:
-        from ..core.interop.bundle import SAMPLES_WARNING
+        from designer.core.interop.bundle import SAMPLES_WARNING
 
         stderr_note(f"Warning: {SAMPLES_WARNING}")
     if args.to in ("bundle", "curl", "postman", "python", "insomnia") and secrets:
@@ -111,8 +111,8 @@ def _export_folder(
     args: argparse.Namespace, ws: Any, apis: list[Any], chosen: str | None, secrets: list[Any]
 ) -> int:
     """``export --to bruno``: a folder of files, written all at once."""
-    from ..core.interop.folder_output import write_folder
-    from ..core.interop.service import export_files
+    from designer.core.interop.folder_output import write_folder
+    from designer.core.interop.service import export_files
 
     if args.output is None:
         raise InputError(

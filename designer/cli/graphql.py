@@ -12,20 +12,20 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..core.models import Api, Workspace
+    from designer.core.models import Api, Workspace
 
 __all__ = ["register_graphql"]
 
 
 def _api(ws: Workspace, name: str) -> Api:
-    from ..core.interop.common import select_apis
+    from designer.core.interop.common import select_apis
 
     return select_apis(ws, [name])[0]
 
 
 def _store_in(path: str, api: Api, apply: Any) -> None:
-    from ..core.errors import LookupFailed
-    from ..core.workspace_lock import update
+    from designer.core.errors import LookupFailed
+    from designer.core.workspace_lock import update
 
     def change(ws: Workspace | None) -> Workspace:
         # The request took a while: change the file as it is now, found by id.
@@ -43,12 +43,12 @@ def _store_in(path: str, api: Api, apply: Any) -> None:
 def _cmd_schema(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..core import fileio, workspace_file
-    from ..core.execute import ExecutionSettings, Executor
-    from ..core.gql.introspect import introspect
-    from ..core.keychain import default_store
-    from ..core.request import in_environment
-    from .output import stderr_note, stdout_text
+    from designer.cli.output import stderr_note, stdout_text
+    from designer.core import fileio, workspace_file
+    from designer.core.execute import ExecutionSettings, Executor
+    from designer.core.gql.introspect import introspect
+    from designer.core.keychain import default_store
+    from designer.core.request import in_environment
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -76,12 +76,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
-    from ..core import fileio, workspace_file
-    from ..core.errors import InputError
-    from ..core.gql.fields import call_from_field
-    from ..core.gql.introspect import graphql_path
-    from ..core.models import unique_name
-    from .output import stderr_note, stdout_text
+    from designer.cli.output import stderr_note, stdout_text
+    from designer.core import fileio, workspace_file
+    from designer.core.errors import InputError
+    from designer.core.gql.fields import call_from_field
+    from designer.core.gql.introspect import graphql_path
+    from designer.core.models import unique_name
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -111,7 +111,7 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def register_graphql(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .options import positive_float
+    from designer.cli.options import positive_float
 
     parser = subparsers.add_parser(
         "graphql",

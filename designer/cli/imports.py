@@ -8,16 +8,16 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
-from ..core import fileio
-from ..core.errors import ImportFormatError, InputError, WorkspaceValidationError
-from ..core.secrets import RecordingSecretStore
-from ..core.wording import plural
-from .output import MAX_COMMAND_SIZE, PROG, stderr_note, stdout_bytes, stdout_text
+from designer.cli.output import MAX_COMMAND_SIZE, PROG, stderr_note, stdout_bytes, stdout_text
+from designer.core import fileio
+from designer.core.errors import ImportFormatError, InputError, WorkspaceValidationError
+from designer.core.secrets import RecordingSecretStore
+from designer.core.wording import plural
 
 if TYPE_CHECKING:
-    from ..core.interop.service import Imported, Merged
-    from ..core.interop.sync import UpdateReport
-    from ..core.models import Api, Call, Workspace
+    from designer.core.interop.service import Imported, Merged
+    from designer.core.interop.sync import UpdateReport
+    from designer.core.models import Api, Call, Workspace
 
 __all__ = ["register_import"]
 
@@ -30,8 +30,8 @@ def _is_command(text: str) -> bool:
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
-    from ..core.interop.detect import looks_like_curl
-    from ..core.interop.source import MAX_DOCUMENT_SIZE, read_source
+    from designer.core.interop.detect import looks_like_curl
+    from designer.core.interop.source import MAX_DOCUMENT_SIZE, read_source
 
     source: str = args.command
     kind: str | None = args.source
@@ -81,8 +81,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _import_document(args: argparse.Namespace, data: bytes, name: str, kind: str | None) -> int:
-    from ..core.interop.service import read_import
-    from ..core.interop.source import read_source
+    from designer.core.interop.service import read_import
+    from designer.core.interop.source import read_source
 
     imported = read_import(
         data,
@@ -103,7 +103,7 @@ def _bruno_folder(source: str) -> bool:
 
 
 def _import_bruno_folder(args: argparse.Namespace, source: str) -> int:
-    from ..core.interop.service import read_bruno_folder
+    from designer.core.interop.service import read_bruno_folder
 
     if args.env_file:
         raise InputError(
@@ -114,11 +114,11 @@ def _import_bruno_folder(args: argparse.Namespace, source: str) -> int:
 
 
 def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -> int:
-    from ..core import workspace_file
-    from ..core.interop.merge import OnConflict
-    from ..core.interop.service import merge_import
-    from ..core.interop.sync import locate_sources
-    from .output import stderr_note, stdout_bytes, stdout_text
+    from designer.cli.output import stderr_note, stdout_bytes, stdout_text
+    from designer.core import workspace_file
+    from designer.core.interop.merge import OnConflict
+    from designer.core.interop.service import merge_import
+    from designer.core.interop.sync import locate_sources
 
     target: str | None = args.output
     locate_sources(imported.result.apis, target)
@@ -128,7 +128,7 @@ def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
         stdout_bytes(workspace_file.dumps(merged.outcome.workspace))
     else:
-        from ..core.workspace_lock import update
+        from designer.core.workspace_lock import update
 
         results: list[Merged] = []
 
@@ -163,7 +163,7 @@ def _report(
             note(f"API '{item.name}' replaced the one in the workspace")
     for text in imported.result.notes:
         note(f"Note: {text}")
-    from .secrets import store_found
+    from designer.cli.secrets import store_found
 
     for line in store_found(ws, merged.secrets, keychain=keychain):
         note(line)
@@ -272,9 +272,9 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
 
 def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     """``import`` of a curl command: the call joins the API of its base URL, if any."""
-    from ..core import workspace_file
-    from ..core.curl import curl_to_workspace
-    from .options import name_imported_call
+    from designer.cli.options import name_imported_call
+    from designer.core import workspace_file
+    from designer.core.curl import curl_to_workspace
 
     _check_not_curl(args)
     if text is None:
@@ -301,13 +301,13 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     if target is None:
         stdout_bytes(workspace_file.dumps(change(None)))
     else:
-        from ..core.workspace_lock import update
+        from designer.core.workspace_lock import update
 
         update(target, change)
     ws, api, call = added[-1]
     if target is not None:
         stdout_text(f"Added call '{call.name}' to API '{api.name}' in {target}\n")
-    from .secrets import store_found
+    from designer.cli.secrets import store_found
 
     for line in notes:
         stderr_note(f"Note: {line}")
@@ -335,7 +335,7 @@ class _NoSuchApi(Exception):
 
 def _find(ws: Workspace, incoming: Api, wanted: str | None, workspace_path: str) -> int | None:
     """The index of the API ``incoming`` updates: named, else the same source file, else name."""
-    from ..core.interop.sync import resolve_location
+    from designer.core.interop.sync import resolve_location
 
     if wanted is not None:
         for i, api in enumerate(ws.apis):
@@ -379,10 +379,10 @@ def _apply(
     prefer_document: bool,
 ) -> tuple[Workspace, list[UpdateReport], list[str]]:
     """``ws`` with every imported API updated (or added); the reports; the added APIs' names."""
-    from ..core import workspace_file
-    from ..core.errors import WorkspaceValidationError
-    from ..core.interop.merge import OnConflict, merge_apis
-    from ..core.interop.sync import update_api
+    from designer.core import workspace_file
+    from designer.core.errors import WorkspaceValidationError
+    from designer.core.interop.merge import OnConflict, merge_apis
+    from designer.core.interop.sync import update_api
 
     result = ws.model_copy(update={"apis": list(ws.apis)})
     reports: list[UpdateReport] = []
@@ -407,8 +407,8 @@ def _apply(
 
 
 def _update_from_document(args: argparse.Namespace, imported: Imported, name: str) -> int:
-    from ..core import workspace_file
-    from ..core.models import Workspace
+    from designer.core import workspace_file
+    from designer.core.models import Workspace
 
     target: str | None = args.output
     if target is None:
@@ -429,7 +429,7 @@ def _update_from_document(args: argparse.Namespace, imported: Imported, name: st
             )
             outcome.append(_apply(current, imported, args.api, target, prefer_document))
         else:
-            from ..core.workspace_lock import update
+            from designer.core.workspace_lock import update
 
             def change(workspace: Workspace | None) -> Workspace:
                 # Under the workspace's lock, on the file as it is now; raising saves nothing.

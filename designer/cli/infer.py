@@ -6,11 +6,16 @@ import argparse
 import gc
 from typing import Any
 
-from ..core.structure import ResponseType
-from .options import (
-    positive_int,
+from designer.cli.options import positive_int
+from designer.cli.output import (
+    DEFAULT_MAX_BODY,
+    MB,
+    add_format_option,
+    emit_structure,
+    read_input,
+    stderr_note,
 )
-from .output import DEFAULT_MAX_BODY, MB, add_format_option, emit_structure, read_input, stderr_note
+from designer.core.structure import ResponseType
 
 __all__ = ["register_infer"]
 
@@ -25,7 +30,7 @@ def _content_type(name: str, given: str | None) -> str:
 
 
 def _cmd_infer(args: argparse.Namespace) -> int:
-    from ..core.inference import infer_body
+    from designer.core.inference import infer_body
 
     name: str = args.file
     body = read_input(name, limit=args.max_size * MB, what="response body")

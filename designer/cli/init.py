@@ -5,17 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import InputError, LookupFailed, MissingSecretError
-from .options import (
-    check_param_names,
-    find_call,
-    non_negative_int,
-    positive_float,
-)
+from designer.cli.options import check_param_names, find_call, non_negative_int, positive_float
+from designer.core.errors import InputError, LookupFailed, MissingSecretError
 
 if TYPE_CHECKING:
-    from ..core.models import Api, Call, Workspace
-from .output import MB, add_format_option, emit_structure, stderr_note, stdout_text
+    from designer.core.models import Api, Call, Workspace
+from designer.cli.output import MB, add_format_option, emit_structure, stderr_note, stdout_text
 
 __all__ = ["register_init"]
 
@@ -37,9 +32,9 @@ def _chosen_files(path: str, api: Api, call: Call, values: dict[str, str]) -> An
     recorded for the workspace on this machine so that ``check`` sends it too.
     ``@`` before a file parameter's path is optional, as in curl's ``-F``.
     """
-    from ..core.errors import DesignerError
-    from ..core.file_choices import ChosenFiles
-    from ..core.models import ValueType
+    from designer.core.errors import DesignerError
+    from designer.core.file_choices import ChosenFiles
+    from designer.core.models import ValueType
 
     files = {p.name for p in [*call.parameters, *api.parameters] if p.type == ValueType.FILE}
     chosen = ChosenFiles(path)
@@ -65,7 +60,7 @@ def _status_line(response: Any) -> str:
 
 
 def _execution_settings(args: argparse.Namespace) -> Any:
-    from ..core.execute import ExecutionSettings
+    from designer.core.execute import ExecutionSettings
 
     # The overall deadline is applied around every attempt by initialize_within.
     return ExecutionSettings(
@@ -79,10 +74,10 @@ def _execution_settings(args: argparse.Namespace) -> Any:
 
 def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any) -> None:
     """Store ``outcome``'s structure in the call, on the workspace as it is on disk now."""
-    from ..core.errors import BodyParseError
-    from ..core.inference import summarize
-    from ..core.initialize import with_structure
-    from ..core.workspace_lock import update
+    from designer.core.errors import BodyParseError
+    from designer.core.inference import summarize
+    from designer.core.initialize import with_structure
+    from designer.core.workspace_lock import update
 
     path: str = args.workspace
     if outcome.parse_failed and not args.force:
@@ -118,11 +113,11 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
 def _cmd_init(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..core import workspace_file
-    from ..core.execute import Executor
-    from ..core.initialize import initialize_within
-    from ..core.keychain import default_store
-    from ..core.request import in_environment
+    from designer.core import workspace_file
+    from designer.core.execute import Executor
+    from designer.core.initialize import initialize_within
+    from designer.core.keychain import default_store
+    from designer.core.request import in_environment
 
     path: str = args.workspace
     ws = workspace_file.load(path)
@@ -151,7 +146,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     try:
         response, outcome = asyncio.run(send())
     except MissingSecretError as exc:
-        from ..core.escaping import shell_argument
+        from designer.core.escaping import shell_argument
 
         # The core names the variable; only here is the workspace file known.
         command = f"connector-designer secrets set {shell_argument(path)} {exc.variable}"

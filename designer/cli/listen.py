@@ -15,18 +15,18 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import InputError
+from designer.core.errors import InputError
 
 if TYPE_CHECKING:
-    from ..core.models import Api, Webhook, Workspace
+    from designer.core.models import Api, Webhook, Workspace
 
 __all__ = ["register_listen"]
 
 
 def _find(ws: Workspace, spec: str, args: argparse.Namespace) -> tuple[Api, Webhook, bool]:
     """The API and webhook ``API/NAME`` names; a new webhook if the API has none by that name."""
-    from ..core.interop.common import select_apis
-    from ..core.models import Method, Webhook
+    from designer.core.interop.common import select_apis
+    from designer.core.models import Method, Webhook
 
     api_name, slash, name = spec.partition("/")
     if not slash or not api_name.strip() or not name.strip():
@@ -57,11 +57,11 @@ def _verdict(verified: bool | None, reason: str) -> str:
 
 
 def _cmd_listen(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
-    from ..core.interop.secret_names import webhook_secret_field
-    from ..core.keychain import default_store
-    from ..core.models import secret_ref
-    from .output import stderr_note, stdout_text
+    from designer.cli.output import stderr_note, stdout_text
+    from designer.core import workspace_file
+    from designer.core.interop.secret_names import webhook_secret_field
+    from designer.core.keychain import default_store
+    from designer.core.models import secret_ref
 
     ws = workspace_file.load(args.workspace)
     api, hook, created = _find(ws, args.webhook, args)
@@ -79,8 +79,8 @@ def _cmd_listen(args: argparse.Namespace) -> int:
     if not samples:
         stderr_note("Nothing was captured")
         return 1
-    from ..core.inference import render_tree
-    from ..core.webhooks.capture import merge_samples
+    from designer.core.inference import render_tree
+    from designer.core.webhooks.capture import merge_samples
 
     shape = None
     for sample in samples:
@@ -90,9 +90,9 @@ def _cmd_listen(args: argparse.Namespace) -> int:
     assert shape is not None
     stdout_text(render_tree(shape) + "\n")
     if args.keep:
-        from ..core import fileio
-        from ..core.webhooks.capture import samples_to_json
-        from ..core.webhooks.signature import signature_header
+        from designer.core import fileio
+        from designer.core.webhooks.capture import samples_to_json
+        from designer.core.webhooks.signature import signature_header
 
         # Only the signature a replay checks is kept; every other credential is redacted.
         keep = [signature_header(hook)] if hook.signature != "none" else []
@@ -110,9 +110,9 @@ def _cmd_listen(args: argparse.Namespace) -> int:
 def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list[Any]:
     import asyncio
 
-    from ..core.webhooks.listener import IGNORED_NOTES, Answer, WebhookListener
-    from .options import is_loopback
-    from .output import stderr_note, stdout_text
+    from designer.cli.options import is_loopback
+    from designer.cli.output import stderr_note, stdout_text
+    from designer.core.webhooks.listener import IGNORED_NOTES, Answer, WebhookListener
 
     if not is_loopback(args.host):
         stderr_note(
@@ -170,10 +170,10 @@ def _listen(args: argparse.Namespace, hook: Webhook, secret: str | None) -> list
 
 
 def _save(args: argparse.Namespace, api: Api, hook: Webhook, shape: Any, created: bool) -> None:
-    from ..core.errors import LookupFailed
-    from ..core.inference import merge
-    from ..core.workspace_lock import update
-    from .output import stderr_note
+    from designer.cli.output import stderr_note
+    from designer.core.errors import LookupFailed
+    from designer.core.inference import merge
+    from designer.core.workspace_lock import update
 
     def change(ws: Workspace | None) -> Workspace:
         assert ws is not None
@@ -203,10 +203,10 @@ def _save(args: argparse.Namespace, api: Api, hook: Webhook, shape: Any, created
 def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
     import httpx
 
-    from ..core import fileio
-    from ..core.webhooks.capture import samples_from_json
-    from ..core.webhooks.replay import replay_refusal, replay_request
-    from .output import stderr_note, stdout_text
+    from designer.cli.output import stderr_note, stdout_text
+    from designer.core import fileio
+    from designer.core.webhooks.capture import samples_from_json
+    from designer.core.webhooks.replay import replay_refusal, replay_request
 
     if not args.to:
         raise InputError("--replay needs --to URL: where to send the captured requests")
@@ -236,7 +236,12 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
 
 
 def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from .options import add_server_options, http_status, non_negative_int, positive_float
+    from designer.cli.options import (
+        add_server_options,
+        http_status,
+        non_negative_int,
+        positive_float,
+    )
 
     parser = subparsers.add_parser(
         "listen",

@@ -13,9 +13,9 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import NoReturn
 
-from ..core.errors import DesignerError
-from ..core.escaping import inert
-from .output import PROG, stdout_text
+from designer.cli.output import PROG, stdout_text
+from designer.core.errors import DesignerError
+from designer.core.escaping import inert
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -37,7 +37,7 @@ class _VersionAction(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, help="show the version and exit")
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from .. import __version__
+        from designer import __version__
 
         stdout_text(f"{PROG} {__version__}\n")
         parser.exit()
@@ -65,19 +65,19 @@ COMMANDS = (
 
 def _registrations() -> list[Callable[[argparse._SubParsersAction[Parser]], None]]:
     """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
-    from .check import register_check
-    from .demo_server import register_demo_server
-    from .export import register_export
-    from .graphql import register_graphql
-    from .imports import register_import
-    from .infer import register_infer
-    from .init import register_init
-    from .listen import register_listen
-    from .mock import register_mock
-    from .schema import register_schema
-    from .secrets import register_secrets
-    from .sign_in import register_sign_in
-    from .validate import register_validate
+    from designer.cli.check import register_check
+    from designer.cli.demo_server import register_demo_server
+    from designer.cli.export import register_export
+    from designer.cli.graphql import register_graphql
+    from designer.cli.imports import register_import
+    from designer.cli.infer import register_infer
+    from designer.cli.init import register_init
+    from designer.cli.listen import register_listen
+    from designer.cli.mock import register_mock
+    from designer.cli.schema import register_schema
+    from designer.cli.secrets import register_secrets
+    from designer.cli.sign_in import register_sign_in
+    from designer.cli.validate import register_validate
 
     return [
         register_infer,
@@ -191,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug: bool = getattr(args, "debug", False)
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        from ..ui.app import run as run_gui
+        from designer.ui.app import run as run_gui
 
         handler = run_gui
     try:

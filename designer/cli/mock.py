@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..core.errors import InputError
-from .options import add_server_options, is_loopback
+from designer.cli.options import add_server_options, is_loopback
+from designer.core.errors import InputError
 
 __all__ = ["register_mock"]
 
@@ -20,11 +20,11 @@ __all__ = ["register_mock"]
 def _cmd_mock(args: argparse.Namespace) -> int:
     import asyncio
 
-    from ..core.connectors_file import load_connectors
-    from ..core.interop.common import select_apis
-    from ..core.mock_server import MockServer
-    from ..core.wording import plural
-    from .output import stderr_note, stdout_text
+    from designer.cli.output import stderr_note, stdout_text
+    from designer.core.connectors_file import load_connectors
+    from designer.core.interop.common import select_apis
+    from designer.core.mock_server import MockServer
+    from designer.core.wording import plural
 
     loaded = load_connectors(args.source)
     apis = select_apis(loaded.workspace, args.api) if loaded.workspace.apis else []

@@ -15,10 +15,10 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..core.errors import InputError, LookupFailed
+from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from ..core.models import Api, Call, Workspace
+    from designer.core.models import Api, Call, Workspace
 
 __all__ = [
     "add_server_options",

@@ -15,9 +15,9 @@ from typing import Any
 
 import orjson
 
-from ..core import fileio
-from ..core.escaping import inert, inert_lines
-from ..core.structure import FieldOverride, Shape, shape_to_dict
+from designer.core import fileio
+from designer.core.escaping import inert, inert_lines
+from designer.core.structure import FieldOverride, Shape, shape_to_dict
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -90,8 +90,8 @@ FORMATS = ("tree", "json-schema", "json")
 def emit_structure(
     shape: Shape, fmt: str, *, title: str | None, overrides: dict[str, FieldOverride]
 ) -> None:
-    from ..core.inference import render_tree, to_json_schema
-    from .output import stdout_bytes, stdout_text
+    from designer.cli.output import stdout_bytes, stdout_text
+    from designer.core.inference import render_tree, to_json_schema
 
     if fmt == "tree":
         stdout_text(render_tree(shape, overrides) + "\n")

@@ -6,17 +6,17 @@ import argparse
 
 import orjson
 
-from .main import Parser
-from .output import stdout_bytes
+from designer.cli.main import Parser
+from designer.cli.output import stdout_bytes
 
 __all__ = ["register_schema"]
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
+    from designer.core import workspace_file
 
     if args.bundle:
-        from ..core.interop.bundle import bundle_json_schema
+        from designer.core.interop.bundle import bundle_json_schema
 
         schema = bundle_json_schema()
     else:

@@ -18,11 +18,11 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import InputError, LookupFailed
+from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from ..core.interop.secret_names import RequiredSecret
-    from ..core.models import Environment, Workspace
+    from designer.core.interop.secret_names import RequiredSecret
+    from designer.core.models import Environment, Workspace
 
 __all__ = ["register_secrets", "store_found"]
 
@@ -32,9 +32,9 @@ MAX_SECRET_SIZE = 64 * 1024
 
 def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = True) -> list[str]:
     """Store ``found`` (values by reference) in ``ws``'s keychain; one line per secret."""
-    from ..core.interop.secret_names import required_secrets
-    from ..core.keychain import open_store
-    from ..core.secret_scope import base_ref
+    from designer.core.interop.secret_names import required_secrets
+    from designer.core.keychain import open_store
+    from designer.core.secret_scope import base_ref
 
     if not found:
         return []
@@ -64,7 +64,7 @@ def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = Tru
 
 def _lookup(ws: Workspace, name: str) -> RequiredSecret:
     """The secret named by its variable, with or without the ``CD_SECRET_`` prefix."""
-    from ..core.interop.secret_names import ENV_PREFIX, required_secrets
+    from designer.core.interop.secret_names import ENV_PREFIX, required_secrets
 
     secrets = required_secrets(ws.apis)
     wanted = name.strip().upper()
@@ -89,7 +89,7 @@ def _environment(ws: Workspace, secret: RequiredSecret, name: str | None) -> Env
 
 
 def _keychain(ws: Workspace) -> Any:
-    from ..core.keychain import KEYCHAIN_HELP, open_store
+    from designer.core.keychain import KEYCHAIN_HELP, open_store
 
     store, status = open_store(lambda: ws.id)
     if not status.persistent:
@@ -103,7 +103,7 @@ def _read_value(variable: str) -> str:
 
         value = getpass.getpass(f"Value of {variable} (not shown): ")
     else:
-        from ..core import fileio
+        from designer.core import fileio
 
         data = fileio.read_stdin_bytes(MAX_SECRET_SIZE, what="secret")
         value = fileio.decode_utf8(data, source="standard input").rstrip("\r\n")
@@ -113,10 +113,10 @@ def _read_value(variable: str) -> str:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
-    from ..core.keychain import default_store
-    from ..core.secret_scope import needed_secrets
-    from .output import stdout_text
+    from designer.cli.output import stdout_text
+    from designer.core import workspace_file
+    from designer.core.keychain import default_store
+    from designer.core.secret_scope import needed_secrets
 
     ws = workspace_file.load(args.workspace)
     store, _ = default_store(ws)
@@ -144,9 +144,9 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_set(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
-    from ..core.models import scoped_ref
-    from .output import stderr_note
+    from designer.cli.output import stderr_note
+    from designer.core import workspace_file
+    from designer.core.models import scoped_ref
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
@@ -161,9 +161,9 @@ def _cmd_set(args: argparse.Namespace) -> int:
 
 
 def _cmd_unset(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
-    from ..core.models import scoped_ref
-    from .output import stderr_note
+    from designer.cli.output import stderr_note
+    from designer.core import workspace_file
+    from designer.core.models import scoped_ref
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
@@ -175,9 +175,9 @@ def _cmd_unset(args: argparse.Namespace) -> int:
 
 
 def _cmd_forget(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
-    from ..core.keychain import forget_workspace
-    from .output import stderr_note
+    from designer.cli.output import stderr_note
+    from designer.core import workspace_file
+    from designer.core.keychain import forget_workspace
 
     ws = workspace_file.load(args.workspace)
     removed = forget_workspace(ws)

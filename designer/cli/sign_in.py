@@ -13,16 +13,16 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import InputError, LookupFailed
+from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from ..core.models import Api, Workspace
+    from designer.core.models import Api, Workspace
 
 __all__ = ["register_sign_in"]
 
 
 def _api(ws: Workspace, name: str) -> Api:
-    from ..core.models import OAuth2AuthorizationCodeAuth
+    from designer.core.models import OAuth2AuthorizationCodeAuth
 
     found = [a for a in ws.apis if a.name.casefold() == name.casefold()]
     if not found:
@@ -41,11 +41,11 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
     import asyncio
     import webbrowser
 
-    from ..core import workspace_file
-    from ..core.auth.session import Authenticator
-    from ..core.execute import ExecutionSettings, Executor
-    from ..core.keychain import default_store
-    from .output import stderr_note
+    from designer.cli.output import stderr_note
+    from designer.core import workspace_file
+    from designer.core.auth.session import Authenticator
+    from designer.core.execute import ExecutionSettings, Executor
+    from designer.core.keychain import default_store
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -53,7 +53,7 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
         raise LookupFailed(f"API '{api.name}' has no environment '{args.env}'")
     store, status = default_store(ws)
     if not status.persistent:
-        from ..core.keychain import KEYCHAIN_HELP
+        from designer.core.keychain import KEYCHAIN_HELP
 
         raise InputError(
             f"No usable keychain ({status.reason}), so the tokens could not be kept after this "

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import argparse
 
-from ..core.wording import plural
-from .main import Parser
-from .output import read_input, stdout_text
+from designer.cli.main import Parser
+from designer.cli.output import read_input, stdout_text
+from designer.core.wording import plural
 
 __all__ = ["register_validate"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from ..core import workspace_file
+    from designer.core import workspace_file
 
     name: str = args.file
     data = read_input(name, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")

@@ -38,19 +38,19 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from .errors import DesignerError, LookupFailed
-from .inference import Change, diff
-from .inference.spec import Departure, departures
-from .initialize import body_shape, infer_response, redact, retry_after, with_structure
-from .models import Api, Call, Workspace
-from .request import in_environment
-from .response import ResponseResult
-from .secrets import SecretStore, mask_secrets
-from .structure import FieldOverride, Shape
+from designer.core.errors import DesignerError, LookupFailed
+from designer.core.inference import Change, diff
+from designer.core.inference.spec import Departure, departures
+from designer.core.initialize import body_shape, infer_response, redact, retry_after, with_structure
+from designer.core.models import Api, Call, Workspace
+from designer.core.request import in_environment
+from designer.core.response import ResponseResult
+from designer.core.secrets import SecretStore, mask_secrets
+from designer.core.structure import FieldOverride, Shape
 
 if TYPE_CHECKING:
-    from .execute import Executor
-    from .file_choices import ChosenFiles
+    from designer.core.execute import Executor
+    from designer.core.file_choices import ChosenFiles
 
 __all__ = [
     "CallResult",
@@ -131,8 +131,8 @@ def select_calls(
 ) -> list[tuple[Api, Call]]:
     """The calls to check: those named ``API/CALL`` (or by a unique call name), else every
     call of the APIs named, else every call; in workspace order."""
-    from .interop.common import select_apis
-    from .interop.service import find_call
+    from designer.core.interop.common import select_apis
+    from designer.core.interop.service import find_call
 
     apis = select_apis(ws, list(api_names)) if ws.apis else []
     chosen = [(api, call) for api in apis for call in api.calls]
@@ -229,7 +229,7 @@ async def _send(
     store: SecretStore,
     polite: _Politeness,
 ) -> tuple[ResponseResult, Shape, list[str]]:
-    from .auth import Authenticator
+    from designer.core.auth import Authenticator
 
     options = polite.options
     environment = _environment(api, options)
@@ -340,7 +340,7 @@ async def run_check(
     (the app's); otherwise one is opened for the run. ``on_result`` is called
     as each call finishes, for progress.
     """
-    from .execute import ExecutionSettings, Executor
+    from designer.core.execute import ExecutionSettings, Executor
 
     polite = _Politeness(options)
     for api in {a.id: a for a, _ in calls}.values():
@@ -368,7 +368,7 @@ async def run_check(
 
 
 def _known_secrets(store: SecretStore, api: Api, call: Call) -> list[str]:
-    from .interop.secret_names import required_secrets
+    from designer.core.interop.secret_names import required_secrets
 
     found = []
     for secret in required_secrets([api]):

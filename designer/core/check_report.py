@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from .check import CallResult, Severity
-from .escaping import inert
-from .inference.spec import summarize_departures
-from .wording import plural
+from designer.core.check import CallResult, Severity
+from designer.core.escaping import inert
+from designer.core.inference.spec import summarize_departures
+from designer.core.wording import plural
 
 __all__ = [
     "OUTCOME_WORDS",

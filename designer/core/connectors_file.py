@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from . import fileio, workspace_file
-from .models import Workspace
+from designer.core import fileio, workspace_file
+from designer.core.models import Workspace
 
 __all__ = ["Connectors", "load_connectors"]
 
@@ -41,13 +41,13 @@ def _format(data: bytes) -> object:
 
 def load_connectors(path: str | os.PathLike[str]) -> Connectors:
     """The connectors in the workspace file or bundle at ``path``."""
-    from .interop.bundle import BUNDLE_FORMAT
+    from designer.core.interop.bundle import BUNDLE_FORMAT
 
     source = os.fspath(path)
     data = fileio.read_bytes(source, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")
     if _format(data) != BUNDLE_FORMAT:
         return Connectors(workspace_file.loads(data, source=source))
-    from .interop.service import read_import
+    from designer.core.interop.service import read_import
 
     imported = read_import(data, source, "bundle")
     ws = Workspace(name=imported.result.name, apis=imported.result.apis)

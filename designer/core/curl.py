@@ -19,11 +19,11 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import orjson
 
-from .credential_detector import is_key_header, is_key_query, is_placeholder
-from .curl_parse import CurlRequest, parse_curl
-from .errors import CurlParseError
-from .interop.credentials import hide_call_credentials, is_secret_parameter
-from .models import (
+from designer.core.credential_detector import is_key_header, is_key_query, is_placeholder
+from designer.core.curl_parse import CurlRequest, parse_curl
+from designer.core.errors import CurlParseError
+from designer.core.interop.credentials import hide_call_credentials, is_secret_parameter
+from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
     ApiKeyHeaderAuth,
@@ -43,8 +43,8 @@ from .models import (
     secret_ref,
     unique_name,
 )
-from .secrets import SecretStore
-from .values import sample_of, type_of
+from designer.core.secrets import SecretStore
+from designer.core.values import sample_of, type_of
 
 __all__ = ["CurlRequest", "curl_to_workspace", "parse_curl", "shell_variable"]
 

@@ -13,9 +13,9 @@ import shlex
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from .errors import CurlParseError
-from .models import METHOD_TOKEN
-from .urls import with_default_scheme
+from designer.core.errors import CurlParseError
+from designer.core.models import METHOD_TOKEN
+from designer.core.urls import with_default_scheme
 
 __all__ = ["CurlRequest", "parse_curl"]
 

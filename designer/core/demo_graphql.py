@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
-from . import demo_data
+from designer.core import demo_data
 
 __all__ = ["SDL", "answer"]
 

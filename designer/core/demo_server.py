@@ -32,8 +32,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from . import demo_data, workspace_file
-from .models import Workspace, secret_ref
+from designer.core import demo_data, workspace_file
+from designer.core.models import Workspace, secret_ref
 
 __all__ = [
     "DEMO_API_KEY",
@@ -139,7 +139,7 @@ def _big(query: dict[str, list[str]]) -> Reply:
 
 
 def _graphql(method: str, query: dict[str, list[str]], body: bytes) -> Reply:
-    from .demo_graphql import answer
+    from designer.core.demo_graphql import answer
 
     status, payload = answer(method, query, body)
     return status, "application/json", payload

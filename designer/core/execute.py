@@ -24,8 +24,8 @@ from typing import TypeVar
 
 import httpx
 
-from .content_coding import BoundedDecoder, CodingError, TooManyCodings
-from .errors import (
+from designer.core.content_coding import BoundedDecoder, CodingError, TooManyCodings
+from designer.core.errors import (
     AuthenticationError,
     ConnectError,
     ConnectionLostError,
@@ -39,12 +39,12 @@ from .errors import (
     TLSError,
     TooManyRedirectsError,
 )
-from .proxies import environment_proxy
-from .redirects import send_following_redirects
-from .request import BuiltRequest
-from .response import ResponseResult
-from .secrets import mask_secrets
-from .tls import TlsSettings, ssl_context
+from designer.core.proxies import environment_proxy
+from designer.core.redirects import send_following_redirects
+from designer.core.request import BuiltRequest
+from designer.core.response import ResponseResult
+from designer.core.secrets import mask_secrets
+from designer.core.tls import TlsSettings, ssl_context
 
 __all__ = ["ExecutionSettings", "Executor", "ResponseResult"]
 

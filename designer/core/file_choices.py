@@ -27,8 +27,8 @@ from pathlib import Path
 
 import orjson
 
-from . import fileio
-from .errors import DesignerError
+from designer.core import fileio
+from designer.core.errors import DesignerError
 
 __all__ = [
     "STATE_VARIABLE",

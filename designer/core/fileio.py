@@ -21,7 +21,13 @@ import stat
 import sys
 from typing import BinaryIO
 
-from .errors import FileTooLargeError, InputError, NotUtf8Error, ReadOnlyFileError, SaveError
+from designer.core.errors import (
+    FileTooLargeError,
+    InputError,
+    NotUtf8Error,
+    ReadOnlyFileError,
+    SaveError,
+)
 
 __all__ = [
     "MB",

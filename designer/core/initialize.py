@@ -13,17 +13,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .errors import BodyParseError, HTTPStatusError, RateLimitedError
-from .inference import Change, detect_kind, diff, infer_body, infer_value, walk
-from .inference import merge as merge_shapes
-from .models import Api, Call
-from .response import ResponseResult
-from .secrets import SecretStore, mask_secrets
-from .structure import ResponseType, Shape, ValueType
+from designer.core.errors import BodyParseError, HTTPStatusError, RateLimitedError
+from designer.core.inference import Change, detect_kind, diff, infer_body, infer_value, walk
+from designer.core.inference import merge as merge_shapes
+from designer.core.models import Api, Call
+from designer.core.response import ResponseResult
+from designer.core.secrets import SecretStore, mask_secrets
+from designer.core.structure import ResponseType, Shape, ValueType
 
 if TYPE_CHECKING:
-    from .execute import Executor
-    from .file_choices import ChosenFiles
+    from designer.core.execute import Executor
+    from designer.core.file_choices import ChosenFiles
 
 __all__ = [
     "InferOutcome",
@@ -61,7 +61,7 @@ def infer_response(
     that says why.
     """
     if call.graphql is not None:
-        from .gql.result import infer_graphql
+        from designer.core.gql.result import infer_graphql
 
         return infer_graphql(call, response, sample_limit=sample_limit)
     failed = response.status >= 400
@@ -231,7 +231,7 @@ async def initialize(
     endpoint; samples that echo a secret are masked. Only the files in
     ``chosen`` are sent (see :mod:`designer.core.file_choices`).
     """
-    from .auth import Authenticator
+    from designer.core.auth import Authenticator
 
     built, response = await Authenticator(secrets, executor).send(
         api, call, values, environment, chosen=chosen
@@ -260,7 +260,7 @@ async def initialize_within(
     import asyncio
     import time
 
-    from .execute import LIMIT_OPTIONS, deadline_exceeded
+    from designer.core.execute import LIMIT_OPTIONS, deadline_exceeded
 
     end = None if deadline is None else time.monotonic() + deadline
     try:

@@ -26,10 +26,10 @@ import keyring
 import keyring.backend
 import keyring.errors
 
-from .errors import DesignerError
-from .models import Workspace
-from .secret_scope import EnvironmentVariableStore
-from .secrets import MemorySecretStore, SecretStore
+from designer.core.errors import DesignerError
+from designer.core.models import Workspace
+from designer.core.secret_scope import EnvironmentVariableStore
+from designer.core.secrets import MemorySecretStore, SecretStore
 
 __all__ = [
     "ALLOW_VARIABLE",
@@ -238,8 +238,8 @@ def default_store(
 
 def _known_refs(workspace: Workspace) -> set[str]:
     """Every reference the workspace can use: its secrets and cached tokens, per environment."""
-    from .interop.secret_names import required_secrets
-    from .models import scoped_ref, secret_ref
+    from designer.core.interop.secret_names import required_secrets
+    from designer.core.models import scoped_ref, secret_ref
 
     by_api = {api.id: api for api in workspace.apis}
     refs = {s.ref for s in required_secrets(workspace.apis)}

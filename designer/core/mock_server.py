@@ -28,11 +28,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import orjson
 
-from .interop.secret_names import snake
-from .local_http import Headers, LocalHttpServer, Reply, error_reply
-from .mock_values import ValueMaker, to_xml
-from .models import Api, Call, path_placeholders
-from .structure import ResponseType, Shape, ValueType
+from designer.core.interop.secret_names import snake
+from designer.core.local_http import Headers, LocalHttpServer, Reply, error_reply
+from designer.core.mock_values import ValueMaker, to_xml
+from designer.core.models import Api, Call, path_placeholders
+from designer.core.structure import ResponseType, Shape, ValueType
 
 __all__ = ["MockApi", "MockServer", "RunningMock", "serve_in_thread"]
 
@@ -124,7 +124,7 @@ class MockServer(LocalHttpServer):
         route = next((r for r in matched if r.method == verb), None)
         same = [r for r in matched if r.method == verb]
         if len(same) > 1:  # GraphQL calls share an endpoint: the request names its operation
-            from .gql.mock import choose_graphql_call
+            from designer.core.gql.mock import choose_graphql_call
 
             chosen = choose_graphql_call([r.call for r in same], body, query)
             route = same[chosen] if chosen is not None else route
@@ -162,7 +162,7 @@ class MockServer(LocalHttpServer):
         maker = ValueMaker(f"{self.seed}:{call.id}:{status or ''}")
         content_type, body = _body(call, shape, maker)
         if call.graphql is not None and content_type == "application/json":
-            from .gql.mock import data_envelope
+            from designer.core.gql.mock import data_envelope
 
             body = data_envelope(body)
         return Reply(status or stored_status, content_type, body, extra)

@@ -26,8 +26,8 @@ from xml.etree import ElementTree as ET
 
 import orjson
 
-from .inference.formats import detect_format
-from .structure import Shape, TextFormat, ValueType
+from designer.core.inference.formats import detect_format
+from designer.core.structure import Shape, TextFormat, ValueType
 
 __all__ = ["ValueMaker", "to_xml"]
 

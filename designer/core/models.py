@@ -31,7 +31,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .structure import FieldOverride, ResponseType, Shape, override_to_dict, shape_to_dict
+from designer.core.structure import (
+    FieldOverride,
+    ResponseType,
+    Shape,
+    override_to_dict,
+    shape_to_dict,
+)
 
 __all__ = [
     "WORKSPACE_FORMAT",

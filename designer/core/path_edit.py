@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .models import Api, Call, Parameter, Placement, path_placeholders
+from designer.core.models import Api, Call, Parameter, Placement, path_placeholders
 
 __all__ = ["Parked", "PathEdit", "edit_path"]
 

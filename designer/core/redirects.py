@@ -19,7 +19,7 @@ from collections.abc import Iterable
 
 import httpx
 
-from .credential_detector import is_credential
+from designer.core.credential_detector import is_credential
 
 __all__ = ["redirect_request", "same_origin", "send_following_redirects", "strip_credentials"]
 

@@ -19,9 +19,14 @@ from urllib.parse import quote, quote_plus, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from .errors import MissingSecretError, MissingValueError, PlaceholderError, RequestBuildError
-from .escaping import shell_argument
-from .models import (
+from designer.core.errors import (
+    MissingSecretError,
+    MissingValueError,
+    PlaceholderError,
+    RequestBuildError,
+)
+from designer.core.escaping import shell_argument
+from designer.core.models import (
     AUTH_SECRET_FIELD,
     TOKEN_AUTH_TYPES,
     Api,
@@ -38,16 +43,22 @@ from .models import (
     path_placeholders,
     secret_ref,
 )
-from .request_body import FileMode, Resolved, bad_value, describe_multipart, encode_body
-from .secret_scope import EnvironmentSecrets
-from .secrets import SecretStore, mask_secrets
-from .tls import TlsSettings
-from .values import BadValue, sent_forms, text_value
+from designer.core.request_body import (
+    FileMode,
+    Resolved,
+    bad_value,
+    describe_multipart,
+    encode_body,
+)
+from designer.core.secret_scope import EnvironmentSecrets
+from designer.core.secrets import SecretStore, mask_secrets
+from designer.core.tls import TlsSettings
+from designer.core.values import BadValue, sent_forms, text_value
 
 if TYPE_CHECKING:
     import httpx
 
-    from .file_choices import ChosenFiles
+    from designer.core.file_choices import ChosenFiles
 
 __all__ = ["BuiltRequest", "build_request", "missing_placeholders"]
 
@@ -198,7 +209,7 @@ def build_request(
     headers = list(resolved.headers)
     pending = _apply_auth(api, secrets, headers, query, used)
     if call.graphql is not None and str(call.method) == "GET":
-        from .gql.envelope import graphql_query
+        from designer.core.gql.envelope import graphql_query
 
         query += graphql_query(api, call, resolved)
     if query:
@@ -253,7 +264,7 @@ def _with_demo_server(api: Api) -> Api:
     (see :func:`designer.core.demo_server.resolve_demo_server`)."""
     if "{demo_server}" not in api.base_url:
         return api
-    from .demo_server import resolve_demo_server  # only the example needs it
+    from designer.core.demo_server import resolve_demo_server  # only the example needs it
 
     return api.model_copy(update={"base_url": resolve_demo_server(api.base_url)})
 
@@ -287,7 +298,7 @@ def _tls(api: Api, secrets: SecretStore, used: set[str]) -> TlsSettings:
 
 def _missing_secret(api: Api, call: Call, param: Parameter, ref: str) -> MissingSecretError:
     """A private value that is set nowhere: say where to enter it, not "mark it optional"."""
-    from .interop.secret_names import secret_variable
+    from designer.core.interop.secret_names import secret_variable
 
     # The reference says whose secret it is: the call's, or the API's shared one.
     owner = call if ref.startswith(f"{api.id}/{call.id}/") else None
@@ -417,7 +428,7 @@ def _apply_auth(
     if auth.type in ("none", "client_certificate"):
         return False
     if auth.type in TOKEN_AUTH_TYPES:
-        from .auth.tokens import load_token
+        from designer.core.auth.tokens import load_token
 
         cached = load_token(secrets, api)
         bearer = f"Bearer {cached.access_token}" if cached else "Bearer <access token>"
@@ -429,7 +440,7 @@ def _apply_auth(
     field = AUTH_SECRET_FIELD[auth.type]
     credential = secrets.get(secret_ref(api, f"auth.{field}"))
     if not credential:
-        from .interop.secret_names import secret_variable
+        from designer.core.interop.secret_names import secret_variable
 
         variable = secret_variable(api, f"auth.{field}")
         raise MissingSecretError(
@@ -461,7 +472,7 @@ def _apply_auth(
 
 
 def _check_url(api: Api, call: Call, url: str) -> None:
-    from .base_url import base_url_problem
+    from designer.core.base_url import base_url_problem
 
     try:
         parts = urlsplit(url)

@@ -20,9 +20,9 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from .errors import PlaceholderError, RequestBuildError
-from .models import Api, BodyType, Call, ValueType
-from .values import BadValue, file_part, json_value, text_value
+from designer.core.errors import PlaceholderError, RequestBuildError
+from designer.core.models import Api, BodyType, Call, ValueType
+from designer.core.values import BadValue, file_part, json_value, text_value
 
 __all__ = [
     "Body",
@@ -109,7 +109,7 @@ def encode_body(api: Api, call: Call, resolved: Resolved) -> Body:
         return "" if name in resolved.omitted_body else str(typed(name, value, text_value))
 
     if call.graphql is not None:
-        from .gql.envelope import graphql_body
+        from designer.core.gql.envelope import graphql_body
 
         return graphql_body(api, call, resolved)
     template = call.body_template
@@ -194,7 +194,7 @@ def _unread_file_part(kind: ValueType, value: str) -> tuple[str, bytes, str]:
 
 
 def _not_chosen(kind: ValueType, value: str) -> tuple[str, bytes, str]:
-    from .file_choices import not_chosen_reason
+    from designer.core.file_choices import not_chosen_reason
 
     raise BadValue(not_chosen_reason())
 

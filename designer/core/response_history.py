@@ -26,9 +26,9 @@ from pathlib import Path
 
 import orjson
 
-from . import fileio
-from .response import ResponseResult
-from .secrets import MASK, mask_secrets
+from designer.core import fileio
+from designer.core.response import ResponseResult
+from designer.core.secrets import MASK, mask_secrets
 
 __all__ = ["KEEP", "MAX_BODY", "MAX_TOTAL", "HistoryEntry", "ResponseHistory"]
 

@@ -26,9 +26,9 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .interop.secret_names import ENV_PREFIX, required_secrets
-from .models import Environment, Workspace, scoped_ref
-from .secrets import DeferredSecretStore, SecretStore
+from designer.core.interop.secret_names import ENV_PREFIX, required_secrets
+from designer.core.models import Environment, Workspace, scoped_ref
+from designer.core.secrets import DeferredSecretStore, SecretStore
 
 __all__ = [
     "EnvironmentSecrets",

@@ -16,7 +16,7 @@ import ssl
 import tempfile
 from dataclasses import dataclass, field
 
-from .errors import TLSError
+from designer.core.errors import TLSError
 
 __all__ = ["TlsSettings", "ssl_context"]
 

@@ -17,8 +17,8 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem
-from .models import Workspace
+from designer.core.errors import Problem
+from designer.core.models import Workspace
 
 __all__ = ["describe", "problems_from", "show"]
 

@@ -29,7 +29,7 @@ from typing import Any
 
 import orjson
 
-from .models import ValueType
+from designer.core.models import ValueType
 
 __all__ = [
     "FILE_LIMIT",
@@ -140,8 +140,8 @@ def file_part(path_text: str, *, read: bool = True) -> tuple[str, bytes, str]:
     upload after every keystroke) and the content is empty. Raises
     :class:`BadValue` when the file cannot be sent.
     """
-    from . import fileio
-    from .errors import DesignerError
+    from designer.core import fileio
+    from designer.core.errors import DesignerError
 
     path = os.path.expanduser(path_text.strip())
     try:
@@ -159,8 +159,8 @@ def file_part(path_text: str, *, read: bool = True) -> tuple[str, bytes, str]:
 
 def _check_file(path: str) -> None:
     """What :func:`~.fileio.read_bytes` would refuse, found without reading the file."""
-    from . import fileio
-    from .errors import InputError
+    from designer.core import fileio
+    from designer.core.errors import InputError
 
     try:
         info = os.stat(path)

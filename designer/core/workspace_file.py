@@ -25,8 +25,8 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from . import fileio
-from .errors import (
+from designer.core import fileio
+from designer.core.errors import (
     NotUtf8Error,
     Problem,
     WorkspaceError,
@@ -35,7 +35,7 @@ from .errors import (
     WorkspaceValidationError,
     WorkspaceVersionError,
 )
-from .models import (
+from designer.core.models import (
     WORKSPACE_FORMAT,
     WORKSPACE_VERSION,
     Api,
@@ -46,7 +46,7 @@ from .models import (
     path_placeholders,
     unsent_body_parameters,
 )
-from .validation_messages import describe, problems_from, show
+from designer.core.validation_messages import describe, problems_from, show
 
 __all__ = [
     "MAX_WORKSPACE_SIZE",

@@ -24,9 +24,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from . import fileio, workspace_file
-from .errors import SaveConflictError, SaveError
-from .models import Workspace
+from designer.core import fileio, workspace_file
+from designer.core.errors import SaveConflictError, SaveError
+from designer.core.models import Workspace
 
 __all__ = ["LOCK_TIMEOUT", "Stamp", "load_stamped", "lock_path", "locked", "save_checked", "update"]
 

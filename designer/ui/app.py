@@ -152,7 +152,7 @@ def _offer_recovery(window: Any, opened: Path | None) -> None:
     """After a crash: offer to restore the unsaved changes of the workspace being opened."""
     from PySide6.QtWidgets import QMessageBox
 
-    from .recovery import find_recoveries
+    from designer.ui.recovery import find_recoveries
 
     entries = find_recoveries()
     if opened is not None:
@@ -183,8 +183,7 @@ def _offer_recovery(window: Any, opened: Path | None) -> None:
 def restore_entry(window: Any, entry: Any) -> None:
     """Show a recovered workspace, marked as modified, under its original file name."""
     from designer.core.errors import DesignerError
-
-    from .errors import show_error
+    from designer.ui.errors import show_error
 
     try:
         workspace = entry.load()
@@ -243,15 +242,15 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from .errors import install_excepthook, show_error
-    from .mainwindow import MainWindow
-    from .settings import Settings
+    from designer.ui.errors import install_excepthook, show_error
+    from designer.ui.mainwindow import MainWindow
+    from designer.ui.settings import Settings
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName("Connector Designer")
     app.setApplicationName("Connector Designer")
-    from .style import apply_style
+    from designer.ui.style import apply_style
 
     apply_style(app)
     _set_identity(app)
@@ -263,7 +262,7 @@ def run(args: argparse.Namespace) -> int:
     secrets = keychain.store
     settings = Settings()
     if settings.theme != "system":
-        from .style import set_theme
+        from designer.ui.style import set_theme
 
         set_theme(app, settings.theme)
     executor = LazyExecutor(settings.network)
@@ -303,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:
             QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
-        from .signals import install_quit_on_signals
+        from designer.ui.signals import install_quit_on_signals
 
         restore_signals = install_quit_on_signals(window)
         loop = _event_loop(app)
@@ -331,7 +330,7 @@ def run(args: argparse.Namespace) -> int:
             from designer.core.demo_server import stop_served_demo
 
             stop_served_demo()  # started with the example, or by a saved copy's first call
-        from .ops import shutdown_workers
+        from designer.ui.ops import shutdown_workers
 
         shutdown_workers()  # if any were started
 
@@ -376,7 +375,7 @@ def _event_loop(app: Any) -> Any:  # a qasync.QEventLoop, an asyncio loop and a 
 
     import qasync
 
-    from .errors import loop_exception_handler
+    from designer.ui.errors import loop_exception_handler
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

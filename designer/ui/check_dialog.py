@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .edits import Item
-from .ops import AsyncOp
+from designer.ui.edits import Item
+from designer.ui.ops import AsyncOp
 
 if TYPE_CHECKING:
     from designer.core.check import CallResult
-
-    from .mainwindow import MainWindow
+    from designer.ui.mainwindow import MainWindow
 
 __all__ = ["CheckDialog", "check_all_calls"]
 

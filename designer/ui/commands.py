@@ -16,8 +16,7 @@ from collections.abc import Hashable
 from PySide6.QtGui import QUndoCommand
 
 from designer.core.models import Api, Call
-
-from .document import Document
+from designer.ui.document import Document
 
 __all__ = [
     "EditApi",

@@ -17,8 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.core.models import AUTH_SECRET_FIELD, Api, Call, new_id, secret_ref
 from designer.core.secrets import SecretStore
-
-from .commands import (
+from designer.ui.commands import (
     EditApi,
     EditCall,
     InsertApi,
@@ -28,7 +27,7 @@ from .commands import (
     RemoveApi,
     RemoveCall,
 )
-from .document import Document
+from designer.ui.document import Document
 
 __all__ = [
     "Item",

@@ -30,7 +30,7 @@ __all__ = [
     "show_error",
 ]
 
-from .style import message_style
+from designer.ui.style import message_style
 
 log = inert_logger("designer.ui")
 

@@ -19,11 +19,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from designer.core.errors import DesignerError, ReadOnlyFileError, SaveConflictError
 from designer.core.models import Workspace
-
-from .document import Document
-from .errors import show_error
-from .recovery import Recovery
-from .settings import Settings
+from designer.ui.document import Document
+from designer.ui.errors import show_error
+from designer.ui.recovery import Recovery
+from designer.ui.settings import Settings
 
 __all__ = ["SUFFIX", "FileActions"]
 

@@ -30,24 +30,22 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import Api, Webhook, secret_ref
-
-from .commands import EditApi
-from .editors.widgets import SecretField, monospace_font
-from .errors import InlineMessage
-from .ops import AsyncOp
-from .response.layout import StructureTree
-from .response.structure_model import TYPE, StructureModel
-from .response.type_delegate import TypeDelegate
+from designer.ui.commands import EditApi
+from designer.ui.editors.widgets import SecretField, monospace_font
+from designer.ui.errors import InlineMessage
+from designer.ui.ops import AsyncOp
+from designer.ui.response.layout import StructureTree
+from designer.ui.response.structure_model import TYPE, StructureModel
+from designer.ui.response.type_delegate import TypeDelegate
 
 if TYPE_CHECKING:
     from designer.core.secrets import SecretStore
     from designer.core.structure import FieldOverride, Shape
     from designer.core.webhooks.capture import CapturedRequest
     from designer.core.webhooks.listener import WebhookListener
+    from designer.ui.document import Document
 
-    from .document import Document
-
-from .naming import named
+from designer.ui.naming import named
 
 __all__ = ["ListenDialog", "listen_for_sample"]
 

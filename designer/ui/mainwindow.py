@@ -24,29 +24,28 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import Api, Call
 from designer.core.secrets import SecretStore
-
-from .commands import EditCall
-from .document import Document
-from .editors import ApiEditor
-from .edits import Item, target_of
-from .environments import EnvironmentSwitcher
-from .errors import NoticeBanner
-from .files import FileActions
-from .focus import take_focus_place
-from .interop.export_flow import ExportFlow
-from .interop.import_flow import ImportFlow
-from .interop.update_flow import UpdateFlow
-from .menus import create_menus
-from .recovery import Recovery
-from .settings import Settings
-from .tree import TreePane
+from designer.ui.commands import EditCall
+from designer.ui.document import Document
+from designer.ui.editors import ApiEditor
+from designer.ui.edits import Item, target_of
+from designer.ui.environments import EnvironmentSwitcher
+from designer.ui.errors import NoticeBanner
+from designer.ui.files import FileActions
+from designer.ui.focus import take_focus_place
+from designer.ui.interop.export_flow import ExportFlow
+from designer.ui.interop.import_flow import ImportFlow
+from designer.ui.interop.update_flow import UpdateFlow
+from designer.ui.menus import create_menus
+from designer.ui.recovery import Recovery
+from designer.ui.settings import Settings
+from designer.ui.tree import TreePane
 
 if TYPE_CHECKING:
-    from .editors.call_editor import CallEditor
-    from .editors.webhook_editor import WebhookEditor
-    from .menus import WindowActions
-    from .mock_control import MockControl
-    from .response.panel import ResponsePanel
+    from designer.ui.editors.call_editor import CallEditor
+    from designer.ui.editors.webhook_editor import WebhookEditor
+    from designer.ui.menus import WindowActions
+    from designer.ui.mock_control import MockControl
+    from designer.ui.response.panel import ResponsePanel
 
 __all__ = ["APP_TITLE", "MainWindow"]
 
@@ -58,7 +57,7 @@ _EMPTY, _API, _CALL, _WEBHOOK = range(4)
 
 
 def _response_panel(executor: Any, secrets: SecretStore, parent: QWidget) -> ResponsePanel:
-    from .response.panel import ResponsePanel  # Initialize and the response views
+    from designer.ui.response.panel import ResponsePanel  # Initialize and the response views
 
     panel = ResponsePanel(executor, secrets, parent)
     panel.setObjectName("responsePanel")
@@ -187,8 +186,8 @@ class MainWindow(QMainWindow):
     def webhook_editor(self) -> WebhookEditor:
         """The editor of the selected webhook, built the first time one is shown."""
         if self._webhook_editor is None:
-            from .editors.webhook_editor import WebhookEditor
-            from .listen_dialog import listen_for_sample
+            from designer.ui.editors.webhook_editor import WebhookEditor
+            from designer.ui.listen_dialog import listen_for_sample
 
             editor = WebhookEditor(self.doc, self.secrets, self)
             editor.message.connect(self.show_message)
@@ -202,7 +201,7 @@ class MainWindow(QMainWindow):
         return self._webhook_editor
 
     def _build_call_editor(self) -> CallEditor:
-        from .editors.call_editor import CallEditor
+        from designer.ui.editors.call_editor import CallEditor
 
         editor = CallEditor(self.doc, self.secrets, self)
         editor.request_line.set_initialize_action(self.response_panel.initializeAction)
@@ -256,7 +255,7 @@ class MainWindow(QMainWindow):
             self._call_editor.preview.refresh()
 
     def show_secrets(self) -> None:
-        from .secrets_view import SecretsDialog
+        from designer.ui.secrets_view import SecretsDialog
 
         active = {
             api.id: env

@@ -27,11 +27,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from . import edits
-from .icons import icon
+from designer.ui import edits
+from designer.ui.icons import icon
 
 if TYPE_CHECKING:
-    from .mainwindow import MainWindow
+    from designer.ui.mainwindow import MainWindow
 
 __all__ = ["WindowActions", "create_menus"]
 
@@ -286,7 +286,7 @@ def _add_theme_menu(window: MainWindow, menu: QMenu) -> None:
     from PySide6.QtGui import QActionGroup
     from PySide6.QtWidgets import QApplication
 
-    from .style import set_theme
+    from designer.ui.style import set_theme
 
     themes = menu.addMenu("&Theme")
     themes.setObjectName("themeMenu")
@@ -310,15 +310,15 @@ def _add_theme_menu(window: MainWindow, menu: QMenu) -> None:
 
 
 def _network_settings(window: MainWindow) -> None:
-    from .network_settings import open_network_settings  # only when asked for
+    from designer.ui.network_settings import open_network_settings  # only when asked for
 
     open_network_settings(window)
 
 
 def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
     """*Check all calls* and *Serve mock API*, whose work lives in their own modules."""
-    from .check_dialog import check_all_calls
-    from .mock_control import MockControl
+    from designer.ui.check_dialog import check_all_calls
+    from designer.ui.mock_control import MockControl
 
     check = _action(
         window,
@@ -342,7 +342,7 @@ def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
 
 
 def _listen_for_sample(window: MainWindow) -> None:
-    from .listen_dialog import listen_for_sample  # only when asked for
+    from designer.ui.listen_dialog import listen_for_sample  # only when asked for
 
     listen_for_sample(window)
 

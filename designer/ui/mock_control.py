@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from .commands import EditApi
-from .icons import icon
-from .ops import AsyncOp
+from designer.ui.commands import EditApi
+from designer.ui.icons import icon
+from designer.ui.ops import AsyncOp
 
 if TYPE_CHECKING:
-    from .mainwindow import MainWindow
+    from designer.ui.mainwindow import MainWindow
 
 __all__ = ["MOCK_ENVIRONMENT", "MockControl"]
 

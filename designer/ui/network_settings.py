@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .settings import NetworkLimits, Settings
+from designer.ui.settings import NetworkLimits, Settings
 
 __all__ = ["NetworkSettingsDialog", "open_network_settings"]
 

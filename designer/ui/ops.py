@@ -174,7 +174,7 @@ def _loop() -> asyncio.AbstractEventLoop:
 
 async def run_in_worker(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
     """Run ``fn(*args, **kwargs)`` in a worker process (see :mod:`designer.ui.workers`)."""
-    from .workers import run_in_worker as run
+    from designer.ui.workers import run_in_worker as run
 
     return await run(fn, *args, **kwargs)
 

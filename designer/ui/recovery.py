@@ -31,8 +31,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from designer.core.escaping import inert_logger
 from designer.core.models import Workspace
-
-from .document import Document
+from designer.ui.document import Document
 
 __all__ = ["Recovery", "RecoveryEntry", "default_directory", "find_recoveries"]
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 from PySide6.QtWidgets import QWidget as _QWidget
 
-from .icons import icon, on_highlight
+from designer.ui.icons import icon, on_highlight
 
 __all__ = [
     "PRIMARY_BUTTON_STYLE",

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from .session import Authenticator
-from .tokens import Token
+from designer.core.auth.session import Authenticator
+from designer.core.auth.tokens import Token
 
 __all__ = ["Authenticator", "Token"]

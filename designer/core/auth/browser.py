@@ -17,12 +17,19 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import AuthenticationError, SignInRequiredError
-from ..models import Api, OAuth2AuthorizationCodeAuth
-from ..secrets import SecretStore
-from . import _authlib
-from .grants import ClientOptions, _guarded, _secret, _to_token, _token_url, address
-from .tokens import Token
+from designer.core.auth import _authlib
+from designer.core.auth.grants import (
+    ClientOptions,
+    _guarded,
+    _secret,
+    _to_token,
+    _token_url,
+    address,
+)
+from designer.core.auth.tokens import Token
+from designer.core.errors import AuthenticationError, SignInRequiredError
+from designer.core.models import Api, OAuth2AuthorizationCodeAuth
+from designer.core.secrets import SecretStore
 
 __all__ = ["DEFAULT_TIMEOUT", "sign_in"]
 

@@ -18,8 +18,10 @@ from typing import Any
 import httpx
 import orjson
 
-from ..errors import AuthenticationError, DesignerError, SignInRequiredError
-from ..models import (
+from designer.core.auth import _authlib
+from designer.core.auth.tokens import Token
+from designer.core.errors import AuthenticationError, DesignerError, SignInRequiredError
+from designer.core.models import (
     Api,
     CustomTokenAuth,
     JwtBearerAuth,
@@ -27,10 +29,8 @@ from ..models import (
     OAuth2PasswordAuth,
     secret_ref,
 )
-from ..proxies import environment_proxy
-from ..secrets import SecretStore
-from . import _authlib
-from .tokens import Token
+from designer.core.proxies import environment_proxy
+from designer.core.secrets import SecretStore
 
 __all__ = ["ClientOptions", "address", "fetch_token", "refresh_token"]
 

@@ -15,17 +15,17 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ..errors import SignInRequiredError
-from ..execute import Executor, ResponseResult
-from ..file_choices import ChosenFiles
-from ..models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
-from ..request import BuiltRequest, build_request, in_environment
-from ..secrets import SecretStore
-from ..tls import TlsSettings, ssl_context
-from .browser import DEFAULT_TIMEOUT
-from .browser import sign_in as browser_sign_in
-from .grants import ClientOptions, fetch_token, refresh_token
-from .tokens import Token, load_token, refresh_ref, save_token
+from designer.core.auth.browser import DEFAULT_TIMEOUT
+from designer.core.auth.browser import sign_in as browser_sign_in
+from designer.core.auth.grants import ClientOptions, fetch_token, refresh_token
+from designer.core.auth.tokens import Token, load_token, refresh_ref, save_token
+from designer.core.errors import SignInRequiredError
+from designer.core.execute import Executor, ResponseResult
+from designer.core.file_choices import ChosenFiles
+from designer.core.models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
+from designer.core.request import BuiltRequest, build_request, in_environment
+from designer.core.secrets import SecretStore
+from designer.core.tls import TlsSettings, ssl_context
 
 __all__ = ["Authenticator"]
 

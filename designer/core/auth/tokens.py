@@ -15,8 +15,8 @@ from typing import Any
 
 import orjson
 
-from ..models import Api, secret_ref
-from ..secrets import SecretStore
+from designer.core.models import Api, secret_ref
+from designer.core.secrets import SecretStore
 
 __all__ = ["REFRESH_LEEWAY", "Token", "load_token", "save_token", "token_ref"]
 

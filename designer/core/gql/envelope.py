@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..errors import RequestBuildError
-from ..models import Api, Call, ValueType
-from ..values import BadValue, json_value
+from designer.core.errors import RequestBuildError
+from designer.core.models import Api, Call, ValueType
+from designer.core.values import BadValue, json_value
 
 if TYPE_CHECKING:
-    from ..request_body import Body, Resolved
+    from designer.core.request_body import Body, Resolved
 
 __all__ = ["envelope", "graphql_body", "graphql_query", "graphql_value_type"]
 
@@ -48,7 +48,7 @@ def graphql_value_type(graphql_type: str, input_objects: frozenset[str] = frozen
 
 def envelope(api: Api, call: Call, resolved: Resolved) -> dict[str, Any]:
     """The standard request object: ``query``, ``variables`` and ``operationName``."""
-    from ..request_body import bad_value, nest
+    from designer.core.request_body import bad_value, nest
 
     assert call.graphql is not None
     check_document(api, call)
@@ -69,7 +69,7 @@ def envelope(api: Api, call: Call, resolved: Resolved) -> dict[str, Any]:
 
 def graphql_body(api: Api, call: Call, resolved: Resolved) -> Body:
     """The body of a POST GraphQL call; a GET one has none (see :func:`graphql_query`)."""
-    from ..request_body import Body
+    from designer.core.request_body import Body
 
     if str(call.method) == "GET":
         return Body()
@@ -89,7 +89,7 @@ def graphql_query(api: Api, call: Call, resolved: Resolved) -> list[tuple[str, s
 
 def check_document(api: Api, call: Call) -> None:
     """Raise a one-line :class:`RequestBuildError` if the document is not valid to send."""
-    from .schema import document_problems
+    from designer.core.gql.schema import document_problems
 
     assert call.graphql is not None
     problems = document_problems(call.graphql.query, api.graphql_schema)

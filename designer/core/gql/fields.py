@@ -20,10 +20,10 @@ from graphql import (
     is_required_argument,
 )
 
-from ..errors import InputError
-from ..models import Call, GraphQLQuery, Method, Parameter, Placement, UseAs
-from .envelope import graphql_value_type
-from .schema import schema_of
+from designer.core.errors import InputError
+from designer.core.gql.envelope import graphql_value_type
+from designer.core.gql.schema import schema_of
+from designer.core.models import Call, GraphQLQuery, Method, Parameter, Placement, UseAs
 
 __all__ = ["call_from_field", "root_fields"]
 

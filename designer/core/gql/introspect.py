@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 import orjson
 
-from ..models import Api, Call, GraphQLQuery, Method
-from ..secrets import SecretStore
-from .schema import INTROSPECTION_QUERY, schema_from_introspection
+from designer.core.gql.schema import INTROSPECTION_QUERY, schema_from_introspection
+from designer.core.models import Api, Call, GraphQLQuery, Method
+from designer.core.secrets import SecretStore
 
 if TYPE_CHECKING:
-    from ..execute import Executor
+    from designer.core.execute import Executor
 
 __all__ = ["graphql_path", "introspect"]
 
@@ -29,8 +29,8 @@ async def introspect(
     environment: str | None = None,
 ) -> str:
     """The SDL of the schema the API's GraphQL endpoint describes, with the API's auth."""
-    from ..auth import Authenticator
-    from ..errors import InputError
+    from designer.core.auth import Authenticator
+    from designer.core.errors import InputError
 
     call = Call(
         name="introspection",

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from ..models import Call
+from designer.core.models import Call
 
 __all__ = ["choose_graphql_call", "data_envelope"]
 

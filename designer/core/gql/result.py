@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..errors import ExecutionError
-from ..models import Call
-from ..response import ResponseResult
+from designer.core.errors import ExecutionError
+from designer.core.models import Call
+from designer.core.response import ResponseResult
 
 if TYPE_CHECKING:
-    from ..initialize import InferOutcome
+    from designer.core.initialize import InferOutcome
 
 __all__ = ["GraphQLResponseError", "graphql_errors", "infer_graphql"]
 
@@ -59,7 +59,7 @@ def infer_graphql(
     call: Call, response: ResponseResult, *, sample_limit: int | None = None
 ) -> InferOutcome:
     """The structure of the answer's ``data``; :class:`GraphQLResponseError` if none came."""
-    from ..initialize import infer_response
+    from designer.core.initialize import infer_response
 
     plain = call.model_copy(update={"graphql": None})
     try:

@@ -22,7 +22,7 @@ from graphql import (
 )
 from graphql.language import OperationDefinitionNode
 
-from ..errors import InputError
+from designer.core.errors import InputError
 
 if TYPE_CHECKING:
     from graphql import IntrospectionQuery

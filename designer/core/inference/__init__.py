@@ -7,12 +7,12 @@ The public surface is re-exported here; the modules hold one concern each:
 JSON, XML, text and binary bodies).
 """
 
-from .body import detect_kind, infer_body, parse_json
-from .diff import Change, diff, summarize, walk
-from .infer import MAX_DEPTH, infer_value, infer_values
-from .merge import map_values, merge
-from .render import render_tree
-from .schema import SCHEMA_DIALECT, to_json_schema
+from designer.core.inference.body import detect_kind, infer_body, parse_json
+from designer.core.inference.diff import Change, diff, summarize, walk
+from designer.core.inference.infer import MAX_DEPTH, infer_value, infer_values
+from designer.core.inference.merge import map_values, merge
+from designer.core.inference.render import render_tree
+from designer.core.inference.schema import SCHEMA_DIALECT, to_json_schema
 
 __all__ = [
     "MAX_DEPTH",

@@ -16,10 +16,10 @@ from typing import Any
 
 import orjson
 
-from ..errors import BodyParseError
-from ..jsonvalues import after_fast_parse, decode_json_bytes, loads_lenient
-from ..structure import ResponseType, Shape, ValueType
-from .infer import MAX_DEPTH, Truncated, infer_value
+from designer.core.errors import BodyParseError
+from designer.core.inference.infer import MAX_DEPTH, Truncated, infer_value
+from designer.core.jsonvalues import after_fast_parse, decode_json_bytes, loads_lenient
+from designer.core.structure import ResponseType, Shape, ValueType
 
 __all__ = ["detect_kind", "infer_body", "parse_json"]
 
@@ -77,7 +77,9 @@ def infer_body(
     if kind is ResponseType.JSON:
         return infer_value(parse_json(body, notes), sample_limit=sample_limit, kinds=kinds)
     if kind is ResponseType.XML:
-        from .xml import parse_xml  # defusedxml is only needed for XML bodies
+        from designer.core.inference.xml import (
+            parse_xml,  # defusedxml is only needed for XML bodies
+        )
 
         return infer_value(parse_xml(body), sample_limit=sample_limit, kinds=kinds)
     if kind is ResponseType.TEXT:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from ..structure import Shape, ValueType, child_path
+from designer.core.structure import Shape, ValueType, child_path
 
 __all__ = ["Change", "diff", "summarize", "walk"]
 

@@ -46,7 +46,7 @@ import ipaddress
 import re
 from collections.abc import Collection, Sequence
 
-from ..structure import TextFormat
+from designer.core.structure import TextFormat
 
 __all__ = [
     "TIME_WORDS",

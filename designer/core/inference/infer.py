@@ -26,10 +26,8 @@ from typing import Any
 
 import orjson
 
-from ..jsonvalues import DROP, sample_value
-from ..structure import Sample, Shape, ValueType, child_path
-from .formats import detect_format, detect_unix_time
-from .maps import (
+from designer.core.inference.formats import detect_format, detect_unix_time
+from designer.core.inference.maps import (
     MAX_FIELDS,
     MAX_NODES,
     could_be_map,
@@ -38,6 +36,8 @@ from .maps import (
     value_kinds_unify,
     values_unify,
 )
+from designer.core.jsonvalues import DROP, sample_value
+from designer.core.structure import Sample, Shape, ValueType, child_path
 
 __all__ = ["MAX_DEPTH", "Truncated", "infer_value", "infer_values"]
 

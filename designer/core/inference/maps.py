@@ -59,7 +59,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
-from ..structure import Shape, ValueType
+from designer.core.structure import Shape, ValueType
 
 __all__ = [
     "CODE_KEYS_MIN",

@@ -12,9 +12,15 @@ values), and two records whose fields together read as a map (see
 
 from __future__ import annotations
 
-from ..structure import Sample, Shape, TextFormat, ValueType
-from .formats import meet_formats
-from .maps import MAX_FIELDS, could_be_map, keys_look_like_map, keys_name_data, values_unify
+from designer.core.inference.formats import meet_formats
+from designer.core.inference.maps import (
+    MAX_FIELDS,
+    could_be_map,
+    keys_look_like_map,
+    keys_name_data,
+    values_unify,
+)
+from designer.core.structure import Sample, Shape, TextFormat, ValueType
 
 __all__ = ["map_values", "merge"]
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 
 import orjson
 
-from ..escaping import inert
-from ..structure import FieldOverride, Shape, ValueType, child_path
-from ..wording import plural
+from designer.core.escaping import inert
+from designer.core.structure import FieldOverride, Shape, ValueType, child_path
+from designer.core.wording import plural
 
 __all__ = ["render_tree"]
 

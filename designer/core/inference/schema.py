@@ -37,8 +37,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path, format_applies
-from .merge import map_values
+from designer.core.inference.merge import map_values
+from designer.core.structure import (
+    FieldOverride,
+    Shape,
+    TextFormat,
+    ValueType,
+    child_path,
+    format_applies,
+)
 
 __all__ = ["SCHEMA_DIALECT", "to_json_schema"]
 

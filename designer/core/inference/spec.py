@@ -34,8 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..structure import NUMBER_FORMATS, Shape, TextFormat, ValueType, child_path
-from .formats import UNIX_MILLIS, UNIX_SECONDS, detect_format
+from designer.core.inference.formats import UNIX_MILLIS, UNIX_SECONDS, detect_format
+from designer.core.structure import NUMBER_FORMATS, Shape, TextFormat, ValueType, child_path
 
 __all__ = ["Departure", "DepartureKind", "departures", "summarize_departures"]
 

@@ -14,7 +14,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ..errors import BodyParseError
+from designer.core.errors import BodyParseError
 
 __all__ = ["parse_xml"]
 

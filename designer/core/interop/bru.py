@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import ImportParseError
+from designer.core.errors import ImportParseError
 
 __all__ = ["Block", "Pair", "looks_like_bru", "parse_bru", "write_bru"]
 

@@ -32,8 +32,10 @@ from collections.abc import Sequence
 
 import orjson
 
-from ..errors import ExportError
-from ..models import (
+from designer.core.errors import ExportError
+from designer.core.interop.bru import Block, Pair, write_bru
+from designer.core.interop.request_export import Entry, ExportedRequest, Requests
+from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
@@ -45,8 +47,6 @@ from ..models import (
     OAuth2PasswordAuth,
     Workspace,
 )
-from .bru import Block, Pair, write_bru
-from .request_export import Entry, ExportedRequest, Requests
 
 __all__ = ["export_bruno"]
 

@@ -43,19 +43,19 @@ from typing import Any
 
 import orjson
 
-from .. import fileio
-from ..errors import ImportFormatError
-from ..models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
-from ..urls import with_default_scheme
-from ..wording import plural
-from .bru import Block, parse_bru
-from .collection import RawAuth, RawParam, RawRequest, build_apis
-from .collection_auth import OAuth2Settings, oauth2_credential
-from .collection_values import VARIABLE, resolve_variables, without_variables
-from .common import ImportResult, model_errors
-from .graphql_import import adopt_graphql
-from .insomnia_envs import add_environments
-from .source import MAX_DOCUMENT_SIZE
+from designer.core import fileio
+from designer.core.errors import ImportFormatError
+from designer.core.interop.bru import Block, parse_bru
+from designer.core.interop.collection import RawAuth, RawParam, RawRequest, build_apis
+from designer.core.interop.collection_auth import OAuth2Settings, oauth2_credential
+from designer.core.interop.collection_values import VARIABLE, resolve_variables, without_variables
+from designer.core.interop.common import ImportResult, model_errors
+from designer.core.interop.graphql_import import adopt_graphql
+from designer.core.interop.insomnia_envs import add_environments
+from designer.core.interop.source import MAX_DOCUMENT_SIZE
+from designer.core.models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
+from designer.core.urls import with_default_scheme
+from designer.core.wording import plural
 
 __all__ = ["import_bru_file", "import_bruno_folder", "is_bruno_folder"]
 
@@ -325,7 +325,7 @@ def _auth(mode: str, block: Block | None, sub: Callable[[str], str]) -> RawAuth 
 
 def _read(path: Path, shown: str) -> tuple[list[Block], int]:
     """The blocks of the file at ``path``, and its size."""
-    from .source import read_source
+    from designer.core.interop.source import read_source
 
     data = read_source(path, what="Bruno file")
     return parse_bru(fileio.decode_utf8(data, source=shown), shown), len(data)
@@ -500,8 +500,8 @@ def _import_folder(root: Path) -> ImportResult:
             f"{shown}: not a Bruno collection: the folder has no bruno.json; choose the "
             f"collection's own folder"
         )
-    from .reader import Reader
-    from .source import read_document
+    from designer.core.interop.reader import Reader
+    from designer.core.interop.source import read_document
 
     r = Reader(f"{shown}/bruno.json")
     config = r.obj(read_document(config_path), "$")

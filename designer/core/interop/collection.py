@@ -29,9 +29,18 @@ import re
 from collections import Counter
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from ..errors import BodyParseError
-from ..inference import infer_body, merge
-from ..models import (
+from designer.core.errors import BodyParseError
+from designer.core.inference import infer_body, merge
+from designer.core.interop.collection_raw import (
+    RawAuth,
+    RawParam,
+    RawRequest,
+    auth_from_headers,
+    credential_from_header,
+)
+from designer.core.interop.collection_values import VARIABLE, json_body_parameters, plain_value
+from designer.core.interop.common import ImportResult, tidy_api, unique_name
+from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
     ApiKeyHeaderAuth,
@@ -48,17 +57,8 @@ from ..models import (
     ValueType,
     secret_ref,
 )
-from ..structure import Shape
-from ..wording import plural
-from .collection_raw import (
-    RawAuth,
-    RawParam,
-    RawRequest,
-    auth_from_headers,
-    credential_from_header,
-)
-from .collection_values import VARIABLE, json_body_parameters, plain_value
-from .common import ImportResult, tidy_api, unique_name
+from designer.core.structure import Shape
+from designer.core.wording import plural
 
 __all__ = [
     "RawAuth",

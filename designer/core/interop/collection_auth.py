@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ..models import (
+from designer.core.interop.collection import RawAuth
+from designer.core.interop.collection_values import without_variables
+from designer.core.models import (
     OAuth2AuthorizationCodeAuth,
     OAuth2ClientCredentialsAuth,
     OAuth2PasswordAuth,
 )
-from ..urls import with_default_scheme
-from .collection import RawAuth
-from .collection_values import without_variables
+from designer.core.urls import with_default_scheme
 
 __all__ = ["OAuth2Settings", "oauth2_credential"]
 

@@ -14,8 +14,8 @@ import binascii
 import re
 from dataclasses import dataclass, field
 
-from ..models import ApiKeyHeaderAuth, Auth, BasicAuth, BearerAuth
-from .collection_values import VARIABLE, without_variables
+from designer.core.interop.collection_values import VARIABLE, without_variables
+from designer.core.models import ApiKeyHeaderAuth, Auth, BasicAuth, BearerAuth
 
 __all__ = [
     "RawAuth",

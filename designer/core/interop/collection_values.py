@@ -23,8 +23,8 @@ from typing import Any
 
 import orjson
 
-from ..models import Parameter, Placement, ValueType
-from ..values import sample_of, type_of
+from designer.core.models import Parameter, Placement, ValueType
+from designer.core.values import sample_of, type_of
 
 __all__ = [
     "VARIABLE",

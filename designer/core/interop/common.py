@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from pydantic import ValidationError
 
-from ..errors import ExportError, ImportFormatError, LookupFailed
-from ..models import (
+from designer.core.errors import ExportError, ImportFormatError, LookupFailed
+from designer.core.models import (
     Api,
     Call,
     Parameter,

@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, quote_plus
 
 import orjson
 
-from ..credential_detector import Where, is_credential, is_placeholder, json_credentials
-from ..models import Api, BodyType, Call, Parameter, Placement, secret_ref
-from .common import ImportResult
+from designer.core.credential_detector import Where, is_credential, is_placeholder, json_credentials
+from designer.core.interop.common import ImportResult
+from designer.core.models import Api, BodyType, Call, Parameter, Placement, secret_ref
 
 __all__ = ["hide_call_credentials", "hide_credentials", "is_secret_parameter"]
 

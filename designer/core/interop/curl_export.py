@@ -16,8 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..escaping import shell_argument, shell_comment
-from ..models import (
+from designer.core.escaping import shell_argument, shell_comment
+from designer.core.interop.common import effective_parameters
+from designer.core.interop.secret_names import required_secrets
+from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
     BasicAuth,
@@ -27,9 +29,7 @@ from ..models import (
     ValueType,
     secret_ref,
 )
-from ..request import build_request
-from .common import effective_parameters
-from .secret_names import required_secrets
+from designer.core.request import build_request
 
 __all__ = ["curl_command", "export_curl"]
 
@@ -122,8 +122,8 @@ def curl_command(
     reads (``CD_SECRET_…``), named over ``apis``. With ``environment``, that environment's
     base URL and shared values are used; its secrets are read from the API's variables.
     """
-    from ..request import in_environment
-    from ..secrets import MemorySecretStore
+    from designer.core.request import in_environment
+    from designer.core.secrets import MemorySecretStore
 
     envs = {s.ref: s.env for s in required_secrets(apis)}
     if environment is not None:

@@ -15,7 +15,7 @@ import shutil
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from ..errors import ExportError, SaveError
+from designer.core.errors import ExportError, SaveError
 
 __all__ = ["write_folder"]
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
-from ..gql.envelope import graphql_value_type
-from ..models import BodyType, Call, GraphQLQuery, Parameter, Placement, ValueType
-from .common import ImportResult
+from designer.core.gql.envelope import graphql_value_type
+from designer.core.interop.common import ImportResult
+from designer.core.models import BodyType, Call, GraphQLQuery, Parameter, Placement, ValueType
 
 __all__ = ["adopt_graphql", "graphql_call", "postman_graphql_body"]
 
@@ -36,8 +36,8 @@ def _envelope(call: Call) -> dict[str, Any] | None:
 
 def _envelope_from_parameters(call: Call) -> dict[str, Any] | None:
     """The envelope of a JSON body the importer turned into (dotted, typed) parameters."""
-    from ..request_body import nest_dotted
-    from ..values import BadValue, json_value
+    from designer.core.request_body import nest_dotted
+    from designer.core.values import BadValue, json_value
 
     pairs: list[tuple[str, Any]] = []
     for p in call.parameters:
@@ -134,7 +134,7 @@ def postman_graphql_body(
     ``values`` are the texts the export chose (a sample, or ``{{VARIABLE}}`` for
     a secret); a typed sample is written as its JSON value, a variable as text.
     """
-    from ..values import BadValue, json_value
+    from designer.core.values import BadValue, json_value
 
     variables: dict[str, Any] = {}
     for p in params:

@@ -20,12 +20,12 @@ from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..errors import ImportVersionError
-from ..urls import with_default_scheme
-from ..wording import plural
-from .collection import RawParam, RawRequest, build_apis
-from .common import ImportResult, model_errors
-from .reader import Reader, join
+from designer.core.errors import ImportVersionError
+from designer.core.interop.collection import RawParam, RawRequest, build_apis
+from designer.core.interop.common import ImportResult, model_errors
+from designer.core.interop.reader import Reader, join
+from designer.core.urls import with_default_scheme
+from designer.core.wording import plural
 
 __all__ = ["import_har"]
 

@@ -27,17 +27,17 @@ from typing import Any
 
 import orjson
 
-from ..errors import ImportVersionError
-from ..models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
-from ..urls import with_default_scheme
-from ..wording import plural
-from .collection import RawAuth, RawParam, RawRequest, build_apis
-from .collection_auth import OAuth2Settings, oauth2_credential
-from .collection_values import resolve_variables, without_variables
-from .common import ImportResult, model_errors
-from .graphql_import import adopt_graphql
-from .insomnia_envs import add_environments
-from .reader import Reader, join
+from designer.core.errors import ImportVersionError
+from designer.core.interop.collection import RawAuth, RawParam, RawRequest, build_apis
+from designer.core.interop.collection_auth import OAuth2Settings, oauth2_credential
+from designer.core.interop.collection_values import resolve_variables, without_variables
+from designer.core.interop.common import ImportResult, model_errors
+from designer.core.interop.graphql_import import adopt_graphql
+from designer.core.interop.insomnia_envs import add_environments
+from designer.core.interop.reader import Reader, join
+from designer.core.models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
+from designer.core.urls import with_default_scheme
+from designer.core.wording import plural
 
 __all__ = ["import_insomnia", "import_resources"]
 

@@ -8,9 +8,14 @@ credential (stored as that environment's secret, never in the workspace).
 
 from __future__ import annotations
 
-from ..models import AUTH_SECRET_FIELD, Environment, secret_ref, unique_name
-from .collection import RawRequest, auth_from_headers, group_requests, origin_and_prefix
-from .common import ImportResult
+from designer.core.interop.collection import (
+    RawRequest,
+    auth_from_headers,
+    group_requests,
+    origin_and_prefix,
+)
+from designer.core.interop.common import ImportResult
+from designer.core.models import AUTH_SECRET_FIELD, Environment, secret_ref, unique_name
 
 __all__ = ["add_environments"]
 

@@ -23,8 +23,10 @@ from typing import Any
 
 import yaml
 
-from ..errors import ExportError
-from ..models import (
+from designer.core.errors import ExportError
+from designer.core.interop.request_export import Entry, ExportedRequest, Requests
+from designer.core.interop.secret_names import required_secrets
+from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
@@ -35,8 +37,6 @@ from ..models import (
     OAuth2PasswordAuth,
     Workspace,
 )
-from .request_export import Entry, ExportedRequest, Requests
-from .secret_names import required_secrets
 
 __all__ = ["export_insomnia"]
 

@@ -31,11 +31,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..errors import ImportFormatError, ImportVersionError
-from ..models import unique_name
-from .common import ImportResult
-from .insomnia import import_resources
-from .reader import Reader, join
+from designer.core.errors import ImportFormatError, ImportVersionError
+from designer.core.interop.common import ImportResult
+from designer.core.interop.insomnia import import_resources
+from designer.core.interop.reader import Reader, join
+from designer.core.models import unique_name
 
 __all__ = ["V5_TYPES", "import_insomnia_v5", "is_insomnia_v5"]
 
@@ -184,7 +184,7 @@ def _spec(top: dict[str, Any], r: Reader, source: str, base: str | None) -> Impo
     spec = r.get_obj(top, "spec", "$")
     contents = spec.get("contents")
     if isinstance(contents, str) and contents.strip():
-        from .source import parse_document
+        from designer.core.interop.source import parse_document
 
         contents = parse_document(contents.encode(), f"{source} ($.spec.contents)")
     if not contents:
@@ -195,7 +195,7 @@ def _spec(top: dict[str, Any], r: Reader, source: str, base: str | None) -> Impo
             "$.spec.contents",
             "the design document holds no OpenAPI or Swagger description (no 'openapi' key)",
         )
-    from .openapi_import import import_openapi
+    from designer.core.interop.openapi_import import import_openapi
 
     return import_openapi(document, source, base)
 

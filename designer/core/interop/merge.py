@@ -21,9 +21,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..errors import Problem, WorkspaceValidationError
-from ..models import Api, Call, Workspace, new_id
-from .common import unique_name
+from designer.core.errors import Problem, WorkspaceValidationError
+from designer.core.interop.common import unique_name
+from designer.core.models import Api, Call, Workspace, new_id
 
 __all__ = ["MergeAction", "MergeOutcome", "OnConflict", "merge_apis", "plan_merge", "remap_ref"]
 
@@ -193,7 +193,7 @@ def remap_ref(ref: str, ids: Mapping[str, str]) -> str:
 
 
 def _check(ws: Workspace, source: str) -> None:
-    from ..workspace_file import problems  # workspace_file imports the models, not us
+    from designer.core.workspace_file import problems  # workspace_file imports the models, not us
 
     found: list[Problem] = problems(ws)
     if found:

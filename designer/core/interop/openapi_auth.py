@@ -25,7 +25,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..models import (
+from designer.core.models import (
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
     Auth,

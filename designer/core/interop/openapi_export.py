@@ -36,9 +36,13 @@ from typing import Any
 
 import orjson
 
-from ..errors import ExportError
-from ..inference import infer_value, to_json_schema
-from ..models import (
+from designer.core.errors import ExportError
+from designer.core.inference import infer_value, to_json_schema
+from designer.core.interop.common import effective_parameters
+from designer.core.interop.openapi_auth import security_scheme
+from designer.core.interop.openapi_extras import graphql_operations, webhooks_section
+from designer.core.interop.openapi_values import body_example, body_schema, typed_schema
+from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
@@ -50,11 +54,7 @@ from ..models import (
     Workspace,
     path_placeholders,
 )
-from ..structure import Shape, ValueType
-from .common import effective_parameters
-from .openapi_auth import security_scheme
-from .openapi_extras import graphql_operations, webhooks_section
-from .openapi_values import body_example, body_schema, typed_schema
+from designer.core.structure import Shape, ValueType
 
 __all__ = ["ALTERNATIVES", "OPENAPI_VERSION", "export_openapi", "response_schema"]
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..inference import to_json_schema
-from ..models import Api, Call, Placement
-from .value_types import value_type_schema
+from designer.core.inference import to_json_schema
+from designer.core.interop.value_types import value_type_schema
+from designer.core.models import Api, Call, Placement
 
 __all__ = ["graphql_operations", "webhooks_section"]
 

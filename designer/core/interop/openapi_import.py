@@ -34,9 +34,26 @@ from typing import Any
 
 import orjson
 
-from ..base_url import base_url_problem
-from ..errors import ImportVersionError
-from ..models import (
+from designer.core.base_url import base_url_problem
+from designer.core.errors import ImportVersionError
+from designer.core.interop.common import ImportResult, model_errors, tidy_api
+from designer.core.interop.graphql_import import graphql_call
+from designer.core.interop.notes import Notes
+from designer.core.interop.openapi_export import ALTERNATIVES
+from designer.core.interop.openapi_parts import (
+    Body,
+    body_from_shape,
+    pick_media,
+    read_parameter,
+    response_shape,
+    response_type_of,
+    success_response,
+)
+from designer.core.interop.openapi_security import Item, Security
+from designer.core.interop.reader import Reader, join
+from designer.core.interop.refs import Resolver
+from designer.core.interop.schema_shape import schema_to_shape
+from designer.core.models import (
     BodyType,
     Call,
     CallOrigin,
@@ -48,23 +65,6 @@ from ..models import (
     new_id,
     unique_name,
 )
-from .common import ImportResult, model_errors, tidy_api
-from .graphql_import import graphql_call
-from .notes import Notes
-from .openapi_export import ALTERNATIVES
-from .openapi_parts import (
-    Body,
-    body_from_shape,
-    pick_media,
-    read_parameter,
-    response_shape,
-    response_type_of,
-    success_response,
-)
-from .openapi_security import Item, Security
-from .reader import Reader, join
-from .refs import Resolver
-from .schema_shape import schema_to_shape
 
 __all__ = ["import_openapi"]
 

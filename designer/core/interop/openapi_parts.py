@@ -12,17 +12,13 @@ from typing import Any
 
 import orjson
 
-from ..models import (
-    BodyType,
-    Parameter,
-    Placement,
-)
-from ..models import ValueType as ParamType
-from ..structure import ResponseType, Shape, ValueType
-from .notes import Notes
-from .reader import Reader, join
-from .refs import Resolver
-from .schema_shape import schema_to_shape
+from designer.core.interop.notes import Notes
+from designer.core.interop.reader import Reader, join
+from designer.core.interop.refs import Resolver
+from designer.core.interop.schema_shape import schema_to_shape
+from designer.core.models import BodyType, Parameter, Placement
+from designer.core.models import ValueType as ParamType
+from designer.core.structure import ResponseType, Shape, ValueType
 
 __all__ = ["Body", "body_from_shape", "pick_media", "read_parameter"]
 

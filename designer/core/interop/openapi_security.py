@@ -19,11 +19,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import Api, Auth, Call, NoAuth, Parameter, Placement
-from .notes import Notes
-from .openapi_auth import auth_from_scheme
-from .reader import join
-from .refs import Resolver
+from designer.core.interop.notes import Notes
+from designer.core.interop.openapi_auth import auth_from_scheme
+from designer.core.interop.reader import join
+from designer.core.interop.refs import Resolver
+from designer.core.models import Api, Auth, Call, NoAuth, Parameter, Placement
 
 __all__ = ["Item", "Key", "Security", "common_headers"]
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
-from ..models import Parameter
-from ..models import ValueType as ParamType
-from ..request_body import nest_dotted
+from designer.core.models import Parameter
+from designer.core.models import ValueType as ParamType
+from designer.core.request_body import nest_dotted
 
 __all__ = ["body_example", "body_schema", "typed_schema"]
 

@@ -14,9 +14,9 @@ import os
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ImportFormatError
-from .reader import Reader, join
-from .source import read_document
+from designer.core.errors import ImportFormatError
+from designer.core.interop.reader import Reader, join
+from designer.core.interop.source import read_document
 
 __all__ = ["PostmanEnvironment", "environment_of", "read_environments"]
 

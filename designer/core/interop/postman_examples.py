@@ -13,9 +13,9 @@ from typing import Any
 
 import orjson
 
-from ..models import Call, Parameter, ValueType
-from ..structure import Shape
-from ..structure import ValueType as Kind
+from designer.core.models import Call, Parameter, ValueType
+from designer.core.structure import Shape
+from designer.core.structure import ValueType as Kind
 
 __all__ = ["example_response", "typed_value"]
 

@@ -32,8 +32,11 @@ from typing import Any
 
 import orjson
 
-from ..errors import ExportError
-from ..models import (
+from designer.core.errors import ExportError
+from designer.core.interop.common import effective_parameters
+from designer.core.interop.postman_examples import example_response, typed_value
+from designer.core.interop.secret_names import required_secrets, snake
+from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
     ApiKeyHeaderAuth,
@@ -52,10 +55,7 @@ from ..models import (
     auth_secret_fields,
     secret_ref,
 )
-from ..request_body import nest_dotted
-from .common import effective_parameters
-from .postman_examples import example_response, typed_value
-from .secret_names import required_secrets, snake
+from designer.core.request_body import nest_dotted
 
 __all__ = ["POSTMAN_SCHEMA", "export_postman"]
 
@@ -235,7 +235,7 @@ class _Exporter:
             params = [p for p in params if not (p.optional and not values[id(p)].strip())]
         by_name = {p.name: values[id(p)] for p in params}
         if call.graphql is not None:
-            from .graphql_import import postman_graphql_body
+            from designer.core.interop.graphql_import import postman_graphql_body
 
             return postman_graphql_body(call.graphql, params, by_name)
         if kind is BodyType.JSON:

@@ -32,8 +32,16 @@ from typing import Any
 
 import orjson
 
-from ..errors import ImportVersionError
-from ..models import (
+from designer.core.errors import ImportVersionError
+from designer.core.interop.collection import RawAuth, RawParam, RawRequest, build_apis
+from designer.core.interop.collection_auth import OAuth2Settings, oauth2_credential
+from designer.core.interop.collection_values import VARIABLE, resolve_variables, with_example
+from designer.core.interop.common import ImportResult, model_errors
+from designer.core.interop.graphql_import import adopt_graphql
+from designer.core.interop.notes import Notes
+from designer.core.interop.postman_env import PostmanEnvironment
+from designer.core.interop.reader import Reader, join
+from designer.core.models import (
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
     BasicAuth,
@@ -44,16 +52,8 @@ from ..models import (
     Placement,
     secret_ref,
 )
-from ..urls import has_scheme, with_default_scheme
-from ..wording import plural
-from .collection import RawAuth, RawParam, RawRequest, build_apis
-from .collection_auth import OAuth2Settings, oauth2_credential
-from .collection_values import VARIABLE, resolve_variables, with_example
-from .common import ImportResult, model_errors
-from .graphql_import import adopt_graphql
-from .notes import Notes
-from .postman_env import PostmanEnvironment
-from .reader import Reader, join
+from designer.core.urls import has_scheme, with_default_scheme
+from designer.core.wording import plural
 
 __all__ = ["import_postman"]
 

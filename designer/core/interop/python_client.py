@@ -20,13 +20,20 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Sequence
 
-from ..escaping import python_docstring, python_string, unique_name
-from ..keychain import service_name
-from ..models import Api, BodyType, Call, Parameter, Placement, ValueType, Workspace
-from ..structure import ResponseType, Shape
-from .python_models import FORMAT_ALIASES, ModelWriter, identifier, pascal
-from .python_template import RUNTIME, SIMPLE_AUTH, client_class, docstring, long_lines, params
-from .secret_names import required_secrets
+from designer.core.escaping import python_docstring, python_string, unique_name
+from designer.core.interop.python_models import FORMAT_ALIASES, ModelWriter, identifier, pascal
+from designer.core.interop.python_template import (
+    RUNTIME,
+    SIMPLE_AUTH,
+    client_class,
+    docstring,
+    long_lines,
+    params,
+)
+from designer.core.interop.secret_names import required_secrets
+from designer.core.keychain import service_name
+from designer.core.models import Api, BodyType, Call, Parameter, Placement, ValueType, Workspace
+from designer.core.structure import ResponseType, Shape
 
 __all__ = ["export_python", "module_name"]
 
@@ -86,7 +93,7 @@ class _Writer:
 
     def _build(self, api: Api, call: Call, func: str) -> tuple[list[str], list[str]]:
         """The builder function's source, and the signature of the call's methods."""
-        from ..models import secret_ref
+        from designer.core.models import secret_ref
 
         args: list[str] = []
         body = [f"def _build_{func}({{args}}) -> _Request:"]
@@ -176,7 +183,7 @@ class _Writer:
         return ["    request.data = {k: _text(v) for k, v in pairs if v is not None}"]
 
     def _auth(self, api: Api) -> list[str]:
-        from ..models import (
+        from designer.core.models import (
             AUTH_SECRET_FIELD,
             ApiKeyHeaderAuth,
             ApiKeyQueryAuth,

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..escaping import python_class_name, python_identifier, python_string, unique_name
-from ..structure import FieldOverride, Shape, TextFormat, ValueType, child_path
+from designer.core.escaping import python_class_name, python_identifier, python_string, unique_name
+from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType, child_path
 
 __all__ = ["FORMAT_ALIASES", "ModelWriter", "identifier", "pascal"]
 

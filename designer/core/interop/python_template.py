@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import textwrap
 
-from ..escaping import python_docstring, python_string
-from ..models import Api
+from designer.core.escaping import python_docstring, python_string
+from designer.core.models import Api
 
 __all__ = ["RUNTIME", "SIMPLE_AUTH", "client_class", "docstring", "long_lines", "params"]
 

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import ImportFormatError
-from ..validation_messages import describe
+from designer.core.errors import ImportFormatError
+from designer.core.validation_messages import describe
 
 __all__ = ["Reader", "describe", "join"]
 

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..errors import DesignerError, ImportReferenceError
-from .notes import Notes
-from .reader import Reader, join
+from designer.core.errors import DesignerError, ImportReferenceError
+from designer.core.interop.notes import Notes
+from designer.core.interop.reader import Reader, join
 
 __all__ = ["Resolver", "pointer_path"]
 
@@ -158,7 +158,7 @@ class Resolver:
             )
         if len(self._files) >= MAX_FILES:
             raise self._fail(at, f"$ref {shown!r}: more than {MAX_FILES} files are referenced")
-        from .source import read_document
+        from designer.core.interop.source import read_document
 
         try:
             document = read_document(path)

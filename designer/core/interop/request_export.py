@@ -26,7 +26,10 @@ from typing import Any
 
 import orjson
 
-from ..models import (
+from designer.core.interop.common import effective_parameters
+from designer.core.interop.postman_examples import typed_value
+from designer.core.interop.secret_names import required_secrets, snake
+from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
     BodyType,
@@ -35,10 +38,7 @@ from ..models import (
     Placement,
     secret_ref,
 )
-from ..request_body import nest_dotted
-from .common import effective_parameters
-from .postman_examples import typed_value
-from .secret_names import required_secrets, snake
+from designer.core.request_body import nest_dotted
 
 __all__ = ["Entry", "ExportedRequest", "Requests"]
 

@@ -41,10 +41,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from ..inference import MAX_DEPTH
-from ..structure import Shape, TextFormat, ValueType
-from .reader import join
-from .refs import Resolver
+from designer.core.inference import MAX_DEPTH
+from designer.core.interop.reader import join
+from designer.core.interop.refs import Resolver
+from designer.core.structure import Shape, TextFormat, ValueType
 
 __all__ = ["MAX_NODES", "schema_to_shape"]
 

@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..models import Api, Call, auth_secret_fields, secret_ref
+from designer.core.models import Api, Call, auth_secret_fields, secret_ref
 
 __all__ = [
     "ENV_PREFIX",

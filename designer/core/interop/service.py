@@ -15,27 +15,33 @@ from typing import Any
 
 import orjson
 
-from .. import fileio
-from ..errors import ExportError, ImportFormatError, InputError, LookupFailed
-from ..models import Api, Call, CallOrigin, Workspace
-from . import EXPORT_FORMATS
-from .bundle import SampleResponse, export_bundle, import_bundle
-from .common import ImportResult, clear_file_samples, select_apis
-from .credentials import hide_credentials
-from .curl_export import export_curl
-from .detect import check_kind, detect_document, format_name, looks_like_bru, looks_like_curl
-from .har import import_har
-from .insomnia import import_insomnia
-from .insomnia_v5 import import_insomnia_v5, is_insomnia_v5
-from .merge import MergeOutcome, OnConflict, merge_apis, remap_ref
-from .openapi_export import export_openapi, response_schema
-from .openapi_import import import_openapi
-from .postman_env import PostmanEnvironment
-from .postman_export import export_postman
-from .postman_import import import_postman
-from .secret_names import RequiredSecret, required_secrets
-from .source import MAX_DOCUMENT_SIZE, parse_document
-from .sync import stamp_source
+from designer.core import fileio
+from designer.core.errors import ExportError, ImportFormatError, InputError, LookupFailed
+from designer.core.interop import EXPORT_FORMATS
+from designer.core.interop.bundle import SampleResponse, export_bundle, import_bundle
+from designer.core.interop.common import ImportResult, clear_file_samples, select_apis
+from designer.core.interop.credentials import hide_credentials
+from designer.core.interop.curl_export import export_curl
+from designer.core.interop.detect import (
+    check_kind,
+    detect_document,
+    format_name,
+    looks_like_bru,
+    looks_like_curl,
+)
+from designer.core.interop.har import import_har
+from designer.core.interop.insomnia import import_insomnia
+from designer.core.interop.insomnia_v5 import import_insomnia_v5, is_insomnia_v5
+from designer.core.interop.merge import MergeOutcome, OnConflict, merge_apis, remap_ref
+from designer.core.interop.openapi_export import export_openapi, response_schema
+from designer.core.interop.openapi_import import import_openapi
+from designer.core.interop.postman_env import PostmanEnvironment
+from designer.core.interop.postman_export import export_postman
+from designer.core.interop.postman_import import import_postman
+from designer.core.interop.secret_names import RequiredSecret, required_secrets
+from designer.core.interop.source import MAX_DOCUMENT_SIZE, parse_document
+from designer.core.interop.sync import stamp_source
+from designer.core.models import Api, Call, CallOrigin, Workspace
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -73,8 +79,8 @@ class Imported:
 
 
 def _curl(text: str, source: str) -> ImportResult:
-    from ..curl import curl_to_workspace
-    from ..secrets import RecordingSecretStore
+    from designer.core.curl import curl_to_workspace
+    from designer.core.secrets import RecordingSecretStore
 
     store = RecordingSecretStore()
     ws, _, _ = curl_to_workspace(text, None, store)
@@ -114,7 +120,7 @@ def read_import(
             f"{format_name(kind)}; use --from bruno or leave --from out"
         )
     if kind == "bruno" or bru:
-        from .bruno_import import import_bru_file
+        from designer.core.interop.bruno_import import import_bru_file
 
         if len(data) > MAX_DOCUMENT_SIZE:
             parse_document(data, source)  # the same one-line refusal as any document
@@ -142,7 +148,7 @@ def read_import(
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
     if env_files and kind == "postman":
-        from .postman_env import environment_of
+        from designer.core.interop.postman_env import environment_of
 
         environment = environment_of(
             [(parse_document(env, name), name) for env, name in env_files], environment
@@ -195,7 +201,7 @@ def read_bruno_folder(path: str) -> Imported:
     """Read and check the Bruno collection in the folder ``path`` (or of its ``bruno.json``)."""
     from pathlib import Path
 
-    from .bruno_import import import_bruno_folder
+    from designer.core.interop.bruno_import import import_bruno_folder
 
     folder = Path(path)
     if folder.name == "bruno.json" and folder.is_file():
@@ -209,7 +215,7 @@ def read_bruno_folder(path: str) -> Imported:
 
 def _check_base_urls(apis: Sequence[Api], source: str) -> None:
     """Refuse a base URL that could never be sent (port 99999, an unclosed IPv6 bracket)."""
-    from ..base_url import base_url_problem
+    from designer.core.base_url import base_url_problem
 
     for api in apis:
         urls = [(api.base_url, "")]
@@ -308,13 +314,13 @@ def export_workspace(
     if to == "bruno":
         raise ExportError("A Bruno collection is a folder of files: choose a folder to write")
     if to == "insomnia":
-        from .insomnia_export import export_insomnia
+        from designer.core.interop.insomnia_export import export_insomnia
 
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
         return export_insomnia(ws, apis, notes=notes)
     if to == "python":
-        from .python_client import export_python
+        from designer.core.interop.python_client import export_python
 
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
@@ -331,7 +337,7 @@ def export_workspace(
                 f"Call '{chosen[0].name}/{chosen[1].name}' has no structure yet: "
                 f"initialize it first"
             )
-        from ..inference import SCHEMA_DIALECT
+        from designer.core.inference import SCHEMA_DIALECT
 
         document = {"$schema": SCHEMA_DIALECT, "title": chosen[1].name, **document}
     elif to in ("openapi", "postman"):
@@ -367,7 +373,7 @@ def export_files(
         api, chosen = find_call(ws, call)
         apis = [api.model_copy(update={"calls": [chosen]})]
     if to == "bruno":
-        from .bruno_export import export_bruno
+        from designer.core.interop.bruno_export import export_bruno
 
         return export_bruno(ws, apis, notes=notes)
     raise ExportError(f"'{to}' is not exported as a folder")

@@ -30,8 +30,8 @@ from typing import Any
 import orjson
 import yaml
 
-from .. import fileio, jsonvalues
-from ..errors import ImportParseError
+from designer.core import fileio, jsonvalues
+from designer.core.errors import ImportParseError
 
 __all__ = [
     "MAX_DEPTH",

@@ -45,9 +45,9 @@ from typing import Any
 
 import orjson
 
-from ..models import Api, ApiSource, Call, CallOrigin, Parameter, Placement
-from ..structure import shape_to_dict
-from .common import tidy_call
+from designer.core.interop.common import tidy_call
+from designer.core.models import Api, ApiSource, Call, CallOrigin, Parameter, Placement
+from designer.core.structure import shape_to_dict
 
 __all__ = [
     "CallChange",
@@ -642,7 +642,7 @@ def update_api(
             continue
         added = theirs.model_copy()
         if added.id in taken_ids:
-            from ..models import new_id
+            from designer.core.models import new_id
 
             added.id = new_id()
         taken_ids.add(added.id)
@@ -658,7 +658,7 @@ def update_api(
 
 def _unique_names(calls: list[Call], originals: set[int]) -> None:
     """Added or renamed calls whose names are taken become ``Name (2)``; the user's keep theirs."""
-    from .common import unique_name
+    from designer.core.interop.common import unique_name
 
     taken = {c.name.casefold() for c in calls if id(c) in originals}
     for call in calls:

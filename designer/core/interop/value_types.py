@@ -11,8 +11,8 @@ from typing import Any
 
 import orjson
 
-from ..models import ValueType
-from ..values import BadValue, json_value
+from designer.core.models import ValueType
+from designer.core.values import BadValue, json_value
 
 __all__ = ["schema_value_type", "typed_example", "value_type_schema"]
 

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from ..credential_detector import is_credential
-from ..errors import BodyParseError
-from ..inference import infer_body, infer_value
-from ..inference import merge as merge_shapes
-from ..structure import Shape
+from designer.core.credential_detector import is_credential
+from designer.core.errors import BodyParseError
+from designer.core.inference import infer_body, infer_value
+from designer.core.inference import merge as merge_shapes
+from designer.core.structure import Shape
 
 __all__ = [
     "CREDENTIAL_HEADERS",
@@ -183,7 +183,7 @@ def samples_from_json(data: bytes, source: str) -> list[CapturedRequest]:
 
     import orjson
 
-    from ..errors import InputError
+    from designer.core.errors import InputError
 
     try:
         doc = orjson.loads(data)

@@ -14,10 +14,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..local_http import Headers, LocalHttpServer, Reply, error_reply
-from ..models import Webhook
-from .capture import CapturedRequest
-from .signature import DEFAULT_TOLERANCE, verify
+from designer.core.local_http import Headers, LocalHttpServer, Reply, error_reply
+from designer.core.models import Webhook
+from designer.core.webhooks.capture import CapturedRequest
+from designer.core.webhooks.signature import DEFAULT_TOLERANCE, verify
 
 __all__ = ["IGNORED_NOTES", "Answer", "WebhookListener"]
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
-from ..models import Webhook
-from .capture import REDACTED, CapturedRequest
-from .signature import DEFAULT_TOLERANCE, sign, signature_header, verify
+from designer.core.models import Webhook
+from designer.core.webhooks.capture import REDACTED, CapturedRequest
+from designer.core.webhooks.signature import DEFAULT_TOLERANCE, sign, signature_header, verify
 
 if TYPE_CHECKING:
     import httpx

@@ -23,7 +23,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..models import Webhook
+from designer.core.models import Webhook
 
 __all__ = ["DEFAULT_TOLERANCE", "Verdict", "sign", "signature_header", "verify"]
 

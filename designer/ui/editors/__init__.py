@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .api_editor import ApiEditor
+from designer.ui.editors.api_editor import ApiEditor
 
 if TYPE_CHECKING:
-    from .call_editor import CallEditor
+    from designer.ui.editors.call_editor import CallEditor
 
 __all__ = ["ApiEditor", "CallEditor"]
 
@@ -15,7 +15,7 @@ __all__ = ["ApiEditor", "CallEditor"]
 def __getattr__(name: str) -> Any:
     # The call editor's modules load when a call is first shown, not with the window.
     if name == "CallEditor":
-        from .call_editor import CallEditor
+        from designer.ui.editors.call_editor import CallEditor
 
         return CallEditor
     raise AttributeError(name)

@@ -47,16 +47,15 @@ from designer.core.models import (
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditApi
 from designer.ui.document import Document
+from designer.ui.editors.auth_form import AuthForm
+from designer.ui.editors.params_table import NAME, OPTIONAL, PRIVATE, VALUE
+from designer.ui.editors.params_widget import ParamsTable
+from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
 from designer.ui.errors import InlineMessage
 from designer.ui.focus import take_focus_place
 
-from .auth_form import AuthForm
-from .params_table import NAME, OPTIONAL, PRIVATE, VALUE
-from .params_widget import ParamsTable
-from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
-
 if TYPE_CHECKING:
-    from .environments_editor import EnvironmentsEditor
+    from designer.ui.editors.environments_editor import EnvironmentsEditor
 
 __all__ = ["ApiEditor"]
 
@@ -275,7 +274,7 @@ class ApiEditor(QWidget):
         return self._environments
 
     def _build_environments(self) -> EnvironmentsEditor:
-        from .environments_editor import EnvironmentsEditor
+        from designer.ui.editors.environments_editor import EnvironmentsEditor
 
         editor = EnvironmentsEditor(self._secrets, self)
         editor.edited.connect(

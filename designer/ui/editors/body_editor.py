@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import BodyType, Call, unsent_body_parameters
-
-from .widgets import monospace_font, set_text_keeping_cursor
+from designer.ui.editors.widgets import monospace_font, set_text_keeping_cursor
 
 __all__ = ["BodyEditor"]
 

@@ -47,14 +47,13 @@ from designer.core.path_edit import Parked, edit_path
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditCall
 from designer.ui.document import Document
+from designer.ui.editors.body_editor import BodyEditor
+from designer.ui.editors.graphql_editor import GraphQLEditor
+from designer.ui.editors.params_widget import ParamsTable
+from designer.ui.editors.preview import RequestPreview
+from designer.ui.editors.request_line import RequestLine
+from designer.ui.editors.widgets import UndoRouter, set_text_keeping_cursor
 from designer.ui.errors import InlineMessage
-
-from .body_editor import BodyEditor
-from .graphql_editor import GraphQLEditor
-from .params_widget import ParamsTable
-from .preview import RequestPreview
-from .request_line import RequestLine
-from .widgets import UndoRouter, set_text_keeping_cursor
 
 __all__ = ["NOTE_SECONDS", "CallEditor"]
 

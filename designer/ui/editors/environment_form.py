@@ -33,9 +33,8 @@ from designer.core.base_url import base_url_problem
 from designer.core.interop.secret_names import FIELD_WORDS, RequiredSecret, required_secrets
 from designer.core.models import Api, Environment, scoped_ref
 from designer.core.secrets import SecretStore
-
-from ..errors import InlineMessage
-from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
+from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
+from designer.ui.errors import InlineMessage
 
 __all__ = ["EnvironmentForm"]
 

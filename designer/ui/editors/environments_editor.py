@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import Api, Environment, unique_name
 from designer.core.secrets import SecretStore
-
-from .environment_form import EnvironmentForm
+from designer.ui.editors.environment_form import EnvironmentForm
 
 __all__ = ["EnvironmentsEditor", "suggested_name"]
 

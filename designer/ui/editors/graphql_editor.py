@@ -34,10 +34,9 @@ from designer.core.models import Api, Call, GraphQLQuery, Method
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditApi, InsertCall
 from designer.ui.document import Document
+from designer.ui.editors.widgets import monospace_font, set_text_keeping_cursor
 from designer.ui.errors import InlineMessage
 from designer.ui.ops import AsyncOp
-
-from .widgets import monospace_font, set_text_keeping_cursor
 
 __all__ = ["GraphQLEditor", "QueryEdit", "schema_words"]
 

@@ -29,8 +29,7 @@ from designer.core.file_choices import ChosenFiles
 from designer.core.models import Parameter, Placement, ValueType
 from designer.core.secrets import MASK, SecretStore
 from designer.core.values import BadValue, text_value
-
-from .param_types import (
+from designer.ui.editors.param_types import (
     FILE_ROLE,
     TYPE_LABELS,
     TYPE_TIPS,

@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import Placement
 from designer.core.secrets import SecretStore
-
-from .params_header import ParamsHeader, name_width
-from .params_table import (
+from designer.ui.editors.params_header import ParamsHeader, name_width
+from designer.ui.editors.params_table import (
     ALL_COLUMNS,
     DYNAMIC,
     NAME,

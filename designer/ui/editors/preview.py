@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
 from designer.core.errors import DesignerError
 from designer.core.models import Api, Call
 from designer.core.secrets import SecretStore
+from designer.ui.editors.widgets import monospace_font
 from designer.ui.errors import InlineMessage
-
-from .widgets import monospace_font
 
 if TYPE_CHECKING:
     from designer.core.file_choices import ChosenFiles

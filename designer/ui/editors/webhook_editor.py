@@ -28,11 +28,10 @@ from designer.core.models import Method, Webhook, secret_ref
 from designer.core.secrets import SecretStore
 from designer.ui.commands import EditApi
 from designer.ui.document import Document
-
-from ..response.layout import StructureTree
-from ..response.structure_model import TYPE, StructureModel
-from ..response.type_delegate import TypeDelegate
-from .widgets import SecretField, UndoRouter, set_text_keeping_cursor
+from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
+from designer.ui.response.layout import StructureTree
+from designer.ui.response.structure_model import TYPE, StructureModel
+from designer.ui.response.type_delegate import TypeDelegate
 
 __all__ = ["WebhookEditor"]
 

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..editors.widgets import monospace_font
-from ..errors import InlineMessage
-from ..naming import named
+from designer.ui.editors.widgets import monospace_font
+from designer.ui.errors import InlineMessage
+from designer.ui.naming import named
 
 __all__ = ["CurlDialog"]
 

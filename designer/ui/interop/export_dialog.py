@@ -29,9 +29,8 @@ from PySide6.QtWidgets import (
 from designer.core.interop.bundle import SAMPLES_WARNING
 from designer.core.models import Api, Call, Workspace
 from designer.core.wording import plural
-
-from ..errors import InlineMessage
-from .jobs import ExportRequest
+from designer.ui.errors import InlineMessage
+from designer.ui.interop.jobs import ExportRequest
 
 __all__ = ["FORMATS", "ExportDialog", "ExportFormat"]
 

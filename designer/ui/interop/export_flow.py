@@ -22,14 +22,13 @@ from designer.core.interop.common import select_apis
 from designer.core.interop.secret_names import required_secrets
 from designer.core.models import Workspace
 from designer.core.wording import plural
-
-from ..errors import show_error
-from ..ops import AsyncOp, run_in_worker
-from . import jobs
+from designer.ui.errors import show_error
+from designer.ui.interop import jobs
+from designer.ui.ops import AsyncOp, run_in_worker
 
 if TYPE_CHECKING:
-    from ..mainwindow import MainWindow
-    from .export_dialog import ExportFormat
+    from designer.ui.interop.export_dialog import ExportFormat
+    from designer.ui.mainwindow import MainWindow
 
 __all__ = ["ExportFlow"]
 
@@ -68,7 +67,7 @@ class ExportFlow(QObject):
         if not ws.apis:
             self.message.emit("Nothing to export yet: add or import an API first.")
             return
-        from .export_dialog import ExportDialog  # loaded with the first export
+        from designer.ui.interop.export_dialog import ExportDialog  # loaded with the first export
 
         dialog = ExportDialog(ws, self._window.current_call(), self._window)
         dialog.accepted.connect(

@@ -19,19 +19,17 @@ from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
 from designer.core.wording import plural
-
-from ..edits import Item
-from ..errors import show_error
-from ..ops import AsyncOp, run_in_worker
-from . import jobs
-from .curl_dialog import CurlDialog
-from .undo import push_merge
+from designer.ui.edits import Item
+from designer.ui.errors import show_error
+from designer.ui.interop import jobs
+from designer.ui.interop.curl_dialog import CurlDialog
+from designer.ui.interop.undo import push_merge
+from designer.ui.ops import AsyncOp, run_in_worker
 
 if TYPE_CHECKING:
     from designer.core.interop.service import Imported
-
-    from ..mainwindow import MainWindow
-    from .preview_dialog import ImportPreviewDialog
+    from designer.ui.interop.preview_dialog import ImportPreviewDialog
+    from designer.ui.mainwindow import MainWindow
 
 __all__ = ["IMPORT_FILTERS", "ImportFlow"]
 
@@ -155,7 +153,7 @@ class ImportFlow(QObject):
     def _preview(self, imported: Imported, source: str) -> None:
         self.message.emit("")
         # The preview pulls in the merge planner; load it with the first import.
-        from .preview_dialog import ImportPreviewDialog
+        from designer.ui.interop.preview_dialog import ImportPreviewDialog
 
         dialog = ImportPreviewDialog(
             imported,

@@ -34,10 +34,9 @@ from designer.core.interop.merge import MergeAction, OnConflict, plan_merge
 from designer.core.interop.service import Imported
 from designer.core.models import Workspace
 from designer.core.wording import plural
-
-from ..editors.widgets import SecretField
-from ..icons import icon
-from ..naming import named
+from designer.ui.editors.widgets import SecretField
+from designer.ui.icons import icon
+from designer.ui.naming import named
 
 __all__ = ["CHOICES", "ImportPreviewDialog"]
 

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.interop.sync import Conflict, UpdateReport
-
-from ..naming import named
+from designer.ui.naming import named
 
 __all__ = ["UpdatePreviewDialog"]
 

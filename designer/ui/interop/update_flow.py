@@ -18,18 +18,16 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
-
-from ..commands import InsertApi, RemoveApi
-from ..edits import Item
-from ..errors import show_error
-from ..ops import AsyncOp, run_in_worker
-from . import jobs
+from designer.ui.commands import InsertApi, RemoveApi
+from designer.ui.edits import Item
+from designer.ui.errors import show_error
+from designer.ui.interop import jobs
+from designer.ui.ops import AsyncOp, run_in_worker
 
 if TYPE_CHECKING:
     from designer.core.models import Api
-
-    from ..mainwindow import MainWindow
-    from .update_dialog import UpdatePreviewDialog
+    from designer.ui.interop.update_dialog import UpdatePreviewDialog
+    from designer.ui.mainwindow import MainWindow
 
 __all__ = ["UpdateFlow"]
 
@@ -75,7 +73,7 @@ class UpdateFlow(QObject):
             title = f"Choose the document to update {api.name} from"
         doc_path = self._window.doc.path
         start = str(doc_path.parent) if doc_path else str(Path.home())
-        from .import_flow import IMPORT_FILTERS
+        from designer.ui.interop.import_flow import IMPORT_FILTERS
 
         name, _ = QFileDialog.getOpenFileName(self._window, title, start, IMPORT_FILTERS)
         return name or None
@@ -108,7 +106,7 @@ class UpdateFlow(QObject):
 
     def _preview(self, api_id: str, result: jobs.SourceUpdate, source: str) -> None:
         self.message.emit("")
-        from .update_dialog import UpdatePreviewDialog
+        from designer.ui.interop.update_dialog import UpdatePreviewDialog
 
         dialog = UpdatePreviewDialog(result.report, source, self._window)
         dialog.accepted.connect(lambda: self._apply(api_id, dialog, result, source))

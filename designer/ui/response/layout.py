@@ -27,13 +27,12 @@ from PySide6.QtWidgets import (
 
 from designer.core.inference.spec import Departure, summarize_departures
 from designer.core.response import ResponseResult
-
-from ..errors import InlineMessage
-from ..naming import named
-from ..style import PRIMARY_BUTTON_STYLE
-from .raw_view import RawBodyPage
-from .structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
-from .type_delegate import TypeDelegate
+from designer.ui.errors import InlineMessage
+from designer.ui.naming import named
+from designer.ui.response.raw_view import RawBodyPage
+from designer.ui.response.structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
+from designer.ui.response.type_delegate import TypeDelegate
+from designer.ui.style import PRIMARY_BUTTON_STYLE
 
 __all__ = ["PanelLayout", "StructureTree"]
 

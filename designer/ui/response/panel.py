@@ -54,12 +54,11 @@ from designer.core.models import Api, Call
 from designer.core.response import ResponseResult
 from designer.core.secrets import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
-
-from ..icons import icon
-from ..ops import AsyncOp, run_in_worker
-from . import jobs
-from .layout import PanelLayout
-from .manual_dialog import ManualResponse, ManualResponseDialog
+from designer.ui.icons import icon
+from designer.ui.ops import AsyncOp, run_in_worker
+from designer.ui.response import jobs
+from designer.ui.response.layout import PanelLayout
+from designer.ui.response.manual_dialog import ManualResponse, ManualResponseDialog
 
 if TYPE_CHECKING:
     import asyncio
@@ -349,7 +348,7 @@ class ResponsePanel(QWidget):
             return await run_in_worker(infer_response, call, response)
         import asyncio
 
-        from .. import workers
+        from designer.ui import workers
 
         light = jobs.without_body(response)
         preview = full = None
@@ -703,7 +702,7 @@ def _kind(call: Call, response: ResponseResult) -> str:
 def _warm_up_workers() -> None:
     # The worker pool (and multiprocessing) is imported here rather than with the
     # window: it is not needed to show it.
-    from .. import workers
+    from designer.ui import workers
 
     workers.pool()
 

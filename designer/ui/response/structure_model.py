@@ -28,8 +28,7 @@ from PySide6.QtGui import QFont
 
 from designer.core.inference import Change, map_values
 from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType, child_path
-
-from . import presentation as present
+from designer.ui.response import presentation as present
 
 __all__ = ["COLUMNS", "StructureModel"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from .presentation import CHOICES_ROLE, TYPE_CHOICES
+from designer.ui.response.presentation import CHOICES_ROLE, TYPE_CHOICES
 
 __all__ = ["TypeDelegate"]
 

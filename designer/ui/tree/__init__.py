@@ -1,7 +1,7 @@
 """The tree of APIs and calls: item model, filter and view."""
 
-from .model import ITEM_ROLE, MIME_TYPE, WorkspaceTreeModel
-from .view import ApiTreeView, TreePane
+from designer.ui.tree.model import ITEM_ROLE, MIME_TYPE, WorkspaceTreeModel
+from designer.ui.tree.view import ApiTreeView, TreePane
 
 __all__ = [
     "ITEM_ROLE",

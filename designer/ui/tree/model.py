@@ -41,9 +41,8 @@ from designer.core.models import Api, Call, Webhook, Workspace
 from designer.ui import edits
 from designer.ui.document import Document
 from designer.ui.edits import Item
-
-from .badges import method_icon
-from .filter import RowMap, matching_rows
+from designer.ui.tree.badges import method_icon
+from designer.ui.tree.filter import RowMap, matching_rows
 
 __all__ = ["ITEM_ROLE", "MIME_TYPE", "WorkspaceTreeModel"]
 

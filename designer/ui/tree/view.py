@@ -23,9 +23,8 @@ from PySide6.QtWidgets import (
 from designer.ui.document import Document
 from designer.ui.edits import Item
 from designer.ui.icons import icon
-
-from .badges import BADGE_SIZE
-from .model import ITEM_ROLE, WorkspaceTreeModel
+from designer.ui.tree.badges import BADGE_SIZE
+from designer.ui.tree.model import ITEM_ROLE, WorkspaceTreeModel
 
 __all__ = ["ApiTreeView", "TreePane"]
 

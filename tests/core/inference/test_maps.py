@@ -25,8 +25,7 @@ from designer.core.inference import (
 )
 from designer.core.inference.maps import MAX_FIELDS, MAX_NODES
 from designer.core.structure import FieldOverride, Shape, ValueType
-
-from .strategies import json_values, signature
+from tests.core.inference.strategies import json_values, signature
 
 DATA = Path(__file__).parents[2] / "data" / "maps"
 

@@ -9,8 +9,7 @@ from hypothesis import strategies as st
 
 from designer.core.inference import diff, infer_value, infer_values, merge, summarize
 from designer.core.structure import ValueType
-
-from .strategies import json_values, signature
+from tests.core.inference.strategies import json_values, signature
 
 
 def test_merge_marks_fields_missing_on_one_side_optional() -> None:

@@ -8,8 +8,7 @@ from hypothesis import strategies as st
 
 from designer.core.inference import SCHEMA_DIALECT, infer_value, infer_values, to_json_schema
 from designer.core.structure import FieldOverride, ValueType
-
-from .strategies import json_values
+from tests.core.inference.strategies import json_values
 
 
 def validator(schema: dict[str, object]) -> jsonschema.Draft202012Validator:

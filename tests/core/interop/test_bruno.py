@@ -20,8 +20,7 @@ from designer.core.models import (
     Placement,
     secret_ref,
 )
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 SHOP = DATA / "bruno" / "shop"
 

@@ -32,9 +32,8 @@ from designer.core.models import (
     ValueType,
     Workspace,
 )
+from tests.core.interop.conftest import graphql_search_call, rich_workspace
 from tests.helpers.echo import TOKEN, EchoServer
-
-from .conftest import graphql_search_call, rich_workspace
 
 BRU = shutil.which("bru")
 

@@ -26,9 +26,8 @@ from designer.core.interop.merge import OnConflict, merge_apis, plan_merge
 from designer.core.interop.service import merge_import, read_import
 from designer.core.models import Workspace
 from designer.core.structure import ValueType
+from tests.core.interop.conftest import rich_workspace
 from tests.helpers.sync_records import without_sync_records
-
-from .conftest import rich_workspace
 
 
 def _without_samples(ws: Workspace) -> bytes:

@@ -15,8 +15,7 @@ from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import read_document, read_source
 from designer.core.models import Workspace
 from designer.core.structure import ValueType
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 
 def _load(name: str) -> tuple[Workspace, dict[str, str]]:

@@ -26,8 +26,7 @@ from designer.core.interop.postman_import import import_postman
 from designer.core.interop.schema_shape import MAX_NODES
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import parse_document, read_document
-
-from .conftest import DATA, rich_workspace
+from tests.core.interop.conftest import DATA, rich_workspace
 
 Importer = Callable[[Any, str], object]
 

@@ -11,9 +11,15 @@ from designer.core.interop.bru import parse_bru, write_bru
 from designer.core.interop.bruno_import import import_bru_file
 from designer.core.interop.insomnia_v5 import import_insomnia_v5
 from designer.core.interop.source import read_document
-
-from .conftest import DATA
-from .test_fuzz import _get, _one_line_or_none, _only_our_errors, _paths, _replace, json_values
+from tests.core.interop.conftest import DATA
+from tests.core.interop.test_fuzz import (
+    _get,
+    _one_line_or_none,
+    _only_our_errors,
+    _paths,
+    _replace,
+    json_values,
+)
 
 V5 = {
     "collection": read_document(DATA / "insomnia-v5" / "shop.insomnia.yaml"),

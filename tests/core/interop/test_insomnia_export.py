@@ -16,8 +16,7 @@ from designer.core.models import (
     Placement,
     Workspace,
 )
-
-from .conftest import graphql_search_call, rich_workspace
+from tests.core.interop.conftest import graphql_search_call, rich_workspace
 
 
 def _workspace() -> Workspace:

@@ -9,8 +9,7 @@ from designer.core.interop.har import import_har
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import parse_document, read_document, read_source
 from designer.core.models import OAuth2ClientCredentialsAuth, ValueType, secret_ref
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 SHOP = "shop.insomnia.yaml"
 CAPTURE = "browser-capture.har"

@@ -8,8 +8,7 @@ from designer.core.errors import ImportFormatError
 from designer.core.interop.service import read_import
 from designer.core.interop.source import read_source
 from designer.core.models import ApiKeyHeaderAuth, BearerAuth, BodyType, secret_ref
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 V5 = DATA / "insomnia-v5"
 

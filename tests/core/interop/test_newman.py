@@ -141,9 +141,8 @@ def test_imported_collection_exports_and_runs_without_encoded_placeholders(
     a Token header) imported, exported and run by newman: every request reaches the
     server with its placeholders filled, never ``%7Bname%7D``."""
     from designer.core.interop.service import merge_import, read_import
+    from tests.core.interop.conftest import DATA
     from tests.helpers.echo import EchoServer
-
-    from .conftest import DATA
 
     with EchoServer() as echo:
         text = (DATA / "social.postman_collection.json").read_text()

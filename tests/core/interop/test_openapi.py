@@ -15,8 +15,7 @@ from designer.core.interop.service import read_import
 from designer.core.interop.source import read_document, read_source
 from designer.core.models import Api, Call, Placement, Workspace
 from designer.core.structure import Shape, TextFormat, ValueType
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 FIXTURES = ["petstore-3.0.yaml", "catalog-3.1.json", "weather-swagger-2.0.json"]
 

@@ -27,8 +27,7 @@ from designer.core.interop.service import read_import
 from designer.core.interop.source import read_source
 from designer.core.models import Api, Placement, ValueType
 from designer.core.structure import ValueType as ShapeType
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 MULTI = DATA / "multifile"
 

@@ -44,9 +44,8 @@ from designer.core.models import (
     ValueType,
     Workspace,
 )
-
-from .conftest import DATA, rich_workspace
-from .test_openapi import signature
+from tests.core.interop.conftest import DATA, rich_workspace
+from tests.core.interop.test_openapi import signature
 
 FIXTURES = [
     "store-3.1.yaml",

@@ -31,8 +31,7 @@ from designer.core.models import (
     secret_ref,
 )
 from designer.core.structure import Shape
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 SOCIAL = "social.postman_collection.json"
 SCHEMA = orjson.loads(

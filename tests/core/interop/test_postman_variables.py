@@ -21,8 +21,7 @@ from designer.core.interop.source import read_source
 from designer.core.models import Api, Placement, Workspace, secret_ref
 from designer.core.request import build_request
 from designer.core.secrets import MemorySecretStore
-
-from .conftest import DATA
+from tests.core.interop.conftest import DATA
 
 COLLECTION = DATA / "terms.postman_collection.json"
 PRODUCTION = DATA / "terms.postman_environment.json"

@@ -271,8 +271,7 @@ def test_a_postman_request_is_matched_by_its_place_in_the_folders(tmp_path: Path
 
 def test_a_teammates_next_bundle_updates_calls_by_their_ids(tmp_path: Path) -> None:
     from designer.core.interop.bundle import export_bundle
-
-    from .conftest import rich_workspace
+    from tests.core.interop.conftest import rich_workspace
 
     sender = rich_workspace()
     path = tmp_path / "team.bundle.json"
