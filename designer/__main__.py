@@ -8,7 +8,7 @@ from designer import cli
 
 
 def main() -> None:
-    # In the frozen app, worker processes (designer.ui.workers, spawn) start
+    # In the frozen app, worker processes (designer.ui.infra.workers, spawn) start
     # this same executable: freeze_support runs their job instead of the CLI.
     if getattr(sys, "frozen", False):
         import multiprocessing

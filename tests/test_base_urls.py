@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.base_url import base_url_problem
+from designer.core.http.base_url import base_url_problem
 from designer.core.models import Api, Call, Workspace
+from designer.core.workspace import file as wf
 
 PREFIX = "connector-designer: error: "
 

@@ -14,7 +14,7 @@ import orjson
 import pytest
 
 from designer import __version__, cli
-from designer.core import workspace_file as wf
+from designer.core.workspace import file as wf
 
 GOLDEN = Path(__file__).parent / "data" / "workspace_v1.json"
 PREFIX = "connector-designer: error: "

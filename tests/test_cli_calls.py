@@ -13,8 +13,8 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import Api, Call, Parameter, Placement, Workspace
+from designer.core.workspace import file as wf
 
 PREFIX = "connector-designer: error: "
 BODY = b'{"data": [{"id": 1, "email": "a@example.com"}, {"id": 2, "email": null, "extra": true}]}'

@@ -11,11 +11,11 @@ import pytest
 import xmlschema
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.demo_server import start_demo_server
+from designer.core.demo.server import start_demo_server
 from designer.core.interop.service import export_workspace
 from designer.core.models import Api, BearerAuth, Call, Environment, Workspace
 from designer.core.structure import FieldOverride, ValueType
+from designer.core.workspace import file as wf
 from tests.helpers.drift_server import DriftServer, running_drift_server
 from tests.helpers.workspaces import initialized_example
 

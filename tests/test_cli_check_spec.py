@@ -11,7 +11,7 @@ import pytest
 import xmlschema
 
 from designer import cli
-from designer.core import workspace_file as wf
+from designer.core.workspace import file as wf
 from tests.helpers.drift_server import DriftServer, running_drift_server
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit" / "junit.xsd"

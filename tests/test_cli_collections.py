@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
+from designer.core.workspace import file as wf
 from tests.core.interop.conftest import DATA
 from tests.helpers.echo import TOKEN, EchoServer, Recorded
 

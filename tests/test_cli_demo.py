@@ -13,7 +13,7 @@ import pytest
 
 import designer
 from designer import cli
-from designer.core.demo_server import start_demo_server
+from designer.core.demo.server import start_demo_server
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import Api, Call, Workspace
 from designer.core.structure import ValueType
+from designer.core.workspace import file as wf
 from tests.helpers import servers as s
 
 PREFIX = "connector-designer: error: "
@@ -63,7 +63,6 @@ def _address(port: int) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def _warm() -> None:
     """Import what ``init`` imports, so timings measure the network."""
-    from designer.core import execute, initialize, keychain, models  # noqa: F401
 
 
 @pytest.fixture

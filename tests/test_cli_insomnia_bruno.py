@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from designer import cli
-from designer.core import workspace_file as wf
+from designer.core.workspace import file as wf
 from tests.core.interop.conftest import DATA, rich_workspace
 
 V5 = DATA / "insomnia-v5"

@@ -9,7 +9,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from designer import cli
-from designer.core import workspace_file as wf
+from designer.core.workspace import file as wf
 from tests.core.interop.conftest import DATA, rich_workspace
 from tests.helpers.sync_records import without_sync_records
 

@@ -13,9 +13,9 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import Api, Webhook, Workspace
 from designer.core.webhooks.signature import sign
+from designer.core.workspace import file as wf
 
 CANARY = "whsec_CANARY_7d41c0ffee"
 ENV = "CD_SECRET_SHOP_WEBHOOK_ORDER_PAID_SIGNING_SECRET"

@@ -14,12 +14,12 @@ import httpx
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.demo_server import start_demo_server
+from designer.core.demo.server import start_demo_server
 from designer.core.inference import diff
 from designer.core.interop.service import export_workspace
-from designer.core.mock_server import MockServer, serve_in_thread
+from designer.core.mock.server import MockServer, serve_in_thread
 from designer.core.models import Call, Environment, Workspace
+from designer.core.workspace import file as wf
 from tests.helpers.workspaces import initialized_example
 
 SECRET_ENV = "CD_SECRET_DEMO_STORE_GET_ACCOUNT_PARAM_X_API_KEY"

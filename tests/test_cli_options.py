@@ -11,9 +11,9 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.demo_server import DemoServer, start_demo_server
+from designer.core.demo.server import DemoServer, start_demo_server
 from designer.core.models import Api, Call, Parameter, Workspace
+from designer.core.workspace import file as wf
 from tests.helpers.servers import free_port
 
 PREFIX = "connector-designer: error: "

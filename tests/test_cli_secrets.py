@@ -12,10 +12,10 @@ import keyring
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.keychain import service_name
 from designer.core.models import Api, BearerAuth, Call, Environment, Parameter, Placement, Workspace
 from designer.core.models import secret_ref as ref_of
+from designer.core.secrets.keychain import service_name
+from designer.core.workspace import file as wf
 from tests.helpers.recording_server import RecordingServer
 
 PREFIX = "connector-designer: "

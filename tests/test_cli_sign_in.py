@@ -10,8 +10,8 @@ import keyring
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import Api, BearerAuth, Call, OAuth2AuthorizationCodeAuth, Workspace
+from designer.core.workspace import file as wf
 from tests.helpers import oauth_server as srv
 
 

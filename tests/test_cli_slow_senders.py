@@ -24,8 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from designer.core import workspace_file as wf
 from designer.core.models import Api, Call, Webhook, Workspace
+from designer.core.workspace import file as wf
 
 FLOOD = 500
 SERVER_FILES = 256

@@ -11,8 +11,8 @@ import yaml
 from openapi_spec_validator import validate
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import ValueType
+from designer.core.workspace import file as wf
 
 COMMAND = (Path(__file__).parent / "data" / "typed" / "place-order.curl.txt").read_text()
 

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from designer import cli
-from designer.core import fileio, workspace_lock
-from designer.core import workspace_file as wf
+from designer.core import fileio
 from designer.core.errors import SaveConflictError, SaveError
+from designer.core.workspace import file as wf
+from designer.core.workspace import lock as workspace_lock
 from tests.helpers.workspaces import big_workspace, small_workspace
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="forks and signals")

@@ -8,9 +8,9 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import designer
-from designer.core import workspace_file
-from designer.core.demo_server import example_workspace
+from designer.core.demo.server import example_workspace
 from designer.core.interop.bundle import BUNDLE_FORMAT, export_bundle
+from designer.core.workspace import file as workspace_file
 
 LINUX = Path(__file__).resolve().parents[1] / "packaging" / "linux"
 NS = {"m": "http://www.freedesktop.org/standards/shared-mime-info"}

@@ -16,8 +16,8 @@ import pytest
 import xmlschema
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import Api, Call, Workspace
+from designer.core.workspace import file as wf
 from tests.helpers.drift_server import running_drift_server
 
 JUNIT_XSD = Path(__file__).parent / "data" / "junit" / "junit.xsd"

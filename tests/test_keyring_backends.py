@@ -21,9 +21,9 @@ from keyring.backend import KeyringBackend
 from keyring.backends import null
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.keychain import KeyringSecretStore, SessionSecretStore, default_store
 from designer.core.models import Api, BearerAuth, Call, Workspace
+from designer.core.secrets.keychain import KeyringSecretStore, SessionSecretStore, default_store
+from designer.core.workspace import file as wf
 
 alt_file = pytest.importorskip("keyrings.alt.file")
 PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"

@@ -14,11 +14,11 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.models import Api, Webhook, Workspace
 from designer.core.structure import shape_to_dict
 from designer.core.webhooks.capture import CapturedRequest, merge_samples
 from designer.core.webhooks.signature import sign
+from designer.core.workspace import file as wf
 from tests.helpers.recording_server import RecordingServer
 from tests.helpers.servers import free_port
 

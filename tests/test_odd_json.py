@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.jsonvalues import decode_json_bytes, loads_lenient
 from designer.core.models import Api, Call, Workspace
+from designer.core.workspace import file as wf
 from tests.helpers import servers
 
 DATA = Path(__file__).parent / "data" / "interop"

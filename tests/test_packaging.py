@@ -51,7 +51,7 @@ def test_an_installed_copy_finds_the_bundled_example(tmp_path: Path) -> None:
         assert f"designer/resources/icons/ui/{name}" in names, name
     # The unpacked wheel comes first on the path, so it is what gets imported.
     code = (
-        "import designer, designer.core.demo_server as demo; "
+        "import designer, designer.core.demo.server as demo; "
         "print(designer.__file__); print(len(demo.example_workspace('http://127.0.0.1:9').apis))"
     )
     done = subprocess.run(

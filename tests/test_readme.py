@@ -23,7 +23,7 @@ import pytest
 
 from designer import cli
 from designer.cli.main import _gui_parser as gui_parser
-from designer.core.demo_server import start_demo_server
+from designer.core.demo.server import start_demo_server
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

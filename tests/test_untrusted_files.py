@@ -18,7 +18,6 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.interop.bundle import checksum, export_bundle
 from designer.core.models import (
     Api,
@@ -30,6 +29,7 @@ from designer.core.models import (
     ValueType,
     Workspace,
 )
+from designer.core.workspace import file as wf
 from tests.helpers.recording_server import RecordingServer
 
 MARKER = b"MARKER-7f3c-do-not-upload"
@@ -401,7 +401,7 @@ def test_insomnia_and_har_file_parts_arrive_empty(tmp_path: Path, secret_file: P
 def test_choices_made_while_untitled_are_kept_once_saved_and_links_do_not_pass(
     tmp_path: Path, secret_file: Path
 ) -> None:
-    from designer.core.file_choices import ChosenFiles, record_path
+    from designer.core.http.file_choices import ChosenFiles, record_path
 
     photo = tmp_path / "photo.png"
     photo.write_bytes(b"png")

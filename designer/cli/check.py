@@ -2,7 +2,7 @@
 
 ``check`` re-initializes the chosen calls of a workspace or bundle with their
 sample values and compares each response's structure with the stored one
-(see :mod:`designer.core.check`). It prints a table (or JSON), can write
+(see :mod:`designer.core.check.drift`). It prints a table (or JSON), can write
 JUnit XML, and exits with 0 when nothing breaking was found, 1 when a change
 is breaking or a call failed, 2 on a usage error (an unknown API, call or
 environment included). The workspace is written only with ``--update``.
@@ -27,7 +27,7 @@ from designer.core.errors import LookupFailed, RequestBuildError
 from designer.core.escaping import inert
 
 if TYPE_CHECKING:
-    from designer.core.check import CallResult
+    from designer.core.check.drift import CallResult
 
 __all__ = ["register_check"]
 
@@ -66,19 +66,19 @@ def _cmd_check(args: argparse.Namespace) -> int:
     import asyncio
 
     from designer.cli.output import stderr_note, stdout_bytes, stdout_text
-    from designer.core import workspace_file
-    from designer.core.check import (
+    from designer.core.check.drift import (
         CheckOptions,
         exit_code,
         run_check,
         select_calls,
         updated_workspace,
     )
-    from designer.core.check_report import json_report, junit_xml, text_report
-    from designer.core.connectors_file import load_connectors
-    from designer.core.keychain import default_store
-    from designer.core.request import in_environment
+    from designer.core.check.report import json_report, junit_xml, text_report
+    from designer.core.http.request import in_environment
+    from designer.core.secrets.keychain import default_store
     from designer.core.wording import plural
+    from designer.core.workspace import file as workspace_file
+    from designer.core.workspace.connectors import load_connectors
 
     loaded = load_connectors(args.source)
     if args.update and loaded.bundle:
@@ -97,7 +97,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
             in_environment(api, store, args.env)
     except (LookupFailed, RequestBuildError) as exc:
         return _usage_error(str(exc))
-    from designer.core.file_choices import ChosenFiles
+    from designer.core.http.file_choices import ChosenFiles
 
     options = CheckOptions(
         environment=args.env,

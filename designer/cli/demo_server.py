@@ -2,7 +2,7 @@
 
 The app serves its demo API itself for the example workspace; this command
 serves it in the foreground, for trying the command line with no internet.
-The frozen app has no ``python -m designer.core.demo_server``, so this is
+The frozen app has no ``python -m designer.core.demo.server``, so this is
 how its users (and the package's tests) start it.
 """
 
@@ -17,7 +17,7 @@ __all__ = ["register_demo_server"]
 
 def _cmd_demo_server(args: argparse.Namespace) -> int:
     from designer.cli.output import stdout_text
-    from designer.core.demo_server import start_demo_server
+    from designer.core.demo.server import start_demo_server
 
     server = start_demo_server(args.port, bearer_token=args.require_token)
     needs = " (requests need the bearer token given)" if args.require_token else ""

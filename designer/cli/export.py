@@ -48,7 +48,7 @@ def _destination(output: str | None, to: str, ws: Any, apis: Any) -> str | None:
         raise InputError(
             f"-o {output} names a folder: give the file to write {EXPORT_LABELS[to]} to"
         )
-    from designer.core.interop.python_client import module_name
+    from designer.core.interop.python.client import module_name
 
     try:
         os.makedirs(output, exist_ok=True)
@@ -58,10 +58,10 @@ def _destination(output: str | None, to: str, ws: Any, apis: Any) -> str | None:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from designer.core import workspace_file
     from designer.core.interop.common import select_apis
-    from designer.core.interop.secret_names import required_secrets
     from designer.core.interop.service import export_workspace
+    from designer.core.secrets.names import required_secrets
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     if args.sample and not args.include_samples:

@@ -25,7 +25,7 @@ def _api(ws: Workspace, name: str) -> Api:
 
 def _store_in(path: str, api: Api, apply: Any) -> None:
     from designer.core.errors import LookupFailed
-    from designer.core.workspace_lock import update
+    from designer.core.workspace.lock import update
 
     def change(ws: Workspace | None) -> Workspace:
         # The request took a while: change the file as it is now, found by id.
@@ -44,11 +44,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     import asyncio
 
     from designer.cli.output import stderr_note, stdout_text
-    from designer.core import fileio, workspace_file
-    from designer.core.execute import ExecutionSettings, Executor
+    from designer.core import fileio
     from designer.core.gql.introspect import introspect
-    from designer.core.keychain import default_store
-    from designer.core.request import in_environment
+    from designer.core.http.execute import ExecutionSettings, Executor
+    from designer.core.http.request import in_environment
+    from designer.core.secrets.keychain import default_store
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -77,11 +78,12 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 def _cmd_add(args: argparse.Namespace) -> int:
     from designer.cli.output import stderr_note, stdout_text
-    from designer.core import fileio, workspace_file
+    from designer.core import fileio
     from designer.core.errors import InputError
     from designer.core.gql.fields import call_from_field
     from designer.core.gql.introspect import graphql_path
     from designer.core.models import unique_name
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)

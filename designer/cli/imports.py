@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from designer.cli.output import MAX_COMMAND_SIZE, PROG, stderr_note, stdout_bytes, stdout_text
 from designer.core import fileio
 from designer.core.errors import ImportFormatError, InputError, WorkspaceValidationError
-from designer.core.secrets import RecordingSecretStore
+from designer.core.secrets.store import RecordingSecretStore
 from designer.core.wording import plural
 
 if TYPE_CHECKING:
@@ -115,10 +115,10 @@ def _import_bruno_folder(args: argparse.Namespace, source: str) -> int:
 
 def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -> int:
     from designer.cli.output import stderr_note, stdout_bytes, stdout_text
-    from designer.core import workspace_file
     from designer.core.interop.merge import OnConflict
     from designer.core.interop.service import merge_import
     from designer.core.interop.sync import locate_sources
+    from designer.core.workspace import file as workspace_file
 
     target: str | None = args.output
     locate_sources(imported.result.apis, target)
@@ -128,7 +128,7 @@ def _merge_and_report(args: argparse.Namespace, imported: Imported, name: str) -
         merged = merge_import(None, imported, OnConflict(args.on_conflict), source="<output>")
         stdout_bytes(workspace_file.dumps(merged.outcome.workspace))
     else:
-        from designer.core.workspace_lock import update
+        from designer.core.workspace.lock import update
 
         results: list[Merged] = []
 
@@ -273,8 +273,8 @@ def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
 def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     """``import`` of a curl command: the call joins the API of its base URL, if any."""
     from designer.cli.options import name_imported_call
-    from designer.core import workspace_file
-    from designer.core.curl import curl_to_workspace
+    from designer.core.interop.curl.importer import curl_to_workspace
+    from designer.core.workspace import file as workspace_file
 
     _check_not_curl(args)
     if text is None:
@@ -301,7 +301,7 @@ def _cmd_import_curl(args: argparse.Namespace, text: str | None = None) -> int:
     if target is None:
         stdout_bytes(workspace_file.dumps(change(None)))
     else:
-        from designer.core.workspace_lock import update
+        from designer.core.workspace.lock import update
 
         update(target, change)
     ws, api, call = added[-1]
@@ -379,10 +379,10 @@ def _apply(
     prefer_document: bool,
 ) -> tuple[Workspace, list[UpdateReport], list[str]]:
     """``ws`` with every imported API updated (or added); the reports; the added APIs' names."""
-    from designer.core import workspace_file
     from designer.core.errors import WorkspaceValidationError
     from designer.core.interop.merge import OnConflict, merge_apis
     from designer.core.interop.sync import update_api
+    from designer.core.workspace import file as workspace_file
 
     result = ws.model_copy(update={"apis": list(ws.apis)})
     reports: list[UpdateReport] = []
@@ -407,8 +407,8 @@ def _apply(
 
 
 def _update_from_document(args: argparse.Namespace, imported: Imported, name: str) -> int:
-    from designer.core import workspace_file
     from designer.core.models import Workspace
+    from designer.core.workspace import file as workspace_file
 
     target: str | None = args.output
     if target is None:
@@ -429,7 +429,7 @@ def _update_from_document(args: argparse.Namespace, imported: Imported, name: st
             )
             outcome.append(_apply(current, imported, args.api, target, prefer_document))
         else:
-            from designer.core.workspace_lock import update
+            from designer.core.workspace.lock import update
 
             def change(workspace: Workspace | None) -> Workspace:
                 # Under the workspace's lock, on the file as it is now; raising saves nothing.

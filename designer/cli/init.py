@@ -33,7 +33,7 @@ def _chosen_files(path: str, api: Api, call: Call, values: dict[str, str]) -> An
     ``@`` before a file parameter's path is optional, as in curl's ``-F``.
     """
     from designer.core.errors import DesignerError
-    from designer.core.file_choices import ChosenFiles
+    from designer.core.http.file_choices import ChosenFiles
     from designer.core.models import ValueType
 
     files = {p.name for p in [*call.parameters, *api.parameters] if p.type == ValueType.FILE}
@@ -60,7 +60,7 @@ def _status_line(response: Any) -> str:
 
 
 def _execution_settings(args: argparse.Namespace) -> Any:
-    from designer.core.execute import ExecutionSettings
+    from designer.core.http.execute import ExecutionSettings
 
     # The overall deadline is applied around every attempt by initialize_within.
     return ExecutionSettings(
@@ -74,10 +74,10 @@ def _execution_settings(args: argparse.Namespace) -> Any:
 
 def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any) -> None:
     """Store ``outcome``'s structure in the call, on the workspace as it is on disk now."""
+    from designer.core.calls.initialize import with_structure
     from designer.core.errors import BodyParseError
     from designer.core.inference import summarize
-    from designer.core.initialize import with_structure
-    from designer.core.workspace_lock import update
+    from designer.core.workspace.lock import update
 
     path: str = args.workspace
     if outcome.parse_failed and not args.force:
@@ -113,11 +113,11 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
 def _cmd_init(args: argparse.Namespace) -> int:
     import asyncio
 
-    from designer.core import workspace_file
-    from designer.core.execute import Executor
-    from designer.core.initialize import initialize_within
-    from designer.core.keychain import default_store
-    from designer.core.request import in_environment
+    from designer.core.calls.initialize import initialize_within
+    from designer.core.http.execute import Executor
+    from designer.core.http.request import in_environment
+    from designer.core.secrets.keychain import default_store
+    from designer.core.workspace import file as workspace_file
 
     path: str = args.workspace
     ws = workspace_file.load(path)

@@ -58,10 +58,10 @@ def _verdict(verified: bool | None, reason: str) -> str:
 
 def _cmd_listen(args: argparse.Namespace) -> int:
     from designer.cli.output import stderr_note, stdout_text
-    from designer.core import workspace_file
-    from designer.core.interop.secret_names import webhook_secret_field
-    from designer.core.keychain import default_store
     from designer.core.models import secret_ref
+    from designer.core.secrets.keychain import default_store
+    from designer.core.secrets.names import webhook_secret_field
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     api, hook, created = _find(ws, args.webhook, args)
@@ -173,7 +173,7 @@ def _save(args: argparse.Namespace, api: Api, hook: Webhook, shape: Any, created
     from designer.cli.output import stderr_note
     from designer.core.errors import LookupFailed
     from designer.core.inference import merge
-    from designer.core.workspace_lock import update
+    from designer.core.workspace.lock import update
 
     def change(ws: Workspace | None) -> Workspace:
         assert ws is not None

@@ -2,7 +2,7 @@
 
 Teammates who receive a bundle often have no access to the real API; the
 mock answers every call with a body that fits its structure (see
-:mod:`designer.core.mock_server`). It listens on 127.0.0.1 unless ``--host``
+:mod:`designer.core.mock.server`). It listens on 127.0.0.1 unless ``--host``
 says otherwise, and warns when that address is reachable from other machines.
 """
 
@@ -21,10 +21,10 @@ def _cmd_mock(args: argparse.Namespace) -> int:
     import asyncio
 
     from designer.cli.output import stderr_note, stdout_text
-    from designer.core.connectors_file import load_connectors
     from designer.core.interop.common import select_apis
-    from designer.core.mock_server import MockServer
+    from designer.core.mock.server import MockServer
     from designer.core.wording import plural
+    from designer.core.workspace.connectors import load_connectors
 
     loaded = load_connectors(args.source)
     apis = select_apis(loaded.workspace, args.api) if loaded.workspace.apis else []

@@ -13,7 +13,7 @@ __all__ = ["register_schema"]
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from designer.core import workspace_file
+    from designer.core.workspace import file as workspace_file
 
     if args.bundle:
         from designer.core.interop.bundle import bundle_json_schema

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
-    from designer.core.interop.secret_names import RequiredSecret
     from designer.core.models import Environment, Workspace
+    from designer.core.secrets.names import RequiredSecret
 
 __all__ = ["register_secrets", "store_found"]
 
@@ -32,9 +32,9 @@ MAX_SECRET_SIZE = 64 * 1024
 
 def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = True) -> list[str]:
     """Store ``found`` (values by reference) in ``ws``'s keychain; one line per secret."""
-    from designer.core.interop.secret_names import required_secrets
-    from designer.core.keychain import open_store
-    from designer.core.secret_scope import base_ref
+    from designer.core.secrets.keychain import open_store
+    from designer.core.secrets.names import required_secrets
+    from designer.core.secrets.scope import base_ref
 
     if not found:
         return []
@@ -64,7 +64,7 @@ def store_found(ws: Workspace, found: Mapping[str, str], *, keychain: bool = Tru
 
 def _lookup(ws: Workspace, name: str) -> RequiredSecret:
     """The secret named by its variable, with or without the ``CD_SECRET_`` prefix."""
-    from designer.core.interop.secret_names import ENV_PREFIX, required_secrets
+    from designer.core.secrets.names import ENV_PREFIX, required_secrets
 
     secrets = required_secrets(ws.apis)
     wanted = name.strip().upper()
@@ -89,7 +89,7 @@ def _environment(ws: Workspace, secret: RequiredSecret, name: str | None) -> Env
 
 
 def _keychain(ws: Workspace) -> Any:
-    from designer.core.keychain import KEYCHAIN_HELP, open_store
+    from designer.core.secrets.keychain import KEYCHAIN_HELP, open_store
 
     store, status = open_store(lambda: ws.id)
     if not status.persistent:
@@ -114,9 +114,9 @@ def _read_value(variable: str) -> str:
 
 def _cmd_list(args: argparse.Namespace) -> int:
     from designer.cli.output import stdout_text
-    from designer.core import workspace_file
-    from designer.core.keychain import default_store
-    from designer.core.secret_scope import needed_secrets
+    from designer.core.secrets.keychain import default_store
+    from designer.core.secrets.scope import needed_secrets
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     store, _ = default_store(ws)
@@ -145,8 +145,8 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_set(args: argparse.Namespace) -> int:
     from designer.cli.output import stderr_note
-    from designer.core import workspace_file
     from designer.core.models import scoped_ref
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
@@ -162,8 +162,8 @@ def _cmd_set(args: argparse.Namespace) -> int:
 
 def _cmd_unset(args: argparse.Namespace) -> int:
     from designer.cli.output import stderr_note
-    from designer.core import workspace_file
     from designer.core.models import scoped_ref
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     secret = _lookup(ws, args.name)
@@ -176,8 +176,8 @@ def _cmd_unset(args: argparse.Namespace) -> int:
 
 def _cmd_forget(args: argparse.Namespace) -> int:
     from designer.cli.output import stderr_note
-    from designer.core import workspace_file
-    from designer.core.keychain import forget_workspace
+    from designer.core.secrets.keychain import forget_workspace
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     removed = forget_workspace(ws)

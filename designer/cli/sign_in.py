@@ -42,10 +42,10 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
     import webbrowser
 
     from designer.cli.output import stderr_note
-    from designer.core import workspace_file
     from designer.core.auth.session import Authenticator
-    from designer.core.execute import ExecutionSettings, Executor
-    from designer.core.keychain import default_store
+    from designer.core.http.execute import ExecutionSettings, Executor
+    from designer.core.secrets.keychain import default_store
+    from designer.core.workspace import file as workspace_file
 
     ws = workspace_file.load(args.workspace)
     api = _api(ws, args.api)
@@ -53,7 +53,7 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
         raise LookupFailed(f"API '{api.name}' has no environment '{args.env}'")
     store, status = default_store(ws)
     if not status.persistent:
-        from designer.core.keychain import KEYCHAIN_HELP
+        from designer.core.secrets.keychain import KEYCHAIN_HELP
 
         raise InputError(
             f"No usable keychain ({status.reason}), so the tokens could not be kept after this "

@@ -12,7 +12,7 @@ __all__ = ["register_validate"]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from designer.core import workspace_file
+    from designer.core.workspace import file as workspace_file
 
     name: str = args.file
     data = read_input(name, limit=workspace_file.MAX_WORKSPACE_SIZE, what="workspace")

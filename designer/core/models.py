@@ -1,10 +1,10 @@
 """The domain model: a workspace holds APIs, an API holds calls.
 
 These pydantic models are the single source of truth for the workspace file
-(see :mod:`designer.core.workspace_file`) and for everything the GUI edits.
+(see :mod:`designer.core.workspace.file`) and for everything the GUI edits.
 
 Secrets are never fields of these models. A private parameter or an auth
-credential is looked up in a :class:`designer.core.secrets.SecretStore` under
+credential is looked up in a :class:`designer.core.secrets.store.SecretStore` under
 the reference returned by :func:`secret_ref`, so no dump of a model can leak.
 """
 

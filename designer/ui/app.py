@@ -68,7 +68,7 @@ class LazyExecutor:
 
     def get(self) -> Any:
         if self._executor is None:
-            from designer.core.execute import ExecutionSettings, Executor
+            from designer.core.http.execute import ExecutionSettings, Executor
 
             settings = ExecutionSettings()
             if self._limits is not None:
@@ -111,14 +111,14 @@ class AppSecrets:
     """
 
     def __init__(self, workspace: Any) -> None:
-        from designer.core.secrets import DeferredSecretStore
+        from designer.core.secrets.store import DeferredSecretStore
 
         self._workspace = workspace  # returns the open workspace, whose id names the service
         self.status: Any = None
         self.store = DeferredSecretStore(self._open)
 
     def _open(self) -> Any:
-        from designer.core.keychain import default_store
+        from designer.core.secrets.keychain import default_store
 
         store, self.status = default_store(self._workspace)
         return store
@@ -131,7 +131,7 @@ class AppSecrets:
 
 def _open_example(window: Any, secrets: Any) -> Any:
     """Open the bundled example against a freshly started demo API; returns the server."""
-    from designer.core.demo_server import example_secrets, example_workspace, served_demo
+    from designer.core.demo.server import example_secrets, example_workspace, served_demo
 
     # Started now, so the first Initialize does not wait; the workspace names it
     # {demo_server}, so a saved copy calls whichever demo API the app serves then.
@@ -152,7 +152,7 @@ def _offer_recovery(window: Any, opened: Path | None) -> None:
     """After a crash: offer to restore the unsaved changes of the workspace being opened."""
     from PySide6.QtWidgets import QMessageBox
 
-    from designer.ui.recovery import find_recoveries
+    from designer.ui.window.recovery import find_recoveries
 
     entries = find_recoveries()
     if opened is not None:
@@ -183,7 +183,7 @@ def _offer_recovery(window: Any, opened: Path | None) -> None:
 def restore_entry(window: Any, entry: Any) -> None:
     """Show a recovered workspace, marked as modified, under its original file name."""
     from designer.core.errors import DesignerError
-    from designer.ui.errors import show_error
+    from designer.ui.infra.errors import show_error
 
     try:
         workspace = entry.load()
@@ -199,7 +199,7 @@ def restore_entry(window: Any, entry: Any) -> None:
 def _read(workspace: Path) -> tuple[Any, str | None]:
     """Load the workspace given on the command line: (workspace, None) or (None, why not)."""
     from designer.core.errors import DesignerError
-    from designer.core.workspace_file import load
+    from designer.core.workspace.file import load
 
     try:
         return load(workspace), None
@@ -213,11 +213,11 @@ def _preload_core() -> None:
     Once imported, PySide6 looks at the source of every module imported after
     it (for its ``from __feature__ import`` switches), which costs a quarter of
     a millisecond per module; pydantic and the core are a few hundred modules.
-    Request building (``designer.core.request``, ~14 ms) is left out: it is needed
+    Request building (``designer.core.http.request``, ~14 ms) is left out: it is needed
     when a call is first shown or sent, not to show the window.
     """
-    import designer.core.initialize
-    import designer.core.workspace_file  # noqa: F401
+    import designer.core.calls.initialize
+    import designer.core.workspace.file  # noqa: F401
 
 
 def run(args: argparse.Namespace) -> int:
@@ -242,15 +242,15 @@ def run(args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from designer.ui.errors import install_excepthook, show_error
-    from designer.ui.mainwindow import MainWindow
-    from designer.ui.settings import Settings
+    from designer.ui.infra.errors import install_excepthook, show_error
+    from designer.ui.infra.settings import Settings
+    from designer.ui.window.mainwindow import MainWindow
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication([sys.argv[0]])
     app.setOrganizationName("Connector Designer")
     app.setApplicationName("Connector Designer")
-    from designer.ui.style import apply_style
+    from designer.ui.infra.style import apply_style
 
     apply_style(app)
     _set_identity(app)
@@ -262,11 +262,11 @@ def run(args: argparse.Namespace) -> int:
     secrets = keychain.store
     settings = Settings()
     if settings.theme != "system":
-        from designer.ui.style import set_theme
+        from designer.ui.infra.style import set_theme
 
         set_theme(app, settings.theme)
     executor = LazyExecutor(settings.network)
-    from designer.core.response_history import default_folder
+    from designer.core.calls.history import default_folder
 
     window = MainWindow(settings, secrets, executor, history_dir=default_folder())
     holder.append(window)
@@ -302,7 +302,7 @@ def run(args: argparse.Namespace) -> int:
             QTimer.singleShot(0, lambda: show_error(window, "Could not open workspace", failure))
         else:
             QTimer.singleShot(0, lambda: _offer_recovery(window, workspace))
-        from designer.ui.signals import install_quit_on_signals
+        from designer.ui.infra.signals import install_quit_on_signals
 
         restore_signals = install_quit_on_signals(window)
         loop = _event_loop(app)
@@ -326,11 +326,11 @@ def run(args: argparse.Namespace) -> int:
         if loop is not None and not loop.is_closed():
             loop.close()
         restore_hook()
-        if demo is not None or "designer.core.demo_server" in sys.modules:
-            from designer.core.demo_server import stop_served_demo
+        if demo is not None or "designer.core.demo.server" in sys.modules:
+            from designer.core.demo.server import stop_served_demo
 
             stop_served_demo()  # started with the example, or by a saved copy's first call
-        from designer.ui.ops import shutdown_workers
+        from designer.ui.infra.ops import shutdown_workers
 
         shutdown_workers()  # if any were started
 
@@ -375,7 +375,7 @@ def _event_loop(app: Any) -> Any:  # a qasync.QEventLoop, an asyncio loop and a 
 
     import qasync
 
-    from designer.ui.errors import loop_exception_handler
+    from designer.ui.infra.errors import loop_exception_handler
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)

@@ -7,16 +7,16 @@ import time
 
 import orjson
 
-from designer.core.check import (
+from designer.core.check.drift import (
     CallResult,
     _retry_after,
     classify,
     exit_code,
     updated_workspace,
 )
+from designer.core.http.response import ResponseResult
 from designer.core.inference import diff, infer_body
 from designer.core.models import Api, Call, Workspace
-from designer.core.response import ResponseResult
 from designer.core.structure import FieldOverride, ValueType
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from designer.core.credential_detector import (
+from designer.core.secrets.detector import (
     is_credential,
     is_key_header,
     is_key_query,

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from designer.core import workspace_file as wf
-from designer.core.curl import CurlRequest, curl_to_workspace, parse_curl
 from designer.core.errors import CurlParseError
+from designer.core.http.request import build_request
+from designer.core.interop.curl.importer import CurlRequest, curl_to_workspace, parse_curl
 from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
@@ -29,8 +29,8 @@ from designer.core.models import (
     Workspace,
     secret_ref,
 )
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
+from designer.core.workspace import file as wf
 
 # -- parsing -----------------------------------------------------------------------------
 

@@ -16,15 +16,15 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.curl import curl_to_workspace
 from designer.core.errors import MissingSecretError
-from designer.core.execute import ExecutionSettings, Executor
-from designer.core.interop.secret_names import required_secrets
+from designer.core.http.execute import ExecutionSettings, Executor
+from designer.core.http.request import build_request
+from designer.core.interop.curl.importer import curl_to_workspace
 from designer.core.models import BasicAuth, BearerAuth, Workspace, secret_ref
-from designer.core.request import build_request
-from designer.core.secret_scope import EnvironmentVariableStore
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.names import required_secrets
+from designer.core.secrets.scope import EnvironmentVariableStore
+from designer.core.secrets.store import MemorySecretStore
+from designer.core.workspace import file as wf
 
 OPENAI = """\
 curl {url}/v1/chat/completions \\

@@ -11,10 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from designer.core import workspace_file as wf
 from designer.core.errors import ImportFormatError
 from designer.core.interop.service import read_import
 from designer.core.models import Api, Call, Method, Workspace
+from designer.core.workspace import file as wf
 
 # -- the method model ------------------------------------------------------------------------
 

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
+from designer.core.calls.initialize import retry_after
 from designer.core.errors import DeadlineExceededError
-from designer.core.execute import ExecutionSettings, Executor
-from designer.core.initialize import retry_after
-from designer.core.request import BuiltRequest
-from designer.core.response import ResponseResult
+from designer.core.http.execute import ExecutionSettings, Executor
+from designer.core.http.request import BuiltRequest
+from designer.core.http.response import ResponseResult
 from tests.helpers.servers import trickle
 
 

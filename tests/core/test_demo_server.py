@@ -9,17 +9,17 @@ import httpx
 import orjson
 import pytest
 
-from designer.core import demo_data
-from designer.core.demo_server import (
+from designer.core.demo import data as demo_data
+from designer.core.demo.server import (
     DEMO_API_KEY,
     DemoServer,
     example_secrets,
     example_workspace,
     start_demo_server,
 )
+from designer.core.http.request import build_request
 from designer.core.models import Placement
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,7 @@ def test_example_workspace_points_at_the_server(server: DemoServer) -> None:
 
 
 def test_example_file_holds_no_secret() -> None:
-    from designer.core.demo_server import EXAMPLE_PATH
+    from designer.core.demo.server import EXAMPLE_PATH
 
     assert DEMO_API_KEY.encode() not in EXAMPLE_PATH.read_bytes()
 
@@ -176,8 +176,8 @@ def test_every_example_call_reaches_its_endpoint(server: DemoServer, client: htt
 
 
 def test_a_saved_copy_of_the_example_calls_whichever_demo_api_is_served(tmp_path) -> None:
-    from designer.core import workspace_file
-    from designer.core.demo_server import DEMO_SERVER, served_demo, stop_served_demo
+    from designer.core.demo.server import DEMO_SERVER, served_demo, stop_served_demo
+    from designer.core.workspace import file as workspace_file
 
     saved = tmp_path / "copy.workspace.json"
     workspace_file.save(example_workspace(), saved)

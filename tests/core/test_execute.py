@@ -25,7 +25,8 @@ from designer.core.errors import (
     TLSError,
     TooManyRedirectsError,
 )
-from designer.core.execute import ExecutionSettings, Executor, ResponseResult
+from designer.core.http.execute import ExecutionSettings, Executor, ResponseResult
+from designer.core.http.request import BuiltRequest, build_request
 from designer.core.models import (
     Api,
     BasicAuth,
@@ -37,8 +38,7 @@ from designer.core.models import (
     Placement,
     secret_ref,
 )
-from designer.core.request import BuiltRequest, build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from tests.helpers.servers import (
     FaultServer,
     huge_body,

@@ -7,12 +7,12 @@ from typing import Any
 
 import pytest
 
+from designer.core.calls.initialize import InferOutcome, infer_response, initialize, with_structure
 from designer.core.errors import HTTPStatusError
-from designer.core.execute import ExecutionSettings, Executor, ResponseResult
+from designer.core.http.execute import ExecutionSettings, Executor, ResponseResult
 from designer.core.inference import walk
-from designer.core.initialize import InferOutcome, infer_response, initialize, with_structure
 from designer.core.models import Api, BasicAuth, Call, Parameter, Placement, secret_ref
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from designer.core.structure import FieldOverride, ResponseType, TextFormat, ValueType
 from tests.helpers.servers import FaultServer, reply
 

@@ -9,13 +9,7 @@ import keyring
 import pytest
 from keyring.backends import fail
 
-from designer.core.keychain import (
-    KeyringSecretStore,
-    SessionSecretStore,
-    default_store,
-    open_store,
-    service_name,
-)
+from designer.core.http.request import build_request
 from designer.core.models import (
     Api,
     BearerAuth,
@@ -27,9 +21,15 @@ from designer.core.models import (
     Workspace,
     secret_ref,
 )
-from designer.core.request import build_request
-from designer.core.secret_scope import needed_secrets, variable_names
-from designer.core.secrets import DeferredSecretStore
+from designer.core.secrets.keychain import (
+    KeyringSecretStore,
+    SessionSecretStore,
+    default_store,
+    open_store,
+    service_name,
+)
+from designer.core.secrets.scope import needed_secrets, variable_names
+from designer.core.secrets.store import DeferredSecretStore
 from tests.helpers.keyrings import MemoryKeyring
 
 

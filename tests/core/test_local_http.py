@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from designer.core.mock_server import MockServer, RunningMock, serve_in_thread
+from designer.core.mock.server import MockServer, RunningMock, serve_in_thread
 from designer.core.models import Api, Call
 
 
@@ -171,7 +171,7 @@ def test_stopping_closes_open_connections_at_once(running: list[RunningMock]) ->
 def test_the_connection_limit_stays_under_the_open_files_limit() -> None:
     import resource
 
-    from designer.core.local_http import default_max_connections
+    from designer.core.http.server import default_max_connections
 
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     limit = default_max_connections()
@@ -185,7 +185,7 @@ def test_accept_failures_at_the_open_files_limit_are_one_line_a_minute(
 ) -> None:
     import logging
 
-    from designer.core import local_http
+    from designer.core.http import server as local_http
 
     log = logging.getLogger("asyncio")
     # A fresh filter: another test may have had its one report this minute.

@@ -14,8 +14,8 @@ from designer.core.errors import BodyParseError
 from designer.core.inference import diff, infer_body, walk
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import read_source
-from designer.core.mock_server import MockServer, RunningMock, serve_in_thread
-from designer.core.mock_values import ValueMaker
+from designer.core.mock.server import MockServer, RunningMock, serve_in_thread
+from designer.core.mock.values import ValueMaker
 from designer.core.models import Api, Call, Method, Workspace
 from designer.core.structure import ResponseType, Shape, TextFormat, ValueType
 from tests.perf.bench_openapi_import import generate
@@ -204,9 +204,9 @@ def test_a_busy_port_is_an_error() -> None:
 
 
 def test_a_bundle_is_served_with_its_saved_responses(tmp_path: Path) -> None:
-    from designer.core.connectors_file import load_connectors
     from designer.core.interop.bundle import SampleResponse
     from designer.core.interop.service import export_workspace
+    from designer.core.workspace.connectors import load_connectors
 
     ws = _imported("petstore-3.0.yaml", "catalog-3.1.json")
     pets = ws.apis[0]

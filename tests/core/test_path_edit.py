@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from designer.core.http.path_edit import edit_path
 from designer.core.models import Api, Call, Parameter, Placement, ValueType
-from designer.core.path_edit import edit_path
 
 API = Api(
     name="Users",

@@ -18,10 +18,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import trustme
 
-from designer.core.execute import Executor, ResponseResult
+from designer.core.http.execute import Executor, ResponseResult
+from designer.core.http.request import build_request
 from designer.core.models import Api, Call, ClientCertificateAuth, Parameter, secret_ref
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 
 Run = Callable[[Any], ResponseResult]
 

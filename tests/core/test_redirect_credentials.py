@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from designer.core.execute import ExecutionSettings, Executor
+from designer.core.http.execute import ExecutionSettings, Executor
+from designer.core.http.request import build_request
 from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
@@ -24,8 +25,7 @@ from designer.core.models import (
     Placement,
     secret_ref,
 )
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from tests.helpers.recording_server import RecordingServer, Seen
 
 AUTHS = [

@@ -15,6 +15,7 @@ from designer.core.errors import (
     PlaceholderError,
     RequestBuildError,
 )
+from designer.core.http.request import BuiltRequest, build_request, missing_placeholders
 from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
@@ -28,8 +29,7 @@ from designer.core.models import (
     Placement,
     secret_ref,
 )
-from designer.core.request import BuiltRequest, build_request, missing_placeholders
-from designer.core.secrets import MASK, MemorySecretStore
+from designer.core.secrets.store import MASK, MemorySecretStore
 
 
 def param(

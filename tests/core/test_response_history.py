@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
-from designer.core.response import ResponseResult
-from designer.core.response_history import MAX_BODY, ResponseHistory
+from designer.core.calls.history import MAX_BODY, ResponseHistory
+from designer.core.http.response import ResponseResult
 
 TOKEN = "tok-HISTORY-9f2"
 

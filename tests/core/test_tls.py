@@ -13,10 +13,10 @@ import pytest
 import trustme
 
 from designer.core.errors import TLSError
-from designer.core.execute import Executor, ResponseResult
+from designer.core.http.execute import Executor, ResponseResult
+from designer.core.http.request import build_request
 from designer.core.models import Api, Call, ClientCertificateAuth, secret_ref
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 
 Run = Callable[[Any], ResponseResult]
 
@@ -121,7 +121,7 @@ def test_the_key_never_reaches_the_disk_in_the_clear(
 ) -> None:
     import tempfile
 
-    from designer.core.tls import TlsSettings, ssl_context
+    from designer.core.http.tls import TlsSettings, ssl_context
 
     written: list[bytes] = []
     real_mkstemp = tempfile.mkstemp

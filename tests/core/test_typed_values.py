@@ -14,10 +14,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from designer.core import workspace_file as wf
 from designer.core.errors import RequestBuildError
-from designer.core.file_choices import ChosenFiles
-from designer.core.interop.curl_export import export_curl
+from designer.core.http.file_choices import ChosenFiles
+from designer.core.http.request import build_request
+from designer.core.interop.curl.exporter import export_curl
 from designer.core.models import (
     Api,
     BodyType,
@@ -29,9 +29,9 @@ from designer.core.models import (
     Workspace,
     secret_ref,
 )
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from designer.core.values import BadValue, json_value, text_value
+from designer.core.workspace import file as wf
 
 DATA = Path(__file__).parent.parent / "data"
 

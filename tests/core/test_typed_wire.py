@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import orjson
 import pytest
 
-from designer.core.execute import ExecutionSettings, Executor, ResponseResult
-from designer.core.file_choices import ChosenFiles
+from designer.core.http.execute import ExecutionSettings, Executor, ResponseResult
+from designer.core.http.file_choices import ChosenFiles
+from designer.core.http.request import BuiltRequest, build_request
 from designer.core.models import Api, BodyType, Call, Method, Parameter, Placement, ValueType
-from designer.core.request import BuiltRequest, build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from tests.core.test_typed_values import body, order_call, pet_order
 
 T = TypeVar("T")

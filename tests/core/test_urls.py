@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from designer.core.curl_parse import parse_curl
 from designer.core.errors import CurlParseError
+from designer.core.interop.curl.parse import parse_curl
 from designer.core.urls import has_scheme, with_default_scheme
 
 
@@ -46,8 +46,8 @@ def test_curl_commands_use_the_same_rule() -> None:
 
 
 def test_a_guessed_non_http_scheme_is_refused_by_the_curl_importer() -> None:
-    from designer.core.curl import curl_to_workspace
-    from designer.core.secrets import MemorySecretStore
+    from designer.core.interop.curl.importer import curl_to_workspace
+    from designer.core.secrets.store import MemorySecretStore
 
     with pytest.raises(CurlParseError, match="Only http and https"):
         curl_to_workspace("curl ftp.example.com/x", None, MemorySecretStore())

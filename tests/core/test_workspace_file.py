@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designer.core import workspace_file as wf
 from designer.core.errors import (
     FileTooLargeError,
     Problem,
@@ -31,6 +30,7 @@ from designer.core.models import (
     Placement,
     Workspace,
 )
+from designer.core.workspace import file as wf
 
 GOLDEN = Path(__file__).parent.parent / "data" / "workspace_v1.json"
 
@@ -550,9 +550,9 @@ def test_a_map_structure_and_a_map_override_round_trip_in_a_version_1_file() -> 
 def test_a_documented_structure_is_written_once_until_answers_replace_the_structure(
     tmp_path: Path,
 ) -> None:
+    from designer.core.calls.initialize import with_structure
     from designer.core.inference import infer_value
-    from designer.core.initialize import with_structure
-    from designer.core.interop.openapi_import import import_openapi
+    from designer.core.interop.openapi.importer import import_openapi
 
     schema = {"type": "object", "properties": {"id": {"type": "string"}}}
     doc = {

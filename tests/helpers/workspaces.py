@@ -65,10 +65,10 @@ def initialized_example(url: str) -> Workspace:
     (but *Unstable endpoint*, which fails one time in three by design)."""
     import asyncio
 
-    from designer.core.demo_server import example_secrets, example_workspace
-    from designer.core.execute import Executor
-    from designer.core.initialize import initialize, with_structure
-    from designer.core.secrets import MemorySecretStore
+    from designer.core.calls.initialize import initialize, with_structure
+    from designer.core.demo.server import example_secrets, example_workspace
+    from designer.core.http.execute import Executor
+    from designer.core.secrets.store import MemorySecretStore
 
     ws = example_workspace(url)
     store = MemorySecretStore(example_secrets(ws))

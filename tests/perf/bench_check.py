@@ -3,7 +3,7 @@
 The server (a threaded local HTTP server in its own process, each answer delayed by the
 latency) serves 200 paths; the workspace holds one call per path with its
 stored structure. The check is run in process, as the command runs it
-(:func:`designer.core.check.run_check` with a fresh executor), at several
+(:func:`designer.core.check.drift.run_check` with a fresh executor), at several
 concurrency levels, and compared side by side with the ideal
 ``calls × latency ÷ concurrency``. At most 4 requests go to one host
 (politeness), so concurrency above 4 against this one server cannot go
@@ -27,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from designer.core.check import CheckOptions, run_check  # noqa: E402
+from designer.core.check.drift import CheckOptions, run_check  # noqa: E402
 from designer.core.inference import infer_body  # noqa: E402
 from designer.core.models import Api, Call  # noqa: E402
-from designer.core.secrets import MemorySecretStore  # noqa: E402
+from designer.core.secrets.store import MemorySecretStore  # noqa: E402
 
 BODY = {
     "id": 1,

@@ -22,11 +22,11 @@ sys.path.insert(0, str(ROOT))
 
 import orjson  # noqa: E402
 
-from designer.core.credential_detector import is_credential  # noqa: E402
 from designer.core.interop.credentials import hide_credentials  # noqa: E402
-from designer.core.interop.openapi_import import import_openapi  # noqa: E402
+from designer.core.interop.openapi.importer import import_openapi  # noqa: E402
 from designer.core.interop.service import read_import  # noqa: E402
 from designer.core.interop.source import parse_document  # noqa: E402
+from designer.core.secrets.detector import is_credential  # noqa: E402
 from tests.perf.bench_openapi_import import generate  # noqa: E402
 
 

@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from designer.core import workspace_file  # noqa: E402
+from designer.core.workspace import file as workspace_file  # noqa: E402
 from tests.helpers.workspaces import big_workspace  # noqa: E402
 
 FROZEN = ROOT / "build" / "pyinstaller" / "dist" / "connector-designer" / "connector-designer"

@@ -40,9 +40,9 @@ sys.path.insert(0, str(ROOT))
 import orjson  # noqa: E402
 import yaml  # noqa: E402
 
-from designer.core import workspace_file  # noqa: E402
 from designer.core.interop.service import merge_import, read_import  # noqa: E402
 from designer.core.interop.source import parse_document, read_source  # noqa: E402
+from designer.core.workspace import file as workspace_file  # noqa: E402
 from tests.helpers.openapi_docs import fan_out, vendor  # noqa: E402
 
 

@@ -43,7 +43,7 @@ def _peak_kb(pid: int | str = "self") -> int:
 
 def _start_server() -> tuple[subprocess.Popen[str], str]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "designer.core.demo_server"],
+        [sys.executable, "-m", "designer.core.demo.server"],
         stdout=subprocess.PIPE,
         text=True,
         cwd=Path(__file__).resolve().parents[2],
@@ -57,10 +57,10 @@ async def _measure(url: str, items: int) -> dict[str, float]:
     from PySide6.QtCore import QElapsedTimer, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from designer.core.execute import ExecutionSettings, Executor
+    from designer.core.http.execute import ExecutionSettings, Executor
     from designer.core.models import Api, Call, Parameter
-    from designer.core.secrets import MemorySecretStore
-    from designer.ui import workers
+    from designer.core.secrets.store import MemorySecretStore
+    from designer.ui.infra import workers
     from designer.ui.response.panel import ResponsePanel
 
     executor = Executor(ExecutionSettings(read_timeout=120))

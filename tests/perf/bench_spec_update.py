@@ -39,11 +39,11 @@ sys.path.insert(0, str(ROOT))
 import orjson  # noqa: E402
 
 from designer import cli  # noqa: E402
-from designer.core import workspace_file  # noqa: E402
 from designer.core.interop.service import merge_import, read_import  # noqa: E402
 from designer.core.interop.sync import counterpart, update_api  # noqa: E402
 from designer.core.models import Workspace  # noqa: E402
 from designer.core.structure import FieldOverride, ValueType  # noqa: E402
+from designer.core.workspace import file as workspace_file  # noqa: E402
 
 STRIPE = ROOT.parent / "shared" / "corpus" / "realworld" / "stripe-spec3.json"
 

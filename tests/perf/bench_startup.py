@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from designer.core import workspace_file  # noqa: E402
+from designer.core.workspace import file as workspace_file  # noqa: E402
 from tests.helpers.workspaces import big_workspace  # noqa: E402
 
 #: the issue's targets: ≤ 2.5x the bare window with 500 calls, ≤ 5x with 5,000
@@ -56,7 +56,7 @@ window.show()
 app.processEvents()
 """
 MODEL_FLOOR = (
-    "import sys\nfrom designer.core.workspace_file import load\nload(sys.argv[1])\n" + BARE
+    "import sys\nfrom designer.core.workspace.file import load\nload(sys.argv[1])\n" + BARE
 )
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from designer.core.http.request import build_request
 from designer.core.models import Api, BodyType, Call, Parameter, Placement, ValueType
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 
 _SAMPLES = [
     (ValueType.INTEGER, "198772"),

@@ -56,9 +56,9 @@ def _timed(argv: list[str]) -> float:
 
 def _phases(spec: Path) -> str:
     """Where our time goes, in this process: parsing every file, converting, writing."""
-    from designer.core import workspace_file
     from designer.core.interop import source
     from designer.core.interop.service import merge_import, read_import
+    from designer.core.workspace import file as workspace_file
 
     spent = [0.0]
     parse = source.parse_document

@@ -66,7 +66,7 @@ import jsonschema
 
 from designer.core.errors import DesignerError
 from designer.core.inference import infer_value
-from designer.core.interop import schema_shape
+from designer.core.interop.openapi import schema_shape
 from designer.core.interop.reader import Reader
 from designer.core.interop.refs import Resolver
 from designer.core.interop.source import read_document

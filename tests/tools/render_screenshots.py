@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
     QTreeView,
 )
 
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from designer.ui.app import LazyExecutor, _open_example
-from designer.ui.files import FileActions
-from designer.ui.mainwindow import MainWindow
-from designer.ui.settings import Settings
-from designer.ui.style import apply_style
+from designer.ui.infra.settings import Settings
+from designer.ui.infra.style import apply_style
+from designer.ui.window.files import FileActions
+from designer.ui.window.mainwindow import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 PETSTORE = ROOT / "tests" / "data" / "interop" / "petstore-3.0.yaml"

@@ -7,13 +7,13 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QMessageBox
 
-from designer.core.secrets import MemorySecretStore
-from designer.ui import ops
+from designer.core.secrets.store import MemorySecretStore
 from designer.ui.app import LazyExecutor
-from designer.ui.document import Document
-from designer.ui.files import FileActions
-from designer.ui.mainwindow import MainWindow
-from designer.ui.settings import Settings
+from designer.ui.infra import ops
+from designer.ui.infra.settings import Settings
+from designer.ui.window.document import Document
+from designer.ui.window.files import FileActions
+from designer.ui.window.mainwindow import MainWindow
 from tests.helpers import qtasync
 from tests.helpers.workspaces import small_workspace
 

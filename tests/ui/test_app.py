@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from designer.core import workspace_file
+from designer.core.workspace import file as workspace_file
 from designer.ui.app import NO_DISPLAY, display_available
 from tests.helpers.workspaces import big_workspace
 
@@ -83,7 +83,7 @@ def test_start_up_leaves_the_keychain_and_http_for_later(tmp_path):
     code = (
         "import sys; from designer import cli; "
         "code = cli.main([sys.argv[1], '--quit-after-load']); "
-        "print(code, sorted(m for m in ('keyring', 'httpx', 'designer.core.execute') "
+        "print(code, sorted(m for m in ('keyring', 'httpx', 'designer.core.http.execute') "
         "if m in sys.modules))"
     )
     result = python(tmp_path, "-c", code, str(path))
@@ -99,8 +99,8 @@ def test_start_up_builds_and_imports_only_what_the_first_api_shows(tmp_path):
     later = (
         "designer.ui.editors.call_editor",
         "designer.ui.editors.environments_editor",
-        "designer.core.request",
-        "designer.ui.workers",
+        "designer.core.http.request",
+        "designer.ui.infra.workers",
         "asyncio",
         "multiprocessing",
     )

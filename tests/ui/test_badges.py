@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from designer.core.models import Method
-from designer.ui.style import dark_palette
+from designer.ui.infra.style import dark_palette
 from designer.ui.tree.badges import BADGE_SIZE, method_icon
 
 pytestmark = pytest.mark.gui

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from designer.core.models import BodyType, Method, Placement, UseAs
 from designer.ui.editors.params_table import PLACEMENT, VALUE
-from designer.ui.edits import Item
+from designer.ui.window.edits import Item
 
 
 def current(window):

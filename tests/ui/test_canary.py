@@ -24,10 +24,10 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file
 from designer.core.auth.tokens import load_token
 from designer.core.models import OAuth2ClientCredentialsAuth, secret_ref
-from designer.ui import ops
+from designer.core.workspace import file as workspace_file
+from designer.ui.infra import ops
 from tests.helpers import oauth_server as srv
 from tests.helpers import qtasync
 from tests.helpers.interop_gui import open_preview
@@ -139,7 +139,7 @@ def test_the_canary_is_written_nowhere(
     # 2. The GUI: open the imported workspace, type the canary into secret fields.
     window.doc.open(workspace)
     api = window.doc.workspace.apis[0]
-    from designer.ui.edits import Item
+    from designer.ui.window.edits import Item
 
     window.tree.select(Item("api", api.id))
     qtbot.keyClicks(window.api_editor.secret, canary)
@@ -183,7 +183,7 @@ def test_the_canary_is_written_nowhere(
             assert cli.main(["init", str(workspace), "--call", call, "--save"]) == 0
         canaries |= set(server.state.tokens) | set(server.state.refresh)
 
-        from designer.core.keychain import default_store
+        from designer.core.secrets.keychain import default_store
 
         store, _ = default_store(workspace_file.load(workspace), {})
         token = load_token(store, workspace_file.load(workspace).apis[-1])

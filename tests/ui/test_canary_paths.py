@@ -19,7 +19,6 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file
 from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,
@@ -28,6 +27,7 @@ from designer.core.models import (
     Parameter,
     Placement,
 )
+from designer.core.workspace import file as workspace_file
 from tests.core.interop.test_credential_leaks import _har
 from tests.helpers import oauth_server as srv
 from tests.helpers.recording_server import RecordingServer

@@ -10,7 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QLineEdit
 
-from designer.core import workspace_file as wf
 from designer.core.models import (
     Api,
     BodyType,
@@ -21,10 +20,11 @@ from designer.core.models import (
     ValueType,
     Workspace,
 )
-from designer.ui import workers
-from designer.ui.check_dialog import check_all_calls
+from designer.core.workspace import file as wf
+from designer.ui.dialogs.check import check_all_calls
 from designer.ui.editors.params_table import VALUE
-from designer.ui.edits import Item
+from designer.ui.infra import workers
+from designer.ui.window.edits import Item
 from tests.helpers.recording_server import RecordingServer
 
 pytestmark = pytest.mark.gui

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from designer.core.models import Parameter, secret_ref
-from designer.ui import edits
-from designer.ui.edits import Item
+from designer.ui.window import edits
+from designer.ui.window.edits import Item
 
 
 def names(doc):

@@ -7,7 +7,7 @@ import sys
 
 from PySide6.QtWidgets import QMessageBox
 
-from designer.ui.errors import InlineMessage, install_excepthook, report_unexpected
+from designer.ui.infra.errors import InlineMessage, install_excepthook, report_unexpected
 
 
 def test_inline_message_hides_when_cleared(qtbot):
@@ -42,7 +42,7 @@ def test_unexpected_error_is_logged_and_shown_once(qtbot, caplog):
 
 def test_excepthook_reports_instead_of_crashing(qtbot, monkeypatch):
     reported = []
-    monkeypatch.setattr("designer.ui.errors.report_unexpected", reported.append)
+    monkeypatch.setattr("designer.ui.infra.errors.report_unexpected", reported.append)
     restore = install_excepthook()
     try:
         sys.excepthook(KeyError, KeyError("x"), None)

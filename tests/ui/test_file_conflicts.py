@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from designer.core import workspace_file as wf
-from designer.ui import edits
-from designer.ui.files import FileActions
+from designer.core.workspace import file as wf
+from designer.ui.window import edits
+from designer.ui.window.files import FileActions
 from tests.helpers.workspaces import small_workspace
 
 

@@ -18,13 +18,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from designer.core.demo_server import example_secrets
-from designer.core.keychain import service_name
+from designer.core.demo.server import example_secrets
+from designer.core.secrets.keychain import service_name
 from designer.ui.app import AppSecrets, LazyExecutor, _open_example
-from designer.ui.edits import Item
-from designer.ui.files import FileActions
-from designer.ui.mainwindow import MainWindow
-from designer.ui.settings import Settings
+from designer.ui.infra.settings import Settings
+from designer.ui.window.edits import Item
+from designer.ui.window.files import FileActions
+from designer.ui.window.mainwindow import MainWindow
 from tests.helpers import qtasync
 from tests.helpers.keyrings import designer_entries, forget_entries, real_secret_service
 

@@ -12,8 +12,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QColor, QIcon, QImage, QPalette, QPixmap
 from PySide6.QtWidgets import QLineEdit, QMenu, QStyle, QToolButton
 
-from designer.ui.icons import ICON_PACKAGE, icon, icon_names
-from designer.ui.style import apply_style, dark_palette
+from designer.ui.infra.icons import ICON_PACKAGE, icon, icon_names
+from designer.ui.infra.style import apply_style, dark_palette
 
 pytestmark = pytest.mark.gui
 UI = Path(__file__).resolve().parents[2] / "designer" / "ui"

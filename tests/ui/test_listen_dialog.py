@@ -10,13 +10,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from designer.core import workspace_file
-from designer.core.interop.secret_names import webhook_secret_field
 from designer.core.models import Api, Webhook, Workspace, secret_ref
+from designer.core.secrets.names import webhook_secret_field
 from designer.core.webhooks.signature import sign
-from designer.ui.edits import Item
-from designer.ui.listen_dialog import ListenDialog
+from designer.core.workspace import file as workspace_file
+from designer.ui.dialogs.listen import ListenDialog
 from designer.ui.response.structure_model import INCLUDE
+from designer.ui.window.edits import Item
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000

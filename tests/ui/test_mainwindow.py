@@ -11,12 +11,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core import workspace_file
-from designer.ui import files as files_module
+from designer.core.workspace import file as workspace_file
 from designer.ui.editors.params_table import NAME, VALUE
-from designer.ui.edits import Item
-from designer.ui.files import FileActions
-from designer.ui.settings import Settings
+from designer.ui.infra.settings import Settings
+from designer.ui.window import files as files_module
+from designer.ui.window.edits import Item
+from designer.ui.window.files import FileActions
 from tests.helpers.a11y import unnamed_controls
 
 Button = QMessageBox.StandardButton

@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog
 
-from designer.core.execute import LIMIT_OPTIONS
+from designer.core.http.execute import LIMIT_OPTIONS
 from designer.ui.app import LazyExecutor
-from designer.ui.settings import NetworkLimits, Settings
+from designer.ui.infra.settings import NetworkLimits, Settings
 
 
 def test_limits_are_stored_and_used_by_the_next_executor(window, qtbot, settings):

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QObject
 
 from designer.core.errors import BodyParseError, DesignerError, HTTPStatusError
-from designer.ui import ops
-from designer.ui.ops import AsyncOp, run_in_worker
+from designer.ui.infra import ops
+from designer.ui.infra.ops import AsyncOp, run_in_worker
 
 pytestmark = pytest.mark.gui
 
@@ -193,7 +193,7 @@ def _pid() -> int:
 
 
 def test_cancelling_a_job_in_its_own_process_stops_it(qtbot, loop) -> None:
-    from designer.ui import workers
+    from designer.ui.infra import workers
 
     first = _await(qtbot, workers.run_in_own_process(_pid))["result"]
     assert first != os.getpid()
@@ -215,7 +215,7 @@ def test_cancelling_a_job_in_its_own_process_stops_it(qtbot, loop) -> None:
 def test_quitting_stops_the_workers_once_however_many_pools(qtbot, loop, qapp) -> None:
     from PySide6.QtCore import SIGNAL
 
-    from designer.ui import workers
+    from designer.ui.infra import workers
 
     _await(qtbot, workers.run_in_own_process(_pid))
     _await(qtbot, workers.run_in_own_process(_pid))

@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
-from designer.core.demo_server import example_workspace
+from designer.core.demo.server import example_workspace
 from designer.core.models import Parameter, Placement, ValueType
 from designer.ui.editors.params_table import DYNAMIC, NAME, OPTIONAL, PRIVATE, VALUE
-from designer.ui.edits import Item
+from designer.ui.window.edits import Item
 
 pytestmark = pytest.mark.gui
 

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem
 
 from designer.core.models import Parameter, Placement
-from designer.core.secrets import MASK
+from designer.core.secrets.store import MASK
 from designer.ui.editors.params_table import (
     DYNAMIC,
     NAME,

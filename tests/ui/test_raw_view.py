@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QTextOption
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPlainTextEdit
 
-from designer.ui import workers
+from designer.ui.infra import workers
 from designer.ui.response.raw_view import RawBodyPage
 
 pytestmark = pytest.mark.gui

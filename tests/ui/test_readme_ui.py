@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QToolBar, QToolButton
 
-from designer.core.keychain import service_name
+from designer.core.secrets.keychain import service_name
 from designer.ui import app as app_module
-from designer.ui.recovery import default_directory
+from designer.ui.window.recovery import default_directory
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from designer.core import workspace_file
-from designer.ui import edits
+from designer.core.workspace import file as workspace_file
 from designer.ui.app import restore_entry
-from designer.ui.recovery import Recovery, find_recoveries
+from designer.ui.window import edits
+from designer.ui.window.recovery import Recovery, find_recoveries
 
 
 def _autosave(recovery: Recovery, qtbot) -> None:
@@ -145,7 +145,7 @@ def test_autosave_writes_in_the_background_what_the_document_was(doc, tmp_path, 
     """Edits made while the file is being written do not leak into it half-way."""
     import threading
 
-    from designer.ui import recovery as recovery_module
+    from designer.ui.window import recovery as recovery_module
 
     recovery = Recovery(doc, tmp_path, interval_ms=60_000)
     edits.add_api(doc)

@@ -12,13 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from designer.core.demo_server import DemoServer, example_secrets, example_workspace
-from designer.core.demo_server import start_demo_server as start_demo
-from designer.core.execute import ExecutionSettings, Executor
+from designer.core.demo.server import DemoServer, example_secrets, example_workspace
+from designer.core.demo.server import start_demo_server as start_demo
+from designer.core.http.execute import ExecutionSettings, Executor
 from designer.core.models import Api, Call, Parameter, Placement
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from designer.core.structure import FieldOverride, ValueType
-from designer.ui import workers
+from designer.ui.infra import workers
 from designer.ui.response import jobs
 from designer.ui.response import panel as panel_module
 from designer.ui.response.manual_dialog import ManualResponse
@@ -597,7 +597,7 @@ def test_stacked_compression_is_refused_inline(qtbot, panel) -> None:
 
 
 def test_the_answer_is_shown_against_the_spec_beside_the_diff(qtbot, panel, tmp_path) -> None:
-    from designer.core.interop.openapi_import import import_openapi
+    from designer.core.interop.openapi.importer import import_openapi
     from tests.helpers.drift_server import running_drift_server
 
     schema = {
@@ -666,7 +666,7 @@ def test_the_answer_is_shown_against_the_spec_beside_the_diff(qtbot, panel, tmp_
 def test_earlier_responses_are_kept_between_runs_and_can_be_shown_and_cleared(
     qtbot, panel, demo, executor, secrets, tmp_path
 ) -> None:
-    from designer.core.response_history import ResponseHistory
+    from designer.core.calls.history import ResponseHistory
 
     folder = tmp_path / "cache" / "responses"
     panel.history = ResponseHistory(folder)

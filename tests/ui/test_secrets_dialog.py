@@ -7,10 +7,10 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from designer.core.keychain import SessionSecretStore
 from designer.core.models import Api, BearerAuth, Call, Parameter, Placement, Workspace, secret_ref
-from designer.core.secret_scope import EnvironmentVariableStore
-from designer.ui.secrets_view import SecretsDialog
+from designer.core.secrets.keychain import SessionSecretStore
+from designer.core.secrets.scope import EnvironmentVariableStore
+from designer.ui.dialogs.secrets import SecretsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -105,7 +105,7 @@ def test_every_column_is_on_screen_at_the_default_size(dialog: Any, qtbot: Any) 
 
 
 def test_the_example_shows_whole_variables(qtbot: Any, tmp_path: Any) -> None:
-    from designer.core.demo_server import example_workspace
+    from designer.core.demo.server import example_workspace
 
     ws = example_workspace("http://127.0.0.1:9")
     store = EnvironmentVariableStore(SessionSecretStore(), lambda: ws, {})
@@ -121,7 +121,7 @@ def test_the_example_shows_whole_variables(qtbot: Any, tmp_path: Any) -> None:
 
 
 def test_the_apps_deferred_store_shows_variables_as_such(qtbot: Any) -> None:
-    from designer.core.secrets import DeferredSecretStore
+    from designer.core.secrets.store import DeferredSecretStore
 
     ws = _workspace()
     variables = {"CD_SECRET_SHOP_OF_THE_EXAMPLE_COMPANY_AUTH_TOKEN": "x"}

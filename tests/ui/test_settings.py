@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from designer.ui.settings import MAX_RECENT, Settings
+from designer.ui.infra.settings import MAX_RECENT, Settings
 
 
 def test_recent_files_most_recent_first_without_duplicates(settings, tmp_path):
@@ -30,8 +30,8 @@ def test_recent_files_are_capped(settings, tmp_path):
 def test_geometry_is_kept_per_arrangement_of_screens(settings, monkeypatch) -> None:
     from PySide6.QtCore import QByteArray
 
-    from designer.ui import settings as settings_module
-    from designer.ui.settings import Settings
+    from designer.ui.infra import settings as settings_module
+    from designer.ui.infra.settings import Settings
 
     store = Settings(settings)
     monkeypatch.setattr(settings_module, "screens_key", lambda: "laptop")
@@ -64,7 +64,7 @@ def test_settings_file_and_its_folder_are_private(tmp_path):
 
     from PySide6.QtCore import QSettings
 
-    from designer.ui.settings import Settings
+    from designer.ui.infra.settings import Settings
 
     folder = tmp_path / "Connector Designer"  # the app's own folder
     folder.mkdir(mode=0o755)

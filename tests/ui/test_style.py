@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QStyle
 
-from designer.ui.errors import InlineMessage
-from designer.ui.style import apply_style, is_dark, message_style
+from designer.ui.infra.errors import InlineMessage
+from designer.ui.infra.style import apply_style, is_dark, message_style
 
 pytestmark = pytest.mark.gui
 

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core import workspace_file as wf
 from designer.core.models import BodyType, Method, ValueType
-from designer.ui.commands import EditCall
+from designer.core.workspace import file as wf
 from designer.ui.editors.params_table import NAME, TYPE, VALUE
-from designer.ui.edits import Item
+from designer.ui.window.commands import EditCall
+from designer.ui.window.edits import Item
 
 
 @pytest.fixture

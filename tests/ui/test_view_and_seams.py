@@ -7,8 +7,8 @@ from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from designer.core.models import secret_ref
-from designer.ui.edits import Item, delete
-from designer.ui.style import is_dark
+from designer.ui.infra.style import is_dark
+from designer.ui.window.edits import Item, delete
 
 
 def test_view_theme_switches_light_and_dark_and_is_remembered(window, restored, monkeypatch):
@@ -30,7 +30,7 @@ def test_view_theme_switches_light_and_dark_and_is_remembered(window, restored, 
 def test_keyboard_focus_is_outlined_in_the_highlight_colour(window, qtbot, restored):
     from PySide6.QtWidgets import QApplication
 
-    from designer.ui.style import apply_style
+    from designer.ui.infra.style import apply_style
 
     apply_style(restored)  # the app's style, as at start-up
 
@@ -87,7 +87,7 @@ def test_undoing_a_delete_selects_the_restored_call(window):
 
 
 def test_hint_text_is_readable_in_both_schemes(window, restored, monkeypatch):
-    from designer.ui.style import apply_style
+    from designer.ui.infra.style import apply_style
 
     def contrast(a: QColor, b: QColor) -> float:
         def lum(c: QColor) -> float:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
-from designer.core.interop.secret_names import webhook_secret_field
 from designer.core.models import Webhook, secret_ref
-from designer.ui.commands import EditApi
-from designer.ui.edits import Item, delete
+from designer.core.secrets.names import webhook_secret_field
 from designer.ui.tree.model import ITEM_ROLE
+from designer.ui.window.commands import EditApi
+from designer.ui.window.edits import Item, delete
 
 
 def _save_webhook(window, hook: Webhook) -> None:

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from designer.core.inference import infer_body
 from designer.core.models import Api, Call, Workspace
 from designer.core.structure import ResponseType, Shape
-from designer.ui import workers
-from designer.ui.edits import Item
+from designer.ui.infra import workers
 from designer.ui.tree import ITEM_ROLE
+from designer.ui.window.edits import Item
 from tests.helpers.shape_server import ShapeServer, running_shape_server
 
 pytestmark = pytest.mark.gui
@@ -164,8 +164,8 @@ def test_the_keychain_notice_is_a_banner_shown_until_dismissed(
     window, qtbot, settings, secrets, tmp_path
 ) -> None:
     from designer.ui.app import LazyExecutor
-    from designer.ui.mainwindow import MainWindow
-    from designer.ui.settings import Settings
+    from designer.ui.infra.settings import Settings
+    from designer.ui.window.mainwindow import MainWindow
 
     window.show_keychain_notice("No keychain: secrets are kept in memory for this session.")
     banner = window.notice_banner
@@ -186,7 +186,7 @@ def test_the_keychain_notice_is_a_banner_shown_until_dismissed(
 
 @pytest.mark.parametrize("size", [(1000, 650), (1280, 800), (1600, 1000)])
 def test_layout_holds_from_1000_by_650_up(window, qtbot, size) -> None:
-    from designer.core.demo_server import example_workspace
+    from designer.core.demo.server import example_workspace
     from designer.ui.response.structure_model import FIELD, INCLUDE
 
     workspace = example_workspace("http://127.0.0.1:9")
@@ -431,7 +431,7 @@ def test_the_first_call_shown_in_a_small_window_has_its_whole_path(window, qtbot
 
 
 def test_large_apis_reopen_when_the_hidden_current_call_was_deleted(window, qtbot) -> None:
-    from designer.ui import edits
+    from designer.ui.window import edits
     from tests.helpers.workspaces import big_workspace
 
     pane = window.tree

@@ -29,7 +29,7 @@ from designer.core.auth.grants import (
 from designer.core.auth.tokens import Token
 from designer.core.errors import AuthenticationError, SignInRequiredError
 from designer.core.models import Api, OAuth2AuthorizationCodeAuth
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 
 __all__ = ["DEFAULT_TIMEOUT", "sign_in"]
 

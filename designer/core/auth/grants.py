@@ -21,6 +21,7 @@ import orjson
 from designer.core.auth import _authlib
 from designer.core.auth.tokens import Token
 from designer.core.errors import AuthenticationError, DesignerError, SignInRequiredError
+from designer.core.http.proxies import environment_proxy
 from designer.core.models import (
     Api,
     CustomTokenAuth,
@@ -29,8 +30,7 @@ from designer.core.models import (
     OAuth2PasswordAuth,
     secret_ref,
 )
-from designer.core.proxies import environment_proxy
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 
 __all__ = ["ClientOptions", "address", "fetch_token", "refresh_token"]
 

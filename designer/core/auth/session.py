@@ -20,12 +20,12 @@ from designer.core.auth.browser import sign_in as browser_sign_in
 from designer.core.auth.grants import ClientOptions, fetch_token, refresh_token
 from designer.core.auth.tokens import Token, load_token, refresh_ref, save_token
 from designer.core.errors import SignInRequiredError
-from designer.core.execute import Executor, ResponseResult
-from designer.core.file_choices import ChosenFiles
+from designer.core.http.execute import Executor, ResponseResult
+from designer.core.http.file_choices import ChosenFiles
+from designer.core.http.request import BuiltRequest, build_request, in_environment
+from designer.core.http.tls import TlsSettings, ssl_context
 from designer.core.models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
-from designer.core.request import BuiltRequest, build_request, in_environment
-from designer.core.secrets import SecretStore
-from designer.core.tls import TlsSettings, ssl_context
+from designer.core.secrets.store import SecretStore
 
 __all__ = ["Authenticator"]
 
@@ -114,7 +114,7 @@ class Authenticator:
     ) -> tuple[BuiltRequest, ResponseResult]:
         """Build and send ``call`` with a valid token; after a 401, renew and retry once.
 
-        Only the files in ``chosen`` are read (see :mod:`designer.core.file_choices`).
+        Only the files in ``chosen`` are read (see :mod:`designer.core.http.file_choices`).
         """
         await self.ensure_token(api, environment)
         built = build_request(api, call, self.store, values, environment, chosen=chosen)

@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from designer.core.models import Api, secret_ref
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 
 __all__ = ["REFRESH_LEEWAY", "Token", "load_token", "save_token", "token_ref"]
 

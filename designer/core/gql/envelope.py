@@ -18,7 +18,7 @@ from designer.core.models import Api, Call, ValueType
 from designer.core.values import BadValue, json_value
 
 if TYPE_CHECKING:
-    from designer.core.request_body import Body, Resolved
+    from designer.core.http.body import Body, Resolved
 
 __all__ = ["envelope", "graphql_body", "graphql_query", "graphql_value_type"]
 
@@ -48,7 +48,7 @@ def graphql_value_type(graphql_type: str, input_objects: frozenset[str] = frozen
 
 def envelope(api: Api, call: Call, resolved: Resolved) -> dict[str, Any]:
     """The standard request object: ``query``, ``variables`` and ``operationName``."""
-    from designer.core.request_body import bad_value, nest
+    from designer.core.http.body import bad_value, nest
 
     assert call.graphql is not None
     check_document(api, call)
@@ -69,7 +69,7 @@ def envelope(api: Api, call: Call, resolved: Resolved) -> dict[str, Any]:
 
 def graphql_body(api: Api, call: Call, resolved: Resolved) -> Body:
     """The body of a POST GraphQL call; a GET one has none (see :func:`graphql_query`)."""
-    from designer.core.request_body import Body
+    from designer.core.http.body import Body
 
     if str(call.method) == "GET":
         return Body()

@@ -8,10 +8,10 @@ import orjson
 
 from designer.core.gql.schema import INTROSPECTION_QUERY, schema_from_introspection
 from designer.core.models import Api, Call, GraphQLQuery, Method
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 
 if TYPE_CHECKING:
-    from designer.core.execute import Executor
+    from designer.core.http.execute import Executor
 
 __all__ = ["graphql_path", "introspect"]
 

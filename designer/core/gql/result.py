@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from designer.core.errors import ExecutionError
+from designer.core.http.response import ResponseResult
 from designer.core.models import Call
-from designer.core.response import ResponseResult
 
 if TYPE_CHECKING:
-    from designer.core.initialize import InferOutcome
+    from designer.core.calls.initialize import InferOutcome
 
 __all__ = ["GraphQLResponseError", "graphql_errors", "infer_graphql"]
 
@@ -59,7 +59,7 @@ def infer_graphql(
     call: Call, response: ResponseResult, *, sample_limit: int | None = None
 ) -> InferOutcome:
     """The structure of the answer's ``data``; :class:`GraphQLResponseError` if none came."""
-    from designer.core.initialize import infer_response
+    from designer.core.calls.initialize import infer_response
 
     plain = call.model_copy(update={"graphql": None})
     try:

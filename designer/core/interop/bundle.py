@@ -41,9 +41,9 @@ import orjson
 from designer.core.errors import BundleIntegrityError, ImportVersionError, Problem
 from designer.core.interop.common import ImportResult
 from designer.core.interop.reader import Reader, describe, join
-from designer.core.interop.secret_names import required_secrets
 from designer.core.models import WORKSPACE_FORMAT, WORKSPACE_VERSION, Api, ValueType, Workspace
-from designer.core.secrets import mask_secrets
+from designer.core.secrets.names import required_secrets
+from designer.core.secrets.store import mask_secrets
 
 __all__ = [
     "BUNDLE_FORMAT",
@@ -114,7 +114,7 @@ def _strip_samples(node: Any, masked: set[str] | None) -> None:
 
 
 def _api_docs(apis: Sequence[Api], masked: set[str] | None) -> list[dict[str, Any]]:
-    from designer.core.workspace_file import dumps  # blanks private values, the one place that does
+    from designer.core.workspace.file import dumps  # blanks private values, the one place that does
 
     doc = orjson.loads(dumps(Workspace(apis=list(apis))))
     for api in doc["apis"]:
@@ -256,7 +256,7 @@ def _check_checksum(top: dict[str, Any], content: dict[str, Any], r: Reader) -> 
 
 
 def _apis(content: dict[str, Any], r: Reader) -> list[Api]:
-    from designer.core import workspace_file
+    from designer.core.workspace import file as workspace_file
 
     apis = r.get_list(content, "apis", "$.content")
     document = {"format": WORKSPACE_FORMAT, "version": WORKSPACE_VERSION, "apis": apis}
@@ -338,7 +338,7 @@ def import_bundle(doc: Any, source: str) -> BundleContents:
 
 def bundle_json_schema() -> dict[str, Any]:
     """The JSON Schema (2020-12) of the bundle file."""
-    from designer.core.workspace_file import json_schema
+    from designer.core.workspace.file import json_schema
 
     workspace = json_schema()
     secret = {

@@ -4,7 +4,7 @@ Importers build :class:`~designer.core.models.Api` objects from documents
 written by other tools, which break our rules in ordinary ways (a path
 placeholder without a declared parameter, two parameters of the same name,
 two operations with the same summary). :func:`tidy_api` repairs these so that
-every imported API passes :func:`designer.core.workspace_file.problems`.
+every imported API passes :func:`designer.core.workspace.file.problems`.
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ def clear_file_samples(result: ImportResult) -> None:
     A document (OpenAPI, Postman, Insomnia, HAR, a bundle, a curl command) is
     data from someone else: a path in it (``/proc/self/environ``,
     ``~/.ssh/id_rsa``) must never choose which local file is uploaded. The
-    user chooses the file (see :mod:`designer.core.file_choices`); a note says
+    user chooses the file (see :mod:`designer.core.http.file_choices`); a note says
     which parameters wait for one.
     """
     emptied: list[str] = []
@@ -153,7 +153,7 @@ def _clear_file(parameter: Parameter) -> bool:
 def effective_parameters(api: Api, call: Call) -> list[Parameter]:
     """The parameters a request of ``call`` sends, shared ones first, the call's winning.
 
-    The same resolution as :func:`designer.core.request.build_request`: keyed
+    The same resolution as :func:`designer.core.http.request.build_request`: keyed
     by placement and name (headers case-insensitively).
     """
     chosen: dict[tuple[str, str], Parameter] = {}

@@ -5,7 +5,7 @@ header with an example token, an ``api_key`` query parameter with a default,
 a ``client_secret`` in a request body example), Postman, Insomnia, HAR and
 curl as header, query and body values. Whatever the format,
 :func:`hide_credentials` (or :func:`hide_call_credentials` for one call)
-asks the one detector, :mod:`designer.core.credential_detector`, about every
+asks the one detector, :mod:`designer.core.secrets.detector`, about every
 parameter with a value and every field of a body template: each credential
 becomes a private parameter and its value goes to the secrets, so the
 workspace holds only a reference.
@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, quote_plus
 
 import orjson
 
-from designer.core.credential_detector import Where, is_credential, is_placeholder, json_credentials
 from designer.core.interop.common import ImportResult
 from designer.core.models import Api, BodyType, Call, Parameter, Placement, secret_ref
+from designer.core.secrets.detector import Where, is_credential, is_placeholder, json_credentials
 
 __all__ = ["hide_call_credentials", "hide_credentials", "is_secret_parameter"]
 

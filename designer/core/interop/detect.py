@@ -34,7 +34,7 @@ FORMATS: Final = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "br
 
 def looks_like_bru(text: str) -> bool:
     """Whether ``text`` is a Bruno ``.bru`` file: its first line opens a block (``meta {``)."""
-    from designer.core.interop.bru import looks_like_bru as bru
+    from designer.core.interop.bruno.bru import looks_like_bru as bru
 
     return bru(text)
 
@@ -111,7 +111,7 @@ def detect_document(doc: Any, source: str) -> str:
             return "har"
         if "__export_format" in doc or doc.get("_type") == "export":
             return "insomnia"
-        from designer.core.interop.insomnia_v5 import is_insomnia_v5
+        from designer.core.interop.insomnia.v5 import is_insomnia_v5
 
         if is_insomnia_v5(doc):
             return "insomnia"

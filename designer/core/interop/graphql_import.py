@@ -36,7 +36,7 @@ def _envelope(call: Call) -> dict[str, Any] | None:
 
 def _envelope_from_parameters(call: Call) -> dict[str, Any] | None:
     """The envelope of a JSON body the importer turned into (dotted, typed) parameters."""
-    from designer.core.request_body import nest_dotted
+    from designer.core.http.body import nest_dotted
     from designer.core.values import BadValue, json_value
 
     pairs: list[tuple[str, Any]] = []

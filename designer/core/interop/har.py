@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from designer.core.errors import ImportVersionError
-from designer.core.interop.collection import RawParam, RawRequest, build_apis
+from designer.core.interop.collection.build import RawParam, RawRequest, build_apis
 from designer.core.interop.common import ImportResult, model_errors
 from designer.core.interop.reader import Reader, join
 from designer.core.urls import with_default_scheme

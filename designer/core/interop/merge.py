@@ -11,7 +11,7 @@ case-insensitively) is, per :class:`OnConflict`:
 
 Ids are unique across the merged workspace: an imported API or call whose id
 is taken gets a new one. :func:`merge_apis` never modifies its inputs, and it
-checks the result with :func:`~designer.core.workspace_file.problems`, so a
+checks the result with :func:`~designer.core.workspace.file.problems`, so a
 merge either yields a sound workspace or raises and leaves everything as it was.
 """
 
@@ -193,7 +193,7 @@ def remap_ref(ref: str, ids: Mapping[str, str]) -> str:
 
 
 def _check(ws: Workspace, source: str) -> None:
-    from designer.core.workspace_file import problems  # workspace_file imports the models, not us
+    from designer.core.workspace.file import problems  # workspace_file imports the models, not us
 
     found: list[Problem] = problems(ws)
     if found:

@@ -26,9 +26,9 @@ from typing import Any
 
 import orjson
 
+from designer.core.http.body import nest_dotted
 from designer.core.interop.common import effective_parameters
-from designer.core.interop.postman_examples import typed_value
-from designer.core.interop.secret_names import required_secrets, snake
+from designer.core.interop.postman.examples import typed_value
 from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,
@@ -38,7 +38,7 @@ from designer.core.models import (
     Placement,
     secret_ref,
 )
-from designer.core.request_body import nest_dotted
+from designer.core.secrets.names import required_secrets, snake
 
 __all__ = ["Entry", "ExportedRequest", "Requests"]
 

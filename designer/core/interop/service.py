@@ -21,7 +21,7 @@ from designer.core.interop import EXPORT_FORMATS
 from designer.core.interop.bundle import SampleResponse, export_bundle, import_bundle
 from designer.core.interop.common import ImportResult, clear_file_samples, select_apis
 from designer.core.interop.credentials import hide_credentials
-from designer.core.interop.curl_export import export_curl
+from designer.core.interop.curl.exporter import export_curl
 from designer.core.interop.detect import (
     check_kind,
     detect_document,
@@ -30,18 +30,18 @@ from designer.core.interop.detect import (
     looks_like_curl,
 )
 from designer.core.interop.har import import_har
-from designer.core.interop.insomnia import import_insomnia
-from designer.core.interop.insomnia_v5 import import_insomnia_v5, is_insomnia_v5
+from designer.core.interop.insomnia.v4 import import_insomnia
+from designer.core.interop.insomnia.v5 import import_insomnia_v5, is_insomnia_v5
 from designer.core.interop.merge import MergeOutcome, OnConflict, merge_apis, remap_ref
-from designer.core.interop.openapi_export import export_openapi, response_schema
-from designer.core.interop.openapi_import import import_openapi
-from designer.core.interop.postman_env import PostmanEnvironment
-from designer.core.interop.postman_export import export_postman
-from designer.core.interop.postman_import import import_postman
-from designer.core.interop.secret_names import RequiredSecret, required_secrets
+from designer.core.interop.openapi.exporter import export_openapi, response_schema
+from designer.core.interop.openapi.importer import import_openapi
+from designer.core.interop.postman.environment import PostmanEnvironment
+from designer.core.interop.postman.exporter import export_postman
+from designer.core.interop.postman.importer import import_postman
 from designer.core.interop.source import MAX_DOCUMENT_SIZE, parse_document
 from designer.core.interop.sync import stamp_source
 from designer.core.models import Api, Call, CallOrigin, Workspace
+from designer.core.secrets.names import RequiredSecret, required_secrets
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -79,8 +79,8 @@ class Imported:
 
 
 def _curl(text: str, source: str) -> ImportResult:
-    from designer.core.curl import curl_to_workspace
-    from designer.core.secrets import RecordingSecretStore
+    from designer.core.interop.curl.importer import curl_to_workspace
+    from designer.core.secrets.store import RecordingSecretStore
 
     store = RecordingSecretStore()
     ws, _, _ = curl_to_workspace(text, None, store)
@@ -120,7 +120,7 @@ def read_import(
             f"{format_name(kind)}; use --from bruno or leave --from out"
         )
     if kind == "bruno" or bru:
-        from designer.core.interop.bruno_import import import_bru_file
+        from designer.core.interop.bruno.importer import import_bru_file
 
         if len(data) > MAX_DOCUMENT_SIZE:
             parse_document(data, source)  # the same one-line refusal as any document
@@ -148,7 +148,7 @@ def read_import(
                 required.append(replace(known, env=entry["env"]))
         return Imported("bundle", contents.result, required, contents.samples)
     if env_files and kind == "postman":
-        from designer.core.interop.postman_env import environment_of
+        from designer.core.interop.postman.environment import environment_of
 
         environment = environment_of(
             [(parse_document(env, name), name) for env, name in env_files], environment
@@ -201,7 +201,7 @@ def read_bruno_folder(path: str) -> Imported:
     """Read and check the Bruno collection in the folder ``path`` (or of its ``bruno.json``)."""
     from pathlib import Path
 
-    from designer.core.interop.bruno_import import import_bruno_folder
+    from designer.core.interop.bruno.importer import import_bruno_folder
 
     folder = Path(path)
     if folder.name == "bruno.json" and folder.is_file():
@@ -215,7 +215,7 @@ def read_bruno_folder(path: str) -> Imported:
 
 def _check_base_urls(apis: Sequence[Api], source: str) -> None:
     """Refuse a base URL that could never be sent (port 99999, an unclosed IPv6 bracket)."""
-    from designer.core.base_url import base_url_problem
+    from designer.core.http.base_url import base_url_problem
 
     for api in apis:
         urls = [(api.base_url, "")]
@@ -314,13 +314,13 @@ def export_workspace(
     if to == "bruno":
         raise ExportError("A Bruno collection is a folder of files: choose a folder to write")
     if to == "insomnia":
-        from designer.core.interop.insomnia_export import export_insomnia
+        from designer.core.interop.insomnia.exporter import export_insomnia
 
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
         return export_insomnia(ws, apis, notes=notes)
     if to == "python":
-        from designer.core.interop.python_client import export_python
+        from designer.core.interop.python.client import export_python
 
         if chosen is not None:
             apis = [chosen[0].model_copy(update={"calls": [chosen[1]]})]
@@ -373,7 +373,7 @@ def export_files(
         api, chosen = find_call(ws, call)
         apis = [api.model_copy(update={"calls": [chosen]})]
     if to == "bruno":
-        from designer.core.interop.bruno_export import export_bruno
+        from designer.core.interop.bruno.exporter import export_bruno
 
         return export_bruno(ws, apis, notes=notes)
     raise ExportError(f"'{to}' is not exported as a folder")

@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
-from designer.core.credential_detector import is_credential
 from designer.core.errors import BodyParseError
 from designer.core.inference import infer_body, infer_value
 from designer.core.inference import merge as merge_shapes
+from designer.core.secrets.detector import is_credential
 from designer.core.structure import Shape
 
 __all__ = [
@@ -35,7 +35,7 @@ _TRANSPORT = frozenset(
     {"host", "content-length", "connection", "accept-encoding", "transfer-encoding"}
 )
 #: A few headers that carry a credential of the sender; the one credential detector
-#: (:func:`~designer.core.credential_detector.is_credential`) decides for every header.
+#: (:func:`~designer.core.secrets.detector.is_credential`) decides for every header.
 CREDENTIAL_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"}
 )

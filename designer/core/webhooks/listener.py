@@ -1,7 +1,7 @@
 """A one-webhook listener on 127.0.0.1: capture the next N requests, answer each one.
 
 It serves HTTP/1.1 with asyncio streams and h11, as the mock server does
-(:mod:`designer.core.mock_server`). Requests to the webhook's method and path
+(:mod:`designer.core.mock.server`). Requests to the webhook's method and path
 are captured (their signature checked when the webhook is signed) and
 answered with the chosen status and body; others get a 404 or 405 that says
 what is listened for, and are not captured.
@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from designer.core.local_http import Headers, LocalHttpServer, Reply, error_reply
+from designer.core.http.server import Headers, LocalHttpServer, Reply, error_reply
 from designer.core.models import Webhook
 from designer.core.webhooks.capture import CapturedRequest
 from designer.core.webhooks.signature import DEFAULT_TOLERANCE, verify

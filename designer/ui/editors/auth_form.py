@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 
 from designer.core.errors import DesignerError
 from designer.core.models import Api, auth_secret_fields, secret_ref
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.widgets import SecretField, set_text_keeping_cursor
-from designer.ui.ops import AsyncOp
+from designer.ui.infra.ops import AsyncOp
 
 __all__ = ["AuthForm"]
 

@@ -1,6 +1,6 @@
 """The call editor (objectName ``callEditor``): everything about one request.
 
-Each user edit becomes an :class:`~designer.ui.commands.EditCall` on the
+Each user edit becomes an :class:`~designer.ui.window.commands.EditCall` on the
 document's undo stack; when the document changes (an edit, an undo), the
 editor reloads its widgets from it. Text typed in one field merges into one
 undo step.
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.http.path_edit import Parked, edit_path
 from designer.core.models import (
     METHOD_TOKEN,
     Api,
@@ -43,17 +44,16 @@ from designer.core.models import (
     secret_ref,
     with_parameters,
 )
-from designer.core.path_edit import Parked, edit_path
-from designer.core.secrets import SecretStore
-from designer.ui.commands import EditCall
-from designer.ui.document import Document
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.body_editor import BodyEditor
 from designer.ui.editors.graphql_editor import GraphQLEditor
 from designer.ui.editors.params_widget import ParamsTable
 from designer.ui.editors.preview import RequestPreview
 from designer.ui.editors.request_line import RequestLine
 from designer.ui.editors.widgets import UndoRouter, set_text_keeping_cursor
-from designer.ui.errors import InlineMessage
+from designer.ui.infra.errors import InlineMessage
+from designer.ui.window.commands import EditCall
+from designer.ui.window.document import Document
 
 __all__ = ["NOTE_SECONDS", "CallEditor"]
 
@@ -428,7 +428,7 @@ class CallEditor(QWidget):
         A workspace whose path placeholders and path parameters disagree does
         not load, so a placeholder typed adds its parameter and one deleted
         parks it, in the same undo step as the text; a placeholder retyped
-        keeps its parameter's sample and flags (see :mod:`designer.core.path_edit`).
+        keeps its parameter's sample and flags (see :mod:`designer.core.http.path_edit`).
         """
         found = self.current()
         if self._loading or found is None:

@@ -8,7 +8,7 @@ Three groups of rows, each blank field meaning "the API's own":
   type, private shared values, calls' private parameters), as password
   fields with a reveal toggle. They read and write the secret store under
   ``secret_ref(..., environment=env)``, the reference
-  :class:`~designer.core.secret_scope.EnvironmentSecrets` reads first; they are
+  :class:`~designer.core.secrets.scope.EnvironmentSecrets` reads first; they are
   never part of the model and, like every secret field, not undoable.
 
 Model edits leave as ``edited(environment, undo text, merge key)``.
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.base_url import base_url_problem
-from designer.core.interop.secret_names import FIELD_WORDS, RequiredSecret, required_secrets
+from designer.core.http.base_url import base_url_problem
 from designer.core.models import Api, Environment, scoped_ref
-from designer.core.secrets import SecretStore
+from designer.core.secrets.names import FIELD_WORDS, RequiredSecret, required_secrets
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
-from designer.ui.errors import InlineMessage
+from designer.ui.infra.errors import InlineMessage
 
 __all__ = ["EnvironmentForm"]
 

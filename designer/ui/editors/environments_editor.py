@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import Api, Environment, unique_name
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.environment_form import EnvironmentForm
 
 __all__ = ["EnvironmentsEditor", "suggested_name"]

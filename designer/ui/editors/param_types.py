@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import ValueType
-from designer.ui.icons import icon
+from designer.ui.infra.icons import icon
 
 __all__ = ["FILE_ROLE", "TYPE_LABELS", "TYPE_TIPS", "TypeDelegate", "add_file_chooser"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader, QWidget
 
-from designer.ui.icons import icon
+from designer.ui.infra.icons import icon
 
 __all__ = ["ParamsHeader", "name_width"]
 

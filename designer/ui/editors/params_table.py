@@ -25,9 +25,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QWidget
 
 from designer.core.errors import DesignerError
-from designer.core.file_choices import ChosenFiles
+from designer.core.http.file_choices import ChosenFiles
 from designer.core.models import Parameter, Placement, ValueType
-from designer.core.secrets import MASK, SecretStore
+from designer.core.secrets.store import MASK, SecretStore
 from designer.core.values import BadValue, text_value
 from designer.ui.editors.param_types import (
     FILE_ROLE,
@@ -111,7 +111,7 @@ class ParamsTableModel(QAbstractTableModel):
         self._ref: SecretRef | None = None
         self._owner: object = None
         #: where the files the user types or picks as samples are recorded: only
-        #: those may be sent (:mod:`designer.core.file_choices`)
+        #: those may be sent (:mod:`designer.core.http.file_choices`)
         self.chosen_files: ChosenFiles | None = None
 
     # -- content -------------------------------------------------------------

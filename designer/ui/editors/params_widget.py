@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import Placement
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.params_header import ParamsHeader, name_width
 from designer.ui.editors.params_table import (
     ALL_COLUMNS,

@@ -1,6 +1,6 @@
 """The live request preview of the call editor, and "Copy as cURL".
 
-The preview is what :func:`designer.core.request.build_request` makes of the
+The preview is what :func:`designer.core.http.request.build_request` makes of the
 call right now, in the active environment: method, full URL, headers and
 body, secrets masked. When the request cannot be built (a required value is
 missing, a placeholder names no parameter) the core's one-line message is
@@ -29,14 +29,14 @@ from PySide6.QtWidgets import (
 
 from designer.core.errors import DesignerError
 from designer.core.models import Api, Call
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.widgets import monospace_font
-from designer.ui.errors import InlineMessage
+from designer.ui.infra.errors import InlineMessage
 
 if TYPE_CHECKING:
-    from designer.core.file_choices import ChosenFiles
-    from designer.core.request import BuiltRequest
-    from designer.core.request_body import FileMode
+    from designer.core.http.body import FileMode
+    from designer.core.http.file_choices import ChosenFiles
+    from designer.core.http.request import BuiltRequest
 
 __all__ = ["RequestPreview"]
 
@@ -113,7 +113,7 @@ class RequestPreview(QWidget):
 
     def _build(self, files: FileMode = "check") -> BuiltRequest:
         # request.py pulls in httpx; importing it here keeps it off the start-up path.
-        from designer.core.request import build_request
+        from designer.core.http.request import build_request
 
         assert self._target is not None
         api, call = self._target
@@ -158,7 +158,7 @@ class RequestPreview(QWidget):
         """Copy the command as the curl export writes it: secrets as ``${CD_SECRET_…}``."""
         if self._target is None:
             return
-        from designer.core.interop.curl_export import curl_command
+        from designer.core.interop.curl.exporter import curl_command
 
         api, call = self._target
         try:

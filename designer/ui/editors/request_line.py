@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.ui.style import PRIMARY_BUTTON_STYLE
+from designer.ui.infra.style import PRIMARY_BUTTON_STYLE
 
 __all__ = ["RequestLine"]
 

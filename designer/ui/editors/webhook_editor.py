@@ -4,7 +4,7 @@ A webhook is shown in the tree under its API, after the calls; this editor
 changes its name, method, path, how its requests are signed (the signing
 secret goes to the secret store, never to the file) and shows the structure
 inferred from its samples, with *Listen for a sample…* to capture more.
-Every change is an :class:`~designer.ui.commands.EditApi` of its API, so
+Every change is an :class:`~designer.ui.window.commands.EditApi` of its API, so
 Undo covers it, and typing in a field merges into one step.
 """
 
@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import Method, Webhook, secret_ref
-from designer.core.secrets import SecretStore
-from designer.ui.commands import EditApi
-from designer.ui.document import Document
+from designer.core.secrets.store import SecretStore
 from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
 from designer.ui.response.layout import StructureTree
 from designer.ui.response.structure_model import TYPE, StructureModel
 from designer.ui.response.type_delegate import TypeDelegate
+from designer.ui.window.commands import EditApi
+from designer.ui.window.document import Document
 
 __all__ = ["WebhookEditor"]
 
@@ -149,7 +149,7 @@ class WebhookEditor(QWidget):
         self._reload()
 
     def _secret_ref(self) -> str | None:
-        from designer.core.interop.secret_names import webhook_secret_field
+        from designer.core.secrets.names import webhook_secret_field
 
         if self._hook_id is None:
             return None

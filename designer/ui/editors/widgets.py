@@ -6,7 +6,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QFont, QFontDatabase, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
-from designer.ui.icons import icon
+from designer.ui.infra.icons import icon
 
 __all__ = ["SecretField", "UndoRouter", "monospace_font", "set_text_keeping_cursor"]
 

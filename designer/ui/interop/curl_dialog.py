@@ -12,8 +12,8 @@ from PySide6.QtWidgets import (
 )
 
 from designer.ui.editors.widgets import monospace_font
-from designer.ui.errors import InlineMessage
-from designer.ui.naming import named
+from designer.ui.infra.errors import InlineMessage
+from designer.ui.infra.naming import named
 
 __all__ = ["CurlDialog"]
 

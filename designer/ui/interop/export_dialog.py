@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from designer.core.interop.bundle import SAMPLES_WARNING
 from designer.core.models import Api, Call, Workspace
 from designer.core.wording import plural
-from designer.ui.errors import InlineMessage
+from designer.ui.infra.errors import InlineMessage
 from designer.ui.interop.jobs import ExportRequest
 
 __all__ = ["FORMATS", "ExportDialog", "ExportFormat"]
@@ -254,7 +254,7 @@ class ExportDialog(QDialog):
         fmt = self.export_format()
         names = self.checked_apis()
         if fmt.key == "python":
-            from designer.core.interop.python_client import module_name
+            from designer.core.interop.python.client import module_name
 
             chosen = [a for a in self._workspace.apis if a.name in names]
             return module_name(self._workspace, chosen)  # an importable module name

@@ -19,16 +19,16 @@ from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
 from designer.core.interop import EXPORT_LABELS
 from designer.core.interop.common import select_apis
-from designer.core.interop.secret_names import required_secrets
 from designer.core.models import Workspace
+from designer.core.secrets.names import required_secrets
 from designer.core.wording import plural
-from designer.ui.errors import show_error
+from designer.ui.infra.errors import show_error
+from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
-from designer.ui.ops import AsyncOp, run_in_worker
 
 if TYPE_CHECKING:
     from designer.ui.interop.export_dialog import ExportFormat
-    from designer.ui.mainwindow import MainWindow
+    from designer.ui.window.mainwindow import MainWindow
 
 __all__ = ["ExportFlow"]
 

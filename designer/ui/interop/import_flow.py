@@ -1,7 +1,7 @@
 """File ▸ Import…, Import cURL Command… and files dropped on the window.
 
 One flow for all three: the document is read and checked in a worker
-process (:func:`~designer.ui.ops.run_in_worker`), then the preview dialog
+process (:func:`~designer.ui.infra.ops.run_in_worker`), then the preview dialog
 shows what it will add. Only when the user presses Import is it merged, as
 one undoable edit, and the secrets entered are stored. A file that cannot be
 imported is one message, and the workspace is left as it was.
@@ -19,17 +19,17 @@ from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
 from designer.core.wording import plural
-from designer.ui.edits import Item
-from designer.ui.errors import show_error
+from designer.ui.infra.errors import show_error
+from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
 from designer.ui.interop.curl_dialog import CurlDialog
 from designer.ui.interop.undo import push_merge
-from designer.ui.ops import AsyncOp, run_in_worker
+from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.interop.service import Imported
     from designer.ui.interop.preview_dialog import ImportPreviewDialog
-    from designer.ui.mainwindow import MainWindow
+    from designer.ui.window.mainwindow import MainWindow
 
 __all__ = ["IMPORT_FILTERS", "ImportFlow"]
 

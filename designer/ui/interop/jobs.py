@@ -3,7 +3,7 @@
 A document to import can be several megabytes of YAML with thousands of
 operations, and an export serialises every API; both are pure CPU work that
 would stall the window, so :mod:`designer.ui.interop` awaits these functions
-through :func:`designer.ui.ops.run_in_worker`. Arguments and results are plain
+through :func:`designer.ui.infra.ops.run_in_worker`. Arguments and results are plain
 data that pickle.
 """
 
@@ -39,7 +39,7 @@ def read_file(path: str, env_files: tuple[str, ...] = ()) -> Imported:
         return read_bruno_folder(path)
     environment = None
     if env_files:
-        from designer.core.interop.postman_env import read_environments
+        from designer.core.interop.postman.environment import read_environments
 
         environment = read_environments(list(env_files))
     return read_import(read_source(path), Path(path).name, base=path, environment=environment)

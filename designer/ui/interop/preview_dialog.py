@@ -35,8 +35,8 @@ from designer.core.interop.service import Imported
 from designer.core.models import Workspace
 from designer.core.wording import plural
 from designer.ui.editors.widgets import SecretField
-from designer.ui.icons import icon
-from designer.ui.naming import named
+from designer.ui.infra.icons import icon
+from designer.ui.infra.naming import named
 
 __all__ = ["CHOICES", "ImportPreviewDialog"]
 

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.interop.sync import Conflict, UpdateReport
-from designer.ui.naming import named
+from designer.ui.infra.naming import named
 
 __all__ = ["UpdatePreviewDialog"]
 

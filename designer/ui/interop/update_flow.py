@@ -18,16 +18,16 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
-from designer.ui.commands import InsertApi, RemoveApi
-from designer.ui.edits import Item
-from designer.ui.errors import show_error
+from designer.ui.infra.errors import show_error
+from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
-from designer.ui.ops import AsyncOp, run_in_worker
+from designer.ui.window.commands import InsertApi, RemoveApi
+from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.models import Api
     from designer.ui.interop.update_dialog import UpdatePreviewDialog
-    from designer.ui.mainwindow import MainWindow
+    from designer.ui.window.mainwindow import MainWindow
 
 __all__ = ["UpdateFlow"]
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
-from designer.ui.style import is_dark
+from designer.ui.infra.style import is_dark
 
 __all__ = ["LazyHighlighter"]
 

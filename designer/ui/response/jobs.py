@@ -18,9 +18,9 @@ import re
 import tempfile
 from pathlib import Path
 
-from designer.core.initialize import InferOutcome, infer_response
+from designer.core.calls.initialize import InferOutcome, infer_response
+from designer.core.http.response import ResponseResult
 from designer.core.models import Call
-from designer.core.response import ResponseResult
 
 __all__ = [
     "PREVIEW_BYTES",

@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.core.http.response import ResponseResult
 from designer.core.inference.spec import Departure, summarize_departures
-from designer.core.response import ResponseResult
-from designer.ui.errors import InlineMessage
-from designer.ui.naming import named
+from designer.ui.infra.errors import InlineMessage
+from designer.ui.infra.naming import named
+from designer.ui.infra.style import PRIMARY_BUTTON_STYLE
 from designer.ui.response.raw_view import RawBodyPage
 from designer.ui.response.structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
 from designer.ui.response.type_delegate import TypeDelegate
-from designer.ui.style import PRIMARY_BUTTON_STYLE
 
 __all__ = ["PanelLayout", "StructureTree"]
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.ui.naming import named
+from designer.ui.infra.naming import named
 
 __all__ = ["CONTENT_TYPES", "ManualResponse", "ManualResponseDialog"]
 

@@ -39,23 +39,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.errors import DesignerError
-from designer.core.fileio import format_size
-from designer.core.inference import Change, detect_kind, infer_body, summarize
-from designer.core.inference.spec import Departure, summarize_departures
-from designer.core.initialize import (
+from designer.core.calls.initialize import (
     InferOutcome,
     infer_response,
     object_kinds,
     redact,
     with_structure,
 )
+from designer.core.errors import DesignerError
+from designer.core.fileio import format_size
+from designer.core.http.response import ResponseResult
+from designer.core.inference import Change, detect_kind, infer_body, summarize
+from designer.core.inference.spec import Departure, summarize_departures
 from designer.core.models import Api, Call
-from designer.core.response import ResponseResult
-from designer.core.secrets import SecretStore
+from designer.core.secrets.store import SecretStore
 from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
-from designer.ui.icons import icon
-from designer.ui.ops import AsyncOp, run_in_worker
+from designer.ui.infra.icons import icon
+from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.response import jobs
 from designer.ui.response.layout import PanelLayout
 from designer.ui.response.manual_dialog import ManualResponse, ManualResponseDialog
@@ -63,9 +63,9 @@ from designer.ui.response.manual_dialog import ManualResponse, ManualResponseDia
 if TYPE_CHECKING:
     import asyncio
 
-    from designer.core.execute import Executor
-    from designer.core.file_choices import ChosenFiles
-    from designer.core.response_history import HistoryEntry, ResponseHistory
+    from designer.core.calls.history import HistoryEntry, ResponseHistory
+    from designer.core.http.execute import Executor
+    from designer.core.http.file_choices import ChosenFiles
 
 __all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "ResponsePanel"]
 
@@ -321,7 +321,7 @@ class ResponsePanel(QWidget):
 
         async def run() -> tuple[InferOutcome, ResponseResult]:
             # Imported with the first request (the window shows without it).
-            from designer.core.request import build_request
+            from designer.core.http.request import build_request
 
             # Fails early, with the builder's message, before any token request.
             chosen = self.chosen_files  # only the files the user chose are sent
@@ -348,7 +348,7 @@ class ResponsePanel(QWidget):
             return await run_in_worker(infer_response, call, response)
         import asyncio
 
-        from designer.ui import workers
+        from designer.ui.infra import workers
 
         light = jobs.without_body(response)
         preview = full = None
@@ -579,7 +579,7 @@ class ResponsePanel(QWidget):
     def _show_departures(self, call: Call) -> list[Departure] | None:
         """Compare the call's structure with its documented one, beside the diff; the
         departures, or None when the call has no documentation or was not initialized."""
-        from designer.core.check import spec_departures
+        from designer.core.check.drift import spec_departures
 
         documented, structure = call.documented, call.structure
         initialized = structure is not None and structure != documented
@@ -702,7 +702,7 @@ def _kind(call: Call, response: ResponseResult) -> str:
 def _warm_up_workers() -> None:
     # The worker pool (and multiprocessing) is imported here rather than with the
     # window: it is not needed to show it.
-    from designer.ui import workers
+    from designer.ui.infra import workers
 
     workers.pool()
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from designer.core.errors import DesignerError
 from designer.core.fileio import atomic_write, format_size
-from designer.ui.naming import named
-from designer.ui.ops import AsyncOp, run_in_worker
+from designer.ui.infra.naming import named
+from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.response.find_bar import FindBar
 from designer.ui.response.highlight import LazyHighlighter
 from designer.ui.response.pretty import PAGE_CHARS, Page, PageState, pretty_page, window_for

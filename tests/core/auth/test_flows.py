@@ -17,7 +17,7 @@ from joserfc.jwk import RSAKey
 from designer.core.auth import Authenticator
 from designer.core.auth.tokens import load_token, refresh_ref
 from designer.core.errors import AuthenticationError, SignInRequiredError
-from designer.core.execute import ExecutionSettings, Executor
+from designer.core.http.execute import ExecutionSettings, Executor
 from designer.core.models import (
     Api,
     Call,
@@ -28,7 +28,7 @@ from designer.core.models import (
     OAuth2PasswordAuth,
     secret_ref,
 )
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from tests.helpers import oauth_server as srv
 
 Run = Callable[[Any], Any]

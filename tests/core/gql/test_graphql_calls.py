@@ -10,17 +10,17 @@ from typing import Any
 import orjson
 import pytest
 
-from designer.core import workspace_file
-from designer.core.demo_server import DemoServer, start_demo_server
+from designer.core.calls.initialize import initialize
+from designer.core.demo.server import DemoServer, start_demo_server
 from designer.core.errors import InputError, RequestBuildError
-from designer.core.execute import Executor
 from designer.core.gql.fields import call_from_field, root_fields
 from designer.core.gql.introspect import introspect
 from designer.core.gql.result import GraphQLResponseError
-from designer.core.initialize import initialize
+from designer.core.http.execute import Executor
+from designer.core.http.request import build_request
 from designer.core.models import Api, Call, GraphQLQuery, NoAuth, Parameter, Placement, ValueType
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
+from designer.core.workspace import file as workspace_file
 from tests.helpers.graphql_server import GraphQLServer
 
 EXAMPLE = Path(__file__).parents[3] / "resources/examples/example.workspace.json"
@@ -290,8 +290,8 @@ def test_a_json_body_with_a_plain_query_key_stays_a_json_call() -> None:
 def test_curl_and_openapi_exports_write_the_envelope(tmp_path: Path) -> None:
     from openapi_spec_validator import validate as validate_spec
 
-    from designer.core.interop.curl_export import export_curl
-    from designer.core.interop.openapi_export import export_openapi
+    from designer.core.interop.curl.exporter import export_curl
+    from designer.core.interop.openapi.exporter import export_openapi
     from designer.core.models import Workspace
 
     api = _imported("books.postman_collection.json")
@@ -328,8 +328,8 @@ def test_bundles_carry_graphql_calls() -> None:
 
 
 def test_postman_export_round_trips_graphql_calls(tmp_path: Path) -> None:
-    from designer.core.interop.postman_export import export_postman
-    from designer.core.interop.postman_import import import_postman
+    from designer.core.interop.postman.exporter import export_postman
+    from designer.core.interop.postman.importer import import_postman
     from designer.core.models import Workspace
 
     api = _imported("books.postman_collection.json")
@@ -350,8 +350,8 @@ def test_postman_export_round_trips_graphql_calls(tmp_path: Path) -> None:
 def test_the_mock_answers_each_graphql_call_of_one_endpoint(
     demo: DemoServer, run_async: Any
 ) -> None:
-    from designer.core.initialize import with_structure
-    from designer.core.mock_server import MockServer, serve_in_thread
+    from designer.core.calls.initialize import with_structure
+    from designer.core.mock.server import MockServer, serve_in_thread
 
     async def fetch_schema() -> str:
         async with Executor() as executor:

@@ -15,9 +15,9 @@ from openapi_spec_validator import validate
 
 from designer.core.inference import infer_value, infer_values, merge, to_json_schema, walk
 from designer.core.inference.formats import detect_format, detect_unix_time, name_says_time
-from designer.core.interop.openapi_export import export_openapi
-from designer.core.interop.openapi_import import import_openapi
-from designer.core.mock_values import ValueMaker
+from designer.core.interop.openapi.exporter import export_openapi
+from designer.core.interop.openapi.importer import import_openapi
+from designer.core.mock.values import ValueMaker
 from designer.core.models import Api, Call, Workspace
 from designer.core.structure import FieldOverride, Shape, TextFormat, ValueType
 
@@ -315,9 +315,9 @@ moments = st.datetimes(
 
 
 def _json_schema_round_trip(body: dict[str, Any]) -> Shape:
+    from designer.core.interop.openapi.schema_shape import schema_to_shape
     from designer.core.interop.reader import Reader
     from designer.core.interop.refs import Resolver
-    from designer.core.interop.schema_shape import schema_to_shape
 
     schema = to_json_schema(infer_value(body))
     return schema_to_shape(schema, "#", Resolver({}, Reader("schema.json")))

@@ -6,9 +6,9 @@ from typing import Any
 
 from designer.core.inference import infer_value
 from designer.core.inference.spec import departures, summarize_departures
+from designer.core.interop.openapi.schema_shape import schema_to_shape
 from designer.core.interop.reader import Reader
 from designer.core.interop.refs import Resolver
-from designer.core.interop.schema_shape import schema_to_shape
 from designer.core.structure import Shape
 
 

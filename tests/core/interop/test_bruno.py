@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from designer.core.errors import ImportFormatError, ImportParseError
-from designer.core.interop.bru import Block, Pair, parse_bru, write_bru
+from designer.core.interop.bruno.bru import Block, Pair, parse_bru, write_bru
 from designer.core.interop.service import read_bruno_folder, read_import
 from designer.core.interop.source import read_source
 from designer.core.models import (
@@ -214,7 +214,7 @@ def test_links_out_of_the_collection_are_not_followed(tmp_path: Path) -> None:
 def test_a_folder_too_big_to_be_a_collection_is_refused(
     monkeypatch: pytest.MonkeyPatch, limit: str, value: int, message: str
 ) -> None:
-    from designer.core.interop import bruno_import
+    from designer.core.interop.bruno import importer as bruno_import
 
     monkeypatch.setattr(bruno_import, limit, value)
     with pytest.raises(ImportFormatError, match=message):

@@ -16,9 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from designer.core.interop.bruno_export import export_bruno
+from designer.core.interop.bruno.exporter import export_bruno
 from designer.core.interop.common import effective_parameters
-from designer.core.interop.secret_names import required_secrets
 from designer.core.interop.service import read_bruno_folder
 from designer.core.models import (
     Api,
@@ -32,6 +31,7 @@ from designer.core.models import (
     ValueType,
     Workspace,
 )
+from designer.core.secrets.names import required_secrets
 from tests.core.interop.conftest import graphql_search_call, rich_workspace
 from tests.helpers.echo import TOKEN, EchoServer
 

@@ -6,7 +6,6 @@ import jsonschema
 import orjson
 import pytest
 
-from designer.core import workspace_file
 from designer.core.errors import (
     BundleIntegrityError,
     ImportFormatError,
@@ -26,6 +25,7 @@ from designer.core.interop.merge import OnConflict, merge_apis, plan_merge
 from designer.core.interop.service import merge_import, read_import
 from designer.core.models import Workspace
 from designer.core.structure import ValueType
+from designer.core.workspace import file as workspace_file
 from tests.core.interop.conftest import rich_workspace
 from tests.helpers.sync_records import without_sync_records
 

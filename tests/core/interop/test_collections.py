@@ -7,10 +7,10 @@ import shlex
 import pytest
 
 from designer.core.errors import ImportFormatError, ImportVersionError
-from designer.core.interop.curl_export import export_curl
+from designer.core.interop.curl.exporter import export_curl
 from designer.core.interop.detect import detect_document
-from designer.core.interop.postman_export import POSTMAN_SCHEMA, export_postman
-from designer.core.interop.postman_import import import_postman
+from designer.core.interop.postman.exporter import POSTMAN_SCHEMA, export_postman
+from designer.core.interop.postman.importer import import_postman
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import read_document, read_source
 from designer.core.models import Workspace

@@ -13,10 +13,10 @@ import secrets as random
 import orjson
 import pytest
 
-from designer.core import workspace_file
 from designer.core.interop.service import merge_import, read_import
 from designer.core.models import Api, ApiKeyHeaderAuth, NoAuth, Placement, Workspace
-from designer.core.secrets import RecordingSecretStore
+from designer.core.secrets.store import RecordingSecretStore
+from designer.core.workspace import file as workspace_file
 
 VENDOR_HEADERS = [
     "x-goog-api-key",
@@ -242,7 +242,7 @@ def test_curl_into_an_existing_api_keeps_its_auth() -> None:
     ws = Workspace(apis=[api])
     value = canary()
     command = f"curl https://shop.example.com/v1/orders -H 'Authorization: Bearer {value}'"
-    from designer.core.curl import curl_to_workspace
+    from designer.core.interop.curl.importer import curl_to_workspace
 
     secrets = RecordingSecretStore()
     notes: list[str] = []
@@ -291,7 +291,7 @@ def test_curl_into_a_new_api_takes_the_key_header_as_its_auth() -> None:
 def test_curl_on_conflict_replace_or_skip_is_said(
     choice: str, auth_type: str, private: list[str], note: str
 ) -> None:
-    from designer.core.curl import curl_to_workspace
+    from designer.core.interop.curl.importer import curl_to_workspace
 
     api = Api(name="Shop", base_url="https://shop.example.com", auth=ApiKeyHeaderAuth(header="K"))
     secrets, notes = RecordingSecretStore(), []

@@ -9,7 +9,7 @@ import subprocess
 import orjson
 import pytest
 
-from designer.core.interop.curl_export import curl_command
+from designer.core.interop.curl.exporter import curl_command
 from designer.core.models import (
     Api,
     BearerAuth,

@@ -11,9 +11,9 @@ from openapi_spec_validator import validate
 
 from designer.core.inference import infer_value
 from designer.core.interop.har import import_har
-from designer.core.interop.openapi_export import export_openapi
-from designer.core.interop.openapi_import import import_openapi
-from designer.core.interop.postman_export import export_postman
+from designer.core.interop.openapi.exporter import export_openapi
+from designer.core.interop.openapi.importer import import_openapi
+from designer.core.interop.postman.exporter import export_postman
 from designer.core.models import (
     Api,
     BodyType,

@@ -20,10 +20,10 @@ from designer.core.inference import walk
 from designer.core.interop.bundle import checksum, export_bundle
 from designer.core.interop.common import ImportResult
 from designer.core.interop.har import import_har
-from designer.core.interop.insomnia import import_insomnia
-from designer.core.interop.openapi_import import import_openapi
-from designer.core.interop.postman_import import import_postman
-from designer.core.interop.schema_shape import MAX_NODES
+from designer.core.interop.insomnia.v4 import import_insomnia
+from designer.core.interop.openapi.importer import import_openapi
+from designer.core.interop.openapi.schema_shape import MAX_NODES
+from designer.core.interop.postman.importer import import_postman
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import parse_document, read_document
 from tests.core.interop.conftest import DATA, rich_workspace
@@ -242,7 +242,7 @@ def _get(doc: Any, path: list[Any]) -> Any:
 @settings(max_examples=80, deadline=None)
 @given(value=json_values)
 def test_json_bodies_become_parameters_or_stay_templates(value: Any) -> None:
-    from designer.core.interop.collection_values import json_body_parameters
+    from designer.core.interop.collection.values import json_body_parameters
 
     text = orjson.dumps(value).decode()
     found = json_body_parameters(text)

@@ -7,9 +7,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from designer.core.interop.bru import parse_bru, write_bru
-from designer.core.interop.bruno_import import import_bru_file
-from designer.core.interop.insomnia_v5 import import_insomnia_v5
+from designer.core.interop.bruno.bru import parse_bru, write_bru
+from designer.core.interop.bruno.importer import import_bru_file
+from designer.core.interop.insomnia.v5 import import_insomnia_v5
 from designer.core.interop.source import read_document
 from tests.core.interop.conftest import DATA
 from tests.core.interop.test_fuzz import (
@@ -101,7 +101,7 @@ def test_arbitrary_text_as_bru(text: str) -> None:
 )
 def test_any_pairs_are_written_and_read_back(pairs: list[tuple[str, str, bool]]) -> None:
     """What the writer writes, the reader reads back the same (values as Bruno trims them)."""
-    from designer.core.interop.bru import Block, Pair
+    from designer.core.interop.bruno.bru import Block, Pair
 
     usable = [
         (k.strip(), v.strip(), on)

@@ -24,13 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from designer.cli.options import call_spec, find_call
-from designer.core.check import CallResult, Finding
-from designer.core.check_report import junit_xml
+from designer.core.check.drift import CallResult, Finding
+from designer.core.check.report import junit_xml
+from designer.core.http.request import BuiltRequest, build_request
 from designer.core.inference import infer_value
 from designer.core.inference.diff import Change
-from designer.core.interop.curl_export import export_curl
-from designer.core.interop.postman_import import import_postman
-from designer.core.interop.python_client import export_python
+from designer.core.interop.curl.exporter import export_curl
+from designer.core.interop.postman.importer import import_postman
+from designer.core.interop.python.client import export_python
 from designer.core.interop.service import export_workspace
 from designer.core.models import (
     Api,
@@ -41,8 +42,7 @@ from designer.core.models import (
     Placement,
     Workspace,
 )
-from designer.core.request import BuiltRequest, build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
 from tests.helpers.hostile import (
     RAN,
     hostile_names,

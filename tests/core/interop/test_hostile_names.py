@@ -17,12 +17,12 @@ from types import ModuleType
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.interop.curl_export import export_curl
-from designer.core.interop.python_client import export_python
+from designer.core.http.request import build_request
+from designer.core.interop.curl.exporter import export_curl
+from designer.core.interop.python.client import export_python
 from designer.core.models import Api, BodyType, Call, Method, Parameter, Placement, Workspace
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
+from designer.core.workspace import file as wf
 from tests.helpers.hostile import run_curl_script
 from tests.helpers.recording_server import RecordingServer
 

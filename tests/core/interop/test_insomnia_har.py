@@ -123,8 +123,8 @@ def test_keep_static_keeps_assets_and_preflights() -> None:
 
 
 def test_a_sub_environment_switches_base_url_and_token() -> None:
-    from designer.core.request import build_request
-    from designer.core.secrets import MemorySecretStore
+    from designer.core.http.request import build_request
+    from designer.core.secrets.store import MemorySecretStore
 
     merged = merge_import(None, read_import(read_source(DATA / SHOP), SHOP))
     store = MemorySecretStore()

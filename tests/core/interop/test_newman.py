@@ -15,7 +15,7 @@ from typing import Any
 import orjson
 import pytest
 
-from designer.core.interop.postman_export import export_postman
+from designer.core.interop.postman.exporter import export_postman
 from designer.core.models import (
     Api,
     ApiKeyHeaderAuth,

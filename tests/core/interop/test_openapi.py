@@ -9,8 +9,8 @@ from openapi_spec_validator import validate
 
 from designer.core.errors import ImportReferenceError, ImportVersionError
 from designer.core.inference import walk
-from designer.core.interop.openapi_export import export_openapi
-from designer.core.interop.openapi_import import import_openapi
+from designer.core.interop.openapi.exporter import export_openapi
+from designer.core.interop.openapi.importer import import_openapi
 from designer.core.interop.service import read_import
 from designer.core.interop.source import read_document, read_source
 from designer.core.models import Api, Call, Placement, Workspace
@@ -294,9 +294,9 @@ def test_a_map_is_exported_as_additional_properties_and_imported_back_as_a_map(
 
 
 def test_additional_properties_with_a_schema_is_a_map_and_a_free_form_object_is_not() -> None:
+    from designer.core.interop.openapi.schema_shape import schema_to_shape
     from designer.core.interop.reader import Reader
     from designer.core.interop.refs import Resolver
-    from designer.core.interop.schema_shape import schema_to_shape
 
     def shape(schema: dict[str, Any]) -> Shape:
         return schema_to_shape(schema, "#", Resolver({}, Reader("spec.json")))

@@ -18,15 +18,15 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.errors import ImportFormatError, ImportReferenceError
 from designer.core.inference import walk
-from designer.core.interop.openapi_import import import_openapi
-from designer.core.interop.schema_shape import MAX_NODES
+from designer.core.interop.openapi.importer import import_openapi
+from designer.core.interop.openapi.schema_shape import MAX_NODES
 from designer.core.interop.service import read_import
 from designer.core.interop.source import read_source
 from designer.core.models import Api, Placement, ValueType
 from designer.core.structure import ValueType as ShapeType
+from designer.core.workspace import file as wf
 from tests.core.interop.conftest import DATA
 
 MULTI = DATA / "multifile"

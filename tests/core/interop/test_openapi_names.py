@@ -4,7 +4,7 @@ path; a paragraph-long summary (as OpenAI's spec writes 90 of them) is kept as d
 
 from __future__ import annotations
 
-from designer.core.interop.openapi_import import MAX_NAME_LENGTH, import_openapi
+from designer.core.interop.openapi.importer import MAX_NAME_LENGTH, import_openapi
 
 PARAGRAPH = (
     "Creates a model response for the given chat conversation. Learn more in the text "

@@ -17,10 +17,9 @@ import pytest
 from openapi_spec_validator import validate
 
 from designer import cli
-from designer.core import request_body
-from designer.core import workspace_file as wf
-from designer.core.interop.openapi_export import export_openapi
-from designer.core.interop.openapi_import import import_openapi
+from designer.core.http import body as request_body
+from designer.core.interop.openapi.exporter import export_openapi
+from designer.core.interop.openapi.importer import import_openapi
 from designer.core.interop.service import read_import
 from designer.core.interop.source import read_source
 from designer.core.models import (
@@ -44,6 +43,7 @@ from designer.core.models import (
     ValueType,
     Workspace,
 )
+from designer.core.workspace import file as wf
 from tests.core.interop.conftest import DATA, rich_workspace
 from tests.core.interop.test_openapi import signature
 

@@ -18,8 +18,8 @@ import orjson
 import pytest
 
 from designer.core.inference import infer_value
-from designer.core.interop.openapi_export import export_openapi
-from designer.core.interop.postman_export import export_postman
+from designer.core.interop.openapi.exporter import export_openapi
+from designer.core.interop.postman.exporter import export_postman
 from designer.core.models import (
     Api,
     BodyType,

@@ -12,10 +12,9 @@ import jsonschema
 import orjson
 import pytest
 
-from designer.core import workspace_file
 from designer.core.errors import ImportVersionError
-from designer.core.interop.postman_export import export_postman
-from designer.core.interop.postman_import import import_postman
+from designer.core.interop.postman.exporter import export_postman
+from designer.core.interop.postman.importer import import_postman
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import read_document, read_source
 from designer.core.models import (
@@ -31,6 +30,7 @@ from designer.core.models import (
     secret_ref,
 )
 from designer.core.structure import Shape
+from designer.core.workspace import file as workspace_file
 from tests.core.interop.conftest import DATA
 
 SOCIAL = "social.postman_collection.json"

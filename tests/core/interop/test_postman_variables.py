@@ -13,14 +13,14 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core import workspace_file as wf
 from designer.core.errors import ImportFormatError, InputError
-from designer.core.interop.postman_env import read_environments
+from designer.core.http.request import build_request
+from designer.core.interop.postman.environment import read_environments
 from designer.core.interop.service import read_import
 from designer.core.interop.source import read_source
 from designer.core.models import Api, Placement, Workspace, secret_ref
-from designer.core.request import build_request
-from designer.core.secrets import MemorySecretStore
+from designer.core.secrets.store import MemorySecretStore
+from designer.core.workspace import file as wf
 from tests.core.interop.conftest import DATA
 
 COLLECTION = DATA / "terms.postman_collection.json"

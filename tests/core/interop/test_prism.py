@@ -20,7 +20,7 @@ import orjson
 import pytest
 
 from designer.core.inference import infer_value
-from designer.core.interop.openapi_export import export_openapi, response_schema
+from designer.core.interop.openapi.exporter import export_openapi, response_schema
 from designer.core.models import Api, Call, Parameter, Placement, Workspace
 from tests.helpers.servers import free_port
 

@@ -16,14 +16,14 @@ import pytest
 from pydantic import BaseModel
 
 from designer import cli
-from designer.core import workspace_file as wf
-from designer.core.demo_server import (
+from designer.core.demo.server import (
     DEMO_API_KEY,
     DemoServer,
     start_demo_server,
 )
 from designer.core.models import Workspace
 from designer.core.structure import FieldOverride, ValueType
+from designer.core.workspace import file as wf
 from tests.helpers.workspaces import initialized_example
 
 SECRET_ENV = "CD_SECRET_DEMO_STORE_GET_ACCOUNT_PARAM_X_API_KEY"

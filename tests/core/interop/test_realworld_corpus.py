@@ -22,8 +22,8 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from designer.core.interop.openapi_export import ALTERNATIVES, export_openapi
-from designer.core.interop.postman_export import export_postman
+from designer.core.interop.openapi.exporter import ALTERNATIVES, export_openapi
+from designer.core.interop.postman.exporter import export_postman
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.source import read_source
 

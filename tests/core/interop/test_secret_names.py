@@ -13,9 +13,8 @@ import orjson
 import pytest
 
 from designer.core.interop.bundle import export_bundle
-from designer.core.interop.curl_export import export_curl
-from designer.core.interop.postman_export import export_postman
-from designer.core.interop.secret_names import required_secrets
+from designer.core.interop.curl.exporter import export_curl
+from designer.core.interop.postman.exporter import export_postman
 from designer.core.interop.service import read_import
 from designer.core.models import (
     Api,
@@ -28,9 +27,10 @@ from designer.core.models import (
     auth_secret_fields,
     secret_ref,
 )
-from designer.core.secret_scope import needed_secrets, variable_names
-from designer.core.secrets import MemorySecretStore
-from designer.core.workspace_file import dumps
+from designer.core.secrets.names import required_secrets
+from designer.core.secrets.scope import needed_secrets, variable_names
+from designer.core.secrets.store import MemorySecretStore
+from designer.core.workspace.file import dumps
 
 _AUTH_TYPES = list(typing.get_args(typing.get_args(Auth)[0]))
 

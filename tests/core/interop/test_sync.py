@@ -15,12 +15,12 @@ import orjson
 import pytest
 import yaml
 
-from designer.core import workspace_file
 from designer.core.inference import infer_value
 from designer.core.interop.service import Imported, merge_import, read_import
 from designer.core.interop.sync import relative_location, resolve_location, update_api
 from designer.core.models import Api, Call, Environment, Parameter, Placement, Workspace
 from designer.core.structure import FieldOverride, ValueType
+from designer.core.workspace import file as workspace_file
 
 CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus" / "realworld"
 PETSTORE = CORPUS / "v3.0_petstore-expanded.yaml"

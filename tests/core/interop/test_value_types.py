@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
-from designer.core.interop.openapi_export import export_openapi
-from designer.core.interop.value_types import (
+from designer.core.interop.openapi.exporter import export_openapi
+from designer.core.interop.openapi.value_types import (
     schema_value_type,
     typed_example,
     value_type_schema,

@@ -171,7 +171,7 @@ def test_openapi_31_webhooks_and_bundles(tmp_path: Any) -> None:
     from openapi_spec_validator import validate as validate_spec
 
     from designer.core.interop.bundle import export_bundle, import_bundle
-    from designer.core.interop.openapi_export import export_openapi
+    from designer.core.interop.openapi.exporter import export_openapi
     from designer.core.models import Call
 
     sample = CapturedRequest("POST", "/hooks/stripe", (("Content-Type", "application/json"),), BODY)
@@ -201,7 +201,7 @@ def test_the_typed_client_parses_each_webhook_body(tmp_path: Any) -> None:
 
     from pydantic import BaseModel, ValidationError
 
-    from designer.core.interop.python_client import export_python
+    from designer.core.interop.python.client import export_python
     from designer.core.models import Call
 
     first = orjson.dumps({"id": "evt_1", "created": 1700000000, "data": {"amount": 1200}})

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import orjson
 
-from designer.core.demo_server import DEMO_API_KEY, start_demo_server
+from designer.core.demo.server import DEMO_API_KEY, start_demo_server
 
 OUT = Path(__file__).with_name("demo-server.har")
 PORT = 8765

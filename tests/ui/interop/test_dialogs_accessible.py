@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from designer.core.demo_server import example_workspace
-from designer.core.secrets import MemorySecretStore
+from designer.core.demo.server import example_workspace
+from designer.core.secrets.store import MemorySecretStore
+from designer.ui.dialogs.secrets import SecretsDialog
 from designer.ui.interop.curl_dialog import CurlDialog
 from designer.ui.interop.export_dialog import ExportDialog
 from designer.ui.response.manual_dialog import ManualResponseDialog
-from designer.ui.secrets_view import SecretsDialog
 from tests.helpers.a11y import unnamed_controls
 from tests.helpers.interop_gui import DATA, open_preview
 

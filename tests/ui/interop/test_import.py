@@ -8,8 +8,8 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QGroupBox, QLabel, QLineEdit
 
-from designer.core import workspace_file
 from designer.core.interop.merge import OnConflict
+from designer.core.workspace import file as workspace_file
 from designer.ui.interop.curl_dialog import CurlDialog
 from tests.helpers.interop_gui import (
     DATA,

@@ -8,12 +8,12 @@ import pytest
 import yaml
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 
-from designer.core import workspace_file
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.sync import relative_location
-from designer.ui.commands import EditCall
-from designer.ui.edits import Item
+from designer.core.workspace import file as workspace_file
 from designer.ui.interop import update_flow
+from designer.ui.window.commands import EditCall
+from designer.ui.window.edits import Item
 from tests.core.interop.test_sync import PETSTORE
 from tests.helpers.interop_gui import WORKER_TIMEOUT, choose_file
 

@@ -1,0 +1,1 @@
+"""Drift detection: re-initialize calls, compare structures, and report the result."""

@@ -1,0 +1,1 @@
+"""The demo API the application serves itself, its data and its GraphQL endpoint."""

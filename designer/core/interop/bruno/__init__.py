@@ -1,0 +1,1 @@
+"""Bruno collections (folders of ``.bru`` files): import and export."""

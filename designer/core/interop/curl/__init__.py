@@ -1,0 +1,1 @@
+"""curl commands: parsed as vendor docs write them, imported as calls, exported."""

@@ -1,0 +1,1 @@
+"""The typed Python client export: pydantic v2 models and an httpx client."""

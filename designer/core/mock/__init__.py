@@ -1,0 +1,1 @@
+"""A local mock of a workspace's APIs and the values it answers with."""
