@@ -75,10 +75,10 @@ def _cmd_check(args: argparse.Namespace) -> int:
     )
     from designer.core.check.report import json_report, junit_xml, text_report
     from designer.core.http.request import in_environment
+    from designer.core.interop.connectors import load_connectors
     from designer.core.secrets.keychain import default_store
     from designer.core.wording import plural
     from designer.core.workspace import file as workspace_file
-    from designer.core.workspace.connectors import load_connectors
 
     loaded = load_connectors(args.source)
     if args.update and loaded.bundle:

@@ -45,7 +45,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
     from designer.cli.output import stderr_note, stdout_text
     from designer.core import fileio
-    from designer.core.gql.introspect import introspect
+    from designer.core.calls.introspect import introspect
     from designer.core.http.execute import ExecutionSettings, Executor
     from designer.core.http.request import in_environment
     from designer.core.secrets.keychain import default_store
@@ -79,9 +79,9 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_add(args: argparse.Namespace) -> int:
     from designer.cli.output import stderr_note, stdout_text
     from designer.core import fileio
+    from designer.core.calls.introspect import graphql_path
     from designer.core.errors import InputError
     from designer.core.gql.fields import call_from_field
-    from designer.core.gql.introspect import graphql_path
     from designer.core.models import unique_name
     from designer.core.workspace import file as workspace_file
 

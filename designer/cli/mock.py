@@ -22,9 +22,9 @@ def _cmd_mock(args: argparse.Namespace) -> int:
 
     from designer.cli.output import stderr_note, stdout_text
     from designer.core.interop.common import select_apis
+    from designer.core.interop.connectors import load_connectors
     from designer.core.mock.server import MockServer
     from designer.core.wording import plural
-    from designer.core.workspace.connectors import load_connectors
 
     loaded = load_connectors(args.source)
     apis = select_apis(loaded.workspace, args.api) if loaded.workspace.apis else []

@@ -438,7 +438,7 @@ class GraphQLQuery(_Model):
 
     A GraphQL call is sent as the JSON envelope ``{"query", "variables",
     "operationName"}`` when its method is POST, and in the query string when it
-    is GET (see :mod:`designer.core.gql.envelope`).
+    is GET (see :mod:`designer.core.http.graphql_body`).
     """
 
     query: str = Field(min_length=1, description="the query or mutation document")

@@ -205,8 +205,8 @@ def test_a_busy_port_is_an_error() -> None:
 
 def test_a_bundle_is_served_with_its_saved_responses(tmp_path: Path) -> None:
     from designer.core.interop.bundle import SampleResponse
+    from designer.core.interop.connectors import load_connectors
     from designer.core.interop.service import export_workspace
-    from designer.core.workspace.connectors import load_connectors
 
     ws = _imported("petstore-3.0.yaml", "catalog-3.1.json")
     pets = ws.apis[0]

@@ -24,8 +24,8 @@ import orjson
 import pytest
 
 from designer import cli
-from designer.core.auth.tokens import load_token
 from designer.core.models import OAuth2ClientCredentialsAuth, secret_ref
+from designer.core.secrets.tokens import load_token
 from designer.core.workspace import file as workspace_file
 from designer.ui.infra import ops
 from tests.helpers import oauth_server as srv

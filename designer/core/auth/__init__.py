@@ -11,6 +11,6 @@
 from __future__ import annotations
 
 from designer.core.auth.session import Authenticator
-from designer.core.auth.tokens import Token
+from designer.core.secrets.tokens import Token
 
 __all__ = ["Authenticator", "Token"]

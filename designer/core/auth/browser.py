@@ -26,10 +26,10 @@ from designer.core.auth.grants import (
     _token_url,
     address,
 )
-from designer.core.auth.tokens import Token
 from designer.core.errors import AuthenticationError, SignInRequiredError
 from designer.core.models import Api, OAuth2AuthorizationCodeAuth
 from designer.core.secrets.store import SecretStore
+from designer.core.secrets.tokens import Token
 
 __all__ = ["DEFAULT_TIMEOUT", "sign_in"]
 

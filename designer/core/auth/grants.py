@@ -19,7 +19,6 @@ import httpx
 import orjson
 
 from designer.core.auth import _authlib
-from designer.core.auth.tokens import Token
 from designer.core.errors import AuthenticationError, DesignerError, SignInRequiredError
 from designer.core.http.proxies import environment_proxy
 from designer.core.models import (
@@ -31,6 +30,7 @@ from designer.core.models import (
     secret_ref,
 )
 from designer.core.secrets.store import SecretStore
+from designer.core.secrets.tokens import Token
 
 __all__ = ["ClientOptions", "address", "fetch_token", "refresh_token"]
 

@@ -18,7 +18,6 @@ from typing import Any
 from designer.core.auth.browser import DEFAULT_TIMEOUT
 from designer.core.auth.browser import sign_in as browser_sign_in
 from designer.core.auth.grants import ClientOptions, fetch_token, refresh_token
-from designer.core.auth.tokens import Token, load_token, refresh_ref, save_token
 from designer.core.errors import SignInRequiredError
 from designer.core.http.execute import Executor, ResponseResult
 from designer.core.http.file_choices import ChosenFiles
@@ -26,6 +25,7 @@ from designer.core.http.request import BuiltRequest, build_request, in_environme
 from designer.core.http.tls import TlsSettings, ssl_context
 from designer.core.models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
 from designer.core.secrets.store import SecretStore
+from designer.core.secrets.tokens import Token, load_token, refresh_ref, save_token
 
 __all__ = ["Authenticator"]
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from designer.core.calls.graphql import infer_graphql
 from designer.core.errors import BodyParseError, HTTPStatusError, RateLimitedError
 from designer.core.http.response import ResponseResult
 from designer.core.inference import Change, detect_kind, diff, infer_body, infer_value, walk
@@ -61,9 +62,9 @@ def infer_response(
     that says why.
     """
     if call.graphql is not None:
-        from designer.core.gql.result import infer_graphql
-
-        return infer_graphql(call, response, sample_limit=sample_limit)
+        return infer_graphql(
+            call, response, lambda c, r: infer_response(c, r, sample_limit=sample_limit)
+        )
     failed = response.status >= 400
     if response.status == 429 and not call.include_errors:
         raise _rate_limited(call, response)

@@ -21,14 +21,37 @@ from graphql import (
 )
 
 from designer.core.errors import InputError
-from designer.core.gql.envelope import graphql_value_type
 from designer.core.gql.schema import schema_of
-from designer.core.models import Call, GraphQLQuery, Method, Parameter, Placement, UseAs
+from designer.core.models import Call, GraphQLQuery, Method, Parameter, Placement, UseAs, ValueType
 
-__all__ = ["call_from_field", "root_fields"]
+__all__ = ["graphql_value_type", "call_from_field", "root_fields"]
 
 #: How deep the generated selection goes into nested objects.
 MAX_DEPTH = 3
+
+
+#: The value type a sample of each built-in GraphQL scalar is read as.
+_SCALARS = {
+    "Int": ValueType.INTEGER,
+    "Float": ValueType.NUMBER,
+    "Boolean": ValueType.BOOLEAN,
+    "String": ValueType.TEXT,
+    "ID": ValueType.TEXT,
+}
+
+
+def graphql_value_type(graphql_type: str, input_objects: frozenset[str] = frozenset()) -> ValueType:
+    """How a variable of ``graphql_type`` is typed: ``Int!`` an integer, ``[ID]`` JSON.
+
+    Enums and custom scalars travel as strings; input objects (named in
+    ``input_objects``, or by the usual ``…Input`` suffix) as JSON objects.
+    """
+    bare = graphql_type.strip().rstrip("!").strip()
+    if bare.startswith("["):
+        return ValueType.JSON
+    if bare in _SCALARS:
+        return _SCALARS[bare]
+    return ValueType.JSON if bare in input_objects or bare.endswith("Input") else ValueType.TEXT
 
 
 def _root(schema: GraphQLSchema, kind: str) -> GraphQLObjectType | None:

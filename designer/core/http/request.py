@@ -209,7 +209,7 @@ def build_request(
     headers = list(resolved.headers)
     pending = _apply_auth(api, secrets, headers, query, used)
     if call.graphql is not None and str(call.method) == "GET":
-        from designer.core.gql.envelope import graphql_query
+        from designer.core.http.graphql_body import graphql_query
 
         query += graphql_query(api, call, resolved)
     if query:
@@ -428,7 +428,7 @@ def _apply_auth(
     if auth.type in ("none", "client_certificate"):
         return False
     if auth.type in TOKEN_AUTH_TYPES:
-        from designer.core.auth.tokens import load_token
+        from designer.core.secrets.tokens import load_token
 
         cached = load_token(secrets, api)
         bearer = f"Bearer {cached.access_token}" if cached else "Bearer <access token>"

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from designer.core.gql.envelope import graphql_value_type
+from designer.core.gql.fields import graphql_value_type
 from designer.core.interop.common import ImportResult
 from designer.core.models import BodyType, Call, GraphQLQuery, Parameter, Placement, ValueType
 

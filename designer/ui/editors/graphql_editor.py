@@ -272,7 +272,7 @@ class GraphQLEditor(QWidget):
         api = self._api
         if api is None or self.executor is None or self._op is not None:
             return
-        from designer.core.gql.introspect import introspect
+        from designer.core.calls.introspect import introspect
 
         environment = self.environment_for(api)
         executor = self.executor

@@ -15,7 +15,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import RSAKey
 
 from designer.core.auth import Authenticator
-from designer.core.auth.tokens import load_token, refresh_ref
 from designer.core.errors import AuthenticationError, SignInRequiredError
 from designer.core.http.execute import ExecutionSettings, Executor
 from designer.core.models import (
@@ -29,6 +28,7 @@ from designer.core.models import (
     secret_ref,
 )
 from designer.core.secrets.store import MemorySecretStore
+from designer.core.secrets.tokens import load_token, refresh_ref
 from tests.helpers import oauth_server as srv
 
 Run = Callable[[Any], Any]

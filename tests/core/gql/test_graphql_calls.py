@@ -10,12 +10,12 @@ from typing import Any
 import orjson
 import pytest
 
+from designer.core.calls.graphql import GraphQLResponseError
 from designer.core.calls.initialize import initialize
+from designer.core.calls.introspect import introspect
 from designer.core.demo.server import DemoServer, start_demo_server
 from designer.core.errors import InputError, RequestBuildError
 from designer.core.gql.fields import call_from_field, root_fields
-from designer.core.gql.introspect import introspect
-from designer.core.gql.result import GraphQLResponseError
 from designer.core.http.execute import Executor
 from designer.core.http.request import build_request
 from designer.core.models import Api, Call, GraphQLQuery, NoAuth, Parameter, Placement, ValueType

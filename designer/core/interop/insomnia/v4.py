@@ -30,10 +30,10 @@ import orjson
 from designer.core.errors import ImportVersionError
 from designer.core.interop.collection.auth import OAuth2Settings, oauth2_credential
 from designer.core.interop.collection.build import RawAuth, RawParam, RawRequest, build_apis
+from designer.core.interop.collection.environments import add_environments
 from designer.core.interop.collection.values import resolve_variables, without_variables
 from designer.core.interop.common import ImportResult, model_errors
 from designer.core.interop.graphql_import import adopt_graphql
-from designer.core.interop.insomnia.environments import add_environments
 from designer.core.interop.reader import Reader, join
 from designer.core.models import ApiKeyHeaderAuth, ApiKeyQueryAuth, BasicAuth, BearerAuth, NoAuth
 from designer.core.urls import with_default_scheme

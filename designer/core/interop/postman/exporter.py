@@ -35,7 +35,7 @@ import orjson
 from designer.core.errors import ExportError
 from designer.core.http.body import nest_dotted
 from designer.core.interop.common import effective_parameters
-from designer.core.interop.postman.examples import example_response, typed_value
+from designer.core.interop.examples import example_response, typed_value
 from designer.core.models import (
     AUTH_SECRET_FIELD,
     Api,

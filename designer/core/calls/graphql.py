@@ -8,8 +8,9 @@ inferred, with the errors in a note.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 import orjson
 
@@ -17,8 +18,14 @@ from designer.core.errors import ExecutionError
 from designer.core.http.response import ResponseResult
 from designer.core.models import Call
 
-if TYPE_CHECKING:
-    from designer.core.calls.initialize import InferOutcome
+
+class _Outcome(Protocol):
+    @property
+    def note(self) -> str | None: ...
+
+
+#: What the plain inference returns (the caller's outcome type, a dataclass with a note).
+Outcome = TypeVar("Outcome", bound=_Outcome)
 
 __all__ = ["GraphQLResponseError", "graphql_errors", "infer_graphql"]
 
@@ -56,11 +63,15 @@ def _summary(errors: list[str]) -> str:
 
 
 def infer_graphql(
-    call: Call, response: ResponseResult, *, sample_limit: int | None = None
-) -> InferOutcome:
-    """The structure of the answer's ``data``; :class:`GraphQLResponseError` if none came."""
-    from designer.core.calls.initialize import infer_response
+    call: Call,
+    response: ResponseResult,
+    infer_plain: Callable[[Call, ResponseResult], Outcome],
+) -> Outcome:
+    """The structure of the answer's ``data``; :class:`GraphQLResponseError` if none came.
 
+    ``infer_plain`` infers a body as any other call's (the caller's inference, so
+    this module does not import it back).
+    """
     plain = call.model_copy(update={"graphql": None})
     try:
         answer = orjson.loads(response.body)
@@ -68,14 +79,14 @@ def infer_graphql(
         answer = None
     if not isinstance(answer, dict) or not ("data" in answer or "errors" in answer):
         # Not a GraphQL answer (a proxy's HTML error page, a 404): read it as any other.
-        return infer_response(plain, response, sample_limit=sample_limit)
+        return infer_plain(plain, response)
     errors = graphql_errors(answer)
     data = answer.get("data")
     if call.include_errors:
-        return infer_response(plain, response, sample_limit=sample_limit)
+        return infer_plain(plain, response)
     if data is None:
         if not errors:
-            return infer_response(plain, response, sample_limit=sample_limit)
+            return infer_plain(plain, response)
         raise GraphQLResponseError(
             f"Call '{call.name}' returned GraphQL errors (HTTP {response.status}): "
             f"{_summary(errors)}: check the query and its variables",
@@ -86,11 +97,11 @@ def infer_graphql(
     data_only = replace(response, body=body, content_type="application/json", charset="utf-8")
     if data_only.status >= 400:
         data_only = replace(data_only, status=200, reason="OK")
-    outcome = infer_response(plain, data_only, sample_limit=sample_limit)
+    outcome = infer_plain(plain, data_only)
     if not errors:
         return outcome
     note = f"Partial result: {len(errors)} GraphQL error{'s' if len(errors) > 1 else ''} "
     note += f"beside the data: {_summary(errors)}"
     if outcome.note:
         note = f"{outcome.note}; {note}"
-    return replace(outcome, note=note)
+    return replace(outcome, note=note)  # type: ignore[type-var]

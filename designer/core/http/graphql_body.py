@@ -9,47 +9,21 @@ and against the API's schema when one was loaded.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import orjson
 
 from designer.core.errors import RequestBuildError
+from designer.core.gql.schema import document_problems
+from designer.core.http.body_parts import Body, Resolved, bad_value, nest
 from designer.core.models import Api, Call, ValueType
 from designer.core.values import BadValue, json_value
 
-if TYPE_CHECKING:
-    from designer.core.http.body import Body, Resolved
-
-__all__ = ["envelope", "graphql_body", "graphql_query", "graphql_value_type"]
-
-#: The value type a sample of each built-in GraphQL scalar is read as.
-_SCALARS = {
-    "Int": ValueType.INTEGER,
-    "Float": ValueType.NUMBER,
-    "Boolean": ValueType.BOOLEAN,
-    "String": ValueType.TEXT,
-    "ID": ValueType.TEXT,
-}
-
-
-def graphql_value_type(graphql_type: str, input_objects: frozenset[str] = frozenset()) -> ValueType:
-    """How a variable of ``graphql_type`` is typed: ``Int!`` an integer, ``[ID]`` JSON.
-
-    Enums and custom scalars travel as strings; input objects (named in
-    ``input_objects``, or by the usual ``…Input`` suffix) as JSON objects.
-    """
-    bare = graphql_type.strip().rstrip("!").strip()
-    if bare.startswith("["):
-        return ValueType.JSON
-    if bare in _SCALARS:
-        return _SCALARS[bare]
-    return ValueType.JSON if bare in input_objects or bare.endswith("Input") else ValueType.TEXT
+__all__ = ["check_document", "envelope", "graphql_body", "graphql_query"]
 
 
 def envelope(api: Api, call: Call, resolved: Resolved) -> dict[str, Any]:
     """The standard request object: ``query``, ``variables`` and ``operationName``."""
-    from designer.core.http.body import bad_value, nest
-
     assert call.graphql is not None
     check_document(api, call)
     variables: list[tuple[str, object]] = []
@@ -69,8 +43,6 @@ def envelope(api: Api, call: Call, resolved: Resolved) -> dict[str, Any]:
 
 def graphql_body(api: Api, call: Call, resolved: Resolved) -> Body:
     """The body of a POST GraphQL call; a GET one has none (see :func:`graphql_query`)."""
-    from designer.core.http.body import Body
-
     if str(call.method) == "GET":
         return Body()
     return Body(orjson.dumps(envelope(api, call, resolved)), "application/json")
@@ -89,8 +61,6 @@ def graphql_query(api: Api, call: Call, resolved: Resolved) -> list[tuple[str, s
 
 def check_document(api: Api, call: Call) -> None:
     """Raise a one-line :class:`RequestBuildError` if the document is not valid to send."""
-    from designer.core.gql.schema import document_problems
-
     assert call.graphql is not None
     problems = document_problems(call.graphql.query, api.graphql_schema)
     if problems:

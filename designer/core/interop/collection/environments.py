@@ -1,4 +1,4 @@
-"""Insomnia sub-environments as environments of the imported APIs.
+"""Sub-environments of a collection (Insomnia, Bruno) as environments of the imported APIs.
 
 Each sub-environment (dev, prod) gives its own values to the variables the
 requests use. The requests are read again with those values; what differs

@@ -1,4 +1,4 @@
-"""What a Postman export writes besides requests: saved example responses and typed values.
+"""Saved example responses and typed values, as the collection exports write them.
 
 A call's structure is written as a saved example response (a JSON body
 built from the structure, with the samples it kept), which Postman shows as
