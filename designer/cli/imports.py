@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["register_import"]
 
 
-_FORMATS = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "bruno")
+from designer.core.interop.formats import IMPORTS as _FORMATS
 
 
 def _is_command(text: str) -> bool:

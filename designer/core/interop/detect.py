@@ -18,18 +18,25 @@ from __future__ import annotations
 from typing import Any, Final
 
 from designer.core.errors import ImportFormatError
+from designer.core.interop.formats import FORMATS as _TABLE
+from designer.core.interop.formats import IMPORTS, document_name, load
 
 __all__ = [
     "FORMATS",
     "check_kind",
     "detect_document",
     "format_name",
+    "is_bundle",
+    "is_har",
+    "is_insomnia",
+    "is_openapi",
+    "is_postman",
     "looks_like_bru",
     "looks_like_curl",
 ]
 
-#: Every format ``import`` reads, as named by ``--from``.
-FORMATS: Final = ("bundle", "openapi", "postman", "har", "insomnia", "curl", "bruno")
+#: Every format ``import`` reads, as named by ``--from`` (from the one table of formats).
+FORMATS: Final = IMPORTS
 
 
 def looks_like_bru(text: str) -> bool:
@@ -45,20 +52,9 @@ def looks_like_curl(text: str) -> bool:
     return bool(first) and first[0].lower() in ("curl", "curl.exe")
 
 
-_NAMES = {
-    "bundle": "a Connector Designer bundle",
-    "openapi": "an OpenAPI or Swagger document",
-    "postman": "a Postman collection",
-    "har": "a HAR file",
-    "insomnia": "an Insomnia export",
-    "curl": "a curl command",
-    "bruno": "a Bruno request or collection",
-}
-
-
 def format_name(kind: str) -> str:
     """How messages name the format ``kind`` ("an OpenAPI or Swagger document")."""
-    return _NAMES.get(kind, kind)
+    return document_name(kind)
 
 
 def _postman_v1(doc: dict[str, Any]) -> bool:
@@ -79,10 +75,10 @@ def check_kind(doc: Any, source: str, kind: str) -> str:
         found = None
     if found == kind:
         return kind
-    what = _NAMES.get(found or "", "none of the formats this application reads")
+    what = document_name(found) if found else "none of the formats this application reads"
     raise ImportFormatError(
         f"{source}: $: --from {kind} does not match the file: it is {what}, not "
-        f"{_NAMES.get(kind, kind)}" + (f"; use --from {found} or leave --from out" if found else "")
+        f"{document_name(kind)}" + (f"; use --from {found} or leave --from out" if found else "")
     )
 
 
@@ -93,29 +89,43 @@ def detect_document(doc: Any, source: str) -> str:
             f"{source}: $: Postman collection v1 is not supported: export it as v2.1 from Postman"
         )
     if isinstance(doc, dict):
-        info = doc.get("info")
-        if doc.get("format") == "connector-designer.bundle":
-            return "bundle"
         if doc.get("format") == "connector-designer.workspace":
             raise ImportFormatError(
                 f"{source}: $.format: this is a workspace file, not something to import: open "
                 f"it in the app, or export a bundle from it"
             )
-        if "openapi" in doc or "swagger" in doc:
-            return "openapi"
-        if isinstance(info, dict) and (
-            "postman" in str(info.get("schema", "")) or ("_postman_id" in info and "item" in doc)
-        ):
-            return "postman"
-        if isinstance(doc.get("log"), dict) and "entries" in doc["log"]:
-            return "har"
-        if "__export_format" in doc or doc.get("_type") == "export":
-            return "insomnia"
-        from designer.core.interop.insomnia.v5 import is_insomnia_v5
-
-        if is_insomnia_v5(doc):
-            return "insomnia"
+        for fmt in _TABLE:
+            if fmt.recognise and load(fmt.recognise)(doc):
+                return fmt.key
     raise ImportFormatError(
         f"{source}: $: cannot tell the format: it is not a bundle, OpenAPI or Swagger document, "
         f"Postman collection, HAR file, Insomnia export or Bruno request; pass --from if it is one"
     )
+
+
+def is_bundle(doc: dict[str, Any]) -> bool:
+    return doc.get("format") == "connector-designer.bundle"
+
+
+def is_openapi(doc: dict[str, Any]) -> bool:
+    return "openapi" in doc or "swagger" in doc
+
+
+def is_postman(doc: dict[str, Any]) -> bool:
+    info = doc.get("info")
+    return isinstance(info, dict) and (
+        "postman" in str(info.get("schema", "")) or ("_postman_id" in info and "item" in doc)
+    )
+
+
+def is_har(doc: dict[str, Any]) -> bool:
+    return isinstance(doc.get("log"), dict) and "entries" in doc["log"]
+
+
+def is_insomnia(doc: dict[str, Any]) -> bool:
+    """An Insomnia v4 export, or a v5 file (collection, design document, environment)."""
+    if "__export_format" in doc or doc.get("_type") == "export":
+        return True
+    from designer.core.interop.insomnia.v5 import is_insomnia_v5
+
+    return is_insomnia_v5(doc)

@@ -9,7 +9,7 @@ the secret store; callers save the workspace and store the secrets.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,15 +29,12 @@ from designer.core.interop.detect import (
     looks_like_bru,
     looks_like_curl,
 )
-from designer.core.interop.har import import_har
-from designer.core.interop.insomnia.v4 import import_insomnia
+from designer.core.interop.formats import by_key, load
 from designer.core.interop.insomnia.v5 import import_insomnia_v5, is_insomnia_v5
 from designer.core.interop.merge import MergeOutcome, OnConflict, merge_apis, remap_ref
 from designer.core.interop.openapi.exporter import export_openapi, response_schema
-from designer.core.interop.openapi.importer import import_openapi
 from designer.core.interop.postman.environment import PostmanEnvironment
 from designer.core.interop.postman.exporter import export_postman
-from designer.core.interop.postman.importer import import_postman
 from designer.core.interop.source import MAX_DOCUMENT_SIZE, parse_document
 from designer.core.interop.sync import stamp_source
 from designer.core.models import Api, Call, CallOrigin, Workspace
@@ -55,12 +52,6 @@ __all__ = [
 ]
 
 _JSON = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
-_IMPORTERS: dict[str, Callable[[Any, str], ImportResult]] = {
-    "openapi": import_openapi,
-    "postman": import_postman,
-    "har": import_har,
-    "insomnia": import_insomnia,
-}
 
 
 @dataclass(slots=True)
@@ -160,17 +151,17 @@ def read_import(
             f"Postman collections only"
         )
     if kind == "openapi":
-        result = import_openapi(doc, source, base)
+        result = load(by_key(kind).importer)(doc, source, base)
     elif kind == "postman":
-        result = import_postman(doc, source, environment)
+        result = load(by_key(kind).importer)(doc, source, environment)
     elif kind == "har":
-        result = import_har(doc, source, keep_static=keep_static)
+        result = load(by_key(kind).importer)(doc, source, keep_static=keep_static)
     elif kind == "insomnia" and is_insomnia_v5(doc):
         envs = [(parse_document(env, name), name) for env, name in env_files]
         result = import_insomnia_v5(doc, source, base, envs)
         env_files = ()
     else:
-        result = _IMPORTERS[kind](doc, source)
+        result = load(by_key(kind).importer)(doc, source)
     _no_env_files(env_files, source, kind)
     return _checked(kind, result, source, location, data)
 

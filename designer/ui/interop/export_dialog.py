@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.interop.bundle import SAMPLES_WARNING
+from designer.core.interop.formats import FORMATS as _TABLE
 from designer.core.models import Api, Call, Workspace
 from designer.core.wording import plural
 from designer.ui.infra.errors import InlineMessage
@@ -45,68 +46,12 @@ class ExportFormat:
     suffix: str
 
 
-FORMATS = (
-    ExportFormat(
-        "bundle",
-        "&Connector bundle: for teammates, opens in Connector Designer",
-        "Connector bundles (*.bundle.json *.json)",
-        ".bundle.json",
-    ),
-    ExportFormat(
-        "openapi",
-        "&OpenAPI 3.1: YAML, or JSON when the file name ends in .json",
-        "OpenAPI YAML (*.yaml *.yml);;OpenAPI JSON (*.json)",
-        ".openapi.yaml",
-    ),
-    ExportFormat(
-        "postman",
-        "&Postman collection v2.1: one folder per API",
-        "Postman collections (*.postman_collection.json *.json)",
-        ".postman_collection.json",
-    ),
-    ExportFormat(
-        "insomnia",
-        "&Insomnia v5 collection: YAML, one folder per API",
-        "Insomnia collections (*.insomnia.yaml *.yaml *.yml)",
-        ".insomnia.yaml",
-    ),
-    ExportFormat(
-        "bruno",
-        "&Bruno collection: a new folder, runs with bru run",
-        "Bruno collection folder (*)",
-        "",
-    ),
-    ExportFormat(
-        "curl",
-        "c&URL commands: one per call, secrets as environment variables",
-        "Shell scripts (*.sh);;Text files (*.txt)",
-        ".sh",
-    ),
-    ExportFormat(
-        "python",
-        "P&ython client: a typed module with one function per call",
-        "Python modules (*.py)",
-        "_client.py",
-    ),
-    ExportFormat(
-        "jsonschema",
-        "&JSON Schema of the selected call's response",
-        "JSON Schema (*.schema.json *.json)",
-        ".schema.json",
-    ),
+#: The export choices, in the order of the one table of formats.
+FORMATS = tuple(
+    ExportFormat(f.key, f.choice, f.filters, f.suffix) for f in _TABLE if f.exports and f.choice
 )
 _BY_KEY = {f.key: f for f in FORMATS}
-_TIPS = {
-    "bundle": "The APIs with their calls, auth and structures; secrets are never written",
-    "openapi": "For API tools and documentation; responses carry the inferred schemas",
-    "postman": "For Postman or newman; secrets become collection variables left empty",
-    "insomnia": "For Insomnia; secrets become empty variables of the base environment",
-    "bruno": "A folder for Bruno or bru run; secrets are read from CD_SECRET_… variables",
-    "curl": "A shell script to run the calls; set the CD_SECRET_… variables first",
-    "jsonschema": "The inferred structure of one call's response, for validators",
-    "python": "A Python module (httpx) to call the APIs from code; secrets are read from "
-    "the CD_SECRET_… environment variables",
-}
+_TIPS = {f.key: f.tip for f in _TABLE if f.exports}
 
 
 def _file_stem(name: str) -> str:

@@ -46,15 +46,16 @@ CHOICES = (
     ("Replace", OnConflict.REPLACE),
     ("Skip", OnConflict.SKIP),
 )
-_KINDS = {
-    "bundle": "a connector bundle",
-    "openapi": "an OpenAPI document",
-    "postman": "a Postman collection",
-    "har": "a HAR recording",
-    "insomnia": "an Insomnia export",
-    "curl": "a curl command",
-}
 _NAME, _REQUEST, _RESULT, _CHOICE = range(4)
+
+
+def _imported_as(kind: str) -> str:
+    """How the preview names what it shows ("an OpenAPI document"), from the formats table."""
+    from designer.core.interop.formats import FORMATS
+
+    return next((f.imported_as for f in FORMATS if f.key == kind and f.imported_as), "a document")
+
+
 #: Calls are listed expanded up to this many in all; more start collapsed.
 _EXPANDED_CALLS = 40
 _MAX_NOTES = 12
@@ -92,7 +93,7 @@ class ImportPreviewDialog(QDialog):
         summary = named(QLabel(self), "importSummary")
         summary.setWordWrap(True)
         text = (
-            f"“{source}” is {_KINDS.get(imported.kind, 'a document')} with "
+            f"“{source}” is {_imported_as(imported.kind)} with "
             f"{plural(len(apis), 'API')} and {plural(calls, 'call')}."
         )
         if len(self._conflicts) == 1:
