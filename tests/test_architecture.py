@@ -35,3 +35,23 @@ def test_no_module_is_longer_than_a_room() -> None:
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert long == {}
+
+
+def test_the_architecture_page_names_every_room_of_the_core() -> None:
+    import tomllib
+
+    import designer.core
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    layers = next(c for c in contracts if c.get("containers") == ["designer.core"])["layers"]
+    in_contract = {part.strip() for layer in layers for part in layer.split("|")}
+    packages = {
+        p.name
+        for p in Path(designer.core.__file__).parent.iterdir()
+        if (p / "__init__.py").exists()
+    }
+    # Every package of the core has its place in the layers, and the page shows each.
+    assert packages == in_contract
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    assert {p for p in packages if f"core/{p}/" not in page} == set()
