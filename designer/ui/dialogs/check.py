@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.ui.editing.edits import Item
 from designer.ui.infra.ops import AsyncOp
-from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.check.drift import CallResult

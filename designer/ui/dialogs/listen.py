@@ -30,20 +30,20 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.models import Api, Webhook, secret_ref
+from designer.ui.editing.commands import EditApi
 from designer.ui.editors.widgets import SecretField, monospace_font
 from designer.ui.infra.errors import InlineMessage
 from designer.ui.infra.ops import AsyncOp
 from designer.ui.response.layout import StructureTree
 from designer.ui.response.structure_model import TYPE, StructureModel
 from designer.ui.response.type_delegate import TypeDelegate
-from designer.ui.window.commands import EditApi
 
 if TYPE_CHECKING:
     from designer.core.secrets.store import SecretStore
     from designer.core.structure import FieldOverride, Shape
     from designer.core.webhooks.capture import CapturedRequest
     from designer.core.webhooks.listener import WebhookListener
-    from designer.ui.window.document import Document
+    from designer.ui.editing.document import Document
 
 from designer.ui.infra.naming import named
 

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
 from designer.core.wording import plural
+from designer.ui.editing.edits import Item
 from designer.ui.infra.errors import show_error
 from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
 from designer.ui.interop.curl_dialog import CurlDialog
 from designer.ui.interop.undo import push_merge
-from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.interop.service import Imported

@@ -18,11 +18,11 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.errors import DesignerError
+from designer.ui.editing.commands import InsertApi, RemoveApi
+from designer.ui.editing.edits import Item
 from designer.ui.infra.errors import show_error
 from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
-from designer.ui.window.commands import InsertApi, RemoveApi
-from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.models import Api

@@ -17,7 +17,7 @@ removing rows one by one, and ``resetting_document`` tells a filter's reset
 from a new workspace's.
 
 Renames, moves (drag and drop) and everything else go through
-:mod:`designer.ui.window.edits`, so they are undoable.
+:mod:`designer.ui.editing.edits`, so they are undoable.
 """
 
 from __future__ import annotations
@@ -38,15 +38,15 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 
 from designer.core.models import Api, Call, Webhook, Workspace
+from designer.ui.editing import edits
+from designer.ui.editing.document import Document
+from designer.ui.editing.edits import Item
 from designer.ui.tree.badges import method_icon
 from designer.ui.tree.filter import RowMap, matching_rows
-from designer.ui.window import edits
-from designer.ui.window.document import Document
-from designer.ui.window.edits import Item
 
 __all__ = ["ITEM_ROLE", "MIME_TYPE", "WorkspaceTreeModel"]
 
-#: The item (:class:`~designer.ui.window.edits.Item`) behind an index.
+#: The item (:class:`~designer.ui.editing.edits.Item`) behind an index.
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Drag-and-drop payload: a JSON list of {"kind", "id"} objects.
 MIME_TYPE = "application/x-connector-designer-items"

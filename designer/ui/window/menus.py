@@ -27,8 +27,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
+from designer.ui.editing import edits
 from designer.ui.infra.icons import icon
-from designer.ui.window import edits
 
 if TYPE_CHECKING:
     from designer.ui.window.mainwindow import MainWindow

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from designer.ui.editing.commands import EditApi
 from designer.ui.infra.icons import icon
 from designer.ui.infra.ops import AsyncOp
-from designer.ui.window.commands import EditApi
 
 if TYPE_CHECKING:
     from designer.ui.window.mainwindow import MainWindow
