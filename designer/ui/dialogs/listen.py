@@ -10,7 +10,7 @@ never to the workspace.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
@@ -47,7 +48,7 @@ if TYPE_CHECKING:
 
 from designer.ui.infra.naming import named
 
-__all__ = ["ListenDialog", "listen_for_sample"]
+__all__ = ["ListenDialog", "ListenHost", "listen_for_sample"]
 
 _SCHEMES = [
     ("Not signed", "none"),
@@ -279,13 +280,26 @@ class ListenDialog(QDialog):
         self.save.setEnabled(False)
 
 
-def listen_for_sample(window: Any) -> ListenDialog | None:
+class ListenHost(Protocol):
+    """What the dialog needs of the window it opens from (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    def current_api(self) -> Api | None: ...
+    def statusBar(self) -> QStatusBar: ...
+    # The top-level widget: the dialog's parent.
+    def window(self) -> QWidget: ...
+
+
+def listen_for_sample(window: ListenHost) -> ListenDialog | None:
     """Open the dialog for the API selected in the window."""
     api = window.current_api()
     if api is None:
         window.statusBar().showMessage("Select an API or one of its calls first.", 5000)
         return None
-    dialog = ListenDialog(window.doc, window.secrets, api, window)
+    dialog = ListenDialog(window.doc, window.secrets, api, window.window())
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog
