@@ -2,6 +2,6 @@
 
 Everything here is a thin adapter. The domain lives in plain-Python models of
 the core; this package shows them, turns user gestures into undoable edits of
-the open :class:`~designer.ui.window.document.Document`, and presents errors. Nothing
+the open :class:`~designer.ui.editing.document.Document`, and presents errors. Nothing
 in ``designer.core`` imports from here.
 """

@@ -38,8 +38,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 from designer.core.secrets.store import MemorySecretStore  # noqa: E402
 from designer.ui.app import LazyExecutor  # noqa: E402
+from designer.ui.editing.edits import Item  # noqa: E402
 from designer.ui.infra.settings import Settings  # noqa: E402
-from designer.ui.window.edits import Item  # noqa: E402
 from designer.ui.window.files import FileActions  # noqa: E402
 from designer.ui.window.mainwindow import MainWindow  # noqa: E402
 from tests.helpers.workspaces import big_workspace  # noqa: E402

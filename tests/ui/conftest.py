@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QMessageBox
 
 from designer.core.secrets.store import MemorySecretStore
 from designer.ui.app import LazyExecutor
+from designer.ui.editing.document import Document
 from designer.ui.infra import ops
 from designer.ui.infra.settings import Settings
-from designer.ui.window.document import Document
 from designer.ui.window.files import FileActions
 from designer.ui.window.mainwindow import MainWindow
 from tests.helpers import qtasync

@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 
 from designer.core.models import ApiKeyHeaderAuth, BearerAuth, NoAuth, secret_ref
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import VALUE
-from designer.ui.window.edits import Item
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_shows_the_api(window, editor):
 
 
 def test_a_long_value_shows_from_its_start(window, editor):
-    from designer.ui.window.commands import EditApi
+    from designer.ui.editing.commands import EditApi
 
     text = "A long description of the shop API, " * 6
     before = shop(window)
@@ -125,7 +125,7 @@ def test_base_url_is_checked_while_typing(window, editor, qtbot, url, message):
 
 
 def _replace(window, **update):
-    from designer.ui.window.commands import EditApi
+    from designer.ui.editing.commands import EditApi
 
     before = shop(window)
     window.doc.undo_stack.push(

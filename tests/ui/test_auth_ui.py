@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from designer.core.models import Environment, OAuth2ClientCredentialsAuth, secret_ref
-from designer.ui.window.commands import EditApi
-from designer.ui.window.edits import Item
+from designer.ui.editing.commands import EditApi
+from designer.ui.editing.edits import Item
 
 pytestmark = pytest.mark.gui
 

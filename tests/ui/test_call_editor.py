@@ -8,8 +8,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTableView, QWidget
 
 from designer.core.models import BodyType, Placement, secret_ref
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import DYNAMIC, VALUE
-from designer.ui.window.edits import Item
 
 
 @pytest.fixture

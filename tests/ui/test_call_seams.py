@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from designer.core.models import BodyType, Method, Placement, UseAs
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import PLACEMENT, VALUE
-from designer.ui.window.edits import Item
 
 
 def current(window):

@@ -139,7 +139,7 @@ def test_the_canary_is_written_nowhere(
     # 2. The GUI: open the imported workspace, type the canary into secret fields.
     window.doc.open(workspace)
     api = window.doc.workspace.apis[0]
-    from designer.ui.window.edits import Item
+    from designer.ui.editing.edits import Item
 
     window.tree.select(Item("api", api.id))
     qtbot.keyClicks(window.api_editor.secret, canary)

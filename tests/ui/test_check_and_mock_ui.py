@@ -12,7 +12,7 @@ import pytest
 from designer.core.inference import infer_body
 from designer.core.models import Api, Call, Workspace
 from designer.ui.dialogs.check import CheckDialog
-from designer.ui.window.edits import Item
+from designer.ui.editing.edits import Item
 from tests.helpers.drift_server import DriftServer, running_drift_server
 
 pytestmark = pytest.mark.gui

@@ -22,9 +22,9 @@ from designer.core.models import (
 )
 from designer.core.workspace import file as wf
 from designer.ui.dialogs.check import check_all_calls
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import VALUE
 from designer.ui.infra import workers
-from designer.ui.window.edits import Item
 from tests.helpers.recording_server import RecordingServer
 
 pytestmark = pytest.mark.gui

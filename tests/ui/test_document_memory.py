@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 
 from designer.core.models import Workspace
-from designer.ui.window.document import LARGE_WORKSPACE_CALLS, Document
+from designer.ui.editing.document import LARGE_WORKSPACE_CALLS, Document
 from tests.helpers.workspaces import big_workspace, small_workspace
 
 

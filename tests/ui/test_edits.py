@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from designer.core.models import Parameter, secret_ref
-from designer.ui.window import edits
-from designer.ui.window.edits import Item
+from designer.ui.editing import edits
+from designer.ui.editing.edits import Item
 
 
 def names(doc):

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from designer.core.models import Parameter, Placement, secret_ref
-from designer.ui.window.edits import Item
+from designer.ui.editing.edits import Item
 
 pytestmark = pytest.mark.gui
 
@@ -136,7 +136,7 @@ def test_secret_fields_store_per_environment_refs_and_reveal(
 
 
 def _with_private_header(window: Any, api: Any) -> Any:
-    from designer.ui.window.commands import EditApi
+    from designer.ui.editing.commands import EditApi
 
     before = api.model_copy(update={"calls": []})
     headers = [*api.headers, Parameter(name="X-Key", private=True, placement=Placement.HEADER)]

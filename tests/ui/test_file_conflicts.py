@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from designer.core.workspace import file as wf
-from designer.ui.window import edits
+from designer.ui.editing import edits
 from designer.ui.window.files import FileActions
 from tests.helpers.workspaces import small_workspace
 

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import QMessageBox
 from designer.core.demo.server import example_secrets
 from designer.core.secrets.keychain import service_name
 from designer.ui.app import AppSecrets, LazyExecutor, _open_example
+from designer.ui.editing.edits import Item
 from designer.ui.infra.settings import Settings
-from designer.ui.window.edits import Item
 from designer.ui.window.files import FileActions
 from designer.ui.window.mainwindow import MainWindow
 from tests.helpers import qtasync

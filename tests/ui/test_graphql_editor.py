@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QWidget
 
 from designer.core.demo.server import DemoServer, start_demo_server
 from designer.core.models import Api, Call, Workspace
+from designer.ui.editing.edits import Item
 from designer.ui.infra import workers
-from designer.ui.window.edits import Item
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000

@@ -15,8 +15,8 @@ from designer.core.secrets.names import webhook_secret_field
 from designer.core.webhooks.signature import sign
 from designer.core.workspace import file as workspace_file
 from designer.ui.dialogs.listen import ListenDialog
+from designer.ui.editing.edits import Item
 from designer.ui.response.structure_model import INCLUDE
-from designer.ui.window.edits import Item
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000

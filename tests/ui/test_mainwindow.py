@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.workspace import file as workspace_file
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import NAME, VALUE
 from designer.ui.infra.settings import Settings
 from designer.ui.window import files as files_module
-from designer.ui.window.edits import Item
 from designer.ui.window.files import FileActions
 from tests.helpers.a11y import unnamed_controls
 

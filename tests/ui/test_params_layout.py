@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QApplication, QStyle, QTableView
 
 from designer.core.demo.server import example_workspace
 from designer.core.models import Parameter, Placement, ValueType
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import DYNAMIC, NAME, OPTIONAL, PRIVATE, VALUE
-from designer.ui.window.edits import Item
 
 pytestmark = pytest.mark.gui
 

@@ -7,7 +7,7 @@ import os
 
 from designer.core.workspace import file as workspace_file
 from designer.ui.app import restore_entry
-from designer.ui.window import edits
+from designer.ui.editing import edits
 from designer.ui.window.recovery import Recovery, find_recoveries
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from designer.ui.editing import edits
 from designer.ui.infra.signals import install_quit_on_signals
-from designer.ui.window import edits
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs /proc")

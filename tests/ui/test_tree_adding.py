@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QToolButton
 
-from designer.ui.window.edits import Item
+from designer.ui.editing.edits import Item
 
 
 def test_the_buttons_under_the_tree_add_an_api_and_a_call(window, qtbot):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
 
+from designer.ui.editing import edits
+from designer.ui.editing.edits import Item
 from designer.ui.tree import ITEM_ROLE, MIME_TYPE, WorkspaceTreeModel
-from designer.ui.window import edits
-from designer.ui.window.edits import Item
 
 
 def names(doc):

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import BodyType, Method, ValueType
 from designer.core.workspace import file as wf
+from designer.ui.editing.commands import EditCall
+from designer.ui.editing.edits import Item
 from designer.ui.editors.params_table import NAME, TYPE, VALUE
-from designer.ui.window.commands import EditCall
-from designer.ui.window.edits import Item
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from PySide6.QtGui import QAction, QColor, QPalette
 from PySide6.QtWidgets import QWidget
 
 from designer.core.models import secret_ref
+from designer.ui.editing.edits import Item, delete
 from designer.ui.infra.style import is_dark
-from designer.ui.window.edits import Item, delete
 
 
 def test_view_theme_switches_light_and_dark_and_is_remembered(window, restored, monkeypatch):

@@ -6,9 +6,9 @@ from PySide6.QtWidgets import QWidget
 
 from designer.core.models import Webhook, secret_ref
 from designer.core.secrets.names import webhook_secret_field
+from designer.ui.editing.commands import EditApi
+from designer.ui.editing.edits import Item, delete
 from designer.ui.tree.model import ITEM_ROLE
-from designer.ui.window.commands import EditApi
-from designer.ui.window.edits import Item, delete
 
 
 def _save_webhook(window, hook: Webhook) -> None:

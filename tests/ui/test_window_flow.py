@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QWidget
 from designer.core.inference import infer_body
 from designer.core.models import Api, Call, Workspace
 from designer.core.structure import ResponseType, Shape
+from designer.ui.editing.edits import Item
 from designer.ui.infra import workers
 from designer.ui.tree import ITEM_ROLE
-from designer.ui.window.edits import Item
 from tests.helpers.shape_server import ShapeServer, running_shape_server
 
 pytestmark = pytest.mark.gui
@@ -431,7 +431,7 @@ def test_the_first_call_shown_in_a_small_window_has_its_whole_path(window, qtbot
 
 
 def test_large_apis_reopen_when_the_hidden_current_call_was_deleted(window, qtbot) -> None:
-    from designer.ui.window import edits
+    from designer.ui.editing import edits
     from tests.helpers.workspaces import big_workspace
 
     pane = window.tree

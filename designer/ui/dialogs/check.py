@@ -10,7 +10,7 @@ workspace changes: re-initialize a call to take its new structure.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -25,14 +25,44 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.ui.editing.edits import Item
 from designer.ui.infra.ops import AsyncOp
-from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.check.drift import CallResult
-    from designer.ui.window.mainwindow import MainWindow
+    from designer.core.secrets.store import SecretStore
+    from designer.ui.editing.document import Document
+    from designer.ui.response.panel import ResponsePanel
 
-__all__ = ["CheckDialog", "check_all_calls"]
+__all__ = ["CheckDialog", "CheckHost", "check_all_calls"]
+
+
+class _ActiveEnvironment(Protocol):
+    @property
+    def active(self) -> str | None: ...
+
+
+class _SelectsItems(Protocol):
+    def select(self, item: Item) -> None: ...
+
+
+class CheckHost(Protocol):
+    """What the check needs of the window it runs from (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    @property
+    def environments(self) -> _ActiveEnvironment: ...
+    @property
+    def tree(self) -> _SelectsItems: ...
+    @property
+    def response_panel(self) -> ResponsePanel: ...
+    def show_message(self, text: str) -> None: ...
+    # The top-level widget: the dialog's parent.
+    def window(self) -> QWidget: ...
+
 
 _COLOURS = {"breaking": "#c62828", "failed": "#c62828", "changed": "#9a6700"}
 
@@ -121,7 +151,7 @@ class CheckDialog(QDialog):
         self.callChosen.emit(item.data(0, Qt.ItemDataRole.UserRole))
 
 
-def check_all_calls(window: MainWindow) -> CheckDialog | None:
+def check_all_calls(window: CheckHost) -> CheckDialog | None:
     """Run the check over every call of the window's workspace and show the dialog."""
     from designer.core.check.drift import CheckOptions, run_check
 
@@ -130,7 +160,7 @@ def check_all_calls(window: MainWindow) -> CheckDialog | None:
     if not calls:
         window.show_message("There are no calls to check: add or import one first.")
         return None
-    dialog = CheckDialog(len(calls), window)
+    dialog = CheckDialog(len(calls), window.window())
     dialog.callChosen.connect(lambda call_id: _select(window, dialog, call_id))
     options = CheckOptions(
         environment=window.environments.active,
@@ -146,7 +176,7 @@ def check_all_calls(window: MainWindow) -> CheckDialog | None:
     return dialog
 
 
-def _select(window: MainWindow, dialog: CheckDialog, call_id: str) -> None:
+def _select(window: CheckHost, dialog: CheckDialog, call_id: str) -> None:
     """Select the call; when it changed, show the structure the check saw, diff highlighted.
 
     The call itself is left as it is: re-initialize it to keep the new structure.

@@ -10,7 +10,7 @@ never to the workspace.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,29 +25,30 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStatusBar,
     QVBoxLayout,
     QWidget,
 )
 
 from designer.core.models import Api, Webhook, secret_ref
+from designer.ui.editing.commands import EditApi
 from designer.ui.editors.widgets import SecretField, monospace_font
 from designer.ui.infra.errors import InlineMessage
 from designer.ui.infra.ops import AsyncOp
 from designer.ui.response.layout import StructureTree
 from designer.ui.response.structure_model import TYPE, StructureModel
 from designer.ui.response.type_delegate import TypeDelegate
-from designer.ui.window.commands import EditApi
 
 if TYPE_CHECKING:
     from designer.core.secrets.store import SecretStore
     from designer.core.structure import FieldOverride, Shape
     from designer.core.webhooks.capture import CapturedRequest
     from designer.core.webhooks.listener import WebhookListener
-    from designer.ui.window.document import Document
+    from designer.ui.editing.document import Document
 
 from designer.ui.infra.naming import named
 
-__all__ = ["ListenDialog", "listen_for_sample"]
+__all__ = ["ListenDialog", "ListenHost", "listen_for_sample"]
 
 _SCHEMES = [
     ("Not signed", "none"),
@@ -279,13 +280,26 @@ class ListenDialog(QDialog):
         self.save.setEnabled(False)
 
 
-def listen_for_sample(window: Any) -> ListenDialog | None:
+class ListenHost(Protocol):
+    """What the dialog needs of the window it opens from (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    def current_api(self) -> Api | None: ...
+    def statusBar(self) -> QStatusBar: ...
+    # The top-level widget: the dialog's parent.
+    def window(self) -> QWidget: ...
+
+
+def listen_for_sample(window: ListenHost) -> ListenDialog | None:
     """Open the dialog for the API selected in the window."""
     api = window.current_api()
     if api is None:
         window.statusBar().showMessage("Select an API or one of its calls first.", 5000)
         return None
-    dialog = ListenDialog(window.doc, window.secrets, api, window)
+    dialog = ListenDialog(window.doc, window.secrets, api, window.window())
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.show()
     return dialog

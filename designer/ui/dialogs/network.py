@@ -8,7 +8,7 @@ command line: the read timeout (``--timeout``), the overall deadline
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from designer.ui.infra.settings import NetworkLimits, Settings
 
-__all__ = ["NetworkSettingsDialog", "open_network_settings"]
+__all__ = ["NetworkHost", "NetworkSettingsDialog", "open_network_settings"]
 
 
 class NetworkSettingsDialog(QDialog):
@@ -87,10 +87,21 @@ class NetworkSettingsDialog(QDialog):
         )
 
 
-def open_network_settings(window: Any) -> NetworkSettingsDialog:
+class NetworkHost(Protocol):
+    """What the dialog needs of the window it opens from (the main window has it all)."""
+
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def executor(self) -> Any: ...
+    # The top-level widget: the dialog's parent.
+    def window(self) -> QWidget: ...
+
+
+def open_network_settings(window: NetworkHost) -> NetworkSettingsDialog:
     """Show the dialog for ``window``; on OK, store the limits and use them from now on."""
-    settings: Settings = window.settings
-    dialog = NetworkSettingsDialog(settings.network(), window)
+    settings = window.settings
+    dialog = NetworkSettingsDialog(settings.network(), window.window())
 
     def accepted() -> None:
         settings.set_network(dialog.limits())

@@ -1,6 +1,6 @@
 """The API editor (objectName ``apiEditor``): name, base URL, authentication and shared values.
 
-Edits become :class:`~designer.ui.window.commands.EditApi` commands that carry the
+Edits become :class:`~designer.ui.editing.commands.EditApi` commands that carry the
 API's settings without its calls; the Environments tab
 (:mod:`.environments_editor`) edits its environments the same way.
 Credentials are not part of the model: the secret fields read and write the
@@ -45,14 +45,14 @@ from designer.core.models import (
     secret_ref,
 )
 from designer.core.secrets.store import SecretStore
+from designer.ui.editing.commands import EditApi
+from designer.ui.editing.document import Document
 from designer.ui.editors.auth_form import AuthForm
 from designer.ui.editors.params_table import NAME, OPTIONAL, PRIVATE, VALUE
 from designer.ui.editors.params_widget import ParamsTable
 from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
 from designer.ui.infra.errors import InlineMessage
 from designer.ui.infra.focus import take_focus_place
-from designer.ui.window.commands import EditApi
-from designer.ui.window.document import Document
 
 if TYPE_CHECKING:
     from designer.ui.editors.environments_editor import EnvironmentsEditor

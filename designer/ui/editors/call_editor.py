@@ -1,6 +1,6 @@
 """The call editor (objectName ``callEditor``): everything about one request.
 
-Each user edit becomes an :class:`~designer.ui.window.commands.EditCall` on the
+Each user edit becomes an :class:`~designer.ui.editing.commands.EditCall` on the
 document's undo stack; when the document changes (an edit, an undo), the
 editor reloads its widgets from it. Text typed in one field merges into one
 undo step.
@@ -45,6 +45,8 @@ from designer.core.models import (
     with_parameters,
 )
 from designer.core.secrets.store import SecretStore
+from designer.ui.editing.commands import EditCall
+from designer.ui.editing.document import Document
 from designer.ui.editors.body_editor import BodyEditor
 from designer.ui.editors.graphql_editor import GraphQLEditor
 from designer.ui.editors.params_widget import ParamsTable
@@ -52,8 +54,6 @@ from designer.ui.editors.preview import RequestPreview
 from designer.ui.editors.request_line import RequestLine
 from designer.ui.editors.widgets import UndoRouter, set_text_keeping_cursor
 from designer.ui.infra.errors import InlineMessage
-from designer.ui.window.commands import EditCall
-from designer.ui.window.document import Document
 
 __all__ = ["NOTE_SECONDS", "CallEditor"]
 

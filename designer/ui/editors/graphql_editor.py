@@ -32,11 +32,11 @@ from PySide6.QtWidgets import (
 from designer.core.errors import DesignerError
 from designer.core.models import Api, Call, GraphQLQuery, Method
 from designer.core.secrets.store import SecretStore
+from designer.ui.editing.commands import EditApi, InsertCall
+from designer.ui.editing.document import Document
 from designer.ui.editors.widgets import monospace_font, set_text_keeping_cursor
 from designer.ui.infra.errors import InlineMessage
 from designer.ui.infra.ops import AsyncOp
-from designer.ui.window.commands import EditApi, InsertCall
-from designer.ui.window.document import Document
 
 __all__ = ["GraphQLEditor", "QueryEdit", "schema_words"]
 

@@ -4,7 +4,7 @@ A webhook is shown in the tree under its API, after the calls; this editor
 changes its name, method, path, how its requests are signed (the signing
 secret goes to the secret store, never to the file) and shows the structure
 inferred from its samples, with *Listen for a sample…* to capture more.
-Every change is an :class:`~designer.ui.window.commands.EditApi` of its API, so
+Every change is an :class:`~designer.ui.editing.commands.EditApi` of its API, so
 Undo covers it, and typing in a field merges into one step.
 """
 
@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import Method, Webhook, secret_ref
 from designer.core.secrets.store import SecretStore
+from designer.ui.editing.commands import EditApi
+from designer.ui.editing.document import Document
 from designer.ui.editors.widgets import SecretField, UndoRouter, set_text_keeping_cursor
 from designer.ui.response.layout import StructureTree
 from designer.ui.response.structure_model import TYPE, StructureModel
 from designer.ui.response.type_delegate import TypeDelegate
-from designer.ui.window.commands import EditApi
-from designer.ui.window.document import Document
 
 __all__ = ["WebhookEditor"]
 

@@ -10,10 +10,10 @@ seen in responses.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
@@ -27,10 +27,12 @@ from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
 
 if TYPE_CHECKING:
+    from designer.core.models import Api, Call
+    from designer.core.secrets.store import SecretStore
+    from designer.ui.editing.document import Document
     from designer.ui.interop.export_dialog import ExportFormat
-    from designer.ui.window.mainwindow import MainWindow
 
-__all__ = ["ExportFlow"]
+__all__ = ["ExportFlow", "ExportHost"]
 
 
 def _snapshot(ws: Workspace, request: jobs.ExportRequest) -> Workspace:
@@ -48,6 +50,18 @@ def _snapshot(ws: Workspace, request: jobs.ExportRequest) -> Workspace:
     return ws.model_copy(update={"apis": copies})
 
 
+class ExportHost(Protocol):
+    """What the flow needs of the window it serves (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    def current_call(self) -> tuple[Api, Call] | None: ...
+    # The top-level widget: the parent of the flow and of its dialogs.
+    def window(self) -> QWidget: ...
+
+
 class ExportFlow(QObject):
     """Exports the window's workspace; ``message`` carries status-bar text."""
 
@@ -55,8 +69,8 @@ class ExportFlow(QObject):
     #: the path of a file just written
     exported = Signal(str)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ExportHost) -> None:
+        super().__init__(window.window())
         self._window = window
         self._op: AsyncOp[int] | None = None
         self._last_dir: Path | None = None
@@ -69,7 +83,7 @@ class ExportFlow(QObject):
             return
         from designer.ui.interop.export_dialog import ExportDialog  # loaded with the first export
 
-        dialog = ExportDialog(ws, self._window.current_call(), self._window)
+        dialog = ExportDialog(ws, self._window.current_call(), self._window.window())
         dialog.accepted.connect(
             lambda: self._save(dialog.request(), dialog.export_format(), dialog.suggested_name())
         )
@@ -83,7 +97,10 @@ class ExportFlow(QObject):
         doc_path = self._window.doc.path
         start = self._last_dir or (doc_path.parent if doc_path else Path.home())
         name, _ = QFileDialog.getSaveFileName(
-            self._window, "Export as", str(start / suggested), f"{fmt.filters};;All files (*)"
+            self._window.window(),
+            "Export as",
+            str(start / suggested),
+            f"{fmt.filters};;All files (*)",
         )
         if not name:
             self.message.emit("Export cancelled.")
@@ -120,7 +137,7 @@ class ExportFlow(QObject):
         self.message.emit(f"Could not export to {path}.")
         text = str(exc).rstrip(".")
         show_error(
-            self._window,
+            self._window.window(),
             "Could not export",
             f"{text}.\n\nNothing was written; an existing file is unchanged.",
         )

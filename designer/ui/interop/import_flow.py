@@ -11,27 +11,28 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QAction, QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from designer.core.errors import DesignerError
 from designer.core.wording import plural
+from designer.ui.editing.edits import Item
 from designer.ui.infra.errors import show_error
 from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
 from designer.ui.interop.curl_dialog import CurlDialog
 from designer.ui.interop.undo import push_merge
-from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.interop.service import Imported
+    from designer.core.secrets.store import SecretStore
+    from designer.ui.editing.document import Document
     from designer.ui.interop.preview_dialog import ImportPreviewDialog
-    from designer.ui.window.mainwindow import MainWindow
 
-__all__ = ["IMPORT_FILTERS", "ImportFlow"]
+__all__ = ["IMPORT_FILTERS", "ImportFlow", "ImportHost"]
 
 IMPORT_FILTERS = ";;".join(
     [
@@ -50,6 +51,30 @@ IMPORT_FILTERS = ";;".join(
 _CLI_ONLY = "; pass --from if it is one"
 
 
+class _SelectsItems(Protocol):
+    def select(self, item: Item) -> None: ...
+
+
+class _HasUndo(Protocol):
+    @property
+    def undo(self) -> QAction: ...
+
+
+class ImportHost(Protocol):
+    """What the flow needs of the window it serves (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    @property
+    def tree(self) -> _SelectsItems: ...
+    @property
+    def actions(self) -> _HasUndo: ...
+    # The top-level widget: the parent of the flow and of its dialogs.
+    def window(self) -> QWidget: ...
+
+
 class ImportFlow(QObject):
     """Imports into the window's document; ``message`` carries status-bar text."""
 
@@ -57,8 +82,8 @@ class ImportFlow(QObject):
     #: the preview dialog of the import being looked at (for tests and automation)
     previewShown = Signal(object)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ImportHost) -> None:
+        super().__init__(window.window())
         self._window = window
         self._op: AsyncOp[Imported] | None = None
         self._last_dir: Path | None = None
@@ -73,7 +98,7 @@ class ImportFlow(QObject):
         doc_path = self._window.doc.path
         start = self._last_dir or (doc_path.parent if doc_path else Path.home())
         name, _ = QFileDialog.getOpenFileName(
-            self._window, "Import APIs", str(start), IMPORT_FILTERS
+            self._window.window(), "Import APIs", str(start), IMPORT_FILTERS
         )
         if name:
             self.import_file(Path(name))
@@ -81,7 +106,7 @@ class ImportFlow(QObject):
     def paste_curl(self, text: str = "", problem: str = "") -> None:
         """Ask for a curl command, then import it; ``text`` and ``problem``: the command of
         a try that failed, shown again with why, to be corrected rather than pasted anew."""
-        dialog = CurlDialog(self._window, text, problem)
+        dialog = CurlDialog(self._window.window(), text, problem)
         dialog.accepted.connect(lambda: self.import_curl(dialog.edit.toPlainText()))
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -145,7 +170,7 @@ class ImportFlow(QObject):
             retry(f"{text}.")
             return
         show_error(
-            self._window,
+            self._window.window(),
             "Could not import",
             f"{text}.\n\nNothing was imported; the workspace is unchanged.",
         )
@@ -159,7 +184,7 @@ class ImportFlow(QObject):
             imported,
             self._window.doc.workspace,
             source,
-            self._window,
+            self._window.window(),
             env_files=[Path(p).name for p in self._env_files],
         )
         dialog.accepted.connect(lambda: self._apply(dialog, imported, source))

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from designer.core.interop.merge import MergeAction, MergeOutcome
 from designer.core.models import Api
-from designer.ui.window.commands import InsertApi, RemoveApi
-from designer.ui.window.document import Document
+from designer.ui.editing.commands import InsertApi, RemoveApi
+from designer.ui.editing.document import Document
 
 __all__ = ["push_merge"]
 

@@ -11,25 +11,49 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from designer.core.errors import DesignerError
+from designer.ui.editing.commands import InsertApi, RemoveApi
+from designer.ui.editing.edits import Item
 from designer.ui.infra.errors import show_error
 from designer.ui.infra.ops import AsyncOp, run_in_worker
 from designer.ui.interop import jobs
-from designer.ui.window.commands import InsertApi, RemoveApi
-from designer.ui.window.edits import Item
 
 if TYPE_CHECKING:
     from designer.core.models import Api
+    from designer.ui.editing.document import Document
     from designer.ui.interop.update_dialog import UpdatePreviewDialog
-    from designer.ui.window.mainwindow import MainWindow
 
-__all__ = ["UpdateFlow"]
+__all__ = ["UpdateFlow", "UpdateHost"]
+
+
+class _SelectsItems(Protocol):
+    def select(self, item: Item) -> None: ...
+
+
+class _HasUndo(Protocol):
+    @property
+    def undo(self) -> QAction: ...
+
+
+class UpdateHost(Protocol):
+    """What the flow needs of the window it serves (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def tree(self) -> _SelectsItems: ...
+    @property
+    def actions(self) -> _HasUndo: ...
+    def current_api(self) -> Api | None: ...
+    def show_message(self, text: str) -> None: ...
+    # The top-level widget: the parent of the flow and of its dialogs.
+    def window(self) -> QWidget: ...
 
 
 class UpdateFlow(QObject):
@@ -39,8 +63,8 @@ class UpdateFlow(QObject):
     #: the preview dialog of the update being looked at (for tests and automation)
     previewShown = Signal(object)
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: UpdateHost) -> None:
+        super().__init__(window.window())
         self._window = window
         self._op: AsyncOp[jobs.SourceUpdate] | None = None
         self._edits_seen = 0
@@ -75,7 +99,7 @@ class UpdateFlow(QObject):
         start = str(doc_path.parent) if doc_path else str(Path.home())
         from designer.ui.interop.import_flow import IMPORT_FILTERS
 
-        name, _ = QFileDialog.getOpenFileName(self._window, title, start, IMPORT_FILTERS)
+        name, _ = QFileDialog.getOpenFileName(self._window.window(), title, start, IMPORT_FILTERS)
         return name or None
 
     def update_from(self, api_id: str, path: str) -> None:
@@ -99,7 +123,7 @@ class UpdateFlow(QObject):
     def _failed(self, source: str, exc: DesignerError) -> None:
         self.message.emit(f"Could not update from {source}; nothing was changed.")
         show_error(
-            self._window,
+            self._window.window(),
             "Could not update from source",
             f"{str(exc).rstrip('.')}.\n\nNothing was changed.",
         )
@@ -108,7 +132,7 @@ class UpdateFlow(QObject):
         self.message.emit("")
         from designer.ui.interop.update_dialog import UpdatePreviewDialog
 
-        dialog = UpdatePreviewDialog(result.report, source, self._window)
+        dialog = UpdatePreviewDialog(result.report, source, self._window.window())
         dialog.accepted.connect(lambda: self._apply(api_id, dialog, result, source))
         dialog.rejected.connect(lambda: self.message.emit("Update cancelled; nothing was changed."))
         dialog.finished.connect(dialog.deleteLater)

@@ -9,6 +9,8 @@ Indexes carry an integer, never a Python object: 0 for an API, and for a call
 a key naming its API. Edits replace pydantic objects by copies, so a pointer
 stored in an index could outlive its object; an integer cannot dangle.
 
+What each row shows (name, badge, tooltip…) is :mod:`designer.ui.tree.rows`.
+
 The search box's filter is applied here too (:meth:`WorkspaceTreeModel.set_filter`):
 rows are those shown, mapped to the stored ones by a
 :class:`~designer.ui.tree.filter.RowMap`. While a filter is on, a change to the
@@ -17,7 +19,7 @@ removing rows one by one, and ``resetting_document`` tells a filter's reset
 from a new workspace's.
 
 Renames, moves (drag and drop) and everything else go through
-:mod:`designer.ui.window.edits`, so they are undoable.
+:mod:`designer.ui.editing.edits`, so they are undoable.
 """
 
 from __future__ import annotations
@@ -35,30 +37,23 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont
 
 from designer.core.models import Api, Call, Webhook, Workspace
-from designer.ui.tree.badges import method_icon
+from designer.ui.editing import edits
+from designer.ui.editing.document import Document
+from designer.ui.editing.edits import Item
+from designer.ui.tree import rows
 from designer.ui.tree.filter import RowMap, matching_rows
-from designer.ui.window import edits
-from designer.ui.window.document import Document
-from designer.ui.window.edits import Item
+from designer.ui.tree.rows import ITEM_ROLE
 
 __all__ = ["ITEM_ROLE", "MIME_TYPE", "WorkspaceTreeModel"]
 
-#: The item (:class:`~designer.ui.window.edits.Item`) behind an index.
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 #: Drag-and-drop payload: a JSON list of {"kind", "id"} objects.
 MIME_TYPE = "application/x-connector-designer-items"
 
 _API = 0  # internal id of API rows
 #: Added to an API's key in the internal id of its webhooks' rows (after its calls).
 _HOOK = 1 << 30
-#: What the tree shows before the name of a call that is running or whose last attempt
-#: failed (before it, so that eliding a long name never hides it).
-_STATE_PREFIX = {"busy": "↻ ", "failed": "⚠ "}
-_STATE_TIP = {"busy": "\nInitializing…", "failed": "\nThe last Initialize failed"}
-_GONE_TIP = "\nGone from the API's source document: delete it, or keep it as your own"
 Index = QModelIndex | QPersistentModelIndex
 _ROOT_FLAGS = Qt.ItemFlag.ItemIsDropEnabled  # APIs can be dropped among the APIs
 _ITEM_FLAGS = (
@@ -303,53 +298,11 @@ class WorkspaceTreeModel(QAbstractItemModel):
         if not index.isValid():
             return None
         if index.internalId() == _API:
-            api = self._api_at(index.row())
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-                return api.name
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{api.name}\n{api.base_url or 'no base URL'} · {len(api.calls)} calls"
-            if role == ITEM_ROLE:
-                return Item("api", api.id)
-            return None
+            return rows.api_data(self._api_at(index.row()), role)
         if index.internalId() & _HOOK:
-            return self._hook_data(self._hook_at(index), role)
+            return rows.hook_data(self._hook_at(index), role)
         call = self._call_at(index)
-        state = self._states.get(call.id, "")
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _STATE_PREFIX.get(state, "") + call.name
-        if role == Qt.ItemDataRole.EditRole:
-            return call.name
-        if role == Qt.ItemDataRole.DecorationRole:
-            return method_icon(call.method.value)
-        gone = call.origin is not None and call.origin.gone
-        if role == Qt.ItemDataRole.FontRole and (state or gone):
-            font = QFont()
-            font.setItalic(state == "busy")
-            font.setStrikeOut(gone)  # gone from its API's source document
-            return font
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{call.method.value} {call.path or '/'}" + _STATE_TIP.get(state, "")
-            return tip + (_GONE_TIP if gone else "")
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{call.method.value} {call.name}" + (", gone from the source" if gone else "")
-        if role == ITEM_ROLE:
-            return Item("call", call.id)
-        return None
-
-    def _hook_data(self, hook: Webhook, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return hook.name
-        if role == Qt.ItemDataRole.DecorationRole:
-            return method_icon("HOOK")
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return (
-                f"Webhook: {hook.method.value} {hook.path}\nA request the service sends to the app"
-            )
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"Webhook {hook.name}"
-        if role == ITEM_ROLE:
-            return Item("webhook", hook.id)
-        return None
+        return rows.call_data(call, self._states.get(call.id, ""), role)
 
     @property
     def workspace(self) -> Workspace:

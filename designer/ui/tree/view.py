@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.ui.editing.document import Document
+from designer.ui.editing.edits import Item
 from designer.ui.infra.icons import icon
 from designer.ui.tree.badges import BADGE_SIZE
 from designer.ui.tree.model import ITEM_ROLE, WorkspaceTreeModel
-from designer.ui.window.document import Document
-from designer.ui.window.edits import Item
 
 __all__ = ["ApiTreeView", "TreePane"]
 

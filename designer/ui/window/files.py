@@ -19,9 +19,9 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from designer.core.errors import DesignerError, ReadOnlyFileError, SaveConflictError
 from designer.core.models import Workspace
+from designer.ui.editing.document import Document
 from designer.ui.infra.errors import show_error
 from designer.ui.infra.settings import Settings
-from designer.ui.window.document import Document
 from designer.ui.window.recovery import Recovery
 
 __all__ = ["SUFFIX", "FileActions"]

@@ -1,7 +1,7 @@
 """The main window: tree on the left, editor in the centre, response panel on the right.
 
 The window wires the parts together and owns nothing of the domain: the
-:class:`~designer.ui.window.document.Document` holds the workspace, the editors
+:class:`~designer.ui.editing.document.Document` holds the workspace, the editors
 edit it through undo commands, and :class:`~designer.ui.window.files.FileActions`
 loads and saves it.
 """
@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
 
 from designer.core.models import Api, Call
 from designer.core.secrets.store import SecretStore
+from designer.ui.editing.commands import EditCall
+from designer.ui.editing.document import Document
+from designer.ui.editing.edits import Item, target_of
 from designer.ui.editors import ApiEditor
 from designer.ui.infra.errors import NoticeBanner
 from designer.ui.infra.focus import take_focus_place
@@ -32,9 +35,6 @@ from designer.ui.interop.export_flow import ExportFlow
 from designer.ui.interop.import_flow import ImportFlow
 from designer.ui.interop.update_flow import UpdateFlow
 from designer.ui.tree import TreePane
-from designer.ui.window.commands import EditCall
-from designer.ui.window.document import Document
-from designer.ui.window.edits import Item, target_of
 from designer.ui.window.environments import EnvironmentSwitcher
 from designer.ui.window.files import FileActions
 from designer.ui.window.menus import create_menus

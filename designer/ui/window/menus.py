@@ -18,22 +18,75 @@ Shortcuts of our own choice:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMenuBar, QMessageBox, QStatusBar, QWidget
 
+from designer.ui.editing import edits
 from designer.ui.infra.icons import icon
-from designer.ui.window import edits
 
 if TYPE_CHECKING:
-    from designer.ui.window.mainwindow import MainWindow
+    from designer.core.models import Api
+    from designer.core.secrets.store import SecretStore
+    from designer.ui.editing.document import Document
+    from designer.ui.infra.settings import Settings
+    from designer.ui.interop.export_flow import ExportFlow
+    from designer.ui.interop.import_flow import ImportFlow
+    from designer.ui.interop.update_flow import UpdateFlow
+    from designer.ui.response.panel import ResponsePanel
+    from designer.ui.tree import TreePane
+    from designer.ui.window.environments import EnvironmentSwitcher
+    from designer.ui.window.files import FileActions
+    from designer.ui.window.mock_control import MockControl
 
-__all__ = ["WindowActions", "create_menus"]
+__all__ = ["MenuHost", "WindowActions", "create_menus"]
+
+
+class MenuHost(Protocol):
+    """What the menus need of the window they fill: its parts, and what the dialogs
+    the menus open need of it (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def files(self) -> FileActions: ...
+    @property
+    def tree(self) -> TreePane: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def secrets(self) -> SecretStore: ...
+    @property
+    def executor(self) -> Any: ...
+    @property
+    def environments(self) -> EnvironmentSwitcher: ...
+    @property
+    def importer(self) -> ImportFlow: ...
+    @property
+    def exporter(self) -> ExportFlow: ...
+    @property
+    def updater(self) -> UpdateFlow: ...
+    @property
+    def response_panel(self) -> ResponsePanel: ...
+
+    #: set here: the Call menu's *Serve mock API*
+    mock_control: MockControl
+
+    def current_api(self) -> Api | None: ...
+    def show_message(self, text: str) -> None: ...
+    def show_secrets(self) -> None: ...
+    def close(self) -> bool: ...
+    def menuBar(self) -> QMenuBar: ...
+    def statusBar(self) -> QStatusBar: ...
+    def addActions(self, actions: Sequence[QAction]) -> None: ...
+    # The top-level widget: the parent of the actions, menus and dialogs.
+    def window(self) -> QWidget: ...
+
 
 Std = QKeySequence.StandardKey
 
@@ -61,7 +114,7 @@ _ICONS = {
 
 @dataclass
 class WindowActions:
-    window: MainWindow
+    window: MenuHost
     new: QAction
     open: QAction
     recent: QMenu
@@ -91,14 +144,14 @@ class WindowActions:
 
 
 def _action(
-    window: MainWindow,
+    window: MenuHost,
     text: str,
     slot: Callable[[], object],
     keys: Std | str | None = None,
     tip: str = "",
     icon_name: str = "",
 ) -> QAction:
-    action = QAction(text, window)
+    action = QAction(text, window.window())
     if icon_name:
         action.setIcon(icon(icon_name))
     if isinstance(keys, Std):
@@ -112,7 +165,7 @@ def _action(
     return action
 
 
-def create_menus(window: MainWindow) -> WindowActions:
+def create_menus(window: MenuHost) -> WindowActions:
     files, doc, tree = window.files, window.doc, window.tree
 
     def add_api() -> None:
@@ -146,7 +199,7 @@ def create_menus(window: MainWindow) -> WindowActions:
         from designer import __version__
 
         QMessageBox.about(
-            window,
+            window.window(),
             "About Connector Designer",
             f"Connector Designer {__version__}\n\n"
             "Design, initialize and share API connectors, offline.",
@@ -156,7 +209,7 @@ def create_menus(window: MainWindow) -> WindowActions:
         window=window,
         new=_action(window, "&New", files.new, Std.New, "Start an empty workspace"),
         open=_action(window, "&Open…", files.open, Std.Open, "Open a workspace file"),
-        recent=QMenu("Open &Recent", window),
+        recent=QMenu("Open &Recent", window.window()),
         save=_action(window, "&Save", files.save, Std.Save, "Save the workspace"),
         save_as=_action(
             window, "Save &As…", files.save_as, Std.SaveAs, "Save the workspace to another file"
@@ -194,8 +247,8 @@ def create_menus(window: MainWindow) -> WindowActions:
             Std.Quit if QKeySequence.keyBindings(Std.Quit) else "Ctrl+Q",
             "Close the window",
         ),
-        undo=doc.undo_stack.createUndoAction(window, "&Undo"),
-        redo=doc.undo_stack.createRedoAction(window, "&Redo"),
+        undo=doc.undo_stack.createUndoAction(window.window(), "&Undo"),
+        redo=doc.undo_stack.createRedoAction(window.window(), "&Redo"),
         add_api=_action(window, "Add &API", add_api, "Ctrl+Shift+A", "Add an API"),
         add_call=_action(
             window, "Add &Call", add_call, "Ctrl+Shift+N", "Add a call to the selected API"
@@ -281,7 +334,7 @@ def create_menus(window: MainWindow) -> WindowActions:
     return actions
 
 
-def _add_theme_menu(window: MainWindow, menu: QMenu) -> None:
+def _add_theme_menu(window: MenuHost, menu: QMenu) -> None:
     """View ▸ Theme: System, Light, Dark; kept in the settings and applied at once."""
     from PySide6.QtGui import QActionGroup
     from PySide6.QtWidgets import QApplication
@@ -309,13 +362,13 @@ def _add_theme_menu(window: MainWindow, menu: QMenu) -> None:
         group.addAction(action)
 
 
-def _network_settings(window: MainWindow) -> None:
+def _network_settings(window: MenuHost) -> None:
     from designer.ui.dialogs.network import open_network_settings  # only when asked for
 
     open_network_settings(window)
 
 
-def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
+def _add_check_and_mock(window: MenuHost, menu: QMenu) -> None:
     """*Check all calls* and *Serve mock API*, whose work lives in their own modules."""
     from designer.ui.dialogs.check import check_all_calls
     from designer.ui.window.mock_control import MockControl
@@ -341,13 +394,13 @@ def _add_check_and_mock(window: MainWindow, menu: QMenu) -> None:
     menu.addAction(listen)
 
 
-def _listen_for_sample(window: MainWindow) -> None:
+def _listen_for_sample(window: MenuHost) -> None:
     from designer.ui.dialogs.listen import listen_for_sample  # only when asked for
 
     listen_for_sample(window)
 
 
-def _fill_recent(window: MainWindow, menu: QMenu) -> None:
+def _fill_recent(window: MenuHost, menu: QMenu) -> None:
     menu.clear()
     paths = window.settings.recent_files()
     for path in paths:

@@ -9,31 +9,45 @@ action is checked while it serves, and unchecking it stops the mock.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
 
+from designer.ui.editing.commands import EditApi
 from designer.ui.infra.icons import icon
 from designer.ui.infra.ops import AsyncOp
-from designer.ui.window.commands import EditApi
 
 if TYPE_CHECKING:
-    from designer.ui.window.mainwindow import MainWindow
+    from designer.ui.editing.document import Document
+    from designer.ui.window.environments import EnvironmentSwitcher
 
-__all__ = ["MOCK_ENVIRONMENT", "MockControl"]
+__all__ = ["MOCK_ENVIRONMENT", "MockControl", "MockHost"]
 
 MOCK_ENVIRONMENT = "mock"
+
+
+class MockHost(Protocol):
+    """What the mock's control needs of the window (the main window has it all)."""
+
+    @property
+    def doc(self) -> Document: ...
+    @property
+    def environments(self) -> EnvironmentSwitcher: ...
+    def show_message(self, text: str) -> None: ...
+    # The top-level widget: the parent of the control and of its action.
+    def window(self) -> QWidget: ...
 
 
 class MockControl(QObject):
     """Owns the running mock and the checkable action that starts and stops it."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: MockHost) -> None:
+        super().__init__(window.window())
         self.window = window
         self.server: Any = None
-        self.action = QAction("Serve &Mock API", window)
+        self.action = QAction("Serve &Mock API", window.window())
         self.action.setObjectName("serveMockAction")
         self.action.setIcon(icon("server"))
         self.action.setCheckable(True)

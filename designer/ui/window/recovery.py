@@ -31,7 +31,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from designer.core.escaping import inert_logger
 from designer.core.models import Workspace
-from designer.ui.window.document import Document
+from designer.ui.editing.document import Document
 
 __all__ = ["Recovery", "RecoveryEntry", "default_directory", "find_recoveries"]
 

@@ -10,8 +10,8 @@ from openapi_spec_validator import validate
 from PySide6.QtWidgets import QFileDialog
 
 from designer.core.interop.service import read_import
+from designer.ui.editing.edits import Item
 from designer.ui.interop.export_dialog import ExportDialog
-from designer.ui.window.edits import Item
 from tests.core.interop.conftest import rich_workspace
 from tests.helpers.interop_gui import WORKER_TIMEOUT
 

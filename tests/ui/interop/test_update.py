@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton
 from designer.core.interop.service import merge_import, read_import
 from designer.core.interop.sync import relative_location
 from designer.core.workspace import file as workspace_file
+from designer.ui.editing.commands import EditCall
+from designer.ui.editing.edits import Item
 from designer.ui.interop import update_flow
-from designer.ui.window.commands import EditCall
-from designer.ui.window.edits import Item
 from tests.core.interop.test_sync import PETSTORE
 from tests.helpers.interop_gui import WORKER_TIMEOUT, choose_file
 

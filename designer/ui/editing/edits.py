@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoCommand
 
 from designer.core.models import AUTH_SECRET_FIELD, Api, Call, new_id, secret_ref
 from designer.core.secrets.store import SecretStore
-from designer.ui.window.commands import (
+from designer.ui.editing.commands import (
     EditApi,
     EditCall,
     InsertApi,
@@ -27,7 +27,7 @@ from designer.ui.window.commands import (
     RemoveApi,
     RemoveCall,
 )
-from designer.ui.window.document import Document
+from designer.ui.editing.document import Document
 
 __all__ = [
     "Item",

@@ -2,7 +2,7 @@
 
 A :class:`Document` is the one place the GUI changes a workspace. Its
 ``apply_*`` primitives are called only by the undo commands of
-:mod:`designer.ui.window.commands`; each primitive announces the change before and
+:mod:`designer.ui.editing.commands`; each primitive announces the change before and
 after it happens, the way an evented model does, so that the tree adapter can
 bracket it with ``beginInsertRows``/``endInsertRows`` and friends.
 

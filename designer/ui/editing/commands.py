@@ -1,4 +1,4 @@
-"""Undoable edits of a :class:`~designer.ui.window.document.Document`.
+"""Undoable edits of a :class:`~designer.ui.editing.document.Document`.
 
 Every change a user makes goes through one of these ``QUndoCommand``
 subclasses, so Undo and Redo cover all of them. Commands keep snapshots (the
@@ -16,7 +16,7 @@ from collections.abc import Hashable
 from PySide6.QtGui import QUndoCommand
 
 from designer.core.models import Api, Call
-from designer.ui.window.document import Document
+from designer.ui.editing.document import Document
 
 __all__ = [
     "EditApi",
