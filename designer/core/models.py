@@ -6,31 +6,58 @@ These pydantic models are the single source of truth for the workspace file
 Secrets are never fields of these models. A private parameter or an auth
 credential is looked up in a :class:`designer.core.secrets.store.SecretStore` under
 the reference returned by :func:`secret_ref`, so no dump of a model can leak.
+
+The kinds (methods, placements…) and the base class are in
+:mod:`designer.core.model_base`, the auth models in :mod:`designer.core.auth_models`;
+this module names them all, so the domain model is imported from here.
 """
 
 from __future__ import annotations
 
-import re
-import secrets as _random
-from collections.abc import Iterable
-from enum import StrEnum
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     SerializerFunctionWrapHandler,
     ValidationInfo,
     ValidatorFunctionWrapHandler,
-    WithJsonSchema,
     field_serializer,
     field_validator,
     model_serializer,
 )
-from pydantic_core import PydanticCustomError
 
+# The auth models and the model's kinds live in their own modules; they are named
+# here too, so that the whole domain model is imported from this one module.
+from designer.core.auth_models import (
+    AUTH_SECRET_FIELD,
+    TOKEN_AUTH_TYPES,
+    ApiKeyHeaderAuth,
+    ApiKeyQueryAuth,
+    Auth,
+    BasicAuth,
+    BearerAuth,
+    ClientCertificateAuth,
+    CustomTokenAuth,
+    JwtBearerAuth,
+    NoAuth,
+    OAuth2AuthorizationCodeAuth,
+    OAuth2ClientCredentialsAuth,
+    OAuth2PasswordAuth,
+    auth_secret_fields,
+)
+from designer.core.model_base import (
+    METHOD_TOKEN,
+    BodyType,
+    HttpMethod,
+    Method,
+    Placement,
+    UseAs,
+    ValueType,
+    new_id,
+    path_placeholders,
+    unique_name,
+)
+from designer.core.model_base import StrictModel as _Model
 from designer.core.structure import (
     FieldOverride,
     ResponseType,
@@ -40,12 +67,15 @@ from designer.core.structure import (
 )
 
 __all__ = [
+    "AUTH_SECRET_FIELD",
+    "METHOD_TOKEN",
+    "TOKEN_AUTH_TYPES",
     "WORKSPACE_FORMAT",
     "WORKSPACE_VERSION",
     "Api",
     "ApiKeyHeaderAuth",
-    "ApiSource",
     "ApiKeyQueryAuth",
+    "ApiSource",
     "Auth",
     "BasicAuth",
     "BearerAuth",
@@ -56,8 +86,8 @@ __all__ = [
     "CustomTokenAuth",
     "Environment",
     "GraphQLQuery",
+    "HttpMethod",
     "JwtBearerAuth",
-    "METHOD_TOKEN",
     "Method",
     "NoAuth",
     "OAuth2AuthorizationCodeAuth",
@@ -75,148 +105,18 @@ __all__ = [
     "default_use_as",
     "new_id",
     "path_placeholders",
+    "scoped_ref",
+    "secret_ref",
     "unique_name",
     "unsent_body_parameters",
-    "secret_ref",
     "with_parameters",
 ]
 
 WORKSPACE_FORMAT: Final = "connector-designer.workspace"
 WORKSPACE_VERSION: Final = 1
 
-_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
-
-
-def new_id() -> str:
-    """A short random identifier; ids keep secrets attached across renames."""
-    return _random.token_hex(6)
-
-
-def unique_name(name: str, taken: Iterable[str]) -> str:
-    """``name``, or ``name (2)``, ``name (3)``... if it is taken (compared case-insensitively)."""
-    used = {t.casefold() for t in taken}
-    candidate, n = name, 1
-    while candidate.casefold() in used:
-        n += 1
-        candidate = f"{name} ({n})"
-    return candidate
-
-
-def path_placeholders(path: str) -> list[str]:
-    """The names of ``{name}`` placeholders in a call path, in order."""
-    return [m.strip() for m in _PLACEHOLDER.findall(path)]
-
-
 #: An environment variable's name, as shells and CI systems accept it.
 _VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
-
-
-class Placement(StrEnum):
-    """Where a parameter goes in the request."""
-
-    PATH = "path"
-    QUERY = "query"
-    HEADER = "header"
-    BODY = "body"
-
-
-#: An RFC 9110 method token: no spaces, no separators.
-METHOD_TOKEN: Final = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-
-
-class Method(StrEnum):
-    """An HTTP method: the seven common ones by name, and any other RFC 9110 token.
-
-    ``Method("purge")`` is ``Method("PURGE")``, a member made on demand (Postman's
-    ``PURGE``, ``LINK``, ``VIEW``…); iterating the class gives the seven common
-    ones only. Methods are kept in upper case.
-    """
-
-    GET = "GET"
-    POST = "POST"
-    PUT = "PUT"
-    PATCH = "PATCH"
-    DELETE = "DELETE"
-    HEAD = "HEAD"
-    OPTIONS = "OPTIONS"
-
-    @classmethod
-    def _missing_(cls, value: object) -> Method | None:
-        if not isinstance(value, str) or not METHOD_TOKEN.fullmatch(value):
-            return None
-        upper = value.upper()
-        known = cls._value2member_map_.get(upper)
-        if isinstance(known, Method):
-            return known
-        # Not cached: a custom method is just its text, and equal to it.
-        member = str.__new__(cls, upper)
-        member._name_ = upper
-        member._value_ = upper
-        return member
-
-
-def _check_method(value: object) -> object:
-    # Files and importers write methods in upper case; "post" is a typo worth naming.
-    if isinstance(value, str) and not (METHOD_TOKEN.fullmatch(value) and value == value.upper()):
-        got = repr(value[:30])
-        if METHOD_TOKEN.fullmatch(value):
-            message = f"must be an HTTP method in upper case, not {got} (did you mean "
-            message += f"{value.upper()!r}?)"
-        else:
-            message = f"must be an HTTP method such as GET, POST or PURGE, not {got}: "
-            message += "letters, digits and !#$%&'*+-.^_`|~ only, without spaces"
-        raise PydanticCustomError("http_method", message.replace("{", "{{").replace("}", "}}"))
-    return value
-
-
-#: How a call's method is read: any method token, upper-cased; the schema says so.
-HttpMethod = Annotated[
-    Method,
-    BeforeValidator(_check_method),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": "^[!#$%&'*+\\-.^_`|~0-9A-Z]+$",
-            "description": "an HTTP method, e.g. GET, POST or a custom one such as PURGE",
-            "examples": ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
-        }
-    ),
-]
-
-
-class UseAs(StrEnum):
-    """Bubble's "use as": a call that fetches data, or one that performs an action."""
-
-    DATA = "data"
-    ACTION = "action"
-
-
-class BodyType(StrEnum):
-    NONE = "none"
-    JSON = "json"
-    FORM = "form"
-    MULTIPART = "multipart"
-    RAW = "raw"
-
-
-class ValueType(StrEnum):
-    """What a parameter's value is, so a JSON body sends ``7`` and ``true``, not ``"7"``.
-
-    The sample is always held as text; the type says how to read it. ``json``
-    is any JSON value written out (an array, an object); ``file`` is a path
-    whose content is sent as a multipart file part.
-    """
-
-    TEXT = "text"
-    INTEGER = "integer"
-    NUMBER = "number"
-    BOOLEAN = "boolean"
-    JSON = "json"
-    FILE = "file"
 
 
 class Parameter(_Model):
@@ -246,176 +146,6 @@ class Parameter(_Model):
         if not data.get("graphql_type", True):
             data.pop("graphql_type")
         return data
-
-
-class NoAuth(_Model):
-    """No authentication, or authentication handled by the call's own parameters."""
-
-    type: Literal["none"] = "none"
-
-
-class ApiKeyHeaderAuth(_Model):
-    """A private key sent in a header, e.g. ``Authorization: Token abc``."""
-
-    type: Literal["api_key_header"] = "api_key_header"
-    header: str = Field("Authorization", min_length=1)
-    prefix: str = Field("", description="text before the key, e.g. 'Token '")
-
-
-class ApiKeyQueryAuth(_Model):
-    """A private key sent as a query parameter, e.g. ``?api_key=abc``."""
-
-    type: Literal["api_key_query"] = "api_key_query"
-    parameter: str = Field("api_key", min_length=1)
-
-
-class BearerAuth(_Model):
-    """``Authorization: Bearer <token>``."""
-
-    type: Literal["bearer"] = "bearer"
-
-
-class BasicAuth(_Model):
-    """HTTP Basic authentication; the password is a secret.
-
-    With ``key_as_username`` the secret is an API key sent as the user name
-    with an empty password (``curl -u sk_test_…:``, as Stripe documents it):
-    the key is kept as the secret and encoded when sent, never written as
-    ``username``.
-    """
-
-    type: Literal["basic"] = "basic"
-    username: str = ""
-    key_as_username: bool = Field(
-        False, description="the secret is an API key sent as the user name, password empty"
-    )
-
-    @model_serializer(mode="wrap")
-    def _omit_default(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Files of basic auth without a key as user name stay as they were.
-        data: dict[str, Any] = handler(self)
-        if not data.get("key_as_username", True):
-            data.pop("key_as_username", None)
-        return data
-
-
-class _TokenEndpoint(_Model):
-    """What every token-based method shares: where tokens come from and how to ask."""
-
-    token_url: str = Field("", description="the token endpoint")
-    scope: str = ""
-    token_headers: dict[str, str] = Field(
-        default_factory=dict, description="extra headers sent with every token request"
-    )
-
-
-class _OAuth2Client(_TokenEndpoint):
-    client_id: str = ""
-    client_auth: Literal["basic", "body"] = Field(
-        "basic", description="client credentials in a Basic header, or in the request body"
-    )
-
-
-class OAuth2ClientCredentialsAuth(_OAuth2Client):
-    """OAuth2 client credentials: the app signs in as itself with an id and a secret."""
-
-    type: Literal["oauth2_client_credentials"] = "oauth2_client_credentials"
-
-
-class OAuth2PasswordAuth(_OAuth2Client):
-    """OAuth2 password grant (Bubble's "OAuth2 Password Flow")."""
-
-    type: Literal["oauth2_password"] = "oauth2_password"
-    username: str = ""
-
-
-class OAuth2AuthorizationCodeAuth(_OAuth2Client):
-    """OAuth2 authorization code with PKCE, signed in through the system browser."""
-
-    type: Literal["oauth2_authorization_code"] = "oauth2_authorization_code"
-    authorize_url: str = ""
-    redirect_port: int = Field(0, ge=0, le=65535, description="0: any free port")
-
-
-class CustomTokenAuth(_TokenEndpoint):
-    """POST a body to a token endpoint and use the ``access_token`` of its answer."""
-
-    type: Literal["custom_token"] = "custom_token"
-    body: str = Field("", description="the request body; <secret> stands for the secret")
-    content_type: str = "application/json"
-    token_field: str = "access_token"
-    expires_field: str = "expires_in"
-
-
-class JwtBearerAuth(_TokenEndpoint):
-    """A JWT signed with an RSA private key, exchanged for an access token (RFC 7523)."""
-
-    type: Literal["jwt_bearer"] = "jwt_bearer"
-    issuer: str = ""
-    subject: str = Field("", description="blank: the issuer")
-    audience: str = Field("", description="blank: the token endpoint")
-
-
-class ClientCertificateAuth(_Model):
-    """Mutual TLS: a client certificate file and its private key (a secret)."""
-
-    type: Literal["client_certificate"] = "client_certificate"
-    certificate: str = Field("", description="path of the PEM certificate (chain)")
-
-
-Auth = Annotated[
-    NoAuth
-    | ApiKeyHeaderAuth
-    | ApiKeyQueryAuth
-    | BearerAuth
-    | BasicAuth
-    | OAuth2ClientCredentialsAuth
-    | OAuth2AuthorizationCodeAuth
-    | OAuth2PasswordAuth
-    | CustomTokenAuth
-    | JwtBearerAuth
-    | ClientCertificateAuth,
-    Field(discriminator="type"),
-]
-
-#: The one secret of each simple auth type, by auth ``type``; see :func:`auth_secret_fields`.
-AUTH_SECRET_FIELD: dict[str, str] = {
-    "api_key_header": "key",
-    "api_key_query": "key",
-    "bearer": "token",
-    "basic": "password",
-}
-
-#: Every secret field of each auth type, and whether it may stay unset.
-_AUTH_SECRETS: dict[str, tuple[tuple[str, bool], ...]] = {
-    "none": (),
-    "api_key_header": (("key", False),),
-    "api_key_query": (("key", False),),
-    "bearer": (("token", False),),
-    "basic": (("password", False),),
-    "oauth2_client_credentials": (("client_secret", False),),
-    "oauth2_password": (("password", False), ("client_secret", True)),
-    "oauth2_authorization_code": (("client_secret", True), ("refresh_token", True)),
-    "custom_token": (("secret", True),),
-    "jwt_bearer": (("private_key", False),),
-    "client_certificate": (("private_key", False), ("key_password", True)),
-}
-
-#: The types whose access token comes from a token endpoint (and is cached).
-TOKEN_AUTH_TYPES: Final = frozenset(
-    {
-        "oauth2_client_credentials",
-        "oauth2_password",
-        "oauth2_authorization_code",
-        "custom_token",
-        "jwt_bearer",
-    }
-)
-
-
-def auth_secret_fields(auth_type: str) -> tuple[tuple[str, bool], ...]:
-    """The secret fields of an auth type, each with whether it is optional."""
-    return _AUTH_SECRETS[auth_type]
 
 
 class Environment(_Model):
