@@ -29,6 +29,7 @@ which :func:`text_of` reads.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -185,7 +186,8 @@ def infer_stream_body(
 # -- paths ---------------------------------------------------------------------------------
 
 
-def _segments(path: str) -> list[str | None]:
+@lru_cache(maxsize=256)
+def _segments(path: str) -> tuple[str | None, ...]:
     """The steps of a structure path: field names, and None for ``[]`` (each item)."""
     steps: list[str | None] = []
     i, n = 0, len(path)
@@ -214,7 +216,7 @@ def _segments(path: str) -> list[str | None]:
             j += 1
         steps.append(path[i:j])
         i = j
-    return steps
+    return tuple(steps)
 
 
 def _join(steps: Iterable[str | None]) -> str:
