@@ -26,7 +26,14 @@ says so.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -195,7 +202,7 @@ class StreamReader:
 
     # -- reading ---------------------------------------------------------------------------
 
-    async def aiter_chunks(self, chunks: AsyncIterable[bytes]) -> AsyncIterator[StreamEvent]:
+    async def aiter_chunks(self, chunks: AsyncIterable[bytes]) -> AsyncGenerator[StreamEvent, None]:
         """The events of a stream whose bytes come from ``chunks`` (e.g. ``aiter_bytes()``)."""
         if self.format is StreamFormat.SSE:
             response = httpx.Response(
