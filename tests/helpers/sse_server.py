@@ -244,6 +244,7 @@ PATHS: dict[str, tuple[str, list[Step]]] = {
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    timeout = 5  # a client that stops reading cannot hold a write (and stop()) forever
     server: StreamServer
 
     def log_message(self, format: str, *args: Any) -> None:

@@ -37,7 +37,7 @@ import orjson
 from ..inference.infer import infer_values
 from ..inference.merge import merge
 from ..structure import Shape, ValueType, child_path
-from .events import DEFAULT_MAX_STREAM_BYTES, StreamEvent, parse_stream
+from .events import StreamEvent, StreamReader, sniff_format, stream_format
 
 __all__ = [
     "DATA",
@@ -174,13 +174,24 @@ def stream_shape(events: Iterable[StreamEvent], text_field: str | None = None) -
 
 
 def infer_stream_body(
-    body: bytes, content_type: str = "", *, max_bytes: int = DEFAULT_MAX_STREAM_BYTES
+    body: bytes, content_type: str = "", *, text_field: str | None = None
 ) -> Shape:
-    """The structure of a kept stream body (Server-Sent Events or JSON Lines)."""
-    parsed = parse_stream(body, content_type, max_bytes=max_bytes)
-    shape = stream_shape(parsed.events)
-    field = suggest_text_field(shape)
-    return shape if field is None else stream_shape(parsed.events, field)
+    """The structure of a kept stream body (Server-Sent Events or JSON Lines).
+
+    The format is the one ``content_type`` names, else sniffed. The body is
+    already in memory, so no size cap applies and events are not kept: the
+    structure is merged as they are read. "text so far" follows
+    ``text_field``, else the suggested one.
+    """
+    fmt = stream_format(content_type) or sniff_format(body)
+
+    def events() -> Iterator[StreamEvent]:
+        reader = StreamReader(fmt, max_bytes=max(1, len(body)), keep=0, clock=lambda: 0.0)
+        return reader.iter_chunks([body])
+
+    shape = stream_shape(events())
+    field = text_field or suggest_text_field(shape)
+    return shape if field is None else stream_shape(events(), field)
 
 
 # -- paths ---------------------------------------------------------------------------------

@@ -201,3 +201,23 @@ def test_a_50_mb_line_stops_at_the_size_cap_with_one_line(
     assert [e.data for e in caught.value.events] == ["before"]
     assert log.end is EndReason.SIZE_CAP
     assert [e.data for e in log.events] == ["before"]
+
+
+def test_the_server_stops_promptly_while_a_client_is_still_reading() -> None:
+    server = StreamServer().start()
+    try:
+        with (
+            httpx.Client(timeout=10) as client,
+            client.stream("GET", server.url + "/forever") as response,
+        ):
+            reader = StreamReader(StreamFormat.SSE)
+            events = reader.iter_chunks(response.iter_bytes())
+            assert next(events).data == '{"n": 0}'
+            started = time.monotonic()
+            server.stop()
+            assert time.monotonic() - started < 3
+            rest = list(events)  # the body ends (or the connection closes) once stopped
+            assert all(e.data.startswith('{"n": ') for e in rest)
+    finally:
+        server.stop()
+    assert server.requests == ["/forever"]

@@ -190,3 +190,12 @@ def test_split_text_field_names_the_event_and_the_path_inside_it() -> None:
         "delta",
     )
     assert split_text_field("data") == ("", "")
+
+
+def test_infer_stream_body_follows_the_text_field_it_is_given() -> None:
+    body = b"".join(anthropic_body())
+    shape = infer_stream_body(
+        body, "text/event-stream", text_field="message_delta.delta.stop_reason"
+    )
+    assert _field(shape, "text so far").samples == ["end_turn"]
+    assert _field(infer_stream_body(body), "text so far").samples == [ANTHROPIC_TEXT]
