@@ -53,6 +53,7 @@ __all__ = [
     "StreamFormat",
     "StreamReader",
     "StreamTooLargeError",
+    "encode_events",
     "is_stream_content_type",
     "parse_stream",
     "sniff_format",
@@ -434,3 +435,29 @@ def parse_stream(
     reader = StreamReader(fmt, max_bytes=max_bytes, keep=None, clock=lambda: 0.0)
     events = list(reader.iter_chunks([body]))
     return ParsedStream(format=fmt, events=events, note=reader.note, bytes=reader.bytes_read)
+
+
+def encode_events(events: Iterable[StreamEvent], format: StreamFormat) -> bytes:
+    """``events`` written as a stream body: the inverse of reading one (for mocks, exports).
+
+    Server-Sent Events write ``event``, ``id``, ``retry`` and one ``data`` line
+    per line of the data (a CR in the data becomes a line break, as SSE cannot
+    carry one); JSON Lines write each event's data on its own line.
+    """
+    out: list[str] = []
+    last_id: str | None = None
+    for event in events:
+        if format is StreamFormat.NDJSON:
+            out.append(" ".join(event.data.splitlines()) + "\n")
+            continue
+        if event.event:
+            out.append(f"event: {event.event}\n")
+        if event.id is not None and event.id != last_id:
+            out.append(f"id: {event.id}\n")
+            last_id = event.id
+        if event.retry is not None:
+            out.append(f"retry: {event.retry}\n")
+        lines = event.data.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        out.extend(f"data: {line}\n" for line in lines)
+        out.append("\n")
+    return "".join(out).encode("utf-8")

@@ -14,6 +14,7 @@ from designer.core.streams.events import (
     StreamFormat,
     StreamReader,
     StreamTooLargeError,
+    encode_events,
     is_stream_content_type,
     parse_stream,
     sniff_format,
@@ -295,3 +296,40 @@ def test_the_cap_counts_the_whole_stream_in_json_lines_too() -> None:
         parse_stream(body, "application/x-ndjson", max_bytes=1000)
     assert 0 < caught.value.events_read < 1000
     assert [e.data for e in caught.value.events][:2] == ['{"n": 0}', '{"n": 1}']
+
+
+_NAME = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_.", min_size=1, max_size=10)
+_DATA = st.text(
+    alphabet=st.characters(blacklist_characters="\r", blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "update"]) | _NAME,
+            st.none() | st.text(alphabet="0123456789abc", min_size=1, max_size=4),
+            _DATA,
+            st.none() | st.integers(min_value=0, max_value=10_000),
+        ),
+        max_size=6,
+    )
+)
+def test_encoded_events_read_back_the_same(
+    specs: list[tuple[str, str | None, str, int | None]],
+) -> None:
+    events, last_id = [], None
+    for i, (name, id_, data, retry) in enumerate(specs):
+        last_id = id_ if id_ is not None else last_id
+        name = "" if name == "message" else name
+        events.append(StreamEvent(i, 0.0, name, last_id, data, len(data.encode()), retry))
+    body = encode_events(events, StreamFormat.SSE)
+    assert parse_stream(body, "text/event-stream").events == events
+
+
+def test_json_lines_encode_one_event_per_line() -> None:
+    events = parse_stream(b'{"a": 1}\n{"b": 2}\n', "application/x-ndjson").events
+    assert encode_events(events, StreamFormat.NDJSON) == b'{"a": 1}\n{"b": 2}\n'
