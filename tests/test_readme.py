@@ -324,7 +324,9 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
             assert line.expected is not None, (
                 f'{where}: end it with a comment quoting its first line of output, # "…"'
             )
-            command = line.command.replace(f"demo-server --port {README_PORT}", "demo-server --port 0")
+            command = line.command.replace(
+                f"demo-server --port {README_PORT}", "demo-server --port 0"
+            )
             # Until the server has said which port it has, its address can be any.
             actual = port or "…"
             command = command.replace(f":{README_PORT}", f":{actual}")

@@ -266,6 +266,11 @@ class Call(_Model):
         json_schema_extra=_documented_schema,
     )
     origin: CallOrigin | None = Field(None, description="set for a call imported from a document")
+    stream_text_field: str | None = Field(
+        None,
+        description="for a streamed response: the path of the field whose text makes up "
+        "'text so far' (e.g. data.choices[].delta.content)",
+    )
 
     @model_serializer(mode="wrap")
     def _omit_plain(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -280,6 +285,8 @@ class Call(_Model):
             data["documented"] = _SAME_AS_STRUCTURE
         if data.get("origin", 0) is None:
             data.pop("origin")
+        if data.get("stream_text_field", 0) is None:
+            data.pop("stream_text_field")
         return data
 
     @field_validator("documented", mode="wrap")

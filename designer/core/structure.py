@@ -100,6 +100,8 @@ class ResponseType(StrEnum):
     XML = "xml"
     TEXT = "text"
     BINARY = "binary"
+    # A streamed body (Server-Sent Events, JSON Lines), read as events: designer.core.streams.
+    STREAM = "stream"
 
 
 @dataclass(slots=True)

@@ -26,11 +26,19 @@ __all__ = ["detect_kind", "infer_body", "parse_json"]
 _JSON_TYPES = re.compile(r"^application/(?:[\w.+-]*\+)?json$|^text/json$|^application/jsonl?$")
 _XML_TYPES = re.compile(r"^(?:application|text)/(?:[\w.+-]*\+)?xml$")
 _TEXT_SAMPLE = 80
+# The media types of streamed bodies (kept equal to designer.core.streams.events').
+_STREAM_TYPES = frozenset(
+    {"text/event-stream", "application/x-ndjson", "application/jsonl", "application/x-jsonlines"}
+)
 
 
 def detect_kind(body: bytes, content_type: str) -> ResponseType:
     """How to read a body, from its media type, or by sniffing when there is none."""
     media = content_type.split(";", 1)[0].strip().lower()
+    # -- streams: before JSON, whose pattern also takes application/jsonl --
+    if media in _STREAM_TYPES:
+        return ResponseType.STREAM
+    # -- end streams --
     if _JSON_TYPES.match(media):
         return ResponseType.JSON
     if _XML_TYPES.match(media):
@@ -76,6 +84,10 @@ def infer_body(
     media = content_type.split(";", 1)[0].strip().lower() or None
     if kind is ResponseType.JSON:
         return infer_value(parse_json(body, notes), sample_limit=sample_limit, kinds=kinds)
+    if kind is ResponseType.STREAM:
+        from designer.core.inference.stream import infer_stream_body  # only streamed bodies need it
+
+        return infer_stream_body(body, content_type)
     if kind is ResponseType.XML:
         from designer.core.inference.xml import (
             parse_xml,  # defusedxml is only needed for XML bodies

@@ -71,6 +71,7 @@ _RESPONSE_LABELS = {
     ResponseType.XML: "XML",
     ResponseType.TEXT: "Text",
     ResponseType.BINARY: "File / binary",
+    ResponseType.STREAM: "Stream",
 }
 
 

@@ -71,6 +71,7 @@ _MEDIA = {
     ResponseType.XML: "application/xml",
     ResponseType.TEXT: "text/plain",
     ResponseType.BINARY: "application/octet-stream",
+    ResponseType.STREAM: "text/event-stream",
 }
 
 
