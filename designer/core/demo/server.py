@@ -15,6 +15,8 @@ Endpoints (all under ``/v1``)::
     GET  /unstable                   always 500 with a JSON error
     GET  /big?items=N                N compact records (up to 200 000), streamed
     POST /graphql (or GET)           GraphQL: products, orders, createOrder, introspection
+    POST /chat/completions           OpenAI-shaped chat; "stream": true answers Server-Sent Events
+    POST /messages                   Anthropic-shaped messages; "stream": true answers named events
 
 Run ``python -m designer.core.demo.server [PORT]`` to serve it on its own.
 """
@@ -33,6 +35,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from designer.core.demo import data as demo_data
+from designer.core.demo import streams as demo_streams
 from designer.core.models import Workspace, secret_ref
 from designer.core.workspace import file as workspace_file
 
@@ -190,6 +193,8 @@ class _Handler(BaseHTTPRequestHandler):
             ("GET", r"/v1/big", lambda m: _big(query)),
             ("GET", r"/v1/graphql", lambda m: _graphql("GET", query, body)),
             ("POST", r"/v1/graphql", lambda m: _graphql("POST", query, body)),
+            ("POST", r"/v1/chat/completions", lambda m: demo_streams.chat_completion(body)),
+            ("POST", r"/v1/messages", lambda m: demo_streams.messages(body)),
         ]
         allowed = False
         for verb, pattern, handler in routes:
@@ -233,6 +238,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             for chunk in payload:
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.flush()  # streamed answers are seen piece by piece
             self.wfile.write(b"0\r\n\r\n")
         except (BrokenPipeError, ConnectionResetError):
             # The client cancelled the download; nothing to clean up.
