@@ -35,7 +35,22 @@ def _cmd_mock(args: argparse.Namespace) -> int:
             f"Warning: listening on {args.host}, which other machines may reach; the mock "
             "answers anyone who asks"
         )
-    server = MockServer(apis, seed=args.seed, latency=args.latency / 1000, samples=loaded.samples)
+    if not args.speed > 0:
+        raise InputError(f"--speed must be a number above 0 (2 is twice as fast), not {args.speed}")
+    kept = {}
+    if not args.no_replay:
+        from designer.core.calls.history import ResponseHistory, default_folder
+        from designer.core.mock.streams import kept_stream_samples
+
+        kept = kept_stream_samples(apis, ResponseHistory(default_folder()))
+    server = MockServer(
+        apis,
+        seed=args.seed,
+        latency=args.latency / 1000,
+        samples=loaded.samples,
+        stream_samples=kept,
+        speed=args.speed,
+    )
 
     async def serve() -> None:
         try:
@@ -69,7 +84,9 @@ def register_mock(subparsers: argparse._SubParsersAction[Any]) -> None:
             "Serve every call of a workspace or bundle on a local port: each method and path "
             "(with {placeholders}) answers a body built from the call's structure, with sample "
             "values where the structure has them. Send the header X-Mock-Status: 404 (or "
-            "?__status=404) for an error answer. Point an environment named 'mock' at it "
+            "?__status=404) for an error answer. A streamed call (Server-Sent Events, JSON Lines) "
+            "answers events over time: its last kept response replayed with its spacing, or "
+            "events made from its structure. Point an environment named 'mock' at it "
             "to design or test without the real API."
         ),
         epilog="example: connector-designer mock shop.bundle.json --port 8080 --latency 50",
@@ -89,6 +106,20 @@ def register_mock(subparsers: argparse._SubParsersAction[Any]) -> None:
         default=0,
         metavar="MS",
         help="wait this many milliseconds before each answer (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        metavar="FACTOR",
+        help="send streamed answers this many times faster than recorded; 2 is twice as "
+        "fast, 0.5 half as fast (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--no-replay",
+        action="store_true",
+        help="make streamed answers from the structures even when a kept response of the "
+        "call could be replayed",
     )
     parser.add_argument(
         "--seed",

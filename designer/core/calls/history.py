@@ -30,7 +30,14 @@ from designer.core import fileio
 from designer.core.http.response import ResponseResult
 from designer.core.secrets.store import MASK, mask_secrets
 
-__all__ = ["KEEP", "MAX_BODY", "MAX_TOTAL", "HistoryEntry", "ResponseHistory"]
+__all__ = [
+    "KEEP",
+    "MAX_BODY",
+    "MAX_TOTAL",
+    "HistoryEntry",
+    "ResponseHistory",
+    "default_folder",
+]
 
 #: Responses kept per call.
 KEEP = 5
@@ -55,8 +62,11 @@ class HistoryEntry:
     body: bytes
     content_type: str
     charset: str | None
-    kind: str  # json, xml, text or binary
+    kind: str  # json, xml, text, binary or stream
     truncated: bool = False
+    #: for a streamed response: when each event arrived, in seconds since the first
+    #: byte (so the mock can replay it with its spacing); None for other responses
+    offsets: tuple[float, ...] | None = None
 
     @property
     def when(self) -> datetime:
@@ -104,6 +114,7 @@ class ResponseHistory:
                     charset=e["charset"],
                     kind=e["kind"],
                     truncated=bool(e.get("truncated", False)),
+                    offsets=_offsets(e.get("offsets")),
                 )
                 for e in raw["entries"]
             ]
@@ -117,8 +128,12 @@ class ResponseHistory:
         response: ResponseResult,
         kind: str,
         secrets: Iterable[str] = (),
+        offsets: Iterable[float] | None = None,
     ) -> HistoryEntry:
-        """Keep ``response`` (secrets masked) as the newest of the call's; returns it."""
+        """Keep ``response`` (secrets masked) as the newest of the call's; returns it.
+
+        ``offsets`` are a streamed response's event times (see :attr:`HistoryEntry.offsets`).
+        """
         secrets = list(secrets)
         headers = tuple(
             (n, MASK if n.lower() in _MASKED_HEADERS else mask_secrets(v, secrets))
@@ -136,6 +151,7 @@ class ResponseHistory:
             charset=response.charset,
             kind=kind,
             truncated=response.size > MAX_BODY,
+            offsets=None if offsets is None else tuple(round(o, 4) for o in offsets),
         )
         kept = [entry, *self.entries(api_id, call_id)][: self.keep]
         doc = {
@@ -151,6 +167,8 @@ class ResponseHistory:
                     "charset": e.charset,
                     "kind": e.kind,
                     "truncated": e.truncated,
+                    # Only when there are some, so files stay readable by older versions.
+                    **({} if e.offsets is None else {"offsets": list(e.offsets)}),
                 }
                 for e in kept
             ]
@@ -186,6 +204,15 @@ class ResponseHistory:
     def size(self) -> int:
         """Bytes the history takes on disk."""
         return sum(p.stat().st_size for p in self.folder.glob("*/*.json") if p.is_file())
+
+
+def _offsets(raw: object) -> tuple[float, ...] | None:
+    """Kept event offsets, or None when there are none or they are not a list of numbers."""
+    if not isinstance(raw, list):
+        return None
+    if not all(isinstance(o, int | float) and not isinstance(o, bool) and o >= 0 for o in raw):
+        return None
+    return tuple(float(o) for o in raw)
 
 
 def default_folder() -> Path:

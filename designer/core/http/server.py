@@ -45,10 +45,14 @@ Headers = tuple[tuple[str, str], ...]
 
 @dataclass(frozen=True, slots=True)
 class Reply:
+    """An answer; with ``parts`` the body is sent as they say instead of ``body``: chunked,
+    each part after waiting its seconds (a streamed answer, e.g. Server-Sent Events)."""
+
     status: int
     content_type: str
     body: bytes
     headers: Headers = ()
+    parts: tuple[tuple[float, bytes], ...] = ()
 
 
 def error_reply(status: int, message: str, headers: Headers = ()) -> Reply:
@@ -218,6 +222,8 @@ class LocalHttpServer:
                     )
                 self._send(conn, writer, reply, head=method == "HEAD")
                 await writer.drain()
+                if reply.parts:
+                    await _send_parts(conn, writer, reply, head=method == "HEAD")
                 if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:
                     break
                 conn.start_next_cycle()
@@ -241,9 +247,10 @@ class LocalHttpServer:
     def _send(
         self, conn: h11.Connection, writer: asyncio.StreamWriter, reply: Reply, *, head: bool
     ) -> None:
+        length = [] if reply.parts else [("Content-Length", str(len(reply.body)))]
         headers = [
             ("Content-Type", reply.content_type),
-            ("Content-Length", str(len(reply.body))),
+            *length,
             ("Server", self.server_name),
             *[(k, v) for k, v in reply.headers if k.lower() not in _HOP_HEADERS | {"content-type"}],
         ]
@@ -253,9 +260,26 @@ class LocalHttpServer:
             reason = ""
         response = h11.Response(status_code=reply.status, headers=headers, reason=reason)
         writer.write(conn.send(response))
+        if reply.parts:
+            return  # the body follows, part by part (_send_parts)
         if not head and reply.body:
             writer.write(conn.send(h11.Data(data=reply.body)))
         writer.write(conn.send(h11.EndOfMessage()))
+
+
+async def _send_parts(
+    conn: h11.Connection, writer: asyncio.StreamWriter, reply: Reply, *, head: bool
+) -> None:
+    """The body of a streamed reply, each part flushed after its pause."""
+    if not head:
+        for pause, data in reply.parts:
+            if pause > 0:
+                await asyncio.sleep(pause)
+            if data:
+                writer.write(conn.send(h11.Data(data=data)))
+                await writer.drain()
+    writer.write(conn.send(h11.EndOfMessage()))
+    await writer.drain()
 
 
 async def _read_request(

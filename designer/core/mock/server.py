@@ -12,7 +12,8 @@ when several APIs are served, ``/<api-name>`` before it), and each call by
 its method and path, ``{name}`` placeholders matching one path segment.
 Literal paths win over templates. The body comes from the call's structure
 (:mod:`designer.core.mock.values`), or a bundle's saved sample response
-verbatim. ``X-Mock-Status: 404`` (or ``?__status=404``) asks for an error
+verbatim. A streamed call answers events over time (:mod:`designer.core.mock.streams`).
+``X-Mock-Status: 404`` (or ``?__status=404``) asks for an error
 status: a call that includes errors answers with its own structure and that
 status; any other answers a generic JSON error.
 """
@@ -29,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 
 from designer.core.http.server import Headers, LocalHttpServer, Reply, error_reply
+from designer.core.mock.streams import StreamSample, stream_reply, wants_stream
 from designer.core.mock.values import ValueMaker, to_xml
 from designer.core.models import Api, Call, path_placeholders
 from designer.core.secrets.names import snake
@@ -81,6 +83,8 @@ class MockServer(LocalHttpServer):
         seed: int = 0,
         latency: float = 0.0,
         samples: Mapping[str, tuple[str, str]] | None = None,
+        stream_samples: Mapping[str, StreamSample] | None = None,
+        speed: float = 1.0,
     ) -> None:
         single = len(apis) == 1
         self.apis = [
@@ -90,6 +94,10 @@ class MockServer(LocalHttpServer):
         self.seed = seed
         self.latency = latency
         self.samples = dict(samples or {})
+        #: kept streamed responses by "api id/call id", replayed with their spacing
+        self.stream_samples = dict(stream_samples or {})
+        #: how much faster than recorded (or made) streamed answers are sent
+        self.speed = speed
         routes = []
         for mock in self.apis:
             for call in mock.api.calls:
@@ -147,6 +155,12 @@ class MockServer(LocalHttpServer):
 
     def _reply(self, api: Api, call: Call, status: int | None) -> Reply:
         sample = self.samples.get(f"{api.id}/{call.id}")
+        if status is None and self._streamed(call):
+            kept = self.stream_samples.get(f"{api.id}/{call.id}")
+            if kept is None and sample is not None:
+                kept = StreamSample(sample[0], sample[1].encode())
+            if kept is not None:
+                return stream_reply(None, ValueMaker(0), sample=kept, speed=self.speed)
         if sample is not None and status is None:
             return Reply(200, sample[0] or "application/json", sample[1].encode())
         shape = call.structure
@@ -160,6 +174,10 @@ class MockServer(LocalHttpServer):
         if status is not None and status >= 400 and not call.include_errors:
             return error_reply(status, f"The mock answers {status} as asked", extra)
         maker = ValueMaker(f"{self.seed}:{call.id}:{status or ''}")
+        if wants_stream(call.response_type, shape) and (status or stored_status) < 400:
+            return stream_reply(
+                shape, maker, status=status or stored_status, headers=extra, speed=self.speed
+            )
         content_type, body = _body(call, shape, maker)
         if call.graphql is not None and content_type == "application/json":
             from designer.core.gql.mock import data_envelope
@@ -167,7 +185,11 @@ class MockServer(LocalHttpServer):
             body = data_envelope(body)
         return Reply(status or stored_status, content_type, body, extra)
 
-    # -- HTTP --------------------------------------------------------------------------------
+    def _streamed(self, call: Call) -> bool:
+        shape = call.structure
+        if shape is not None and (call.include_errors or call.capture_headers) and shape.fields:
+            shape = shape.fields.get("body")
+        return wants_stream(call.response_type, shape)
 
 
 def _stored_status(envelope: Shape) -> int:
