@@ -30,6 +30,7 @@ from designer.core.models import (
     secret_ref,
 )
 from designer.core.secrets.names import required_secrets
+from designer.core.structure import ResponseType
 
 __all__ = ["curl_command", "export_curl"]
 
@@ -82,6 +83,8 @@ def _command(api: Api, call: Call, envs: dict[str, str]) -> str:
         first.append("--head")
     elif built.method != "GET" or built.content:
         first += ["-X", built.method]
+    if call.response_type is ResponseType.STREAM:
+        first.append("-N")  # no buffering: each event shows as it arrives
     first.append(_quote(built.url, sentinels))
     parts = [" ".join(first)]
     if user is not None:

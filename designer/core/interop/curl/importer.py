@@ -35,6 +35,7 @@ from designer.core.models import (
     NoAuth,
     Parameter,
     Placement,
+    ResponseType,
     UseAs,
     ValueType,
     Workspace,
@@ -341,6 +342,17 @@ def _keep_secret(
         secrets.set(ref, value)
 
 
+def _streamed(request: CurlRequest) -> str | None:
+    """Why the command asks for a streamed response (None when it does not)."""
+    accept = [v.lower() for n, v in request.headers if n.lower() == "accept"]
+    if any("text/event-stream" in v or "ndjson" in v for v in accept):
+        return "its Accept header names an event stream"
+    document = _json_or_invalid(request.data) if request.data and not request.get else None
+    if isinstance(document, dict) and document.get("stream") is True:
+        return 'its JSON body says "stream": true'
+    return None
+
+
 def curl_to_workspace(
     command: str,
     workspace: Workspace | None,
@@ -430,6 +442,10 @@ def curl_to_workspace(
         builder.add("Accept", "application/json", Placement.HEADER, dynamic=False)
 
     method = Method(request.method)
+    streamed = _streamed(request)
+    if streamed is not None:
+        body["response_type"] = ResponseType.STREAM
+        notes.append(f"the response is read as a stream of events: {streamed}")
     call = Call(
         name=unique_name(f"{method.value} {path or '/'}", [c.name for c in api.calls]),
         use_as=UseAs.DATA if method in (Method.GET, Method.HEAD) else UseAs.ACTION,
