@@ -50,6 +50,9 @@ __all__ = [
     "group_field",
     "infer_stream_body",
     "is_sentinel",
+    "is_stream_shape",
+    "stream_groups",
+    "stream_of",
     "split_text_field",
     "stream_shape",
     "suggest_text_field",
@@ -325,3 +328,24 @@ def suggest_text_field(shape: Shape) -> str | None:
     if DATA in groups and groups[DATA].type is ValueType.TEXT:
         return DATA  # plain text events: the data is the text
     return None
+
+
+def is_stream_shape(shape: Shape | None) -> bool:
+    """Whether ``shape`` is a stream's structure (it has the built-in stream fields)."""
+    if shape is None or shape.type is not ValueType.OBJECT or not shape.fields:
+        return False
+    return all(name in shape.fields for name in (TEXT_SO_FAR, IS_STREAMING, IS_DONE))
+
+
+def stream_of(structure: Shape | None) -> Shape | None:
+    """The stream structure in a call's ``structure``: itself, or the ``body`` of an envelope
+    (a call that includes errors or captures headers); None when there is none."""
+    if is_stream_shape(structure):
+        return structure
+    body = (structure.fields or {}).get("body") if structure is not None else None
+    return body if is_stream_shape(body) else None
+
+
+def stream_groups(shape: Shape) -> dict[str, Shape]:
+    """The event groups of a stream structure, by field name (``data`` for unnamed events)."""
+    return dict(_groups(shape))

@@ -26,7 +26,14 @@ import orjson
 
 from designer.core.calls.history import ResponseHistory
 from designer.core.http.server import Headers, Reply
-from designer.core.inference.stream import DATA, IS_DONE, IS_STREAMING, TEXT_SO_FAR
+from designer.core.inference.stream import (
+    DATA,
+    IS_DONE,
+    IS_STREAMING,
+    TEXT_SO_FAR,
+    is_stream_shape,
+    stream_of,
+)
 from designer.core.mock.values import ValueMaker
 from designer.core.models import Api
 from designer.core.streams.events import (
@@ -37,7 +44,7 @@ from designer.core.streams.events import (
     parse_stream,
     stream_format,
 )
-from designer.core.structure import ResponseType, Shape, ValueType
+from designer.core.structure import ResponseType, Shape
 
 __all__ = [
     "EVEN_SPACING",
@@ -64,13 +71,6 @@ class StreamSample:
     content_type: str
     body: bytes
     offsets: tuple[float, ...] | None = None
-
-
-def is_stream_shape(shape: Shape | None) -> bool:
-    """Whether ``shape`` is a stream's structure (it has the built-in stream fields)."""
-    if shape is None or shape.type is not ValueType.OBJECT or not shape.fields:
-        return False
-    return all(name in shape.fields for name in _BUILT_INS)
 
 
 def _format(shape: Shape | None, content_type: str | None) -> StreamFormat:
@@ -161,10 +161,7 @@ def kept_stream_samples(apis: Iterable[Api], history: ResponseHistory) -> dict[s
     out: dict[str, StreamSample] = {}
     for api in apis:
         for call in api.calls:
-            shape = call.structure
-            if shape is not None and (call.include_errors or call.capture_headers) and shape.fields:
-                shape = shape.fields.get("body")
-            if not wants_stream(call.response_type, shape):
+            if not wants_stream(call.response_type, stream_of(call.structure)):
                 continue
             for entry in history.entries(api.id, call.id):
                 if entry.truncated or not 200 <= entry.status < 300:

@@ -23,7 +23,9 @@ Mapping:
   brings them back as calls;
 - the inferred structure becomes the schema of the ``200`` response, through
   :func:`~designer.core.inference.to_json_schema` (JSON Schema 2020-12 is
-  OpenAPI 3.1's dialect, so ``x-`` keywords and formats carry over as is).
+  OpenAPI 3.1's dialect, so ``x-`` keywords and formats carry over as is); a
+  streamed response is its event stream media type, described by
+  :mod:`.stream`.
 
 Private values are never written: private parameters have no example.
 """
@@ -38,9 +40,11 @@ import orjson
 
 from designer.core.errors import ExportError
 from designer.core.inference import infer_value, to_json_schema
+from designer.core.inference.stream import stream_of
 from designer.core.interop.common import effective_parameters
 from designer.core.interop.openapi.auth import security_scheme
 from designer.core.interop.openapi.extras import graphql_operations, webhooks_section
+from designer.core.interop.openapi.stream import stream_content
 from designer.core.interop.openapi.values import body_example, body_schema, typed_schema
 from designer.core.models import (
     Api,
@@ -211,7 +215,9 @@ def _operation(api: Api, call: Call, op_id: str, tagged: bool) -> dict[str, Any]
         op["requestBody"] = body
     response: dict[str, Any] = {"description": "A successful response"}
     schema = response_schema(call)
-    if schema is not None or call.response_type is not ResponseType.AUTO:
+    if call.response_type is ResponseType.STREAM or stream_of(call.structure) is not None:
+        response["content"] = stream_content(call)
+    elif schema is not None or call.response_type is not ResponseType.AUTO:
         media = _response_media(call, call.structure)
         response["content"] = {media: {"schema": schema or {}}}
     op["responses"] = {"200": response}

@@ -51,6 +51,7 @@ from designer.core.interop.openapi.parts import (
 )
 from designer.core.interop.openapi.schema_shape import schema_to_shape
 from designer.core.interop.openapi.security import Item, Security
+from designer.core.interop.openapi.stream import stream_response
 from designer.core.interop.reader import Reader, join
 from designer.core.interop.refs import Resolver
 from designer.core.models import (
@@ -450,6 +451,11 @@ class _Importer:
                 return {}
             media = chosen
             entry = r.obj(content[media], join(join(at, "content"), media))
+            streamed = stream_response(
+                media, entry, join(join(at, "content"), media), self.resolver
+            )
+            if streamed is not None:
+                return streamed
             schema = entry.get("schema")
             schema_at = join(join(join(at, "content"), media), "schema")
         shape = response_shape(schema, schema_at, self.resolver)
