@@ -51,6 +51,7 @@ __all__ = [
     "infer_stream_body",
     "is_sentinel",
     "is_stream_shape",
+    "path_steps",
     "stream_groups",
     "stream_of",
     "split_text_field",
@@ -231,6 +232,11 @@ def _segments(path: str) -> tuple[str | None, ...]:
         steps.append(path[i:j])
         i = j
     return tuple(steps)
+
+
+def path_steps(path: str) -> tuple[str | None, ...]:
+    """The steps of a structure path: field names, and None for ``[]`` (each item)."""
+    return _segments(path)
 
 
 def _join(steps: Iterable[str | None]) -> str:

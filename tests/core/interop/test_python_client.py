@@ -6,6 +6,7 @@ import asyncio
 import importlib.util
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -21,9 +22,14 @@ from designer.core.demo.server import (
     DemoServer,
     start_demo_server,
 )
-from designer.core.models import Workspace
-from designer.core.structure import FieldOverride, ValueType
+from designer.core.demo.streams import demo_reply
+from designer.core.inference.stream import infer_stream_body
+from designer.core.interop.python.client import export_python
+from designer.core.models import Api, Call, Workspace
+from designer.core.streams.events import parse_stream
+from designer.core.structure import FieldOverride, ResponseType, ValueType
 from designer.core.workspace import file as wf
+from tests.helpers.sse_server import OLLAMA_TEXT, RULES_BODY, StreamServer, ollama_body
 from tests.helpers.workspaces import initialized_example
 
 SECRET_ENV = "CD_SECRET_DEMO_STORE_GET_ACCOUNT_PARAM_X_API_KEY"
@@ -246,3 +252,71 @@ def test_dates_and_addresses_are_parsed_and_written_back_as_they_came(tmp_path: 
     assert isinstance(event.canceled_at, datetime)
     # Dumped to JSON, every value is written back in the encoding it came in.
     assert json.loads(event.model_dump_json()) == wire[0]
+
+
+def test_streamed_calls_yield_typed_events_as_they_arrive(
+    generated: Path, demo: tuple[DemoServer, Workspace]
+) -> None:
+    client_module = _load(generated)
+    base = demo[0].url + "/v1"
+    expected = demo_reply({"messages": [{"role": "user", "content": "What do you sell?"}]})
+    with client_module.DemoStoreClient(base_url=base) as client:
+        start = time.monotonic()
+        arrivals = []
+        events = []
+        for event in client.chat_streamed():
+            arrivals.append(time.monotonic() - start)
+            events.append(event)
+    assert isinstance(events[0], client_module.StreamEvent)
+    assert all(e.event == "" for e in events)
+    assert all(isinstance(e.data, BaseModel) for e in events)
+    assert events[0].data.object == "chat.completion.chunk"
+    assert "".join(e.text or "" for e in events) == expected
+    assert events[-1].data.choices[0].finish_reason == "stop"  # [DONE] is not an event
+    assert arrivals[-1] - arrivals[0] > 0.2  # yielded as they came, not at the end
+
+    async def read_messages() -> list[object]:
+        async with client_module.AsyncDemoStoreClient(base_url=base) as async_client:
+            return [e async for e in async_client.messages_streamed(message="Hi")]
+
+    named = asyncio.run(read_messages())
+    names = [e.event for e in named]  # type: ignore[attr-defined]
+    assert names[0] == "message_start"
+    assert names[-1] == "message_stop"
+    deltas = [e for e in named if e.event == "content_block_delta"]  # type: ignore[attr-defined]
+    assert all(isinstance(e.data, BaseModel) for e in deltas)  # type: ignore[attr-defined]
+    text = "".join(e.text or "" for e in named)  # type: ignore[attr-defined]
+    assert text == demo_reply({"messages": [{"role": "user", "content": "Hi"}]})
+
+
+def test_a_streamed_client_reads_sse_rules_and_json_lines(tmp_path: Path) -> None:
+
+    body = b"".join(ollama_body())
+    structure = infer_stream_body(body, "application/x-ndjson")
+    structure.content_type = "application/x-ndjson"
+    calls = [
+        Call(
+            id="ollamachat01",
+            name="Ollama chat",
+            path="/ollama",
+            response_type=ResponseType.STREAM,
+            structure=structure,
+            stream_text_field="data.message.content",
+        ),
+        Call(id="rulescall001", name="Rules", path="/rules", response_type=ResponseType.STREAM),
+    ]
+    with StreamServer() as server:
+        api = Api(id="streams00001", name="Streams", base_url=server.url, calls=calls)
+        module = tmp_path / "streams_client.py"
+        module.write_text(export_python(Workspace(name="S", apis=[api]), [api]))
+        loaded = _load(module)
+        with loaded.StreamsClient() as client:
+            chat = list(client.ollama_chat())
+            rules = list(client.rules())
+    assert "".join(e.text or "" for e in chat) == OLLAMA_TEXT
+    assert all(isinstance(e.data, BaseModel) for e in chat)
+    # The generated parser reads what the app reads: comments, CRLF, multi-line data, ids.
+    expected = [
+        (e.event, e.id, e.data) for e in parse_stream(RULES_BODY, "text/event-stream").events
+    ]
+    assert [(e.event, e.id, e.raw) for e in rules] == expected

@@ -22,6 +22,13 @@ from collections.abc import Sequence
 
 from designer.core.escaping import python_docstring, python_string, unique_name
 from designer.core.interop.python.models import FORMAT_ALIASES, ModelWriter, identifier, pascal
+from designer.core.interop.python.streams import (
+    STREAM_RUNTIME,
+    is_stream_call,
+    stream_methods,
+    stream_opener,
+    stream_reader,
+)
 from designer.core.interop.python.template import (
     RUNTIME,
     SIMPLE_AUTH,
@@ -86,6 +93,7 @@ class _Writer:
         self.secrets = {s.ref: s.env for s in required_secrets(apis)}
         self.xml = False
         self.basic = any(a.auth.type == "basic" for a in apis)
+        self.streams = any(is_stream_call(c) for a in apis for c in a.calls)
 
     def _secret_expr(self, ref: str) -> str:
         env = self.secrets.get(ref, "CD_SECRET_UNKNOWN")
@@ -293,12 +301,21 @@ class _Writer:
                 taken.add(func)
                 unique = f"{stem}_{func}"
                 build, args = self._build(api, call, unique)
-                parse, returns = self._parse(call, unique)
-                functions += ["\n".join(build), "\n".join(parse)]
                 names = [a.split(":", 1)[0] for a in args]
                 passed = params([f"{n}={n}" for n in names], 8)
                 signature = params(["self", *(["*", *args] if args else [])], 4)
                 doc = docstring(f"{call.method.value} {call.path}: {call.name}.", 8)
+                if is_stream_call(call):
+                    reader, data_type = stream_reader(call, unique, self.models)
+                    functions += ["\n".join(build), "\n".join(reader)]
+                    sync, asynchronous = stream_methods(
+                        func, unique, signature, passed, doc, data_type
+                    )
+                    sync_methods.append(sync)
+                    async_methods.append(asynchronous)
+                    continue
+                parse, returns = self._parse(call, unique)
+                functions += ["\n".join(build), "\n".join(parse)]
                 for methods, prefix, wait in (
                     (sync_methods, "def", ""),
                     (async_methods, "async def", "await "),
@@ -308,6 +325,9 @@ class _Writer:
                         f"        request = _build_{unique}({passed})\n"
                         f"        return _parse_{unique}({wait}self._send(request))"
                     )
+            if any(is_stream_call(c) for c in api.calls):
+                sync_methods.insert(0, stream_opener(False))
+                async_methods.insert(0, stream_opener(True))
             classes.append(client_class(api, cls, sync_methods, async_methods))
             functions += self._webhook_parsers(api, stem)
         return self._assemble(functions, classes)
@@ -342,7 +362,13 @@ class _Writer:
         aliases = [name for name in FORMAT_ALIASES if name in uses]
         for name in aliases:
             uses |= FORMAT_ALIASES[name][0]
-        typing = ", ".join(sorted({"Any"} | (uses & {"Annotated"})))
+        typing = ", ".join(
+            sorted(
+                {"Any"}
+                | (uses & {"Annotated"})
+                | ({"Generic", "TypeVar"} if self.streams else set())
+            )
+        )
         imports = [
             "from __future__ import annotations",
             "",
@@ -351,6 +377,12 @@ class _Writer:
             "import importlib",
             "import os",
         ]
+        if self.streams:
+            imports += [
+                "from collections.abc import AsyncIterator, Iterator",
+                "from contextlib import AbstractAsyncContextManager, AbstractContextManager",
+                "from dataclasses import dataclass",
+            ]
         if uses & {"date", "datetime"}:
             imports.append(f"from datetime import {', '.join(sorted(uses & {'date', 'datetime'}))}")
         addresses = sorted(uses & {"IPv4Address", "IPv6Address"})
@@ -385,6 +417,7 @@ class _Writer:
         parts = [
             top,
             RUNTIME.strip(),
+            *([STREAM_RUNTIME.strip()] if self.streams else []),
             *(FORMAT_ALIASES[name][1] for name in aliases),
             *self.models.classes,
             *functions,
