@@ -90,7 +90,7 @@ def test_the_example_streams_with_its_text_field(server: DemoServer) -> None:
     ws = example_workspace(server.url)
     api = ws.apis[0]
     streamed = [c for c in api.calls if c.response_type is ResponseType.STREAM]
-    assert {c.name for c in streamed} == {"Chat (streamed)", "Messages (streamed)"}
+    assert {c.name for c in streamed} == {"Chat (stream)", "Messages (stream)"}
     secrets = MemorySecretStore(example_secrets(ws))
     for call in streamed:
         built = build_request(api, call, secrets)

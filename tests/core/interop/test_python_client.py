@@ -264,7 +264,7 @@ def test_streamed_calls_yield_typed_events_as_they_arrive(
         start = time.monotonic()
         arrivals = []
         events = []
-        for event in client.chat_streamed():
+        for event in client.chat_stream():
             arrivals.append(time.monotonic() - start)
             events.append(event)
     assert isinstance(events[0], client_module.StreamEvent)
@@ -277,7 +277,7 @@ def test_streamed_calls_yield_typed_events_as_they_arrive(
 
     async def read_messages() -> list[object]:
         async with client_module.AsyncDemoStoreClient(base_url=base) as async_client:
-            return [e async for e in async_client.messages_streamed(message="Hi")]
+            return [e async for e in async_client.messages_stream(message="Hi")]
 
     named = asyncio.run(read_messages())
     names = [e.event for e in named]  # type: ignore[attr-defined]

@@ -59,7 +59,7 @@ def test_an_event_stream_accept_header_imports_as_a_stream() -> None:
 def test_curl_export_streams_with_no_buffering_and_keeps_the_request() -> None:
     ws = example_workspace("http://127.0.0.1:9")
     api = ws.apis[0]
-    chat = next(c for c in api.calls if c.name == "Chat (streamed)")
+    chat = next(c for c in api.calls if c.name == "Chat (stream)")
     command, _ = curl_command(ws.apis, api, chat)
     argv = shlex.split(command.replace("\\\n", " "))
     assert argv[:4] == ["curl", "-X", "POST", "-N"]
@@ -78,7 +78,7 @@ def test_exported_curl_command_streams_from_the_demo_api() -> None:
     try:
         ws = example_workspace(demo.url)
         api = ws.apis[0]
-        call = next(c for c in api.calls if c.name == "Messages (streamed)")
+        call = next(c for c in api.calls if c.name == "Messages (stream)")
         command, _ = curl_command(ws.apis, api, call)
         argv = shlex.split(command.replace("\\\n", " "))
         out = subprocess.run(argv + ["-s"], capture_output=True, timeout=30, check=True).stdout
@@ -93,7 +93,7 @@ def test_postman_export_keeps_the_streaming_request() -> None:
     ws = example_workspace("http://127.0.0.1:9")
     collection = export_postman(ws, ws.apis)
     items = [i for folder in collection["item"] for i in folder["item"]]
-    chat = next(i for i in items if i["name"] == "Chat (streamed)")
+    chat = next(i for i in items if i["name"] == "Chat (stream)")
     request = chat["request"]
     assert request["method"] == "POST"
     assert "chat/completions" in orjson.dumps(request["url"]).decode()
