@@ -141,3 +141,42 @@ def test_newman_runs_the_postman_export_against_the_mock(
         assert f"{len(api.calls)}" in result.stdout
     finally:
         running.stop()
+
+
+def test_streamed_calls_replay_their_kept_response_faster(
+    example: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from designer.core.calls.history import ResponseHistory
+    from designer.core.http.response import ResponseResult
+    from designer.core.streams.events import parse_stream
+    from tests.helpers.sse_server import openai_body
+
+    api = example.apis[0]
+    chat = next(c for c in api.calls if c.name == "Chat (stream)")
+    steps = openai_body()
+    kept = b"".join(steps)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    history = ResponseHistory(tmp_path / "cache" / "connector-designer" / "responses")
+    result = ResponseResult(
+        200, "OK", "HTTP/1.1", "http://x/v1/chat/completions", 0.5, (), kept,
+        "text/event-stream", None,
+    )  # fmt: skip
+    history.add(api.id, chat.id, result, "stream", offsets=[i * 0.1 for i in range(len(steps))])
+    path = tmp_path / "example.json"
+    wf.save(example, path)
+    with _serving(path, "--speed", "2") as proc:
+        assert proc.stdout is not None
+        proc.stdout.readline()
+        base = proc.stdout.readline().split(": ", 1)[1].strip()
+        start = time.monotonic()
+        with httpx.stream("POST", base + "/chat/completions", json={}, timeout=10) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            body = b"".join(response.iter_raw())
+        took = time.monotonic() - start
+    assert [e.data for e in parse_stream(body).events] == [
+        e.data for e in parse_stream(kept).events
+    ]
+    recorded = (len(steps) - 1) * 0.1
+    assert recorded / 2 * 0.8 <= took < recorded * 0.9  # twice as fast as recorded

@@ -64,13 +64,17 @@ class MockControl(QObject):
 
     def start(self) -> None:
         from designer.core.mock.server import MockServer
+        from designer.core.mock.streams import kept_stream_samples
 
         apis = [api for api in self.window.doc.workspace.apis if api.calls]
         if not apis:
             self.window.show_message("There are no calls to serve: add or import one first.")
             self.action.setChecked(False)
             return
-        server = MockServer([api.model_copy(deep=True) for api in apis])
+        # Streamed calls replay their last kept response, with its spacing.
+        history = getattr(getattr(self.window, "response_panel", None), "history", None)
+        kept = kept_stream_samples(apis, history) if history is not None else {}
+        server = MockServer([api.model_copy(deep=True) for api in apis], stream_samples=kept)
         self.server = server
 
         def failed(error: Exception) -> None:
