@@ -68,3 +68,22 @@ def test_the_folder_stays_under_its_cap_and_can_be_cleared(tmp_path) -> None:
     assert not history.entries("a", "c5")
     history.clear()
     assert history.size() == 0
+
+
+def test_a_streamed_response_keeps_its_event_times(tmp_path) -> None:
+    import orjson
+
+    history = ResponseHistory(tmp_path)
+    history.add("api", "plain", _response(b"{}"), "json")
+    history.add("api", "chat", _response(b"data: 1\n\n"), "stream", offsets=[0.0, 0.12345678])
+    assert history.entries("api", "chat")[0].offsets == (0.0, 0.1235)
+    assert history.entries("api", "plain")[0].offsets is None
+    # Files of other responses are as before (no "offsets" key), and bad times read as none.
+    path = tmp_path / "api" / "plain.json"
+    assert "offsets" not in orjson.loads(path.read_bytes())["entries"][0]
+    doc = orjson.loads((tmp_path / "api" / "chat.json").read_bytes())
+    doc["entries"][0]["offsets"] = [0.1, "later", -1]
+    (tmp_path / "api" / "chat.json").write_bytes(orjson.dumps(doc))
+    (entry,) = history.entries("api", "chat")
+    assert entry.offsets is None
+    assert entry.body == b"data: 1\n\n"
