@@ -12,7 +12,7 @@ lines), so the client still needs only httpx and pydantic.
 
 from __future__ import annotations
 
-from designer.core.escaping import python_string
+from designer.core.escaping import python_string, unique_name
 from designer.core.inference.stream import (
     DATA,
     path_steps,
@@ -142,18 +142,28 @@ def stream_reader(call: Call, func: str, models: ModelWriter) -> tuple[list[str]
     if call.stream_text_field:
         text_event, inner = split_text_field(call.stream_text_field)
         steps = path_steps(inner)
-    adapters = ", ".join(f"{python_string(n)}: TypeAdapter({t})" for n, t in types.items())
+    entries = "".join(f"        {python_string(n)}: TypeAdapter({t}),\n" for n, t in types.items())
     step_text = ", ".join("None" if s is None else python_string(s) for s in steps)
-    lines = [
+    lines: list[str] = []
+    options = list(dict.fromkeys(types.values()))
+    data_type = options[0] if len(options) == 1 else "Any"
+    if len(options) > 1:
+        # One name for the union of the groups' models, read in the method signatures.
+        data_type = unique_name(pascal(call.name) + "Data", models.taken)
+        models.taken.add(data_type)
+        union = "".join(f"    | {o}\n" if i else f"    {o}\n" for i, o in enumerate(options))
+        lines += [f"{data_type} = (\n{union})", "", ""]
+    lines += [
         f"def _events_{func}() -> _Events:",
-        f"    adapters: dict[str, TypeAdapter[Any]] = {{{adapters}}}",
+        f"    adapters: dict[str, TypeAdapter[Any]] = {{\n{entries}    }}"
+        if entries
+        else "    adapters: dict[str, TypeAdapter[Any]] = {}",
         f"    steps: tuple[str | None, ...] = ({step_text}{',' if len(steps) == 1 else ''})",
         f"    return _Events({ndjson}, adapters, "
         f"{python_string(text_event) if text_event is not None else 'None'}, steps)",
     ]
-    options = list(dict.fromkeys(types.values()))
     models.uses.add("Any")
-    return lines, " | ".join(options) if options else "Any"
+    return lines, data_type
 
 
 def stream_methods(
