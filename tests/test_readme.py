@@ -315,7 +315,7 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
     # one, which it announces); should it stop doing so, the test serves it.
     port: str | None = None
     demo = None
-    if not any("demo_server" in line.command for line in lines):
+    if not any("demo.server" in line.command for line in lines):
         demo = start_demo_server(0)
         port = demo.url.rsplit(":", 1)[1]
     try:
@@ -324,7 +324,7 @@ def test_the_command_line_walkthrough_runs_as_written(tmp_path: Path) -> None:
             assert line.expected is not None, (
                 f'{where}: end it with a comment quoting its first line of output, # "…"'
             )
-            command = line.command.replace(f"demo_server {README_PORT}", "demo_server 0")
+            command = line.command.replace(f"demo.server {README_PORT}", "demo.server 0")
             # Until the server has said which port it has, its address can be any.
             actual = port or "…"
             command = command.replace(f":{README_PORT}", f":{actual}")
