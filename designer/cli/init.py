@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from designer.cli.options import check_param_names, find_call, non_negative_int, positive_float
+from designer.cli.options import (
+    Parser,
+    check_param_names,
+    find_call,
+    non_negative_int,
+    positive_float,
+)
 from designer.core.errors import InputError, LookupFailed, MissingSecretError
 
 if TYPE_CHECKING:
@@ -164,16 +170,12 @@ def _cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_init(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "init",
-        help="initialize a call: send it and print the structure of the response",
-        description=(
-            "Send a call of a workspace with its sample values and print a status line and "
-            "the inferred structure of the response."
-        ),
-        epilog="example: connector-designer init shop.json --call 'Shop/List products' --save",
+def register_init(parser: Parser) -> None:
+    parser.description = (
+        "Send a call of a workspace with its sample values and print a status line and "
+        "the inferred structure of the response."
     )
+    parser.epilog = "example: connector-designer init shop.json --call 'Shop/List products' --save"
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
     parser.add_argument(
         "--call",

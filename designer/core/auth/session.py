@@ -97,12 +97,6 @@ class Authenticator:
         save_token(store, scoped, token)
         return token
 
-    def sign_out(self, api: Api, environment: str | None = None) -> None:
-        """Forget the cached token and the refresh token."""
-        scoped, store = in_environment(api, self.store, environment)
-        save_token(store, scoped, None)
-        store.delete(refresh_ref(scoped))
-
     async def send(
         self,
         api: Api,

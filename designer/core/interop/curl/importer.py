@@ -15,7 +15,7 @@ import binascii
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 import orjson
 
@@ -210,23 +210,28 @@ def _json_body(data: str, builder: _Builder, implied: bool) -> dict[str, Any]:
     return {"body_type": BodyType.JSON, "body_template": data, "implied": implied}
 
 
+def _form_body(form: list[tuple[str, str]], builder: _Builder) -> None:
+    """The parameters of a multipart body (``-F``)."""
+    for name, value in form:
+        if value[:1] == "@":  # a file part; ";type=…" and ";filename=…" are curl's
+            # A pasted command does not choose which local file is sent: the user does.
+            source = value[1:].split(";")[0]
+            hint = f"a file ({source}) in the curl command: choose the file to send"
+            builder.add(name, "", Placement.BODY, type=ValueType.FILE, description=hint)
+            builder.files.append(name)
+        elif value[:1] == "<":  # a text field read from a file
+            source = value[1:].split(";")[0]
+            hint = f"a file ({source}) in the curl command: choose the file to send"
+            builder.add(name, "", Placement.BODY, description=hint)
+        else:
+            builder.add(name, value, Placement.BODY)
+
+
 def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[str, Any]:
     """The call's body fields, and ``implied``: whether they already say the Content-Type."""
     media = content_type.split(";")[0].strip().lower()
     if request.form:
-        for name, value in request.form:
-            if value[:1] == "@":  # a file part; ";type=…" and ";filename=…" are curl's
-                # A pasted command does not choose which local file is sent: the user does.
-                source = value[1:].split(";")[0]
-                hint = f"a file ({source}) in the curl command: choose the file to send"
-                builder.add(name, "", Placement.BODY, type=ValueType.FILE, description=hint)
-                builder.files.append(name)
-            elif value[:1] == "<":  # a text field read from a file
-                source = value[1:].split(";")[0]
-                hint = f"a file ({source}) in the curl command: choose the file to send"
-                builder.add(name, "", Placement.BODY, description=hint)
-            else:
-                builder.add(name, value, Placement.BODY)
+        _form_body(request.form, builder)
         return {"body_type": BodyType.MULTIPART, "implied": media == "multipart/form-data"}
     data = request.data
     if not data or request.get:
@@ -341,59 +346,47 @@ def _keep_secret(
         secrets.set(ref, value)
 
 
-def curl_to_workspace(
-    command: str,
-    workspace: Workspace | None,
-    secrets: SecretStore,
-    notes: list[str] | None = None,
-    on_conflict: str = "keep-both",
-) -> tuple[Workspace, Api, Call]:
-    """Add the request of a curl command to ``workspace`` (or to a new one) as a call.
-
-    The call joins the API whose base URL the command's URL starts with, or a
-    new API named after the host. Credentials are put in ``secrets``. The
-    given workspace is not modified: the returned one is a changed copy, and
-    the returned API and call are the objects inside it.
-    """
-    notes = notes if notes is not None else []
-    request = parse_curl(command)
+def _origin(url: str) -> tuple[SplitResult, str, str]:
+    """The URL's parts, its host and its origin (``scheme://host[:port]``): http(s) only."""
     try:
-        parts = urlsplit(request.url)
+        parts = urlsplit(url)
     except ValueError as exc:
-        raise CurlParseError(f"The URL {request.url[:60]!r} is not valid: {exc}") from exc
+        raise CurlParseError(f"The URL {url[:60]!r} is not valid: {exc}") from exc
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise CurlParseError(f"Only http and https URLs can be imported, not {scheme}://")
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:
-        raise CurlParseError(f"The URL {request.url[:60]!r} has an invalid port") from exc
+        raise CurlParseError(f"The URL {url[:60]!r} has an invalid port") from exc
     if not host:
-        raise CurlParseError(f"The URL {request.url[:60]!r} has no host name")
+        raise CurlParseError(f"The URL {url[:60]!r} has no host name")
     netloc = f"[{host}]" if ":" in host else host
-    origin = f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
+    return parts, host, f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
 
-    ws = workspace.model_copy(deep=True) if workspace is not None else Workspace(name=host)
-    api, path = _find_api(ws, origin, parts.path)
-    new_api = api is None
-    if api is None:
-        api = Api(name=unique_name(host, [a.name for a in ws.apis]), base_url=origin)
-        ws.apis.append(api)
+
+def _call_path(path: str) -> str:
+    """The path with its placeholders as the model writes them, ``{id}``."""
     # Docs write placeholders as {id} (which curl sends as %7Bid%7D) or :id.
     path = re.sub("%7[Bb]", "{", re.sub("%7[Dd]", "}", path))
-    path = _COLON_PLACEHOLDER.sub(r"{\1}", path)
+    return _COLON_PLACEHOLDER.sub(r"{\1}", path)
 
-    builder = _Builder()
+
+def _url_parameters(builder: _Builder, path: str, query: str, request: CurlRequest) -> None:
+    """The path's placeholders and the query's values (with ``-G`` data) as parameters."""
     for name in dict.fromkeys(path_placeholders(path)):
         if not name:
             raise CurlParseError(f"The path {path[:60]!r} has an empty {{}} placeholder")
         builder.add(name, "", Placement.PATH)
-    builder.query(parse_qsl(parts.query, keep_blank_values=True))
+    builder.query(parse_qsl(query, keep_blank_values=True))
     if request.get and request.data:
         builder.query(parse_qsl(request.data, keep_blank_values=True))
 
+
+def _read_headers(builder: _Builder, headers: list[tuple[str, str]]) -> str:
+    """The headers as parameters or credentials; returns the Content-Type ("" if none)."""
     content_type = ""
-    for name, value in request.headers:
+    for name, value in headers:
         lowered = name.lower()
         if lowered == "authorization":
             builder.credentials.append(_authorization(name, value))
@@ -407,41 +400,43 @@ def curl_to_workspace(
             builder.credentials.append(_Credential(None, value, Placement.HEADER, name, value))
         else:
             builder.add(name, value, Placement.HEADER, dynamic=False)
-    user = request.user
+    return content_type
+
+
+def _user_credential(
+    builder: _Builder, user: str | None, parts: SplitResult, notes: list[str]
+) -> None:
+    """``-u user:password``, or the user in the URL, as a Basic credential."""
     if user is None and parts.username is not None:
         user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-    if user is not None:
-        name, colon, password = user.partition(":")
-        if colon and password and _has_variable(name):
-            notes.append(
-                f"the user name {name!r} is a shell variable: enter the user name in the "
-                f"API's authentication"
-            )
-        credential = _basic(user)
-        credential.rank = 1
-        builder.credentials.append(credential)
-    builder.credentials.sort(key=lambda c: c.rank)
+    if user is None:
+        return
+    name, colon, password = user.partition(":")
+    if colon and password and _has_variable(name):
+        notes.append(
+            f"the user name {name!r} is a shell variable: enter the user name in the "
+            f"API's authentication"
+        )
+    credential = _basic(user)
+    credential.rank = 1
+    builder.credentials.append(credential)
 
-    body = _body(request, builder, content_type)
-    implied = body.pop("implied")
-    if content_type and not implied:
-        builder.add("Content-Type", content_type, Placement.HEADER, dynamic=False)
-    if request.json and not any(n.lower() == "accept" for n, _ in request.headers):
-        builder.add("Accept", "application/json", Placement.HEADER, dynamic=False)
 
-    method = Method(request.method)
-    call = Call(
-        name=unique_name(f"{method.value} {path or '/'}", [c.name for c in api.calls]),
-        use_as=UseAs.DATA if method in (Method.GET, Method.HEAD) else UseAs.ACTION,
-        method=method,
-        path=path,
-        parameters=builder.parameters,
-        **body,
-    )
-    cookies = [c for c in builder.credentials if c.auth is None]
+def _keep_credentials(
+    api: Api,
+    call: Call,
+    credentials: list[_Credential],
+    secrets: SecretStore,
+    notes: list[str],
+    *,
+    new_api: bool,
+    on_conflict: str,
+) -> None:
+    """Cookies, keys and secrets of the command go to ``secrets``, never into the model."""
+    cookies = [c for c in credentials if c.auth is None]
     for cookie in cookies:
         _keep_secret(api, f"param.{cookie.name}", call, cookie.value, secrets, notes)
-    keys = [c for c in builder.credentials if c.auth is not None]
+    keys = [c for c in credentials if c.auth is not None]
     _apply_credentials(
         api, call, keys, secrets, new_api=new_api, notes=notes, on_conflict=on_conflict
     )
@@ -460,8 +455,67 @@ def curl_to_workspace(
             _keep_secret(api, ref.removeprefix(prefix), call, value, secrets, notes)
         else:
             secrets.set(ref, value)
+
+
+def curl_to_workspace(
+    command: str,
+    workspace: Workspace | None,
+    secrets: SecretStore,
+    notes: list[str] | None = None,
+    on_conflict: str = "keep-both",
+) -> tuple[Workspace, Api, Call]:
+    """Add the request of a curl command to ``workspace`` (or to a new one) as a call.
+
+    The call joins the API whose base URL the command's URL starts with, or a
+    new API named after the host. Credentials are put in ``secrets``. The
+    given workspace is not modified: the returned one is a changed copy, and
+    the returned API and call are the objects inside it.
+    """
+    notes = notes if notes is not None else []
+    request = parse_curl(command)
+    parts, host, origin = _origin(request.url)
+
+    ws = workspace.model_copy(deep=True) if workspace is not None else Workspace(name=host)
+    api, path = _find_api(ws, origin, parts.path)
+    new_api = api is None
+    if api is None:
+        api = Api(name=unique_name(host, [a.name for a in ws.apis]), base_url=origin)
+        ws.apis.append(api)
+    path = _call_path(path)
+
+    builder = _Builder()
+    _url_parameters(builder, path, parts.query, request)
+    content_type = _read_headers(builder, request.headers)
+    _user_credential(builder, request.user, parts, notes)
+    builder.credentials.sort(key=lambda c: c.rank)
+
+    body = _body(request, builder, content_type)
+    implied = body.pop("implied")
+    if content_type and not implied:
+        builder.add("Content-Type", content_type, Placement.HEADER, dynamic=False)
+    if request.json and not any(n.lower() == "accept" for n, _ in request.headers):
+        builder.add("Accept", "application/json", Placement.HEADER, dynamic=False)
+
+    method = Method(request.method)
+    call = Call(
+        name=unique_name(f"{method.value} {path or '/'}", [c.name for c in api.calls]),
+        use_as=UseAs.DATA if method in (Method.GET, Method.HEAD) else UseAs.ACTION,
+        method=method,
+        path=path,
+        parameters=builder.parameters,
+        **body,
+    )
+    _keep_credentials(
+        api,
+        call,
+        builder.credentials,
+        secrets,
+        notes,
+        new_api=new_api,
+        on_conflict=on_conflict,
+    )
     api.calls.append(call)
-    if builder.files and notes is not None:
+    if builder.files:
         names = ", ".join(builder.files)
         notes.append(
             f"file parameter{'s' if len(builder.files) > 1 else ''} {names} of '{call.name}' "
