@@ -10,36 +10,35 @@ Credentials become the API's authentication and go to the
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 import orjson
 
 from designer.core.errors import CurlParseError
-from designer.core.interop.credentials import hide_call_credentials, is_secret_parameter
+from designer.core.interop.curl.credentials import (
+    Credential,
+    authorization,
+    basic,
+    has_variable,
+    keep_credentials,
+    shell_variable,
+)
 from designer.core.interop.curl.parse import CurlRequest, parse_curl
 from designer.core.models import (
-    AUTH_SECRET_FIELD,
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
-    BasicAuth,
-    BearerAuth,
     BodyType,
     Call,
     Method,
-    NoAuth,
     Parameter,
     Placement,
     UseAs,
     ValueType,
     Workspace,
     path_placeholders,
-    secret_ref,
     unique_name,
 )
 from designer.core.secrets.detector import is_key_header, is_key_query, is_placeholder
@@ -53,67 +52,6 @@ __all__ = ["CurlRequest", "curl_to_workspace", "parse_curl", "shell_variable"]
 
 _COLON_PLACEHOLDER = re.compile(r"(?<=/):([A-Za-z_][A-Za-z0-9_]*)(?=/|$)")
 _REPEATED = "repeated in the curl command; only the first value was imported"
-
-
-@dataclass
-class _Credential:
-    """A credential found in the command: as an auth setting, or as a private parameter."""
-
-    auth: Any
-    secret: str
-    placement: Placement
-    name: str
-    value: str
-    #: Which credential becomes the API's auth when there are several: lowest first.
-    rank: int = 0
-
-
-_SHELL_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
-def shell_variable(value: str) -> str | None:
-    """The variable ``value`` is, as docs write it (``$OPENAI_API_KEY``, ``${TOKEN}``)."""
-    match = _SHELL_VARIABLE.fullmatch(value.strip())
-    return (match.group(1) or match.group(2)) if match else None
-
-
-def _has_variable(value: str) -> bool:
-    return _SHELL_VARIABLE.search(value) is not None
-
-
-def _basic(user: str) -> _Credential:
-    username, colon, password = user.partition(":")
-    token = base64.b64encode(user.encode()).decode()
-    if colon and not password:
-        # "-u sk_test_123:" (Stripe and others), "-u user:": Basic with an empty
-        # password, whose user name is kept as the secret (it is the key more often
-        # than not), never written to the file; it is encoded when sent.
-        auth: Any = BasicAuth(key_as_username=True)
-        return _Credential(auth, username, Placement.HEADER, "Authorization", f"Basic {token}")
-    if _has_variable(username):
-        # "-u $USER:$PASS": the user name is not a secret, so no variable can stand for it
-        # in the file; it is left to fill in rather than sent as the text "$USER".
-        username = ""
-    auth = BasicAuth(username=username)
-    return _Credential(auth, password, Placement.HEADER, "Authorization", f"Basic {token}")
-
-
-def _authorization(name: str, value: str) -> _Credential:
-    scheme, _, rest = value.partition(" ")
-    rest = rest.strip()
-    if rest and scheme.lower() == "bearer":
-        return _Credential(BearerAuth(), rest, Placement.HEADER, name, value)
-    if rest and scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(rest, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            decoded = ""
-        if ":" in decoded:
-            return _basic(decoded)
-    if rest:
-        auth = ApiKeyHeaderAuth(header=name, prefix=f"{scheme} ")
-        return _Credential(auth, rest, Placement.HEADER, name, value)
-    return _Credential(ApiKeyHeaderAuth(header=name), value, Placement.HEADER, name, value)
 
 
 def _flatten(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]] | None:
@@ -160,7 +98,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.parameters: list[Parameter] = []
-        self.credentials: list[_Credential] = []
+        self.credentials: list[Credential] = []
         #: file parameters, which arrive without their file
         self.files: list[str] = []
         self._seen: dict[tuple[Placement, str], Parameter] = {}
@@ -184,7 +122,7 @@ class _Builder:
                 and (not is_placeholder(value) or shell_variable(value))
             ):
                 auth = ApiKeyQueryAuth(parameter=name)
-                self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value, 3))
+                self.credentials.append(Credential(auth, value, Placement.QUERY, name, value, 3))
             else:
                 self.add(name, value, Placement.QUERY)
 
@@ -265,87 +203,6 @@ def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[st
     }
 
 
-def _apply_credentials(
-    api: Api,
-    call: Call,
-    credentials: list[_Credential],
-    secrets: SecretStore,
-    *,
-    new_api: bool,
-    notes: list[str],
-    on_conflict: str = "keep-both",
-) -> None:
-    for credential in credentials:
-        # Only an API this import creates takes its auth from the command: an
-        # existing API's other calls rely on the auth it has, unless the user
-        # asked to replace it.
-        replace = not new_api and on_conflict == "replace" and api.auth != credential.auth
-        if (new_api and isinstance(api.auth, NoAuth)) or replace:
-            if replace:
-                notes.append(
-                    f"API '{api.name}' now authenticates with the command's {credential.name} "
-                    f"({credential.auth.type}, was {api.auth.type}): --on-conflict replace"
-                )
-            api.auth = credential.auth
-        if api.auth == credential.auth:
-            field = f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}"
-            _keep_secret(api, field, None, credential.secret, secrets, notes)
-            continue
-        # The API already authenticates differently: keep that, and send this
-        # credential as the command did, as a private parameter of the call.
-        taken = {(p.placement, p.name.lower()) for p in call.parameters}
-        if (credential.placement, credential.name.lower()) in taken:
-            continue
-        if on_conflict == "skip":
-            notes.append(
-                f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
-                f"{credential.name} was left out (--on-conflict skip)"
-            )
-            continue
-        notes.append(
-            f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
-            f"{credential.name} became a private parameter of call '{call.name}'"
-        )
-        call.parameters.append(
-            Parameter(
-                name=credential.name,
-                placement=credential.placement,
-                private=True,
-                dynamic=False,
-            )
-        )
-        _keep_secret(api, f"param.{credential.name}", call, credential.value, secrets, notes)
-
-
-def _keep_secret(
-    api: Api, field: str, call: Call | None, value: str, secrets: SecretStore, notes: list[str]
-) -> None:
-    """Store a secret of the command, or refer to the variable it names (``$TOKEN``).
-
-    A variable is read when the request is sent (see ``Api.secret_variables``);
-    its name is never stored as the secret's value.
-    """
-    key = field if call is None else f"{call.id}/{field}"
-    variable = shell_variable(value)
-    if variable is not None:
-        api.secret_variables[key] = variable
-        notes.append(
-            f"API '{api.name}': {field.partition('.')[2]} is read from the environment "
-            f"variable {variable} when a request is sent"
-        )
-        return
-    if _has_variable(value):
-        notes.append(
-            f"API '{api.name}': {field.partition('.')[2]} holds a shell variable inside other "
-            f"text ({_SHELL_VARIABLE.sub('$…', value)[:60]!r}): it was not stored; enter it "
-            f"in the app"
-        )
-        return
-    ref = secret_ref(api, field, call)
-    if value and secrets.get(ref) is None:
-        secrets.set(ref, value)
-
-
 def _origin(url: str) -> tuple[SplitResult, str, str]:
     """The URL's parts, its host and its origin (``scheme://host[:port]``): http(s) only."""
     try:
@@ -389,15 +246,15 @@ def _read_headers(builder: _Builder, headers: list[tuple[str, str]]) -> str:
     for name, value in headers:
         lowered = name.lower()
         if lowered == "authorization":
-            builder.credentials.append(_authorization(name, value))
+            builder.credentials.append(authorization(name, value))
         elif is_key_header(name) and (not is_placeholder(value) or shell_variable(value)):
             auth = ApiKeyHeaderAuth(header=name)
-            builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value, 2))
+            builder.credentials.append(Credential(auth, value, Placement.HEADER, name, value, 2))
         elif lowered == "content-type":
             content_type = value
         elif lowered == "cookie":
             builder.add(name, "", Placement.HEADER, private=True, dynamic=False)
-            builder.credentials.append(_Credential(None, value, Placement.HEADER, name, value))
+            builder.credentials.append(Credential(None, value, Placement.HEADER, name, value))
         else:
             builder.add(name, value, Placement.HEADER, dynamic=False)
     return content_type
@@ -412,49 +269,14 @@ def _user_credential(
     if user is None:
         return
     name, colon, password = user.partition(":")
-    if colon and password and _has_variable(name):
+    if colon and password and has_variable(name):
         notes.append(
             f"the user name {name!r} is a shell variable: enter the user name in the "
             f"API's authentication"
         )
-    credential = _basic(user)
+    credential = basic(user)
     credential.rank = 1
     builder.credentials.append(credential)
-
-
-def _keep_credentials(
-    api: Api,
-    call: Call,
-    credentials: list[_Credential],
-    secrets: SecretStore,
-    notes: list[str],
-    *,
-    new_api: bool,
-    on_conflict: str,
-) -> None:
-    """Cookies, keys and secrets of the command go to ``secrets``, never into the model."""
-    cookies = [c for c in credentials if c.auth is None]
-    for cookie in cookies:
-        _keep_secret(api, f"param.{cookie.name}", call, cookie.value, secrets, notes)
-    keys = [c for c in credentials if c.auth is not None]
-    _apply_credentials(
-        api, call, keys, secrets, new_api=new_api, notes=notes, on_conflict=on_conflict
-    )
-    # "-d api_key=$KEY": a private parameter read from that variable when sent.
-    for parameter in call.parameters:
-        variable = shell_variable(parameter.value)
-        if variable is not None and is_secret_parameter(parameter):
-            parameter.value, parameter.private, parameter.dynamic = "", True, False
-            _keep_secret(api, f"param.{parameter.name}", call, f"${variable}", secrets, notes)
-    # Passwords, client secrets and tokens in the query or the body: private too.
-    found: dict[str, str] = {}
-    hide_call_credentials(api, call, found)
-    prefix = f"{api.id}/{call.id}/"
-    for ref, value in found.items():
-        if ref.startswith(prefix):
-            _keep_secret(api, ref.removeprefix(prefix), call, value, secrets, notes)
-        else:
-            secrets.set(ref, value)
 
 
 def curl_to_workspace(
@@ -505,7 +327,7 @@ def curl_to_workspace(
         parameters=builder.parameters,
         **body,
     )
-    _keep_credentials(
+    keep_credentials(
         api,
         call,
         builder.credentials,
