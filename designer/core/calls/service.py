@@ -1,18 +1,29 @@
 """The one way a call is sent and its answer inferred: Initialize, check, introspection.
 
-:class:`CallService` builds the request once, applies the API's access
-token (fetched or renewed first, refetched once after a 401), sends it
-through the :class:`~designer.core.http.execute.Executor` (its read timeout,
-deadline, size cap and redirect policy), retries an answer that asks to come
-back later as its :class:`RetryPolicy` says, reports progress, and hands the
-answer to an inference runner: in-process by default (the command line), a
-worker process in the app. Every caller goes through it, so they all send the
-same request and obey the same rules.
+Every caller (``init`` and the app's Initialize, ``check`` and the app's check,
+GraphQL introspection, and so the mock's self-check through ``init`` and
+``check``) goes through :class:`CallService`, which:
 
-Two hooks sit between the answer and the inference, for what comes next:
-``on_head`` sees the status and headers before the body is read and may
-return a consumer of the body's pieces (a stream's parser, which can turn them
-into events), and ``on_response`` sees the whole answer before it is inferred.
+1. builds the request once (:func:`~designer.core.http.request.build_request`):
+   a request that cannot be built fails before any token is asked for;
+2. for each attempt, gets a valid access token when the API has a token
+   endpoint and applies it (:func:`~designer.core.auth.session.authorize`);
+   after a 401 it gets a new token and sends once more;
+3. sends through the :class:`~designer.core.http.execute.Executor`: its read
+   timeout, deadline, size cap and redirect policy; ``on_progress`` counts the
+   body's bytes;
+4. sends again an answer that asks to come back later, as its
+   :class:`RetryPolicy` says (one retry loop; each caller sets its policy);
+5. hands the answer to the inference runner (``infer``): in-process by
+   default (the command line), the app's worker processes in the app;
+   samples that echo a secret are masked.
+
+The seam for streamed answers: ``on_head`` (passed down to
+:meth:`Executor.send <designer.core.http.execute.Executor.send>`) sees the
+status and headers before the body is read and may return a consumer that
+receives each decoded piece of the body as it arrives, within the same size
+cap and deadline, so a parser can turn them into events while the body is
+still coming; ``on_response`` sees the whole answer before it is inferred.
 """
 
 from __future__ import annotations
