@@ -7,7 +7,6 @@ The responses are kept between runs in the app's cache folder (see
 
 from __future__ import annotations
 
-import asyncio
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +94,8 @@ class HistoryBar(QHBoxLayout):
         """Keep ``response`` of a call; False when there is no history or it cannot be written."""
         if self.history is None:
             return False
+        import asyncio  # with the first response: the window shows without it
+
         try:
             await asyncio.to_thread(self.history.add, api_id, call_id, response, kind, secrets)
         except OSError:

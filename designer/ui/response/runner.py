@@ -9,11 +9,10 @@ within a second of the response, and in full, which refines it.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from designer.core.calls.initialize import InferOutcome, infer_response
 from designer.core.http.response import ResponseResult
@@ -22,6 +21,9 @@ from designer.core.models import Call
 from designer.core.structure import ResponseType
 from designer.ui.infra.ops import run_in_worker
 from designer.ui.response import jobs
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "WorkerInference", "kind_of", "warm_up_workers"]
 
@@ -63,6 +65,8 @@ class WorkerInference:
     async def __call__(self, call: Call, response: ResponseResult) -> InferOutcome:
         if response.size <= TWO_PASS_BYTES:
             return await run_in_worker(infer_response, call, response)
+        import asyncio  # with the first large body: the window shows without it
+
         from designer.ui.infra import workers
 
         light = jobs.without_body(response)
