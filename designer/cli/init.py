@@ -68,7 +68,7 @@ def _status_line(response: Any) -> str:
 def _execution_settings(args: argparse.Namespace) -> Any:
     from designer.core.http.execute import ExecutionSettings
 
-    # The overall deadline is applied around every attempt by initialize_within.
+    # The overall deadline is applied around every attempt by the call service.
     return ExecutionSettings(
         read_timeout=args.timeout,
         connect_timeout=min(args.timeout, 10),
@@ -119,7 +119,7 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
 def _cmd_init(args: argparse.Namespace) -> int:
     import asyncio
 
-    from designer.core.calls.initialize import initialize_within
+    from designer.core.calls.service import initialize_within
     from designer.core.http.execute import Executor
     from designer.core.http.request import in_environment
     from designer.core.secrets.keychain import default_store
