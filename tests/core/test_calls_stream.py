@@ -45,13 +45,14 @@ async def _initialize(
     *,
     read_timeout: float = 10.0,
     max_body_bytes: int = 200 * 1024 * 1024,
+    exchange_deadline: float | None = None,
     **kwargs: Any,
 ) -> Initialized:
     call_fields = kwargs.pop("call_fields", {})
     call = Call(name="Chat", path=path, **call_fields)
     api = Api(name="LLM", base_url=server.url, calls=[call])
     settings = ExecutionSettings(
-        read_timeout=read_timeout, max_body_bytes=max_body_bytes, deadline=None
+        read_timeout=read_timeout, max_body_bytes=max_body_bytes, deadline=exchange_deadline
     )
     async with Executor(settings) as executor:
         service = CallService(executor, MemorySecretStore(), infer=_never)
@@ -184,6 +185,21 @@ def test_the_deadline_ends_a_stream_gracefully_once_an_event_arrived(
     )
     assert _sample(done.outcome.shape, "is done") is False
     assert "data" in _fields(done.outcome.shape)
+
+
+def test_the_executors_own_deadline_ends_a_stream_gracefully_too(
+    run_async: Run[Initialized], stream_server: StreamServer
+) -> None:
+    started = time.monotonic()
+    done = run_async(_initialize(stream_server, "/forever", exchange_deadline=0.5))
+    assert time.monotonic() - started < 3
+    assert done.stream is not None
+    assert done.stream.end is EndReason.DEADLINE
+    assert done.stream.count >= 1
+    assert done.outcome.note is not None
+    assert done.outcome.note.endswith(
+        "ended: the time allowed ran out (stopped at the deadline of 0.5 s)"
+    )
 
 
 def test_the_deadline_before_any_event_is_the_usual_error(

@@ -25,7 +25,12 @@ from typing import NamedTuple, TypeVar
 from designer.core.calls.initialize import InferOutcome, redact
 from designer.core.calls.stream_log import EndReason, StreamLog
 from designer.core.calls.stream_read import StreamEnded, StreamReceiver
-from designer.core.errors import CancelledError_, ConnectionLostError, ResponseTooLargeError
+from designer.core.errors import (
+    CancelledError_,
+    ConnectionLostError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
+)
 from designer.core.http.execute import BodyConsumer, HeadHook
 from designer.core.http.request import BuiltRequest
 from designer.core.http.response import ResponseResult
@@ -105,8 +110,10 @@ class StreamWatch:
         on_head: HeadHook | None = None,
         on_event: EventHook | None = None,
         max_events: int | None = None,
+        exchange_deadline: float | None = None,
     ) -> None:
         self.call = call
+        self.exchange_deadline = exchange_deadline
         self.where = where
         self.max_bytes = max_bytes
         self.on_head = on_head
@@ -165,6 +172,12 @@ class StreamWatch:
                 if self.receiver is not None
                 else f"{self.where} was cancelled before it was answered"
             ) from None
+        except DeadlineExceededError:  # the executor's own deadline
+            if self.stop(
+                EndReason.DEADLINE, f"stopped at the deadline of {self.exchange_deadline:g} s"
+            ):
+                return None
+            raise
         except ConnectionLostError:
             if self.receiver is None or not self.receiver.log.count:
                 raise
