@@ -292,3 +292,26 @@ def test_the_read_timeout_is_the_longest_silence_between_events(
         run_async(_initialize(stream_server, "/stalls", read_timeout=0.5))
     assert time.monotonic() - started < 2.5
     assert str(caught.value).startswith("Timed out after 0.5 s waiting for 127.0.0.1:")
+
+
+def test_on_event_never_sees_a_secret_the_server_echoes(
+    run_async: Run[Initialized], stream_server: StreamServer
+) -> None:
+    from designer.core.models import ApiKeyHeaderAuth
+    from designer.core.secrets.names import secret_ref
+
+    stream_server.script("/echo", [b'data: {"key": "k3y-value-123"}\n\n'])
+    call = Call(name="Chat", path="/echo")
+    api = Api(name="LLM", base_url=stream_server.url, auth=ApiKeyHeaderAuth(), calls=[call])
+    store = MemorySecretStore({secret_ref(api, "auth.key"): "k3y-value-123"})
+    seen: list[str] = []
+
+    async def go() -> Initialized:
+        async with Executor(ExecutionSettings(deadline=None)) as executor:
+            service = CallService(executor, store, infer=_never)
+            return await service.initialize(api, call, on_event=lambda e: seen.append(e.data))
+
+    done = run_async(go())
+    assert seen == ['{"key": "••••"}']
+    text = str(_fields(_fields(done.outcome.shape)["data"])["key"].samples)
+    assert "k3y-value-123" not in text
