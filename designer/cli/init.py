@@ -15,7 +15,7 @@ from designer.cli.options import (
     positive_float,
     positive_int,
 )
-from designer.core.errors import InputError, LookupFailed, MissingSecretError
+from designer.core.errors import CancelledError_, InputError, LookupFailed, MissingSecretError
 
 if TYPE_CHECKING:
     from designer.core.models import Api, Call, Workspace
@@ -207,6 +207,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     try:
         response, outcome, _request, stream = asyncio.run(send())
+    except CancelledError_:
+        # Ctrl+C before any event (or any answer): an interruption, as for every command
+        # (exit 130, quietly); only a stream that has begun ends gracefully.
+        raise KeyboardInterrupt from None
     except MissingSecretError as exc:
         from designer.core.escaping import shell_argument
 

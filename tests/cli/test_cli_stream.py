@@ -213,3 +213,23 @@ def test_timeout_help_says_it_is_the_silence_between_events() -> None:
     assert done.returncode == 0
     assert "the longest silence between events" in done.stdout
     assert "--max-events N" in done.stdout
+
+
+def test_ctrl_c_before_any_event_interrupts_as_for_every_command(
+    tmp_path: Path, stream_server: StreamServer
+) -> None:
+    # The server answers nothing until the gate opens: Ctrl+C is an interruption (130).
+    stream_server.script("/held", [GATE, b"data: late\n\n"])
+    path = _workspace(tmp_path, stream_server, "/held")
+    with _popen(str(path)) as proc:
+        try:
+            deadline = time.monotonic() + 20
+            while not stream_server.requests and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert stream_server.requests, "the request never reached the server"
+            os.kill(proc.pid, signal.SIGINT)
+            out, err = proc.communicate(timeout=20)
+        finally:
+            proc.kill()
+            stream_server.gate.set()
+    assert (proc.returncode, out, err) == (130, "", "")
