@@ -19,13 +19,13 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import null
+from keyrings.alt import file as alt_file
 
 from designer import cli
 from designer.core.models import Api, BearerAuth, Call, Workspace
 from designer.core.secrets.keychain import KeyringSecretStore, SessionSecretStore, default_store
 from designer.core.workspace import file as wf
 
-alt_file = pytest.importorskip("keyrings.alt.file")
 PLAINTEXT = "keyrings.alt.file.PlaintextKeyring"
 
 

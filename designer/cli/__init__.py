@@ -7,7 +7,8 @@ uses by their public names. The commands use the core only, never Qt.
 
 from __future__ import annotations
 
-from designer.cli.main import COMMANDS, Parser, build_parser, main
+from designer.cli.main import COMMANDS, build_parser, main
+from designer.cli.options import Parser
 from designer.cli.output import PROG
 
 __all__ = ["COMMANDS", "PROG", "Parser", "build_parser", "main"]

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import orjson
 
-from designer.cli.options import positive_float, positive_int
+from designer.cli.options import Parser, positive_float, positive_int
 from designer.core import fileio
 from designer.core.errors import LookupFailed, RequestBuildError
 from designer.core.escaping import inert
@@ -131,21 +131,17 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return exit_code(results, args.fail_on)
 
 
-def register_check(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "check",
-        help="re-initialize calls and report structures that drifted (for CI)",
-        description=(
-            "Send every chosen call with its sample values and compare the structure of each "
-            "response with the stored one. Removed fields, type changes and fields that became "
-            "nullable or optional are breaking (for included fields); added fields are "
-            "compatible. Exit codes: 0 nothing breaking, 1 a breaking change or a failed call, "
-            "2 a usage error. The workspace is only written with --update."
-        ),
-        epilog=(
-            "example: connector-designer check shop.json --env live --junit check.xml; "
-            "secrets come from CD_SECRET_* variables or the keychain"
-        ),
+def register_check(parser: Parser) -> None:
+    parser.description = (
+        "Send every chosen call with its sample values and compare the structure of each "
+        "response with the stored one. Removed fields, type changes and fields that became "
+        "nullable or optional are breaking (for included fields); added fields are "
+        "compatible. Exit codes: 0 nothing breaking, 1 a breaking change or a failed call, "
+        "2 a usage error. The workspace is only written with --update."
+    )
+    parser.epilog = (
+        "example: connector-designer check shop.json --env live --junit check.xml; "
+        "secrets come from CD_SECRET_* variables or the keychain"
     )
     parser.add_argument("source", metavar="WORKSPACE|BUNDLE", help="a workspace file or bundle")
     parser.add_argument(

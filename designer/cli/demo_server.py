@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import argparse
 import threading
-from typing import Any
+
+from designer.cli.options import Parser
 
 __all__ = ["register_demo_server"]
 
@@ -29,14 +30,10 @@ def _cmd_demo_server(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_demo_server(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "demo-server",
-        help="serve the demo API on 127.0.0.1, for trying commands offline",
-        description=(
-            "Serve the demo API that the example workspace calls, on 127.0.0.1, until "
-            "interrupted. It prints its URL first."
-        ),
+def register_demo_server(parser: Parser) -> None:
+    parser.description = (
+        "Serve the demo API that the example workspace calls, on 127.0.0.1, until "
+        "interrupted. It prints its URL first."
     )
     parser.add_argument(
         "--port", type=int, default=0, help="the port to listen on (default: any free port)"

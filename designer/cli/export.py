@@ -8,7 +8,7 @@ import argparse
 import os
 from typing import Any
 
-from designer.cli.options import call_spec, find_call
+from designer.cli.options import Parser, call_spec, find_call
 from designer.cli.output import stderr_note, stdout_bytes
 from designer.core import fileio
 from designer.core.errors import InputError
@@ -135,17 +135,14 @@ def _export_folder(
     return 0
 
 
-def register_export(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "export",
-        help="export APIs as a bundle, OpenAPI, Postman, Insomnia, Bruno, curl, JSON Schema or "
-        "a Python client",
-        description=(
-            "Export a workspace's APIs (all, or those named with --api) for a teammate or "
-            "another tool. Secrets are never written: exports name them by environment "
-            "variables CD_SECRET_<API>_<FIELD>."
-        ),
-        epilog="example: connector-designer export ws.json --to openapi --api Shop -o shop.yaml",
+def register_export(parser: Parser) -> None:
+    parser.description = (
+        "Export a workspace's APIs (all, or those named with --api) for a teammate or "
+        "another tool. Secrets are never written: exports name them by environment "
+        "variables CD_SECRET_<API>_<FIELD>."
+    )
+    parser.epilog = (
+        "example: connector-designer export ws.json --to openapi --api Shop -o shop.yaml"
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
     parser.add_argument("--to", required=True, choices=EXPORT_FORMATS, help="the format")

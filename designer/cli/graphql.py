@@ -11,6 +11,8 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from designer.cli.options import Parser
+
 if TYPE_CHECKING:
     from designer.core.models import Api, Workspace
 
@@ -112,18 +114,15 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_graphql(subparsers: argparse._SubParsersAction[Any]) -> None:
+def register_graphql(parser: Parser) -> None:
     from designer.cli.options import positive_float
 
-    parser = subparsers.add_parser(
-        "graphql",
-        help="load a GraphQL API's schema and add calls from its fields",
-        description=(
-            "Work with an API that speaks GraphQL: 'schema' asks its endpoint for the schema "
-            "(the introspection query), 'add' makes a call from a query or mutation field."
-        ),
-        epilog="example: connector-designer graphql add shop.json --api Shop --field "
-        "query.products",
+    parser.description = (
+        "Work with an API that speaks GraphQL: 'schema' asks its endpoint for the schema "
+        "(the introspection query), 'add' makes a call from a query or mutation field."
+    )
+    parser.epilog = (
+        "example: connector-designer graphql add shop.json --api Shop --field query.products"
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     schema = actions.add_parser(

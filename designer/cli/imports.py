@@ -8,6 +8,7 @@ import argparse
 import os
 from typing import TYPE_CHECKING, Any
 
+from designer.cli.options import Parser
 from designer.cli.output import MAX_COMMAND_SIZE, PROG, stderr_note, stdout_bytes, stdout_text
 from designer.core import fileio
 from designer.core.errors import ImportFormatError, InputError, WorkspaceValidationError
@@ -180,21 +181,16 @@ def _report(
             )
 
 
-def register_import(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "import",
-        help="import a bundle, OpenAPI, Postman, HAR, Insomnia or Bruno file, a Bruno "
-        "collection folder or a curl command",
-        description=(
-            "Import APIs from a file, or a call from a curl command. The format is detected "
-            "unless --from names it. Everything is checked before the workspace changes; "
-            "secrets are never written to the file."
-        ),
-        epilog=(
-            "examples: connector-designer import petstore.yaml -o ws.json; "
-            'connector-designer import --from curl "curl https://api.example.com/v1/items" '
-            "-o ws.json"
-        ),
+def register_import(parser: Parser) -> None:
+    parser.description = (
+        "Import APIs from a file, or a call from a curl command. The format is detected "
+        "unless --from names it. Everything is checked before the workspace changes; "
+        "secrets are never written to the file."
+    )
+    parser.epilog = (
+        "examples: connector-designer import petstore.yaml -o ws.json; "
+        'connector-designer import --from curl "curl https://api.example.com/v1/items" '
+        "-o ws.json"
     )
     parser.add_argument(
         "--from", dest="source", choices=_FORMATS, help="the format (default: detected)"

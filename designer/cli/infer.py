@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import gc
-from typing import Any
 
-from designer.cli.options import positive_int
+from designer.cli.options import Parser, positive_int
 from designer.cli.output import (
     DEFAULT_MAX_BODY,
     MB,
@@ -54,16 +53,12 @@ def _cmd_infer(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_infer(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "infer",
-        help="print the inferred structure of a response body",
-        description=(
-            "Infer the structure of a response body (JSON, XML, text or binary) and print it "
-            "as a tree, as JSON Schema, or as stored in a workspace."
-        ),
-        epilog="example: curl -s https://api.example.com/items | connector-designer infer -",
+def register_infer(parser: Parser) -> None:
+    parser.description = (
+        "Infer the structure of a response body (JSON, XML, text or binary) and print it "
+        "as a tree, as JSON Schema, or as stored in a workspace."
     )
+    parser.epilog = "example: curl -s https://api.example.com/items | connector-designer infer -"
     parser.add_argument("file", metavar="FILE", help="the body, or - for stdin")
     add_format_option(parser)
     parser.add_argument(

@@ -15,6 +15,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from designer.cli.options import (
+    Parser,
+    add_server_options,
+    http_status,
+    non_negative_int,
+    positive_float,
+)
 from designer.core.errors import InputError
 
 if TYPE_CHECKING:
@@ -235,26 +242,17 @@ def _replay(args: argparse.Namespace, hook: Webhook, secret: str | None) -> int:
     return 1 if failed else 0
 
 
-def register_listen(subparsers: argparse._SubParsersAction[Any]) -> None:
-    from designer.cli.options import (
-        add_server_options,
-        http_status,
-        non_negative_int,
-        positive_float,
+def register_listen(parser: Parser) -> None:
+    parser.description = (
+        "Listen on 127.0.0.1 for a webhook of an API (API/NAME; a new one is added "
+        "with --save), capture the next N requests to its method and path, check their "
+        "signatures with its signing secret, answer each, and print the structure of "
+        "body, query and headers merged over every sample. Point the sender, or the "
+        "vendor's CLI forwarding to localhost, at the printed URL."
     )
-
-    parser = subparsers.add_parser(
-        "listen",
-        help="capture the requests a webhook sender makes, and infer their structure",
-        description=(
-            "Listen on 127.0.0.1 for a webhook of an API (API/NAME; a new one is added "
-            "with --save), capture the next N requests to its method and path, check their "
-            "signatures with its signing secret, answer each, and print the structure of "
-            "body, query and headers merged over every sample. Point the sender, or the "
-            "vendor's CLI forwarding to localhost, at the printed URL."
-        ),
-        epilog="example: connector-designer listen shop.json --webhook 'Shop/order paid' "
-        "--signature stripe --count 2 --save",
+    parser.epilog = (
+        "example: connector-designer listen shop.json --webhook 'Shop/order paid' "
+        "--signature stripe --count 2 --save"
     )
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
     parser.add_argument("--webhook", required=True, metavar="API/NAME", help="the webhook")

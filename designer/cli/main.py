@@ -1,33 +1,28 @@
-"""The program: the parser of every command, and the entry point.
+"""The program: the table of commands, the parser of every command, and the entry point.
 
-Opening the app needs only the command names (:data:`COMMANDS`), so each command's
-module is imported when that command is run, as pip does.
+:data:`COMMAND_TABLE` names each command's module, its register function and its
+help line. Opening the app needs only the names (:data:`COMMANDS`), so a
+command's module is imported when the parser is built for a command, as pip does.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from typing import NoReturn
+from typing import NamedTuple
 
+from designer.cli.options import Parser
 from designer.cli.output import PROG, stdout_text
 from designer.core.errors import DesignerError
 from designer.core.escaping import inert
 
 Handler = Callable[[argparse.Namespace], int]
 
-__all__ = ["COMMANDS", "Parser", "build_parser", "main"]
-
-
-class Parser(argparse.ArgumentParser):
-    """argparse with the program's one-line error style (exit code 2 is kept)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{PROG}: error: {message}\n")
+__all__ = ["COMMANDS", "COMMAND_TABLE", "Command", "Parser", "build_parser", "main"]
 
 
 class _VersionAction(argparse.Action):
@@ -43,57 +38,96 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
-#: The subcommands, in the order --help lists them. Opening the app only needs
-#: these names, so the commands' own modules are imported when one is run; a
-#: test keeps this list equal to what :func:`build_parser` registers.
-COMMANDS = (
-    "infer",
-    "init",
-    "import",
-    "export",
-    "secrets",
-    "sign-in",
-    "check",
-    "mock",
-    "graphql",
-    "listen",
-    "validate",
-    "schema",
-    "demo-server",
-)
+class Command(NamedTuple):
+    """Where a subcommand lives, and the line ``--help`` shows for it."""
+
+    #: Its module in :mod:`designer.cli`.
+    module: str
+    #: The function there that adds its options to the parser made for it.
+    register: str
+    #: The help line of the command in ``--help``.
+    summary: str
 
 
-def _registrations() -> list[Callable[[argparse._SubParsersAction[Parser]], None]]:
-    """One function per subcommand that adds its parser, in the order of :data:`COMMANDS`."""
-    from designer.cli.check import register_check
-    from designer.cli.demo_server import register_demo_server
-    from designer.cli.export import register_export
-    from designer.cli.graphql import register_graphql
-    from designer.cli.imports import register_import
-    from designer.cli.infer import register_infer
-    from designer.cli.init import register_init
-    from designer.cli.listen import register_listen
-    from designer.cli.mock import register_mock
-    from designer.cli.schema import register_schema
-    from designer.cli.secrets import register_secrets
-    from designer.cli.sign_in import register_sign_in
-    from designer.cli.validate import register_validate
+#: Every subcommand, in the order --help lists them (as pip's ``commands_dict``).
+#: Opening the app only needs the names, so a command's module is imported when
+#: the parser is built, never at start-up.
+COMMAND_TABLE: dict[str, Command] = {
+    "infer": Command(
+        "infer",
+        "register_infer",
+        "print the inferred structure of a response body",
+    ),
+    "init": Command(
+        "init",
+        "register_init",
+        "initialize a call: send it and print the structure of the response",
+    ),
+    "import": Command(
+        "imports",
+        "register_import",
+        (
+            "import a bundle, OpenAPI, Postman, HAR, Insomnia or Bruno file, a Bruno "
+            "collection folder or a curl command"
+        ),
+    ),
+    "export": Command(
+        "export",
+        "register_export",
+        (
+            "export APIs as a bundle, OpenAPI, Postman, Insomnia, Bruno, curl, JSON Schema or"
+            " a Python client"
+        ),
+    ),
+    "secrets": Command(
+        "secrets",
+        "register_secrets",
+        "list, set and remove a workspace's secrets in the keychain",
+    ),
+    "sign-in": Command(
+        "sign_in",
+        "register_sign_in",
+        "sign in to an OAuth2 API (authorization code with PKCE) and keep its tokens",
+    ),
+    "check": Command(
+        "check",
+        "register_check",
+        "re-initialize calls and report structures that drifted (for CI)",
+    ),
+    "mock": Command(
+        "mock",
+        "register_mock",
+        "serve a local mock of the APIs, answering from their structures",
+    ),
+    "graphql": Command(
+        "graphql",
+        "register_graphql",
+        "load a GraphQL API's schema and add calls from its fields",
+    ),
+    "listen": Command(
+        "listen",
+        "register_listen",
+        "capture the requests a webhook sender makes, and infer their structure",
+    ),
+    "validate": Command(
+        "validate",
+        "register_validate",
+        "check a workspace file and list every problem",
+    ),
+    "schema": Command(
+        "schema",
+        "register_schema",
+        "print the JSON Schema of the workspace file (or of the bundle file)",
+    ),
+    "demo-server": Command(
+        "demo_server",
+        "register_demo_server",
+        "serve the demo API on 127.0.0.1, for trying commands offline",
+    ),
+}
 
-    return [
-        register_infer,
-        register_init,
-        register_import,
-        register_export,
-        register_secrets,
-        register_sign_in,
-        register_check,
-        register_mock,
-        register_graphql,
-        register_listen,
-        register_validate,
-        register_schema,
-        register_demo_server,
-    ]
+#: The subcommands' names, in the order --help lists them.
+COMMANDS = tuple(COMMAND_TABLE)
 
 
 def _gui_parser() -> Parser:
@@ -137,8 +171,10 @@ def _wants_gui(argv: Sequence[str], commands: Iterable[str]) -> bool:
 
 
 def _register_commands(subparsers: argparse._SubParsersAction[Parser]) -> None:
-    for register in _registrations():
-        register(subparsers)
+    for name, command in COMMAND_TABLE.items():
+        module = importlib.import_module(f"designer.cli.{command.module}")
+        register: Callable[[Parser], None] = getattr(module, command.register)
+        register(subparsers.add_parser(name, help=command.summary))
 
 
 def build_parser() -> Parser:

@@ -9,9 +9,8 @@ says otherwise, and warns when that address is reachable from other machines.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from designer.cli.options import add_server_options, is_loopback
+from designer.cli.options import Parser, add_server_options, is_loopback
 from designer.core.errors import InputError
 
 __all__ = ["register_mock"]
@@ -76,21 +75,17 @@ def _cmd_mock(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_mock(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "mock",
-        help="serve a local mock of the APIs, answering from their structures",
-        description=(
-            "Serve every call of a workspace or bundle on a local port: each method and path "
-            "(with {placeholders}) answers a body built from the call's structure, with sample "
-            "values where the structure has them. Send the header X-Mock-Status: 404 (or "
-            "?__status=404) for an error answer. A streamed call (Server-Sent Events, JSON Lines) "
-            "answers events over time: its last kept response replayed with its spacing, or "
-            "events made from its structure. Point an environment named 'mock' at it "
-            "to design or test without the real API."
-        ),
-        epilog="example: connector-designer mock shop.bundle.json --port 8080 --latency 50",
+def register_mock(parser: Parser) -> None:
+    parser.description = (
+        "Serve every call of a workspace or bundle on a local port: each method and path "
+        "(with {placeholders}) answers a body built from the call's structure, with sample "
+        "values where the structure has them. Send the header X-Mock-Status: 404 (or "
+        "?__status=404) for an error answer. A streamed call (Server-Sent Events, JSON Lines) "
+        "answers events over time: its last kept response replayed with its spacing, or "
+        "events made from its structure. Point an environment named 'mock' at it "
+        "to design or test without the real API."
     )
+    parser.epilog = "example: connector-designer mock shop.bundle.json --port 8080 --latency 50"
     parser.add_argument("source", metavar="WORKSPACE|BUNDLE", help="a workspace file or bundle")
     add_server_options(parser, default_port=8080)
     parser.add_argument(

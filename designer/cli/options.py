@@ -12,15 +12,18 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import math
+import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from designer.cli.output import PROG
 from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
     from designer.core.models import Api, Call, Workspace
 
 __all__ = [
+    "Parser",
     "add_server_options",
     "is_loopback",
     "port_number",
@@ -33,6 +36,15 @@ __all__ = [
     "positive_float",
     "positive_int",
 ]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with the program's one-line error style (exit code 2 is kept)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{PROG}: error: {message}\n")
+
 
 #: How many names an error message lists before it says "…".
 SHOWN = 8

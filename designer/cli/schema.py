@@ -6,7 +6,7 @@ import argparse
 
 import orjson
 
-from designer.cli.main import Parser
+from designer.cli.options import Parser
 from designer.cli.output import stdout_bytes
 
 __all__ = ["register_schema"]
@@ -25,14 +25,10 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_schema(subparsers: argparse._SubParsersAction[Parser]) -> None:
-    parser = subparsers.add_parser(
-        "schema",
-        help="print the JSON Schema of the workspace file (or of the bundle file)",
-        description=(
-            "Print the JSON Schema (2020-12) of the workspace file, or with --bundle of the "
-            "connector bundle file, for editors and CI."
-        ),
+def register_schema(parser: Parser) -> None:
+    parser.description = (
+        "Print the JSON Schema (2020-12) of the workspace file, or with --bundle of the "
+        "connector bundle file, for editors and CI."
     )
     parser.add_argument(
         "--bundle", action="store_true", help="the schema of the bundle file instead"

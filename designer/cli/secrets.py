@@ -18,6 +18,7 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from designer.cli.options import Parser
 from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
@@ -187,19 +188,15 @@ def _cmd_forget(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_secrets(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "secrets",
-        help="list, set and remove a workspace's secrets in the keychain",
-        description=(
-            "Manage a workspace's secrets in the OS keychain, the same entries the app uses. "
-            "Values are read from a hidden prompt or standard input, never from the command "
-            "line. A CD_SECRET_… environment variable overrides the keychain."
-        ),
-        epilog=(
-            "examples: connector-designer secrets list ws.json; "
-            'printf %s "$TOKEN" | connector-designer secrets set ws.json CD_SECRET_SHOP_AUTH_TOKEN'
-        ),
+def register_secrets(parser: Parser) -> None:
+    parser.description = (
+        "Manage a workspace's secrets in the OS keychain, the same entries the app uses. "
+        "Values are read from a hidden prompt or standard input, never from the command "
+        "line. A CD_SECRET_… environment variable overrides the keychain."
+    )
+    parser.epilog = (
+        "examples: connector-designer secrets list ws.json; "
+        'printf %s "$TOKEN" | connector-designer secrets set ws.json CD_SECRET_SHOP_AUTH_TOKEN'
     )
     actions = parser.add_subparsers(
         title="actions", metavar="ACTION", dest="action", parser_class=type(parser)

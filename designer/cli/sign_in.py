@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from designer.cli.options import Parser
 from designer.core.errors import InputError, LookupFailed
 
 if TYPE_CHECKING:
@@ -78,17 +79,13 @@ def _cmd_sign_in(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_sign_in(subparsers: argparse._SubParsersAction[Any]) -> None:
-    parser = subparsers.add_parser(
-        "sign-in",
-        help="sign in to an OAuth2 API (authorization code with PKCE) and keep its tokens",
-        description=(
-            "Sign in to an API whose authentication is OAuth2 authorization code: the "
-            "authorization page opens in the browser (its address is printed too), a listener "
-            "on 127.0.0.1 receives the answer, and the tokens go to the keychain."
-        ),
-        epilog="example: connector-designer sign-in ws.json --api 'Calendar'",
+def register_sign_in(parser: Parser) -> None:
+    parser.description = (
+        "Sign in to an API whose authentication is OAuth2 authorization code: the "
+        "authorization page opens in the browser (its address is printed too), a listener "
+        "on 127.0.0.1 receives the answer, and the tokens go to the keychain."
     )
+    parser.epilog = "example: connector-designer sign-in ws.json --api 'Calendar'"
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
     parser.add_argument("--api", required=True, metavar="NAME", help="the API to sign in to")
     parser.add_argument("--env", metavar="NAME", help="sign in for the API's environment NAME")

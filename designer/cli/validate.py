@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from designer.cli.main import Parser
+from designer.cli.options import Parser
 from designer.cli.output import read_input, stdout_text
 from designer.core.wording import plural
 
@@ -32,16 +32,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def register_validate(subparsers: argparse._SubParsersAction[Parser]) -> None:
-    parser = subparsers.add_parser(
-        "validate",
-        help="check a workspace file and list every problem",
-        description=(
-            "Check a workspace file and print every problem with its JSON path, "
-            "including mistakes that let it open but change what a call sends "
-            "(a body parameter of a call without a body). "
-            "Exits with 1 when there are problems."
-        ),
+def register_validate(parser: Parser) -> None:
+    parser.description = (
+        "Check a workspace file and print every problem with its JSON path, "
+        "including mistakes that let it open but change what a call sends "
+        "(a body parameter of a call without a body). "
+        "Exits with 1 when there are problems."
     )
     parser.add_argument("file", metavar="FILE", help="the workspace file, or - for stdin")
     parser.set_defaults(handler=_cmd_validate)

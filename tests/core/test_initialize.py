@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from designer.core.calls.initialize import InferOutcome, infer_response, initialize, with_structure
+from designer.core.calls.initialize import InferOutcome, infer_response, with_structure
+from designer.core.calls.service import initialize
 from designer.core.errors import HTTPStatusError
 from designer.core.http.execute import ExecutionSettings, Executor, ResponseResult
 from designer.core.inference import walk

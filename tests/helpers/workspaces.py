@@ -65,7 +65,8 @@ def initialized_example(url: str) -> Workspace:
     (but *Unstable endpoint*, which fails one time in three by design)."""
     import asyncio
 
-    from designer.core.calls.initialize import initialize, with_structure
+    from designer.core.calls.initialize import with_structure
+    from designer.core.calls.service import initialize
     from designer.core.demo.server import example_secrets, example_workspace
     from designer.core.http.execute import Executor
     from designer.core.secrets.store import MemorySecretStore

@@ -19,8 +19,7 @@ from designer.core.models import Api, Call, Parameter, Placement
 from designer.core.secrets.store import MemorySecretStore
 from designer.core.structure import FieldOverride, ValueType
 from designer.ui.infra import workers
-from designer.ui.response import jobs
-from designer.ui.response import panel as panel_module
+from designer.ui.response import jobs, runner
 from designer.ui.response.manual_dialog import ManualResponse
 from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.structure_model import INCLUDE, SAMPLE, TYPE
@@ -148,9 +147,9 @@ def test_going_back_to_a_call_shows_its_last_response(qtbot, panel, demo) -> Non
 
 
 def test_only_so_much_is_kept(qtbot, panel, demo, monkeypatch) -> None:
-    from designer.ui.response import panel as panel_module
+    from designer.ui.response import history_bar
 
-    monkeypatch.setattr(panel_module, "KEEP_BYTES", 10)  # smaller than any body
+    monkeypatch.setattr(history_bar, "KEEP_BYTES", 10)  # smaller than any body
     api, order = _demo_call(demo, "Get order")
     _, feed = _demo_call(demo, "News feed (XML)")
     panel.set_call(api, order)
@@ -375,8 +374,8 @@ def test_manual_dialog_offers_merge_only_with_a_structure(qtbot, panel, shape_se
 
 
 def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -> None:
-    monkeypatch.setattr(panel_module, "TWO_PASS_BYTES", 10_000)
-    monkeypatch.setattr(panel_module, "SAMPLE_LIMIT", 10)
+    monkeypatch.setattr(runner, "TWO_PASS_BYTES", 10_000)
+    monkeypatch.setattr(runner, "SAMPLE_LIMIT", 10)
     monkeypatch.setattr(jobs, "PREVIEW_BYTES", 20_000)
     # On a big body the full pass takes seconds; here it would race the quick one.
     monkeypatch.setattr(jobs, "infer_spooled", late_infer_spooled)
@@ -398,7 +397,7 @@ def test_large_body_shows_a_sample_tree_first(qtbot, panel, demo, monkeypatch) -
 
 
 def test_cancel_stops_the_full_pass_of_a_large_body(qtbot, panel, demo, monkeypatch) -> None:
-    monkeypatch.setattr(panel_module, "TWO_PASS_BYTES", 10_000)
+    monkeypatch.setattr(runner, "TWO_PASS_BYTES", 10_000)
     monkeypatch.setattr(jobs, "PREVIEW_BYTES", 20_000)
     monkeypatch.setattr(jobs, "infer_spooled", never_done)  # the full pass never ends
     call = Call(name="Big", path="/v1/big", parameters=[Parameter(name="items", value="3000")])

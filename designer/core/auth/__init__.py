@@ -4,13 +4,13 @@
 - :mod:`.grants`: asking a token endpoint (client credentials, password,
   refresh, JWT bearer, custom token), through authlib;
 - :mod:`.browser`: authorization code with PKCE through the system browser;
-- :mod:`.session`: :class:`Authenticator`, which keeps tokens valid around
-  every request.
+- :mod:`.session`: :class:`Authenticator`, which keeps tokens valid, and
+  :func:`authorize`, which applies one to a built request.
 """
 
 from __future__ import annotations
 
-from designer.core.auth.session import Authenticator
+from designer.core.auth.session import Authenticator, authorize
 from designer.core.secrets.tokens import Token
 
-__all__ = ["Authenticator", "Token"]
+__all__ = ["Authenticator", "Token", "authorize"]

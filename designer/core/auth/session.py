@@ -1,33 +1,32 @@
-"""Valid access tokens for every request: fetched, cached, refreshed, refetched once on 401.
+"""Valid access tokens for every request: fetched, cached, refreshed, refetched on demand.
 
-:class:`Authenticator` sits between the request builder and the executor.
-:meth:`Authenticator.send` makes sure the API has a token that is not about
-to expire (refreshing it, or asking the token endpoint again), builds the
-request, sends it, and after a 401 gets a new token and tries exactly once
-more. APIs without a token endpoint pass straight through, so it can be
-used for every call.
+:class:`Authenticator` keeps tokens: :meth:`~Authenticator.ensure_token` gives
+a token that is not about to expire (refreshing it, or asking the token
+endpoint again), or a new one after a 401 (``force``). :func:`authorize` is how
+a token is applied to a built request. Sending, and the one retry after a 401,
+belong to the call service (:mod:`designer.core.calls.service`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from designer.core.auth.browser import DEFAULT_TIMEOUT
 from designer.core.auth.browser import sign_in as browser_sign_in
 from designer.core.auth.grants import ClientOptions, fetch_token, refresh_token
 from designer.core.errors import SignInRequiredError
-from designer.core.http.execute import Executor, ResponseResult
-from designer.core.http.file_choices import ChosenFiles
-from designer.core.http.request import BuiltRequest, build_request, in_environment
+from designer.core.http.execute import Executor
+from designer.core.http.request import BuiltRequest, in_environment, secret_forms
 from designer.core.http.tls import TlsSettings, ssl_context
-from designer.core.models import TOKEN_AUTH_TYPES, Api, Call, OAuth2AuthorizationCodeAuth
+from designer.core.models import TOKEN_AUTH_TYPES, Api, OAuth2AuthorizationCodeAuth
 from designer.core.secrets.store import SecretStore
 from designer.core.secrets.tokens import Token, load_token, refresh_ref, save_token
 
-__all__ = ["Authenticator"]
+__all__ = ["Authenticator", "authorize"]
 
 
 class Authenticator:
@@ -97,30 +96,24 @@ class Authenticator:
         save_token(store, scoped, token)
         return token
 
-    def sign_out(self, api: Api, environment: str | None = None) -> None:
-        """Forget the cached token and the refresh token."""
-        scoped, store = in_environment(api, self.store, environment)
-        save_token(store, scoped, None)
-        store.delete(refresh_ref(scoped))
 
-    async def send(
-        self,
-        api: Api,
-        call: Call,
-        values: Mapping[str, str] | None = None,
-        environment: str | None = None,
-        on_progress: Callable[[int], None] | None = None,
-        chosen: ChosenFiles | None = None,
-    ) -> tuple[BuiltRequest, ResponseResult]:
-        """Build and send ``call`` with a valid token; after a 401, renew and retry once.
+def authorize(request: BuiltRequest, token: Token | None) -> BuiltRequest:
+    """``request`` carrying ``token`` as its bearer credential (unchanged without one).
 
-        Only the files in ``chosen`` are read (see :mod:`designer.core.http.file_choices`).
-        """
-        await self.ensure_token(api, environment)
-        built = build_request(api, call, self.store, values, environment, chosen=chosen)
-        response = await self.executor.send(built, on_progress=on_progress)
-        if response.status == 401 and api.auth.type in TOKEN_AUTH_TYPES:
-            await self.ensure_token(api, environment, force=True)
-            built = build_request(api, call, self.store, values, environment, chosen=chosen)
-            response = await self.executor.send(built, on_progress=on_progress)
-        return built, response
+    The request was built with the cached token, or a placeholder when none was
+    cached; the token's forms join the secrets, so every rendering masks them.
+    """
+    if token is None:
+        return request
+    bearer = f"Bearer {token.access_token}"
+    # In place: the builder put the header where the token goes.
+    headers = [(n, bearer if n.lower() == "authorization" else v) for n, v in request.headers]
+    if not any(n.lower() == "authorization" for n, _ in headers):
+        headers.append(("Authorization", bearer))
+    forms = secret_forms(token.access_token) | secret_forms(bearer)
+    return replace(
+        request,
+        headers=tuple(headers),
+        secrets=request.secrets | forms,
+        token_pending=False,
+    )

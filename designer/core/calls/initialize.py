@@ -1,37 +1,30 @@
 """Initialize a call: send it with its sample values and infer the structure of the answer.
 
 The steps are separate so that a GUI can run each where it belongs: sending
-on the event loop (:meth:`Executor.send`), inferring in a worker process
-(:func:`infer_response`, whose arguments and result are picklable), and
-applying the result to the call (:func:`with_structure`). :func:`initialize`
-chains them for the command line.
+on the event loop, inferring in a worker process (:func:`infer_response`,
+whose arguments and result are picklable), and applying the result to the
+call (:func:`with_structure`). The call service
+(:mod:`designer.core.calls.service`) chains them for every caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
 
 from designer.core.calls.graphql import infer_graphql
 from designer.core.errors import BodyParseError, HTTPStatusError, RateLimitedError
 from designer.core.http.response import ResponseResult
 from designer.core.inference import Change, detect_kind, diff, infer_body, infer_value, walk
 from designer.core.inference import merge as merge_shapes
-from designer.core.models import Api, Call
-from designer.core.secrets.store import SecretStore, mask_secrets
+from designer.core.models import Call
+from designer.core.secrets.store import mask_secrets
 from designer.core.structure import ResponseType, Shape, ValueType
-
-if TYPE_CHECKING:
-    from designer.core.http.execute import Executor
-    from designer.core.http.file_choices import ChosenFiles
 
 __all__ = [
     "InferOutcome",
     "body_shape",
     "infer_response",
-    "initialize",
-    "initialize_within",
     "object_kinds",
     "redact",
     "retry_after",
@@ -214,76 +207,3 @@ def with_structure(call: Call, shape: Shape, *, merge: bool = False) -> tuple[Ca
     overrides = {path: o for path, o in call.overrides.items() if path in paths}
     updated = call.model_copy(update={"structure": shape, "overrides": overrides})
     return updated, diff(previous, shape)
-
-
-async def initialize(
-    executor: Executor,
-    api: Api,
-    call: Call,
-    secrets: SecretStore,
-    values: Mapping[str, str] | None = None,
-    environment: str | None = None,
-    *,
-    chosen: ChosenFiles | None = None,
-) -> tuple[ResponseResult, InferOutcome]:
-    """Send ``call`` with its sample values (or ``values``) and infer the response's structure.
-
-    The API's access token is fetched or renewed first when it has a token
-    endpoint; samples that echo a secret are masked. Only the files in
-    ``chosen`` are sent (see :mod:`designer.core.http.file_choices`).
-    """
-    from designer.core.auth import Authenticator
-
-    built, response = await Authenticator(secrets, executor).send(
-        api, call, values, environment, chosen=chosen
-    )
-    return response, redact(infer_response(call, response), built.secrets)
-
-
-async def initialize_within(
-    executor: Executor,
-    api: Api,
-    call: Call,
-    secrets: SecretStore,
-    values: Mapping[str, str] | None = None,
-    environment: str | None = None,
-    *,
-    deadline: float | None = None,
-    retries: int = 0,
-    chosen: ChosenFiles | None = None,
-) -> tuple[ResponseResult, InferOutcome]:
-    """:func:`initialize`, all attempts within ``deadline`` seconds, retried on 429.
-
-    A 429 answer is retried up to ``retries`` times, after the wait its
-    ``Retry-After`` asks for (1, 2, 4… s without one), as long as that wait
-    ends before the deadline; past it the rate-limit error says so.
-    """
-    import asyncio
-    import time
-
-    from designer.core.http.execute import LIMIT_OPTIONS, deadline_exceeded
-
-    end = None if deadline is None else time.monotonic() + deadline
-    try:
-        async with asyncio.timeout(deadline):
-            attempt = 0
-            while True:
-                try:
-                    return await initialize(
-                        executor, api, call, secrets, values, environment, chosen=chosen
-                    )
-                except RateLimitedError as exc:
-                    if attempt >= retries:
-                        raise
-                    wait = exc.retry_after if exc.retry_after is not None else 2.0**attempt
-                    if end is not None and time.monotonic() + wait >= end:
-                        raise RateLimitedError(
-                            f"Call '{call.name}' is rate limited: the server asks to wait "
-                            f"{wait:g} s (Retry-After), past the deadline of {deadline:g} s; "
-                            f"raise it with {LIMIT_OPTIONS['deadline']} or try again later",
-                            wait,
-                        ) from exc
-                    await asyncio.sleep(wait)
-                    attempt += 1
-    except TimeoutError as exc:
-        raise deadline_exceeded(f"'{api.name}/{call.name}'", deadline) from exc

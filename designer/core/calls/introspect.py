@@ -29,7 +29,7 @@ async def introspect(
     environment: str | None = None,
 ) -> str:
     """The SDL of the schema the API's GraphQL endpoint describes, with the API's auth."""
-    from designer.core.auth import Authenticator
+    from designer.core.calls.service import CallService
     from designer.core.errors import InputError
 
     call = Call(
@@ -40,9 +40,7 @@ async def introspect(
     )
     # The stored schema may be stale: introspection is valid against any schema anyway.
     unchecked = api.model_copy(update={"graphql_schema": ""})
-    built, response = await Authenticator(secrets, executor).send(
-        unchecked, call, None, environment
-    )
+    built, response = await CallService(executor, secrets).send(unchecked, call, None, environment)
     try:
         answer = orjson.loads(response.body)
     except orjson.JSONDecodeError:

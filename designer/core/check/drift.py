@@ -32,19 +32,15 @@ Requests are polite: at most ``concurrency`` in flight, at most
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
-from designer.core.calls.initialize import (
-    body_shape,
-    infer_response,
-    redact,
-    retry_after,
-    with_structure,
-)
+from designer.core.calls.initialize import body_shape, retry_after, with_structure
+from designer.core.calls.service import CallDeadlineExceeded, CallService, RetryPolicy
 from designer.core.errors import DesignerError, LookupFailed
 from designer.core.http.request import in_environment
 from designer.core.http.response import ResponseResult
@@ -228,6 +224,41 @@ def _environment(api: Api, options: CheckOptions) -> str | None:
     return options.environment
 
 
+class _HostGate:
+    """The politeness of one host, as the call service's gate."""
+
+    def __init__(self, polite: _Politeness, host: str) -> None:
+        self.polite, self.host = polite, host
+
+    @contextlib.asynccontextmanager
+    async def attempt(self) -> AsyncIterator[None]:
+        await self.polite.wait_for(self.host)
+        async with self.polite.overall, self.polite.host(self.host):
+            yield
+
+    async def wait(self, seconds: float) -> None:
+        self.polite.pause(self.host, seconds)  # the next attempt waits in attempt()
+
+
+def _retry_policy(options: CheckOptions, host: str) -> RetryPolicy:
+    """429 and 503 are retried, whatever the call designs with, after their Retry-After
+    (a short pause without one), within the call's deadline."""
+
+    def past_deadline(_call: Call, _where: str, wait: float, deadline: float) -> DesignerError:
+        return DesignerError(
+            f"{host} asked to wait {wait:.0f} s (Retry-After), past the call's deadline "
+            f"of {deadline:.0f} s: run the check later"
+        )
+
+    return RetryPolicy(
+        retries=options.retries,
+        statuses=_RETRY_STATUSES,
+        errors_are_answers=False,
+        fallback=lambda _attempt: 1.0,
+        past_deadline=past_deadline,
+    )
+
+
 async def _send(
     executor: Executor,
     api: Api,
@@ -235,33 +266,21 @@ async def _send(
     store: SecretStore,
     polite: _Politeness,
 ) -> tuple[ResponseResult, Shape, list[str]]:
-    from designer.core.auth import Authenticator
-
     options = polite.options
     environment = _environment(api, options)
     target, _ = in_environment(api, store, environment)
     host = urlsplit(target.base_url).netloc or target.base_url
-    started = asyncio.get_running_loop().time()
-    attempt = 0
-    while True:
-        await polite.wait_for(host)
-        async with polite.overall, polite.host(host):
-            built, response = await Authenticator(store, executor).send(
-                api, call, None, environment, chosen=options.chosen
-            )
-        wait = _retry_after(response)
-        if wait is None or attempt >= options.retries:
-            break
-        left = options.deadline - (asyncio.get_running_loop().time() - started)
-        if wait > left:
-            raise DesignerError(
-                f"{host} asked to wait {wait:.0f} s (Retry-After), past the call's deadline "
-                f"of {options.deadline:.0f} s: run the check later"
-            )
-        polite.pause(host, wait)
-        attempt += 1
-    outcome = redact(infer_response(call, response), built.secrets)
-    return response, outcome.shape, list(built.secrets)
+    service = CallService(executor, store, retry=_retry_policy(options, host))
+    done = await service.initialize(
+        api,
+        call,
+        None,
+        environment,
+        chosen=options.chosen,
+        gate=_HostGate(polite, host),
+        deadline=options.deadline,
+    )
+    return done.response, done.outcome.shape, list(done.request.secrets)
 
 
 async def _check_one(
@@ -269,9 +288,8 @@ async def _check_one(
 ) -> CallResult:
     started = time.perf_counter()
     try:
-        async with asyncio.timeout(polite.options.deadline):
-            response, shape, _secrets = await _send(executor, api, call, store, polite)
-    except TimeoutError:
+        response, shape, _secrets = await _send(executor, api, call, store, polite)
+    except CallDeadlineExceeded:
         return CallResult(
             api,
             call,

@@ -46,7 +46,13 @@ from designer.core.http.response import ResponseResult
 from designer.core.http.tls import TlsSettings, ssl_context
 from designer.core.secrets.store import mask_secrets
 
-__all__ = ["ExecutionSettings", "Executor", "ResponseResult"]
+__all__ = ["BodyConsumer", "ExecutionSettings", "Executor", "HeadHook", "ResponseResult"]
+
+#: Receives each piece of the body as it arrives, decoded (a stream's parser).
+BodyConsumer = Callable[[bytes], None]
+#: Called once status and headers are in, before the body is read, with the response
+#: so far (its body empty): returns a consumer of the body's pieces, or None.
+HeadHook = Callable[["ResponseResult"], "BodyConsumer | None"]
 
 _E = TypeVar("_E", bound=BaseException)
 
@@ -135,10 +141,14 @@ class Executor:
         request: BuiltRequest,
         *,
         on_progress: Callable[[int], None] | None = None,
+        on_head: HeadHook | None = None,
     ) -> ResponseResult:
         """Send ``request`` and read its whole body, up to the size cap.
 
         ``on_progress`` is called with the number of body bytes received so far.
+        ``on_head`` sees the status and headers before the body is read, and may
+        return a consumer that receives each decoded piece of the body as it
+        arrives (within the same size cap and deadline): the seam for streams.
         Cancelling the awaiting task raises :class:`asyncio.CancelledError`
         here and closes the connection.
         """
@@ -172,7 +182,11 @@ class Executor:
                     # Another origin never sees the API's client certificate.
                     plain_client=self._client_for(TlsSettings(ca_bundle=request.tls.ca_bundle)),
                 )
-                body = await self._read_body(response, target, on_progress)
+                consumer = None
+                if on_head is not None:
+                    head = _result(response, b"", time.perf_counter() - started)
+                    consumer = on_head(head)
+                body = await self._read_body(response, target, on_progress, consumer)
             elapsed = time.perf_counter() - started
         except TimeoutError as exc:
             raise deadline_exceeded(target.address + target.call, self.settings.deadline) from exc
@@ -191,6 +205,7 @@ class Executor:
         response: httpx.Response,
         target: _Target,
         on_progress: Callable[[int], None] | None,
+        consumer: BodyConsumer | None = None,
     ) -> bytes:
         cap = self.settings.max_body_bytes
         declared = response.headers.get("Content-Length", "")
@@ -217,6 +232,8 @@ class Executor:
                     if total > cap:
                         raise _too_large(target, cap)
                     chunks.append(chunk)
+                    if consumer is not None:
+                        consumer(chunk)
             except CodingError as exc:
                 raise _undecodable(target, exc) from exc
             if on_progress is not None and total:

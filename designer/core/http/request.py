@@ -33,6 +33,7 @@ from designer.core.http.body import (
     describe_multipart,
     encode_body,
 )
+from designer.core.http.checks import check_header, check_url
 from designer.core.http.tls import TlsSettings
 from designer.core.models import (
     AUTH_SECRET_FIELD,
@@ -60,11 +61,9 @@ if TYPE_CHECKING:
 
     from designer.core.http.file_choices import ChosenFiles
 
-__all__ = ["BuiltRequest", "build_request", "missing_placeholders"]
+__all__ = ["BuiltRequest", "build_request", "missing_placeholders", "secret_forms"]
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
-# RFC 9110 token: what a header name may contain.
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _CONTINUATION = " \\\n  "
 _AUTH_LABEL = {
     "api_key_header": "an API key",
@@ -214,9 +213,9 @@ def build_request(
         query += graphql_query(api, call, resolved)
     if query:
         url = _add_query(url, query)
-    _check_url(api, call, url)
+    check_url(api, call, url)
     for name, value in headers:
-        _check_header(api, call, name, value)
+        check_header(api, call, name, value)
 
     body = encode_body(api, call, resolved)
     if body.content_type and (
@@ -227,7 +226,7 @@ def build_request(
 
     forms: set[str] = set()
     for value in used:
-        forms |= _secret_forms(value)
+        forms |= secret_forms(value)
     return BuiltRequest(
         api_name=api.name,
         call_name=call.name,
@@ -371,7 +370,7 @@ def _resolve(api: Api, call: Call, store: SecretStore, values: Mapping[str, str]
     return out
 
 
-def _secret_forms(value: str) -> set[str]:
+def secret_forms(value: str) -> set[str]:
     """A secret as written in a URL, a form body and a JSON string, for masking."""
     return {value, quote(value, safe=""), quote_plus(value), orjson.dumps(value).decode()[1:-1]}
 
@@ -469,45 +468,3 @@ def _apply_auth(
     headers[:] = [(n, v) for n, v in headers if n.lower() != name.lower()]
     headers.append((name, value))
     return False
-
-
-def _check_url(api: Api, call: Call, url: str) -> None:
-    from designer.core.http.base_url import base_url_problem
-
-    try:
-        parts = urlsplit(url)
-        scheme, hostname = parts.scheme, parts.hostname
-    except ValueError:  # an unclosed IPv6 bracket: said precisely below
-        scheme, hostname = url.partition("://")[0], "?"
-    if scheme.lower() not in ("http", "https") or not hostname:
-        raise RequestBuildError(
-            f"URL '{url}' of call '{call.name}' in API '{api.name}' is not an http(s) URL "
-            f"with a host: check the base URL"
-        )
-    problem = base_url_problem(url)
-    if problem is not None:
-        raise RequestBuildError(
-            f"URL '{url}' of call '{call.name}' in API '{api.name}' {problem}: check the base URL"
-        )
-    import httpx  # what httpx refuses to send, the preview refuses too
-
-    try:
-        httpx.URL(url)
-    except httpx.InvalidURL as exc:
-        raise RequestBuildError(
-            f"URL of call '{call.name}' in API '{api.name}' is invalid ({exc}): check the base "
-            f"URL and path"
-        ) from exc
-
-
-def _check_header(api: Api, call: Call, name: str, value: str) -> None:
-    if not _TOKEN.match(name):
-        raise RequestBuildError(
-            f"Header name '{name}' of call '{call.name}' in API '{api.name}' is not valid: "
-            f"use letters, digits and '-'"
-        )
-    if any(c in value for c in "\r\n\0"):
-        raise RequestBuildError(
-            f"Header '{name}' of call '{call.name}' in API '{api.name}' has a line break in "
-            f"its value: remove it"
-        )

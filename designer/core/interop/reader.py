@@ -87,14 +87,6 @@ class Reader:
         value = parent.get(key)
         return default if value is None else self.text(value, join(where, key))
 
-    def get_bool(self, parent: dict[str, Any], key: str, where: str, default: bool) -> bool:
-        value = parent.get(key)
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise self.fail(join(where, key), f"must be true or false, not {describe(value)}")
-        return value
-
     def scalar(self, value: Any) -> str:
         """A sample value as text: numbers and booleans as JSON writes them."""
         if value is None:

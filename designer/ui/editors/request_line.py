@@ -91,7 +91,6 @@ class RequestLine(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(bar, 1)
         row.addWidget(self.initialize)
-        self._base_url = ""
         path.textChanged.connect(self._refit)
 
     def set_initialize_action(self, action: QAction) -> None:
@@ -105,7 +104,6 @@ class RequestLine(QWidget):
         self.initialize.show()
 
     def set_base_url(self, url: str) -> None:
-        self._base_url = url
         self.base.set_url(url, self._room())
 
     def _room(self) -> int:

@@ -8,7 +8,15 @@ application's automation and tests use.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QAction,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -27,14 +35,16 @@ from PySide6.QtWidgets import (
 
 from designer.core.http.response import ResponseResult
 from designer.core.inference.spec import Departure, summarize_departures
+from designer.core.models import Call
 from designer.ui.infra.errors import InlineMessage
+from designer.ui.infra.icons import icon
 from designer.ui.infra.naming import named
 from designer.ui.infra.style import PRIMARY_BUTTON_STYLE
 from designer.ui.response.raw_view import RawBodyPage
 from designer.ui.response.structure_model import FIELD, INCLUDE, SAMPLE, TYPE, StructureModel
 from designer.ui.response.type_delegate import TypeDelegate
 
-__all__ = ["PanelLayout", "StructureTree"]
+__all__ = ["PanelLayout", "StructureTree", "panel_actions"]
 
 _EMPTY, _CONTENT = 0, 1
 #: Levels opened after an Initialize: the top fields and the fields of list items.
@@ -294,6 +304,19 @@ class PanelLayout:
             self.headers.setItem(row, 0, QTableWidgetItem(name))
             self.headers.setItem(row, 1, QTableWidgetItem(value))
 
+    def show_departures_of(self, call: Call) -> list[Departure] | None:
+        """Compare the call's structure with its documented one, beside the diff; the
+        departures, or None when the call has no documentation or was not initialized."""
+        from designer.core.check.drift import spec_departures
+
+        documented, structure = call.documented, call.structure
+        initialized = structure is not None and structure != documented
+        found = None
+        if structure is not None and initialized:
+            found = spec_departures(call, structure)
+        self.show_departures(None if documented is None else (found or []), initialized=initialized)
+        return found
+
     def show_departures(self, found: list[Departure] | None, *, initialized: bool) -> None:
         """Where the answer departs from the documented structure; None: nothing documented."""
         self.spec.setRowCount(0)
@@ -352,3 +375,18 @@ class PanelLayout:
     def expand(self) -> None:
         """Open the first levels of the tree."""
         self.tree.expandToDepth(_EXPAND_DEPTH - 1)
+
+
+def panel_actions(panel: QWidget) -> tuple[QAction, QAction]:
+    """The panel's *Initialize call* (a window-wide shortcut while it is shown) and *Cancel*
+    (Esc, only from within the panel: elsewhere in the window it means something else)."""
+    initialize = QAction(icon("play"), "&Initialize call", panel)
+    initialize.setObjectName("initializeAction")
+    initialize.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+    initialize.setToolTip("Send the call with its sample values and infer the response")
+    panel.addAction(initialize)
+    cancel = QAction(icon("square"), "Cancel", panel)
+    cancel.setShortcut(QKeySequence.StandardKey.Cancel)
+    cancel.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    panel.addAction(cancel)
+    return initialize, cancel

@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QVBoxLayout,
     QWidget,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from designer.ui.infra.naming import named
 
-__all__ = ["CONTENT_TYPES", "ManualResponse", "ManualResponseDialog"]
+__all__ = ["CONTENT_TYPES", "ManualResponse", "ManualResponseDialog", "replace_question"]
 
 #: Offered in the dialog; the first reads JSON, XML or text by looking at the body.
 CONTENT_TYPES = ("Detect from the body", "application/json", "application/xml", "text/plain")
@@ -114,3 +116,23 @@ class ManualResponseDialog(QDialog):
             content_type=content_type,
             merge=self.mergeButton.isChecked(),
         )
+
+
+def replace_question(
+    parent: QWidget, call_name: str, reason: str
+) -> tuple[QMessageBox, QPushButton]:
+    """The question before a body read only as text replaces a designed structure:
+    the box (not yet open) and its *Replace with Text* button."""
+    box = QMessageBox(parent)
+    box.setObjectName("replaceStructureDialog")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Replace the structure?")
+    box.setText(f"The response of “{call_name}” can only be read as text: {reason}.")
+    box.setInformativeText(
+        "Replace its stored structure with a single text field? The body is shown in Raw."
+    )
+    replace = box.addButton("Replace with Text", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep Structure", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.finished.connect(box.deleteLater)
+    return box, replace

@@ -1,12 +1,10 @@
 """The response panel: Initialize a call, then read its structure, raw body and headers.
 
-Initialize builds the request (errors shown inline), sends it on the asyncio
-loop, and infers the structure in a worker process so the event loop never
-stalls. A large JSON body is inferred twice at once: from its first two
-megabytes (at most :data:`SAMPLE_LIMIT` items per list), which shows a tree
-within a second of the response, and in full, which refines it. The result
-becomes a new :class:`Call` emitted through :attr:`callEdited`; the
-shell applies it as one undoable edit and hands it back via :meth:`set_call`.
+Its :class:`~designer.ui.response.controller.RunController` drives the call
+service on the asyncio loop; the structure is inferred in worker processes
+(:mod:`designer.ui.response.runner`), a large JSON body first from its start.
+The result becomes a new :class:`Call` emitted through :attr:`callEdited`;
+the shell applies it as one undoable edit and hands it back via :meth:`set_call`.
 
 Each call's Initialize runs on its own: switching to another call leaves it
 running, and its result lands on its own call (through :attr:`call_lookup`)
@@ -18,96 +16,54 @@ calls are busy and which failed.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from designer.core.calls.initialize import (
-    InferOutcome,
-    infer_response,
-    object_kinds,
-    redact,
-    with_structure,
-)
+from designer.core.calls.initialize import InferOutcome, with_structure
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
 from designer.core.http.response import ResponseResult
-from designer.core.inference import Change, detect_kind, infer_body, summarize
-from designer.core.inference.spec import Departure, summarize_departures
+from designer.core.inference.spec import summarize_departures
 from designer.core.models import Api, Call
 from designer.core.secrets.store import SecretStore
-from designer.core.structure import FieldOverride, ResponseType, Shape, ValueType
-from designer.ui.infra.icons import icon
-from designer.ui.infra.ops import AsyncOp, run_in_worker
-from designer.ui.response import jobs
-from designer.ui.response.layout import PanelLayout
-from designer.ui.response.manual_dialog import ManualResponse, ManualResponseDialog
+from designer.core.structure import FieldOverride, Shape, ValueType
+from designer.ui.response.controller import (
+    BUSY,
+    FAILED,
+    IDLE,
+    Run,
+    RunController,
+    clock,
+    stale_text,
+    status_text,
+    summary_text,
+)
+from designer.ui.response.history_bar import HistoryBar, SessionResponses
+from designer.ui.response.layout import PanelLayout, panel_actions
+from designer.ui.response.manual_dialog import (
+    ManualResponse,
+    ManualResponseDialog,
+    replace_question,
+)
+from designer.ui.response.runner import WorkerInference, kind_of, warm_up_workers
 
 if TYPE_CHECKING:
-    import asyncio
-
-    from designer.core.calls.history import HistoryEntry, ResponseHistory
+    from designer.core.calls.history import ResponseHistory
+    from designer.core.calls.service import Sent
     from designer.core.http.execute import Executor
     from designer.core.http.file_choices import ChosenFiles
 
-__all__ = ["SAMPLE_LIMIT", "TWO_PASS_BYTES", "ResponsePanel"]
+__all__ = ["BUSY", "FAILED", "IDLE", "ResponsePanel"]
 
-#: Items per list inferred by the quick first pass over a large body.
-SAMPLE_LIMIT = 1000
-#: Bodies above this size get the quick first pass; smaller ones infer in well under a second.
-TWO_PASS_BYTES = 2 * 1024 * 1024
-_PROGRESS_INTERVAL = 0.1
-#: Responses kept for the session (all calls together), so that going back to a
-#: call shows what it last returned; a larger body is shown only while current.
-KEEP_BYTES = 64 * 1024 * 1024
 _REVEAL_CHANGES = 50
-#: How often the elapsed time of a call in flight is brought up to date, in ms.
-_TICK_MS = 100
-
-#: Values of :attr:`ResponsePanel.callStateChanged`.
-BUSY, FAILED, IDLE = "busy", "failed", ""
-
-
-@dataclass(slots=True)
-class _Run:
-    """A call's Initialize (or pasted response) in flight."""
-
-    op: AsyncOp[object]
-    started: float
-    api: Api
-    call: Call  # as it was when it started
-    status: str = "Sending…"
-    responded: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Failure:
-    """How a call's last attempt failed, shown again when the call is shown."""
-
-    message: str
-    status: str
-    at: str  # "14:02"
-
-
-def _clock() -> str:
-    return datetime.now().strftime("%H:%M")
 
 
 class ResponsePanel(QWidget):
@@ -132,17 +88,18 @@ class ResponsePanel(QWidget):
         self.call_lookup: Callable[[str], tuple[Api, Call] | None] = self._as_started
         self._api: Api | None = None
         self._call: Call | None = None
-        self._runs: dict[str, _Run] = {}
-        self._failures: dict[str, _Failure] = {}
+        #: the runs of calls: Initialize through the call service, or a pasted response
+        self.runs = RunController(executor, secrets, self)
+        self.runs.started.connect(self._started)
+        self.runs.statusChanged.connect(self._status_changed)
+        self.runs.failed.connect(self._failed)
+        self.runs.cancelled.connect(self._cancelled)
+        self.runs.finished.connect(self._finished)
+        self.runs.ticked.connect(self._tick)
         self._notes: dict[str, str] = {}  # the last summary or note of each call
         self._structure_at: dict[str, str] = {}  # when this session inferred each structure
-        self._last_progress = 0.0
         self._warmed = False
-        self._ticker = QTimer(self)
-        self._ticker.setInterval(_TICK_MS)
-        self._ticker.timeout.connect(self._tick)
-        # call id -> (response, how to show its body, its status line), oldest first
-        self._kept: OrderedDict[str, tuple[ResponseResult, str, str]] = OrderedDict()
+        self._kept = SessionResponses()
         #: The question before a broken body replaces a stored structure, while open.
         self._confirm: QMessageBox | None = None
 
@@ -153,32 +110,22 @@ class ResponsePanel(QWidget):
         self.cancelButton = self.ui.cancelButton
         self.model = self.ui.model
 
-        self.initializeAction = QAction("&Initialize call", self)
-        self.initializeAction.setObjectName("initializeAction")
-        self.initializeAction.setIcon(icon("play"))
-        self.initializeAction.setShortcuts(
-            [QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")]
-        )
-        self.initializeAction.setToolTip(
-            "Send the call with its sample values and infer the response"
-        )
+        self.initializeAction, self.cancelAction = panel_actions(self)
         self.initializeAction.triggered.connect(self.initialize)
-        self.addAction(self.initializeAction)  # window-wide shortcut while the panel is shown
-        self.cancelAction = QAction(icon("square"), "Cancel", self)
-        self.cancelAction.setShortcut(QKeySequence.StandardKey.Cancel)
-        # Only from within the panel: Esc elsewhere in the window means something else.
-        self.cancelAction.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.cancelAction.triggered.connect(self.cancel)
-        self.addAction(self.cancelAction)
-
         self.initializeButton.clicked.connect(self.initialize)
         self.cancelButton.clicked.connect(self.cancel)
         self.ui.manualButton.clicked.connect(self.enter_manually)
         self.model.overridesEdited.connect(self._overrides_edited)
-        #: the responses kept between runs (the window gives it the cache folder's)
-        self.history: ResponseHistory | None = None
-        self._history_entries: list[HistoryEntry] = []
-        self._build_history_bar()
+        self._history = HistoryBar(self)
+        self.historyCombo = self._history.combo
+        self.historyCombo.activated.connect(self._show_history_entry)
+        self.clearHistoryButton = self._history.clearButton
+        self.clearHistoryButton.clicked.connect(self.clear_history)
+        layout = self.ui.raw.layout()
+        if isinstance(layout, QVBoxLayout):
+            layout.insertLayout(0, self._history)
+        self._fill_history()
         self.set_call(None, None)
 
     # -- the selected call ------------------------------------------------------------
@@ -206,7 +153,7 @@ class ResponsePanel(QWidget):
             self.ui.message.clear()
             self._show_kept(call)
             self._show_state(call)
-        self._show_departures(call)
+        self.ui.show_departures_of(call)
         self._update_actions()
         if not self._warmed:
             # Start a worker process now, so the first Initialize does not wait for one.
@@ -217,89 +164,43 @@ class ResponsePanel(QWidget):
         # Not for a window closed in the meantime: the app may be quitting, and
         # a pool started after its workers were stopped would outlive it.
         if self.isVisible():
-            _warm_up_workers()
+            warm_up_workers()
 
     # -- responses kept between runs ---------------------------------------------------
 
-    def _build_history_bar(self) -> None:
-        """Above the raw body: which response it is, earlier ones, and Clear."""
-        self.historyCombo = QComboBox(self)
-        self.historyCombo.setObjectName("responseHistory")
-        self.historyCombo.setAccessibleName("Response shown")
-        self.historyCombo.setToolTip(
-            "The last responses of this call, kept in the app's cache folder (not in the "
-            "workspace file), secrets masked: choose one to see it again"
-        )
-        self.historyCombo.activated.connect(self._show_history_entry)
-        self.clearHistoryButton = QPushButton("Clear", self)
-        self.clearHistoryButton.setObjectName("clearHistoryButton")
-        self.clearHistoryButton.setAccessibleName("Clear the kept responses of this call")
-        self.clearHistoryButton.setToolTip("Forget the kept responses of this call")
-        self.clearHistoryButton.clicked.connect(self.clear_history)
-        bar = QHBoxLayout()
-        bar.setContentsMargins(0, 0, 0, 0)
-        label = QLabel("Response:", self)
-        label.setBuddy(self.historyCombo)
-        bar.addWidget(label)
-        bar.addWidget(self.historyCombo, 1)
-        bar.addWidget(self.clearHistoryButton)
-        layout = self.ui.raw.layout()
-        if isinstance(layout, QVBoxLayout):
-            layout.insertLayout(0, bar)
-        self._fill_history()
+    @property
+    def history(self) -> ResponseHistory | None:
+        """The responses kept between runs (the window gives it the cache folder's)."""
+        return self._history.history
+
+    @history.setter
+    def history(self, history: ResponseHistory | None) -> None:
+        self._history.history = history
 
     def _fill_history(self) -> None:
         """List the kept responses of the call on screen, newest first."""
-        call, api = self._call, self._api
-        entries: list[HistoryEntry] = []
-        if self.history is not None and call is not None and api is not None:
-            entries = self.history.entries(api.id, call.id)
-        self._history_entries = entries
-        self.historyCombo.clear()
-        for entry in entries:
-            self.historyCombo.addItem(entry.label())
-        if not entries:
-            self.historyCombo.addItem("No response kept yet")
-        self.historyCombo.setEnabled(bool(entries))
-        self.clearHistoryButton.setEnabled(bool(entries))
+        api, call = self._api, self._call
+        self._history.fill(api.id if api else None, call.id if call else None)
 
     def _show_history_entry(self, row: int) -> None:
-        if not 0 <= row < len(self._history_entries):
+        found = self._history.response(row)
+        if found is None:
             return
-        entry = self._history_entries[row]
-        response = ResponseResult(
-            status=entry.status,
-            reason=entry.reason,
-            http_version="",
-            url=entry.url,
-            elapsed=0.0,
-            headers=entry.headers,
-            body=entry.body,
-            content_type=entry.content_type,
-            charset=entry.charset,
-        )
+        response, entry = found
         self.ui.show_response(response, entry.kind)
         cut = " (body cut to the size kept)" if entry.truncated else ""
         self.statusLabel.setText(f"Response of {entry.label()}{cut}")
 
     def clear_history(self) -> None:
         """Forget the kept responses of the call on screen."""
-        if self.history is not None and self._api is not None and self._call is not None:
-            self.history.clear(self._api.id, self._call.id)
-        self._fill_history()
+        api, call = self._api, self._call
+        self._history.clear(api.id if api else None, call.id if call else None)
 
     async def _remember(
         self, api_id: str, call_id: str, response: ResponseResult, kind: str, secrets: Any
     ) -> None:
-        if self.history is None:
-            return
-        import asyncio
-
-        try:
-            await asyncio.to_thread(self.history.add, api_id, call_id, response, kind, secrets)
-        except OSError:
-            return  # a cache folder that cannot be written costs the history, not the call
-        if self._shown(call_id):
+        kept = await self._history.remember(api_id, call_id, response, kind, secrets)
+        if kept and self._shown(call_id):
             self._fill_history()
 
     # -- Initialize -------------------------------------------------------------------
@@ -311,75 +212,40 @@ class ResponsePanel(QWidget):
         api, call = self._api, self._call
         call_id = call.id
 
-        environment = self.environment_for(api)
+        async def answered(sent: Sent) -> None:
+            response = sent.response
+            kind = kind_of(call, response)
+            self._show_response(call_id, response, kind, status_text(response))
+            await self._remember(api.id, call_id, response, kind, sent.request.secrets)
 
-        def progress(received: int) -> None:
-            now = time.monotonic()
-            if now - self._last_progress >= _PROGRESS_INTERVAL:
-                self._last_progress = now
-                self._set_status(call_id, f"Receiving… {format_size(received)}")
+        self._begin(call_id)
+        infer = WorkerInference(on_inferring=self._inferring, on_preview=self._preview)
+        self.runs.initialize(
+            api,
+            call,
+            self.environment_for(api),
+            self.chosen_files,
+            infer=infer,
+            on_response=answered,
+            on_success=self._initialized,
+        )
 
-        async def run() -> tuple[InferOutcome, ResponseResult]:
-            # Imported with the first request (the window shows without it).
-            from designer.core.http.request import build_request
+    def _inferring(self, call: Call) -> None:
+        if self._shown(call.id):
+            self.ui.summaryLabel.setText("Inferring the structure…")
 
-            # Fails early, with the builder's message, before any token request.
-            chosen = self.chosen_files  # only the files the user chose are sent
-            build_request(api, call, self._secrets, environment=environment, chosen=chosen)
-            # Imported here: authlib and joserfc are not needed until a call runs.
-            from designer.core.auth import Authenticator
+    def _preview(self, call: Call, first: InferOutcome, response: ResponseResult) -> None:
+        """The quick first tree of a large body, shown (not applied) while the full pass runs."""
+        if not self._shown(call.id):
+            return
+        from designer.ui.response import jobs
 
-            authenticator = Authenticator(self._secrets, self._executor)
-            built, response = await authenticator.send(
-                api, call, environment=environment, on_progress=progress, chosen=chosen
-            )
-            if (running := self._runs.get(call_id)) is not None:
-                running.responded = True
-            status, kind = _status_text(response), _kind(call, response)
-            self._set_status(call_id, status)
-            self._show_response(call_id, response, kind, status)
-            await self._remember(api.id, call_id, response, kind, built.secrets)
-            return redact(await self._infer(call, response), built.secrets), response
-
-        self._start(call_id, run, self._initialized)
-
-    async def _infer(self, call: Call, response: ResponseResult) -> InferOutcome:
-        if response.size <= TWO_PASS_BYTES:
-            return await run_in_worker(infer_response, call, response)
-        import asyncio
-
-        from designer.ui.infra import workers
-
-        light = jobs.without_body(response)
-        preview = full = None
-        spooling = asyncio.ensure_future(asyncio.to_thread(jobs.spool, response.body))
-        try:
-            if _reads_as_json(call, response):
-                prefix = response.body[: jobs.PREVIEW_BYTES]
-                preview = asyncio.ensure_future(
-                    run_in_worker(jobs.infer_preview, call, light, prefix, SAMPLE_LIMIT)
-                )
-            if self._shown(call.id):
-                self.ui.summaryLabel.setText("Inferring the structure…")
-            path = await asyncio.shield(spooling)
-            full = asyncio.ensure_future(
-                workers.run_in_own_process(jobs.infer_spooled, call, light, path)
-            )
-            first = await preview if preview is not None else None
-            if first is not None and not full.done() and self._shown(call.id):
-                self.model.set_structure(first.shape, call.overrides)
-                self.ui.expand()
-                self.ui.summaryLabel.setText(
-                    f"Showing the structure of the first {format_size(jobs.PREVIEW_BYTES)} "
-                    f"of {format_size(response.size)}; refining…"
-                )
-            return await full
-        finally:
-            for task in (preview, full):
-                _settle(task)  # cancelling the full pass stops its process
-            # The file goes once written, even if the run was cancelled while writing it;
-            # a worker still reading it keeps its open file (POSIX allows the unlink).
-            spooling.add_done_callback(_remove_spooled)
+        self.model.set_structure(first.shape, call.overrides)
+        self.ui.expand()
+        self.ui.summaryLabel.setText(
+            f"Showing the structure of the first {format_size(jobs.PREVIEW_BYTES)} "
+            f"of {format_size(response.size)}; refining…"
+        )
 
     def _initialized(self, call_id: str, result: tuple[InferOutcome, ResponseResult]) -> None:
         outcome, response = result
@@ -387,7 +253,7 @@ class ResponsePanel(QWidget):
             self._notes[call_id] = outcome.note
             if self._shown(call_id):
                 self.ui.message.show_note(outcome.note)
-            status = _status_text(response)
+            status = status_text(response)
             self._show_response(call_id, response, outcome.kind.value, status)
         current = self._call_now(call_id)
         stored = current.structure if current is not None else None
@@ -405,18 +271,8 @@ class ResponsePanel(QWidget):
     def _confirm_replace(self, outcome: InferOutcome) -> None:
         call = self._call
         assert call is not None
-        box = QMessageBox(self)
-        box.setObjectName("replaceStructureDialog")
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Replace the structure?")
         reason = (outcome.note or "").removesuffix("; showing it as text")
-        box.setText(f"The response of “{call.name}” can only be read as text: {reason}.")
-        box.setInformativeText(
-            "Replace its stored structure with a single text field? The body is shown in Raw."
-        )
-        replace = box.addButton("Replace with Text", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("Keep Structure", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
+        box, replace = replace_question(self, call.name, reason)
 
         def answered() -> None:
             self._confirm = None
@@ -428,7 +284,6 @@ class ResponsePanel(QWidget):
             self._restore_tree()
 
         box.finished.connect(answered)
-        box.finished.connect(box.deleteLater)
         self._confirm = box
         box.open()  # not exec(): no nested event loop inside the asyncio one
 
@@ -440,26 +295,18 @@ class ResponsePanel(QWidget):
         """Show the body and headers, and keep them for when the call is shown again."""
         if self._shown(call_id):
             self.ui.show_response(response, kind)
-        self._kept.pop(call_id, None)
-        if response.size > KEEP_BYTES:
-            return
-        self._kept[call_id] = (response, kind, status)
-        total = sum(r.size for r, _, _ in self._kept.values())
-        while total > KEEP_BYTES:
-            _, (oldest, _, _) = self._kept.popitem(last=False)
-            total -= oldest.size
+        self._kept.keep(call_id, response, kind, status)
 
     def _show_kept(self, call: Call) -> None:
         self._fill_history()
         kept = self._kept.get(call.id)
-        if kept is None and self._history_entries:
+        if kept is None and self._history.entries:
             self._show_history_entry(0)  # the last response, from an earlier run
             return
         if kept is None:
             self.ui.show_response(None)
             self.statusLabel.setText("Initialized earlier" if call.structure else "Not initialized")
             return
-        self._kept.move_to_end(call.id)
         response, kind, status = kept
         self.ui.show_response(response, kind)
         self.statusLabel.setText(f"Last response: {status}")
@@ -471,7 +318,7 @@ class ResponsePanel(QWidget):
         if running is not None:
             self._tick()
             return
-        failure = self._failures.get(call.id)
+        failure = self.runs.failures.get(call.id)
         if failure is not None:
             self.ui.message.show_error(failure.message)
             self.statusLabel.setText(f"{failure.status} · {failure.at}")
@@ -481,12 +328,7 @@ class ResponsePanel(QWidget):
 
     def _stale_text(self, call: Call) -> str:
         """Says that the structure shown is older than the attempt that just failed."""
-        if call.structure is None:
-            return ""
-        at = self._structure_at.get(call.id)
-        if at is None:
-            return "The last attempt failed: the structure shown is from an earlier initialize."
-        return f"The last attempt failed: structure from the response of {at}."
+        return stale_text(call, self._structure_at.get(call.id))
 
     # -- Manually enter response… -----------------------------------------------------
 
@@ -503,47 +345,40 @@ class ResponsePanel(QWidget):
         """Infer the structure of a pasted body and merge it in or replace with it."""
         if self._call is None or self._running():
             return
-        call = self._call
-
-        async def run() -> Shape:
-            kind = detect_kind(manual.body, manual.content_type)
-            if self._shown(call.id):
-                self.ui.show_pasted(manual.body, kind.value)
-            self._set_status(call.id, f"Pasted response · {format_size(len(manual.body))}")
-            return await run_in_worker(
-                infer_body,
-                manual.body,
-                manual.content_type,
-                call.response_type,
-                kinds=object_kinds(call),
-            )
-
-        self._start(
-            call.id, run, lambda call_id, shape: self._apply(call_id, shape, merge=manual.merge)
+        assert self._api is not None
+        self._begin(self._call.id)
+        self.runs.infer_pasted(
+            self._api,
+            self._call,
+            manual,
+            on_pasted=self._show_pasted,
+            on_success=lambda call_id, shape: self._apply(call_id, shape, merge=manual.merge),
         )
+
+    def _show_pasted(self, call_id: str, body: bytes, kind: str) -> None:
+        if self._shown(call_id):
+            self.ui.show_pasted(body, kind)
 
     # -- shared by both -----------------------------------------------------------------
 
-    def _start(self, call_id, factory, on_success) -> None:  # type: ignore[no-untyped-def]
+    @property
+    def _runs(self) -> dict[str, Run]:
+        """The runs in flight, by call id."""
+        return self.runs.runs
+
+    def _begin(self, call_id: str) -> None:
+        """Clear what the last run of ``call_id`` left, before a new one starts."""
         if self._shown(call_id):
             self.ui.message.clear()
             self.ui.summaryLabel.clear()
-        self._failures.pop(call_id, None)
+        self.runs.failures.pop(call_id, None)
         self._notes.pop(call_id, None)
-        op: AsyncOp[object] = AsyncOp(self, factory)
-        op.success(lambda result: on_success(call_id, result))
-        op.failure(lambda exc: self._failed(call_id, exc))
-        op.cancelled(lambda: self._cancelled(call_id))
-        op.finally_(lambda: self._finished(call_id, op))
-        assert self._api is not None
-        assert self._call is not None
-        self._runs[call_id] = _Run(op, time.monotonic(), self._api, self._call)
-        op.run()
+
+    def _started(self, call_id: str) -> None:
         self.callStateChanged.emit(call_id, BUSY)
         if self._shown(call_id):
             self._tick()
             self._set_busy(True)
-        self._ticker.start()
 
     def _call_now(self, call_id: str) -> Call | None:
         """The call as it is now: the one on screen, or the shell's copy of another."""
@@ -559,8 +394,8 @@ class ResponsePanel(QWidget):
         # Applied to the call as it is now: the user may have edited it meanwhile.
         previous = current.structure
         updated, changes = with_structure(current, shape, merge=merge)
-        self._structure_at[call_id] = _clock()
-        summary = _summary(previous, changes)
+        self._structure_at[call_id] = clock()
+        summary = summary_text(previous, changes)
         self._notes[call_id] = summary
         if self._shown(call_id):
             self._call = updated
@@ -569,36 +404,17 @@ class ResponsePanel(QWidget):
             # Changed fields deeper than the first levels are opened too; a bounded
             # number, so a response that changed everywhere stays quick to show.
             self.ui.reveal([c.path for c in changes[:_REVEAL_CHANGES]])
-            found = self._show_departures(updated)
+            found = self.ui.show_departures_of(updated)
             if found is not None:
                 summary += f" Against the spec: {summarize_departures(found)}."
                 self._notes[call_id] = summary
             self.ui.summaryLabel.setText(summary)
         self.callEdited.emit(updated)
 
-    def _show_departures(self, call: Call) -> list[Departure] | None:
-        """Compare the call's structure with its documented one, beside the diff; the
-        departures, or None when the call has no documentation or was not initialized."""
-        from designer.core.check.drift import spec_departures
-
-        documented, structure = call.documented, call.structure
-        initialized = structure is not None and structure != documented
-        found = None
-        if structure is not None and initialized:
-            found = spec_departures(call, structure)
-        self.ui.show_departures(
-            None if documented is None else (found or []), initialized=initialized
-        )
-        return found
-
     def _failed(self, call_id: str, exc: DesignerError) -> None:
-        running = self._runs.get(call_id)
-        responded = running is not None and running.responded
-        status = running.status if responded and running is not None else "No response"
-        self._failures[call_id] = _Failure(str(exc), status, _clock())
         if self._shown(call_id) and self._call is not None:
             self.ui.message.show_error(str(exc))
-            self.statusLabel.setText(status)
+            self.statusLabel.setText(self.runs.failures[call_id].status)
             self._restore_tree()
             self.ui.summaryLabel.setText(self._stale_text(self._call))
 
@@ -615,27 +431,19 @@ class ResponsePanel(QWidget):
             self.ui.expand()
         self.ui.summaryLabel.clear()
 
-    def _finished(self, call_id: str, op: AsyncOp[object]) -> None:
-        running = self._runs.get(call_id)
-        if running is None or running.op is not op:
-            return
-        del self._runs[call_id]
-        if not self._runs:
-            self._ticker.stop()
-        self.callStateChanged.emit(call_id, FAILED if call_id in self._failures else IDLE)
+    def _finished(self, call_id: str) -> None:
+        self.callStateChanged.emit(call_id, FAILED if call_id in self.runs.failures else IDLE)
         if self._shown(call_id):
             self._set_busy(False)
 
     def cancel(self) -> None:
         """Stop the running Initialize of the call on screen; it keeps its structure."""
-        if self._call is not None and (running := self._runs.get(self._call.id)) is not None:
-            running.op.cancel()
+        if self._call is not None:
+            self.runs.cancel(self._call.id)
 
     def shutdown(self) -> None:
         """Cancel every running call; called when the window closes."""
-        self._ticker.stop()
-        for running in list(self._runs.values()):
-            running.op.cancel()
+        self.runs.shutdown()
         self.ui.raw.shutdown()
 
     def running_calls(self) -> list[str]:
@@ -658,10 +466,7 @@ class ResponsePanel(QWidget):
         running = self._runs.get(call_id)
         return None if running is None else (running.api, running.call)
 
-    def _set_status(self, call_id: str, text: str) -> None:
-        running = self._runs.get(call_id)
-        if running is not None:
-            running.status = text
+    def _status_changed(self, call_id: str) -> None:
         if self._shown(call_id):
             self._tick()
 
@@ -690,54 +495,3 @@ class ResponsePanel(QWidget):
         self.ui.manualButton.setEnabled(ready)
         self.cancelButton.setEnabled(busy)
         self.cancelAction.setEnabled(busy)
-
-
-def _kind(call: Call, response: ResponseResult) -> str:
-    """How the body will be read: the call's choice, else what its Content-Type says."""
-    if call.response_type is not ResponseType.AUTO:
-        return call.response_type.value
-    return detect_kind(response.body, response.content_type).value
-
-
-def _warm_up_workers() -> None:
-    # The worker pool (and multiprocessing) is imported here rather than with the
-    # window: it is not needed to show it.
-    from designer.ui.infra import workers
-
-    workers.pool()
-
-
-def _reads_as_json(call: Call, response: ResponseResult) -> bool:
-    return _kind(call, response) == ResponseType.JSON.value
-
-
-def _remove_spooled(spooling: asyncio.Future[str]) -> None:
-    if spooling.cancelled() or spooling.exception() is not None:
-        return
-    with contextlib.suppress(OSError):
-        os.unlink(spooling.result())
-
-
-def _settle(task: asyncio.Future[Any] | None) -> None:
-    """Cancel ``task`` if pending, else retrieve its error so asyncio does not report it lost."""
-    if task is None:
-        return
-    if not task.done():
-        task.cancel()
-    elif not task.cancelled():
-        task.exception()
-
-
-def _status_text(response: ResponseResult) -> str:
-    """``200 OK · 143 ms · 12.4 KB``."""
-    status = f"{response.status} {response.reason}".strip()
-    millis = f"{response.elapsed * 1000:,.0f} ms"
-    return f"{status} · {millis} · {format_size(response.size)}"
-
-
-def _summary(previous: Shape | None, changes: list[Change]) -> str:
-    if previous is None:
-        return "Structure inferred; check the types and untick what you don't need."
-    if not changes:
-        return "Re-initialized: no changes."
-    return f"Re-initialized: {summarize(changes)}."

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from joserfc.jwk import RSAKey
 
 from designer.core.auth import Authenticator
+from designer.core.calls.service import CallService
 from designer.core.errors import AuthenticationError, SignInRequiredError
 from designer.core.http.execute import ExecutionSettings, Executor
 from designer.core.models import (
@@ -66,7 +67,8 @@ def run_send(
 ) -> Any:
     async def go() -> Any:
         async with Executor(ExecutionSettings()) as executor:
-            return await Authenticator(store, executor, clock=clock).send(api, call)
+            authenticator = Authenticator(store, executor, clock=clock)
+            return await CallService(executor, store, authenticator=authenticator).send(api, call)
 
     return run_async(go())
 
@@ -223,7 +225,7 @@ def test_authorization_code_with_pkce_then_refresh_then_dead_refresh(
 
             await authenticator.sign_in(api, open_url=browser, wait=10)
             assert "code_challenge_method=S256" in opened[0]
-            return await authenticator.send(api, call)
+            return await CallService(executor, store, authenticator=authenticator).send(api, call)
 
     _, response = run_async(sign_in_then_call())
     assert response.status == 200
@@ -258,7 +260,7 @@ def test_sign_in_checks_state(run_async: Run, server: srv.OAuthServer) -> None:
         async with Executor() as executor:
             authenticator = Authenticator(store, executor)
             await authenticator.sign_in(api, open_url=forged_then_real, wait=10)
-            return await authenticator.send(api, call)
+            return await CallService(executor, store, authenticator=authenticator).send(api, call)
 
     _, response = run_async(go())
     assert response.status == 200
@@ -296,7 +298,7 @@ def test_stray_requests_to_the_redirect_port_do_not_end_the_sign_in(
         async with Executor() as executor:
             authenticator = Authenticator(store, executor)
             await authenticator.sign_in(api, open_url=strays_then_real, wait=10)
-            return await authenticator.send(api, call)
+            return await CallService(executor, store, authenticator=authenticator).send(api, call)
 
     _, response = run_async(go())
     assert response.status == 200

@@ -11,8 +11,8 @@ import orjson
 import pytest
 
 from designer.core.calls.graphql import GraphQLResponseError
-from designer.core.calls.initialize import initialize
 from designer.core.calls.introspect import introspect
+from designer.core.calls.service import initialize
 from designer.core.demo.server import DemoServer, start_demo_server
 from designer.core.errors import InputError, RequestBuildError
 from designer.core.gql.fields import call_from_field, root_fields

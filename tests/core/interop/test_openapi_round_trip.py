@@ -17,7 +17,6 @@ import pytest
 from openapi_spec_validator import validate
 
 from designer import cli
-from designer.core.http import body as request_body
 from designer.core.interop.openapi.exporter import export_openapi
 from designer.core.interop.openapi.importer import import_openapi
 from designer.core.interop.service import read_import
@@ -268,10 +267,6 @@ def read_source_yaml(path: Path) -> Any:
     return read_document(path)
 
 
-@pytest.mark.skipif(
-    "ValueType" not in Path(request_body.__file__).read_text(),
-    reason="request bodies do not use parameter value types in this build yet",
-)
 def test_typed_body_goes_out_typed(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -307,10 +302,6 @@ def test_typed_body_goes_out_typed(
     assert "X-Store-Key" in echoed["headers"]["fields"]
 
 
-@pytest.mark.skipif(
-    "ValueType" not in Path(request_body.__file__).read_text(),
-    reason="request bodies do not use parameter value types in this build yet",
-)
 def test_multi_file_typed_body_goes_out_typed(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,

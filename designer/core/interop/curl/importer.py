@@ -10,29 +10,29 @@ Credentials become the API's authentication and go to the
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qsl, unquote, urlsplit
 
 import orjson
 
 from designer.core.errors import CurlParseError
-from designer.core.interop.credentials import hide_call_credentials, is_secret_parameter
+from designer.core.interop.curl.credentials import (
+    Credential,
+    authorization,
+    basic,
+    has_variable,
+    keep_credentials,
+    shell_variable,
+)
 from designer.core.interop.curl.parse import CurlRequest, parse_curl
 from designer.core.models import (
-    AUTH_SECRET_FIELD,
     Api,
     ApiKeyHeaderAuth,
     ApiKeyQueryAuth,
-    BasicAuth,
-    BearerAuth,
     BodyType,
     Call,
     Method,
-    NoAuth,
     Parameter,
     Placement,
     ResponseType,
@@ -40,7 +40,6 @@ from designer.core.models import (
     ValueType,
     Workspace,
     path_placeholders,
-    secret_ref,
     unique_name,
 )
 from designer.core.secrets.detector import is_key_header, is_key_query, is_placeholder
@@ -54,67 +53,6 @@ __all__ = ["CurlRequest", "curl_to_workspace", "parse_curl", "shell_variable"]
 
 _COLON_PLACEHOLDER = re.compile(r"(?<=/):([A-Za-z_][A-Za-z0-9_]*)(?=/|$)")
 _REPEATED = "repeated in the curl command; only the first value was imported"
-
-
-@dataclass
-class _Credential:
-    """A credential found in the command: as an auth setting, or as a private parameter."""
-
-    auth: Any
-    secret: str
-    placement: Placement
-    name: str
-    value: str
-    #: Which credential becomes the API's auth when there are several: lowest first.
-    rank: int = 0
-
-
-_SHELL_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
-def shell_variable(value: str) -> str | None:
-    """The variable ``value`` is, as docs write it (``$OPENAI_API_KEY``, ``${TOKEN}``)."""
-    match = _SHELL_VARIABLE.fullmatch(value.strip())
-    return (match.group(1) or match.group(2)) if match else None
-
-
-def _has_variable(value: str) -> bool:
-    return _SHELL_VARIABLE.search(value) is not None
-
-
-def _basic(user: str) -> _Credential:
-    username, colon, password = user.partition(":")
-    token = base64.b64encode(user.encode()).decode()
-    if colon and not password:
-        # "-u sk_test_123:" (Stripe and others), "-u user:": Basic with an empty
-        # password, whose user name is kept as the secret (it is the key more often
-        # than not), never written to the file; it is encoded when sent.
-        auth: Any = BasicAuth(key_as_username=True)
-        return _Credential(auth, username, Placement.HEADER, "Authorization", f"Basic {token}")
-    if _has_variable(username):
-        # "-u $USER:$PASS": the user name is not a secret, so no variable can stand for it
-        # in the file; it is left to fill in rather than sent as the text "$USER".
-        username = ""
-    auth = BasicAuth(username=username)
-    return _Credential(auth, password, Placement.HEADER, "Authorization", f"Basic {token}")
-
-
-def _authorization(name: str, value: str) -> _Credential:
-    scheme, _, rest = value.partition(" ")
-    rest = rest.strip()
-    if rest and scheme.lower() == "bearer":
-        return _Credential(BearerAuth(), rest, Placement.HEADER, name, value)
-    if rest and scheme.lower() == "basic":
-        try:
-            decoded = base64.b64decode(rest, validate=True).decode("utf-8")
-        except (binascii.Error, UnicodeDecodeError):
-            decoded = ""
-        if ":" in decoded:
-            return _basic(decoded)
-    if rest:
-        auth = ApiKeyHeaderAuth(header=name, prefix=f"{scheme} ")
-        return _Credential(auth, rest, Placement.HEADER, name, value)
-    return _Credential(ApiKeyHeaderAuth(header=name), value, Placement.HEADER, name, value)
 
 
 def _flatten(obj: dict[str, Any], prefix: str = "") -> list[tuple[str, Any]] | None:
@@ -161,7 +99,7 @@ class _Builder:
 
     def __init__(self) -> None:
         self.parameters: list[Parameter] = []
-        self.credentials: list[_Credential] = []
+        self.credentials: list[Credential] = []
         #: file parameters, which arrive without their file
         self.files: list[str] = []
         self._seen: dict[tuple[Placement, str], Parameter] = {}
@@ -185,7 +123,7 @@ class _Builder:
                 and (not is_placeholder(value) or shell_variable(value))
             ):
                 auth = ApiKeyQueryAuth(parameter=name)
-                self.credentials.append(_Credential(auth, value, Placement.QUERY, name, value, 3))
+                self.credentials.append(Credential(auth, value, Placement.QUERY, name, value, 3))
             else:
                 self.add(name, value, Placement.QUERY)
 
@@ -211,23 +149,28 @@ def _json_body(data: str, builder: _Builder, implied: bool) -> dict[str, Any]:
     return {"body_type": BodyType.JSON, "body_template": data, "implied": implied}
 
 
+def _form_body(form: list[tuple[str, str]], builder: _Builder) -> None:
+    """The parameters of a multipart body (``-F``)."""
+    for name, value in form:
+        if value[:1] == "@":  # a file part; ";type=…" and ";filename=…" are curl's
+            # A pasted command does not choose which local file is sent: the user does.
+            source = value[1:].split(";")[0]
+            hint = f"a file ({source}) in the curl command: choose the file to send"
+            builder.add(name, "", Placement.BODY, type=ValueType.FILE, description=hint)
+            builder.files.append(name)
+        elif value[:1] == "<":  # a text field read from a file
+            source = value[1:].split(";")[0]
+            hint = f"a file ({source}) in the curl command: choose the file to send"
+            builder.add(name, "", Placement.BODY, description=hint)
+        else:
+            builder.add(name, value, Placement.BODY)
+
+
 def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[str, Any]:
     """The call's body fields, and ``implied``: whether they already say the Content-Type."""
     media = content_type.split(";")[0].strip().lower()
     if request.form:
-        for name, value in request.form:
-            if value[:1] == "@":  # a file part; ";type=…" and ";filename=…" are curl's
-                # A pasted command does not choose which local file is sent: the user does.
-                source = value[1:].split(";")[0]
-                hint = f"a file ({source}) in the curl command: choose the file to send"
-                builder.add(name, "", Placement.BODY, type=ValueType.FILE, description=hint)
-                builder.files.append(name)
-            elif value[:1] == "<":  # a text field read from a file
-                source = value[1:].split(";")[0]
-                hint = f"a file ({source}) in the curl command: choose the file to send"
-                builder.add(name, "", Placement.BODY, description=hint)
-            else:
-                builder.add(name, value, Placement.BODY)
+        _form_body(request.form, builder)
         return {"body_type": BodyType.MULTIPART, "implied": media == "multipart/form-data"}
     data = request.data
     if not data or request.get:
@@ -261,85 +204,80 @@ def _body(request: CurlRequest, builder: _Builder, content_type: str) -> dict[st
     }
 
 
-def _apply_credentials(
-    api: Api,
-    call: Call,
-    credentials: list[_Credential],
-    secrets: SecretStore,
-    *,
-    new_api: bool,
-    notes: list[str],
-    on_conflict: str = "keep-both",
+def _origin(url: str) -> tuple[SplitResult, str, str]:
+    """The URL's parts, its host and its origin (``scheme://host[:port]``): http(s) only."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        raise CurlParseError(f"The URL {url[:60]!r} is not valid: {exc}") from exc
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        raise CurlParseError(f"Only http and https URLs can be imported, not {scheme}://")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise CurlParseError(f"The URL {url[:60]!r} has an invalid port") from exc
+    if not host:
+        raise CurlParseError(f"The URL {url[:60]!r} has no host name")
+    netloc = f"[{host}]" if ":" in host else host
+    return parts, host, f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
+
+
+def _call_path(path: str) -> str:
+    """The path with its placeholders as the model writes them, ``{id}``."""
+    # Docs write placeholders as {id} (which curl sends as %7Bid%7D) or :id.
+    path = re.sub("%7[Bb]", "{", re.sub("%7[Dd]", "}", path))
+    return _COLON_PLACEHOLDER.sub(r"{\1}", path)
+
+
+def _url_parameters(builder: _Builder, path: str, query: str, request: CurlRequest) -> None:
+    """The path's placeholders and the query's values (with ``-G`` data) as parameters."""
+    for name in dict.fromkeys(path_placeholders(path)):
+        if not name:
+            raise CurlParseError(f"The path {path[:60]!r} has an empty {{}} placeholder")
+        builder.add(name, "", Placement.PATH)
+    builder.query(parse_qsl(query, keep_blank_values=True))
+    if request.get and request.data:
+        builder.query(parse_qsl(request.data, keep_blank_values=True))
+
+
+def _read_headers(builder: _Builder, headers: list[tuple[str, str]]) -> str:
+    """The headers as parameters or credentials; returns the Content-Type ("" if none)."""
+    content_type = ""
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "authorization":
+            builder.credentials.append(authorization(name, value))
+        elif is_key_header(name) and (not is_placeholder(value) or shell_variable(value)):
+            auth = ApiKeyHeaderAuth(header=name)
+            builder.credentials.append(Credential(auth, value, Placement.HEADER, name, value, 2))
+        elif lowered == "content-type":
+            content_type = value
+        elif lowered == "cookie":
+            builder.add(name, "", Placement.HEADER, private=True, dynamic=False)
+            builder.credentials.append(Credential(None, value, Placement.HEADER, name, value))
+        else:
+            builder.add(name, value, Placement.HEADER, dynamic=False)
+    return content_type
+
+
+def _user_credential(
+    builder: _Builder, user: str | None, parts: SplitResult, notes: list[str]
 ) -> None:
-    for credential in credentials:
-        # Only an API this import creates takes its auth from the command: an
-        # existing API's other calls rely on the auth it has, unless the user
-        # asked to replace it.
-        replace = not new_api and on_conflict == "replace" and api.auth != credential.auth
-        if (new_api and isinstance(api.auth, NoAuth)) or replace:
-            if replace:
-                notes.append(
-                    f"API '{api.name}' now authenticates with the command's {credential.name} "
-                    f"({credential.auth.type}, was {api.auth.type}): --on-conflict replace"
-                )
-            api.auth = credential.auth
-        if api.auth == credential.auth:
-            field = f"auth.{AUTH_SECRET_FIELD[credential.auth.type]}"
-            _keep_secret(api, field, None, credential.secret, secrets, notes)
-            continue
-        # The API already authenticates differently: keep that, and send this
-        # credential as the command did, as a private parameter of the call.
-        taken = {(p.placement, p.name.lower()) for p in call.parameters}
-        if (credential.placement, credential.name.lower()) in taken:
-            continue
-        if on_conflict == "skip":
-            notes.append(
-                f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
-                f"{credential.name} was left out (--on-conflict skip)"
-            )
-            continue
-        notes.append(
-            f"API '{api.name}' keeps its authentication ({api.auth.type}); the command's "
-            f"{credential.name} became a private parameter of call '{call.name}'"
-        )
-        call.parameters.append(
-            Parameter(
-                name=credential.name,
-                placement=credential.placement,
-                private=True,
-                dynamic=False,
-            )
-        )
-        _keep_secret(api, f"param.{credential.name}", call, credential.value, secrets, notes)
-
-
-def _keep_secret(
-    api: Api, field: str, call: Call | None, value: str, secrets: SecretStore, notes: list[str]
-) -> None:
-    """Store a secret of the command, or refer to the variable it names (``$TOKEN``).
-
-    A variable is read when the request is sent (see ``Api.secret_variables``);
-    its name is never stored as the secret's value.
-    """
-    key = field if call is None else f"{call.id}/{field}"
-    variable = shell_variable(value)
-    if variable is not None:
-        api.secret_variables[key] = variable
-        notes.append(
-            f"API '{api.name}': {field.partition('.')[2]} is read from the environment "
-            f"variable {variable} when a request is sent"
-        )
+    """``-u user:password``, or the user in the URL, as a Basic credential."""
+    if user is None and parts.username is not None:
+        user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    if user is None:
         return
-    if _has_variable(value):
+    name, colon, password = user.partition(":")
+    if colon and password and has_variable(name):
         notes.append(
-            f"API '{api.name}': {field.partition('.')[2]} holds a shell variable inside other "
-            f"text ({_SHELL_VARIABLE.sub('$…', value)[:60]!r}): it was not stored; enter it "
-            f"in the app"
+            f"the user name {name!r} is a shell variable: enter the user name in the "
+            f"API's authentication"
         )
-        return
-    ref = secret_ref(api, field, call)
-    if value and secrets.get(ref) is None:
-        secrets.set(ref, value)
+    credential = basic(user)
+    credential.rank = 1
+    builder.credentials.append(credential)
 
 
 def _streamed(request: CurlRequest) -> str | None:
@@ -369,21 +307,7 @@ def curl_to_workspace(
     """
     notes = notes if notes is not None else []
     request = parse_curl(command)
-    try:
-        parts = urlsplit(request.url)
-    except ValueError as exc:
-        raise CurlParseError(f"The URL {request.url[:60]!r} is not valid: {exc}") from exc
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise CurlParseError(f"Only http and https URLs can be imported, not {scheme}://")
-    try:
-        host, port = parts.hostname, parts.port
-    except ValueError as exc:
-        raise CurlParseError(f"The URL {request.url[:60]!r} has an invalid port") from exc
-    if not host:
-        raise CurlParseError(f"The URL {request.url[:60]!r} has no host name")
-    netloc = f"[{host}]" if ":" in host else host
-    origin = f"{scheme}://{netloc}" + (f":{port}" if port is not None else "")
+    parts, host, origin = _origin(request.url)
 
     ws = workspace.model_copy(deep=True) if workspace is not None else Workspace(name=host)
     api, path = _find_api(ws, origin, parts.path)
@@ -391,47 +315,12 @@ def curl_to_workspace(
     if api is None:
         api = Api(name=unique_name(host, [a.name for a in ws.apis]), base_url=origin)
         ws.apis.append(api)
-    # Docs write placeholders as {id} (which curl sends as %7Bid%7D) or :id.
-    path = re.sub("%7[Bb]", "{", re.sub("%7[Dd]", "}", path))
-    path = _COLON_PLACEHOLDER.sub(r"{\1}", path)
+    path = _call_path(path)
 
     builder = _Builder()
-    for name in dict.fromkeys(path_placeholders(path)):
-        if not name:
-            raise CurlParseError(f"The path {path[:60]!r} has an empty {{}} placeholder")
-        builder.add(name, "", Placement.PATH)
-    builder.query(parse_qsl(parts.query, keep_blank_values=True))
-    if request.get and request.data:
-        builder.query(parse_qsl(request.data, keep_blank_values=True))
-
-    content_type = ""
-    for name, value in request.headers:
-        lowered = name.lower()
-        if lowered == "authorization":
-            builder.credentials.append(_authorization(name, value))
-        elif is_key_header(name) and (not is_placeholder(value) or shell_variable(value)):
-            auth = ApiKeyHeaderAuth(header=name)
-            builder.credentials.append(_Credential(auth, value, Placement.HEADER, name, value, 2))
-        elif lowered == "content-type":
-            content_type = value
-        elif lowered == "cookie":
-            builder.add(name, "", Placement.HEADER, private=True, dynamic=False)
-            builder.credentials.append(_Credential(None, value, Placement.HEADER, name, value))
-        else:
-            builder.add(name, value, Placement.HEADER, dynamic=False)
-    user = request.user
-    if user is None and parts.username is not None:
-        user = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
-    if user is not None:
-        name, colon, password = user.partition(":")
-        if colon and password and _has_variable(name):
-            notes.append(
-                f"the user name {name!r} is a shell variable: enter the user name in the "
-                f"API's authentication"
-            )
-        credential = _basic(user)
-        credential.rank = 1
-        builder.credentials.append(credential)
+    _url_parameters(builder, path, parts.query, request)
+    content_type = _read_headers(builder, request.headers)
+    _user_credential(builder, request.user, parts, notes)
     builder.credentials.sort(key=lambda c: c.rank)
 
     body = _body(request, builder, content_type)
@@ -454,30 +343,17 @@ def curl_to_workspace(
         parameters=builder.parameters,
         **body,
     )
-    cookies = [c for c in builder.credentials if c.auth is None]
-    for cookie in cookies:
-        _keep_secret(api, f"param.{cookie.name}", call, cookie.value, secrets, notes)
-    keys = [c for c in builder.credentials if c.auth is not None]
-    _apply_credentials(
-        api, call, keys, secrets, new_api=new_api, notes=notes, on_conflict=on_conflict
+    keep_credentials(
+        api,
+        call,
+        builder.credentials,
+        secrets,
+        notes,
+        new_api=new_api,
+        on_conflict=on_conflict,
     )
-    # "-d api_key=$KEY": a private parameter read from that variable when sent.
-    for parameter in call.parameters:
-        variable = shell_variable(parameter.value)
-        if variable is not None and is_secret_parameter(parameter):
-            parameter.value, parameter.private, parameter.dynamic = "", True, False
-            _keep_secret(api, f"param.{parameter.name}", call, f"${variable}", secrets, notes)
-    # Passwords, client secrets and tokens in the query or the body: private too.
-    found: dict[str, str] = {}
-    hide_call_credentials(api, call, found)
-    prefix = f"{api.id}/{call.id}/"
-    for ref, value in found.items():
-        if ref.startswith(prefix):
-            _keep_secret(api, ref.removeprefix(prefix), call, value, secrets, notes)
-        else:
-            secrets.set(ref, value)
     api.calls.append(call)
-    if builder.files and notes is not None:
+    if builder.files:
         names = ", ".join(builder.files)
         notes.append(
             f"file parameter{'s' if len(builder.files) > 1 else ''} {names} of '{call.name}' "

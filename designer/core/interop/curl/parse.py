@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -42,20 +43,116 @@ class CurlRequest:
 
 # -- parsing -----------------------------------------------------------------------------
 
-_VALUE_OPTIONS = {
-    "-X": "request", "--request": "request",
-    "-H": "header", "--header": "header",
-    "-d": "data", "--data": "data", "--data-ascii": "data", "--data-binary": "data",
-    "--data-raw": "data-raw", "--data-urlencode": "data-urlencode", "--json": "json",
-    "-u": "user", "--user": "user",
-    "-F": "form", "--form": "form", "--form-string": "form-string",
-    "--url": "url",
-    "-A": "user-agent", "--user-agent": "user-agent",
-    "-e": "referer", "--referer": "referer",
-    "-b": "cookie", "--cookie": "cookie",
-    "--oauth2-bearer": "oauth2-bearer",
+
+@dataclass
+class _Seen:
+    """What the options of a command said so far, before it is checked as a whole."""
+
+    method: str | None = None
+    urls: list[str] = field(default_factory=list)
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    data: list[str] = field(default_factory=list)
+    form: list[tuple[str, str]] = field(default_factory=list)
+    user: str | None = None
+    get: bool = False
+    head: bool = False
+    json: bool = False
+
+
+#: What an option with a value does: ``handler(seen, option, value)``.
+_ValueHandler = Callable[[_Seen, str, str], None]
+
+
+def _url(seen: _Seen, _option: str, value: str) -> None:
+    seen.urls.append(value)
+
+
+def _request(seen: _Seen, _option: str, value: str) -> None:
+    seen.method = value.upper()
+
+
+def _add_header(seen: _Seen, _option: str, value: str) -> None:
+    parsed = _header(value)
+    if parsed is not None:
+        seen.headers.append(parsed)
+
+
+def _data(seen: _Seen, option: str, value: str) -> None:
+    if value.startswith("@"):
+        _refuse_file(option, value)
+    seen.data.append(value)
+
+
+def _data_raw(seen: _Seen, _option: str, value: str) -> None:
+    seen.data.append(value)
+
+
+def _data_urlencode(seen: _Seen, option: str, value: str) -> None:
+    seen.data.append(_urlencoded(value, option))
+
+
+def _json(seen: _Seen, option: str, value: str) -> None:
+    if value.startswith("@"):
+        _refuse_file(option, value)
+    seen.json = True
+    seen.data.append(value)
+
+
+def _form(seen: _Seen, option: str, value: str) -> None:
+    name, eq, content = value.partition("=")
+    if not eq or not name:
+        raise CurlParseError(f"{option} {value[:40]!r} should look like name=value")
+    seen.form.append((name, content))
+
+
+def _user(seen: _Seen, _option: str, value: str) -> None:
+    seen.user = value
+
+
+def _named_header(name: str) -> _ValueHandler:
+    """An option that sets the header ``name`` to its value (``-A`` is User-Agent)."""
+
+    def handler(seen: _Seen, _option: str, value: str) -> None:
+        seen.headers.append((name, value))
+
+    return handler
+
+
+def _cookie(seen: _Seen, _option: str, value: str) -> None:
+    if "=" in value:  # otherwise it names a cookie file, which has no request meaning
+        seen.headers.append(("Cookie", value))
+
+
+def _bearer(seen: _Seen, _option: str, value: str) -> None:
+    seen.headers.append(("Authorization", f"Bearer {value}"))
+
+
+def _get(seen: _Seen) -> None:
+    seen.get = True
+
+
+def _head(seen: _Seen) -> None:
+    seen.head = True
+
+
+#: The options that shape the request and take a value, each with what it does.
+_VALUE_OPTIONS: dict[str, _ValueHandler] = {
+    "-X": _request, "--request": _request,
+    "-H": _add_header, "--header": _add_header,
+    "-d": _data, "--data": _data, "--data-ascii": _data, "--data-binary": _data,
+    "--data-raw": _data_raw, "--data-urlencode": _data_urlencode, "--json": _json,
+    "-u": _user, "--user": _user,
+    "-F": _form, "--form": _form, "--form-string": _form,
+    "--url": _url,
+    "-A": _named_header("User-Agent"), "--user-agent": _named_header("User-Agent"),
+    "-e": _named_header("Referer"), "--referer": _named_header("Referer"),
+    "-b": _cookie, "--cookie": _cookie,
+    "--oauth2-bearer": _bearer,
 }  # fmt: skip
-_FLAG_OPTIONS = {"-G": "get", "--get": "get", "-I": "head", "--head": "head"}
+#: The flags that shape the request, each with what it does.
+_FLAG_OPTIONS: dict[str, Callable[[_Seen], None]] = {
+    "-G": _get, "--get": _get, "-I": _head, "--head": _head,
+}  # fmt: skip
 
 # Options that change only how curl runs or reports, not the request an API sees.
 _IGNORED_FLAGS = frozenset(
@@ -200,6 +297,15 @@ def _tokens(command: str) -> list[str]:
     return tokens[1:]
 
 
+def _takes_value(option: str) -> bool:
+    """Whether ``option`` takes a value; an option the importer does not know is refused."""
+    if option in _VALUE_OPTIONS or option in _IGNORED_WITH_VALUE:
+        return True
+    if option in _FLAG_OPTIONS or option in _IGNORED_FLAGS:
+        return False
+    raise _unknown(option)
+
+
 def _options(args: list[str]) -> list[tuple[str, str | None]]:
     """``(option, value)`` pairs in order; positional arguments come as ``("", value)``."""
     out: list[tuple[str, str | None]] = []
@@ -221,24 +327,16 @@ def _options(args: list[str]) -> list[tuple[str, str | None]]:
             only_positionals = True
         elif arg.startswith("--"):
             name, eq, inline = arg.partition("=")
-            if name in _VALUE_OPTIONS or name in _IGNORED_WITH_VALUE:
-                out.append((name, inline if eq else value_of(name)))
-            elif name in _FLAG_OPTIONS or name in _IGNORED_FLAGS:
-                out.append((name, None))
-            else:
-                raise _unknown(name)
+            out.append((name, (inline if eq else value_of(name)) if _takes_value(name) else None))
         else:
             # A cluster of short options such as -sSL, or -XPOST with its value attached.
             for j in range(1, len(arg)):
                 name = "-" + arg[j]
-                if name in _VALUE_OPTIONS or name in _IGNORED_WITH_VALUE:
+                if _takes_value(name):
                     rest = arg[j + 1 :]
                     out.append((name, rest if rest else value_of(name)))
                     break
-                if name in _FLAG_OPTIONS or name in _IGNORED_FLAGS:
-                    out.append((name, None))
-                else:
-                    raise _unknown(name)
+                out.append((name, None))
         i += 1
     return out
 
@@ -285,59 +383,24 @@ def _header(value: str) -> tuple[str, str] | None:
 
 def parse_curl(command: str) -> CurlRequest:
     """The request a curl command line sends; raises :class:`CurlParseError` naming the problem."""
-    method: str | None = None
-    urls: list[str] = []
-    headers: list[tuple[str, str]] = []
-    data: list[str] = []
-    form: list[tuple[str, str]] = []
-    user: str | None = None
-    get = head = json = False
+    seen = _Seen()
     for option, value in _options(_tokens(command)):
-        kind = _VALUE_OPTIONS.get(option) or _FLAG_OPTIONS.get(option)
         if option == "" and value is not None:
-            urls.append(value)
-        elif value is None or kind is None:
-            get = get or kind == "get"
-            head = head or kind == "head"
-        elif kind == "url":
-            urls.append(value)
-        elif kind == "request":
-            method = value.upper()
-        elif kind == "header":
-            parsed = _header(value)
-            if parsed is not None:
-                headers.append(parsed)
-        elif kind == "data":
-            if value.startswith("@"):
-                _refuse_file(option, value)
-            data.append(value)
-        elif kind == "data-raw":
-            data.append(value)
-        elif kind == "data-urlencode":
-            data.append(_urlencoded(value, option))
-        elif kind == "json":
-            if value.startswith("@"):
-                _refuse_file(option, value)
-            json = True
-            data.append(value)
-        elif kind in ("form", "form-string"):
-            name, eq, content = value.partition("=")
-            if not eq or not name:
-                raise CurlParseError(f"{option} {value[:40]!r} should look like name=value")
-            form.append((name, content))
-        elif kind == "user":
-            user = value
-        elif kind == "user-agent":
-            headers.append(("User-Agent", value))
-        elif kind == "referer":
-            headers.append(("Referer", value))
-        elif kind == "cookie":
-            if "=" in value:  # otherwise it names a cookie file, which has no request meaning
-                headers.append(("Cookie", value))
-        elif kind == "oauth2-bearer":
-            headers.append(("Authorization", f"Bearer {value}"))
+            seen.urls.append(value)
+        elif value is None:
+            flag = _FLAG_OPTIONS.get(option)
+            if flag is not None:
+                flag(seen)
+        else:
+            handler = _VALUE_OPTIONS.get(option)
+            if handler is not None:  # else an option that only changes how curl runs
+                handler(seen, option, value)
+    return _request_of(seen)
 
-    urls = [u for u in urls if u]
+
+def _the_url(given: list[str]) -> str:
+    """The one URL of the command; none, or several, is an error."""
+    urls = [u for u in given if u]
     if not urls:
         raise CurlParseError("The curl command has no URL: add the address to call")
     if len(urls) > 1:
@@ -345,11 +408,19 @@ def parse_curl(command: str) -> CurlRequest:
         raise CurlParseError(
             f"The curl command has more than one URL ({shown}): import one request at a time"
         )
+    return urls[0]
+
+
+def _request_of(seen: _Seen) -> CurlRequest:
+    """The request the options describe, once it is checked as a whole."""
+    url = _the_url(seen.urls)
+    data, form = seen.data, seen.form
     if data and form:
         raise CurlParseError("The curl command mixes -d and -F: use one kind of body")
-    url = with_default_scheme(urls[0])  # curl's own guess: http, ftp for ftp.*, ...
+    url = with_default_scheme(url)  # curl's own guess: http, ftp for ftp.*, ...
+    method = seen.method
     if method is None:
-        method = "HEAD" if head else "POST" if (data or form) and not get else "GET"
+        method = "HEAD" if seen.head else "POST" if (data or form) and not seen.get else "GET"
     if not METHOD_TOKEN.fullmatch(method):
         raise CurlParseError(
             f"The method {method[:20]!r} is not an HTTP method: use a word such as GET, POST "
@@ -358,10 +429,10 @@ def parse_curl(command: str) -> CurlRequest:
     return CurlRequest(
         method=method,
         url=url,
-        headers=headers,
-        data=("" if json else "&").join(data) if data else None,
-        json=json,
+        headers=seen.headers,
+        data=("" if seen.json else "&").join(data) if data else None,
+        json=seen.json,
         form=form,
-        user=user,
-        get=get,
+        user=seen.user,
+        get=seen.get,
     )

@@ -15,7 +15,7 @@ import designer
 from designer import cli
 from designer.core.demo.server import start_demo_server
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_version_is_pyprojects(capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,7 +16,7 @@ import pytest
 from designer import __version__, cli
 from designer.core.workspace import file as wf
 
-GOLDEN = Path(__file__).parent / "data" / "workspace_v1.json"
+GOLDEN = Path(__file__).parents[1] / "data" / "workspace_v1.json"
 PREFIX = "connector-designer: error: "
 
 

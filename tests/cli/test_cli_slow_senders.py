@@ -50,7 +50,7 @@ def _low_files() -> None:
 
 @contextmanager
 def _serving(*argv: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     with subprocess.Popen(
         [sys.executable, "-m", "designer", *argv, "--port", "0"],
         stdout=subprocess.PIPE,

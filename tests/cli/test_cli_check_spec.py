@@ -14,7 +14,7 @@ from designer import cli
 from designer.core.workspace import file as wf
 from tests.helpers.drift_server import DriftServer, running_drift_server
 
-JUNIT_XSD = Path(__file__).parent / "data" / "junit" / "junit.xsd"
+JUNIT_XSD = Path(__file__).parents[1] / "data" / "junit" / "junit.xsd"
 CHARGE_SCHEMA = {
     "type": "object",
     "required": ["id", "amount", "created"],

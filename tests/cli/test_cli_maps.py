@@ -10,7 +10,7 @@ import pytest
 
 from designer import cli
 
-DATA = Path(__file__).parent / "data" / "maps"
+DATA = Path(__file__).parents[1] / "data" / "maps"
 
 
 def test_infer_shows_a_map_row_with_its_key_count(capsys: pytest.CaptureFixture[str]) -> None:

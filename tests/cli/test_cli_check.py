@@ -19,7 +19,7 @@ from designer.core.workspace import file as wf
 from tests.helpers.drift_server import DriftServer, running_drift_server
 from tests.helpers.workspaces import initialized_example
 
-JUNIT_XSD = Path(__file__).parent / "data" / "junit" / "junit.xsd"
+JUNIT_XSD = Path(__file__).parents[1] / "data" / "junit" / "junit.xsd"
 TOKEN = "s3cr3t-token-value"
 ITEM = {"id": 7, "name": "Kettle", "price": 12.5, "vendor": {"name": "Acme", "url": None}}
 ITEMS = {"data": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}], "has_more": False}

@@ -14,7 +14,7 @@ from designer import cli
 from designer.core.models import ValueType
 from designer.core.workspace import file as wf
 
-COMMAND = (Path(__file__).parent / "data" / "typed" / "place-order.curl.txt").read_text()
+COMMAND = (Path(__file__).parents[1] / "data" / "typed" / "place-order.curl.txt").read_text()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

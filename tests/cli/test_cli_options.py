@@ -17,7 +17,7 @@ from designer.core.workspace import file as wf
 from tests.helpers.servers import free_port
 
 PREFIX = "connector-designer: error: "
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

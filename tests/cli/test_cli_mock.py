@@ -76,7 +76,7 @@ def test_init_against_the_mock_gives_the_stored_structures(
 
 @contextmanager
 def _serving(path: Path, *extra: str) -> Iterator[subprocess.Popen[str]]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
     argv = [sys.executable, "-m", "designer", "mock", str(path), "--port", "0", *extra]
     with subprocess.Popen(
         argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
