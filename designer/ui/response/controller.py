@@ -28,10 +28,10 @@ from designer.core.structure import Shape
 from designer.ui.infra.ops import AsyncOp
 
 if TYPE_CHECKING:
-    from designer.core.calls.initialize import InferOutcome
-    from designer.core.calls.service import Inferrer, Sent
+    from designer.core.calls.service import Inferrer, Initialized, Sent
     from designer.core.http.execute import Executor
     from designer.core.http.file_choices import ChosenFiles
+    from designer.core.streams.events import StreamEvent
     from designer.ui.response.manual_dialog import ManualResponse
 
 __all__ = [
@@ -146,10 +146,12 @@ class RunController(QObject):
         *,
         infer: Inferrer,
         on_response: Callable[[Sent], Awaitable[None]],
-        on_success: Callable[[str, tuple[InferOutcome, ResponseResult]], None],
+        on_success: Callable[[str, Initialized], None],
+        on_event: Callable[[StreamEvent], None] | None = None,
     ) -> None:
-        """Send ``call`` and infer its answer with ``infer``; ``on_response`` sees the
-        answer first, ``on_success`` gets (call id, (outcome, response))."""
+        """Send ``call`` and infer its answer with ``infer``; ``on_event`` sees each event
+        of a streamed answer as it arrives, ``on_response`` the answer, and ``on_success``
+        gets (call id, what the service returned)."""
         call_id = call.id
 
         def progress(received: int) -> None:
@@ -164,7 +166,7 @@ class RunController(QObject):
             self.set_status(call_id, status_text(sent.response))
             await on_response(sent)
 
-        async def run() -> tuple[InferOutcome, ResponseResult]:
+        async def run() -> Initialized:
             # Imported with the first request (the window shows without it).
             from designer.core.calls.service import CallService
 
@@ -175,9 +177,10 @@ class RunController(QObject):
                 environment=environment,
                 chosen=chosen,  # only the files the user chose are sent
                 on_progress=progress,
+                on_event=on_event,
                 on_response=answered,
             )
-            return done.outcome, done.response
+            return done
 
         self.start(api, call, run, on_success)
 

@@ -159,6 +159,8 @@ class StructureModel(QAbstractItemModel):
         self._changes: dict[str, Change] = {}
         self._removed: dict[str, list[Change]] = {}  # removed fields by the path of their holder
         self._fetching = False
+        #: words shown after a field's name, by path (the stream's text field)
+        self._marks: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._struck = QFont()
@@ -198,11 +200,25 @@ class StructureModel(QAbstractItemModel):
             elif change.parent is not None:
                 self._removed.setdefault(change.parent, []).append(change)
 
+    def set_marks(self, marks: Mapping[str, str]) -> None:
+        """Words shown after the names of the fields at these paths (e.g. *stream text*)."""
+        if dict(marks) != self._marks:
+            self._marks = dict(marks)
+            self._refresh_all()
+
+    def marks(self) -> dict[str, str]:
+        return dict(self._marks)
+
     def shape(self) -> Shape | None:
         return None if self._root is None else self._root.shape
 
     def overrides(self) -> dict[str, FieldOverride]:
         return dict(self._overrides)
+
+    def shape_at(self, index: AnyIndex) -> Shape | None:
+        """The shape of the row at ``index`` (None for a removed field or no row)."""
+        node = self._node(index) if index.isValid() else None
+        return None if node is None or node.removed is not None else node.shape
 
     def path(self, index: AnyIndex) -> str:
         node = self._node(index)
@@ -323,7 +339,9 @@ class StructureModel(QAbstractItemModel):
         override = self._overrides.get(node.path)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == FIELD:
-                return present.field_text(node.name, override)
+                text = present.field_text(node.name, override)
+                mark = self._marks.get(node.path)
+                return text if mark is None else f"{text}  ← {mark}"
             if column == TYPE:
                 return present.type_text(node.shape, override)
             if column == SAMPLE:
