@@ -28,6 +28,8 @@ from designer.core.structure import Shape
 from designer.ui.infra.ops import AsyncOp
 
 if TYPE_CHECKING:
+    import asyncio
+
     from designer.core.calls.service import Inferrer, Initialized, Sent
     from designer.core.http.execute import Executor
     from designer.core.http.file_choices import ChosenFiles
@@ -64,6 +66,10 @@ class Run:
     call: Call  # as it was when it started
     status: str = "Sending…"
     responded: bool = False
+    #: events of a streamed answer received so far
+    events: int = 0
+    #: set to end a streamed answer gracefully, keeping what arrived
+    stop: asyncio.Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +158,16 @@ class RunController(QObject):
         """Send ``call`` and infer its answer with ``infer``; ``on_event`` sees each event
         of a streamed answer as it arrives, ``on_response`` the answer, and ``on_success``
         gets (call id, what the service returned)."""
+        import asyncio  # with the first request: the window shows without it
+
         call_id = call.id
+        stop = asyncio.Event()
+
+        def seen(event: StreamEvent) -> None:
+            if (running := self.runs.get(call_id)) is not None:
+                running.events += 1
+            if on_event is not None:
+                on_event(event)
 
         def progress(received: int) -> None:
             now = time.monotonic()
@@ -177,12 +192,14 @@ class RunController(QObject):
                 environment=environment,
                 chosen=chosen,  # only the files the user chose are sent
                 on_progress=progress,
-                on_event=on_event,
+                on_event=seen,
                 on_response=answered,
+                stop=stop,
             )
             return done
 
         self.start(api, call, run, on_success)
+        self.runs[call_id].stop = stop
 
     def infer_pasted(
         self,
@@ -256,8 +273,12 @@ class RunController(QObject):
         self.finished.emit(call_id)
 
     def cancel(self, call_id: str) -> None:
-        """Stop the run of ``call_id``, if any."""
-        if (running := self.runs.get(call_id)) is not None:
+        """Stop the run of ``call_id``, if any: a stream that began ends with what arrived."""
+        if (running := self.runs.get(call_id)) is None:
+            return
+        if running.stop is not None and running.events:
+            running.stop.set()  # the service ends the stream and infers what it has
+        else:
             running.op.cancel()
 
     def shutdown(self) -> None:
