@@ -11,6 +11,7 @@ import pytest
 from tests.helpers.keyrings import MemoryKeyring
 from tests.helpers.leaks import LeakCheck
 from tests.helpers.servers import refusing_port
+from tests.helpers.sse_server import StreamServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -32,6 +33,13 @@ def _memory_keyring(request: pytest.FixtureRequest):
 def _state_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
     """Every test records the files the user chose in a folder of its own, never in $HOME."""
     monkeypatch.setenv("CD_STATE_DIR", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture
+def stream_server() -> Iterator[StreamServer]:
+    """The scripted stream server (:mod:`tests.helpers.sse_server`), stopped after the test."""
+    with StreamServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -24,6 +24,15 @@ status and headers before the body is read and may return a consumer that
 receives each decoded piece of the body as it arrives, within the same size
 cap and deadline, so a parser can turn them into events while the body is
 still coming; ``on_response`` sees the whole answer before it is inferred.
+
+An answer that is a stream (Server-Sent Events, JSON Lines, or any answer of
+a call whose response type is *Stream*) is received through that seam by a
+:class:`~designer.core.calls.stream_call.StreamWatch`: ``on_event`` hears of
+each event as it arrives, ``max_events`` ends it early, the deadline and
+``stop`` end it gracefully once an event arrived, and its structure is the
+:class:`~designer.core.calls.stream_log.StreamLog`'s (see
+:mod:`designer.core.calls.stream_call`). The read timeout is then the longest
+silence between events, and the size cap covers the whole stream.
 """
 
 from __future__ import annotations
@@ -39,6 +48,8 @@ from urllib.parse import urlsplit
 import orjson
 
 from designer.core.calls.initialize import InferOutcome, infer_response, redact, retry_after
+from designer.core.calls.stream_call import EventHook, StreamWatch
+from designer.core.calls.stream_log import EndReason, StreamLog
 from designer.core.errors import DeadlineExceededError, DesignerError, RateLimitedError
 from designer.core.http.execute import LIMIT_OPTIONS, HeadHook, deadline_exceeded
 from designer.core.http.request import BuiltRequest, build_request
@@ -83,11 +94,17 @@ class Sent(NamedTuple):
 
 
 class Initialized(NamedTuple):
-    """An answer and its inferred structure, every sample that holds a secret masked."""
+    """An answer and its inferred structure, every sample that holds a secret masked.
+
+    For a stream, ``stream`` is what was received of it (its first events, why
+    it ended), ``outcome.kind`` is STREAM and ``response.body`` holds the
+    whole body when the server ended it, else the kept events written back.
+    """
 
     response: ResponseResult
     outcome: InferOutcome
     request: BuiltRequest
+    stream: StreamLog | None = None
 
 
 class CallDeadlineExceeded(DeadlineExceededError):
@@ -222,6 +239,7 @@ class CallService:
         on_head: HeadHook | None = None,
         gate: Gate | None = None,
         deadline: float | None = None,
+        on_request: Callable[[BuiltRequest], None] | None = None,
     ) -> Sent:
         """Build ``call`` once and send it with a valid token, retried as the policy says.
 
@@ -229,6 +247,7 @@ class CallService:
         and the request sent once more. ``deadline`` bounds the retry waits
         (the caller bounds the time; see :meth:`initialize`). Only the files in
         ``chosen`` are read (see :mod:`designer.core.http.file_choices`).
+        ``on_request`` sees each request as it is sent, its token applied.
         """
         built = self.build(api, call, values, environment, chosen=chosen)
         gate = gate or _Open()
@@ -237,7 +256,12 @@ class CallService:
         while True:
             async with gate.attempt():
                 sent = await self._send_authorized(
-                    api, built, environment, on_progress=on_progress, on_head=on_head
+                    api,
+                    built,
+                    environment,
+                    on_progress=on_progress,
+                    on_head=on_head,
+                    on_request=on_request,
                 )
             wait = self.retry.wait(call, sent.response, attempt)
             if wait is None:
@@ -256,19 +280,24 @@ class CallService:
         *,
         on_progress: Progress | None,
         on_head: HeadHook | None,
+        on_request: Callable[[BuiltRequest], None] | None = None,
     ) -> Sent:
+        seen = on_request or (lambda _request: None)
         uses_token = api.auth.type in TOKEN_AUTH_TYPES
         if not uses_token:
+            seen(built)
             response = await self.executor.send(built, on_progress=on_progress, on_head=on_head)
             return Sent(built, response)
         from designer.core.auth.session import authorize
 
         authenticator = self._authenticator()
         request = authorize(built, await authenticator.ensure_token(api, environment))
+        seen(request)
         response = await self.executor.send(request, on_progress=on_progress, on_head=on_head)
         if response.status == 401:
             token = await authenticator.ensure_token(api, environment, force=True)
             request = authorize(built, token)
+            seen(request)
             response = await self.executor.send(request, on_progress=on_progress, on_head=on_head)
         return Sent(request, response)
 
@@ -285,6 +314,9 @@ class CallService:
         on_response: Callable[[Sent], Awaitable[None]] | None = None,
         gate: Gate | None = None,
         deadline: float | None = None,
+        on_event: EventHook | None = None,
+        max_events: int | None = None,
+        stop: asyncio.Event | None = None,
     ) -> Initialized:
         """Send ``call`` (:meth:`send`) and infer the structure of its answer.
 
@@ -292,27 +324,57 @@ class CallService:
         echo a secret are masked. With ``deadline``, the attempts, the waits
         between them and the inference end within that many seconds, or
         :class:`CallDeadlineExceeded` is raised.
+
+        A streamed answer is read event by event: ``on_event`` is called with
+        each as it arrives; the stream ends at its ``[DONE]`` sentinel, when
+        the server closes it, after ``max_events`` events, at the deadline or
+        once ``stop`` is set. The last two end it gracefully when at least one
+        event arrived (the result's note says what ended it); before any
+        event they fail as usual (:class:`CallDeadlineExceeded`,
+        :class:`~designer.core.errors.CancelledError_`).
         """
+        where = f"'{api.name}/{call.name}'"
+        watch = StreamWatch(
+            call,
+            where,
+            max_bytes=self.executor.settings.max_body_bytes,
+            on_head=on_head,
+            on_event=on_event,
+            max_events=max_events,
+        )
+        sent: Sent | None = None
+        outcome: InferOutcome | None = None
         try:
             async with asyncio.timeout(deadline):
-                sent = await self.send(
+                sending = self.send(
                     api,
                     call,
                     values,
                     environment,
                     chosen=chosen,
                     on_progress=on_progress,
-                    on_head=on_head,
+                    on_head=watch.hook,
                     gate=gate,
                     deadline=deadline,
+                    on_request=watch.sent_request,
                 )
-                if on_response is not None:
-                    await on_response(sent)
-                outcome = await self.infer(call, sent.response)
+                sent = await watch.receive(sending, stop)
+                if watch.log is None:
+                    assert sent is not None
+                    if on_response is not None:
+                        await on_response(sent)
+                    outcome = await self.infer(call, sent.response)
         except TimeoutError as exc:
-            where = f"'{api.name}/{call.name}'"
-            error = deadline_exceeded(where, deadline)
-            raise CallDeadlineExceeded(str(error)) from exc
+            if not watch.stop(EndReason.DEADLINE, f"stopped at the deadline of {deadline:g} s"):
+                error = deadline_exceeded(where, deadline)
+                raise CallDeadlineExceeded(str(error)) from exc
+        if watch.log is not None:
+            done = Initialized(*watch.result(sent and sent.response, sent and sent.request))
+            if on_response is not None:
+                await on_response(Sent(done.request, done.response))
+            return done
+        assert sent is not None
+        assert outcome is not None
         return Initialized(sent.response, redact(outcome, sent.request.secrets), sent.request)
 
 

@@ -16,6 +16,7 @@ from designer.core.inference.stream import (
     decode_data,
     is_sentinel,
     split_text_field,
+    suggest_text_field,
     text_of,
 )
 from designer.core.streams.events import DEFAULT_KEEP_EVENTS, StreamEvent
@@ -60,7 +61,10 @@ class StreamLog:
     it with :meth:`finish`. ``events`` holds the first ``keep`` events,
     ``count`` all the events received and ``size`` their data's bytes;
     ``text`` is the text so far (up to ``max_text`` characters, then
-    ``text_truncated``); ``done`` is set by the ``[DONE]`` sentinel.
+    ``text_truncated``); ``done`` is set by the ``[DONE]`` sentinel. Without a
+    ``text_field``, ``suggest_text`` looks for a known one
+    (:func:`~designer.core.inference.stream.suggest_text_field`) in the first
+    events and then at every power of two, and takes its text from the kept events on.
     """
 
     def __init__(
@@ -70,11 +74,13 @@ class StreamLog:
         text_field: str | None = None,
         max_events: int | None = None,
         max_text: int = DEFAULT_MAX_TEXT,
+        suggest_text: bool = False,
     ) -> None:
         self.keep = keep
         self.text_field = text_field
         self.max_events = max_events
         self.max_text = max_text
+        self.suggest_text = suggest_text
         self.events: list[StreamEvent] = []
         self.count = 0
         self.size = 0
@@ -119,9 +125,22 @@ class StreamLog:
             return False
         value = decode_data(event.data)
         self._structure.add(event, value)
-        if self._text_path is not None and event.event == self._text_event:
-            self._add_text(text_of(value, self._text_path))
+        if self._text_path is not None:
+            if event.event == self._text_event:
+                self._add_text(text_of(value, self._text_path))
+        elif self.suggest_text and (self.count <= 16 or self.count & (self.count - 1) == 0):
+            self._suggest()
         return self.max_events is None or self.count < self.max_events
+
+    def _suggest(self) -> None:
+        field = suggest_text_field(self._structure.shape())
+        if field is None:
+            return
+        self.text_field = field
+        self._text_event, self._text_path = split_text_field(field)
+        for event in self.events:
+            if event.event == self._text_event and not is_sentinel(event.data):
+                self._add_text(text_of(decode_data(event.data), self._text_path))
 
     def _add_text(self, piece: str | None) -> None:
         if not piece or self.text_truncated:

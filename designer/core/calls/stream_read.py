@@ -1,11 +1,12 @@
-"""Receiving a streaming httpx response into a :class:`~designer.core.calls.stream_log.StreamLog`.
+"""Receiving a stream into a :class:`~designer.core.calls.stream_log.StreamLog`, as it arrives.
 
-:func:`read_stream` is the one loop the send path, the CLI and the app share:
-it reads events as they arrive, feeds the log, calls ``on_event`` for each
-(to show it at once), and records why the stream ended. A deadline is a
-normal way for a stream to end (the log says so); passing the size cap
-raises :class:`~.events.StreamTooLargeError` after the log recorded it, and a
-cancelled task is recorded as cancelled before the cancellation goes on.
+:class:`StreamReceiver` is the one loop the call service (and so the CLI and
+the app) and :func:`read_stream` share: each piece of the body goes to
+:meth:`StreamReceiver.consume` (a body consumer of the executor's ``on_head``
+seam), which turns it into events, feeds the log and calls ``on_event`` for
+each, at once. Reading stops at the ``[DONE]`` sentinel or the log's
+``max_events``: ``consume`` then raises :class:`StreamEnded`, which the one
+reading the body takes as the end. The log records why the stream ended.
 """
 
 from __future__ import annotations
@@ -25,7 +26,64 @@ from designer.core.streams.events import (
     stream_format,
 )
 
-__all__ = ["read_stream"]
+__all__ = ["StreamEnded", "StreamReceiver", "read_stream"]
+
+_CLOSED = (httpx.RemoteProtocolError, httpx.ReadError)
+
+
+class StreamEnded(Exception):
+    """Raised by :meth:`StreamReceiver.consume` when no more of the body is wanted."""
+
+
+class StreamReceiver:
+    """One stream being received: its reader, its log and who hears of each event."""
+
+    def __init__(
+        self,
+        format: StreamFormat,
+        log: StreamLog,
+        *,
+        max_bytes: int = DEFAULT_MAX_STREAM_BYTES,
+        on_event: Callable[[StreamEvent], None] | None = None,
+    ) -> None:
+        self.format = format
+        self.log = log
+        self.reader = StreamReader(format, max_bytes=max_bytes, keep=log.keep)
+        self.on_event = on_event
+
+    def consume(self, chunk: bytes) -> None:
+        """Take the next piece of the body; raises :class:`StreamEnded` when reading should
+        stop, :class:`~.events.StreamTooLargeError` past the size cap (the log records it)."""
+        try:
+            for event in self.reader.feed(chunk):
+                self._take(event)
+        except StreamTooLargeError as exc:
+            self.log.finish(EndReason.SIZE_CAP, str(exc))
+            raise
+
+    def _take(self, event: StreamEvent) -> None:
+        go_on = self.log.add(event)
+        if self.on_event is not None:
+            self.on_event(event)
+        if not go_on:
+            self.log.finish(EndReason.DONE if self.log.done else EndReason.MAX_EVENTS)
+            raise StreamEnded
+
+    def end(self, *, closed_early: bool = False) -> None:
+        """The body ended (``closed_early``: the connection closed first); its last events
+        are taken and the log says the server closed the stream, with the reader's note."""
+        if self.log.end is not None:
+            return
+        try:
+            for event in self.reader.close(closed_early=closed_early):
+                self._take(event)
+        except StreamEnded:
+            return
+        self.log.finish(EndReason.SERVER_CLOSED, self.reader.note)
+
+    def stop(self, reason: EndReason, note: str | None = None) -> None:
+        """Reading stopped for ``reason`` (the deadline, a cancel)."""
+        self.log.finish(reason, note)
 
 
 async def read_stream(
@@ -41,30 +99,26 @@ async def read_stream(
     Stops at the ``[DONE]`` sentinel, at the log's ``max_events``, when the
     server ends the body, or after ``deadline`` seconds; ``log.end`` and
     ``log.note`` say which. The format comes from the response's
-    Content-Type (Server-Sent Events when it names no stream format).
+    Content-Type (Server-Sent Events when it names no stream format). Passing
+    the size cap raises :class:`~.events.StreamTooLargeError` after the log
+    recorded it; a cancelled task is recorded as cancelled.
     """
     fmt = stream_format(response.headers.get("content-type", "")) or StreamFormat.SSE
-    reader = StreamReader(fmt, max_bytes=max_bytes, keep=log.keep)
-    events = reader.aiter_chunks(response.aiter_bytes())
+    receiver = StreamReceiver(fmt, log, max_bytes=max_bytes, on_event=on_event)
     try:
         async with asyncio.timeout(deadline):
-            async for event in events:
-                go_on = log.add(event)
-                if on_event is not None:
-                    on_event(event)
-                if not go_on:
-                    log.finish(EndReason.DONE if log.done else EndReason.MAX_EVENTS)
-                    break
-            else:
-                log.finish(EndReason.SERVER_CLOSED, reader.note)
+            closed = False
+            try:
+                async for chunk in response.aiter_bytes():
+                    receiver.consume(chunk)
+            except _CLOSED:
+                closed = True
+            receiver.end(closed_early=closed)
+    except StreamEnded:
+        pass
     except TimeoutError:
-        log.finish(EndReason.DEADLINE, f"stopped after {deadline:g} seconds")
-    except StreamTooLargeError as exc:
-        log.finish(EndReason.SIZE_CAP, str(exc))
-        raise
+        receiver.stop(EndReason.DEADLINE, f"stopped after {deadline:g} seconds")
     except asyncio.CancelledError:
-        log.finish(EndReason.CANCELLED)
+        receiver.stop(EndReason.CANCELLED)
         raise
-    finally:
-        await events.aclose()
     return log

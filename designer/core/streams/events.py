@@ -25,11 +25,11 @@ says so.
 
 from __future__ import annotations
 
+import codecs
 import time
 from collections.abc import (
     AsyncGenerator,
     AsyncIterable,
-    AsyncIterator,
     Callable,
     Iterable,
     Iterator,
@@ -39,7 +39,8 @@ from enum import StrEnum
 
 import httpx
 import orjson
-from httpx_sse import EventSource, ServerSentEvent
+from httpx_sse import ServerSentEvent
+from httpx_sse._decoders import SSEDecoder, SSELineDecoder
 
 from designer.core.errors import ResponseTooLargeError
 
@@ -189,6 +190,7 @@ class StreamReader:
         self._at_end = False
         self._bom_checked = False
         self._bom_pending = b""
+        self._decoder: _Sse | _Lines = _Sse(self) if format is StreamFormat.SSE else _Lines(self)
 
     @property
     def note(self) -> str | None:
@@ -203,51 +205,48 @@ class StreamReader:
 
     # -- reading ---------------------------------------------------------------------------
 
+    def feed(self, chunk: bytes) -> Iterator[StreamEvent]:
+        """The events that ``chunk``, the next piece of the body, completes, as it arrives.
+
+        Raises :class:`StreamTooLargeError` (after the events within the cap)
+        once the stream passes its cap.
+        """
+        taken = self._take(chunk)
+        if taken:
+            yield from self._decoder.feed(taken)
+        self._check_over()
+
+    def close(self, *, closed_early: bool = False) -> Iterator[StreamEvent]:
+        """The body ended (``closed_early``: the connection closed first): its last events.
+
+        An unfinished event is dropped and :attr:`note` says so.
+        """
+        if closed_early:
+            self.closed_early = True
+        self._check_over()
+        yield from self._decoder.end()
+
     async def aiter_chunks(self, chunks: AsyncIterable[bytes]) -> AsyncGenerator[StreamEvent, None]:
         """The events of a stream whose bytes come from ``chunks`` (e.g. ``aiter_bytes()``)."""
-        if self.format is StreamFormat.SSE:
-            response = httpx.Response(
-                200,
-                headers={"content-type": f"{SSE_TYPE}; charset=utf-8"},
-                stream=_AsyncBody(self, chunks),
-            )
-            async for sse in EventSource(response).aiter_sse():
-                event = self._from_sse(sse)
-                if event is not None:
-                    yield event
-            return
-        lines = _Lines(self)
+        closed = False
         try:
             async for chunk in chunks:
-                for event in lines.feed(self._take(chunk)):
+                for event in self.feed(chunk):
                     yield event
-                self._check_over()
         except _CLOSED:
-            self.closed_early = True
-        for event in lines.end():
+            closed = True
+        for event in self.close(closed_early=closed):
             yield event
 
     def iter_chunks(self, chunks: Iterable[bytes]) -> Iterator[StreamEvent]:
         """The events of a stream whose bytes come from ``chunks`` (a kept body, a file)."""
-        if self.format is StreamFormat.SSE:
-            response = httpx.Response(
-                200,
-                headers={"content-type": f"{SSE_TYPE}; charset=utf-8"},
-                stream=_SyncBody(self, chunks),
-            )
-            for sse in EventSource(response).iter_sse():
-                event = self._from_sse(sse)
-                if event is not None:
-                    yield event
-            return
-        lines = _Lines(self)
+        closed = False
         try:
             for chunk in chunks:
-                yield from lines.feed(self._take(chunk))
-                self._check_over()
+                yield from self.feed(chunk)
         except _CLOSED:
-            self.closed_early = True
-        yield from lines.end()
+            closed = True
+        yield from self.close(closed_early=closed)
 
     # -- internals -------------------------------------------------------------------------
 
@@ -309,64 +308,41 @@ class StreamReader:
         return self._event(name, sse.id or None, sse.data, sse.retry)
 
 
-class _SseEnd:
-    """What follows an SSE body, so that httpx-sse reports how it ended.
+class _Sse:
+    """Server-Sent Events, decoded by httpx-sse's line and event decoders a piece at a time.
 
-    ``:`` first ends a line whose CR was held back (it could have been the
-    start of CRLF) and opens a comment line; then, flagged as past the end, a
-    blank line dispatches an unfinished event, which the reader drops as cut.
+    The body is UTF-8 whatever the Content-Type says. At its end, ``:`` first
+    ends a line whose CR was held back (it could have been the start of CRLF)
+    and opens a comment line; then, flagged as past the end, a blank line
+    dispatches an unfinished event, which the reader drops as cut.
     """
 
-    HOLD = b":"
-    FLUSH = b"\n\n"
-
-
-class _AsyncBody(httpx.AsyncByteStream):
-    def __init__(self, reader: StreamReader, chunks: AsyncIterable[bytes]) -> None:
+    def __init__(self, reader: StreamReader) -> None:
         self._reader = reader
-        self._chunks = chunks
+        self._text = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._lines = SSELineDecoder()
+        self._events = SSEDecoder()
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
+    def feed(self, data: bytes) -> Iterator[StreamEvent]:
+        yield from self._decode(self._text.decode(data))
+
+    def _decode(self, text: str) -> Iterator[StreamEvent]:
+        if not text:
+            return
+        for line in self._lines.decode(text):
+            sse = self._events.decode(line.rstrip("\n"))
+            if sse is not None:
+                event = self._reader._from_sse(sse)
+                if event is not None:
+                    yield event
+
+    def end(self) -> Iterator[StreamEvent]:
         reader = self._reader
-        try:
-            async for chunk in self._chunks:
-                taken = reader._take(chunk)
-                if taken:
-                    yield taken
-                reader._check_over()
-        except _CLOSED:
-            reader.closed_early = True
-        reader._check_over()
-        leftover = reader._leftover_bom()
-        if leftover:
-            yield leftover
-        yield _SseEnd.HOLD
+        yield from self.feed(reader._leftover_bom())
+        yield from self._decode(self._text.decode(b"", True))
+        yield from self._decode(":")
         reader._at_end = True
-        yield _SseEnd.FLUSH
-
-
-class _SyncBody(httpx.SyncByteStream):
-    def __init__(self, reader: StreamReader, chunks: Iterable[bytes]) -> None:
-        self._reader = reader
-        self._chunks = chunks
-
-    def __iter__(self) -> Iterator[bytes]:
-        reader = self._reader
-        try:
-            for chunk in self._chunks:
-                taken = reader._take(chunk)
-                if taken:
-                    yield taken
-                reader._check_over()
-        except _CLOSED:
-            reader.closed_early = True
-        reader._check_over()
-        leftover = reader._leftover_bom()
-        if leftover:
-            yield leftover
-        yield _SseEnd.HOLD
-        reader._at_end = True
-        yield _SseEnd.FLUSH
+        yield from self._decode("\n\n")
 
 
 class _Lines:
