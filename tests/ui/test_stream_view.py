@@ -59,9 +59,11 @@ def test_the_model_keeps_its_bound_and_counts_the_rest(qtbot) -> None:
     inserted: list[tuple[int, int]] = []
     model.rowsInserted.connect(lambda _parent, first, last: inserted.append((first, last)))
     model.append([_event(n, f"e{n}") for n in range(2)])
-    assert model.rowCount() == 2 and model.more == 0
+    assert model.rowCount() == 2
+    assert model.more == 0
     model.append([_event(n, f"e{n}") for n in range(2, 10)])
-    assert model.count == 10 and model.more == 7
+    assert model.count == 10
+    assert model.more == 7
     assert model.rowCount() == 4  # three kept, one "more" row
     assert model.index(3, 2).data() == "… 7 more"
     assert model.index(1, 0).data() == "+0.01 s"
@@ -92,7 +94,8 @@ def test_the_view_grows_its_text_by_insertion(qtbot) -> None:
     view.add(_chunk(2, "world"))
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=1000)  # the timer flushes
     assert view.text.toPlainText() == "Hello, world"
-    assert changes and not any(changes)  # only insertions: nothing was replaced
+    assert changes
+    assert not any(changes)
     view.finish(None, EndReason.CANCELLED)
     assert view.status.text().startswith("Ended: cancelled after 3 events in ")
     assert view.model.rowCount() == 3
@@ -145,10 +148,12 @@ def test_text_field_helpers() -> None:
     assert text_field_of(call) == (CONTENT, True)
     picked = with_text_field(call, ROLE, "assistant")
     assert text_field_of(picked) == (ROLE, False)
-    assert picked.structure is not None and picked.structure.fields is not None
+    assert picked.structure is not None
+    assert picked.structure.fields is not None
     assert picked.structure.fields[TEXT_SO_FAR].samples == ["assistant"]
     structure = call.structure
-    assert structure is not None and structure.fields is not None
+    assert structure is not None
+    assert structure.fields is not None
     assert not is_text_choice(TEXT_SO_FAR, structure.fields[TEXT_SO_FAR])
     assert not is_text_choice("data", structure.fields["data"])
 
@@ -174,7 +179,8 @@ def test_picking_the_text_field_is_saved_and_undone(qtbot, window) -> None:
     assert section.choice_at(model.index_for_path(TEXT_SO_FAR)) is None
     assert section.choice_at(model.index_for_path("data.created")) is None  # a number
     section.context_menu(panel.mapToGlobal(panel.rect().center()), role)
-    assert section.menu is not None and section.useAction in section.menu.actions()
+    assert section.menu is not None
+    assert section.useAction in section.menu.actions()
     section.menu.close()
     section.useAction.trigger()
     _, saved = window.doc.find_call(call.id)

@@ -48,8 +48,6 @@ FLUSH_MS = 40
 COLUMNS = ("Time", "Event", "Data")
 TIME, EVENT, DATA = range(3)
 _PREVIEW_CHARS = 160
-#: Events looked at for a suggested text field while the call names none.
-_SUGGEST_WITHIN = DEFAULT_KEEP_EVENTS
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()
@@ -260,16 +258,19 @@ class StreamView(QWidget):
         if not self._queue:
             return
         events, self._queue = self._queue, []
-        room = self.model.keep - len(self._kept)
+        prior = len(self._kept)  # every event before these was kept while it is below keep
+        room = self.model.keep - prior
         if room > 0:
             self._kept.extend(events[:room])
+        before = self.model.count
         self.model.append(events)
-        if self._suggesting and self.model.count <= _SUGGEST_WITHIN:
+        if self._suggesting and before == prior and prior < self.model.keep:
+            # No text field named yet: suggest one from the events kept so far.
             field = suggest_text_field(stream_shape(self._kept))
             if field is not None:
                 self._suggesting = False
                 self.set_text_field(field)
-                events = list(self._kept)  # the text from the first event on
+                events = self._kept[:prior] + events  # the text from the first event on
         pieces = self._pieces(events)
         if pieces:
             self._insert("".join(pieces))
@@ -310,11 +311,12 @@ class StreamView(QWidget):
         if log is None:
             self.status.setText(end_text(fallback, self.model.count, seconds))
             return
-        if log.count > self.model.count:
+        missed = log.count - self.model.count
+        if missed > 0:
             # Events the service read that were not shown live (none, when fed as they came).
-            self.model.count_more(log.count - self.model.count)
-        if log.text_field and log.text and log.text_field == self.text_field:
-            self.set_text(log.text)
+            self.model.count_more(missed)
+            if log.text_field == self.text_field and log.text:
+                self.set_text(log.text)
         self.status.setText(end_text(log.end or fallback, log.count, seconds, log.note))
 
     # -- a stream shown again ------------------------------------------------------------
