@@ -144,8 +144,11 @@ async def _measure(url: str, *, memory: bool) -> dict[str, object]:
 def _run(app: object, url: str, *, memory: bool) -> dict[str, object]:
     import qasync
 
+    from designer.ui.infra.ops import finalize_async_generators
+
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    finalize_async_generators(loop)  # as the app does
     with loop:
         return loop.run_until_complete(_measure(url, memory=memory))
 

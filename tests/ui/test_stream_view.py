@@ -93,7 +93,7 @@ def test_the_view_grows_its_text_by_insertion(qtbot) -> None:
     assert view.status.text() == "Streaming… 2 events"
     view.add(_chunk(2, "world"))
     qtbot.waitUntil(lambda: view.model.rowCount() == 3, timeout=1000)  # the timer flushes
-    assert view.text.toPlainText() == "Hello, world"
+    qtbot.waitUntil(lambda: view.text.toPlainText() == "Hello, world", timeout=1000)
     assert changes
     assert not any(changes)
     view.finish(None, EndReason.CANCELLED)

@@ -3,10 +3,9 @@
 A call whose answer is a stream (its response type is *Stream*, or its
 structure has the stream's built-in fields) gets a *Stream* tab
 (:class:`~.stream_view.StreamView`). While it initializes, each event the
-call service reads is recorded in a bounded
-:class:`~designer.core.calls.stream_log.StreamLog` of the call and queued for
-the view, so the tab shows the stream of the call on screen even when the
-user switched away and back.
+call service reads is counted (the first ones kept) and queued for the view,
+so the tab shows the stream of the call on screen even when the user
+switched away and back.
 
 In the structure tree of a stream call, the field that makes up *text so
 far* is marked, the suggested one when the call names none, and a text
@@ -103,6 +102,21 @@ def with_text_field(call: Call, field: str, text: str | None) -> Call:
     return call.model_copy(update={"stream_text_field": field, "structure": structure})
 
 
+class _Received(StreamLog):
+    """What the panel keeps of a stream in flight: its first events and their count.
+
+    The call service's own log merges the structure and gathers the text; the
+    panel does not do that work twice on the event loop.
+    """
+
+    def add(self, event: StreamEvent) -> bool:
+        self.count += 1
+        self.size += event.size
+        if len(self.events) < self.keep:
+            self.events.append(event)
+        return True
+
+
 class StreamSection(QObject):
     """The Stream tab and the text field choice of the response panel."""
 
@@ -181,7 +195,7 @@ class StreamSection(QObject):
         event for a call whose answer turns out to be a stream.
         """
         field = text_field_of(call)[0] if call.structure is not None else call.stream_text_field
-        log = StreamLog(text_field=field)
+        log: StreamLog = _Received(text_field=field)
         self.logs[call.id] = log
         self._started[call.id] = time.monotonic()
         shown = self._call is not None and self._call.id == call.id

@@ -45,6 +45,9 @@ __all__ = ["FLUSH_MS", "StreamEventsModel", "StreamView", "end_text", "offset_te
 
 #: How often queued events reach the widgets, in ms.
 FLUSH_MS = 40
+#: The least time between two insertions into the text so far, in seconds; a long
+#: paragraph is laid out again at each, so they are spaced further as it grows.
+TEXT_INTERVAL = 0.12
 COLUMNS = ("Time", "Event", "Data")
 TIME, EVENT, DATA = range(3)
 _PREVIEW_CHARS = 160
@@ -220,6 +223,8 @@ class StreamView(QWidget):
         self._timer.setInterval(FLUSH_MS)
         self._timer.timeout.connect(self.flush)
         self._queue: list[StreamEvent] = []
+        self._pending: list[str] = []  # pieces of text waiting for the next insertion
+        self._text_due = 0.0
         self._started = 0.0
         self._text_event = ""
         self._text_path: str | None = None
@@ -256,6 +261,7 @@ class StreamView(QWidget):
     def flush(self) -> None:
         """Show the queued events: one row insertion, one text insertion."""
         if not self._queue:
+            self._insert_due()  # text held back by the last flush
             return
         events, self._queue = self._queue, []
         prior = len(self._kept)  # every event before these was kept while it is below keep
@@ -271,9 +277,8 @@ class StreamView(QWidget):
                 self._suggesting = False
                 self.set_text_field(field)
                 events = self._kept[:prior] + events  # the text from the first event on
-        pieces = self._pieces(events)
-        if pieces:
-            self._insert("".join(pieces))
+        self._pending.extend(self._pieces(events))
+        self._insert_due()
         if self.streaming:
             self.status.setText(f"Streaming… {_events(self.model.count)}")
 
@@ -289,6 +294,20 @@ class StreamView(QWidget):
             if piece:
                 pieces.append(piece)
         return pieces
+
+    def _insert_due(self) -> None:
+        """Insert the pending text if its time has come; the next is due after a pause
+        four times as long as this insertion took, and at least :data:`TEXT_INTERVAL`."""
+        now = time.monotonic()
+        if self._pending and now >= self._text_due:
+            self._insert_pending()
+            self._text_due = now + max(TEXT_INTERVAL, 4 * (time.monotonic() - now))
+
+    def _insert_pending(self) -> None:
+        if self._pending:
+            text = "".join(self._pending)
+            self._pending.clear()
+            self._insert(text)
 
     def _insert(self, text: str) -> None:
         room = DEFAULT_MAX_TEXT - self._chars
@@ -306,6 +325,7 @@ class StreamView(QWidget):
         """The stream ended: show the rest of its events and why it ended (from ``log``)."""
         self._timer.stop()
         self.flush()
+        self._insert_pending()
         self.streaming = False
         seconds = time.monotonic() - self._started
         if log is None:
@@ -329,6 +349,7 @@ class StreamView(QWidget):
         self._started = time.monotonic() - seconds
         self._queue = list(log.events)
         self.flush()
+        self._insert_pending()
         self.model.count_more(log.count - self.model.count)
         if log.text and log.text_field and log.text_field == self.text_field:
             self.set_text(log.text)  # the whole text, not only that of the kept events
@@ -338,6 +359,8 @@ class StreamView(QWidget):
         self._timer.stop()
         self._queue = []
         self._kept = []
+        self._pending = []
+        self._text_due = 0.0
         self._chars = 0
         self.streaming = False
         self.model.clear(keep)
@@ -369,5 +392,6 @@ class StreamView(QWidget):
 
     def set_text(self, text: str) -> None:
         self.text.clear()
+        self._pending.clear()
         self._chars = 0
         self._insert(text)
