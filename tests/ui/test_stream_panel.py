@@ -16,6 +16,7 @@ from designer.core.structure import ResponseType
 from designer.ui.infra import workers
 from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.stream_view import FLUSH_MS
+from designer.ui.response.structure_model import TYPE
 from tests.helpers.sse_server import StreamServer
 
 pytestmark = pytest.mark.gui
@@ -112,7 +113,7 @@ def test_text_so_far_grows_and_becomes_the_structure(qtbot, panel, server) -> No
     assert call.structure.fields is not None
     assert call.structure.fields[TEXT_SO_FAR].samples == ["Hello there, friend!"]
     assert (
-        panel.model.index_for_path("data.choices[].delta.content")
+        panel.model.index_for_path("data.choices[].delta.content", TYPE)
         .data()
         .endswith("stream text (suggested)")
     )

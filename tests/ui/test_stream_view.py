@@ -25,7 +25,7 @@ from designer.ui.response.stream_view import (
     end_text,
     offset_text,
 )
-from designer.ui.response.structure_model import FIELD
+from designer.ui.response.structure_model import TYPE
 from designer.ui.tree.model import Item
 from tests.helpers.sse_server import OPENAI_TEXT, openai_body
 
@@ -169,8 +169,8 @@ def test_picking_the_text_field_is_saved_and_undone(qtbot, window) -> None:
     section = panel.stream
     assert panel.ui.tabs.isTabVisible(section.tab)
     model = panel.model
-    content = model.index_for_path(CONTENT)
-    assert content.data().endswith(f"← {SUGGESTED_MARK}")  # the suggestion, marked
+    content = model.index_for_path(CONTENT, TYPE)
+    assert content.data() == f"text · optional · {SUGGESTED_MARK}"  # the suggestion, marked
     assert model.index_for_path(TEXT_SO_FAR).isValid()  # built-ins beside the groups
     assert model.index_for_path("is streaming").isValid()
     assert model.index_for_path("is done").isValid()
@@ -186,13 +186,13 @@ def test_picking_the_text_field_is_saved_and_undone(qtbot, window) -> None:
     _, saved = window.doc.find_call(call.id)
     assert saved.stream_text_field == ROLE
     assert window.doc.undo_stack.undoText() == "Edit response structure"
-    assert model.index_for_path(ROLE).data().endswith(f"← {MARK}")
-    assert not model.index_for_path(CONTENT).data().endswith(SUGGESTED_MARK)
+    assert model.index_for_path(ROLE, TYPE).data() == f"text · optional · {MARK}"
+    assert not model.index_for_path(CONTENT, TYPE).data().endswith(SUGGESTED_MARK)
     window.doc.undo_stack.undo()
     _, restored = window.doc.find_call(call.id)
     assert restored.stream_text_field is None
-    qtbot.waitUntil(lambda: model.index_for_path(CONTENT).data().endswith(SUGGESTED_MARK))
-    assert not model.index_for_path(ROLE).data().endswith(MARK)
+    qtbot.waitUntil(lambda: model.index_for_path(CONTENT, TYPE).data().endswith(SUGGESTED_MARK))
+    assert not model.index_for_path(ROLE, TYPE).data().endswith(MARK)
 
 
 def test_overrides_and_include_work_on_a_stream_structure(qtbot, window) -> None:
@@ -219,4 +219,4 @@ def test_overrides_and_include_work_on_a_stream_structure(qtbot, window) -> None
     assert model.setData(done, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     _, saved = window.doc.find_call(call.id)
     assert saved.overrides["is done"].include is False
-    assert model.index_for_path(CONTENT, FIELD).data().endswith(SUGGESTED_MARK)
+    assert model.index_for_path(CONTENT, TYPE).data().endswith(SUGGESTED_MARK)

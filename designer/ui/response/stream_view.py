@@ -13,7 +13,9 @@ last row counts the rest.
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
@@ -77,9 +79,14 @@ def end_text(reason: EndReason, count: int, seconds: float, note: str | None = N
     return f"{text} ({note})" if note else text
 
 
-def _preview(data: str) -> str:
+def _preview(data: str, piece: str | None = None) -> str:
+    """The start of an event's data on one line, led by its piece of text when it has one
+    (the events of a chat completion differ in little else)."""
     flat = " ".join(data[: _PREVIEW_CHARS + 1].split())
-    return flat if len(flat) <= _PREVIEW_CHARS else flat[:_PREVIEW_CHARS] + "…"
+    flat = flat if len(flat) <= _PREVIEW_CHARS else flat[:_PREVIEW_CHARS] + "…"
+    if not piece or piece == data:
+        return flat  # no text, or the data is the text
+    return f"{json.dumps(piece, ensure_ascii=False)} · {flat}"
 
 
 class StreamEventsModel(QAbstractTableModel):
@@ -90,6 +97,8 @@ class StreamEventsModel(QAbstractTableModel):
         self.keep = keep
         self._rows: list[tuple[str, str, str]] = []
         self.count = 0  # every event received
+        #: the piece of text an event carries, shown first in its Data cell
+        self.piece: Callable[[StreamEvent], str | None] = lambda _event: None
 
     @property
     def more(self) -> int:
@@ -115,7 +124,8 @@ class StreamEventsModel(QAbstractTableModel):
             first = len(self._rows)
             self.beginInsertRows(_TOP, first, first + len(taken) - 1)
             self._rows.extend(
-                (offset_text(e.offset), e.event or "message", _preview(e.data)) for e in taken
+                (offset_text(e.offset), e.event or "message", _preview(e.data, self.piece(e)))
+                for e in taken
             )
             self.endInsertRows()
         self._counted(len(events), had_more)
@@ -178,6 +188,7 @@ class StreamView(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setWordWrap(True)
         self.model = StreamEventsModel(self)
+        self.model.piece = self._piece
         self.events = named(QTableView(self), "streamEvents")
         self.events.setModel(self.model)
         self.events.setAccessibleName("Stream events")
@@ -268,32 +279,32 @@ class StreamView(QWidget):
         room = self.model.keep - prior
         if room > 0:
             self._kept.extend(events[:room])
-        before = self.model.count
-        self.model.append(events)
-        if self._suggesting and before == prior and prior < self.model.keep:
+        if self._suggesting and self.model.count == prior and prior < self.model.keep:
             # No text field named yet: suggest one from the events kept so far.
             field = suggest_text_field(stream_shape(self._kept))
             if field is not None:
                 self._suggesting = False
                 self.set_text_field(field)
-                events = self._kept[:prior] + events  # the text from the first event on
+                self._pending.extend(self._pieces(self._kept[:prior]))  # from the first on
+        bar = self.events.verticalScrollBar()
+        following = bar.value() >= bar.maximum()  # the user has not scrolled up
+        self.model.append(events)
+        if following:
+            self.events.scrollToBottom()
         self._pending.extend(self._pieces(events))
         self._insert_due()
         if self.streaming:
             self.status.setText(f"Streaming… {_events(self.model.count)}")
 
+    def _piece(self, event: StreamEvent) -> str | None:
+        if self._text_path is None or event.event != self._text_event or is_sentinel(event.data):
+            return None
+        return text_of(decode_data(event.data), self._text_path)
+
     def _pieces(self, events: list[StreamEvent]) -> list[str]:
-        path = self._text_path
-        if path is None:
+        if self._text_path is None:
             return []
-        pieces = []
-        for event in events:
-            if event.event != self._text_event or is_sentinel(event.data):
-                continue
-            piece = text_of(decode_data(event.data), path)
-            if piece:
-                pieces.append(piece)
-        return pieces
+        return [piece for event in events if (piece := self._piece(event))]
 
     def _insert_due(self) -> None:
         """Insert the pending text if its time has come; the next is due after a pause

@@ -159,7 +159,7 @@ class StructureModel(QAbstractItemModel):
         self._changes: dict[str, Change] = {}
         self._removed: dict[str, list[Change]] = {}  # removed fields by the path of their holder
         self._fetching = False
-        #: words shown after a field's name, by path (the stream's text field)
+        #: words marking a field after its type, by path (the stream's text field)
         self._marks: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -201,7 +201,7 @@ class StructureModel(QAbstractItemModel):
                 self._removed.setdefault(change.parent, []).append(change)
 
     def set_marks(self, marks: Mapping[str, str]) -> None:
-        """Words shown after the names of the fields at these paths (e.g. *stream text*)."""
+        """Words marking the fields at these paths (e.g. *stream text*), after their type."""
         if dict(marks) != self._marks:
             self._marks = dict(marks)
             self._refresh_all()
@@ -339,11 +339,9 @@ class StructureModel(QAbstractItemModel):
         override = self._overrides.get(node.path)
         if role == Qt.ItemDataRole.DisplayRole:
             if column == FIELD:
-                text = present.field_text(node.name, override)
-                mark = self._marks.get(node.path)
-                return text if mark is None else f"{text}  ← {mark}"
+                return present.field_text(node.name, override)
             if column == TYPE:
-                return present.type_text(node.shape, override)
+                return self._type_text(node, override)
             if column == SAMPLE:
                 return present.sample_text(node.shape)
             return None
@@ -367,9 +365,17 @@ class StructureModel(QAbstractItemModel):
             return present.excluded_brush()
         if role == Qt.ItemDataRole.FontRole and column == TYPE and override and override.type:
             return self._bold
+        if role == Qt.ItemDataRole.FontRole and column == FIELD and node.path in self._marks:
+            return self._bold
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{node.path or node.name}: {present.type_text(node.shape, override)}"
+            return f"{node.path or node.name}: {self._type_text(node, override)}"
         return None
+
+    def _type_text(self, node: _Node, override: FieldOverride | None) -> str:
+        """The type with its markers, and the words marking the field, if any."""
+        text = present.type_text(node.shape, override)
+        mark = self._marks.get(node.path)
+        return text if mark is None else f"{text} · {mark}"
 
     def _removed_data(self, node: _Node, change: Change, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
