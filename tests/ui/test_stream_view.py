@@ -141,6 +141,14 @@ def _stream_call() -> Call:
     )
 
 
+def test_the_built_in_names_are_the_cores() -> None:
+    from designer.core.inference import stream as core
+    from designer.ui.response import stream_section as ui
+
+    names = (ui.TEXT_SO_FAR, ui.IS_STREAMING, ui.IS_DONE, ui.DATA)
+    assert names == (core.TEXT_SO_FAR, core.IS_STREAMING, core.IS_DONE, core.DATA)
+
+
 def test_text_field_helpers() -> None:
     call = _stream_call()
     assert is_stream_call(call)

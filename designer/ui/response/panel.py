@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 )
 
 from designer.core.calls.initialize import InferOutcome, with_structure
-from designer.core.calls.stream_log import EndReason
 from designer.core.errors import DesignerError
 from designer.core.fileio import format_size
 from designer.core.http.response import ResponseResult
@@ -257,7 +256,7 @@ class ResponsePanel(QWidget):
 
     def _initialized(self, call_id: str, result: Initialized) -> None:
         outcome, response = result.outcome, result.response
-        self.stream.end(call_id, result.stream, EndReason.SERVER_CLOSED)
+        self.stream.ended(call_id, result.stream)
         if outcome.note:
             self._notes[call_id] = outcome.note
             if self._shown(call_id):

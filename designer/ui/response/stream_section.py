@@ -19,26 +19,21 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QTabWidget, QTreeView
 
-from designer.core.calls.stream_log import EndReason, StreamLog
-from designer.core.inference.stream import (
-    DATA,
-    IS_DONE,
-    IS_STREAMING,
-    TEXT_SO_FAR,
-    split_text_field,
-    suggest_text_field,
-)
 from designer.core.models import Call
-from designer.core.streams.events import StreamEvent
 from designer.core.structure import ResponseType, Shape, ValueType
 from designer.ui.response.controller import RunController
-from designer.ui.response.stream_view import StreamView
+from designer.ui.response.stream_view import StreamRecord, StreamView, core
 from designer.ui.response.structure_model import StructureModel
+
+if TYPE_CHECKING:
+    from designer.core.calls.stream_log import EndReason
+    from designer.core.streams.events import StreamEvent
 
 __all__ = [
     "SAMPLE_CHARS",
@@ -51,6 +46,10 @@ __all__ = [
 
 #: Characters of *text so far* kept as its sample, as the core's stream structure keeps.
 SAMPLE_CHARS = 60
+#: The built-in fields of a stream's structure and its group of unnamed events, as
+#: :mod:`designer.core.inference.stream` names them (a test keeps them the same):
+#: importing that module brings httpx, which the window does not need to start.
+TEXT_SO_FAR, IS_STREAMING, IS_DONE, DATA = "text so far", "is streaming", "is done", "data"
 _BUILT_IN = (TEXT_SO_FAR, IS_STREAMING, IS_DONE)
 MARK, SUGGESTED_MARK = "stream text", "stream text (suggested)"
 
@@ -71,7 +70,7 @@ def text_field_of(call: Call) -> tuple[str | None, bool]:
         return call.stream_text_field, False
     if call.structure is None or not _is_stream_shape(call.structure):
         return None, False
-    return suggest_text_field(call.structure), True
+    return core().suggest_text_field(call.structure), True
 
 
 def is_text_choice(path: str, shape: Shape | None) -> bool:
@@ -79,7 +78,7 @@ def is_text_choice(path: str, shape: Shape | None) -> bool:
     an event group (or the data of plain text events)."""
     if shape is None or not path or path.split(".", 1)[0].split("[", 1)[0] in _BUILT_IN:
         return False
-    event, inner = split_text_field(path)
+    event, inner = core().split_text_field(path)
     if not inner and not (event == "" and path == DATA):
         return False  # a whole group of JSON events holds no text of its own
     if shape.type is ValueType.TEXT:
@@ -102,19 +101,25 @@ def with_text_field(call: Call, field: str, text: str | None) -> Call:
     return call.model_copy(update={"stream_text_field": field, "structure": structure})
 
 
-class _Received(StreamLog):
+class _Received:
     """What the panel keeps of a stream in flight: its first events and their count.
 
     The call service's own log merges the structure and gathers the text; the
     panel does not do that work twice on the event loop.
     """
 
-    def add(self, event: StreamEvent) -> bool:
+    def __init__(self, text_field: str | None, keep: int = 200) -> None:
+        self.text_field, self.keep = text_field, keep
+        self.events: list[StreamEvent] = []
+        self.count = 0
+        self.text = ""
+        self.end: EndReason | None = None
+        self.note: str | None = None
+
+    def add(self, event: StreamEvent) -> None:
         self.count += 1
-        self.size += event.size
         if len(self.events) < self.keep:
             self.events.append(event)
-        return True
 
 
 class StreamSection(QObject):
@@ -134,7 +139,7 @@ class StreamSection(QObject):
         self._model = model
         self._call: Call | None = None
         #: the stream of each call received in this session, by call id
-        self.logs: dict[str, StreamLog] = {}
+        self.logs: dict[str, StreamRecord] = {}
         self._seconds: dict[str, float] = {}
         self._started: dict[str, float] = {}
         self._shown_id: str | None = None  # the call whose stream the view shows
@@ -157,7 +162,7 @@ class StreamSection(QObject):
         log = self.logs.get(call.id)
         if log is None:
             self.view.clear()
-        elif log.streaming:
+        elif call.id in self._started:
             self._show_live(call)
         else:
             field = log.text_field or text_field_of(call)[0]
@@ -185,8 +190,22 @@ class StreamSection(QObject):
 
     def watch(self, runs: RunController) -> None:
         """End the stream of a run that was cancelled or failed, keeping what arrived."""
-        runs.cancelled.connect(lambda call_id: self.end(call_id, None, EndReason.CANCELLED))
-        runs.finished.connect(lambda call_id: self.end(call_id, None, EndReason.SERVER_CLOSED))
+        runs.cancelled.connect(lambda call_id: self._ended(call_id, cancelled=True))
+        runs.finished.connect(lambda call_id: self._ended(call_id, cancelled=False))
+
+    def _ended(
+        self, call_id: str, received: StreamRecord | None = None, *, cancelled: bool = False
+    ) -> None:
+        if call_id in self._started:  # a stream of this call was being received
+            from designer.core.calls.stream_log import EndReason
+
+            reason = EndReason.CANCELLED if cancelled else EndReason.SERVER_CLOSED
+            self.end(call_id, received, reason)
+
+    def ended(self, call_id: str, received: StreamRecord | None) -> None:
+        """The Initialize of ``call_id`` succeeded; ``received`` is the service's record
+        of its stream (None when the answer was not one)."""
+        self._ended(call_id, received)
 
     def begin(self, call: Call) -> Callable[[StreamEvent], None]:
         """``call`` starts initializing: the callback for each event of its answer's stream.
@@ -195,7 +214,7 @@ class StreamSection(QObject):
         event for a call whose answer turns out to be a stream.
         """
         field = text_field_of(call)[0] if call.structure is not None else call.stream_text_field
-        log: StreamLog = _Received(text_field=field)
+        log = _Received(field)
         self.logs[call.id] = log
         self._started[call.id] = time.monotonic()
         shown = self._call is not None and self._call.id == call.id
@@ -213,21 +232,20 @@ class StreamSection(QObject):
 
         return on_event
 
-    def end(self, call_id: str, received: StreamLog | None, reason: EndReason) -> None:
+    def end(self, call_id: str, received: StreamRecord | None, reason: EndReason) -> None:
         """The stream of ``call_id`` ended: ``received`` is the service's record, if any."""
-        log = self.logs.get(call_id)
-        if log is None or not log.streaming:
-            return
-        if log.count == 0 and received is None:
+        live = self.logs.get(call_id)
+        if not isinstance(live, _Received) or call_id not in self._started:
+            return  # no stream in flight, or its end is already recorded
+        started = self._started.pop(call_id)
+        if live.count == 0 and received is None:
             del self.logs[call_id]  # no stream came: nothing to show
-            self._started.pop(call_id, None)
             if self._shown_id == call_id and self.view.streaming:
                 self.view.finish(None, reason)
             return
-        if received is not None:
-            log = self.logs[call_id] = received
-        log.finish(reason)  # the first reason given stands
-        self._seconds[call_id] = time.monotonic() - self._started.pop(call_id, time.monotonic())
+        live.end = reason
+        log = self.logs[call_id] = received or live
+        self._seconds[call_id] = time.monotonic() - started
         if self._shown_id == call_id:
             self.view.finish(log, reason)
 
@@ -277,6 +295,6 @@ class StreamSection(QObject):
             return
         text: str | None = None
         log = self.logs.get(call.id)
-        if log is not None and not log.streaming and self._shown_id == call.id:
+        if log is not None and call.id not in self._started and self._shown_id == call.id:
             text = self.view.retext(path)
         self.picked.emit(with_text_field(call, path, text))

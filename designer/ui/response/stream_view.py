@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QTextCursor
@@ -31,19 +31,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.core.calls.stream_log import DEFAULT_MAX_TEXT, EndReason, StreamLog
-from designer.core.inference.stream import (
-    decode_data,
-    is_sentinel,
-    split_text_field,
-    stream_shape,
-    suggest_text_field,
-    text_of,
-)
-from designer.core.streams.events import DEFAULT_KEEP_EVENTS, StreamEvent
 from designer.ui.infra.naming import named
 
-__all__ = ["FLUSH_MS", "StreamEventsModel", "StreamView", "end_text", "offset_text"]
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from designer.core.calls.stream_log import EndReason
+    from designer.core.streams.events import StreamEvent
+
+__all__ = [
+    "FLUSH_MS",
+    "StreamEventsModel",
+    "StreamRecord",
+    "StreamView",
+    "end_text",
+    "offset_text",
+]
 
 #: How often queued events reach the widgets, in ms.
 FLUSH_MS = 40
@@ -56,6 +59,36 @@ _PREVIEW_CHARS = 160
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()
+#: The events kept of a stream, as its log keeps them (DEFAULT_KEEP_EVENTS).
+_KEEP = 200
+
+
+def core() -> ModuleType:
+    """:mod:`designer.core.inference.stream`, imported with the first stream: it brings
+    the stream reader and httpx, which the window does not need to show."""
+    import designer.core.inference.stream as stream
+
+    return stream
+
+
+class StreamRecord(Protocol):
+    """What the view shows of a stream received: a
+    :class:`~designer.core.calls.stream_log.StreamLog`, or the panel's record of one in flight."""
+
+    @property
+    def keep(self) -> int: ...
+    @property
+    def events(self) -> list[StreamEvent]: ...
+    @property
+    def count(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def text_field(self) -> str | None: ...
+    @property
+    def end(self) -> EndReason | None: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 def offset_text(seconds: float) -> str:
@@ -69,6 +102,8 @@ def _events(count: int) -> str:
 
 def end_text(reason: EndReason, count: int, seconds: float, note: str | None = None) -> str:
     """The status line of a stream that ended: ``Done: [DONE] after 57 events in 2.3 s``."""
+    from designer.core.calls.stream_log import EndReason
+
     took = f"{_events(count)} in {seconds:.1f} s"
     if reason is EndReason.DONE:
         text = f"Done: [DONE] after {took}"
@@ -92,7 +127,7 @@ def _preview(data: str, piece: str | None = None) -> str:
 class StreamEventsModel(QAbstractTableModel):
     """The kept events of a stream (at most ``keep``), and a last row counting the rest."""
 
-    def __init__(self, parent: Any = None, keep: int = DEFAULT_KEEP_EVENTS) -> None:
+    def __init__(self, parent: Any = None, keep: int = _KEEP) -> None:
         super().__init__(parent)
         self.keep = keep
         self._rows: list[tuple[str, str, str]] = []
@@ -248,7 +283,7 @@ class StreamView(QWidget):
 
     # -- a stream in flight ----------------------------------------------------------------
 
-    def begin(self, text_field: str | None, keep: int = DEFAULT_KEEP_EVENTS) -> None:
+    def begin(self, text_field: str | None, keep: int = _KEEP) -> None:
         """Start showing a new stream; ``text_field`` makes up the text (else suggested)."""
         self.clear(keep)
         self.set_text_field(text_field)
@@ -281,7 +316,7 @@ class StreamView(QWidget):
             self._kept.extend(events[:room])
         if self._suggesting and self.model.count == prior and prior < self.model.keep:
             # No text field named yet: suggest one from the events kept so far.
-            field = suggest_text_field(stream_shape(self._kept))
+            field = core().suggest_text_field(core().stream_shape(self._kept))
             if field is not None:
                 self._suggesting = False
                 self.set_text_field(field)
@@ -297,9 +332,12 @@ class StreamView(QWidget):
             self.status.setText(f"Streaming… {_events(self.model.count)}")
 
     def _piece(self, event: StreamEvent) -> str | None:
-        if self._text_path is None or event.event != self._text_event or is_sentinel(event.data):
+        stream = core()
+        if self._text_path is None or event.event != self._text_event:
             return None
-        return text_of(decode_data(event.data), self._text_path)
+        if stream.is_sentinel(event.data):
+            return None
+        return stream.text_of(stream.decode_data(event.data), self._text_path)  # type: ignore[no-any-return]
 
     def _pieces(self, events: list[StreamEvent]) -> list[str]:
         if self._text_path is None:
@@ -321,6 +359,8 @@ class StreamView(QWidget):
             self._insert(text)
 
     def _insert(self, text: str) -> None:
+        from designer.core.calls.stream_log import DEFAULT_MAX_TEXT
+
         room = DEFAULT_MAX_TEXT - self._chars
         if room <= 0:
             return
@@ -332,8 +372,11 @@ class StreamView(QWidget):
         bar = self.text.verticalScrollBar()
         bar.setValue(bar.maximum())
 
-    def finish(self, log: StreamLog | None, fallback: EndReason = EndReason.CANCELLED) -> None:
+    def finish(self, log: StreamRecord | None, fallback: EndReason | None = None) -> None:
         """The stream ended: show the rest of its events and why it ended (from ``log``)."""
+        from designer.core.calls.stream_log import EndReason
+
+        fallback = fallback or EndReason.CANCELLED
         self._timer.stop()
         self.flush()
         self._insert_pending()
@@ -352,7 +395,7 @@ class StreamView(QWidget):
 
     # -- a stream shown again ------------------------------------------------------------
 
-    def show_log(self, log: StreamLog, text_field: str | None, seconds: float) -> None:
+    def show_log(self, log: StreamRecord, text_field: str | None, seconds: float) -> None:
         """Show a stream received earlier (kept events, count, text) as it ended."""
         self.clear(log.keep)
         self.set_text_field(text_field)
@@ -364,6 +407,8 @@ class StreamView(QWidget):
         self.model.count_more(log.count - self.model.count)
         if log.text and log.text_field and log.text_field == self.text_field:
             self.set_text(log.text)  # the whole text, not only that of the kept events
+        from designer.core.calls.stream_log import EndReason
+
         self.status.setText(end_text(log.end or EndReason.DONE, log.count, seconds, log.note))
 
     def clear(self, keep: int | None = None) -> None:
@@ -389,7 +434,7 @@ class StreamView(QWidget):
         if field is None:
             self._text_event, self._text_path = "", None
         else:
-            self._text_event, self._text_path = split_text_field(field)
+            self._text_event, self._text_path = core().split_text_field(field)
         tip = f"The text of {field}, event after event" if field else "No text field chosen"
         self.text.setToolTip(tip)
 
