@@ -16,8 +16,8 @@ from designer.core.structure import ResponseType
 from designer.ui.infra import workers
 from designer.ui.response.panel import ResponsePanel
 from designer.ui.response.stream_view import FLUSH_MS
-from designer.ui.response.structure_model import TYPE
-from tests.helpers.sse_server import StreamServer
+from designer.ui.response.structure_model import SAMPLE, TYPE
+from tests.helpers.sse_server import OPENAI_TEXT, StreamServer
 
 pytestmark = pytest.mark.gui
 WAIT = 20_000
@@ -176,3 +176,24 @@ def test_a_stream_shown_again_after_switching_calls(qtbot, panel, server) -> Non
     server.gate.set()
     qtbot.waitUntil(lambda: _done(panel), timeout=WAIT)
     assert view.model.rowCount() == 2
+
+
+def test_picking_another_text_field_makes_up_the_text_again(qtbot, panel, server) -> None:
+    _show(panel, server, "/openai", response_type=ResponseType.STREAM)
+    view = panel.stream.view
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT):
+        panel.initialize()
+    qtbot.waitUntil(lambda: _done(panel), timeout=WAIT)
+    assert view.text.toPlainText() == OPENAI_TEXT
+    role = "data.choices[].delta.role"
+    assert panel.stream.choice_at(panel.model.index_for_path(role)) == role
+    with qtbot.waitSignal(panel.callEdited, timeout=WAIT) as edited:
+        panel.stream.pick(role)
+    call: Call = edited.args[0]
+    assert call.stream_text_field == role
+    assert call.structure is not None
+    assert call.structure.fields is not None
+    assert call.structure.fields[TEXT_SO_FAR].samples == ["assistant"]
+    assert view.text.toPlainText() == "assistant"
+    assert panel.model.index_for_path(role, TYPE).data().endswith("· stream text")
+    assert panel.model.index_for_path(TEXT_SO_FAR, SAMPLE).data() == "assistant"

@@ -27,6 +27,7 @@ from designer.ui.response.stream_view import (
 )
 from designer.ui.response.structure_model import TYPE
 from designer.ui.tree.model import Item
+from tests.helpers.a11y import unnamed_controls
 from tests.helpers.sse_server import OPENAI_TEXT, openai_body
 
 pytestmark = pytest.mark.gui
@@ -176,6 +177,9 @@ def test_picking_the_text_field_is_saved_and_undone(qtbot, window) -> None:
     qtbot.waitUntil(lambda: panel._call is not None and panel._call.id == call.id)
     section = panel.stream
     assert panel.ui.tabs.isTabVisible(section.tab)
+    panel.ui.tabs.setCurrentIndex(section.tab)
+    assert unnamed_controls(window) == []
+    panel.ui.tabs.setCurrentIndex(0)
     model = panel.model
     content = model.index_for_path(CONTENT, TYPE)
     assert content.data() == f"text · optional · {SUGGESTED_MARK}"  # the suggestion, marked

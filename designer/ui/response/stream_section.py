@@ -255,7 +255,7 @@ class StreamSection(QObject):
         """Offer *Use as stream text* in the context menu of ``tree``'s text fields."""
         tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         tree.customContextMenuRequested.connect(
-            lambda pos: self.context_menu(tree.viewport().mapToGlobal(pos), tree.indexAt(pos))
+            lambda pos: self.context_menu(tree.viewport().mapToGlobal(pos), _index(tree, pos))
         )
 
     def context_menu(self, where: QPoint, index: QModelIndex) -> None:
@@ -298,3 +298,9 @@ class StreamSection(QObject):
         if log is not None and call.id not in self._started and self._shown_id == call.id:
             text = self.view.retext(path)
         self.picked.emit(with_text_field(call, path, text))
+
+
+def _index(tree: QTreeView, pos: QPoint) -> QModelIndex:
+    """The row under ``pos``; the current row for the keyboard's menu key, away from rows."""
+    index = tree.indexAt(pos)
+    return index if index.isValid() else tree.currentIndex()

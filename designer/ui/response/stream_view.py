@@ -227,6 +227,7 @@ class StreamView(QWidget):
         self.events = named(QTableView(self), "streamEvents")
         self.events.setModel(self.model)
         self.events.setAccessibleName("Stream events")
+        self.events.setToolTip("Each event as it arrived: its time, its name and its data")
         self.events.verticalHeader().hide()
         self.events.verticalHeader().setDefaultSectionSize(self.events.fontMetrics().height() + 6)
         self.events.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -279,6 +280,7 @@ class StreamView(QWidget):
         self._kept: list[StreamEvent] = []  # for a text field suggested once events came
         self._text_field: str | None = None
         self.streaming = False
+        self.set_text_field(None)
         self.clear()
 
     # -- a stream in flight ----------------------------------------------------------------
