@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from designer.cli.options import (
@@ -11,6 +13,7 @@ from designer.cli.options import (
     find_call,
     non_negative_int,
     positive_float,
+    positive_int,
 )
 from designer.core.errors import InputError, LookupFailed, MissingSecretError
 
@@ -78,8 +81,56 @@ def _execution_settings(args: argparse.Namespace) -> Any:
     )
 
 
-def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any) -> None:
-    """Store ``outcome``'s structure in the call, on the workspace as it is on disk now."""
+#: Characters of an event's data shown on its line.
+_PREVIEW = 80
+
+
+def _event_line(event: Any) -> None:
+    """One line on standard error for an event of a stream, as it arrives.
+
+    The data is the server's text: cut, and made inert (no control characters).
+    """
+    import sys
+
+    from designer.core.escaping import inert
+
+    data = " ".join(event.data.split())
+    if len(data) > _PREVIEW:
+        data = data[: _PREVIEW - 1] + "…"
+    name = event.event or "message"
+    sys.stderr.write(inert(f"event {event.index + 1} +{event.offset:.2f}s {name} {data}") + "\n")
+    sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def _interrupt_stops(stop: Any) -> Iterator[None]:
+    """While the call runs, Ctrl+C (SIGINT) sets ``stop``: a stream ends with its events
+    so far. A second Ctrl+C interrupts as usual."""
+    import asyncio
+    import signal
+
+    loop = asyncio.get_running_loop()
+
+    def interrupted() -> None:
+        stop.set()
+        loop.remove_signal_handler(signal.SIGINT)
+
+    try:
+        loop.add_signal_handler(signal.SIGINT, interrupted)
+    except (NotImplementedError, RuntimeError, ValueError):  # no signals here: Ctrl+C interrupts
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+
+
+def _save_structure(
+    args: argparse.Namespace, api: Api, call: Call, outcome: Any, text_field: str | None = None
+) -> None:
+    """Store ``outcome``'s structure in the call, on the workspace as it is on disk now;
+    for a stream, ``text_field`` too when the call has none yet."""
     from designer.core.calls.initialize import with_structure
     from designer.core.errors import BodyParseError
     from designer.core.inference import summarize
@@ -101,6 +152,8 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
             for index, current in enumerate(current_api.calls):
                 if current_api.id == api.id and current.id == call.id:
                     updated, changes = with_structure(current, outcome.shape, merge=args.merge)
+                    if text_field and not updated.stream_text_field:
+                        updated = updated.model_copy(update={"stream_text_field": text_field})
                     current_api.calls[index] = updated
                     # With nothing stored before there is nothing to compare:
                     # "no changes" would mislead.
@@ -119,7 +172,7 @@ def _save_structure(args: argparse.Namespace, api: Api, call: Call, outcome: Any
 def _cmd_init(args: argparse.Namespace) -> int:
     import asyncio
 
-    from designer.core.calls.service import initialize_within
+    from designer.core.calls.service import CallService, RetryPolicy
     from designer.core.http.execute import Executor
     from designer.core.http.request import in_environment
     from designer.core.secrets.keychain import default_store
@@ -136,21 +189,24 @@ def _cmd_init(args: argparse.Namespace) -> int:
     in_environment(api, store, args.env)  # an unknown environment fails before any request
 
     async def send() -> Any:
+        stop = asyncio.Event()
         async with Executor(_execution_settings(args)) as executor:
-            return await initialize_within(
-                executor,
-                api,
-                call,
-                store,
-                values,
-                args.env,
-                deadline=args.deadline,
-                retries=args.retry,
-                chosen=chosen,
-            )
+            service = CallService(executor, store, retry=RetryPolicy(retries=args.retry))
+            with _interrupt_stops(stop):
+                return await service.initialize(
+                    api,
+                    call,
+                    values,
+                    args.env,
+                    deadline=args.deadline,
+                    chosen=chosen,
+                    on_event=_event_line,
+                    max_events=args.max_events,
+                    stop=stop,
+                )
 
     try:
-        response, outcome = asyncio.run(send())
+        response, outcome, _request, stream = asyncio.run(send())
     except MissingSecretError as exc:
         from designer.core.escaping import shell_argument
 
@@ -166,14 +222,16 @@ def _cmd_init(args: argparse.Namespace) -> int:
         stderr_note(outcome.note)
     emit_structure(outcome.shape, args.format, title=call.name, overrides=call.overrides)
     if args.save:
-        _save_structure(args, api, call, outcome)
+        _save_structure(args, api, call, outcome, stream.text_field if stream else None)
     return 0
 
 
 def register_init(parser: Parser) -> None:
     parser.description = (
         "Send a call of a workspace with its sample values and print a status line and "
-        "the inferred structure of the response."
+        "the inferred structure of the response. A streamed response (Server-Sent Events, "
+        "JSON Lines) prints a line per event on standard error as it arrives; Ctrl+C ends "
+        "it with the events so far."
     )
     parser.epilog = "example: connector-designer init shop.json --call 'Shop/List products' --save"
     parser.add_argument("workspace", metavar="WORKSPACE", help="the workspace file")
@@ -216,15 +274,23 @@ def register_init(parser: Parser) -> None:
         type=positive_float,
         default=30.0,
         metavar="S",
-        help="read timeout in seconds: the longest wait for data (default: %(default)g)",
+        help="read timeout in seconds: the longest wait for data; for a streamed response, "
+        "the longest silence between events (default: %(default)g)",
     )
     parser.add_argument(
         "--deadline",
         type=positive_float,
         default=60.0,
         metavar="S",
-        help="overall deadline in seconds for the whole call, retries included "
-        "(default: %(default)g)",
+        help="overall deadline in seconds for the whole call, retries included; a "
+        "streamed response that had events ends there with them (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--max-events",
+        type=positive_int,
+        default=None,
+        metavar="N",
+        help="for a streamed response: stop after N events (default: the whole stream)",
     )
     parser.add_argument(
         "--retry",

@@ -45,13 +45,14 @@ async def _initialize(
     *,
     read_timeout: float = 10.0,
     max_body_bytes: int = 200 * 1024 * 1024,
+    exchange_deadline: float | None = None,
     **kwargs: Any,
 ) -> Initialized:
     call_fields = kwargs.pop("call_fields", {})
     call = Call(name="Chat", path=path, **call_fields)
     api = Api(name="LLM", base_url=server.url, calls=[call])
     settings = ExecutionSettings(
-        read_timeout=read_timeout, max_body_bytes=max_body_bytes, deadline=None
+        read_timeout=read_timeout, max_body_bytes=max_body_bytes, deadline=exchange_deadline
     )
     async with Executor(settings) as executor:
         service = CallService(executor, MemorySecretStore(), infer=_never)
@@ -186,6 +187,21 @@ def test_the_deadline_ends_a_stream_gracefully_once_an_event_arrived(
     assert "data" in _fields(done.outcome.shape)
 
 
+def test_the_executors_own_deadline_ends_a_stream_gracefully_too(
+    run_async: Run[Initialized], stream_server: StreamServer
+) -> None:
+    started = time.monotonic()
+    done = run_async(_initialize(stream_server, "/forever", exchange_deadline=0.5))
+    assert time.monotonic() - started < 3
+    assert done.stream is not None
+    assert done.stream.end is EndReason.DEADLINE
+    assert done.stream.count >= 1
+    assert done.outcome.note is not None
+    assert done.outcome.note.endswith(
+        "ended: the time allowed ran out (stopped at the deadline of 0.5 s)"
+    )
+
+
 def test_the_deadline_before_any_event_is_the_usual_error(
     run_async: Run[Initialized], stream_server: StreamServer
 ) -> None:
@@ -276,3 +292,26 @@ def test_the_read_timeout_is_the_longest_silence_between_events(
         run_async(_initialize(stream_server, "/stalls", read_timeout=0.5))
     assert time.monotonic() - started < 2.5
     assert str(caught.value).startswith("Timed out after 0.5 s waiting for 127.0.0.1:")
+
+
+def test_on_event_never_sees_a_secret_the_server_echoes(
+    run_async: Run[Initialized], stream_server: StreamServer
+) -> None:
+    from designer.core.models import ApiKeyHeaderAuth
+    from designer.core.secrets.names import secret_ref
+
+    stream_server.script("/echo", [b'data: {"key": "k3y-value-123"}\n\n'])
+    call = Call(name="Chat", path="/echo")
+    api = Api(name="LLM", base_url=stream_server.url, auth=ApiKeyHeaderAuth(), calls=[call])
+    store = MemorySecretStore({secret_ref(api, "auth.key"): "k3y-value-123"})
+    seen: list[str] = []
+
+    async def go() -> Initialized:
+        async with Executor(ExecutionSettings(deadline=None)) as executor:
+            service = CallService(executor, store, infer=_never)
+            return await service.initialize(api, call, on_event=lambda e: seen.append(e.data))
+
+    done = run_async(go())
+    assert seen == ['{"key": "••••"}']
+    text = str(_fields(_fields(done.outcome.shape)["data"])["key"].samples)
+    assert "k3y-value-123" not in text

@@ -341,6 +341,7 @@ class CallService:
             on_head=on_head,
             on_event=on_event,
             max_events=max_events,
+            exchange_deadline=self.executor.settings.deadline,
         )
         sent: Sent | None = None
         outcome: InferOutcome | None = None

@@ -25,11 +25,17 @@ from typing import NamedTuple, TypeVar
 from designer.core.calls.initialize import InferOutcome, redact
 from designer.core.calls.stream_log import EndReason, StreamLog
 from designer.core.calls.stream_read import StreamEnded, StreamReceiver
-from designer.core.errors import CancelledError_, ConnectionLostError, ResponseTooLargeError
+from designer.core.errors import (
+    CancelledError_,
+    ConnectionLostError,
+    DeadlineExceededError,
+    ResponseTooLargeError,
+)
 from designer.core.http.execute import BodyConsumer, HeadHook
 from designer.core.http.request import BuiltRequest
 from designer.core.http.response import ResponseResult
 from designer.core.models import Call
+from designer.core.secrets.store import mask_secrets
 from designer.core.streams.events import StreamEvent, StreamFormat, encode_events, stream_format
 from designer.core.structure import ResponseType
 
@@ -105,8 +111,10 @@ class StreamWatch:
         on_head: HeadHook | None = None,
         on_event: EventHook | None = None,
         max_events: int | None = None,
+        exchange_deadline: float | None = None,
     ) -> None:
         self.call = call
+        self.exchange_deadline = exchange_deadline
         self.where = where
         self.max_bytes = max_bytes
         self.on_head = on_head
@@ -140,7 +148,7 @@ class StreamWatch:
             max_events=self.max_events,
             suggest_text=not self.call.stream_text_field,
         )
-        receiver = StreamReceiver(fmt, log, max_bytes=self.max_bytes, on_event=self.on_event)
+        receiver = StreamReceiver(fmt, log, max_bytes=self.max_bytes, on_event=self._masked())
         self.receiver = receiver
         if theirs is None:
             return receiver.consume
@@ -150,6 +158,18 @@ class StreamWatch:
             receiver.consume(chunk)
 
         return both
+
+    def _masked(self) -> EventHook | None:
+        """``on_event``, with each event's data masked where it echoes a secret of the request."""
+        hook = self.on_event
+        secrets = [s for s in (self.request.secrets if self.request else ()) if len(s) >= 4]
+        if hook is None or not secrets:
+            return hook
+
+        def masked(event: StreamEvent) -> None:
+            hook(replace(event, data=mask_secrets(event.data, secrets)))
+
+        return masked
 
     async def receive(self, sending: Awaitable[_T], stop: asyncio.Event | None) -> _T | None:
         """Await ``sending``; None when a stream ended before its body did."""
@@ -165,6 +185,12 @@ class StreamWatch:
                 if self.receiver is not None
                 else f"{self.where} was cancelled before it was answered"
             ) from None
+        except DeadlineExceededError:  # the executor's own deadline
+            if self.stop(
+                EndReason.DEADLINE, f"stopped at the deadline of {self.exchange_deadline:g} s"
+            ):
+                return None
+            raise
         except ConnectionLostError:
             if self.receiver is None or not self.receiver.log.count:
                 raise
