@@ -197,3 +197,6 @@ def test_picking_another_text_field_makes_up_the_text_again(qtbot, panel, server
     assert view.text.toPlainText() == "assistant"
     assert panel.model.index_for_path(role, TYPE).data().endswith("· stream text")
     assert panel.model.index_for_path(TEXT_SO_FAR, SAMPLE).data() == "assistant"
+    panel.callEdited.emit(panel._call.model_copy(update={"stream_text_field": None}))  # as Undo
+    assert view.text.toPlainText() == OPENAI_TEXT  # all of it again
+    assert panel.model.index_for_path(role, TYPE).data() == "text · optional"

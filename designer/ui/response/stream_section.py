@@ -157,6 +157,10 @@ class StreamSection(QObject):
         self._tabs.setTabVisible(self.tab, stream)
         self.mark(call)
         if call is None or call.id == self._shown_id:
+            if call is not None and call.id in self.logs and call.id not in self._started:
+                field = text_field_of(call)[0]
+                if field != self.view.text_field:  # another field picked, or that undone
+                    self._retext(call.id, field)
             return
         self._shown_id = call.id
         log = self.logs.get(call.id)
@@ -165,7 +169,7 @@ class StreamSection(QObject):
         elif call.id in self._started:
             self._show_live(call)
         else:
-            field = log.text_field or text_field_of(call)[0]
+            field = text_field_of(call)[0] or log.text_field
             self.view.show_log(log, field, self._seconds.get(call.id, 0.0))
 
     def _show_live(self, call: Call) -> None:
@@ -296,8 +300,18 @@ class StreamSection(QObject):
         text: str | None = None
         log = self.logs.get(call.id)
         if log is not None and call.id not in self._started and self._shown_id == call.id:
-            text = self.view.retext(path)
+            text = self._retext(call.id, path)
         self.picked.emit(with_text_field(call, path, text))
+
+    def _retext(self, call_id: str, field: str | None) -> str:
+        """Show the text of ``field`` for the stream of ``call_id``: all of it when that is
+        the field the stream was received with, else from its kept events."""
+        log = self.logs[call_id]
+        if field is not None and field == log.text_field and log.text:
+            self.view.set_text_field(field)
+            self.view.set_text(log.text)
+            return log.text
+        return self.view.retext(field)
 
 
 def _index(tree: QTreeView, pos: QPoint) -> QModelIndex:
