@@ -9,7 +9,7 @@ import pytest
 from designer.core.calls.stream_log import EndReason, StreamLog
 from designer.core.inference.stream import TEXT_SO_FAR, stream_shape
 from designer.core.models import Api, Call, Workspace
-from designer.core.streams.events import StreamEvent, parse_stream
+from designer.core.streams.events import DEFAULT_KEEP_EVENTS, StreamEvent, parse_stream
 from designer.core.structure import ResponseType, ValueType
 from designer.ui.response.stream_section import (
     MARK,
@@ -20,6 +20,7 @@ from designer.ui.response.stream_section import (
     with_text_field,
 )
 from designer.ui.response.stream_view import (
+    KEEP,
     StreamEventsModel,
     StreamView,
     end_text,
@@ -148,6 +149,7 @@ def test_the_built_in_names_are_the_cores() -> None:
 
     names = (ui.TEXT_SO_FAR, ui.IS_STREAMING, ui.IS_DONE, ui.DATA)
     assert names == (core.TEXT_SO_FAR, core.IS_STREAMING, core.IS_DONE, core.DATA)
+    assert KEEP == DEFAULT_KEEP_EVENTS
 
 
 def test_text_field_helpers() -> None:

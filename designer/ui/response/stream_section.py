@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QMenu, QTabWidget, QTreeView
 from designer.core.models import Call
 from designer.core.structure import ResponseType, Shape, ValueType
 from designer.ui.response.controller import RunController
-from designer.ui.response.stream_view import StreamRecord, StreamView, core
+from designer.ui.response.stream_view import KEEP, StreamRecord, StreamView, core
 from designer.ui.response.structure_model import StructureModel
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ class _Received:
     panel does not do that work twice on the event loop.
     """
 
-    def __init__(self, text_field: str | None, keep: int = 200) -> None:
+    def __init__(self, text_field: str | None, keep: int = KEEP) -> None:
         self.text_field, self.keep = text_field, keep
         self.events: list[StreamEvent] = []
         self.count = 0

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FLUSH_MS",
+    "KEEP",
     "StreamEventsModel",
     "StreamRecord",
     "StreamView",
@@ -59,8 +60,9 @@ _PREVIEW_CHARS = 160
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _TOP = QModelIndex()
-#: The events kept of a stream, as its log keeps them (DEFAULT_KEEP_EVENTS).
-_KEEP = 200
+#: The events kept of a stream, as its log keeps them (a test keeps it the core's
+#: DEFAULTKEEP_EVENTS, which comes with the stream reader and httpx).
+KEEP = 200
 
 
 def core() -> ModuleType:
@@ -127,7 +129,7 @@ def _preview(data: str, piece: str | None = None) -> str:
 class StreamEventsModel(QAbstractTableModel):
     """The kept events of a stream (at most ``keep``), and a last row counting the rest."""
 
-    def __init__(self, parent: Any = None, keep: int = _KEEP) -> None:
+    def __init__(self, parent: Any = None, keep: int = KEEP) -> None:
         super().__init__(parent)
         self.keep = keep
         self._rows: list[tuple[str, str, str]] = []
@@ -285,7 +287,7 @@ class StreamView(QWidget):
 
     # -- a stream in flight ----------------------------------------------------------------
 
-    def begin(self, text_field: str | None, keep: int = _KEEP) -> None:
+    def begin(self, text_field: str | None, keep: int = KEEP) -> None:
         """Start showing a new stream; ``text_field`` makes up the text (else suggested)."""
         self.clear(keep)
         self.set_text_field(text_field)
