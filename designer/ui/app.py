@@ -376,9 +376,11 @@ def _event_loop(app: Any) -> Any:  # a qasync.QEventLoop, an asyncio loop and a 
     import qasync
 
     from designer.ui.infra.errors import loop_exception_handler
+    from designer.ui.infra.ops import finalize_async_generators
 
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    finalize_async_generators(loop)
     loop.set_exception_handler(loop_exception_handler)
     return loop
 

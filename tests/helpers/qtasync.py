@@ -16,6 +16,7 @@ Use it from a test module as::
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,6 +24,8 @@ from typing import Any
 import pytest
 import qasync
 from PySide6.QtCore import QCoreApplication, QEventLoop
+
+from designer.ui.infra.ops import finalize_async_generators
 
 # Closed loops are kept: a worker-pool thread may hold the last reference to a
 # loop (through a future of a cancelled job) and would then destroy its Qt timer
@@ -34,6 +37,8 @@ def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
     """Install a qasync loop for one test; fail it if a task error went unhandled."""
     loop = qasync.QEventLoop(app, already_running=True)
     asyncio.set_event_loop(loop)
+    hooks = sys.get_asyncgen_hooks()
+    finalize_async_generators(loop)  # as the app does
     errors: list[dict[str, Any]] = []
     loop.set_exception_handler(lambda _loop, context: errors.append(context))
     try:
@@ -56,6 +61,7 @@ def running_loop(app: QCoreApplication) -> Iterator[qasync.QEventLoop]:
         loop.close()
         _closed.append(loop)
         asyncio.set_event_loop(None)
+        sys.set_asyncgen_hooks(*hooks)
     if errors:
         details = "; ".join(f"{c.get('message')}: {c.get('exception')!r}" for c in errors)
         pytest.fail(f"unhandled error in an asyncio task: {details}")

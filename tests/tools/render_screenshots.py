@@ -1,7 +1,7 @@
 """Render screenshots of the main states of the app into docs/screenshots/.
 
 Usage: python tests/tools/render_screenshots.py [OUT_DIR] [--size WIDTHxHEIGHT] [--suffix S]
-       [--scheme light|dark]
+       [--scheme light|dark] [--only stream]
 
 ``--size`` renders the window at another size (default 1280x800); ``--suffix``
 is added to every file name (``example-small.png``), so several sizes can sit
@@ -10,7 +10,10 @@ side by side.
 Runs offscreen against the app's own demo API: the example before
 Initialize, after Initialize with the structure expanded, the call editor
 with parameters, an error shown inline, an error over an older structure,
-the Secrets dialog and the import preview of an OpenAPI document.
+the Secrets dialog and the import preview of an OpenAPI document; then a
+streamed chat completion from a local stream server: its Stream tab while the
+events arrive and after, and its structure with the text field marked
+(``--only stream`` renders just those).
 """
 
 from __future__ import annotations
@@ -36,12 +39,14 @@ from PySide6.QtWidgets import (
 
 from designer.core.secrets.store import MemorySecretStore
 from designer.ui.app import LazyExecutor, _open_example
+from designer.ui.infra.ops import finalize_async_generators
 from designer.ui.infra.settings import Settings
 from designer.ui.infra.style import apply_style
 from designer.ui.window.files import FileActions
 from designer.ui.window.mainwindow import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the stream scenes use the tests' stream server
 PETSTORE = ROOT / "tests" / "data" / "interop" / "petstore-3.0.yaml"
 SUFFIX = ""
 
@@ -81,6 +86,7 @@ def main() -> int:
     parser.add_argument("--size", default="1280x800")
     parser.add_argument("--suffix", default="")
     parser.add_argument("--scheme", choices=["light", "dark"], default="light")
+    parser.add_argument("--only", choices=["stream"], default=None)
     args = parser.parse_args()
     os.environ["CD_COLOR_SCHEME"] = args.scheme
     out: Path = args.out
@@ -92,6 +98,7 @@ def main() -> int:
     apply_style(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
+    finalize_async_generators(loop)  # as the app does
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
         secrets = MemorySecretStore()
@@ -103,7 +110,9 @@ def main() -> int:
         window.show()
         try:
             with loop:
-                loop.run_until_complete(scenes(window, out))
+                if args.only != "stream":
+                    loop.run_until_complete(scenes(window, out))
+                loop.run_until_complete(stream_scenes(window, out))
         finally:
             window.close()
             server.stop()
@@ -170,6 +179,83 @@ async def scenes(window: MainWindow, out: Path) -> None:
     await pump(lambda: bool(previews), limit=60)
     previews[0].grab().save(str(out / f"import-preview{SUFFIX}.png"))
     previews[0].reject()
+
+
+#: A chat answer streamed a few words at a time; the server holds the rest at the gate.
+ANSWER = (
+    "Server-Sent Events keep one HTTP response open and send each piece of the answer "
+    "as soon as it is ready. The client shows every event as it arrives, so the text "
+    "grows word by word instead of appearing all at once when the model is done."
+)
+
+
+def _chat_script() -> list[object]:
+    import json
+
+    from tests.helpers.sse_server import GATE
+
+    words = ANSWER.split(" ")
+    steps: list[object] = []
+    for n, word in enumerate(words):
+        piece = word if n == 0 else " " + word
+        chunk = {
+            "id": "chatcmpl-1",
+            "object": "chat.completion.chunk",
+            "model": "gpt-4o-mini",
+            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+        }
+        steps.append(f"data: {json.dumps(chunk)}\n\n".encode())
+        steps.append(0.01)
+        if n == len(words) * 2 // 3:
+            steps.append(GATE)
+    steps.append(b"data: [DONE]\n\n")
+    return steps
+
+
+async def stream_scenes(window: MainWindow, out: Path) -> None:
+    """A streamed chat completion: during, after, and its structure."""
+    from designer.core.models import Api, BodyType, Call, Method
+    from designer.core.structure import ResponseType
+    from tests.helpers.sse_server import StreamServer
+
+    with StreamServer() as server:
+        server.script("/v1/chat/completions", _chat_script())
+        call = Call(
+            name="Chat completion (stream)",
+            method=Method.POST,
+            path="/v1/chat/completions",
+            response_type=ResponseType.STREAM,
+            body_type=BodyType.RAW,
+            content_type="application/json",
+            body_template='{"model": "gpt-4o-mini", "stream": true, '
+            '"messages": [{"role": "user", "content": "How do streams work?"}]}',
+        )
+        api = Api(name="Chat (local stream)", base_url=server.url, calls=[call])
+        workspace = window.doc.workspace.model_copy(deep=True)
+        workspace.apis.append(api)
+        window.doc.replace(workspace, None)
+        await pump()
+        select_call(window, "Chat completion (stream)")
+        await pump()
+        panel = window.findChild(object, "responsePanel")
+        button = window.findChild(object, "requestInitializeButton")
+        view = panel.stream.view
+        button.click()
+        await pump(lambda: view.model.count >= 20)
+        await pump(lambda: server.gate.wait(0) or view.model.count >= 24, limit=2)
+        shot(window, out, "stream-live")
+        server.gate.set()
+        await pump(lambda: button.isEnabled() and view.status.text().startswith("Done"))
+        await pump()
+        shot(window, out, "stream-done")
+        panel.ui.tabs.setCurrentIndex(0)
+        tree: QTreeView = panel.findChild(QTreeView, "responseTree")
+        tree.expandAll()
+        index = panel.model.index_for_path("data.choices[].delta.content")
+        tree.scrollTo(index)
+        tree.setCurrentIndex(index)
+        await pump()
+        shot(window, out, "stream-structure")
 
 
 def _visible_text(widget) -> str:  # type: ignore[no-untyped-def]

@@ -65,7 +65,9 @@ def _hostile(tmp_path: Path, url: str) -> tuple[Path, Path]:
 def _initialize(window, qtbot) -> None:
     button = window.call_editor.request_line.initialize
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: button.isEnabled() and not window.response_panel._runs, timeout=WAIT)
+    qtbot.waitUntil(
+        lambda: button.isEnabled() and not window.response_panel.running_calls(), timeout=WAIT
+    )
 
 
 def test_the_app_sends_only_the_file_the_user_chose(

@@ -3,7 +3,8 @@
 Journeys: the one below (rename, Initialize, save, resize); a POST whose two
 body parameters, typed in the table, reach a local server as typed JSON; a
 saved copy of the example that calls the demo API after a restart; a path
-placeholder retyped without losing its sample.
+placeholder retyped without losing its sample; a streamed chat completion
+initialized into the structure of its events.
 
 The app is started as a user starts it (``connector-designer --example``) on
 Xvfb, and xdotool clicks, types and resizes its window: select a call with
@@ -412,3 +413,45 @@ def test_a_saved_webhook_is_in_the_tree_and_its_editor_changes_it(
         app.kill()
     hook = orjson.loads(saved.read_bytes())["apis"][0]["webhooks"][0]
     assert (hook["name"], hook["path"]) == ("Order paid", "/hooks/stripe")
+
+
+def test_a_streamed_chat_completion_initializes_into_its_structure(
+    display: str, tmp_path: Path
+) -> None:
+    from tests.helpers.sse_server import OPENAI_TEXT, StreamServer
+
+    with StreamServer() as server:
+        saved = _one_api_file(
+            tmp_path / "chat.workspace.json",
+            server.url + "/v1",
+            {
+                "id": "chatstream01",
+                "name": "Chat completion",
+                "method": "POST",
+                "path": "/chat/completions",
+                "response_type": "stream",
+            },
+        )
+        server.script("/v1/chat/completions", server.scripts["/openai"][1])
+        app = RunningApp(display, tmp_path, str(saved))
+        try:
+            app.focus_tree()
+            app.keys("Down", "ctrl+Return")  # the call, then Initialize
+            _wait(lambda: server.requests, "the request")
+            app.save_until(
+                saved,
+                lambda: _calls(saved)["Chat completion"].get("structure"),
+                "the initialized stream",
+            )
+            app.quit()
+        finally:
+            app.kill()
+    assert server.requests == ["/v1/chat/completions"]
+    structure = _calls(saved)["Chat completion"]["structure"]
+    assert isinstance(structure, dict)
+    fields = structure["fields"]
+    assert {"text so far", "is streaming", "is done", "data"} <= set(fields)
+    assert fields["text so far"]["samples"] == [OPENAI_TEXT]
+    assert fields["is done"]["samples"] == [True]
+    delta = fields["data"]["fields"]["choices"]["items"]["fields"]["delta"]
+    assert delta["fields"]["content"]["type"] == "text"

@@ -34,7 +34,7 @@ from designer.core.escaping import inert_logger
 if TYPE_CHECKING:
     import asyncio
 
-__all__ = ["AsyncOp", "run_in_worker", "shutdown_workers"]
+__all__ = ["AsyncOp", "finalize_async_generators", "run_in_worker", "shutdown_workers"]
 
 T = TypeVar("T")
 log = inert_logger(__name__)
@@ -184,3 +184,18 @@ def shutdown_workers() -> None:
     workers = sys.modules.get("designer.ui.infra.workers")
     if workers is not None:
         workers.shutdown_workers()
+
+
+def finalize_async_generators(loop: asyncio.AbstractEventLoop) -> None:
+    """Have ``loop`` close the async generators that are dropped unfinished, as asyncio's
+    own ``run_forever`` arranges and qasync's does not.
+
+    A stream that ends before its body does (at its ``[DONE]`` event, or stopped)
+    leaves httpx's body iterators suspended; without these hooks the garbage
+    collector closes them outside any task, which httpcore refuses noisily.
+    With them, each is closed in a task of the loop.
+    """
+    first = getattr(loop, "_asyncgen_firstiter_hook", None)
+    finalizer = getattr(loop, "_asyncgen_finalizer_hook", None)
+    if first is not None and finalizer is not None:
+        sys.set_asyncgen_hooks(firstiter=first, finalizer=finalizer)

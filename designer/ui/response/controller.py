@@ -28,10 +28,12 @@ from designer.core.structure import Shape
 from designer.ui.infra.ops import AsyncOp
 
 if TYPE_CHECKING:
-    from designer.core.calls.initialize import InferOutcome
-    from designer.core.calls.service import Inferrer, Sent
+    import asyncio
+
+    from designer.core.calls.service import Inferrer, Initialized, Sent
     from designer.core.http.execute import Executor
     from designer.core.http.file_choices import ChosenFiles
+    from designer.core.streams.events import StreamEvent
     from designer.ui.response.manual_dialog import ManualResponse
 
 __all__ = [
@@ -64,6 +66,10 @@ class Run:
     call: Call  # as it was when it started
     status: str = "Sending…"
     responded: bool = False
+    #: events of a streamed answer received so far
+    events: int = 0
+    #: set to end a streamed answer gracefully, keeping what arrived
+    stop: asyncio.Event | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,11 +152,22 @@ class RunController(QObject):
         *,
         infer: Inferrer,
         on_response: Callable[[Sent], Awaitable[None]],
-        on_success: Callable[[str, tuple[InferOutcome, ResponseResult]], None],
+        on_success: Callable[[str, Initialized], None],
+        on_event: Callable[[StreamEvent], None] | None = None,
     ) -> None:
-        """Send ``call`` and infer its answer with ``infer``; ``on_response`` sees the
-        answer first, ``on_success`` gets (call id, (outcome, response))."""
+        """Send ``call`` and infer its answer with ``infer``; ``on_event`` sees each event
+        of a streamed answer as it arrives, ``on_response`` the answer, and ``on_success``
+        gets (call id, what the service returned)."""
+        import asyncio  # with the first request: the window shows without it
+
         call_id = call.id
+        stop = asyncio.Event()
+
+        def seen(event: StreamEvent) -> None:
+            if (running := self.runs.get(call_id)) is not None:
+                running.events += 1
+            if on_event is not None:
+                on_event(event)
 
         def progress(received: int) -> None:
             now = time.monotonic()
@@ -164,7 +181,7 @@ class RunController(QObject):
             self.set_status(call_id, status_text(sent.response))
             await on_response(sent)
 
-        async def run() -> tuple[InferOutcome, ResponseResult]:
+        async def run() -> Initialized:
             # Imported with the first request (the window shows without it).
             from designer.core.calls.service import CallService
 
@@ -175,11 +192,14 @@ class RunController(QObject):
                 environment=environment,
                 chosen=chosen,  # only the files the user chose are sent
                 on_progress=progress,
+                on_event=seen,
                 on_response=answered,
+                stop=stop,
             )
-            return done.outcome, done.response
+            return done
 
         self.start(api, call, run, on_success)
+        self.runs[call_id].stop = stop
 
     def infer_pasted(
         self,
@@ -253,8 +273,12 @@ class RunController(QObject):
         self.finished.emit(call_id)
 
     def cancel(self, call_id: str) -> None:
-        """Stop the run of ``call_id``, if any."""
-        if (running := self.runs.get(call_id)) is not None:
+        """Stop the run of ``call_id``, if any: a stream that began ends with what arrived."""
+        if (running := self.runs.get(call_id)) is None:
+            return
+        if running.stop is not None and running.events:
+            running.stop.set()  # the service ends the stream and infers what it has
+        else:
             running.op.cancel()
 
     def shutdown(self) -> None:

@@ -39,7 +39,6 @@ from designer.ui.response.controller import (
     BUSY,
     FAILED,
     IDLE,
-    Run,
     RunController,
     clock,
     stale_text,
@@ -54,10 +53,11 @@ from designer.ui.response.manual_dialog import (
     replace_question,
 )
 from designer.ui.response.runner import WorkerInference, kind_of, warm_up_workers
+from designer.ui.response.stream_section import StreamSection
 
 if TYPE_CHECKING:
     from designer.core.calls.history import ResponseHistory
-    from designer.core.calls.service import Sent
+    from designer.core.calls.service import Initialized, Sent
     from designer.core.http.execute import Executor
     from designer.core.http.file_choices import ChosenFiles
 
@@ -117,6 +117,11 @@ class ResponsePanel(QWidget):
         self.cancelButton.clicked.connect(self.cancel)
         self.ui.manualButton.clicked.connect(self.enter_manually)
         self.model.overridesEdited.connect(self._overrides_edited)
+        #: the Stream tab and the choice of a stream's text field
+        self.stream = StreamSection(self.ui.tabs, self.model, self)
+        self.stream.connect_tree(self.responseTree)
+        self.stream.watch(self.runs)
+        self.stream.picked.connect(self.callEdited)  # one undoable edit, as any call edit
         self._history = HistoryBar(self)
         self.historyCombo = self._history.combo
         self.historyCombo.activated.connect(self._show_history_entry)
@@ -135,6 +140,7 @@ class ResponsePanel(QWidget):
         same = call is not None and self._call is not None and call.id == self._call.id
         previous = self._call
         self._api, self._call = api, call
+        self.stream.show_call(call)
         if call is None:
             self.ui.show_empty()
             self._update_actions()
@@ -144,7 +150,7 @@ class ResponsePanel(QWidget):
         self.ui.show_content()
         if same and previous is not None and call.structure == previous.structure:
             self.model.set_overrides(call.overrides)  # an override edit, undo or redo
-        elif not (same and call.id in self._runs):
+        elif not (same and call.id in self.runs.runs):
             # (while the call on screen runs, its tree may be showing a first-pass preview)
             self.model.set_structure(call.structure, call.overrides)
             self.ui.summaryLabel.clear()
@@ -226,6 +232,7 @@ class ResponsePanel(QWidget):
             self.environment_for(api),
             self.chosen_files,
             infer=infer,
+            on_event=self.stream.begin(call),
             on_response=answered,
             on_success=self._initialized,
         )
@@ -247,8 +254,9 @@ class ResponsePanel(QWidget):
             f"of {format_size(response.size)}; refining…"
         )
 
-    def _initialized(self, call_id: str, result: tuple[InferOutcome, ResponseResult]) -> None:
-        outcome, response = result
+    def _initialized(self, call_id: str, result: Initialized) -> None:
+        outcome, response = result.outcome, result.response
+        self.stream.ended(call_id, result.stream)
         if outcome.note:
             self._notes[call_id] = outcome.note
             if self._shown(call_id):
@@ -313,7 +321,7 @@ class ResponsePanel(QWidget):
 
     def _show_state(self, call: Call) -> None:
         """The state of the call now on screen: in flight, failed, or as last initialized."""
-        running = self._runs.get(call.id)
+        running = self.runs.runs.get(call.id)
         self.ui.set_busy(running is not None)
         if running is not None:
             self._tick()
@@ -322,13 +330,9 @@ class ResponsePanel(QWidget):
         if failure is not None:
             self.ui.message.show_error(failure.message)
             self.statusLabel.setText(f"{failure.status} · {failure.at}")
-            self.ui.summaryLabel.setText(self._stale_text(call))
+            self.ui.summaryLabel.setText(stale_text(call, self._structure_at.get(call.id)))
         elif (note := self._notes.get(call.id)) is not None:
             self.ui.summaryLabel.setText(note)
-
-    def _stale_text(self, call: Call) -> str:
-        """Says that the structure shown is older than the attempt that just failed."""
-        return stale_text(call, self._structure_at.get(call.id))
 
     # -- Manually enter response… -----------------------------------------------------
 
@@ -360,11 +364,6 @@ class ResponsePanel(QWidget):
             self.ui.show_pasted(body, kind)
 
     # -- shared by both -----------------------------------------------------------------
-
-    @property
-    def _runs(self) -> dict[str, Run]:
-        """The runs in flight, by call id."""
-        return self.runs.runs
 
     def _begin(self, call_id: str) -> None:
         """Clear what the last run of ``call_id`` left, before a new one starts."""
@@ -416,7 +415,9 @@ class ResponsePanel(QWidget):
             self.ui.message.show_error(str(exc))
             self.statusLabel.setText(self.runs.failures[call_id].status)
             self._restore_tree()
-            self.ui.summaryLabel.setText(self._stale_text(self._call))
+            self.ui.summaryLabel.setText(
+                stale_text(self._call, self._structure_at.get(self._call.id))
+            )
 
     def _cancelled(self, call_id: str) -> None:
         if self._shown(call_id):
@@ -448,7 +449,7 @@ class ResponsePanel(QWidget):
 
     def running_calls(self) -> list[str]:
         """The ids of the calls whose Initialize is in flight."""
-        return list(self._runs)
+        return list(self.runs.runs)
 
     # -- small helpers ------------------------------------------------------------------
 
@@ -463,7 +464,7 @@ class ResponsePanel(QWidget):
 
     def _as_started(self, call_id: str) -> tuple[Api, Call] | None:
         """Without a shell: a call not on screen is as it was when its run started."""
-        running = self._runs.get(call_id)
+        running = self.runs.runs.get(call_id)
         return None if running is None else (running.api, running.call)
 
     def _status_changed(self, call_id: str) -> None:
@@ -472,7 +473,7 @@ class ResponsePanel(QWidget):
 
     def _tick(self) -> None:
         """Show the status of the call on screen, with the time it has been running."""
-        if self._call is None or (running := self._runs.get(self._call.id)) is None:
+        if self._call is None or (running := self.runs.runs.get(self._call.id)) is None:
             return
         if running.responded:
             self.statusLabel.setText(running.status)  # the answer's own status and timing
@@ -481,7 +482,7 @@ class ResponsePanel(QWidget):
         self.statusLabel.setText(f"{running.status} {elapsed:.1f} s")
 
     def _running(self) -> bool:
-        return self._call is not None and self._call.id in self._runs
+        return self._call is not None and self._call.id in self.runs.runs
 
     def _set_busy(self, busy: bool) -> None:
         self.ui.set_busy(busy)

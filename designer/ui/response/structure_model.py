@@ -159,6 +159,8 @@ class StructureModel(QAbstractItemModel):
         self._changes: dict[str, Change] = {}
         self._removed: dict[str, list[Change]] = {}  # removed fields by the path of their holder
         self._fetching = False
+        #: words marking a field after its type, by path (the stream's text field)
+        self._marks: dict[str, str] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._struck = QFont()
@@ -198,11 +200,25 @@ class StructureModel(QAbstractItemModel):
             elif change.parent is not None:
                 self._removed.setdefault(change.parent, []).append(change)
 
+    def set_marks(self, marks: Mapping[str, str]) -> None:
+        """Words marking the fields at these paths (e.g. *stream text*), after their type."""
+        if dict(marks) != self._marks:
+            self._marks = dict(marks)
+            self._refresh_all()
+
+    def marks(self) -> dict[str, str]:
+        return dict(self._marks)
+
     def shape(self) -> Shape | None:
         return None if self._root is None else self._root.shape
 
     def overrides(self) -> dict[str, FieldOverride]:
         return dict(self._overrides)
+
+    def shape_at(self, index: AnyIndex) -> Shape | None:
+        """The shape of the row at ``index`` (None for a removed field or no row)."""
+        node = self._node(index) if index.isValid() else None
+        return None if node is None or node.removed is not None else node.shape
 
     def path(self, index: AnyIndex) -> str:
         node = self._node(index)
@@ -325,7 +341,7 @@ class StructureModel(QAbstractItemModel):
             if column == FIELD:
                 return present.field_text(node.name, override)
             if column == TYPE:
-                return present.type_text(node.shape, override)
+                return self._type_text(node, override)
             if column == SAMPLE:
                 return present.sample_text(node.shape)
             return None
@@ -349,9 +365,17 @@ class StructureModel(QAbstractItemModel):
             return present.excluded_brush()
         if role == Qt.ItemDataRole.FontRole and column == TYPE and override and override.type:
             return self._bold
+        if role == Qt.ItemDataRole.FontRole and column == FIELD and node.path in self._marks:
+            return self._bold
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{node.path or node.name}: {present.type_text(node.shape, override)}"
+            return f"{node.path or node.name}: {self._type_text(node, override)}"
         return None
+
+    def _type_text(self, node: _Node, override: FieldOverride | None) -> str:
+        """The type with its markers, and the words marking the field, if any."""
+        text = present.type_text(node.shape, override)
+        mark = self._marks.get(node.path)
+        return text if mark is None else f"{text} · {mark}"
 
     def _removed_data(self, node: _Node, change: Change, column: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
