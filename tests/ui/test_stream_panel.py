@@ -200,3 +200,25 @@ def test_picking_another_text_field_makes_up_the_text_again(qtbot, panel, server
     panel.callEdited.emit(panel._call.model_copy(update={"stream_text_field": None}))  # as Undo
     assert view.text.toPlainText() == OPENAI_TEXT  # all of it again
     assert panel.model.index_for_path(role, TYPE).data() == "text · optional"
+
+
+def test_a_kept_stream_remembers_its_event_times_for_the_mock(
+    qtbot, panel, server, tmp_path
+) -> None:
+    from designer.core.calls.history import ResponseHistory
+
+    panel.history = ResponseHistory(tmp_path / "history")
+    steps: list[bytes | float] = []
+    for piece in ("a", "b", "c"):
+        steps += [b"data: %s\n\n" % piece.encode(), 0.15]
+    url = server.script("/spaced", steps)
+    call = _show(panel, server, url.removeprefix(server.url), response_type=ResponseType.STREAM)
+    panel.initialize()
+    qtbot.waitUntil(lambda: _done(panel), timeout=WAIT)
+    api_id = panel._api.id  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: bool(panel.history.entries(api_id, call.id)), timeout=WAIT)
+    (entry,) = panel.history.entries(api_id, call.id)
+    assert entry.offsets is not None
+    assert len(entry.offsets) == 3
+    # The recorded spacing (the server paused 0.15 s after each event) is what is kept.
+    assert entry.offsets[0] < entry.offsets[1] - 0.1 < entry.offsets[2] - 0.2

@@ -89,15 +89,26 @@ class HistoryBar(QHBoxLayout):
         self.fill(api_id, call_id)
 
     async def remember(
-        self, api_id: str, call_id: str, response: ResponseResult, kind: str, secrets: Any
+        self,
+        api_id: str,
+        call_id: str,
+        response: ResponseResult,
+        kind: str,
+        secrets: Any,
+        offsets: list[float] | None = None,
     ) -> bool:
-        """Keep ``response`` of a call; False when there is no history or it cannot be written."""
+        """Keep ``response`` of a call; False when there is no history or it cannot be written.
+
+        ``offsets`` are a streamed answer's event times, so the mock replays its spacing.
+        """
         if self.history is None:
             return False
         import asyncio  # with the first response: the window shows without it
 
         try:
-            await asyncio.to_thread(self.history.add, api_id, call_id, response, kind, secrets)
+            await asyncio.to_thread(
+                self.history.add, api_id, call_id, response, kind, secrets, offsets
+            )
         except OSError:
             return False  # a cache folder that cannot be written costs the history, not the call
         return True

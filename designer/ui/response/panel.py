@@ -205,7 +205,8 @@ class ResponsePanel(QWidget):
     async def _remember(
         self, api_id: str, call_id: str, response: ResponseResult, kind: str, secrets: Any
     ) -> None:
-        kept = await self._history.remember(api_id, call_id, response, kind, secrets)
+        offsets = self.stream.offsets(call_id)
+        kept = await self._history.remember(api_id, call_id, response, kind, secrets, offsets)
         if kept and self._shown(call_id):
             self._fill_history()
 

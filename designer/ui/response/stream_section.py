@@ -236,6 +236,14 @@ class StreamSection(QObject):
 
         return on_event
 
+    def offsets(self, call_id: str) -> list[float] | None:
+        """The event times of the stream ``call_id`` last received, for the response history
+        (so the mock replays its spacing); None unless every one of its events was kept."""
+        log = self.logs.get(call_id)
+        if log is None or not log.events or log.count != len(log.events):
+            return None
+        return [event.offset for event in log.events]
+
     def end(self, call_id: str, received: StreamRecord | None, reason: EndReason) -> None:
         """The stream of ``call_id`` ended: ``received`` is the service's record, if any."""
         live = self.logs.get(call_id)
