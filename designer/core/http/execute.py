@@ -12,15 +12,16 @@ failures: deciding what a 500 means is the caller's business.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass
 from email.message import Message
 from types import TracebackType
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import httpx
 
@@ -225,19 +226,23 @@ class Executor:
         total = 0
         # Raw bytes, decoded here a bounded piece at a time: the cap counts decoded
         # bytes through every coding before they are held.
-        async for raw in response.aiter_raw():
-            try:
-                for chunk in decoder.feed(raw):
-                    total += len(chunk)
-                    if total > cap:
-                        raise _too_large(target, cap)
-                    chunks.append(chunk)
-                    if consumer is not None:
-                        consumer(chunk)
-            except CodingError as exc:
-                raise _undecodable(target, exc) from exc
-            if on_progress is not None and total:
-                on_progress(total)
+        # Closed here even when reading stops early (a consumer that wants no more, the
+        # cap): an abandoned body iterator would be finalised later, on another task.
+        raw_body = cast("AsyncGenerator[bytes, None]", response.aiter_raw())  # a generator
+        async with contextlib.aclosing(raw_body) as body:
+            async for raw in body:
+                try:
+                    for chunk in decoder.feed(raw):
+                        total += len(chunk)
+                        if total > cap:
+                            raise _too_large(target, cap)
+                        chunks.append(chunk)
+                        if consumer is not None:
+                            consumer(chunk)
+                except CodingError as exc:
+                    raise _undecodable(target, exc) from exc
+                if on_progress is not None and total:
+                    on_progress(total)
         return b"".join(chunks)
 
 
