@@ -85,21 +85,62 @@ def _execution_settings(args: argparse.Namespace) -> Any:
 _PREVIEW = 80
 
 
-def _event_line(event: Any) -> None:
-    """One line on standard error for an event of a stream, as it arrives.
+class _EventLines:
+    """One line on standard error for each event of a stream, as it arrives.
 
-    The data is the server's text: cut, and made inert (no control characters).
+    When the stream's text field is known (the call's, or recognised from the first
+    event: ``choices[].delta.content``…), the event's piece of text leads the data, so
+    the text can be watched as it arrives. The data is the server's text: cut, and made
+    inert (no control characters).
     """
-    import sys
 
-    from designer.core.escaping import inert
+    def __init__(self, text_field: str | None) -> None:
+        self.text_field = text_field
 
-    data = " ".join(event.data.split())
-    if len(data) > _PREVIEW:
-        data = data[: _PREVIEW - 1] + "…"
-    name = event.event or "message"
-    sys.stderr.write(inert(f"event {event.index + 1} +{event.offset:.2f}s {name} {data}") + "\n")
-    sys.stderr.flush()
+    def __call__(self, event: Any) -> None:
+        import sys
+
+        from designer.core.escaping import inert
+
+        data = " ".join(event.data.split())
+        if len(data) > _PREVIEW:
+            data = data[: _PREVIEW - 1] + "…"
+        piece = self._piece(event)
+        lead = "" if piece is None else f"{_quoted(piece)} "
+        name = event.event or "message"
+        line = f"event {event.index + 1} +{event.offset:.2f}s {name} {lead}{data}"
+        sys.stderr.write(inert(line) + "\n")
+        sys.stderr.flush()
+
+    def _piece(self, event: Any) -> str | None:
+        from designer.core.inference.stream import (
+            decode_data,
+            is_sentinel,
+            split_text_field,
+            stream_shape,
+            suggest_text_field,
+            text_of,
+        )
+
+        if is_sentinel(event.data):
+            return None
+        if self.text_field is None:
+            self.text_field = suggest_text_field(stream_shape([event]))
+            if self.text_field is None:
+                return None
+        event_name, inner = split_text_field(self.text_field)
+        if event.event != event_name:
+            return None
+        if not inner:
+            return None  # plain text events: the data is the text, already on the line
+        return text_of(decode_data(event.data), inner)
+
+
+def _quoted(piece: str) -> str:
+    import orjson
+
+    shown = orjson.dumps(piece).decode()
+    return shown if len(shown) <= 40 else shown[:38] + '…"'
 
 
 @contextlib.contextmanager
@@ -152,8 +193,10 @@ def _save_structure(
             for index, current in enumerate(current_api.calls):
                 if current_api.id == api.id and current.id == call.id:
                     updated, changes = with_structure(current, outcome.shape, merge=args.merge)
-                    if text_field and not updated.stream_text_field:
-                        updated = updated.model_copy(update={"stream_text_field": text_field})
+                    chosen = getattr(args, "text_field", None)
+                    if chosen or (text_field and not updated.stream_text_field):
+                        field = chosen or text_field
+                        updated = updated.model_copy(update={"stream_text_field": field})
                     current_api.calls[index] = updated
                     # With nothing stored before there is nothing to compare:
                     # "no changes" would mislead.
@@ -167,6 +210,20 @@ def _save_structure(
 
     update(path, change, create=False)
     stderr_note(f"Saved the structure of '{api.name}/{call.name}' in {path} ({summaries[-1]})")
+
+
+def _check_text_field(path: str, shape: Any) -> None:
+    """``--text-field``: a text field of the stream that came back, or one line of error."""
+    from designer.core.inference.stream import text_field_problem
+
+    if shape is None:
+        raise InputError(
+            f"--text-field {path}: the answer is not a stream (Server-Sent Events or "
+            f"JSON Lines); it applies to streamed responses only"
+        )
+    problem = text_field_problem(shape, path)
+    if problem is not None:
+        raise InputError(f"--text-field: {problem}; nothing was saved")
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
@@ -188,6 +245,9 @@ def _cmd_init(args: argparse.Namespace) -> int:
     store, _status = default_store(ws)
     in_environment(api, store, args.env)  # an unknown environment fails before any request
 
+    if args.text_field is not None:
+        call = call.model_copy(update={"stream_text_field": args.text_field})
+
     async def send() -> Any:
         stop = asyncio.Event()
         async with Executor(_execution_settings(args)) as executor:
@@ -200,7 +260,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
                     args.env,
                     deadline=args.deadline,
                     chosen=chosen,
-                    on_event=_event_line,
+                    on_event=_EventLines(call.stream_text_field),
                     max_events=args.max_events,
                     stop=stop,
                 )
@@ -217,6 +277,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
         # The core names the variable; only here is the workspace file known.
         command = f"connector-designer secrets set {shell_argument(path)} {exc.variable}"
         raise MissingSecretError(f"{exc}; or run: {command}", exc.variable) from exc
+    if args.text_field is not None:
+        _check_text_field(args.text_field, outcome.shape if stream is not None else None)
     status = _status_line(response)
     if args.format == "tree":
         stdout_text(status + "\n")
@@ -288,6 +350,13 @@ def register_init(parser: Parser) -> None:
         metavar="S",
         help="overall deadline in seconds for the whole call, retries included; a "
         "streamed response that had events ends there with them (default: %(default)g)",
+    )
+    parser.add_argument(
+        "--text-field",
+        metavar="PATH",
+        help="for a streamed response: the field that carries each event's text, as the "
+        "structure names it (e.g. data.choices[].delta.content); saved with --save "
+        "(default: the call's, else the suggested one)",
     )
     parser.add_argument(
         "--max-events",

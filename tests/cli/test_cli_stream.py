@@ -7,6 +7,7 @@ an error), that it ended within its time bound, and what was saved.
 
 from __future__ import annotations
 
+import json
 import os
 import select
 import signal
@@ -19,7 +20,7 @@ import orjson
 
 from designer.core.models import Api, Call, Workspace
 from designer.core.workspace import file as wf
-from tests.helpers.sse_server import GATE, OPENAI_TEXT, StreamServer
+from tests.helpers.sse_server import ANTHROPIC_TEXT, GATE, OPENAI_TEXT, StreamServer
 
 PREFIX = "connector-designer: "
 ERROR = PREFIX + "error: "
@@ -70,9 +71,14 @@ def test_an_openai_stream_prints_events_the_structure_and_saves_the_text_field(
     events = [line for line in lines if line.startswith("event ")]
     assert len(events) == 7
     assert events[0].startswith("event 1 +0.")
-    assert ' message {"id":"chatcmpl-1",' in events[0]
+    # Each event leads with its piece of text (the text field is recognised from the
+    # first event), then its data, cut to 80 characters.
+    assert ' message "" {"id":"chatcmpl-1",' in events[0]
     assert events[0].endswith("…")
-    assert len(events[0].split(" message ", 1)[1]) == 80
+    assert len(events[0].split(' message "" ', 1)[1]) == 80
+    leads = [line.split(" message ", 1)[1] for line in events[:-1]]
+    pieces = [json.JSONDecoder().raw_decode(lead)[0] for lead in leads if lead.startswith('"')]
+    assert "".join(pieces) == OPENAI_TEXT
     assert events[-1].endswith(" message [DONE]")
     assert PREFIX + "Stream of 7 events ended: the stream said it was done" in lines
     schema = orjson.loads(done.stdout)
@@ -233,3 +239,28 @@ def test_ctrl_c_before_any_event_interrupts_as_for_every_command(
             proc.kill()
             stream_server.gate.set()
     assert (proc.returncode, out, err) == (130, "", "")
+
+
+def test_text_field_is_chosen_saved_and_refused_when_it_is_no_text(
+    tmp_path: Path, stream_server: StreamServer
+) -> None:
+    path = _workspace(tmp_path, stream_server, "/anthropic")
+    done = _init(str(path), "--save", "--text-field", "content_block_delta.delta.text")
+    assert done.returncode == 0, done.stderr
+    pieces = [line for line in done.stderr.splitlines() if " content_block_delta " in line]
+    assert pieces
+    assert all(' content_block_delta "' in line for line in pieces)
+    call = wf.load(path).apis[0].calls[0]
+    assert call.stream_text_field == "content_block_delta.delta.text"
+    assert call.structure is not None
+    assert call.structure.fields is not None
+    assert call.structure.fields["text so far"].samples == [ANTHROPIC_TEXT]
+
+    before = path.read_bytes()
+    refused = _init(str(path), "--save", "--text-field", "content_block_delta.index")
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[-1] == (
+        ERROR + "--text-field: 'content_block_delta.index' is not a text field of the "
+        "stream; nothing was saved"
+    )
+    assert path.read_bytes() == before

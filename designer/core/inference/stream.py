@@ -57,6 +57,7 @@ __all__ = [
     "split_text_field",
     "stream_shape",
     "suggest_text_field",
+    "text_field_problem",
     "text_of",
 ]
 
@@ -333,6 +334,22 @@ def suggest_text_field(shape: Shape) -> str | None:
                 return _join([name, *_segments(inner)])
     if DATA in groups and groups[DATA].type is ValueType.TEXT:
         return DATA  # plain text events: the data is the text
+    return None
+
+
+def text_field_problem(shape: Shape, path: str) -> str | None:
+    """Why ``path`` cannot be the text field of the stream ``shape``; None when it can.
+
+    The text field is a text value inside an event group (``data.choices[].delta.content``),
+    or ``data`` itself for events whose data is plain text.
+    """
+    groups = dict(_groups(shape))
+    head = path_steps(path)[0] if path else None
+    if head is None or head not in groups:
+        known = ", ".join(groups) or "none"
+        return f"'{path}' is not in an event group of the stream (its groups: {known})"
+    if not _holds_text(_at(shape, path)):
+        return f"'{path}' is not a text field of the stream"
     return None
 
 
