@@ -193,3 +193,34 @@ def test_a_saved_copy_of_the_example_calls_whichever_demo_api_is_served(tmp_path
             assert c.send(request.to_httpx()).status_code == 200
     finally:
         stop_served_demo()
+
+
+def test_a_client_hanging_up_after_a_stream_prints_nothing(capfd) -> None:
+    import socket
+    import struct
+    import time
+
+    from designer.core.demo.server import start_demo_server
+
+    server = start_demo_server(0)
+    try:
+        host, port = server.url.removeprefix("http://").split(":")
+        body = b'{"model":"m","messages":[{"role":"user","content":"Hi"}],"stream":true}'
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(
+                b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                % (len(body), body)
+            )
+            received = b""
+            while b"[DONE]" not in received:
+                received += sock.recv(4096)
+            # Hang up hard (a reset, as an HTTP client that closes a stream it read up to
+            # [DONE] does), while the server waits for the connection's next request.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        time.sleep(0.5)
+    finally:
+        server.stop()
+    out, err = capfd.readouterr()
+    assert "Traceback" not in err
+    assert err == ""

@@ -455,3 +455,36 @@ def test_a_streamed_chat_completion_initializes_into_its_structure(
     assert fields["is done"]["samples"] == [True]
     delta = fields["data"]["fields"]["choices"]["items"]["fields"]["delta"]
     assert delta["fields"]["content"]["type"] == "text"
+
+
+def test_the_examples_streamed_chat_initializes_against_the_demo_api(
+    display: str, tmp_path: Path
+) -> None:
+    # A newcomer's first stream: the example's "Chat (stream)" call, sent to the demo API
+    # the app serves itself, offline.
+    saved = tmp_path / "stream-example.workspace.json"
+    app = RunningApp(display, tmp_path, "--example")
+    try:
+        app.focus_tree()
+        app.keys("ctrl+s")  # an untitled workspace: the save dialog asks where
+        _wait(lambda: app.xdotool("search", "--name", "Save workspace as"), "the save dialog")
+        time.sleep(0.3)
+        app.keys("ctrl+a")
+        app.type(str(saved))
+        app.keys("Return")
+        _wait(saved.exists, "the saved example")
+        app.focus_tree()
+        app.keys("Home", *["Down"] * 9)  # Demo Store, then its ninth call: Chat (stream)
+        app.keys("ctrl+Return")
+        app.save_until(
+            saved, lambda: _calls(saved)["Chat (stream)"].get("structure"), "the streamed chat"
+        )
+        app.quit()
+    finally:
+        app.kill()
+    call = _calls(saved)["Chat (stream)"]
+    assert call["response_type"] == "stream"
+    fields = call["structure"]["fields"]  # type: ignore[index]
+    assert fields["is done"]["samples"] == [True]
+    assert fields["text so far"]["samples"][0].startswith("Hello from the Demo Store")
+    assert call["stream_text_field"] == "data.choices[].delta.content"

@@ -280,6 +280,13 @@ class _DemoHTTPServer(ThreadingHTTPServer):
     #: When set, every request needs ``Authorization: Bearer <token>`` (else 401).
     bearer_token: str | None = None
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up is normal (a stream read up to ``[DONE]``, a cancelled
+        call): nothing to report. Anything else is still printed, as by the base class."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 def start_demo_server(port: int = 0, *, bearer_token: str | None = None) -> DemoServer:
     """Serve the demo API on 127.0.0.1 (``port`` 0 picks a free port) in a daemon thread.
