@@ -315,3 +315,26 @@ def test_on_event_never_sees_a_secret_the_server_echoes(
     assert seen == ['{"key": "••••"}']
     text = str(_fields(_fields(done.outcome.shape)["data"])["key"].samples)
     assert "k3y-value-123" not in text
+
+
+def test_a_long_stream_is_received_in_bounded_memory(
+    run_async: Run[Initialized], stream_server: StreamServer
+) -> None:
+    import tracemalloc
+
+    # 20,000 events of about 1 KB: 20 MB on the wire, all inside the size cap.
+    event = b'data: {"choices":[{"delta":{"content":"%s"}}]}\n\n' % (b"x" * 1000)
+    stream_server.script("/long", [event * 1000] * 20 + [b"data: [DONE]\n\n"])
+    tracemalloc.start()
+    try:
+        done = run_async(_initialize(stream_server, "/long"))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert done.stream is not None
+    assert done.stream.count == 20_001  # and the [DONE] that ended it
+    assert done.stream.end is EndReason.DONE
+    assert len(done.stream.events) == 200  # the first events are kept, the rest counted
+    # Neither the body nor the events are all held: far below the 20 MB received.
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 1e6:.1f} MB"
+    assert len(done.response.body) < 1024 * 1024

@@ -49,6 +49,10 @@ from designer.core.secrets.store import mask_secrets
 
 __all__ = ["BodyConsumer", "ExecutionSettings", "Executor", "HeadHook", "ResponseResult"]
 
+#: How much of a body read by a consumer (a stream) the answer still holds: the rest is
+#: the consumer's (the stream's kept events stand for it).
+CONSUMED_BODY_KEEP = 1 << 20
+
 #: Receives each piece of the body as it arrives, decoded (a stream's parser).
 BodyConsumer = Callable[[bytes], None]
 #: Called once status and headers are in, before the body is read, with the response
@@ -223,7 +227,7 @@ class Executor:
         except CodingError as exc:
             raise _undecodable(target, exc) from exc
         chunks: list[bytes] = []
-        total = 0
+        total = held = 0
         # Raw bytes, decoded here a bounded piece at a time: the cap counts decoded
         # bytes through every coding before they are held.
         # Closed here even when reading stops early (a consumer that wants no more, the
@@ -236,8 +240,14 @@ class Executor:
                         total += len(chunk)
                         if total > cap:
                             raise _too_large(target, cap)
-                        chunks.append(chunk)
-                        if consumer is not None:
+                        if consumer is None:
+                            chunks.append(chunk)
+                        else:
+                            # A consumer reads the body as it comes (a stream): only its
+                            # start is held, so a long stream's memory stays bounded.
+                            if held < CONSUMED_BODY_KEEP:
+                                chunks.append(chunk[: CONSUMED_BODY_KEEP - held])
+                                held += len(chunks[-1])
                             consumer(chunk)
                 except CodingError as exc:
                     raise _undecodable(target, exc) from exc
