@@ -267,10 +267,11 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     try:
         response, outcome, _request, stream = asyncio.run(send())
-    except CancelledError_:
-        # Ctrl+C before any event (or any answer): an interruption, as for every command
-        # (exit 130, quietly); only a stream that has begun ends gracefully.
-        raise KeyboardInterrupt from None
+    except CancelledError_ as exc:
+        # Ctrl+C before any event (or any answer): an interruption, exit 130 as for every
+        # command, with one line saying so; only a stream that has begun ends gracefully.
+        stderr_note(f"error: {exc}")
+        return 130
     except MissingSecretError as exc:
         from designer.core.escaping import shell_argument
 

@@ -221,7 +221,7 @@ def test_timeout_help_says_it_is_the_silence_between_events() -> None:
     assert "--max-events N" in done.stdout
 
 
-def test_ctrl_c_before_any_event_interrupts_as_for_every_command(
+def test_ctrl_c_before_any_event_is_an_interruption_in_one_line(
     tmp_path: Path, stream_server: StreamServer
 ) -> None:
     # The server answers nothing until the gate opens: Ctrl+C is an interruption (130).
@@ -238,7 +238,8 @@ def test_ctrl_c_before_any_event_interrupts_as_for_every_command(
         finally:
             proc.kill()
             stream_server.gate.set()
-    assert (proc.returncode, out, err) == (130, "", "")
+    assert (proc.returncode, out) == (130, "")
+    assert err == ERROR + "'LLM/Chat' was cancelled before any event arrived\n"
 
 
 def test_text_field_is_chosen_saved_and_refused_when_it_is_no_text(
