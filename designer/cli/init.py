@@ -114,26 +114,20 @@ class _EventLines:
 
     def _piece(self, event: Any) -> str | None:
         from designer.core.inference.stream import (
-            decode_data,
+            event_text,
             is_sentinel,
             split_text_field,
             stream_shape,
             suggest_text_field,
-            text_of,
         )
 
         if is_sentinel(event.data):
             return None
         if self.text_field is None:
             self.text_field = suggest_text_field(stream_shape([event]))
-            if self.text_field is None:
-                return None
-        event_name, inner = split_text_field(self.text_field)
-        if event.event != event_name:
-            return None
-        if not inner:
-            return None  # plain text events: the data is the text, already on the line
-        return text_of(decode_data(event.data), inner)
+        if self.text_field is None or not split_text_field(self.text_field)[1]:
+            return None  # no text field, or plain text events: the data is the text
+        return event_text(event, self.text_field)
 
 
 def _quoted(piece: str) -> str:

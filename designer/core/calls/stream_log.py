@@ -14,6 +14,7 @@ from enum import StrEnum
 from designer.core.inference.stream import (
     StreamStructure,
     decode_data,
+    event_text,
     is_sentinel,
     split_text_field,
     suggest_text_field,
@@ -139,8 +140,7 @@ class StreamLog:
         self.text_field = field
         self._text_event, self._text_path = split_text_field(field)
         for event in self.events:
-            if event.event == self._text_event and not is_sentinel(event.data):
-                self._add_text(text_of(decode_data(event.data), self._text_path))
+            self._add_text(event_text(event, field))
 
     def _add_text(self, piece: str | None) -> None:
         if not piece or self.text_truncated:

@@ -57,6 +57,7 @@ __all__ = [
     "split_text_field",
     "stream_shape",
     "suggest_text_field",
+    "event_text",
     "text_field_problem",
     "text_of",
 ]
@@ -275,6 +276,15 @@ def text_of(data: object, path: str) -> str | None:
         else:
             return None
     return value if isinstance(value, str) else None
+
+
+def event_text(event: StreamEvent, text_field: str) -> str | None:
+    """The piece of text ``event`` carries in the stream's ``text_field``: None for an event
+    of another group, the end sentinel, or an event without text there."""
+    name, inner = split_text_field(text_field)
+    if event.event != name or is_sentinel(event.data):
+        return None
+    return text_of(decode_data(event.data), inner)
 
 
 def _at(shape: Shape, path: str) -> Shape | None:
